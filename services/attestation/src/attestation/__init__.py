@@ -1,0 +1,2 @@
+"""The attestation service."""
+SERVICE_NAME = "attestation"

@@ -1,0 +1,1 @@
+"""HTTP resources of the attestation service."""

@@ -1,0 +1,1 @@
+"""Rules of the attestation service: plain code, no I/O."""

@@ -1,0 +1,2 @@
+"""The documents service."""
+SERVICE_NAME = "documents"

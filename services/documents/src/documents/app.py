@@ -1,0 +1,16 @@
+"""``create_app``: the documents service's wiring, nothing else."""
+from __future__ import annotations
+
+from flask import Flask
+
+from platform_shared.db import Database
+from platform_shared.web import create_service_app
+
+from . import config
+
+
+def create_app(settings: config.DocumentsSettings | None = None, db: Database | None = None) -> Flask:
+    settings = settings or config.load()
+    db = db or Database(settings.database_url)
+    app, api = create_service_app(settings, db, title="Documents service")
+    return app

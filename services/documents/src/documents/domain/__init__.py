@@ -1,0 +1,1 @@
+"""Rules of the documents service: plain code, no I/O."""

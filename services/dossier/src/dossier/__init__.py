@@ -1,0 +1,2 @@
+"""The dossier service."""
+SERVICE_NAME = "dossier"

@@ -1,0 +1,48 @@
+import pytest
+
+from platform_shared.db import Database
+from platform_shared.testing.unit import bearer, migrated_sqlite_url
+
+from dossier import config
+from dossier.app import create_app
+from dossier.cli import MIGRATIONS_DIR
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("dossier-template")
+
+
+@pytest.fixture
+def settings(tmp_path, template_dir):
+    url = migrated_sqlite_url(tmp_path, MIGRATIONS_DIR, template_dir)
+    return config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False)
+
+
+@pytest.fixture
+def db(settings):
+    database = Database(settings.database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def app(settings, db):
+    app = create_app(settings, db)
+    app.config["TESTING"] = True
+    return app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def as_agent(settings):
+    return bearer(settings, "agent", "agent-alice")
+
+
+@pytest.fixture
+def as_client(settings):
+    return bearer(settings, "client", "client-bob", org="acme")

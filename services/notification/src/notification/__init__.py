@@ -1,0 +1,2 @@
+"""The notification service."""
+SERVICE_NAME = "notification"

@@ -1,0 +1,1 @@
+"""Rules of the notification service: plain code, no I/O."""

@@ -1,0 +1,2 @@
+"""The partner-gateway service."""
+SERVICE_NAME = "partner-gateway"

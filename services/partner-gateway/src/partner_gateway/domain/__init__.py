@@ -1,0 +1,1 @@
+"""Rules of the partner-gateway service: plain code, no I/O."""

@@ -1,0 +1,159 @@
+"""Bearer JWT authentication: who is calling, and may they call this route.
+
+HS256 with a shared secret by default; RS256 with a public key when
+``JWT_PUBLIC_KEY`` is set. The algorithm is pinned (never read from the token),
+and audience, issuer, expiry and subject are always required.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Callable, Iterable
+
+import jwt
+from flask import g, request
+
+from . import clock
+from .config import Settings
+from .errors import Forbidden, Unauthenticated
+
+ROLES = ("agent", "admin", "client", "partner", "service")
+STAFF_ROLES = ("agent", "admin")
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The authenticated identity behind a request."""
+
+    sub: str
+    role: str
+    org: str | None = None
+    email: str | None = None
+    name: str | None = None
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def is_service(self) -> bool:
+        return self.role == "service"
+
+    def as_actor(self) -> dict:
+        """The ``actor`` of an event envelope."""
+        return {"sub": self.sub, "role": self.role}
+
+
+class TokenVerifier:
+    """Decodes and checks tokens with one pinned algorithm."""
+
+    def __init__(self, settings: Settings):
+        if settings.jwt_public_key:
+            self.algorithm = "RS256"
+            self.key = settings.jwt_public_key
+        else:
+            self.algorithm = "HS256"
+            self.key = settings.jwt_secret
+        self.audience = settings.jwt_audience
+        self.issuer = settings.jwt_issuer
+        self.leeway = settings.jwt_leeway_seconds
+
+    def verify(self, token: str) -> Caller:
+        try:
+            claims = jwt.decode(
+                token,
+                self.key,
+                algorithms=[self.algorithm],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "iss", "aud", "sub"]},
+            )
+        except jwt.ExpiredSignatureError as error:
+            raise Unauthenticated("The token has expired.") from error
+        except jwt.PyJWTError as error:
+            raise Unauthenticated("The token is invalid.") from error
+        role = claims.get("role")
+        if role not in ROLES:
+            raise Unauthenticated("The token carries no known role.")
+        return Caller(sub=str(claims["sub"]), role=role, org=claims.get("org") or None,
+                      email=claims.get("email"), name=claims.get("name"))
+
+
+def mint_token(settings: Settings, *, sub: str, role: str, org: str | None = None,
+               email: str | None = None, name: str | None = None,
+               ttl_seconds: int = 3600, extra: dict | None = None) -> str:
+    """Sign a token the platform accepts (development tools, tests, service calls)."""
+    issued = clock.now()
+    claims = {
+        "sub": sub, "role": role, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
+        "iat": int(issued.timestamp()), "exp": int((issued + timedelta(seconds=ttl_seconds)).timestamp()),
+    }
+    for key, value in (("org", org), ("email", email), ("name", name)):
+        if value:
+            claims[key] = value
+    claims.update(extra or {})
+    if settings.jwt_public_key:
+        if not settings.jwt_private_key:
+            raise RuntimeError("JWT_PRIVATE_KEY is needed to sign RS256 tokens")
+        return jwt.encode(claims, settings.jwt_private_key, algorithm="RS256")
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def service_token(settings: Settings) -> str:
+    """A short-lived token this service presents to another service."""
+    return mint_token(settings, sub=f"service:{settings.service_name}", role="service",
+                      ttl_seconds=settings.service_token_ttl_seconds)
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthenticated("A bearer token is required.")
+    return token.strip()
+
+
+def current_caller() -> Caller:
+    """The caller of the current request, authenticated on first use."""
+    caller = g.get("caller")
+    if caller is None:
+        from flask import current_app
+
+        verifier: TokenVerifier = current_app.extensions["token_verifier"]
+        caller = verifier.verify(_bearer_token())
+        g.caller = caller
+    return caller
+
+
+def require_roles(*roles: str) -> Callable:
+    """Decorator: authenticate, then allow only ``roles`` (403 for the others).
+
+    ``admin`` is implied wherever ``agent`` is allowed.
+    """
+    allowed = set(roles)
+    if "agent" in allowed:
+        allowed.add("admin")
+
+    def decorator(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            caller = current_caller()
+            if caller.role not in allowed:
+                raise Forbidden("Your role may not use this operation.")
+            return view(*args, **kwargs)
+
+        wrapper._required_roles = tuple(sorted(allowed))  # read by the OpenAPI security docs
+        return wrapper
+
+    return decorator
+
+
+def require_any_role(roles: Iterable[str] = ROLES) -> Callable:
+    """Decorator: any authenticated caller of one of ``roles``."""
+    return require_roles(*roles)

@@ -1,0 +1,88 @@
+"""The same operator commands for every service: ``<service>-ctl migrate|worker|setup-broker|dead-letters``."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import click
+import pika
+
+from .config import Settings
+from .db import Database
+from .messaging.dead_letters import list_dead_letters, replay_dead_letters
+from .messaging.inbox import HandlerTable
+from .messaging.relay import connection_parameters
+from .messaging.topology import declare_service_queues
+from .migrations import upgrade
+from .worker import PeriodicJob, run_worker
+
+
+@dataclass
+class ServiceCommands:
+    """What a service plugs into the shared CLI."""
+
+    load_settings: Callable[[], Settings]
+    migrations_dir: Path
+    handlers: Callable[[Settings], HandlerTable]
+    periodic_jobs: Callable[[Settings], list[PeriodicJob]] = lambda settings: []
+
+
+def make_cli(service: ServiceCommands) -> click.Group:
+    @click.group()
+    def cli() -> None:
+        """Operate the service: migrations, worker, broker topology, dead letters."""
+
+    @cli.command()
+    @click.option("--revision", default="head")
+    def migrate(revision: str) -> None:
+        """Apply the service's Alembic migrations to DATABASE_URL."""
+        settings = service.load_settings()
+        upgrade(service.migrations_dir, settings.database_url, revision)
+        click.echo(f"{settings.service_name}: database migrated to {revision}")
+
+    @cli.command("setup-broker")
+    def setup_broker() -> None:
+        """Declare the exchange, the service's queues and bindings (idempotent)."""
+        settings = service.load_settings()
+        connection = pika.BlockingConnection(connection_parameters(settings))
+        try:
+            declare_service_queues(connection.channel(), settings.amqp_exchange, settings.service_name,
+                                   service.handlers(settings).keys(), settings.retry_delays_ms)
+        finally:
+            connection.close()
+        click.echo(f"{settings.service_name}: broker topology declared")
+
+    @cli.command()
+    @click.option("--metrics-port", type=int, default=None, envvar="WORKER_METRICS_PORT")
+    def worker(metrics_port: int | None) -> None:
+        """Consume events and relay the outbox until SIGTERM."""
+        settings = service.load_settings()
+        db = Database(settings.database_url)
+        run_worker(settings, db, service.handlers(settings), periodic_jobs=service.periodic_jobs(settings),
+                   metrics_port=metrics_port)
+
+    @cli.group("dead-letters")
+    def dead_letters() -> None:
+        """Read and replay ``<service>.events.dead``."""
+
+    @dead_letters.command("list")
+    @click.option("--limit", default=100, show_default=True)
+    def list_command(limit: int) -> None:
+        """Print dead letters as JSON lines (they stay in the queue)."""
+        for entry in list_dead_letters(service.load_settings(), limit=limit):
+            click.echo(json.dumps(entry, default=str))
+
+    @dead_letters.command("replay")
+    @click.option("--message-id", default=None, help="Replay only this event id.")
+    @click.option("--limit", type=int, default=None)
+    def replay_command(message_id: str | None, limit: int | None) -> None:
+        """Move dead letters back to the service's work queue."""
+        count = replay_dead_letters(service.load_settings(), message_id=message_id, limit=limit)
+        click.echo(f"replayed {count} message(s)")
+        if message_id and count == 0:
+            sys.exit(1)
+
+    return cli

@@ -1,0 +1,358 @@
+"""The outbox relay: publishes unsent outbox rows to RabbitMQ with publisher confirms.
+
+How it keeps its promises:
+- a row is marked sent only after the broker confirmed it (ack, not returned);
+- rows go out in ``seq`` order on one channel, a batch at a time, and the relay
+  waits for the batch's confirms together (pika's asynchronous ``SelectConnection``:
+  one round trip per batch rather than per message);
+- only one relay per service publishes at a time: on PostgreSQL the leader holds an
+  advisory lock, the others wait as hot standbys; SQLite has one writer and one
+  worker per machine, so the lock is not needed there;
+- it is woken at commit by PostgreSQL ``NOTIFY`` (polling remains as a backstop), and
+  on SQLite polls every ``RELAY_SQLITE_POLL_INTERVAL_SECONDS``;
+- when the broker goes away it reconnects with a growing delay; unconfirmed rows stay
+  unsent and are published again (the consumers' inbox absorbs the duplicate).
+
+If the broker nacks a message of a batch, the rows before it are marked sent and
+the rest of the batch is published again: a later event of an aggregate may then
+reach consumers twice, never be lost.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import zlib
+from typing import Callable
+
+import pika
+from pika.exceptions import AMQPError
+from sqlalchemy import select, text, update
+
+from .. import clock
+from ..config import Settings
+from ..db import Database
+from .outbox import notify_channel
+from .tables import outbox_table
+from .topology import QUORUM, exchange_arguments, unrouted_name
+
+log = logging.getLogger(__name__)
+
+
+def connection_parameters(settings: Settings, *, heartbeat: int | None = None) -> pika.URLParameters:
+    params = pika.URLParameters(settings.amqp_url)
+    params.heartbeat = settings.amqp_heartbeat_seconds if heartbeat is None else heartbeat
+    params.blocked_connection_timeout = settings.amqp_blocked_timeout_seconds
+    params.connection_attempts = 1
+    params.socket_timeout = 5
+    return params
+
+
+class LeaderLock:
+    """PostgreSQL advisory lock held for as long as this relay publishes."""
+
+    def __init__(self, db: Database, service_name: str):
+        self.db = db
+        self.key = zlib.crc32(f"outbox-relay:{service_name}".encode())
+        self._connection = None
+
+    def try_acquire(self) -> bool:
+        if self.db.is_sqlite:
+            return True
+        if self._connection is None:
+            self._connection = self.db.engine.connect()
+        try:
+            acquired = self._connection.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}).scalar_one()
+            self._connection.commit()
+            return bool(acquired)
+        except Exception:
+            self.release()
+            raise
+
+    def release(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.close()
+            finally:
+                self._connection = None
+
+
+class _Batch:
+    def __init__(self):
+        self.by_tag: dict[int, tuple[int, str]] = {}  # delivery tag -> (seq, event_id)
+        self.acked: set[int] = set()
+        self.failed: dict[int, str] = {}  # seq -> reason
+        self.returned_ids: set[str] = set()
+
+    @property
+    def pending(self) -> bool:
+        return bool(self.by_tag)
+
+
+class OutboxRelay:
+    """Runs in its own thread of the worker process, with its own connection."""
+
+    def __init__(self, db: Database, settings: Settings, *, stop_event: threading.Event | None = None,
+                 on_published: Callable[[int], None] | None = None):
+        self.db = db
+        self.settings = settings
+        self.stop_event = stop_event or threading.Event()
+        self.on_published = on_published or (lambda count: None)
+        self.poll_interval = (settings.relay_sqlite_poll_interval_seconds if db.is_sqlite
+                              else settings.relay_poll_interval_seconds)
+        self._connection: pika.SelectConnection | None = None
+        self._channel = None
+        self._next_tag = 0
+        self._batch: _Batch | None = None
+        self._timer = None
+        self._leader = LeaderLock(db, settings.service_name)
+        self._listener: threading.Thread | None = None
+        self.connected = threading.Event()
+
+    # ----- lifecycle -------------------------------------------------------------
+    def run(self) -> None:
+        """Publish until :meth:`stop`; reconnect with a growing delay after failures."""
+        delay = 0.5
+        self._start_listener()
+        while not self.stop_event.is_set():
+            if not self._wait_for_leadership():
+                break
+            try:
+                self._connection = pika.SelectConnection(
+                    connection_parameters(self.settings),
+                    on_open_callback=self._on_connection_open,
+                    on_open_error_callback=self._on_connection_open_error,
+                    on_close_callback=self._on_connection_closed,
+                )
+                self._connection.ioloop.start()
+            except (AMQPError, OSError) as error:
+                log.warning("relay connection failed: %s", error)
+            self.connected.clear()
+            self._channel = None
+            self._batch = None
+            self._timer = None
+            if self._was_ready:  # it worked for a while: start the backoff again
+                delay, self._was_ready = 0.5, False
+            if self.stop_event.wait(delay):
+                break
+            delay = min(delay * 2, 15.0)
+        self._leader.release()
+
+    _was_ready = False
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        connection = self._connection
+        if connection is not None:
+            try:
+                connection.ioloop.add_callback_threadsafe(self._close)
+            except Exception:  # the loop is already gone
+                pass
+
+    def wake(self) -> None:
+        """Ask the relay to look at the outbox now (thread-safe)."""
+        connection = self._connection
+        if connection is not None and self.connected.is_set():
+            try:
+                connection.ioloop.add_callback_threadsafe(self._on_wake)
+            except Exception:
+                pass
+
+    def _wait_for_leadership(self) -> bool:
+        logged = False
+        while not self.stop_event.is_set():
+            try:
+                if self._leader.try_acquire():
+                    return True
+            except Exception as error:
+                log.warning("relay cannot reach its database: %s", error)
+            if not logged:
+                log.info("another relay of %s is active; standing by", self.settings.service_name)
+                logged = True
+            self.stop_event.wait(2.0)
+        return False
+
+    def _start_listener(self) -> None:
+        if self.db.is_sqlite or self._listener is not None:
+            return
+        self._listener = threading.Thread(target=self._listen_for_commits, name="outbox-listen", daemon=True)
+        self._listener.start()
+
+    def _listen_for_commits(self) -> None:
+        import psycopg
+
+        url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        channel = notify_channel(self.settings.service_name)
+        while not self.stop_event.is_set():
+            try:
+                with psycopg.connect(url, autocommit=True) as connection:
+                    connection.execute(f'LISTEN "{channel}"')
+                    while not self.stop_event.is_set():
+                        for _ in connection.notifies(timeout=1.0, stop_after=1):
+                            self.wake()
+            except Exception as error:
+                log.warning("outbox listener lost its connection: %s", error)
+                self.stop_event.wait(1.0)
+
+    # ----- connection callbacks ----------------------------------------------------
+    def _on_connection_open(self, connection) -> None:
+        connection.channel(on_open_callback=self._on_channel_open)
+
+    def _on_connection_open_error(self, connection, error) -> None:
+        log.warning("relay cannot reach the broker: %s", error)
+        connection.ioloop.stop()
+
+    def _on_connection_closed(self, connection, reason) -> None:
+        if not self.stop_event.is_set():
+            log.warning("relay connection closed: %s", reason)
+        connection.ioloop.stop()
+
+    def _on_channel_open(self, channel) -> None:
+        self._channel = channel
+        channel.add_on_close_callback(self._on_channel_closed)
+        channel.add_on_return_callback(self._on_return)
+        declare_exchange_async(channel, self.settings.amqp_exchange, self._on_exchange_ready)
+
+    def _on_channel_closed(self, channel, reason) -> None:
+        if not self.stop_event.is_set():
+            log.warning("relay channel closed: %s", reason)
+        if self._connection and self._connection.is_open:
+            self._connection.close()
+
+    def _on_exchange_ready(self, _frame) -> None:
+        self._channel.confirm_delivery(ack_nack_callback=self._on_confirm, callback=self._on_confirm_mode)
+
+    def _on_confirm_mode(self, _frame) -> None:
+        self._next_tag = 0
+        self.connected.set()
+        self._was_ready = True
+        log.info("outbox relay connected")
+        self._pump()
+
+    def _close(self) -> None:
+        if self._connection is not None and self._connection.is_open:
+            self._connection.close()
+        elif self._connection is not None:
+            self._connection.ioloop.stop()
+
+    # ----- publishing --------------------------------------------------------------
+    def _on_wake(self) -> None:
+        if self._batch is None:
+            self._pump()
+
+    def _schedule(self, delay: float) -> None:
+        if self._timer is not None:
+            self._connection.ioloop.remove_timeout(self._timer)
+        self._timer = self._connection.ioloop.call_later(delay, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        if self._batch is None:
+            self._pump()
+
+    def _pump(self) -> None:
+        if self.stop_event.is_set() or self._channel is None or not self._channel.is_open:
+            return
+        try:
+            rows = self._load_unsent()
+        except Exception as error:
+            log.warning("relay cannot read the outbox: %s", error)
+            self._schedule(1.0)
+            return
+        if not rows:
+            self._schedule(self.poll_interval)
+            return
+        batch = _Batch()
+        self._batch = batch
+        for seq, event_id, event_type, payload in rows:
+            self._next_tag += 1
+            batch.by_tag[self._next_tag] = (seq, event_id)
+            self._channel.basic_publish(
+                exchange=self.settings.amqp_exchange, routing_key=event_type, body=payload.encode(),
+                properties=pika.BasicProperties(
+                    delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json",
+                    message_id=event_id, type=event_type, app_id=self.settings.service_name,
+                    timestamp=int(time.time())),
+                mandatory=True,
+            )
+
+    def _load_unsent(self) -> list[tuple[int, str, str, str]]:
+        with self.db.read_only() as session:
+            return [tuple(row) for row in session.execute(
+                select(outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.event_type,
+                       outbox_table.c.payload)
+                .where(outbox_table.c.sent_at.is_(None))
+                .order_by(outbox_table.c.seq)
+                .limit(self.settings.relay_batch_size))]
+
+    def _on_return(self, _channel, method, properties, _body) -> None:
+        if self._batch is not None and properties.message_id:
+            self._batch.returned_ids.add(properties.message_id)
+            log.error("event %s returned by the broker: %s", properties.message_id, method.reply_text)
+
+    def _on_confirm(self, frame) -> None:
+        batch = self._batch
+        if batch is None:
+            return
+        method = frame.method
+        acked = method.NAME.endswith("Ack")
+        tags = ([tag for tag in batch.by_tag if tag <= method.delivery_tag] if method.multiple
+                else [method.delivery_tag])
+        for tag in tags:
+            entry = batch.by_tag.pop(tag, None)
+            if entry is None:
+                continue
+            seq, event_id = entry
+            if acked and event_id not in batch.returned_ids:
+                batch.acked.add(seq)
+            else:
+                batch.failed[seq] = "returned (unroutable)" if acked else "nacked by the broker"
+        if not batch.pending:
+            self._finish_batch(batch)
+
+    def _finish_batch(self, batch: _Batch) -> None:
+        self._batch = None
+        first_failure = min(batch.failed) if batch.failed else None
+        sent = sorted(seq for seq in batch.acked if first_failure is None or seq < first_failure)
+        try:
+            with self.db.transaction() as session:
+                if sent:
+                    session.execute(update(outbox_table).where(outbox_table.c.seq.in_(sent))
+                                    .values(sent_at=clock.now(), attempts=outbox_table.c.attempts + 1))
+                for seq, reason in batch.failed.items():
+                    session.execute(update(outbox_table).where(outbox_table.c.seq == seq)
+                                    .values(attempts=outbox_table.c.attempts + 1, last_error=reason))
+        except Exception as error:
+            # Rows stay unsent and are published again: duplicates, never losses.
+            log.warning("relay could not mark rows sent: %s", error)
+            self._schedule(1.0)
+            return
+        if sent:
+            self.on_published(len(sent))
+        if batch.failed:
+            self._schedule(1.0)
+        else:
+            self._connection.ioloop.call_later(0, self._on_timer)
+
+
+def declare_exchange_async(channel, exchange: str, callback) -> None:
+    """The asynchronous twin of :func:`topology.declare_exchange` (same arguments, or the broker refuses)."""
+    unrouted = unrouted_name(exchange)
+    steps = [
+        lambda done: channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True,
+                                              callback=done),
+        lambda done: channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM),
+                                           callback=done),
+        lambda done: channel.queue_bind(queue=unrouted, exchange=unrouted, routing_key="", callback=done),
+        lambda done: channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True,
+                                              arguments=exchange_arguments(exchange), callback=done),
+    ]
+
+    def run(index: int, frame=None):
+        if index == len(steps):
+            callback(frame)
+        else:
+            steps[index](lambda next_frame: run(index + 1, next_frame))
+
+    run(0)

@@ -1,0 +1,89 @@
+"""Keyset pagination shared by every list: ``limit`` and an opaque ``cursor``; ``{"items", "next_cursor"}``."""
+from __future__ import annotations
+
+import base64
+import json
+from datetime import datetime
+from typing import Any, Sequence
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import Session
+
+from .errors import ValidationFailed
+
+MAX_LIMIT = 200
+
+
+class PageArgsSchema(Schema):
+    """Query parameters of every list."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT),
+                           metadata={"description": "Items per page (1 to 200)."})
+    cursor = fields.String(load_default=None, metadata={"description": "``next_cursor`` of the previous page."})
+
+
+def page_schema(item_schema: type[Schema], name: str | None = None) -> type[Schema]:
+    """``{"items": [...], "next_cursor": ...}`` around ``item_schema``."""
+    return type(name or f"{item_schema.__name__.removesuffix('Schema')}PageSchema", (Schema,), {
+        "items": fields.List(fields.Nested(item_schema), required=True),
+        "next_cursor": fields.String(allow_none=True, required=True),
+    })
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"$dt": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and "$dt" in value:
+        return datetime.fromisoformat(value["$dt"])
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = json.dumps([_encode_value(value) for value in values], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, width: int) -> list[Any]:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if not isinstance(values, list) or len(values) != width:
+            raise ValueError("wrong width")
+        return [_decode_value(value) for value in values]
+    except (ValueError, TypeError, UnicodeDecodeError) as error:
+        raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Invalid cursor."]}) from error
+
+
+def _after(columns: Sequence, values: Sequence[Any], descending: bool):
+    """Rows strictly after ``values`` in the order of ``columns`` (portable: no row-value syntax)."""
+    clauses = []
+    for index, column in enumerate(columns):
+        equal_prefix = [columns[i] == values[i] for i in range(index)]
+        step = column < values[index] if descending else column > values[index]
+        clauses.append(and_(*equal_prefix, step))
+    return or_(*clauses)
+
+
+def keyset_page(session: Session, statement: Select, order_columns: Sequence, *, limit: int,
+                cursor: str | None, descending: bool = False, scalars: bool = True) -> tuple[list, str | None]:
+    """Run ``statement`` one page at a time in a stable order.
+
+    ``order_columns`` must end with a unique column (the id) so the order is total.
+    """
+    if cursor:
+        statement = statement.where(_after(order_columns, decode_cursor(cursor, len(order_columns)), descending))
+    ordering = [column.desc() if descending else column.asc() for column in order_columns]
+    statement = statement.order_by(*ordering).limit(limit + 1)
+    result = session.execute(statement)
+    rows = list(result.scalars() if scalars else result)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        last = rows[-1]
+        next_cursor = encode_cursor([getattr(last, column.key) for column in order_columns])
+    return rows, next_cursor

@@ -1,0 +1,1 @@
+"""Test helpers shared by the services' unit tests and the integration suite."""

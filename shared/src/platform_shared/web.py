@@ -1,0 +1,147 @@
+"""The Flask app every service is built on: API docs, errors, auth, request ids, health, metrics."""
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+import pika
+from flask import Flask, Response, g, jsonify, request
+from flask_smorest import Api
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, CONTENT_TYPE_LATEST
+
+from .auth import TokenVerifier
+from .config import Settings
+from .db import Database
+from .errors import register_error_handlers
+from .logs import configure_logging, correlation_id_var
+from .messaging.relay import connection_parameters
+
+log = logging.getLogger(__name__)
+REQUEST_ID_HEADER = "X-Request-ID"
+
+
+def _openapi_config(title: str, version: str) -> dict:
+    return {
+        "API_TITLE": title,
+        "API_VERSION": version,
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        "API_SPEC_OPTIONS": {
+            "components": {"securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "security": [{"bearerAuth": []}],
+        },
+    }
+
+
+def _install_request_context(app: Flask, service_name: str) -> None:
+    access_log = logging.getLogger(f"{service_name}.access")
+
+    @app.before_request
+    def _start_request():
+        incoming = request.headers.get(REQUEST_ID_HEADER, "")
+        request_id = incoming if 0 < len(incoming) <= 128 and incoming.isprintable() else str(uuid.uuid4())
+        g.request_id = request_id
+        g.correlation_token = correlation_id_var.set(request_id)
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish_request(response: Response):
+        response.headers[REQUEST_ID_HEADER] = g.get("request_id", "")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        route = request.url_rule.rule if request.url_rule else "unmatched"
+        metrics = app.extensions["http_metrics"]
+        metrics["requests"].labels(request.method, route, str(response.status_code)).inc()
+        metrics["latency"].labels(request.method, route).observe(elapsed)
+        if route not in ("/healthz", "/metrics"):
+            access_log.info("%s %s %s", request.method, request.path, response.status_code,
+                            extra={"status": response.status_code, "duration_ms": round(elapsed * 1000, 2)})
+        return response
+
+    @app.teardown_request
+    def _reset_correlation(_error):
+        token = g.pop("correlation_token", None)
+        if token is not None:
+            correlation_id_var.reset(token)
+
+
+def _install_metrics(app: Flask) -> None:
+    registry = CollectorRegistry()
+    app.extensions["metrics_registry"] = registry
+    app.extensions["http_metrics"] = {
+        "requests": Counter("http_requests_total", "HTTP requests served",
+                            ["method", "route", "status"], registry=registry),
+        "latency": Histogram("http_request_duration_seconds", "HTTP request latency",
+                             ["method", "route"], registry=registry),
+    }
+
+    @app.get("/metrics")
+    def metrics():
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def broker_reachable(settings: Settings) -> tuple[bool, str]:
+    """Open and close a short connection (never kept: the API does not talk to the broker)."""
+    try:
+        params = connection_parameters(settings, heartbeat=0)
+        params.socket_timeout = 2
+        connection = pika.BlockingConnection(params)
+        connection.close()
+        return True, "ok"
+    except Exception as error:  # any failure means "not ready"
+        return False, f"{type(error).__name__}"
+
+
+def _install_health(app: Flask, settings: Settings, db: Database) -> None:
+    @app.get("/healthz")
+    def healthz():
+        return jsonify(status="ok", service=settings.service_name)
+
+    @app.get("/readyz")
+    def readyz():
+        checks = {}
+        try:
+            db.ping()
+            checks["database"] = "ok"
+        except Exception as error:
+            checks["database"] = f"unreachable: {type(error).__name__}"
+        ok, detail = broker_reachable(settings)
+        checks["broker"] = "ok" if ok else f"unreachable: {detail}"
+        ready = all(value == "ok" for value in checks.values())
+        return jsonify(status="ready" if ready else "not ready", checks=checks), (200 if ready else 503)
+
+
+def create_service_app(settings: Settings, db: Database, *, title: str, version: str = "1.0.0",
+                       configure_logs: bool = True, extra_config: dict | None = None) -> tuple[Flask, Api]:
+    """A Flask app with everything the five services share; the service registers its blueprints on ``api``."""
+    if configure_logs:
+        configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    app = Flask(settings.service_name)
+    app.config.update(_openapi_config(title, version))
+    app.config["SETTINGS"] = settings
+    app.config.update(extra_config or {})
+    app.extensions["db"] = db
+    app.extensions["token_verifier"] = TokenVerifier(settings)
+    api = Api(app)
+    register_error_handlers(app)  # after Api(): ours replace flask-smorest's JSON error handler
+    _install_metrics(app)
+    _install_request_context(app, settings.service_name)
+    _install_health(app, settings, db)
+    return app, api
+
+
+def app_db(app: Flask | None = None) -> Database:
+    from flask import current_app
+
+    return (app or current_app).extensions["db"]
+
+
+def app_settings(app: Flask | None = None) -> Settings:
+    from flask import current_app
+
+    return (app or current_app).config["SETTINGS"]

@@ -1,0 +1,92 @@
+"""A service's worker process: the event consumer, the outbox relay and periodic jobs, stopped cleanly."""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+
+from .config import Settings
+from .db import Database
+from .logs import configure_logging
+from .messaging.consumer import ConsumerStats, EventConsumer
+from .messaging.inbox import HandlerTable
+from .messaging.outbox import oldest_unsent_age_seconds, unsent_count
+from .messaging.relay import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PeriodicJob:
+    """``run(db, settings)`` every ``interval_seconds`` (e.g. the automatic partner reminder)."""
+
+    name: str
+    interval_seconds: float
+    run: Callable[[Database, Settings], None]
+
+
+def _periodic_loop(job: PeriodicJob, db: Database, settings: Settings, stop: threading.Event) -> None:
+    while not stop.wait(job.interval_seconds):
+        try:
+            job.run(db, settings)
+        except Exception:
+            log.exception("periodic job %s failed", job.name)
+
+
+def _worker_metrics(stats: ConsumerStats, db: Database, registry: CollectorRegistry) -> None:
+    counters = {name: Counter(f"worker_events_{name}_total", f"Events {name}", registry=registry)
+                for name in ("consumed", "duplicates", "failed", "retried", "dead_lettered")}
+    stats.listeners.append(lambda what: counters[what].inc())
+
+    def _backlog() -> float:
+        with db.read_only() as session:
+            return unsent_count(session)
+
+    def _age() -> float:
+        with db.read_only() as session:
+            return oldest_unsent_age_seconds(session)
+
+    Gauge("outbox_backlog", "Unsent outbox rows", registry=registry).set_function(_backlog)
+    Gauge("outbox_oldest_unsent_age_seconds", "Age of the oldest unsent outbox row",
+          registry=registry).set_function(_age)
+
+
+def run_worker(settings: Settings, db: Database, handlers: HandlerTable, *,
+               periodic_jobs: list[PeriodicJob] | None = None, metrics_port: int | None = None) -> None:
+    """Run until SIGTERM/SIGINT, then let the handler in progress finish and exit."""
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    stop = threading.Event()
+    stats = ConsumerStats()
+    relay = OutboxRelay(db, settings, stop_event=stop)
+    consumer = EventConsumer(db, settings, handlers, stop_event=stop, stats=stats)
+
+    def _shutdown(signum, _frame):
+        log.info("worker received signal %s: finishing the message in progress", signum)
+        stop.set()
+        relay.stop()
+
+    signal.signal(signal.SIGTERM, _shutdown)
+    signal.signal(signal.SIGINT, _shutdown)
+    if metrics_port:
+        registry = CollectorRegistry()
+        _worker_metrics(stats, db, registry)
+        start_http_server(metrics_port, addr="0.0.0.0", registry=registry)
+    threads = [threading.Thread(target=relay.run, name="outbox-relay", daemon=True)]
+    for job in periodic_jobs or []:
+        threads.append(threading.Thread(target=_periodic_loop, args=(job, db, settings, stop),
+                                        name=f"job-{job.name}", daemon=True))
+    for thread in threads:
+        thread.start()
+    log.info("worker of %s started", settings.service_name)
+    if handlers:
+        consumer.run()
+    else:
+        stop.wait()
+    relay.stop()
+    for thread in threads:
+        thread.join(timeout=10)
+    log.info("worker of %s stopped", settings.service_name)
