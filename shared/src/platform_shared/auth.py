@@ -45,8 +45,13 @@ class Caller:
         return self.role == "service"
 
     def as_actor(self) -> dict:
-        """The ``actor`` of an event envelope."""
-        return {"sub": self.sub, "role": self.role}
+        """The ``actor`` of an event envelope (email and name when the token has them)."""
+        actor = {"sub": self.sub, "role": self.role}
+        if self.email:
+            actor["email"] = self.email
+        if self.name:
+            actor["name"] = self.name
+        return actor
 
 
 class TokenVerifier:

@@ -19,6 +19,8 @@ class ActorSchema(Schema):
 
     sub = fields.String(required=True)
     role = fields.String(required=True)
+    email = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
 
 
 class EnvelopeSchema(Schema):
