@@ -1,0 +1,30 @@
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import insert, select
+
+from platform_shared.errors import ValidationFailed
+from platform_shared.pagination import keyset_page
+
+
+def test_keyset_pages_cover_every_row_once_in_a_stable_order_despite_ties(db, items_table):
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    with db.transaction() as session:
+        for index in range(25):
+            session.execute(insert(items_table).values(id=f"id-{index:03d}", rank=index % 3, created_at=moment))
+    seen, cursor = [], None
+    columns = [items_table.c.rank, items_table.c.created_at, items_table.c.id]
+    while True:
+        with db.read_only() as session:
+            rows, cursor = keyset_page(session, select(items_table), columns, limit=7, cursor=cursor,
+                                       scalars=False)
+        seen.extend(row.id for row in rows)
+        if cursor is None:
+            break
+    assert len(seen) == 25 and len(set(seen)) == 25
+    assert seen == sorted(seen, key=lambda key: (int(key[-3:]) % 3, key))
+
+
+def test_a_forged_cursor_is_a_validation_error(db, items_table):
+    with db.read_only() as session, pytest.raises(ValidationFailed):
+        keyset_page(session, select(items_table), [items_table.c.id], limit=5, cursor="not-a-cursor")
