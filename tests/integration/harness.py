@@ -159,10 +159,12 @@ class Platform:
     """The five services running for real; see the module docstring."""
 
     def __init__(self, work_dir: Path, services: list[str] | None = None,
-                 extra_env: dict[str, str] | None = None):
+                 extra_env: dict[str, str] | None = None,
+                 service_env: dict[str, dict[str, str]] | None = None):
         self.work_dir = work_dir
         self.names = services or list(SERVICES)
         self.extra_env = extra_env or {}
+        self.per_service_env = service_env or {}
         self.pg_admin_url = infra.postgres_url()
         self.vhost = infra.create_vhost(infra.amqp_url(), prefix="it")
         self.amqp_url = self.vhost.url
@@ -213,6 +215,7 @@ class Platform:
         for name in SERVICES:
             env[f"{name.upper().replace('-', '_')}_URL"] = self.url(name)
         env.update(self.extra_env)
+        env.update(self.per_service_env.get(service, {}))
         return env
 
     def start(self) -> "Platform":
