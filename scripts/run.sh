@@ -3,10 +3,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
+export PATH="$PWD/.venv/bin:$PATH"
 export DATA_DIR=${DATA_DIR:-$PWD/var}
 export SMTP_HOST=${SMTP_HOST:-127.0.0.1} SMTP_PORT=${SMTP_PORT:-1025}
 mkdir -p "$DATA_DIR"
 .venv/bin/python scripts/preflight.py
+for script in services/*/scripts/install-system-deps.sh; do
+    [ -f "$script" ] && bash "$script"
+done
 for s in $SERVICES; do
     .venv/bin/$s-ctl migrate
     .venv/bin/$s-ctl setup-broker

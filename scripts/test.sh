@@ -16,5 +16,8 @@ run shared $PY -m pytest -q -p no:cacheprovider shared/tests
 for s in $SERVICES; do
     run "$s" $PY -m pytest -q -p no:cacheprovider services/$s/tests
 done
+if [ -d tests/deploy ]; then
+    run deploy $PY -m pytest -q -p no:cacheprovider tests/deploy
+fi
 run integration $PY -m pytest -q -p no:cacheprovider tests/integration
 exit $status

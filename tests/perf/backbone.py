@@ -1,0 +1,183 @@
+"""Benchmark of the event backbone (issue 2), each figure next to its baseline measured in the same run.
+
+1. Outbox relay throughput (confirmed events/s) vs a bare pika publish loop
+   (unconfirmed, and confirmed one by one) to the same broker and quorum queue.
+2. End-to-end latency from the HTTP response of ``POST /dossiers`` to the
+   notification worker handling the event (p50/p99 over N events) vs a bare pika
+   confirmed publish + consume round trip.
+
+Run: ``make bench`` (or ``.venv/bin/python tests/perf/backbone.py --events 5000 --requests 1000``).
+Needs the local PostgreSQL and RabbitMQ. Prints figures; asserts nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import pika
+import psycopg
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+from harness import Platform  # noqa: E402
+
+from platform_shared.config import load_settings  # noqa: E402
+from platform_shared.db import Database  # noqa: E402
+from platform_shared.messaging.outbox import record_event  # noqa: E402
+from platform_shared.messaging.relay import OutboxRelay  # noqa: E402
+from platform_shared.messaging.tables import messaging_metadata  # noqa: E402
+from platform_shared.messaging.topology import declare_exchange  # noqa: E402
+from platform_shared.testing import infra  # noqa: E402
+
+ROUTING_KEY = "bench.happened"
+QUEUE = "bench.sink"
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
+
+
+def _sink(channel) -> None:
+    declare_exchange(channel, "domain")
+    channel.queue_declare(QUEUE, durable=True, arguments={"x-queue-type": "quorum"})
+    channel.queue_bind(QUEUE, "domain", routing_key=ROUTING_KEY)
+    channel.queue_purge(QUEUE)
+
+
+def bare_publish_rate(amqp_url: str, count: int, confirm: bool) -> float:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    channel = connection.channel()
+    _sink(channel)
+    if confirm:
+        channel.confirm_delivery()
+    body = b'{"bench": true, "padding": "' + b"x" * 300 + b'"}'
+    started = time.perf_counter()
+    for _ in range(count):
+        channel.basic_publish("domain", ROUTING_KEY, body, properties=pika.BasicProperties(delivery_mode=2))
+    if not confirm:
+        connection.process_data_events(time_limit=0)
+    elapsed = time.perf_counter() - started
+    channel.queue_purge(QUEUE)
+    connection.close()
+    return count / elapsed
+
+
+def relay_rate(amqp_url: str, count: int) -> float:
+    admin = infra.postgres_url()
+    name = infra.unique_name("bench_relay")
+    url = infra.create_postgres_database(admin, name)
+    database = Database(url)
+    messaging_metadata.create_all(database.engine)  # a throwaway benchmark database
+    settings = load_settings(service_name="bench", database_url=url, amqp_url=amqp_url, relay_batch_size=500)
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    _sink(connection.channel())
+    for start in range(0, count, 500):
+        with database.transaction() as session:
+            for index in range(start, min(count, start + 500)):
+                record_event(session, ROUTING_KEY, {"n": index, "padding": "x" * 200}, producer="bench")
+    published = []
+    done = threading.Event()
+
+    def on_published(number: int) -> None:
+        published.append(number)
+        if sum(published) >= count:
+            done.set()
+
+    relay = OutboxRelay(database, settings, on_published=on_published)
+    started = time.perf_counter()
+    thread = threading.Thread(target=relay.run, daemon=True)
+    thread.start()
+    done.wait(600)
+    elapsed = time.perf_counter() - started
+    relay.stop()
+    thread.join(timeout=10)
+    connection.channel().queue_purge(QUEUE)
+    connection.close()
+    database.dispose()
+    infra.drop_postgres_database(admin, name)
+    return sum(published) / elapsed
+
+
+def bare_round_trip(amqp_url: str, count: int) -> list[float]:
+    publisher = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    consumer = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    out = publisher.channel()
+    out.confirm_delivery()
+    inbound = consumer.channel()
+    _sink(inbound)
+    latencies = []
+    for _ in range(count):
+        started = time.perf_counter()
+        out.basic_publish("domain", ROUTING_KEY, b"{}", properties=pika.BasicProperties(delivery_mode=2))
+        for method, _properties, _body in inbound.consume(QUEUE, inactivity_timeout=5):
+            inbound.basic_ack(method.delivery_tag)
+            break
+        latencies.append(time.perf_counter() - started)
+    inbound.cancel()
+    publisher.close()
+    consumer.close()
+    return latencies
+
+
+def end_to_end(count: int) -> list[float]:
+    with tempfile.TemporaryDirectory() as work_dir:
+        platform = Platform(Path(work_dir), services=["dossier", "notification"],
+                            extra_env={"LOG_LEVEL": "WARNING"}).start()
+        try:
+            headers = platform.headers("agent", "bench-agent")
+            session = requests.Session()
+            answered: dict[str, float] = {}
+            for index in range(count):
+                response = session.post(platform.api("dossier", "/dossiers"), json={"title": f"bench {index}"},
+                                        headers=headers, timeout=10)
+                answered[response.json()["id"]] = time.time()
+
+            def received() -> dict[str, float]:
+                with psycopg.connect(platform.database_url("notification")) as connection:
+                    rows = connection.execute(
+                        "select dossier_id, extract(epoch from received_at) from received_events").fetchall()
+                return {dossier_id: float(epoch) for dossier_id, epoch in rows}
+
+            platform.wait_until(lambda: len(received()) >= count, timeout=300, interval=0.5)
+            handled = received()
+            return [handled[dossier_id] - at for dossier_id, at in answered.items() if dossier_id in handled]
+        finally:
+            platform.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+    vhost = infra.create_vhost(infra.amqp_url(), prefix="bench")
+    try:
+        unconfirmed = bare_publish_rate(vhost.url, args.events, confirm=False)
+        one_by_one = bare_publish_rate(vhost.url, args.events, confirm=True)
+        relay = relay_rate(vhost.url, args.events)
+        round_trips = bare_round_trip(vhost.url, args.requests)
+    finally:
+        infra.delete_vhost(vhost)
+    latencies = end_to_end(args.requests)
+    ms = 1000.0
+    print("\n== Outbox relay throughput (persistent messages to a quorum queue) ==")
+    print(f"bare pika publish loop, no confirms:          {unconfirmed:9.0f} msg/s")
+    print(f"bare pika publish loop, confirm each:         {one_by_one:9.0f} msg/s")
+    print(f"outbox relay (PostgreSQL, batched confirms):  {relay:9.0f} events/s confirmed and marked sent")
+    print(f"\n== End-to-end latency over {len(latencies)} events ==")
+    print(f"bare pika confirmed publish + consume:  p50 {statistics.median(round_trips) * ms:7.2f} ms"
+          f"   p99 {percentile(round_trips, 0.99) * ms:7.2f} ms")
+    print(f"POST /dossiers response -> notification handled:  p50 {statistics.median(latencies) * ms:7.2f} ms"
+          f"   p99 {percentile(latencies, 0.99) * ms:7.2f} ms")
+
+
+if __name__ == "__main__":
+    main()
