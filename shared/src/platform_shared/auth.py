@@ -24,11 +24,7 @@ from .errors import Forbidden, Unauthenticated
 warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 
 ROLES = ("agent", "admin", "client", "partner", "service")
-STAFF_# The development secret is shorter than 256 bits by design (DESIGN section 4); production refuses
-# it and any secret under 256 bits (config.check_production_safety), so PyJWT's warning is noise here.
-warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
-
-ROLES = ("agent", "admin")
+STAFF_ROLES = ("agent", "admin")
 
 
 @dataclass(frozen=True)
