@@ -274,3 +274,34 @@ def test_the_relay_publishes_the_events_of_one_aggregate_in_the_order_they_were_
     for aggregate in "AB":
         numbers = [item["n"] for item in received if item["aggregate"] == aggregate]
         assert numbers == sorted(numbers)
+
+
+def test_the_consumer_reconnects_by_itself_when_the_broker_connection_is_cut(vhost, probe_db):
+    database, effects = probe_db
+    proxy = TcpProxy("127.0.0.1", urlparse(vhost.url).port or 5672, free_port())
+    proxy.open()
+    service = f"probe-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(service_name=service, database_url=database.url,
+                             amqp_url=_through_proxy(vhost.url, proxy.port))
+
+    def handler(session, envelope):
+        session.execute(insert(effects).values(event_id=envelope.id))
+
+    def effect_count():
+        with database.read_only() as session:
+            return session.execute(select(func.count()).select_from(effects)).scalar_one()
+
+    consumer = EventConsumer(database, settings, {"probe.reconnect": handler})
+    thread = threading.Thread(target=consumer.run, daemon=True)
+    thread.start()
+    try:
+        assert consumer.ready.wait(20)
+        proxy.close()
+        assert wait_until(lambda: not consumer.ready.is_set(), timeout=20)
+        _publish(vhost.url, new_envelope("probe.reconnect", {}, producer="test"))  # queued while cut off
+        proxy.open()
+        assert wait_until(effect_count, timeout=40) == 1
+    finally:
+        consumer.stop()
+        proxy.close()
+        thread.join(timeout=10)
