@@ -305,3 +305,55 @@ def test_the_consumer_reconnects_by_itself_when_the_broker_connection_is_cut(vho
         consumer.stop()
         proxy.close()
         thread.join(timeout=10)
+
+
+class _RelayDyingBeforeMarking(OutboxRelay):
+    """A relay that 'crashes' after the broker confirmed its first batch, before marking rows sent."""
+
+    def _finish_batch(self, batch):
+        self._batch = None
+        self.stop()
+
+
+def test_a_relay_dying_between_confirm_and_marking_republishes_and_the_inbox_absorbs_the_duplicates(vhost, probe_db):
+    database, effects = probe_db
+    service = "crash_" + "".join(random.choices(string.ascii_lowercase, k=10))
+    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url,
+                             relay_batch_size=20)
+    seen: list[str] = []
+
+    def handler(session, envelope):
+        seen.append(envelope.id)
+        session.execute(insert(effects).values(event_id=envelope.id))
+
+    consumer = EventConsumer(database, settings, {f"{service}.done": handler})
+    consumer_thread = threading.Thread(target=consumer.run, daemon=True)
+    consumer_thread.start()
+    assert consumer.ready.wait(20)
+    with database.transaction() as session:
+        for index in range(20):
+            record_event(session, f"{service}.done", {"n": index}, producer=service)
+    try:
+        dying = _RelayDyingBeforeMarking(database, settings)
+        dying.run()  # returns once it "died" after the confirms
+        assert wait_until(lambda: len(seen) >= 20, timeout=20)
+        relay = OutboxRelay(database, settings)
+        relay_thread = threading.Thread(target=relay.run, daemon=True)
+        relay_thread.start()
+
+        def all_marked():
+            with database.read_only() as session:
+                return session.execute(select(func.count()).select_from(messaging_metadata.tables["outbox"])
+                                       .where(messaging_metadata.tables["outbox"].c.sent_at.is_(None))
+                                       ).scalar_one() == 0
+        assert wait_until(all_marked, timeout=20)
+        relay.stop()
+        relay_thread.join(timeout=10)
+        wait_until(lambda: consumer.stats.duplicates >= 20, timeout=10)
+    finally:
+        consumer.stop()
+        consumer_thread.join(timeout=10)
+    with database.read_only() as session:
+        distinct_effects = session.execute(select(func.count()).select_from(effects)).scalar_one()
+    assert consumer.stats.duplicates == 20  # every event was published twice...
+    assert distinct_effects == 20 == len(set(seen))  # ...and handled once
