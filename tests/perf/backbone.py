@@ -127,18 +127,14 @@ def bare_round_trip(amqp_url: str, count: int) -> list[float]:
     return latencies
 
 
-def end_to_end(count: int) -> list[float]:
+def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[float]]:
+    """Latencies per pause between requests (0: back to back, the machine's two cores shared by all)."""
     with tempfile.TemporaryDirectory() as work_dir:
         platform = Platform(Path(work_dir), services=["dossier", "notification"],
                             extra_env={"LOG_LEVEL": "WARNING"}).start()
         try:
             headers = platform.headers("agent", "bench-agent")
             session = requests.Session()
-            answered: dict[str, float] = {}
-            for index in range(count):
-                response = session.post(platform.api("dossier", "/dossiers"), json={"title": f"bench {index}"},
-                                        headers=headers, timeout=10)
-                answered[response.json()["id"]] = time.time()
 
             def received() -> dict[str, float]:
                 with psycopg.connect(platform.database_url("notification")) as connection:
@@ -146,9 +142,19 @@ def end_to_end(count: int) -> list[float]:
                         "select dossier_id, extract(epoch from received_at) from received_events").fetchall()
                 return {dossier_id: float(epoch) for dossier_id, epoch in rows}
 
-            platform.wait_until(lambda: len(received()) >= count, timeout=300, interval=0.5)
-            handled = received()
-            return [handled[dossier_id] - at for dossier_id, at in answered.items() if dossier_id in handled]
+            results = {}
+            for pause_ms in pauses_ms:
+                answered: dict[str, float] = {}
+                for index in range(count):
+                    response = session.post(platform.api("dossier", "/dossiers"),
+                                            json={"title": f"bench {index}"}, headers=headers, timeout=10)
+                    answered[response.json()["id"]] = time.time()
+                    if pause_ms:
+                        time.sleep(pause_ms / 1000)
+                platform.wait_until(lambda: set(answered) <= set(received()), timeout=300, interval=0.5)
+                handled = received()
+                results[pause_ms] = [handled[key] - at for key, at in answered.items() if key in handled]
+            return results
         finally:
             platform.stop()
 
@@ -166,17 +172,19 @@ def main() -> None:
         round_trips = bare_round_trip(vhost.url, args.requests)
     finally:
         infra.delete_vhost(vhost)
-    latencies = end_to_end(args.requests)
+    latencies_by_pause = end_to_end(args.requests, (0.0, 20.0))
     ms = 1000.0
     print("\n== Outbox relay throughput (persistent messages to a quorum queue) ==")
     print(f"bare pika publish loop, no confirms:          {unconfirmed:9.0f} msg/s")
     print(f"bare pika publish loop, confirm each:         {one_by_one:9.0f} msg/s")
     print(f"outbox relay (PostgreSQL, batched confirms):  {relay:9.0f} events/s confirmed and marked sent")
-    print(f"\n== End-to-end latency over {len(latencies)} events ==")
-    print(f"bare pika confirmed publish + consume:  p50 {statistics.median(round_trips) * ms:7.2f} ms"
+    print(f"\n== End-to-end latency over {args.requests} events per line ==")
+    print(f"bare pika confirmed publish + consume:                 p50 {statistics.median(round_trips) * ms:7.2f} ms"
           f"   p99 {percentile(round_trips, 0.99) * ms:7.2f} ms")
-    print(f"POST /dossiers response -> notification handled:  p50 {statistics.median(latencies) * ms:7.2f} ms"
-          f"   p99 {percentile(latencies, 0.99) * ms:7.2f} ms")
+    for pause_ms, latencies in latencies_by_pause.items():
+        label = "back to back" if not pause_ms else f"{pause_ms:.0f} ms apart"
+        print(f"POST /dossiers response -> notification handled ({label}):"
+              f" p50 {statistics.median(latencies) * ms:7.2f} ms   p99 {percentile(latencies, 0.99) * ms:7.2f} ms")
 
 
 if __name__ == "__main__":
