@@ -1,3 +1,5 @@
+import copy
+
 import pytest
 
 from platform_shared.db import Database
@@ -6,6 +8,51 @@ from platform_shared.testing.unit import bearer, migrated_sqlite_url
 from dossier import config
 from dossier.app import create_app
 from dossier.cli import MIGRATIONS_DIR
+
+SAMPLE_MODEL = {
+    "name": "Works request",
+    "category": "corporate",
+    "client_can_create": True,
+    "fields": [
+        {"key": "site_name", "label": "Site", "type": "text", "required": True},
+        {"key": "budget", "label": "Budget", "type": "amount", "financial": True},
+        {"key": "start_date", "label": "Start", "type": "date"},
+        {"key": "work_type", "label": "Work type", "type": "choice", "choices": ["roof", "walls"]},
+        {"key": "risk_score", "label": "Risk score", "type": "number"},
+        {"key": "contact_email", "label": "Contact", "type": "email"},
+        {"key": "urgent", "label": "Urgent", "type": "boolean"},
+    ],
+    "partner_fields": [{"key": "partner_estimate", "label": "Estimate", "type": "amount", "financial": True}],
+    "views": {
+        "portal": [{"key": "site_name", "mode": "write"}, {"key": "start_date", "mode": "write"},
+                   {"key": "contact_email", "mode": "write"}, {"key": "budget", "mode": "read"},
+                   {"key": "urgent", "mode": "read"}],
+        "crm": [{"key": "site_name", "mode": "write"}, {"key": "budget", "mode": "write"},
+                {"key": "start_date", "mode": "write"}, {"key": "work_type", "mode": "write"},
+                {"key": "risk_score", "mode": "write"}, {"key": "urgent", "mode": "write"},
+                {"key": "contact_email", "mode": "read"}],
+        "partner": [{"key": "start_date", "mode": "read", "source": "portal"},
+                    {"key": "work_type", "mode": "write", "source": "crm"},
+                    {"key": "partner_estimate", "mode": "write", "source": "partner"}],
+    },
+    "statuses": [
+        {"code": "submitted", "label": "Submitted", "initial": True},
+        {"code": "screening", "label": "Internal screening", "client_visible": False},
+        {"code": "in_review", "label": "In review", "partner_visible": True},
+        {"code": "done", "label": "Done", "terminal": True},
+    ],
+    "transitions": [{"from": "submitted", "to": "screening"}, {"from": "screening", "to": "in_review"},
+                    {"from": "submitted", "to": "in_review"}, {"from": "in_review", "to": "done"}],
+    "roles": [{"code": "guarantor", "label": "Guarantor"}],
+    "pieces": [{"code": "id_card", "label": "ID card", "role": "guarantor"},
+               {"code": "payslip", "label": "Payslip", "role": "guarantor", "required": False}],
+}
+
+
+def sample_model(**changes) -> dict:
+    model = copy.deepcopy(SAMPLE_MODEL)
+    model.update(changes)
+    return model
 
 
 @pytest.fixture(scope="session")
@@ -39,10 +86,62 @@ def client(app):
 
 
 @pytest.fixture
+def as_admin(settings):
+    return bearer(settings, "admin", "admin-ada")
+
+
+@pytest.fixture
 def as_agent(settings):
-    return bearer(settings, "agent", "agent-alice")
+    return bearer(settings, "agent", "agent-alice", email="alice@firm.example")
 
 
 @pytest.fixture
 def as_client(settings):
-    return bearer(settings, "client", "client-bob", org="acme")
+    return bearer(settings, "client", "client-bob", org="acme", email="bob@acme.example")
+
+
+@pytest.fixture
+def as_colleague(settings):
+    """Another client of the same company as ``as_client``."""
+    return bearer(settings, "client", "client-carol", org="acme")
+
+
+@pytest.fixture
+def as_stranger(settings):
+    """A client of another company."""
+    return bearer(settings, "client", "client-dave", org="globex")
+
+
+@pytest.fixture
+def as_partner(settings):
+    return bearer(settings, "partner", "partner-pat")
+
+
+@pytest.fixture
+def as_service(settings):
+    return bearer(settings, "service", "service:partner-gateway")
+
+
+@pytest.fixture
+def model_id(client, as_admin):
+    response = client.post("/api/v1/models", json=sample_model(), headers=as_admin)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+@pytest.fixture
+def new_dossier(client, as_agent, model_id):
+    """Create a dossier for client-bob of acme as an agent; returns the body."""
+    def create(**changes):
+        body = {"model_id": model_id, "title": "Roof repair", "client_sub": "client-bob", "client_org": "acme",
+                "client_email": "bob@acme.example", "fields": {"site_name": "Main street", "budget": 1200}}
+        body.update(changes)
+        response = client.post("/api/v1/dossiers", json=body, headers=as_agent)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+    return create
+
+
+@pytest.fixture
+def dossier(new_dossier):
+    return new_dossier()

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Index, Integer, MetaData, String, Text, func, literal_column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import UTCDateTime
@@ -14,6 +15,42 @@ class Base(DeclarativeBase):
     metadata = MetaData()
 
 
+class DossierModel(Base):
+    """A dossier model's identity and its latest version number; the definitions live in ``ModelVersion``."""
+
+    __tablename__ = "dossier_models"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    current_version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ModelVersion(Base):
+    """One immutable version of a model: a dossier keeps the version it was created with."""
+
+    __tablename__ = "model_versions"
+
+    model_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(64))
+    client_can_create: Mapped[bool] = mapped_column(Boolean)
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReferenceCounter(Base):
+    """The last number handed out per reference prefix and year (row-locked by the UPDATE)."""
+
+    __tablename__ = "reference_counters"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
+
+
 class Dossier(Base):
     __tablename__ = "dossiers"
 
@@ -21,12 +58,93 @@ class Dossier(Base):
     reference: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     description: Mapped[str] = mapped_column(Text, default="")
-    status: Mapped[str] = mapped_column(String(64))
+    model_id: Mapped[str] = mapped_column(String(36))
+    model_version: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
     origin: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(64))
+    client_status: Mapped[str | None] = mapped_column(String(64))
     client_sub: Mapped[str | None] = mapped_column(String(200))
     client_org: Mapped[str | None] = mapped_column(String(200))
+    client_email: Mapped[str | None] = mapped_column(String(320))
+    client_reference: Mapped[str | None] = mapped_column(String(100))
+    assignee_sub: Mapped[str | None] = mapped_column(String(200))
+    assignee_email: Mapped[str | None] = mapped_column(String(320))
+    field_values: Mapped[dict[str, Any]] = mapped_column(JSON)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
+
+
+def search_text(table=Dossier):
+    """``lower(title || ' ' || reference)``: the expression the text search and its trigram index share."""
+    return func.lower(table.title + literal_column("' '") + table.reference)
+
+
+Index("ix_dossiers_created", Dossier.created_at, Dossier.id)
+Index("ix_dossiers_status", Dossier.status, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_category", Dossier.category, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_origin", Dossier.origin, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_assignee", Dossier.assignee_sub, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_client_sub", Dossier.client_sub, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_client_org", Dossier.client_org, Dossier.created_at, Dossier.id)
+
+
+class Note(Base):
+    __tablename__ = "notes"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(String(36))
+    visibility: Mapped[str] = mapped_column(String(16))
+    body: Mapped[str] = mapped_column(Text)
+    author_sub: Mapped[str] = mapped_column(String(200))
+    author_role: Mapped[str] = mapped_column(String(16))
+    author_name: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_notes_dossier", Note.dossier_id, Note.created_at, Note.id)
+
+
+class Development(Base):
+    """An important development, shown to the requester."""
+
+    __tablename__ = "developments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    author_sub: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_developments_dossier", Development.dossier_id, Development.created_at, Development.id)
+
+
+class TimelineEntry(Base):
+    """One line of a dossier's history, with the audience allowed to see it."""
+
+    __tablename__ = "timeline_entries"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    dossier_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    visibility: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(String(500))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON)
+    actor_sub: Mapped[str | None] = mapped_column(String(200))
+    actor_role: Mapped[str | None] = mapped_column(String(16))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_timeline_dossier", TimelineEntry.dossier_id, TimelineEntry.occurred_at, TimelineEntry.seq)
 
 
 attach_messaging_tables(Base.metadata)

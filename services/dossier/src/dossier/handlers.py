@@ -1,8 +1,69 @@
-"""The dossier service's reaction table: event type -> handler(session, envelope)."""
+"""The dossier service's reaction table: other services' events become timeline entries of the dossier they concern."""
 from __future__ import annotations
 
+import logging
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
+
+from .db import Dossier
+from .services import timeline
+
+log = logging.getLogger(__name__)
+
+
+def _occurred_at(envelope: Envelope) -> datetime:
+    return datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
+
+
+def _append(session: Session, envelope: Envelope, kind: str, summary: str, visibility: str, details: dict) -> None:
+    dossier_id = envelope.data.get("dossier_id")
+    if not dossier_id or session.get(Dossier, dossier_id) is None:
+        # Not about one of our dossiers (e.g. a contract's attestation): nothing to record, nothing to retry.
+        log.info("event concerns no known dossier", extra={"event_id": envelope.id, "event_type": envelope.type})
+        return
+    timeline.append(session, dossier_id, kind, summary, visibility=visibility, actor=envelope.actor,
+                    details={**details, "event_id": envelope.id}, occurred_at=_occurred_at(envelope))
+
+
+def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
+    data = envelope.data
+    if data.get("answer_kind") == "opinion":
+        summary = f"Partner opinion received: {data.get('verdict') or 'no verdict'}"
+    else:
+        summary = "Partner completion received"
+    _append(session, envelope, "third_party_answer", summary, "internal", {
+        "solicitation_id": data.get("solicitation_id"), "answer_kind": data.get("answer_kind"),
+        "verdict": data.get("verdict"), "confidential": data.get("confidential")})
+
+
+def on_document_added(session: Session, envelope: Envelope) -> None:
+    data = envelope.data
+    visibility = "requester" if (data.get("visibility") or {}).get("client") else "internal"
+    _append(session, envelope, "document", f"Document added: {data.get('filename') or 'file'}", visibility,
+            {"document_id": data.get("document_id"), "category": data.get("category")})
+
+
+def on_piece_provided(session: Session, envelope: Envelope) -> None:
+    data = envelope.data
+    _append(session, envelope, "piece", f"Piece provided: {data.get('piece_code')} ({data.get('role')})",
+            "requester", {"contributor_id": data.get("contributor_id"), "role": data.get("role"),
+                          "piece_code": data.get("piece_code"), "document_id": data.get("document_id")})
+
+
+def on_attestation_issued(session: Session, envelope: Envelope) -> None:
+    data = envelope.data
+    _append(session, envelope, "attestation", f"Attestation issued: {data.get('title') or 'attestation'}",
+            "requester", {"request_id": data.get("request_id"), "document_id": data.get("document_id")})
 
 
 def handlers(settings) -> HandlerTable:
-    return {}
+    return {
+        "solicitation.answered": on_solicitation_answered,
+        "document.added": on_document_added,
+        "piece.provided": on_piece_provided,
+        "attestation.issued": on_attestation_issued,
+    }

@@ -1,4 +1,4 @@
-"""``/api/v1/dossiers``: create and read dossiers."""
+"""``/api/v1/dossiers``: create, list, read, change, transitions, close."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -6,40 +6,128 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.pagination import page_schema
 from platform_shared.web import app_db, app_settings
 
-from .. import services
+from ..domain.access import sees_everything
+from ..domain.presentation import present_dossier, present_summary
+from ..services import dossiers, models
+from .schemas import KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, field_values
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Dossiers (case files)")
 
+TITLE = validate.Length(min=1, max=300)
+DESCRIPTION = validate.Length(max=20000)
+SUB = validate.Length(min=1, max=200)
+
 
 class DossierCreateSchema(Schema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
-    description = fields.String(load_default="", validate=validate.Length(max=20000))
-    client_sub = fields.String(load_default=None, allow_none=True)
-    client_org = fields.String(load_default=None, allow_none=True)
+    """A new dossier. Staff name the client (person ``client_sub`` and/or company ``client_org``);
+    a client creates for themselves, when the model allows it."""
+
+    model_id = fields.String(required=True, validate=validate.Length(min=1, max=36))
+    title = fields.String(required=True, validate=TITLE)
+    description = fields.String(load_default="", validate=DESCRIPTION)
+    kind = fields.String(load_default="dossier", validate=validate.OneOf(KINDS))
+    client_sub = fields.String(load_default=None, allow_none=True, validate=SUB)
+    client_org = fields.String(load_default=None, allow_none=True, validate=SUB)
+    client_email = fields.Email(load_default=None, allow_none=True)
+    client_reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
+    assignee_sub = fields.String(load_default=None, allow_none=True, validate=SUB)
+    assignee_email = fields.Email(load_default=None, allow_none=True)
+    fields_ = field_values(load_default=dict)
 
 
-class DossierSchema(Schema):
-    id = fields.String()
-    reference = fields.String()
-    title = fields.String()
-    description = fields.String()
-    status = fields.String()
-    origin = fields.String()
-    client_sub = fields.String(allow_none=True)
-    client_org = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+class DossierPatchSchema(Schema):
+    """Changes: clients may send ``fields`` (their portal view's writable ones) and ``client_reference``;
+    staff also title, description and the assignment."""
+
+    title = fields.String(validate=TITLE)
+    description = fields.String(validate=DESCRIPTION)
+    client_reference = fields.String(allow_none=True, validate=validate.Length(max=100))
+    assignee_sub = fields.String(allow_none=True, validate=SUB)
+    assignee_email = fields.Email(allow_none=True)
+    fields_ = field_values()
+
+
+class TransitionSchema(Schema):
+    """The status to move to, along one of the model's transitions."""
+
+    to = fields.String(required=True, validate=validate.Length(min=1, max=64))
+
+
+def present(session, caller, dossier, model=None) -> dict:
+    model = model or dossiers.definition_for(session, dossier)
+    return present_dossier(dossier, model, caller, dossiers.developments_of(session, dossier.id))
 
 
 @blp.route("")
 class Dossiers(MethodView):
-    @require_roles("agent")
+    @require_roles("agent", "client")
     @blp.arguments(DossierCreateSchema)
     @blp.response(201, DossierSchema)
     def post(self, body):
-        """Create a dossier."""
-        settings = app_settings()
+        """Create a dossier (clients: only with a model that allows it; origin portal)."""
+        caller = current_caller()
+        origin = "crm" if sees_everything(caller) else "portal"
         with app_db().transaction() as session:
-            return services.create_dossier(session, current_caller(), reference_prefix=settings.reference_prefix,
-                                           **body)
+            dossier, model = dossiers.create_dossier(session, caller, body, origin=origin,
+                                                     reference_prefix=app_settings().reference_prefix)
+            return present(session, caller, dossier, model)
+
+    @require_roles("agent", "client", "service")
+    @blp.arguments(DossierListArgsSchema, location="query")
+    @blp.response(200, page_schema(DossierSummarySchema))
+    def get(self, args):
+        """List the dossiers the caller may see, newest first, with filters."""
+        caller = current_caller()
+        limit, cursor = args.pop("limit"), args.pop("cursor")
+        with app_db().read_only() as session:
+            items, next_cursor = dossiers.list_dossiers(session, caller, args, limit=limit, cursor=cursor)
+            return {"items": [present_summary(item, models.load_definition(session, item.model_id, item.model_version),
+                                              caller) for item in items],
+                    "next_cursor": next_cursor}
+
+
+@blp.route("/<dossier_id>")
+class DossierById(MethodView):
+    @require_roles("agent", "client", "service")
+    @blp.response(200, DossierSchema)
+    def get(self, dossier_id):
+        """Read a dossier through the caller's view."""
+        caller = current_caller()
+        with app_db().read_only() as session:
+            return present(session, caller, dossiers.visible_dossier(session, caller, dossier_id))
+
+    @require_roles("agent", "client")
+    @blp.arguments(DossierPatchSchema)
+    @blp.response(200, DossierSchema)
+    def patch(self, body, dossier_id):
+        """Change what the caller's view lets them write (422 for anything else, 409 when closed)."""
+        caller = current_caller()
+        with app_db().transaction() as session:
+            return present(session, caller, dossiers.update_dossier(session, caller, dossier_id, body))
+
+
+@blp.route("/<dossier_id>/transitions")
+class Transitions(MethodView):
+    @require_roles("agent")
+    @blp.arguments(TransitionSchema)
+    @blp.response(200, DossierSchema)
+    def post(self, body, dossier_id):
+        """Move the dossier to another status along an allowed transition (409 otherwise)."""
+        caller = current_caller()
+        with app_db().transaction() as session:
+            dossier, model = dossiers.transition(session, caller, dossier_id, body["to"])
+            return present(session, caller, dossier, model)
+
+
+@blp.route("/<dossier_id>/close")
+class Close(MethodView):
+    @require_roles("agent")
+    @blp.response(200, DossierSchema)
+    def post(self, dossier_id):
+        """Close the dossier: it stays readable, every later change is refused (409)."""
+        caller = current_caller()
+        with app_db().transaction() as session:
+            return present(session, caller, dossiers.close(session, caller, dossier_id))

@@ -1,0 +1,71 @@
+"""Service-only routes for the partner-gateway: the partner view of a dossier and partner-written values."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.web import app_db
+
+from ..domain.presentation import present_partner_view
+from ..services import dossiers
+
+blp = Blueprint("partner", __name__, url_prefix="/api/v1/dossiers", description="Partner view (service tokens only)")
+
+
+class PartnerFieldSchema(Schema):
+    """A field of the partner view with its value."""
+
+    key = fields.String()
+    label = fields.String()
+    type = fields.String()
+    mode = fields.String(metadata={"description": "read or write"})
+    source = fields.String(metadata={"description": "portal, crm or partner (partner-only field)"})
+    financial = fields.Boolean(metadata={"description": "Financial item: never shown to participants."})
+    choices = fields.List(fields.String())
+    value = fields.Raw(allow_none=True)
+
+
+class PartnerViewSchema(Schema):
+    """What the partner-gateway may show a third party, and whether the status lets partners see it now."""
+
+    dossier_id = fields.String()
+    reference = fields.String()
+    title = fields.String()
+    status = fields.String()
+    status_label = fields.String()
+    partner_visible = fields.Boolean()
+    closed = fields.Boolean()
+    fields_ = fields.List(fields.Nested(PartnerFieldSchema), data_key="fields", attribute="fields")
+
+
+class PartnerValuesSchema(Schema):
+    """Values written by a partner: only keys the partner view marks ``write``."""
+
+    values = fields.Dict(keys=fields.String(), values=fields.Raw(allow_none=True), required=True)
+
+
+@blp.route("/<dossier_id>/partner-view")
+class PartnerView(MethodView):
+    @require_roles("service")
+    @blp.response(200, PartnerViewSchema)
+    def get(self, dossier_id):
+        """The partner view's fields with values and modes, the status and its partner visibility."""
+        caller = current_caller()
+        with app_db().read_only() as session:
+            dossier = dossiers.visible_dossier(session, caller, dossier_id)
+            return present_partner_view(dossier, dossiers.definition_for(session, dossier))
+
+
+@blp.route("/<dossier_id>/partner-values")
+class PartnerValues(MethodView):
+    @require_roles("service")
+    @blp.arguments(PartnerValuesSchema)
+    @blp.response(200, PartnerViewSchema)
+    def patch(self, body, dossier_id):
+        """Write partner-writable fields (422 for any other key, 409 when the dossier is closed)."""
+        caller = current_caller()
+        with app_db().transaction() as session:
+            dossier = dossiers.write_partner_values(session, caller, dossier_id, body["values"])
+            return present_partner_view(dossier, dossiers.definition_for(session, dossier))

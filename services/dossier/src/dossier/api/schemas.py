@@ -1,0 +1,79 @@
+"""Schemas of the dossier resources shared by several route modules."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from platform_shared.pagination import PageArgsSchema
+
+KINDS = ("dossier", "contract")
+ORIGINS = ("crm", "portal")
+
+
+def field_values(**options) -> fields.Dict:
+    """``fields`` of a request body: field key -> value, typed by the model."""
+    return fields.Dict(keys=fields.String(validate=validate.Length(max=64)), values=fields.Raw(allow_none=True),
+                       data_key="fields", attribute="fields",
+                       metadata={"description": "Field key -> value, as the model types them."}, **options)
+
+
+class DevelopmentSchema(Schema):
+    """An important development, shown to the requester."""
+
+    id = fields.String()
+    title = fields.String()
+    body = fields.String()
+    created_at = fields.DateTime()
+
+
+class DossierSummarySchema(Schema):
+    """A dossier in a list. Clients get the last client-visible status (or a neutral label)."""
+
+    id = fields.String()
+    reference = fields.String(metadata={"description": "Human reference, e.g. DOS-2026-000042."})
+    title = fields.String()
+    category = fields.String()
+    kind = fields.String(validate=validate.OneOf(KINDS))
+    origin = fields.String(validate=validate.OneOf(ORIGINS))
+    status = fields.String(allow_none=True)
+    status_label = fields.String()
+    partner_visible = fields.Boolean(metadata={"description": "Staff only."})
+    client_visible = fields.Boolean(metadata={"description": "Staff only."})
+    client_reference = fields.String(allow_none=True)
+    assignee_sub = fields.String(allow_none=True)
+    closed = fields.Boolean()
+    created_at = fields.DateTime()
+    client_sub = fields.String(allow_none=True, metadata={"description": "Staff only."})
+    client_org = fields.String(allow_none=True, metadata={"description": "Staff only."})
+    model_id = fields.String()
+
+
+class DossierSchema(DossierSummarySchema):
+    """A dossier as the caller's view allows: staff get every field, clients the portal view's fields."""
+
+    description = fields.String()
+    model_version = fields.Integer()
+    assignee_email = fields.String(allow_none=True)
+    client_email = fields.String(allow_none=True, metadata={"description": "Staff only."})
+    created_by = fields.String(metadata={"description": "Staff only."})
+    closed_at = fields.DateTime(allow_none=True)
+    updated_at = fields.DateTime()
+    fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "Values of readable fields."})
+    field_modes = fields.Dict(keys=fields.String(), values=fields.String(),
+                              metadata={"description": "read or write, per readable field."})
+    financial_fields = fields.List(fields.String(), metadata={
+        "description": "Staff only: keys marked financial (never shown to participants)."})
+    important_developments = fields.List(fields.Nested(DevelopmentSchema))
+
+
+class DossierListArgsSchema(PageArgsSchema):
+    """Filters of the dossier list (newest first)."""
+
+    status = fields.String(load_default=None, validate=validate.Length(max=64))
+    category = fields.String(load_default=None, validate=validate.Length(max=64))
+    origin = fields.String(load_default=None, validate=validate.OneOf(ORIGINS))
+    assignee = fields.String(load_default=None, validate=validate.Length(max=200),
+                             metadata={"description": "Assignee's sub."})
+    kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
+    model_id = fields.String(load_default=None, validate=validate.Length(max=36))
+    q = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
+                      metadata={"description": "Text search in the title and the reference."})

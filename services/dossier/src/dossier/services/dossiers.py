@@ -1,0 +1,225 @@
+"""Dossier use cases: create, read, change fields and assignment, move along transitions, close, list."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.errors import Forbidden, NotFound, ValidationFailed
+from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import keyset_page
+
+from .. import SERVICE_NAME
+from ..db import Development, Dossier, search_text
+from ..domain.access import may_read, readable_fields, sees_everything, writable_view
+from ..domain.errors import DossierClosed, TransitionNotAllowed
+from ..domain.model_definition import ModelDefinition
+from ..domain.values import check_required_present, check_writable
+from . import models, references, timeline
+
+STAFF_ONLY_ATTRIBUTES = ("client_sub", "client_org", "client_email", "assignee_sub", "assignee_email")
+CLIENT_EDITABLE = ("client_reference", "fields")
+
+
+def _event(session: Session, caller: Caller, event_type: str, dossier: Dossier, data: dict[str, Any]) -> None:
+    record_event(session, event_type, {"dossier_id": dossier.id, **data}, producer=SERVICE_NAME,
+                 aggregate_id=dossier.id, actor=caller.as_actor())
+
+
+def _refuse_staff_only(caller: Caller, body: dict[str, Any], allowed: tuple[str, ...]) -> None:
+    if sees_everything(caller):
+        return
+    refused = {key: ["may only be set by staff"] for key in body if key not in allowed}
+    if refused:
+        raise ValidationFailed("Some attributes may only be set by staff.", errors=refused)
+
+
+def _client_party(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str | None, str | None]:
+    if sees_everything(caller):
+        return body.get("client_sub"), body.get("client_org"), body.get("client_email")
+    return caller.sub, caller.org, caller.email
+
+
+def create_dossier(session: Session, caller: Caller, body: dict[str, Any], *, origin: str,
+                   reference_prefix: str) -> tuple[Dossier, ModelDefinition]:
+    """A dossier of the model's current version, in its initial status, with ``dossier.created``."""
+    version = models.get_model(session, caller, body["model_id"])
+    if not sees_everything(caller) and not version.client_can_create:
+        raise Forbidden("This model does not let clients create dossiers.")
+    _refuse_staff_only(caller, {key: value for key, value in body.items() if value is not None},
+                       ("model_id", "title", "description", "kind", "client_reference", "fields"))
+    model = models.definition_of(version)
+    values = body.get("fields") or {}
+    view = writable_view(caller, model)
+    check_writable(values, view, model.all_fields())
+    check_required_present(values, view, model.all_fields())
+    client_sub, client_org, client_email = _client_party(caller, body)
+    initial = model.initial_status
+    now = clock.now()
+    dossier = Dossier(
+        id=clock.new_id(), reference=references.next_reference(session, reference_prefix), title=body["title"],
+        description=body.get("description") or "", model_id=version.model_id, model_version=version.version,
+        category=version.category, kind=body.get("kind") or "dossier", origin=origin, status=initial.code,
+        client_status=initial.code if initial.client_visible else None, client_sub=client_sub,
+        client_org=client_org, client_email=client_email, client_reference=body.get("client_reference"),
+        assignee_sub=body.get("assignee_sub"), assignee_email=body.get("assignee_email"), field_values=values,
+        closed_at=None, created_by=caller.sub, created_at=now, updated_at=now)
+    session.add(dossier)
+    timeline.append(session, dossier.id, "created", f"Dossier {dossier.reference} created",
+                    visibility="requester", actor=caller.as_actor(), details={"origin": origin})
+    _event(session, caller, "dossier.created", dossier, {
+        "reference": dossier.reference, "title": dossier.title, "model_id": dossier.model_id,
+        "model_version": dossier.model_version, "category": dossier.category, "origin": origin,
+        "kind": dossier.kind, "status": initial.code, "status_label": initial.label,
+        "client_visible": initial.client_visible, "partner_visible": initial.partner_visible,
+        "client_sub": client_sub, "client_org": client_org, "client_email": client_email,
+        "assignee_sub": dossier.assignee_sub, "created_by": caller.sub})
+    session.flush()
+    return dossier, model
+
+
+def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_update: bool = False) -> Dossier:
+    """The dossier, or 404 when it does not exist or the caller may not see it."""
+    dossier = session.get(Dossier, dossier_id, with_for_update=for_update or None)
+    if dossier is None or not may_read(caller, dossier.client_sub, dossier.client_org):
+        raise NotFound("No such dossier.")
+    return dossier
+
+
+def open_dossier(session: Session, caller: Caller, dossier_id: str) -> Dossier:
+    """A visible dossier locked for a change; 409 when it is closed."""
+    dossier = visible_dossier(session, caller, dossier_id, for_update=True)
+    if dossier.closed:
+        raise DossierClosed(dossier.reference)
+    return dossier
+
+
+def developments_of(session: Session, dossier_id: str) -> list[Development]:
+    return list(session.scalars(select(Development).where(Development.dossier_id == dossier_id)
+                                .order_by(Development.created_at, Development.id)))
+
+
+def definition_for(session: Session, dossier: Dossier) -> ModelDefinition:
+    return models.load_definition(session, dossier.model_id, dossier.model_version)
+
+
+def _changed(dossier: Dossier, attributes: dict[str, Any]) -> list[str]:
+    return [key for key, value in attributes.items() if getattr(dossier, key) != value]
+
+
+def _assign(session: Session, caller: Caller, dossier: Dossier, assignee_sub: str | None,
+            assignee_email: str | None) -> None:
+    previous = dossier.assignee_sub
+    dossier.assignee_sub, dossier.assignee_email = assignee_sub, assignee_email
+    timeline.append(session, dossier.id, "assigned", f"Assigned to {assignee_sub or 'nobody'}",
+                    visibility="requester", actor=caller.as_actor(),
+                    details={"assignee_sub": assignee_sub, "previous_assignee_sub": previous})
+    _event(session, caller, "dossier.assigned", dossier, {
+        "assignee_sub": assignee_sub, "assignee_email": assignee_email, "previous_assignee_sub": previous})
+
+
+def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict[str, Any]) -> Dossier:
+    """Write what the caller's view allows; anything else is 422 and nothing changes."""
+    dossier = open_dossier(session, caller, dossier_id)
+    _refuse_staff_only(caller, body, CLIENT_EDITABLE)
+    model = definition_for(session, dossier)
+    values = body.get("fields") or {}
+    check_writable(values, writable_view(caller, model), model.all_fields())
+    attributes = {key: body[key] for key in ("title", "description", "client_reference") if key in body}
+    changed = _changed(dossier, attributes)
+    for key in changed:
+        setattr(dossier, key, attributes[key])
+    current = dossier.field_values or {}
+    changed_values = [key for key, value in values.items() if current.get(key) != value]
+    if changed_values:
+        dossier.field_values = {**current, **values}
+    if "assignee_sub" in body and body["assignee_sub"] != dossier.assignee_sub:
+        _assign(session, caller, dossier, body["assignee_sub"], body.get("assignee_email"))
+    if changed or changed_values:
+        _record_update(session, caller, dossier, model, changed + changed_values)
+    session.flush()
+    return dossier
+
+
+def _record_update(session: Session, caller: Caller, dossier: Dossier, model: ModelDefinition,
+                   changed: list[str]) -> None:
+    dossier.updated_at = clock.now()
+    client_readable = set(readable_fields(_CLIENT, model)) | {"title", "description", "client_reference"}
+    visibility = "requester" if set(changed) <= client_readable else "internal"
+    timeline.append(session, dossier.id, "updated", "Updated: " + ", ".join(changed), visibility=visibility,
+                    actor=caller.as_actor(), details={"changed_fields": changed})
+    _event(session, caller, "dossier.updated", dossier, {"changed_fields": changed})
+
+
+_CLIENT = Caller(sub="", role="client")
+
+
+def write_partner_values(session: Session, caller: Caller, dossier_id: str, values: dict[str, Any]) -> Dossier:
+    """The partner-gateway writes fields the partner view marks ``write``; 422 for any other, 409 when closed."""
+    dossier = open_dossier(session, caller, dossier_id)
+    model = definition_for(session, dossier)
+    check_writable(values, model.views["partner"], model.all_fields())
+    current = dossier.field_values or {}
+    changed = [key for key, value in values.items() if current.get(key) != value]
+    if changed:
+        dossier.field_values = {**current, **values}
+        _record_update(session, caller, dossier, model, changed)
+    session.flush()
+    return dossier
+
+
+def transition(session: Session, caller: Caller, dossier_id: str, target: str) -> tuple[Dossier, ModelDefinition]:
+    """Move along an allowed transition (409 otherwise); timeline and ``dossier.status_changed``."""
+    dossier = open_dossier(session, caller, dossier_id)
+    model = definition_for(session, dossier)
+    if not model.allows(dossier.status, target):
+        raise TransitionNotAllowed(dossier.status, target)
+    previous, spec = dossier.status, model.status(target)
+    dossier.status = target
+    if spec.client_visible:
+        dossier.client_status = target
+    dossier.updated_at = clock.now()
+    timeline.append(session, dossier.id, "status_changed", f"Status: {spec.label}",
+                    visibility="requester" if spec.client_visible else "internal", actor=caller.as_actor(),
+                    details={"from": previous, "to": target})
+    _event(session, caller, "dossier.status_changed", dossier, {
+        "reference": dossier.reference, "from": previous, "to": target, "status_label": spec.label,
+        "partner_visible": spec.partner_visible, "client_visible": spec.client_visible,
+        "category": dossier.category, "client_sub": dossier.client_sub, "client_org": dossier.client_org})
+    session.flush()
+    return dossier, model
+
+
+def close(session: Session, caller: Caller, dossier_id: str) -> Dossier:
+    """Close: readable forever, changed never again."""
+    dossier = open_dossier(session, caller, dossier_id)
+    dossier.closed_at = dossier.updated_at = clock.now()
+    timeline.append(session, dossier.id, "closed", "Dossier closed", visibility="requester", actor=caller.as_actor())
+    _event(session, caller, "dossier.closed", dossier, {"closed_at": clock.isoformat(dossier.closed_at)})
+    session.flush()
+    return dossier
+
+
+def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, limit: int,
+                  cursor: str | None) -> tuple[list[Dossier], str | None]:
+    """Newest first, keyset-paginated; clients only see their own and their company's dossiers."""
+    statement = select(Dossier)
+    if not sees_everything(caller):
+        audience = [Dossier.client_sub == caller.sub]
+        if caller.org:
+            audience.append(Dossier.client_org == caller.org)
+        statement = statement.where(or_(*audience))
+    status_column = Dossier.status if sees_everything(caller) else Dossier.client_status
+    for value, column in ((filters.get("status"), status_column), (filters.get("category"), Dossier.category),
+                          (filters.get("origin"), Dossier.origin), (filters.get("assignee"), Dossier.assignee_sub),
+                          (filters.get("kind"), Dossier.kind), (filters.get("model_id"), Dossier.model_id)):
+        if value is not None:
+            statement = statement.where(column == value)
+    if filters.get("q"):
+        pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        statement = statement.where(search_text().like(pattern, escape="\\"))
+    return keyset_page(session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor,
+                       descending=True)

@@ -1,0 +1,98 @@
+"""Dossier models: create, replace (a new immutable version), read; definitions cached per (id, version)."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.errors import NotFound
+from platform_shared.pagination import keyset_page
+
+from ..db import DossierModel, ModelVersion
+from ..domain.access import sees_everything
+from ..domain.model_definition import ModelDefinition, validate_model
+
+_definitions: dict[tuple[str, int], ModelDefinition] = {}
+DEFINITION_KEYS = ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
+
+
+def definition_of(version: ModelVersion) -> ModelDefinition:
+    """The parsed definition of a version; versions never change, so the parse is kept."""
+    key = (version.model_id, version.version)
+    cached = _definitions.get(key)
+    if cached is None:
+        cached = _definitions[key] = ModelDefinition(version.definition)
+    return cached
+
+
+def load_definition(session: Session, model_id: str, version: int) -> ModelDefinition:
+    cached = _definitions.get((model_id, version))
+    if cached is not None:
+        return cached
+    row = session.get(ModelVersion, (model_id, version))
+    if row is None:
+        raise NotFound("No such model version.")
+    return definition_of(row)
+
+
+def _new_version(model_id: str, number: int, body: dict[str, Any], caller: Caller) -> ModelVersion:
+    definition = {key: body.get(key) or ([] if key != "views" else {}) for key in DEFINITION_KEYS}
+    validate_model(definition)
+    return ModelVersion(model_id=model_id, version=number, name=body["name"], category=body["category"],
+                        client_can_create=body["client_can_create"], definition=definition,
+                        created_by=caller.sub, created_at=clock.now())
+
+
+def create_model(session: Session, caller: Caller, body: dict[str, Any]) -> ModelVersion:
+    now = clock.now()
+    model = DossierModel(id=clock.new_id(), current_version=1, created_at=now, updated_at=now)
+    version = _new_version(model.id, 1, body, caller)
+    session.add_all([model, version])
+    session.flush()
+    return version
+
+
+def replace_model(session: Session, caller: Caller, model_id: str, body: dict[str, Any]) -> ModelVersion:
+    """Save the model as a new version; dossiers keep the version they were created with."""
+    model = session.get(DossierModel, model_id, with_for_update=True)
+    if model is None:
+        raise NotFound("No such model.")
+    version = _new_version(model.id, model.current_version + 1, body, caller)
+    model.current_version = version.version
+    model.updated_at = version.created_at
+    session.add(version)
+    session.flush()
+    return version
+
+
+def _visible(caller: Caller, version: ModelVersion) -> bool:
+    return sees_everything(caller) or version.client_can_create
+
+
+def get_model(session: Session, caller: Caller, model_id: str, version_number: int | None = None) -> ModelVersion:
+    model = session.get(DossierModel, model_id)
+    if model is None:
+        raise NotFound("No such model.")
+    version = session.get(ModelVersion, (model_id, version_number or model.current_version))
+    if version is None or not _visible(caller, version):
+        raise NotFound("No such model.")
+    return version
+
+
+def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+    """Current versions; clients only see models they may create dossiers with."""
+    statement = select(ModelVersion).join(
+        DossierModel, (DossierModel.id == ModelVersion.model_id) & (DossierModel.current_version == ModelVersion.version))
+    if not sees_everything(caller):
+        statement = statement.where(ModelVersion.client_can_create.is_(True))
+    return keyset_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
+
+
+def present_model(version: ModelVersion) -> dict[str, Any]:
+    definition = definition_of(version)
+    return {"id": version.model_id, "version": version.version, "name": version.name, "category": version.category,
+            "client_can_create": version.client_can_create, **version.definition,
+            "roles": definition.roles_with_pieces(), "created_at": version.created_at}

@@ -1,0 +1,33 @@
+"""A dossier's timeline: entries appended by every change and by other services' events, read by audience."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.pagination import keyset_page
+
+from ..db import TimelineEntry
+from ..domain.access import visible_audiences
+
+
+def append(session: Session, dossier_id: str, kind: str, summary: str, *, visibility: str,
+           actor: dict | None = None, details: dict[str, Any] | None = None,
+           occurred_at: datetime | None = None) -> TimelineEntry:
+    entry = TimelineEntry(dossier_id=dossier_id, kind=kind, visibility=visibility, summary=summary[:500],
+                          details=details or {}, actor_sub=(actor or {}).get("sub"),
+                          actor_role=(actor or {}).get("role"), occurred_at=occurred_at or clock.now())
+    session.add(entry)
+    return entry
+
+
+def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: int,
+                 cursor: str | None) -> tuple[list[TimelineEntry], str | None]:
+    """Oldest first; only the entries whose visibility the caller's audience includes."""
+    statement = select(TimelineEntry).where(TimelineEntry.dossier_id == dossier_id,
+                                            TimelineEntry.visibility.in_(visible_audiences(caller)))
+    return keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
