@@ -145,3 +145,9 @@ def new_dossier(client, as_agent, model_id):
 @pytest.fixture
 def dossier(new_dossier):
     return new_dossier()
+
+
+@pytest.fixture
+def model_body():
+    """``model_body(**changes)``: a fresh copy of the sample model (tests cannot import conftest)."""
+    return sample_model

@@ -72,6 +72,7 @@ class Notes(MethodView):
         """List the notes the caller may read, oldest first (clients never see internal notes)."""
         with app_db().read_only() as session:
             items, cursor = notes.list_notes(session, current_caller(), dossier_id, **page)
+            session.expunge_all()  # serialised after the read-only session ends
             return {"items": items, "next_cursor": cursor}
 
 
@@ -97,4 +98,5 @@ class Timeline(MethodView):
         with app_db().read_only() as session:
             dossiers.visible_dossier(session, caller, dossier_id)
             items, cursor = timeline.list_entries(session, caller, dossier_id, **page)
+            session.expunge_all()  # serialised after the read-only session ends
             return {"items": items, "next_cursor": cursor}
