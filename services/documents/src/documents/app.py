@@ -7,10 +7,21 @@ from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
 from . import config
+from .api import documents, templates
+from .conversion import resolve_converter_name
+from .storage import make_storage
+
+# Multipart framing and the other form fields around the file.
+FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
 def create_app(settings: config.DocumentsSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     db = db or Database(settings.database_url)
-    app, api = create_service_app(settings, db, title="Documents service")
+    app, api = create_service_app(settings, db, title="Documents service",
+                                  extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES})
+    app.extensions["documents_storage"] = make_storage(settings)
+    app.extensions["converter_name"] = resolve_converter_name(settings)
+    api.register_blueprint(documents.blp)
+    api.register_blueprint(templates.blp)
     return app

@@ -1,0 +1,78 @@
+"""Response schemas shared by the documents and templates resources."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+from ..services import find_rendition
+
+
+class VisibilitySchema(Schema):
+    """Who sees a document besides staff and its uploader."""
+
+    client = fields.Boolean(metadata={"description": "The owner's client (requester, extranet customer) and their company."})
+    partner = fields.Boolean(metadata={"description": "The partners solicited on the dossier."})
+    roles = fields.List(fields.String(), metadata={"description": "Contributor roles that see it (e.g. guarantor)."})
+
+
+class ActorRefSchema(Schema):
+    sub = fields.String()
+    role = fields.String()
+
+
+class RenditionSchema(Schema):
+    """One form of the document's bytes; fetch it with ``/content?rendition=<kind>``."""
+
+    kind = fields.String(metadata={"description": "pdf, docx, png, jpeg, xlsx, odt, txt or csv."})
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+
+
+class WarningSchema(Schema):
+    field = fields.String(metadata={"description": "The tag whose value was empty."})
+    message = fields.String()
+
+
+class DocumentSchema(Schema):
+    """A document: metadata, visibility, state and renditions (the bytes are behind ``/content``)."""
+
+    id = fields.String()
+    owner_type = fields.String(metadata={"description": "dossier, contract, beneficiary or solicitation."})
+    owner_id = fields.String()
+    dossier_id = fields.String(allow_none=True)
+    filename = fields.String(metadata={"description": "Sanitised display name; never used as a path."})
+    category = fields.String()
+    content_type = fields.String(metadata={"description": "Sniffed type of the main rendition."})
+    size = fields.Integer()
+    sha256 = fields.String()
+    visibility = fields.Nested(VisibilitySchema)
+    uploaded_by = fields.Nested(ActorRefSchema)
+    state = fields.String(metadata={"description": "ready; rendering (PDF on its way); pdf_failed (the .docx "
+                                                   "is kept, see error); pdf_unavailable (no converter)."})
+    error = fields.String(allow_none=True)
+    warnings = fields.List(fields.Nested(WarningSchema))
+    template_id = fields.String(allow_none=True)
+    template_version = fields.Integer(allow_none=True)
+    renditions = fields.List(fields.Nested(RenditionSchema))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+def document_body(document) -> dict:
+    """The ``DocumentSchema`` view of a ``db.Document``."""
+    primary = find_rendition(document, None)
+    return {
+        "id": document.id, "owner_type": document.owner_type, "owner_id": document.owner_id,
+        "dossier_id": document.dossier_id, "filename": document.filename, "category": document.category,
+        "content_type": primary.content_type if primary else None,
+        "size": primary.size if primary else None, "sha256": primary.sha256 if primary else None,
+        "visibility": {"client": document.visible_client, "partner": document.visible_partner,
+                       "roles": list(document.visible_roles or [])},
+        "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
+        "state": document.state, "error": document.error, "warnings": document.warnings or [],
+        "template_id": document.template_id, "template_version": document.template_version,
+        "renditions": [{"kind": r.kind, "content_type": r.content_type, "size": r.size, "sha256": r.sha256}
+                       for r in document.renditions],
+        "created_at": document.created_at, "updated_at": document.updated_at,
+    }
+

@@ -1,0 +1,104 @@
+"""Who may see a document, as plain rules over the caller, the owner's client and third-party access."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Protocol
+
+from platform_shared.auth import Caller
+
+
+class VisibleDocument(Protocol):
+    owner_type: str
+    owner_id: str
+    dossier_id: str | None
+    uploaded_by_sub: str
+    visible_client: bool
+    visible_partner: bool
+    visible_roles: list
+
+
+@dataclass(frozen=True)
+class OwnerClient:
+    """The client (person and company) an owner belongs to, learnt from events."""
+
+    client_sub: str | None = None
+    client_org: str | None = None
+
+    def includes(self, caller: Caller) -> bool:
+        if self.client_sub and caller.sub == self.client_sub:
+            return True
+        return bool(self.client_org and caller.org and caller.org == self.client_org)
+
+
+@dataclass(frozen=True)
+class ThirdPartyAccess:
+    """What the partner-gateway says a third party may see on a dossier right now."""
+
+    partner: bool = False
+    solicitation_ids: frozenset[str] = field(default_factory=frozenset)
+    contributor_roles: frozenset[str] = field(default_factory=frozenset)
+    participant: bool = False
+
+    @property
+    def any(self) -> bool:
+        return self.partner or bool(self.contributor_roles) or self.participant
+
+
+NO_ACCESS = ThirdPartyAccess()
+
+
+def sees_everything(caller: Caller) -> bool:
+    return caller.is_staff or caller.is_service
+
+
+def granted_without_gateway(caller: Caller, document: VisibleDocument, owner_client: OwnerClient | None) -> bool:
+    """Staff, services, the uploader, and the owner's client for ``client``-flagged documents."""
+    if sees_everything(caller) or caller.sub == document.uploaded_by_sub:
+        return True
+    return bool(document.visible_client and owner_client and owner_client.includes(caller))
+
+
+def may_need_gateway(document: VisibleDocument) -> bool:
+    """Only a document of a dossier flagged for someone outside staff can be seen by a third party."""
+    return bool(document.dossier_id and (document.visible_partner or document.visible_roles
+                                         or document.visible_client))
+
+
+def granted_to_third_party(document: VisibleDocument, access: ThirdPartyAccess) -> bool:
+    """A partner sees ``partner``-flagged pieces (of their own solicitation when a solicitation owns it),
+    a contributor the pieces of their role, a participant what the client sees."""
+    if access.partner and document.visible_partner:
+        if document.owner_type != "solicitation" or document.owner_id in access.solicitation_ids:
+            return True
+    if access.contributor_roles & set(document.visible_roles or ()):
+        return True
+    return bool(access.participant and document.visible_client)
+
+
+def may_see(caller: Caller, document: VisibleDocument, owner_client: OwnerClient | None,
+            access: ThirdPartyAccess = NO_ACCESS) -> bool:
+    if granted_without_gateway(caller, document, owner_client):
+        return True
+    return granted_to_third_party(document, access)
+
+
+@dataclass(frozen=True)
+class UploadVisibility:
+    client: bool
+    partner: bool
+    roles: tuple[str, ...]
+
+
+def visibility_for_non_staff_upload(caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess,
+                                    requested_roles: Iterable[str]) -> UploadVisibility:
+    """Outside staff, nobody chooses who sees a file: the owner's client shares with their side,
+    a contributor with their own role; everything else stays between the uploader and staff."""
+    is_client = bool(owner_client and owner_client.includes(caller))
+    roles = tuple(sorted(set(requested_roles) & access.contributor_roles)) or tuple(sorted(access.contributor_roles))
+    return UploadVisibility(client=is_client, partner=False, roles=roles)
+
+
+def may_upload(caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess) -> bool:
+    if sees_everything(caller):
+        return True
+    return bool(owner_client and owner_client.includes(caller)) or access.any

@@ -1,0 +1,262 @@
+"""Use cases on documents: add, read, list, change visibility, delete. They take a session and never commit."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
+from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import decode_cursor, encode_cursor
+
+from . import SERVICE_NAME
+from .db import Document, Owner, Rendition, TemplateVersion
+from .domain import access as rules
+from .domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
+from .gateway import AccessLookup
+from .storage import Spooled, Storage
+
+OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
+CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "other")
+STATES = ("ready", "rendering", "pdf_failed", "pdf_unavailable")
+
+
+@dataclass(frozen=True)
+class Visibility:
+    client: bool = False
+    partner: bool = False
+    roles: tuple[str, ...] = ()
+
+    def as_data(self) -> dict:
+        return {"client": self.client, "partner": self.partner, "roles": list(self.roles)}
+
+
+@dataclass(frozen=True)
+class Uploader:
+    sub: str
+    role: str
+
+
+def visibility_of(document: Document) -> dict:
+    return {"client": document.visible_client, "partner": document.visible_partner,
+            "roles": list(document.visible_roles or [])}
+
+
+def document_event_data(document: Document) -> dict:
+    return {"document_id": document.id, "owner_type": document.owner_type, "owner_id": document.owner_id,
+            "dossier_id": document.dossier_id}
+
+
+# ----- owners ---------------------------------------------------------------------------------
+def owner_client(session: Session, owner_type: str, owner_id: str) -> rules.OwnerClient | None:
+    owner = session.get(Owner, (owner_type, owner_id))
+    if owner is None:
+        return None
+    return rules.OwnerClient(owner.client_sub, owner.client_org)
+
+
+def resolve_dossier_id(session: Session, owner_type: str, owner_id: str, given: str | None) -> str | None:
+    """The dossier a document belongs to: the owner itself, a solicitation's dossier, or what was given."""
+    if owner_type == "dossier":
+        return owner_id
+    owner = session.get(Owner, (owner_type, owner_id))
+    if owner is not None and owner.dossier_id:
+        return owner.dossier_id
+    return given
+
+
+def ensure_dossier_open(session: Session, dossier_id: str | None) -> None:
+    if not dossier_id:
+        return
+    owner = session.get(Owner, ("dossier", dossier_id))
+    if owner is not None and owner.closed:
+        raise Conflict("The dossier is closed: its documents can no longer change.")
+
+
+# ----- adding ---------------------------------------------------------------------------------
+def check_file_type(spooled: Spooled, filename: str, allowed_kinds: Iterable[str]) -> str:
+    """The kind read from the bytes; 415 when it is not allowed or the name claims another type."""
+    kind = sniff_kind(spooled.path, filename)
+    if kind is None or kind not in allowed_kinds:
+        raise UnsupportedMediaType("The file's content is not one of the accepted types "
+                                   f"({', '.join(allowed_kinds)}).")
+    if not name_matches_kind(filename, kind):
+        raise UnsupportedMediaType(f"The file name says one type but its content is {kind}.")
+    return kind
+
+
+def add_rendition(session: Session, document: Document, *, kind: str, key: str, size: int, sha256: str) -> Rendition:
+    rendition = Rendition(id=clock.new_id(), document_id=document.id, kind=kind, content_type=CONTENT_TYPES[kind],
+                          size=size, sha256=sha256, storage_key=key, created_at=clock.now())
+    session.add(rendition)
+    document.renditions.append(rendition)
+    return rendition
+
+
+def create_document(session: Session, *, owner_type: str, owner_id: str, dossier_id: str | None, filename: str,
+                    category: str, visibility: Visibility, uploader: Uploader, state: str,
+                    template_id: str | None = None, template_version: int | None = None,
+                    warnings: list | None = None, error: str | None = None) -> Document:
+    now = clock.now()
+    document = Document(
+        id=clock.new_id(), owner_type=owner_type, owner_id=owner_id,
+        dossier_id=resolve_dossier_id(session, owner_type, owner_id, dossier_id),
+        filename=filename, category=category, visible_client=visibility.client,
+        visible_partner=visibility.partner, visible_roles=list(visibility.roles),
+        uploaded_by_sub=uploader.sub, uploaded_by_role=uploader.role, state=state, error=error,
+        template_id=template_id, template_version=template_version, warnings=warnings or [],
+        created_at=now, updated_at=now,
+    )
+    session.add(document)
+    return document
+
+
+def record_document_added(session: Session, document: Document, actor: dict) -> None:
+    record_event(session, "document.added", {
+        **document_event_data(document), "filename": document.filename, "category": document.category,
+        "visibility": visibility_of(document),
+        "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
+        "state": document.state,
+    }, producer=SERVICE_NAME, aggregate_id=document.id, actor=actor)
+
+
+def upload_document(session: Session, storage: Storage, lookup: AccessLookup, caller: Caller, *,
+                    spooled: Spooled, filename: str, owner_type: str, owner_id: str, dossier_id: str | None,
+                    category: str, visibility: Visibility, on_behalf: Uploader | None,
+                    allowed_kinds: Iterable[str]) -> Document:
+    """Store an uploaded file for an owner; outside staff the uploader must be allowed on the owner."""
+    if on_behalf is not None and not caller.is_service:
+        raise Forbidden("Only a service may upload on behalf of someone else.")
+    kind = check_file_type(spooled, filename, tuple(allowed_kinds))
+    uploader = on_behalf or Uploader(caller.sub, caller.role)
+    dossier_id = resolve_dossier_id(session, owner_type, owner_id, dossier_id)
+    if not rules.sees_everything(caller):
+        client = owner_client(session, owner_type, owner_id)
+        access = rules.NO_ACCESS if client and client.includes(caller) else lookup.access(dossier_id, caller.sub)
+        if not rules.may_upload(caller, client, access):
+            raise NotFound("No such owner.")
+        forced = rules.visibility_for_non_staff_upload(caller, client, access, visibility.roles)
+        visibility = Visibility(forced.client, forced.partner, forced.roles)
+    ensure_dossier_open(session, dossier_id)
+    document = create_document(session, owner_type=owner_type, owner_id=owner_id, dossier_id=dossier_id,
+                               filename=filename, category=category, visibility=visibility,
+                               uploader=uploader, state="ready")
+    size, sha256 = spooled.size, spooled.sha256
+    key = storage.put(spooled)
+    add_rendition(session, document, kind=kind, key=key, size=size, sha256=sha256)
+    session.flush()
+    record_document_added(session, document, caller.as_actor())
+    return document
+
+
+# ----- reading --------------------------------------------------------------------------------
+def visible_to(session: Session, lookup: AccessLookup, caller: Caller, document: Document) -> bool:
+    client = owner_client(session, document.owner_type, document.owner_id)
+    if rules.granted_without_gateway(caller, document, client):
+        return True
+    if not rules.may_need_gateway(document):
+        return False
+    return rules.granted_to_third_party(document, lookup.access(document.dossier_id, caller.sub))
+
+
+def get_visible_document(session: Session, lookup: AccessLookup, caller: Caller, document_id: str) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or not visible_to(session, lookup, caller, document):
+        raise NotFound("No such document.")
+    return document
+
+
+def list_visible_documents(session: Session, lookup: AccessLookup, caller: Caller, *, owner_type: str,
+                           owner_id: str, partner_only: bool, role: str | None, limit: int,
+                           cursor: str | None) -> tuple[list[Document], str | None]:
+    """An owner's documents the caller may see, oldest first, one page at a time.
+
+    Visibility needs the gateway's answer, so filtering happens here rather than in SQL; an owner
+    holds tens of documents, not thousands.
+    """
+    documents = session.execute(
+        select(Document).where(Document.owner_type == owner_type, Document.owner_id == owner_id)
+        .order_by(Document.created_at, Document.id)).scalars().all()
+    if partner_only:
+        documents = [document for document in documents if document.visible_partner]
+    if role:
+        documents = [document for document in documents if role in (document.visible_roles or [])]
+    if cursor:
+        after_created, after_id = decode_cursor(cursor, 2)
+        documents = [document for document in documents
+                     if (document.created_at, document.id) > (after_created, after_id)]
+    page: list[Document] = []
+    for document in documents:
+        if visible_to(session, lookup, caller, document):
+            if len(page) == limit:
+                last = page[-1]
+                return page, encode_cursor([last.created_at, last.id])
+            page.append(document)
+    return page, None
+
+
+# ----- changing -------------------------------------------------------------------------------
+def change_visibility(session: Session, caller: Caller, document_id: str, *, client: bool | None,
+                      partner: bool | None, roles: list[str] | None) -> Document:
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("No such document.")
+    ensure_dossier_open(session, document.dossier_id)
+    if client is not None:
+        document.visible_client = client
+    if partner is not None:
+        document.visible_partner = partner
+    if roles is not None:
+        document.visible_roles = sorted(set(roles))
+    document.updated_at = clock.now()
+    record_event(session, "document.visibility_changed", {
+        **document_event_data(document), "visibility": visibility_of(document),
+    }, producer=SERVICE_NAME, aggregate_id=document.id, actor=caller.as_actor())
+    return document
+
+
+def delete_document(session: Session, caller: Caller, document_id: str) -> list[str]:
+    """Remove the document and its renditions; return the storage keys to purge after commit."""
+    document = session.get(Document, document_id)
+    if document is None:
+        raise NotFound("No such document.")
+    ensure_dossier_open(session, document.dossier_id)
+    keys = [rendition.storage_key for rendition in document.renditions]
+    data = document_event_data(document)
+    session.delete(document)
+    record_event(session, "document.deleted", data, producer=SERVICE_NAME, aggregate_id=data["document_id"],
+                 actor=caller.as_actor())
+    return keys
+
+
+def unreferenced_keys(session: Session, keys: Iterable[str]) -> list[str]:
+    """Keys no rendition or template version points to any more (bytes are shared between equal files)."""
+    keys = set(keys)
+    if not keys:
+        return []
+    used = set(session.execute(select(Rendition.storage_key).where(Rendition.storage_key.in_(keys))).scalars())
+    used |= set(session.execute(select(TemplateVersion.storage_key)
+                                .where(TemplateVersion.storage_key.in_(keys))).scalars())
+    return sorted(keys - used)
+
+
+def find_rendition(document: Document, kind: str | None) -> Rendition | None:
+    by_kind = {rendition.kind: rendition for rendition in document.renditions}
+    if kind:
+        return by_kind.get(kind)
+    if "pdf" in by_kind:
+        return by_kind["pdf"]
+    return document.renditions[0] if document.renditions else None
+
+
+def rendition_filename(filename: str, kind: str) -> str:
+    """The document's name with the rendition's extension (``attestation.docx`` -> ``attestation.pdf``)."""
+    stem, dot, extension = filename.rpartition(".")
+    base = stem if dot and stem else filename
+    if extension.lower() == kind or (kind == "jpeg" and extension.lower() in ("jpg", "jpeg")):
+        return filename
+    return f"{base}.{kind}"
