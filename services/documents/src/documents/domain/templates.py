@@ -251,6 +251,9 @@ def build_context(*, entity: str, tags: list[str], context: dict, inputs: dict,
         raise MissingInputs(missing)
     warnings = [{"field": tag, "message": "The tag resolved to an empty value."}
                 for tag in tags if _is_empty(_get_path(values, tag))]
+    for tag in tags:
+        if _get_path(values, tag) is None:  # render as nothing rather than "None" or an undefined error
+            _set_path(values, tag, "")
     return RenderContext(values, warnings)
 
 
