@@ -147,7 +147,7 @@ def dossier(new_dossier):
     return new_dossier()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def model_body():
     """``model_body(**changes)``: a fresh copy of the sample model (tests cannot import conftest)."""
     return sample_model
