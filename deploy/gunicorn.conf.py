@@ -1,4 +1,11 @@
-"""gunicorn settings shared by the five APIs (overridable with GUNICORN_* variables)."""
+"""gunicorn settings shared by the five APIs (overridable with GUNICORN_* variables).
+
+Behind the reverse proxy (compose, Kubernetes) set GUNICORN_FORWARDED_ALLOW_IPS to the
+proxy's addresses (or "*" on a private network): gunicorn then trusts the proxy's
+X-Forwarded-* headers and its SCRIPT_NAME header, so ``/api/<service>/docs`` links to
+``/api/<service>/openapi.json``. On SIGTERM gunicorn stops accepting connections and lets
+requests in flight finish for up to GUNICORN_GRACEFUL_TIMEOUT seconds.
+"""
 import os
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "1"))
@@ -6,6 +13,7 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 keepalive = 5
 accesslog = None  # the app logs each request as JSON with its request id
 errorlog = "-"

@@ -57,7 +57,7 @@ def _install_request_context(app: Flask, service_name: str) -> None:
         route = request.url_rule.rule if request.url_rule else "unmatched"
         metrics = app.extensions["http_metrics"]
         metrics["requests"].labels(request.method, route, str(response.status_code)).inc()
-        metrics["latency"].labels(request.method, route).observe(elapsed)
+        metrics["latency"].labels(request.method, route, str(response.status_code)).observe(elapsed)
         if route not in ("/healthz", "/metrics"):
             access_log.info("%s %s %s", request.method, request.path, response.status_code,
                             extra={"status": response.status_code, "duration_ms": round(elapsed * 1000, 2)})
@@ -77,7 +77,7 @@ def _install_metrics(app: Flask) -> None:
         "requests": Counter("http_requests_total", "HTTP requests served",
                             ["method", "route", "status"], registry=registry),
         "latency": Histogram("http_request_duration_seconds", "HTTP request latency",
-                             ["method", "route"], registry=registry),
+                             ["method", "route", "status"], registry=registry),
     }
 
     @app.get("/metrics")

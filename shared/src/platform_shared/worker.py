@@ -37,22 +37,36 @@ def _periodic_loop(job: PeriodicJob, db: Database, settings: Settings, stop: thr
             log.exception("periodic job %s failed", job.name)
 
 
-def _worker_metrics(stats: ConsumerStats, db: Database, registry: CollectorRegistry) -> None:
-    counters = {name: Counter(f"worker_events_{name}_total", f"Events {name}", registry=registry)
-                for name in ("consumed", "duplicates", "failed", "retried", "dead_lettered")}
+WORKER_EVENT_OUTCOMES = ("consumed", "duplicates", "failed", "retried", "dead_lettered")
+
+
+def register_worker_metrics(registry: CollectorRegistry, stats: ConsumerStats, db: Database,
+                            consumer_ready: threading.Event | None) -> None:
+    """The worker's figures: ``worker_events_<outcome>_total``, the outbox backlog and its age,
+    and (when the service consumes events) whether the consumer holds a broker connection.
+    Gauges read the database when scraped; an unreachable database reads as NaN (the scrape
+    itself still succeeds)."""
+    counters = {name: Counter(f"worker_events_{name}_total", f"Events {name.replace('_', ' ')} by the consumer",
+                              registry=registry)
+                for name in WORKER_EVENT_OUTCOMES}
     stats.listeners.append(lambda what: counters[what].inc())
 
-    def _backlog() -> float:
-        with db.read_only() as session:
-            return unsent_count(session)
+    def _read(query: Callable) -> Callable[[], float]:
+        def read() -> float:
+            try:
+                with db.read_only() as session:
+                    return float(query(session))
+            except Exception as error:  # the metric says "unknown" rather than failing the scrape
+                log.warning("metrics: database unreadable: %s", type(error).__name__)
+                return float("nan")
+        return read
 
-    def _age() -> float:
-        with db.read_only() as session:
-            return oldest_unsent_age_seconds(session)
-
-    Gauge("outbox_backlog", "Unsent outbox rows", registry=registry).set_function(_backlog)
+    Gauge("outbox_backlog", "Unsent outbox rows", registry=registry).set_function(_read(unsent_count))
     Gauge("outbox_oldest_unsent_age_seconds", "Age of the oldest unsent outbox row",
-          registry=registry).set_function(_age)
+          registry=registry).set_function(_read(oldest_unsent_age_seconds))
+    if consumer_ready is not None:
+        Gauge("worker_consumer_connected", "1 while the consumer is connected to the broker and consuming",
+              registry=registry).set_function(lambda: 1.0 if consumer_ready.is_set() else 0.0)
 
 
 def run_worker(settings: Settings, db: Database, handlers: HandlerTable, *,
@@ -73,7 +87,7 @@ def run_worker(settings: Settings, db: Database, handlers: HandlerTable, *,
     signal.signal(signal.SIGINT, _shutdown)
     if metrics_port:
         registry = CollectorRegistry()
-        _worker_metrics(stats, db, registry)
+        register_worker_metrics(registry, stats, db, consumer.ready if handlers else None)
         start_http_server(metrics_port, addr="0.0.0.0", registry=registry)
     threads = [threading.Thread(target=relay.run, name="outbox-relay", daemon=True)]
     for job in periodic_jobs or []:
