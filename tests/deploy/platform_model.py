@@ -126,6 +126,11 @@ def _resolve_kustomization(directory: Path) -> list[dict]:
     return docs
 
 
+def secret_examples() -> list[dict]:
+    """The Secrets the workloads expect (kept out of the kustomization: operators create them)."""
+    return [doc for doc in yaml.safe_load_all((K8S / "secrets.example.yaml").read_text()) if doc]
+
+
 def pod_spec(doc: dict) -> dict | None:
     if doc.get("kind") in ("Deployment", "Job", "StatefulSet", "DaemonSet"):
         return doc["spec"]["template"]["spec"]

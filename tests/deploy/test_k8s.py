@@ -7,7 +7,7 @@ import pytest
 
 from platform_model import (API_PORT, PROXY_PORT, ROLES, SERVICES, WORKER_METRICS_PORT, by_kind_and_name,
                             k8s_container_env_names, k8s_workload, load_compose, pod_spec,
-                            render_kustomization)
+                            render_kustomization, secret_examples)
 
 APP_CONTAINERS = [(service, role) for service in SERVICES for role in ROLES]
 
@@ -18,8 +18,13 @@ def docs():
 
 
 @pytest.fixture(scope="module")
-def index(docs):
-    return by_kind_and_name(docs)
+def secrets():
+    return secret_examples()
+
+
+@pytest.fixture(scope="module")
+def index(docs, secrets):
+    return by_kind_and_name(docs + secrets)
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +52,18 @@ def test_everything_lives_in_the_platform_namespace(docs):
 
 
 @pytest.mark.parametrize("service,role", APP_CONTAINERS)
-def test_each_container_sets_the_same_variable_names_as_its_compose_twin(docs, compose_containers, service, role):
+def test_each_container_sets_the_same_variable_names_as_its_compose_twin(docs, secrets, compose_containers,
+                                                                       service, role):
     compose_names = set(compose_containers[f"{service}-{role}"]["environment"])
-    assert k8s_container_env_names(_container(docs, service, role), docs) == compose_names
+    assert k8s_container_env_names(_container(docs, service, role), docs + secrets) == compose_names
+
+
+def test_secrets_stay_out_of_the_kustomization_and_their_example_holds_placeholders_only(docs, secrets):
+    assert not [doc for doc in docs if doc["kind"] == "Secret"]
+    for secret in secrets:
+        assert secret["metadata"]["namespace"] == "dossier-platform"
+        for key, value in secret["stringData"].items():
+            assert "change-me" in value, (secret["metadata"]["name"], key)
 
 
 @pytest.mark.parametrize("service,role", APP_CONTAINERS)
@@ -144,7 +158,7 @@ def test_every_referenced_config_map_and_secret_exists(docs, index):
                 assert (kind, ref["name"]) in index, (doc["metadata"]["name"], ref["name"])
 
 
-def test_our_own_resolution_of_the_kustomization_agrees_with_kubectl_where_kubectl_is_installed(docs):
+def test_our_own_resolution_of_the_kustomization_agrees_with_kubectl_where_kubectl_is_installed(docs, secrets):
     from platform_model import K8S, _resolve_kustomization, kubectl_path
 
     if kubectl_path() is None:
@@ -154,5 +168,5 @@ def test_our_own_resolution_of_the_kustomization_agrees_with_kubectl_where_kubec
     assert {(d["kind"], strip(d["metadata"]["name"])) for d in ours} == \
         {(d["kind"], strip(d["metadata"]["name"])) for d in docs}
     for service, role in APP_CONTAINERS:
-        assert k8s_container_env_names(_container(ours, service, role), ours) == \
-            k8s_container_env_names(_container(docs, service, role), docs)
+        assert k8s_container_env_names(_container(ours, service, role), ours + secrets) == \
+            k8s_container_env_names(_container(docs, service, role), docs + secrets)
