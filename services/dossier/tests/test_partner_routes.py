@@ -55,3 +55,14 @@ def test_anything_not_partner_writable_is_422_and_changes_nothing(client, as_ser
 
 def test_the_partner_view_of_an_unknown_dossier_is_404(client, as_service):
     assert client.get("/api/v1/dossiers/nope/partner-view", headers=as_service).status_code == 404
+
+
+def test_a_participant_sees_the_client_view_without_financial_fields(client, as_service, as_agent, dossier):
+    client.patch(f"/api/v1/dossiers/{dossier['id']}", json={"fields": {"urgent": True}}, headers=as_agent)
+    response = client.get(f"/api/v1/dossiers/{dossier['id']}/participant-view", headers=as_service)
+    assert response.status_code == 200
+    view = response.get_json()
+    assert view["fields"] == {"site_name": "Main street", "start_date": None, "contact_email": None, "urgent": True}
+    assert "budget" not in view["fields"] and set(view["field_modes"].values()) == {"read"}
+    assert "client_sub" not in view
+    assert client.get(f"/api/v1/dossiers/{dossier['id']}/participant-view", headers=as_agent).status_code == 403

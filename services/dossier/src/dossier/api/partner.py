@@ -8,8 +8,9 @@ from marshmallow import Schema, fields
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.web import app_db
 
-from ..domain.presentation import present_partner_view
+from ..domain.presentation import present_participant_view, present_partner_view
 from ..services import dossiers
+from .schemas import DossierSchema
 
 blp = Blueprint("partner", __name__, url_prefix="/api/v1/dossiers", description="Partner view (service tokens only)")
 
@@ -69,3 +70,16 @@ class PartnerValues(MethodView):
         with app_db().transaction() as session:
             dossier = dossiers.write_partner_values(session, caller, dossier_id, body["values"])
             return present_partner_view(dossier, dossiers.definition_for(session, dossier))
+
+
+@blp.route("/<dossier_id>/participant-view")
+class ParticipantView(MethodView):
+    @require_roles("service")
+    @blp.response(200, DossierSchema)
+    def get(self, dossier_id):
+        """What a participant sees: the client's view without financial fields (read-only)."""
+        caller = current_caller()
+        with app_db().read_only() as session:
+            dossier = dossiers.visible_dossier(session, caller, dossier_id)
+            return present_participant_view(dossier, dossiers.definition_for(session, dossier),
+                                            dossiers.developments_of(session, dossier.id))

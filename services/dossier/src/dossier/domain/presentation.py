@@ -8,6 +8,8 @@ from platform_shared.auth import Caller
 from .access import field_modes, sees_everything
 from .model_definition import ModelDefinition
 
+CLIENT_AUDIENCE = Caller(sub="", role="client")  # presents "what a client sees" without a particular client
+
 
 def _status(dossier, model: ModelDefinition, caller: Caller) -> dict[str, Any]:
     if sees_everything(caller):
@@ -47,6 +49,15 @@ def present_dossier(dossier, model: ModelDefinition, caller: Caller, development
     if sees_everything(caller):
         body.update(client_email=dossier.client_email, created_by=dossier.created_by,
                     financial_fields=[key for key, spec in model.all_fields().items() if spec.financial])
+    return body
+
+
+def present_participant_view(dossier, model: ModelDefinition, developments: list) -> dict[str, Any]:
+    """What a participant (intervenant) sees: what the client sees, without the financial items."""
+    body = present_dossier(dossier, model, CLIENT_AUDIENCE, developments)
+    financial = {key for key, spec in model.all_fields().items() if spec.financial}
+    body["fields"] = {key: value for key, value in body["fields"].items() if key not in financial}
+    body["field_modes"] = {key: "read" for key in body["fields"]}
     return body
 
 

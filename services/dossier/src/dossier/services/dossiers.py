@@ -17,6 +17,7 @@ from ..db import Development, Dossier, search_text
 from ..domain.access import may_read, readable_fields, sees_everything, writable_view
 from ..domain.errors import DossierClosed, TransitionNotAllowed
 from ..domain.model_definition import ModelDefinition
+from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
 from . import models, references, timeline
 
@@ -147,14 +148,11 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
 def _record_update(session: Session, caller: Caller, dossier: Dossier, model: ModelDefinition,
                    changed: list[str]) -> None:
     dossier.updated_at = clock.now()
-    client_readable = set(readable_fields(_CLIENT, model)) | {"title", "description", "client_reference"}
+    client_readable = set(readable_fields(CLIENT_AUDIENCE, model)) | {"title", "description", "client_reference"}
     visibility = "requester" if set(changed) <= client_readable else "internal"
     timeline.append(session, dossier.id, "updated", "Updated: " + ", ".join(changed), visibility=visibility,
                     actor=caller.as_actor(), details={"changed_fields": changed})
     _event(session, caller, "dossier.updated", dossier, {"changed_fields": changed})
-
-
-_CLIENT = Caller(sub="", role="client")
 
 
 def write_partner_values(session: Session, caller: Caller, dossier_id: str, values: dict[str, Any]) -> Dossier:
