@@ -108,3 +108,13 @@ def test_the_model_lists_roles_with_their_pieces_for_the_gateway(client, as_serv
     assert model["roles"] == [{"code": "guarantor", "label": "Guarantor", "pieces": [
         {"code": "id_card", "label": "ID card", "required": True},
         {"code": "payslip", "label": "Payslip", "required": False}]}]
+
+
+def test_a_client_sees_only_the_portal_side_of_a_model_open_to_clients(client, as_client, model_id):
+    model = client.get(f"/api/v1/models/{model_id}", headers=as_client).get_json()
+    assert [field["key"] for field in model["fields"]] == ["site_name", "budget", "start_date", "contact_email",
+                                                           "urgent"]
+    assert set(model["views"]) == {"portal"} and model["partner_fields"] == [] and model["transitions"] == []
+    assert [status["code"] for status in model["statuses"]] == ["submitted", "in_review", "done"]
+    listed = client.get("/api/v1/models", headers=as_client).get_json()["items"]
+    assert [item["id"] for item in listed] == [model_id]

@@ -138,16 +138,18 @@ class Models(MethodView):
     def post(self, body):
         """Create a model (version 1)."""
         with app_db().transaction() as session:
-            return models.present_model(models.create_model(session, current_caller(), body))
+            caller = current_caller()
+            return models.present_model(models.create_model(session, caller, body), caller)
 
     @require_roles("agent", "client", "service")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(ModelSchema))
     def get(self, page):
-        """List current model versions (clients: only those they may create dossiers with)."""
+        """List current model versions (clients: only those open to them, and only their portal side)."""
         with app_db().read_only() as session:
-            items, cursor = models.list_models(session, current_caller(), **page)
-            return {"items": [models.present_model(item) for item in items], "next_cursor": cursor}
+            caller = current_caller()
+            items, cursor = models.list_models(session, caller, **page)
+            return {"items": [models.present_model(item, caller) for item in items], "next_cursor": cursor}
 
 
 @blp.route("/<model_id>")
@@ -158,7 +160,8 @@ class ModelById(MethodView):
     def get(self, query, model_id):
         """Read a model: its current version, or ``?version=``."""
         with app_db().read_only() as session:
-            return models.present_model(models.get_model(session, current_caller(), model_id, query["version"]))
+            caller = current_caller()
+            return models.present_model(models.get_model(session, caller, model_id, query["version"]), caller)
 
     @require_roles("admin")
     @blp.arguments(ModelInputSchema)
@@ -166,4 +169,5 @@ class ModelById(MethodView):
     def put(self, body, model_id):
         """Replace a model: saved as a new version; existing dossiers keep theirs."""
         with app_db().transaction() as session:
-            return models.present_model(models.replace_model(session, current_caller(), model_id, body))
+            caller = current_caller()
+            return models.present_model(models.replace_model(session, caller, model_id, body), caller)

@@ -91,8 +91,16 @@ def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | N
     return keyset_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
 
 
-def present_model(version: ModelVersion) -> dict[str, Any]:
+def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:
+    """Staff and services get the whole definition; clients only what the portal shows them."""
     definition = definition_of(version)
-    return {"id": version.model_id, "version": version.version, "name": version.name, "category": version.category,
+    body = {"id": version.model_id, "version": version.version, "name": version.name, "category": version.category,
             "client_can_create": version.client_can_create, **version.definition,
             "roles": definition.roles_with_pieces(), "created_at": version.created_at}
+    if not sees_everything(caller):
+        portal = definition.views["portal"]
+        body.update(
+            fields=[field for field in version.definition["fields"] if field["key"] in portal],
+            views={"portal": version.definition["views"].get("portal", [])}, partner_fields=[], transitions=[],
+            statuses=[status for status in version.definition["statuses"] if status.get("client_visible", True)])
+    return body
