@@ -55,26 +55,42 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def live_group_members(group: int) -> list[int]:
+    """Pids of the process group that are not zombies (an orphaned zombie still answers ``killpg(g, 0)``)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == group:
+            members.append(int(entry.name))
+    return members
+
+
 def _kill_group(process: subprocess.Popen, grace: float = STOP_GRACE_SECONDS) -> None:
-    """SIGTERM the process group, then SIGKILL it if anything is left after ``grace`` seconds."""
-    try:
-        group = os.getpgid(process.pid)
-    except ProcessLookupError:
-        group = process.pid
-    for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, grace)):
+    """SIGTERM the process group, then SIGKILL whatever is left of it after ``grace`` seconds."""
+    group = process.pid  # started with start_new_session: the leader's pid is the group id
+    for sig in ((signal.SIGTERM, signal.SIGKILL) if grace > 0 else (signal.SIGKILL,)):
         try:
             os.killpg(group, sig)
         except ProcessLookupError:
             break
-        try:
-            process.wait(timeout=wait)
-            os.killpg(group, 0)  # the leader is gone: is LibreOffice still in the group?
-        except ProcessLookupError:
+        deadline = time.monotonic() + grace
+        while time.monotonic() < deadline and live_group_members(group):
+            if process.poll() is None:
+                try:
+                    process.wait(timeout=0.05)
+                except subprocess.TimeoutExpired:
+                    pass
+            else:
+                time.sleep(0.05)
+        if not live_group_members(group):
             break
-        except subprocess.TimeoutExpired:
-            continue
-        if sig == signal.SIGTERM:
-            time.sleep(0.2)
+    if process.poll() is None:
+        process.wait(timeout=max(grace, 1.0))
 
 
 def _pdf_or_fail(data: bytes | None) -> bytes:
@@ -93,22 +109,30 @@ class UnoserverInstance:
         self.profile = data_dir / f"lo-profile-{slot}"
         self.log_path = data_dir / f"unoserver-{slot}.log"
         self.pid_file = data_dir / f"lo-{slot}.pid"
+        self.group_file = data_dir / f"unoserver-{slot}.pid"
         self.start_timeout = start_timeout
         self.process: subprocess.Popen | None = None
         self.port = 0
         self.restarts = 0
 
-    def _kill_stale_libreoffice(self) -> None:
-        """A LibreOffice left by a worker that was SIGKILLed still holds this slot's profile."""
-        try:
-            pid = int(self.pid_file.read_text().strip())
-            os.killpg(os.getpgid(pid), signal.SIGKILL)
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
-            pass
-        self.pid_file.unlink(missing_ok=True)
+    def _kill_stale_processes(self) -> None:
+        """Kill what a worker that died without cleaning up (SIGKILL, OOM) left on this slot's profile."""
+        for pid_file in (self.group_file, self.pid_file):
+            try:
+                pid = int(pid_file.read_text().strip())
+                command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            except (FileNotFoundError, ValueError):
+                pid_file.unlink(missing_ok=True)
+                continue
+            if str(self.profile.resolve()).encode() in command:
+                try:
+                    os.killpg(os.getpgid(pid), signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    pass
+            pid_file.unlink(missing_ok=True)
 
     def start(self) -> None:
-        self._kill_stale_libreoffice()
+        self._kill_stale_processes()
         self.profile.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         uno_port = _free_port()
@@ -120,6 +144,7 @@ class UnoserverInstance:
         self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                                         start_new_session=True)
         log_file.close()
+        self.group_file.write_text(str(self.process.pid))
         log.info("converter slot %s: unoserver started (pid %s, port %s)", self.slot, self.process.pid, self.port)
 
     def wait_ready(self) -> None:
@@ -134,7 +159,7 @@ class UnoserverInstance:
                 return
             except (OSError, xmlrpc.client.Error):
                 time.sleep(0.1)
-        self.stop()
+        self.stop(grace=0)
         raise ConverterUnavailable(f"unoserver of slot {self.slot} did not start within {self.start_timeout}s")
 
     def alive(self) -> bool:
@@ -146,7 +171,7 @@ class UnoserverInstance:
                 self.restarts += 1
                 log.warning("converter slot %s: unoserver gone (exit %s), restarting", self.slot,
                             self.process.returncode)
-                _kill_group(self.process, grace=0.5)
+                _kill_group(self.process, grace=0)
             self.start()
             self.wait_ready()
 
@@ -161,7 +186,7 @@ class UnoserverInstance:
             return _pdf_or_fail(future.result(timeout=timeout))
         except FutureTimeout as error:
             log.error("converter slot %s: conversion hung for %.0fs, killing LibreOffice", self.slot, timeout)
-            self.stop()
+            self.stop(grace=0)
             raise ConversionTimedOut(f"The PDF conversion did not finish within {timeout:.0f} seconds.") from error
         except (ConversionFailed, ConverterUnavailable):
             raise
@@ -173,10 +198,10 @@ class UnoserverInstance:
         finally:
             runner.shutdown(wait=False)
 
-    def stop(self) -> None:
+    def stop(self, grace: float = STOP_GRACE_SECONDS) -> None:
         if self.process is not None:
-            _kill_group(self.process)
-        self._kill_stale_libreoffice()
+            _kill_group(self.process, grace)
+        self._kill_stale_processes()
 
 
 class UnoserverPool:
@@ -185,8 +210,9 @@ class UnoserverPool:
     name = "unoserver"
 
     def __init__(self, *, slots: int, python: str, soffice: str, data_dir: Path, timeout: float,
-                 start_timeout: float):
+                 start_timeout: float, stop_grace: float = STOP_GRACE_SECONDS):
         self.timeout = timeout
+        self.stop_grace = stop_grace
         self.instances = [UnoserverInstance(slot, python=python, data_dir=data_dir, soffice=soffice,
                                             start_timeout=start_timeout) for slot in range(slots)]
         self.free: queue.Queue[UnoserverInstance] = queue.Queue()
@@ -215,11 +241,15 @@ class UnoserverPool:
             self.free.put(instance)
 
     def close(self) -> None:
+        """Stop every instance at once: SIGTERM, then SIGKILL after the grace period."""
         if self._closed.is_set():
             return
         self._closed.set()
-        for instance in self.instances:
-            instance.stop()
+        stoppers = [threading.Thread(target=instance.stop, args=(self.stop_grace,)) for instance in self.instances]
+        for stopper in stoppers:
+            stopper.start()
+        for stopper in stoppers:
+            stopper.join()
 
 
 class GotenbergConverter:

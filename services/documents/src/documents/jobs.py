@@ -120,15 +120,17 @@ class ConversionRunner:
 
 
 def periodic_jobs(settings) -> list[PeriodicJob]:
-    """The conversion loop; the converter (and its LibreOffice instances) starts with the worker."""
+    """The conversion loop. Its converter (the LibreOffice instances) starts on the loop's first turn,
+    once the worker's signal handlers are in place, so a SIGTERM during start-up still stops it cleanly."""
     converter = make_converter(settings, resolve_converter_name(settings))
-    if hasattr(converter, "start"):
-        converter.start()
     storage = make_storage(settings)
     runners: dict[int, ConversionRunner] = {}
 
     def convert_queued(db: Database, job_settings) -> None:
-        runner = runners.setdefault(id(db), ConversionRunner(db, job_settings, storage, converter))
-        runner.run_pending()
+        if id(db) not in runners:
+            if hasattr(converter, "start"):
+                converter.start()
+            runners[id(db)] = ConversionRunner(db, job_settings, storage, converter)
+        runners[id(db)].run_pending()
 
     return [PeriodicJob("pdf-conversions", settings.conversion_poll_interval_seconds, convert_queued)]
