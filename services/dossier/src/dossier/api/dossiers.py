@@ -97,7 +97,8 @@ class DossierById(MethodView):
         """Read a dossier through the caller's view."""
         caller = current_caller()
         with app_db().read_only() as session:
-            return present(session, caller, dossiers.visible_dossier(session, caller, dossier_id))
+            dossier, developments = dossiers.visible_dossier_with_developments(session, caller, dossier_id)
+            return present_dossier(dossier, dossiers.definition_for(session, dossier), caller, developments)
 
     @require_roles("agent", "client")
     @blp.arguments(DossierPatchSchema)

@@ -90,6 +90,17 @@ def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_up
     return dossier
 
 
+def visible_dossier_with_developments(session: Session, caller: Caller,
+                                     dossier_id: str) -> tuple[Dossier, list[Development]]:
+    """The dossier and its important developments in one round trip (the hot read path)."""
+    rows = session.execute(
+        select(Dossier, Development).outerjoin(Development, Development.dossier_id == Dossier.id)
+        .where(Dossier.id == dossier_id).order_by(Development.created_at, Development.id)).all()
+    if not rows or not may_read(caller, rows[0][0].client_sub, rows[0][0].client_org):
+        raise NotFound("No such dossier.")
+    return rows[0][0], [development for _, development in rows if development is not None]
+
+
 def open_dossier(session: Session, caller: Caller, dossier_id: str) -> Dossier:
     """A visible dossier locked for a change; 409 when it is closed."""
     dossier = visible_dossier(session, caller, dossier_id, for_update=True)
