@@ -30,7 +30,7 @@ def test_a_file_larger_than_the_limit_is_413_and_nothing_is_stored(upload, db, s
     assert response.status_code == 413
     assert response.mimetype == "application/problem+json"
     assert outbox_events(db) == []
-    assert list((settings.data_path / "tmp").iterdir()) == []
+    assert list((settings.data_path / "documents-tmp").iterdir()) == []
 
 
 def test_a_body_far_beyond_the_limit_is_refused_before_parsing(upload, settings, as_agent):

@@ -351,7 +351,7 @@ def make_converter(settings, name: str | None = None) -> Converter:
     if name == "gotenberg":
         return GotenbergConverter(settings.gotenberg_url, settings.converter_timeout_seconds)
     if name == "soffice":
-        return ColdSofficeConverter(settings.soffice_path, settings.data_path / "tmp",
+        return ColdSofficeConverter(settings.soffice_path, settings.data_path / "documents-tmp",
                                     settings.converter_timeout_seconds)
     if name == "none":
         return NoConverter()

@@ -183,4 +183,4 @@ def make_storage(settings) -> Storage:
 
 
 def tmp_dir(settings) -> Path:
-    return settings.data_path / "tmp"
+    return settings.data_path / "documents-tmp"
