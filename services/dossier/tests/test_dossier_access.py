@@ -1,8 +1,6 @@
 """Who may see a dossier: agent, client owner, client of the same company, other company, partner, no token."""
 import pytest
 
-from platform_shared.testing.unit import bearer
-
 
 def test_an_agent_sees_every_dossier_with_every_field(client, as_agent, dossier):
     body = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=as_agent).get_json()

@@ -54,7 +54,7 @@ def bare_json():
 
 
 def realistic_model(field_count: int = 30) -> dict:
-    fields, values = [], {}
+    fields = []
     for index in range(field_count):
         kind = FIELD_TYPES[index % len(FIELD_TYPES)]
         field = {"key": f"field_{index:02d}", "label": f"Field {index}", "type": kind, "financial": kind == "amount"}

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import Forbidden, NotFound, ValidationFailed
+from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import keyset_page
 
@@ -21,7 +21,6 @@ from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
 from . import models, references, timeline
 
-STAFF_ONLY_ATTRIBUTES = ("client_sub", "client_org", "client_email", "assignee_sub", "assignee_email")
 CLIENT_EDITABLE = ("client_reference", "fields")
 
 
@@ -47,9 +46,7 @@ def _client_party(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str
 def create_dossier(session: Session, caller: Caller, body: dict[str, Any], *, origin: str,
                    reference_prefix: str) -> tuple[Dossier, ModelDefinition]:
     """A dossier of the model's current version, in its initial status, with ``dossier.created``."""
-    version = models.get_model(session, caller, body["model_id"])
-    if not sees_everything(caller) and not version.client_can_create:
-        raise Forbidden("This model does not let clients create dossiers.")
+    version = models.get_model(session, caller, body["model_id"])  # 404 for clients unless client_can_create
     _refuse_staff_only(caller, {key: value for key, value in body.items() if value is not None},
                        ("model_id", "title", "description", "kind", "client_reference", "fields"))
     model = models.definition_of(version)
