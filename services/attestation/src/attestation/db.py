@@ -1,14 +1,172 @@
 """Tables of the attestation service (its own database only)."""
 from __future__ import annotations
 
-from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, Numeric, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from platform_shared.db import UTCDateTime
 from platform_shared.messaging.tables import attach_messaging_tables
 
 
 class Base(DeclarativeBase):
     metadata = MetaData()
+
+
+class Product(Base):
+    """An insurance product; its attestation templates and its prior-validation override."""
+
+    __tablename__ = "products"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # None: follow the global setting; True/False: this product's own choice.
+    validation_required: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    templates: Mapped[list["ProductTemplate"]] = relationship(
+        order_by="ProductTemplate.position", cascade="all, delete-orphan", lazy="selectin")
+
+
+class ProductTemplate(Base):
+    """A documents-service template offered on a product (name, entity and pdf_auto copied when saved)."""
+
+    __tablename__ = "product_templates"
+
+    product_id: Mapped[str] = mapped_column(String(36), ForeignKey("products.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    template_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    extranet_title: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    template_name: Mapped[str] = mapped_column(String(200))
+    entity: Mapped[str] = mapped_column(String(32))
+    pdf_auto: Mapped[bool] = mapped_column(Boolean)
+
+
+class ValidationSetting(Base):
+    """The global prior-validation setting (one row, id ``global``)."""
+
+    __tablename__ = "validation_settings"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    required: Mapped[bool] = mapped_column(Boolean)
+    validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Contract(Base):
+    __tablename__ = "contracts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    number: Mapped[str] = mapped_column(String(64), unique=True)
+    product_id: Mapped[str] = mapped_column(String(36), ForeignKey("products.id"))
+    owner_sub: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    owner_org: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    owner_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    dossier_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    beneficiaries: Mapped[list["Beneficiary"]] = relationship(
+        order_by="Beneficiary.created_at", cascade="all, delete-orphan", lazy="selectin")
+    receipts: Mapped[list["Receipt"]] = relationship(
+        order_by="Receipt.period_start", cascade="all, delete-orphan", lazy="selectin")
+
+    __table_args__ = (Index("ix_contracts_owner_sub", "owner_sub"), Index("ix_contracts_owner_org", "owner_org"),
+                      Index("ix_contracts_created", "created_at", "id"))
+
+
+class Beneficiary(Base):
+    """A person (name, birth_date), vehicle (registration, make) or building (address) covered by a contract."""
+
+    __tablename__ = "beneficiaries"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(36), ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Receipt(Base):
+    """A premium receipt (quittance): the period it covers, what is due and what was paid."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(36), ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    amount_due: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    amount_paid: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AttestationRequest(Base):
+    """A client's request and where its generation stands."""
+
+    __tablename__ = "attestation_requests"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    contract_id: Mapped[str] = mapped_column(String(36), ForeignKey("contracts.id"))
+    beneficiary_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    template_id: Mapped[str] = mapped_column(String(36))
+    title: Mapped[str] = mapped_column(String(200))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    client_sub: Mapped[str] = mapped_column(String(200))
+    client_org: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    client_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    client_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    validation_required: Mapped[bool] = mapped_column(Boolean)
+    validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # generating, issued, pending_validation, approved, rejected, failed
+    state: Mapped[str] = mapped_column(String(32))
+    document_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    # A document from a failed attempt, deleted by the worker before it tries again.
+    discarded_document_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_attestation_requests_contract_id", "contract_id"),
+                      Index("ix_requests_state_next", "state", "next_attempt_at"),
+                      Index("ix_requests_document", "document_id"),
+                      Index("ix_requests_created", "created_at", "id"))
+
+
+class ValidationTask(Base):
+    """A request awaiting a staff decision: open, deciding (a decision is being applied), approved, rejected."""
+
+    __tablename__ = "validation_tasks"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    request_id: Mapped[str] = mapped_column(String(36), ForeignKey("attestation_requests.id"), unique=True)
+    contract_id: Mapped[str] = mapped_column(String(36))
+    document_id: Mapped[str] = mapped_column(String(36))
+    validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    state: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (Index("ix_tasks_state_created", "state", "created_at", "id"),)
 
 
 attach_messaging_tables(Base.metadata)

@@ -1,8 +1,29 @@
-"""The attestation service's reaction table: event type -> handler(session, envelope)."""
+"""The attestation service's reaction table: event type -> handler(session, envelope).
+
+The documents service announces the outcome of an asynchronous render (the PDF conversion);
+the request waiting for that document moves on. Handlers only touch this service's tables.
+"""
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
+from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
+
+from .documents_gateway import RenderedDocument
+from .services import requests
 
 
 def handlers(settings) -> HandlerTable:
-    return {}
+    def document_rendered(session: Session, envelope: Envelope) -> None:
+        request = requests.request_for_document(session, envelope.data["document_id"])
+        if request is not None:
+            requests.generation_succeeded(session, request)
+
+    def document_render_failed(session: Session, envelope: Envelope) -> None:
+        request = requests.request_for_document(session, envelope.data["document_id"])
+        if request is not None:
+            requests.apply_document_state(session, settings, request, RenderedDocument(
+                id=envelope.data["document_id"], state="pdf_failed", error=envelope.data.get("error")))
+
+    return {"document.rendered": document_rendered, "document.render_failed": document_render_failed}

@@ -1,0 +1,110 @@
+"""``/api/v1/contracts``: contracts, beneficiaries, receipts (staff write; clients read their own)."""
+from __future__ import annotations
+
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.errors import PayloadTooLarge, ValidationFailed
+from platform_shared.pagination import page_schema
+from platform_shared.web import app_db, app_settings
+
+from ..services import contracts, importer
+from .presenters import contract_body
+from .schemas import (BeneficiaryInSchema, BeneficiarySchema, ContractCreateSchema, ContractListArgsSchema,
+                      ContractPatchSchema, ContractSchema, ImportArgsSchema, ImportResultSchema, ReceiptInSchema,
+                      ReceiptSchema)
+
+blp = Blueprint("contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
+
+
+@blp.route("")
+class Contracts(MethodView):
+    @require_roles("agent")
+    @blp.arguments(ContractCreateSchema)
+    @blp.response(201, ContractSchema)
+    def post(self, body):
+        """Create a contract with its beneficiaries; publishes ``contract.created``."""
+        with app_db().transaction() as session:
+            return contract_body(contracts.create_contract(session, current_caller(), body))
+
+    @require_roles("agent", "client", "service")
+    @blp.arguments(ContractListArgsSchema, location="query")
+    @blp.response(200, page_schema(ContractSchema))
+    def get(self, args):
+        """List contracts: staff all, clients their own and their company's, newest first."""
+        limit, cursor = args.pop("limit"), args.pop("cursor")
+        with app_db().read_only() as session:
+            items, next_cursor = contracts.list_contracts(session, current_caller(), args, limit=limit, cursor=cursor)
+            return {"items": [contract_body(item) for item in items], "next_cursor": next_cursor}
+
+
+@blp.route("/import")
+class ContractImport(MethodView):
+    @require_roles("agent")
+    @blp.arguments(ImportArgsSchema, location="query")
+    @blp.response(200, ImportResultSchema)
+    @blp.doc(requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}},
+                                                         "application/x-ndjson": {"schema": {"type": "string"}}}})
+    def post(self, args):
+        """Bulk import (CSV with a header or JSON lines): lines ``contract``, ``beneficiary``, ``receipt``;
+        rejected lines are reported, the others kept."""
+        limit = app_settings().import_max_bytes
+        if (request.content_length or 0) > limit:
+            raise PayloadTooLarge(f"An import is at most {limit} bytes.")
+        raw = request.get_data(cache=False)
+        if len(raw) > limit:
+            raise PayloadTooLarge(f"An import is at most {limit} bytes.")
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ValidationFailed("The import must be UTF-8 text.", errors={"body": ["Not UTF-8."]}) from error
+        with app_db().transaction() as session:
+            return importer.import_contracts(session, current_caller(), text, args["format"])
+
+
+@blp.route("/<contract_id>")
+class ContractById(MethodView):
+    @require_roles("agent", "client", "service")
+    @blp.response(200, ContractSchema)
+    def get(self, contract_id):
+        """A contract the caller may see (404 otherwise)."""
+        with app_db().read_only() as session:
+            return contract_body(contracts.visible_contract(session, current_caller(), contract_id))
+
+    @require_roles("agent")
+    @blp.arguments(ContractPatchSchema)
+    @blp.response(200, ContractSchema)
+    def patch(self, body, contract_id):
+        """Change a contract; publishes ``contract.updated``."""
+        with app_db().transaction() as session:
+            return contract_body(contracts.update_contract(session, current_caller(), contract_id, body))
+
+
+@blp.route("/<contract_id>/beneficiaries")
+class Beneficiaries(MethodView):
+    @require_roles("agent")
+    @blp.arguments(BeneficiaryInSchema)
+    @blp.response(201, BeneficiarySchema)
+    def post(self, body, contract_id):
+        """Add a beneficiary; publishes ``contract.updated`` (its documents follow the contract's owner)."""
+        kind = body.pop("kind")
+        with app_db().transaction() as session:
+            beneficiary = contracts.add_beneficiary(session, current_caller(), contract_id, kind, body)
+            return {"id": beneficiary.id, "kind": beneficiary.kind, "attributes": dict(beneficiary.attributes),
+                    "label": contract_body(contracts.get_contract(session, contract_id))["beneficiaries"][-1]["label"]}
+
+
+@blp.route("/<contract_id>/receipts")
+class Receipts(MethodView):
+    @require_roles("agent")
+    @blp.arguments(ReceiptInSchema)
+    @blp.response(201, ReceiptSchema)
+    def post(self, body, contract_id):
+        """Add a premium receipt (period, amount due, amount paid)."""
+        with app_db().transaction() as session:
+            receipt = contracts.add_receipt(session, contract_id, body)
+            return {"id": receipt.id, "period_start": receipt.period_start, "period_end": receipt.period_end,
+                    "amount_due": receipt.amount_due, "amount_paid": receipt.amount_paid,
+                    "fully_paid": receipt.amount_paid >= receipt.amount_due}

@@ -1,0 +1,63 @@
+"""``/api/v1/validation-tasks``: staff list, approve and reject the requests under prior validation."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.pagination import page_schema
+from platform_shared.web import app_db, app_settings
+
+from ..services import tasks
+from .gateway import documents_gateway
+from .presenters import task_body
+from .schemas import RejectSchema, TaskListArgsSchema, ValidationTaskSchema
+
+blp = Blueprint("validation_tasks", __name__, url_prefix="/api/v1/validation-tasks",
+                description="Prior validation of attestation requests")
+
+
+def _present(task) -> dict:
+    return task_body(task, app_settings().documents_url)
+
+
+@blp.route("")
+class ValidationTasks(MethodView):
+    @require_roles("agent")
+    @blp.arguments(TaskListArgsSchema, location="query")
+    @blp.response(200, page_schema(ValidationTaskSchema))
+    def get(self, args):
+        """Validation tasks, newest first (filter by state: open, approved, rejected)."""
+        limit, cursor = args.pop("limit"), args.pop("cursor")
+        with app_db().read_only() as session:
+            items, next_cursor = tasks.list_tasks(session, args, limit=limit, cursor=cursor)
+            return {"items": [_present(item) for item in items], "next_cursor": next_cursor}
+
+
+@blp.route("/<task_id>")
+class ValidationTaskById(MethodView):
+    @require_roles("agent")
+    @blp.response(200, ValidationTaskSchema)
+    def get(self, task_id):
+        """A validation task with the link to the generated attestation."""
+        with app_db().read_only() as session:
+            return _present(tasks.get_task(session, task_id))
+
+
+@blp.route("/<task_id>/approve")
+class Approve(MethodView):
+    @require_roles("agent")
+    @blp.response(200, ValidationTaskSchema)
+    def post(self, task_id):
+        """Approve: the attestation becomes visible to the client (409 once decided)."""
+        return _present(tasks.approve(app_db(), documents_gateway(), current_caller(), task_id))
+
+
+@blp.route("/<task_id>/reject")
+class Reject(MethodView):
+    @require_roles("agent")
+    @blp.arguments(RejectSchema)
+    @blp.response(200, ValidationTaskSchema)
+    def post(self, body, task_id):
+        """Reject with an optional reason: every form of the attestation is destroyed (409 once decided)."""
+        return _present(tasks.reject(app_db(), documents_gateway(), current_caller(), task_id, body["reason"]))

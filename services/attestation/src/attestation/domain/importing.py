@@ -1,0 +1,55 @@
+"""Reading a bulk import (CSV with a header, or JSON lines) into one record per line.
+
+Each record has ``record`` = contract, beneficiary or receipt and ``contract_number``; the
+other keys are the fields of that kind of record. Empty CSV cells are absent values.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Iterator
+
+FORMATS = ("csv", "jsonl")
+CSV_COLUMNS = ("record", "contract_number", "product_code", "owner_sub", "owner_org", "owner_email", "owner_name",
+               "status", "start_date", "end_date", "dossier_id", "kind", "name", "birth_date", "registration",
+               "make", "address", "period_start", "period_end", "amount_due", "amount_paid")
+
+
+@dataclass(frozen=True)
+class ImportLine:
+    number: int
+    record: dict | None
+    problem: str | None = None
+
+
+def _csv_lines(text: str) -> Iterator[ImportLine]:
+    reader = csv.DictReader(io.StringIO(text))
+    unknown = [name for name in reader.fieldnames or [] if name not in CSV_COLUMNS]
+    if unknown:
+        yield ImportLine(1, None, f"Unknown columns: {', '.join(unknown)}.")
+        return
+    for row in reader:
+        values = {key: value.strip() for key, value in row.items() if key and value and value.strip()}
+        if values:
+            yield ImportLine(reader.line_num, values)
+
+
+def _json_lines(text: str) -> Iterator[ImportLine]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError as error:
+            yield ImportLine(number, None, f"Not JSON: {error.msg}.")
+            continue
+        if not isinstance(value, dict):
+            yield ImportLine(number, None, "Each line must be a JSON object.")
+            continue
+        yield ImportLine(number, value)
+
+
+def read_import(text: str, fmt: str) -> Iterator[ImportLine]:
+    return _csv_lines(text) if fmt == "csv" else _json_lines(text)

@@ -1,0 +1,1 @@
+"""Use cases: they take a session, change state and record events; the caller owns the transaction."""

@@ -1,0 +1,169 @@
+"""Contracts, their beneficiaries and premium receipts; ``contract.created``/``contract.updated``."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.errors import Conflict, NotFound, ValidationFailed
+from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import keyset_page
+
+from .. import SERVICE_NAME
+from ..db import Beneficiary, Contract, Product, Receipt
+from ..domain.contracts import beneficiary_problems, client_sees_contract
+
+CONTRACT_FIELDS = ("number", "product_id", "owner_sub", "owner_org", "owner_email", "owner_name", "status",
+                   "start_date", "end_date", "dossier_id")
+
+
+def _check_dates(start: date, end: date | None) -> None:
+    if end is not None and end < start:
+        raise ValidationFailed("The contract ends before it starts.", errors={"end_date": ["Before start_date."]})
+
+
+def _check_owner(owner_sub: str | None, owner_org: str | None) -> None:
+    if not owner_sub and not owner_org:
+        raise ValidationFailed("A contract belongs to a client person or company.",
+                               errors={"owner_sub": ["Give owner_sub and/or owner_org."]})
+
+
+def _check_product(session: Session, product_id: str) -> None:
+    if session.get(Product, product_id) is None:
+        raise ValidationFailed("No such product.", errors={"product_id": ["No such product."]})
+
+
+def _check_number_free(session: Session, number: str, contract_id: str | None = None) -> None:
+    existing = session.scalar(select(Contract.id).where(Contract.number == number))
+    if existing is not None and existing != contract_id:
+        raise Conflict(f"A contract numbered {number} already exists.")
+
+
+def new_beneficiary(contract: Contract, kind: str, attributes: Mapping[str, Any]) -> Beneficiary:
+    attributes = {name: (value.isoformat() if isinstance(value, date) else value)
+                  for name, value in attributes.items() if value not in (None, "")}
+    problems = beneficiary_problems(kind, attributes)
+    if problems:
+        raise ValidationFailed(f"The {kind} beneficiary is not valid.", errors=problems)
+    beneficiary = Beneficiary(id=clock.new_id(), contract_id=contract.id, kind=kind, attributes=attributes,
+                              created_at=clock.now())
+    contract.beneficiaries.append(beneficiary)
+    return beneficiary
+
+
+def new_receipt(contract: Contract, *, period_start: date, period_end: date, amount_due: Decimal,
+                amount_paid: Decimal) -> Receipt:
+    if period_end < period_start:
+        raise ValidationFailed("The receipt's period ends before it starts.",
+                               errors={"period_end": ["Before period_start."]})
+    receipt = Receipt(id=clock.new_id(), contract_id=contract.id, period_start=period_start, period_end=period_end,
+                      amount_due=amount_due, amount_paid=amount_paid, created_at=clock.now())
+    contract.receipts.append(receipt)
+    return receipt
+
+
+def contract_event_data(contract: Contract) -> dict:
+    return {"contract_id": contract.id, "number": contract.number, "product_id": contract.product_id,
+            "status": contract.status, "owner_sub": contract.owner_sub, "owner_org": contract.owner_org,
+            "owner_email": contract.owner_email,
+            "beneficiaries": [{"id": item.id, "kind": item.kind} for item in contract.beneficiaries]}
+
+
+def record_contract_event(session: Session, event_type: str, contract: Contract, caller: Caller) -> None:
+    session.flush()
+    record_event(session, event_type, contract_event_data(contract), producer=SERVICE_NAME,
+                 aggregate_id=contract.id, actor=caller.as_actor())
+
+
+def build_contract(session: Session, values: Mapping[str, Any]) -> Contract:
+    """A new contract (not yet announced) with its beneficiaries and receipts."""
+    _check_product(session, values["product_id"])
+    _check_owner(values.get("owner_sub"), values.get("owner_org"))
+    _check_dates(values["start_date"], values.get("end_date"))
+    _check_number_free(session, values["number"])
+    now = clock.now()
+    contract = Contract(id=clock.new_id(), created_at=now, updated_at=now, beneficiaries=[], receipts=[],
+                        **{name: values.get(name) for name in CONTRACT_FIELDS})
+    session.add(contract)
+    for item in values.get("beneficiaries") or []:
+        new_beneficiary(contract, item["kind"], {key: value for key, value in item.items() if key != "kind"})
+    for item in values.get("receipts") or []:
+        new_receipt(contract, **item)
+    return contract
+
+
+def create_contract(session: Session, caller: Caller, values: Mapping[str, Any]) -> Contract:
+    contract = build_contract(session, values)
+    record_contract_event(session, "contract.created", contract, caller)
+    return contract
+
+
+def change_contract(session: Session, contract: Contract, changes: Mapping[str, Any]) -> None:
+    if "product_id" in changes:
+        _check_product(session, changes["product_id"])
+    if "number" in changes:
+        _check_number_free(session, changes["number"], contract.id)
+    for name in CONTRACT_FIELDS:
+        if name in changes:
+            setattr(contract, name, changes[name])
+    _check_owner(contract.owner_sub, contract.owner_org)
+    _check_dates(contract.start_date, contract.end_date)
+    contract.updated_at = clock.now()
+
+
+def update_contract(session: Session, caller: Caller, contract_id: str, changes: Mapping[str, Any]) -> Contract:
+    contract = get_contract(session, contract_id)
+    change_contract(session, contract, changes)
+    record_contract_event(session, "contract.updated", contract, caller)
+    return contract
+
+
+def add_beneficiary(session: Session, caller: Caller, contract_id: str, kind: str,
+                    attributes: Mapping[str, Any]) -> Beneficiary:
+    contract = get_contract(session, contract_id)
+    beneficiary = new_beneficiary(contract, kind, attributes)
+    contract.updated_at = clock.now()
+    record_contract_event(session, "contract.updated", contract, caller)
+    return beneficiary
+
+
+def add_receipt(session: Session, contract_id: str, values: Mapping[str, Any]) -> Receipt:
+    contract = get_contract(session, contract_id)
+    receipt = new_receipt(contract, **values)
+    contract.updated_at = clock.now()
+    return receipt
+
+
+def get_contract(session: Session, contract_id: str) -> Contract:
+    contract = session.get(Contract, contract_id)
+    if contract is None:
+        raise NotFound("No such contract.")
+    return contract
+
+
+def visible_contract(session: Session, caller: Caller, contract_id: str) -> Contract:
+    """The contract if the caller may see it; 404 otherwise (existence is not revealed)."""
+    contract = session.get(Contract, contract_id)
+    if contract is None or not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
+        raise NotFound("No such contract.")
+    return contract
+
+
+def list_contracts(session: Session, caller: Caller, filters: Mapping[str, Any], *, limit: int,
+                   cursor: str | None) -> tuple[list[Contract], str | None]:
+    statement = select(Contract)
+    if not (caller.is_staff or caller.is_service):
+        mine = [Contract.owner_sub == caller.sub]
+        if caller.org:
+            mine.append(Contract.owner_org == caller.org)
+        statement = statement.where(or_(*mine))
+    for name in ("product_id", "owner_sub", "owner_org", "status", "number"):
+        if filters.get(name):
+            statement = statement.where(getattr(Contract, name) == filters[name])
+    return keyset_page(session, statement, [Contract.created_at, Contract.id], limit=limit, cursor=cursor,
+                       descending=True)

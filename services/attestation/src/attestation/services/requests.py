@@ -1,0 +1,271 @@
+"""Attestation requests: what a client may ask for, creating a request, and its generation to the end.
+
+Generation calls the documents service outside any transaction: the request is saved
+``generating`` first, the render call follows, and its outcome is applied in a second
+transaction (or, for a PDF made asynchronously, by the ``document.rendered`` /
+``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any, Mapping
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.db import Database
+from platform_shared.errors import Conflict, DomainError, NotFound, UpstreamUnavailable, ValidationFailed
+from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import keyset_page
+
+from .. import SERVICE_NAME
+from ..config import AttestationSettings
+from ..db import AttestationRequest, Beneficiary, Contract, ValidationTask
+from ..documents_gateway import DocumentsGateway, RenderedDocument
+from ..domain import choice, eligibility
+from ..domain.contracts import beneficiary_label, client_sees_contract, render_context
+from ..domain.validation import ValidationPolicy
+from . import contracts, products
+
+log = logging.getLogger(__name__)
+
+GENERATING, ISSUED, PENDING, FAILED = "generating", "issued", "pending_validation", "failed"
+DONE_DOCUMENT_STATES = ("ready", "pdf_unavailable")
+MESSAGES = {
+    GENERATING: "Your attestation is being generated.",
+    ISSUED: "Your attestation is available in the contract's documents.",
+    PENDING: "Your request has been passed on to our staff for processing.",
+    "approved": "Your attestation has been approved and is available in the contract's documents.",
+    "rejected": "Your request has been declined.",
+    FAILED: "Your attestation could not be generated; our staff have been told.",
+}
+
+
+@dataclass(frozen=True)
+class ContractSnapshot:
+    """What eligibility and the request form need, read in one short transaction."""
+
+    contract_id: str
+    terms: eligibility.ContractTerms
+    receipts: tuple[eligibility.ReceiptPeriod, ...]
+    templates: tuple[choice.OfferedTemplate, ...]
+    policy: ValidationPolicy
+    beneficiaries: tuple[dict, ...]
+
+    def eligibility(self, today: date) -> eligibility.Eligibility:
+        return eligibility.attestation_eligibility(
+            has_templates=bool(self.templates), terms=self.terms, receipts=self.receipts, today=today,
+            validation_required=self.policy.required)
+
+
+def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnapshot:
+    contract = contracts.visible_contract(session, caller, contract_id)
+    product = products.get_product(session, contract.product_id)
+    return ContractSnapshot(
+        contract_id=contract.id,
+        terms=eligibility.ContractTerms(contract.status, contract.start_date, contract.end_date),
+        receipts=tuple(eligibility.ReceiptPeriod(item.period_start, item.period_end, item.amount_due,
+                                                 item.amount_paid) for item in contract.receipts),
+        templates=tuple(products.offered(product)),
+        policy=products.policy_for(session, product),
+        beneficiaries=tuple({"id": item.id, "kind": item.kind, "label": beneficiary_label(item.kind, item.attributes),
+                             "attributes": dict(item.attributes)} for item in contract.beneficiaries))
+
+
+def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, today: date) -> dict:
+    """Everything the extranet button and form need."""
+    verdict = facts.eligibility(today)
+    templates = []
+    if verdict.enabled:
+        for template in facts.templates:
+            fields = gateway.input_fields(template.template_id)
+            templates.append({"template_id": template.template_id, "entity": template.entity,
+                              "title": template.title,
+                              "fields": [{"name": field.name, "label": field.label, "default": field.default,
+                                          "required": field.required} for field in fields]})
+    return {
+        "contract_id": facts.contract_id, "enabled": verdict.enabled, "reasons": list(verdict.reasons),
+        "messages": verdict.messages, "validation_required": facts.policy.required,
+        "choice_needed": {
+            "contract": choice.choice_needed(choice.offered_templates(facts.templates, beneficiary_chosen=False)),
+            "beneficiary": choice.choice_needed(choice.offered_templates(facts.templates, beneficiary_chosen=True)),
+        },
+        "templates": templates,
+        "beneficiaries": [{key: item[key] for key in ("id", "kind", "label", "attributes")}
+                          for item in facts.beneficiaries] if verdict.enabled else [],
+    }
+
+
+def check_request(facts: ContractSnapshot, gateway: DocumentsGateway, body: Mapping[str, Any],
+                  today: date) -> tuple[choice.OfferedTemplate, dict[str, str]]:
+    """The template and input values of a new request; 409 when not eligible, 422 when it breaks a rule."""
+    verdict = facts.eligibility(today)
+    if not verdict.enabled:
+        raise Conflict("An attestation cannot be requested on this contract: " + " ".join(verdict.messages),
+                       errors={"reasons": list(verdict.reasons)})
+    beneficiary_id = body.get("beneficiary_id")
+    if beneficiary_id and beneficiary_id not in {item["id"] for item in facts.beneficiaries}:
+        raise ValidationFailed("No such beneficiary on this contract.",
+                               errors={"beneficiary_id": ["Not a beneficiary of this contract."]})
+    template = choice.choose_template(facts.templates, body.get("template_id"),
+                                      beneficiary_chosen=bool(beneficiary_id))
+    inputs = choice.resolve_inputs(gateway.input_fields(template.template_id), body.get("inputs") or {})
+    return template, inputs
+
+
+def create_request(session: Session, caller: Caller, facts: ContractSnapshot, template: choice.OfferedTemplate,
+                   inputs: dict[str, str], beneficiary_id: str | None) -> AttestationRequest:
+    contract = session.get(Contract, facts.contract_id)
+    now = clock.now()
+    request = AttestationRequest(
+        id=clock.new_id(), contract_id=contract.id, beneficiary_id=beneficiary_id, template_id=template.template_id,
+        title=template.title, inputs=inputs, client_sub=caller.sub, client_org=contract.owner_org,
+        client_email=caller.email or contract.owner_email, client_name=caller.name or contract.owner_name,
+        validation_required=facts.policy.required, validator_subs=list(facts.policy.validator_subs),
+        validator_role=facts.policy.validator_role, state=GENERATING, attempts=0, next_attempt_at=now,
+        created_at=now, updated_at=now)
+    session.add(request)
+    return request
+
+
+@dataclass(frozen=True)
+class RenderOrder:
+    request_id: str
+    template_id: str
+    context: dict
+    inputs: dict
+    owner_type: str
+    owner_id: str
+    dossier_id: str | None
+    client_visible: bool
+    filename: str
+
+
+def render_order(session: Session, request: AttestationRequest) -> RenderOrder:
+    contract = session.get(Contract, request.contract_id)
+    product = products.get_product(session, contract.product_id)
+    beneficiary = session.get(Beneficiary, request.beneficiary_id) if request.beneficiary_id else None
+    context = render_context(
+        {"number": contract.number, "product_name": product.name, "product_code": product.code,
+         "status": contract.status, "start_date": contract.start_date, "end_date": contract.end_date},
+        {"name": request.client_name, "email": request.client_email, "org": request.client_org},
+        {"kind": beneficiary.kind, "attributes": beneficiary.attributes} if beneficiary else None)
+    return RenderOrder(
+        request_id=request.id, template_id=request.template_id, context=context, inputs=dict(request.inputs),
+        owner_type="beneficiary" if beneficiary else "contract", owner_id=beneficiary.id if beneficiary else contract.id,
+        dossier_id=contract.dossier_id, client_visible=not request.validation_required,
+        filename=f"attestation-{contract.number}")
+
+
+def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSettings, request_id: str) -> None:
+    """One attempt at rendering the request's document; its outcome is saved whatever happens."""
+    with db.transaction() as session:
+        request = session.get(AttestationRequest, request_id)
+        if request is None or request.state != GENERATING or request.document_id is not None:
+            return
+        request.attempts += 1
+        request.next_attempt_at = None
+        request.updated_at = clock.now()
+        order = render_order(session, request)
+    try:
+        document = gateway.render(order.template_id, context=order.context, inputs=order.inputs,
+                                  owner_type=order.owner_type, owner_id=order.owner_id, dossier_id=order.dossier_id,
+                                  client_visible=order.client_visible, filename=order.filename)
+    except UpstreamUnavailable as error:
+        with db.transaction() as session:
+            generation_failed(session, settings, session.get(AttestationRequest, request_id), error.detail)
+        return
+    except DomainError as error:
+        # The documents service refused the render itself (template gone, broken tag): retrying cannot help.
+        with db.transaction() as session:
+            generation_failed(session, settings, session.get(AttestationRequest, request_id), error.detail,
+                              permanent=True)
+        return
+    with db.transaction() as session:
+        request = session.get(AttestationRequest, request_id)
+        request.document_id = document.id
+        request.updated_at = clock.now()
+        apply_document_state(session, settings, request, document)
+
+
+def apply_document_state(session: Session, settings: AttestationSettings, request: AttestationRequest,
+                         document: RenderedDocument) -> None:
+    if document.state in DONE_DOCUMENT_STATES:
+        generation_succeeded(session, request)
+    elif document.state != "rendering":
+        generation_failed(session, settings, request, document.error or f"document state {document.state}")
+
+
+def generation_succeeded(session: Session, request: AttestationRequest) -> None:
+    """Issued to the client at once, or passed to the validators."""
+    if request.state != GENERATING:
+        return
+    request.updated_at = clock.now()
+    request.error = None
+    actor = {"sub": request.client_sub, "role": "client"}
+    contract = session.get(Contract, request.contract_id)
+    if not request.validation_required:
+        request.state = ISSUED
+        data = {"request_id": request.id, "contract_id": request.contract_id,
+                "beneficiary_id": request.beneficiary_id, "document_id": request.document_id,
+                "template_id": request.template_id, "title": request.title, "client_sub": request.client_sub,
+                "client_org": request.client_org, "client_email": request.client_email}
+        if contract.dossier_id:
+            data["dossier_id"] = contract.dossier_id
+        record_event(session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=actor)
+        return
+    request.state = PENDING
+    task = ValidationTask(id=clock.new_id(), request_id=request.id, contract_id=request.contract_id,
+                          document_id=request.document_id, validator_subs=list(request.validator_subs),
+                          validator_role=request.validator_role, state="open", created_at=clock.now())
+    session.add(task)
+    record_event(session, "attestation.validation_requested", {
+        "request_id": request.id, "task_id": task.id, "contract_id": request.contract_id,
+        "document_id": request.document_id, "validator_subs": list(request.validator_subs),
+        "validator_role": request.validator_role, "client_sub": request.client_sub,
+    }, producer=SERVICE_NAME, aggregate_id=request.id, actor=actor)
+
+
+def generation_failed(session: Session, settings: AttestationSettings, request: AttestationRequest, error: str,
+                      *, permanent: bool = False) -> None:
+    """Schedule another attempt, or end ``failed``; a partial document is left for the worker to delete."""
+    if request.state != GENERATING:
+        return
+    log.warning("attestation request %s: generation attempt %s failed: %s", request.id, request.attempts, error)
+    now = clock.now()
+    if request.document_id:
+        request.discarded_document_id = request.document_id
+        request.document_id = None
+    request.error = error
+    request.updated_at = now
+    if permanent or request.attempts >= settings.render_max_attempts:
+        request.state = FAILED
+        request.next_attempt_at = None
+        return
+    request.next_attempt_at = now + timedelta(seconds=settings.render_retry_delay_seconds * request.attempts)
+
+
+def request_for_document(session: Session, document_id: str) -> AttestationRequest | None:
+    return session.scalar(select(AttestationRequest).where(AttestationRequest.document_id == document_id))
+
+
+def visible_request(session: Session, caller: Caller, request_id: str) -> AttestationRequest:
+    request = session.get(AttestationRequest, request_id)
+    if request is None:
+        raise NotFound("No such attestation request.")
+    contract = session.get(Contract, request.contract_id)
+    if not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
+        raise NotFound("No such attestation request.")
+    return request
+
+
+def list_requests(session: Session, caller: Caller, contract_id: str, *, limit: int,
+                  cursor: str | None) -> tuple[list[AttestationRequest], str | None]:
+    contracts.visible_contract(session, caller, contract_id)
+    statement = select(AttestationRequest).where(AttestationRequest.contract_id == contract_id)
+    return keyset_page(session, statement, [AttestationRequest.created_at, AttestationRequest.id], limit=limit,
+                       cursor=cursor, descending=True)

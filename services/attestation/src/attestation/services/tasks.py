@@ -1,0 +1,109 @@
+"""Validation tasks: listing them, and approving or rejecting one exactly once.
+
+A decision first claims the task (``open`` -> ``deciding`` in one conditional UPDATE), then
+calls the documents service, then records the outcome: two concurrent decisions cannot both
+act on the document. If the documents call fails the claim is released.
+"""
+from __future__ import annotations
+
+from typing import Mapping
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.db import Database
+from platform_shared.errors import Conflict, Forbidden, NotFound
+from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import keyset_page
+
+from .. import SERVICE_NAME
+from ..db import AttestationRequest, ValidationTask
+from ..documents_gateway import DocumentsGateway
+from ..domain.validation import may_decide
+
+TASK_STATES = ("open", "approved", "rejected")
+
+
+def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | None):
+    statement = select(ValidationTask)
+    if filters.get("state"):
+        wanted = ("open", "deciding") if filters["state"] == "open" else (filters["state"],)
+        statement = statement.where(ValidationTask.state.in_(wanted))
+    if filters.get("contract_id"):
+        statement = statement.where(ValidationTask.contract_id == filters["contract_id"])
+    return keyset_page(session, statement, [ValidationTask.created_at, ValidationTask.id], limit=limit,
+                       cursor=cursor, descending=True)
+
+
+def get_task(session: Session, task_id: str) -> ValidationTask:
+    task = session.get(ValidationTask, task_id)
+    if task is None:
+        raise NotFound("No such validation task.")
+    return task
+
+
+def _claim(db: Database, caller: Caller, task_id: str) -> str:
+    """Reserve the task for this decision; returns its document id."""
+    with db.transaction() as session:
+        task = get_task(session, task_id)
+        if not may_decide(caller, task.validator_subs, task.validator_role):
+            raise Forbidden("You are not among this task's validators.")
+        claimed = session.execute(update(ValidationTask).where(ValidationTask.id == task_id,
+                                                               ValidationTask.state == "open")
+                                  .values(state="deciding")).rowcount
+        if not claimed:
+            raise Conflict("This validation task has already been decided.")
+        return task.document_id
+
+
+def _release(db: Database, task_id: str) -> None:
+    with db.transaction() as session:
+        session.execute(update(ValidationTask).where(ValidationTask.id == task_id, ValidationTask.state == "deciding")
+                        .values(state="open"))
+
+
+def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
+    task = get_task(session, task_id)
+    task.state, task.reason = state, reason
+    task.decided_by, task.decided_at = caller.sub, clock.now()
+    request = session.get(AttestationRequest, task.request_id)
+    request.state, request.updated_at = state, clock.now()
+    return task, request
+
+
+def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
+    """The generated attestation becomes visible to the client; ``attestation.approved``."""
+    document_id = _claim(db, caller, task_id)
+    try:
+        gateway.share_with_client(document_id)
+    except Exception:
+        _release(db, task_id)
+        raise
+    with db.transaction() as session:
+        task, request = _decide(session, caller, task_id, "approved", None)
+        record_event(session, "attestation.approved", {
+            "request_id": request.id, "task_id": task.id, "contract_id": task.contract_id,
+            "document_id": task.document_id, "client_sub": request.client_sub, "client_org": request.client_org,
+            "client_email": request.client_email,
+        }, producer=SERVICE_NAME, aggregate_id=request.id, actor=caller.as_actor())
+        return task
+
+
+def reject(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, reason: str | None) -> ValidationTask:
+    """Every rendition of the attestation is destroyed in the documents service; ``attestation.rejected``."""
+    document_id = _claim(db, caller, task_id)
+    try:
+        gateway.destroy(document_id)
+    except Exception:
+        _release(db, task_id)
+        raise
+    with db.transaction() as session:
+        task, request = _decide(session, caller, task_id, "rejected", reason)
+        record_event(session, "attestation.rejected", {
+            "request_id": request.id, "task_id": task.id, "contract_id": task.contract_id, "reason": reason,
+            "client_sub": request.client_sub, "client_org": request.client_org,
+            "client_email": request.client_email,
+        }, producer=SERVICE_NAME, aggregate_id=request.id, actor=caller.as_actor())
+        return task
