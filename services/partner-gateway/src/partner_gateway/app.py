@@ -7,10 +7,15 @@ from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
 from . import config
+from .api import access, contributors, partner_side, partners, solicitations
+from .upstream import Upstreams
 
 
 def create_app(settings: config.PartnerGatewaySettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Partner gateway service")
+    app.extensions["upstreams"] = Upstreams(settings)
+    for module in (partners, solicitations, partner_side, contributors, access):
+        api.register_blueprint(module.blp)
     return app

@@ -1,11 +1,11 @@
-"""``partner-gateway-ctl``: migrate, worker, setup-broker, dead-letters."""
+"""``partner-gateway-ctl``: migrate, worker (with the automatic reminders), setup-broker, dead-letters."""
 from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
 
-from . import config, handlers
+from . import config, handlers, reminders
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR,
-                               handlers=handlers.handlers))
+                               handlers=handlers.handlers, periodic_jobs=reminders.periodic_jobs))

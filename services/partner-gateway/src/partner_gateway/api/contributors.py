@@ -1,0 +1,160 @@
+"""Contributors and participants: invitations (agents), and the invited person's pieces."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.errors import NotFound
+from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.web import app_db, app_settings
+
+from . import reading
+from ..db import DossierState
+from ..services import invitations, visibility
+from ..upstream import app_upstreams
+from .schemas import ID
+
+blp = Blueprint("contributors", __name__, url_prefix="/api/v1", description="Contributors and participants")
+
+
+class InvitationCreateSchema(Schema):
+    """Invite a person into one of the model's contributor roles, or as a participant."""
+
+    kind = fields.String(load_default="contributor", validate=validate.OneOf(("contributor", "participant")))
+    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
+                         metadata={"description": "Contributors: a role code of the dossier's model."})
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    notify = fields.Boolean(load_default=True, metadata={
+        "description": "Email the key; false: no email, the key is returned for the agent to hand over."})
+
+
+class InvitationSchema(Schema):
+    id = fields.String()
+    dossier_id = fields.String()
+    kind = fields.String()
+    role = fields.String(allow_none=True)
+    name = fields.String()
+    email = fields.String()
+    notify = fields.Boolean()
+    state = fields.String(metadata={"description": "invited, attached or revoked"})
+    account_sub = fields.String(allow_none=True)
+    attached_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class CreatedInvitationSchema(InvitationSchema):
+    """The invitation; ``access_key`` only when ``notify`` is false (otherwise it went by email)."""
+
+    access_key = fields.String(allow_none=True)
+
+
+class PieceSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    required = fields.Boolean()
+    document_ids = fields.List(fields.String(), metadata={"description": "Documents provided for this piece."})
+
+
+class MyPiecesSchema(Schema):
+    """The pieces of one of my contributor roles, and only those."""
+
+    contributor_id = fields.String()
+    dossier_id = fields.String()
+    role = fields.String()
+    pieces = fields.List(fields.Nested(PieceSchema))
+
+
+class ProvidePieceSchema(Schema):
+    """A piece provided: the document uploaded through the documents service with my role's visibility."""
+
+    document_id = fields.String(required=True, validate=ID)
+
+
+@blp.route("/dossiers/<dossier_id>/contributors")
+class DossierContributors(MethodView):
+    @require_roles("agent")
+    @blp.arguments(InvitationCreateSchema)
+    @blp.response(201, CreatedInvitationSchema)
+    def post(self, body, dossier_id):
+        """Invite a contributor (a role of the model) or a participant; an email carries the key when ``notify``."""
+        upstreams = app_upstreams()
+        dossier = upstreams.dossier_for_staff(dossier_id)
+        model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
+        with app_db().transaction() as session:
+            invitation, key = invitations.invite(session, current_caller(), dossier, model, body, app_settings())
+            return {**InvitationSchema().dump(invitation), "access_key": None if invitation.notify else key}
+
+    @require_roles("agent")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_schema(InvitationSchema))
+    def get(self, args, dossier_id):
+        """The dossier's contributors and participants."""
+        with reading() as session:
+            items, next_cursor = invitations.list_for_dossier(session, dossier_id, **args)
+            return {"items": items, "next_cursor": next_cursor}
+
+
+@blp.route("/contributors/<invitation_id>/revoke")
+class RevokeInvitation(MethodView):
+    @require_roles("agent")
+    @blp.response(200, InvitationSchema)
+    def post(self, invitation_id):
+        """Revoke an invitation: its key stops working and the person loses access at once."""
+        with app_db().transaction() as session:
+            return invitations.revoke(session, current_caller(), invitation_id)
+
+
+@blp.route("/me/invitations")
+class MyInvitations(MethodView):
+    @require_roles("partner")
+    @blp.response(200, InvitationSchema(many=True))
+    def get(self):
+        """My attached invitations on dossiers that are still open."""
+        with reading() as session:
+            return visibility.invitations_on(session, current_caller().sub)
+
+
+def _model_of(session, dossier_id: str) -> dict:
+    state = session.get(DossierState, dossier_id)
+    return app_upstreams().model(state.model_id, state.model_version)
+
+
+@blp.route("/me/pieces")
+class MyPieces(MethodView):
+    @require_roles("partner")
+    @blp.response(200, MyPiecesSchema(many=True))
+    def get(self):
+        """The pieces of my contributor roles, never another role's."""
+        with reading() as session:
+            mine = [item for item in visibility.invitations_on(session, current_caller().sub)
+                    if item.kind == "contributor"]
+            return [invitations.present_pieces(item, _model_of(session, item.dossier_id),
+                                               invitations.provided(session, item.id)) for item in mine]
+
+
+@blp.route("/me/pieces/<invitation_id>/<piece_code>")
+class ProvidePiece(MethodView):
+    @require_roles("partner")
+    @blp.arguments(ProvidePieceSchema)
+    @blp.response(201, MyPiecesSchema)
+    def post(self, body, invitation_id, piece_code):
+        """Provide one of my role's pieces (404 for another role's piece); publishes ``piece.provided``."""
+        caller = current_caller()
+        with reading() as session:
+            invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
+            model = _model_of(session, invitation.dossier_id)
+        with app_db().transaction() as session:
+            invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
+            invitations.provide_piece(session, caller, invitation, model, piece_code, body["document_id"])
+            session.flush()
+            return invitations.present_pieces(invitation, model, invitations.provided(session, invitation.id))
+
+
+def _my_contributor_invitation(session, sub: str, invitation_id: str):
+    for invitation in visibility.invitations_on(session, sub):
+        if invitation.id == invitation_id and invitation.kind == "contributor":
+            return invitation
+    raise NotFound("No such invitation.")

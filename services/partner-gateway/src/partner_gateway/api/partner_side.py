@@ -1,0 +1,172 @@
+"""The partner's side (portal, or CRM for internal partners): attach, my dossiers, opinion, completion, submit."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.errors import NotFound
+from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.web import app_db, app_settings
+
+from . import reading
+from ..services import answers, attach, solicitations, visibility
+from ..upstream import app_upstreams
+from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
+
+blp = Blueprint("partner_side", __name__, url_prefix="/api/v1", description="Partners and third parties")
+
+
+class AttachSchema(Schema):
+    """The key received by email (case, spaces and dashes do not matter)."""
+
+    key = fields.String(required=True, validate=validate.Length(min=1, max=100))
+
+
+class AttachedSchema(Schema):
+    """What the key opened."""
+
+    kind = fields.String(metadata={"description": "solicitation, contributor or participant"})
+    id = fields.String()
+    dossier_id = fields.String()
+
+
+class MyDossierSchema(Schema):
+    """A dossier the partner may see now, through one of their solicitations."""
+
+    dossier_id = fields.String()
+    solicitation = fields.Nested(PartnerSolicitationSchema)
+
+
+class OtherOpinionSchema(Schema):
+    """A submitted, non-confidential opinion of another partner on the same dossier."""
+
+    solicitation_id = fields.String()
+    scope = fields.String()
+    verdict = fields.String()
+    comment = fields.String(allow_none=True)
+    submitted_at = fields.DateTime()
+
+
+class MySolicitationDetailSchema(Schema):
+    solicitation = fields.Nested(PartnerSolicitationSchema)
+    answers = fields.List(fields.Nested(AnswerVersionSchema), metadata={"description": "My saved versions."})
+
+
+class PartnerDossierSchema(Schema):
+    """The partner view of the dossier, my solicitations on it with my answers, partner documents, others' opinions."""
+
+    dossier = fields.Dict(metadata={"description": "The dossier service's partner view (or participant view)."})
+    solicitations = fields.List(fields.Nested(MySolicitationDetailSchema))
+    documents = fields.List(fields.Dict(), metadata={"description": "Documents visible to partners."})
+    other_opinions = fields.List(fields.Nested(OtherOpinionSchema))
+
+
+class OpinionSchema(Schema):
+    """An opinion draft (submit to lock it)."""
+
+    verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
+    comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))
+    document_id = fields.String(load_default=None, allow_none=True, validate=ID,
+                                metadata={"description": "A supporting file uploaded to documents (owner: "
+                                                         "the solicitation)."})
+
+
+class CompletionSchema(Schema):
+    """Completion draft: values for fields the partner view marks writable."""
+
+    values = fields.Dict(keys=fields.String(validate=validate.Length(max=64)), values=fields.Raw(allow_none=True),
+                         required=True)
+
+
+@blp.route("/attach")
+class Attach(MethodView):
+    @require_roles("partner")
+    @blp.arguments(AttachSchema)
+    @blp.response(200, AttachedSchema)
+    def post(self, body):
+        """Link the solicitation or invitation of a key to my account (404 unknown, 409 used, 410 expired, 429)."""
+        return attach.attach_with_key(app_db(), current_caller(), body["key"], app_settings())
+
+
+@blp.route("/me/dossiers")
+class MyDossiers(MethodView):
+    @require_roles("partner", "agent")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_schema(MyDossierSchema))
+    def get(self, args):
+        """The dossiers I may see now through my solicitations (they disappear when the status hides them)."""
+        with reading() as session:
+            items, next_cursor = visibility.my_dossiers(session, current_caller().sub, **args)
+            return {"items": [{"dossier_id": item.dossier_id,
+                               "solicitation": solicitations.present_solicitation(item)} for item in items],
+                    "next_cursor": next_cursor}
+
+
+@blp.route("/me/dossiers/<dossier_id>")
+class MyDossier(MethodView):
+    @require_roles("partner", "agent")
+    @blp.response(200, PartnerDossierSchema)
+    def get(self, dossier_id):
+        """The dossier as I may see it now: partner view, my solicitations and answers, partner documents."""
+        caller = current_caller()
+        with reading() as session:
+            mine = visibility.solicitations_on(session, caller.sub, dossier_id)
+            participant = any(invitation.kind == "participant"
+                              for invitation in visibility.invitations_on(session, caller.sub, dossier_id))
+            if not mine and not participant:
+                raise NotFound("No such dossier.")
+            details = [{"solicitation": solicitations.present_solicitation(item),
+                        "answers": answers.versions(session, item.id)} for item in mine]
+            others = answers.others_opinions(session, mine[0]) if mine else []
+        upstreams = app_upstreams()
+        if not mine:
+            # A participant's documents come from the documents service itself, which asks GET /access.
+            return {"dossier": upstreams.participant_view(dossier_id), "solicitations": [], "documents": [],
+                    "other_opinions": []}
+        return {"dossier": upstreams.partner_view(dossier_id), "solicitations": details,
+                "documents": upstreams.documents_of("dossier", dossier_id, partner="true"),
+                "other_opinions": others}
+
+
+@blp.route("/solicitations/<solicitation_id>/opinion")
+class Opinion(MethodView):
+    @require_roles("partner", "agent")
+    @blp.arguments(OpinionSchema)
+    @blp.response(200, AnswerVersionSchema)
+    def post(self, body, solicitation_id):
+        """Save my opinion as a new draft version (409 once submitted or when the dossier is closed)."""
+        with app_db().transaction() as session:
+            return answers.save_opinion(session, current_caller(), solicitation_id, body)
+
+
+@blp.route("/solicitations/<solicitation_id>/completion")
+class Completion(MethodView):
+    @require_roles("partner", "agent")
+    @blp.arguments(CompletionSchema)
+    @blp.response(200, AnswerVersionSchema)
+    def patch(self, body, solicitation_id):
+        """Save completion values as a new draft version (422 for a field the partner view does not let me write)."""
+        caller = current_caller()
+        with reading() as session:
+            dossier_id = answers.writable_solicitation(session, caller, solicitation_id).dossier_id
+        partner_view = app_upstreams().partner_view(dossier_id)
+        with app_db().transaction() as session:
+            return answers.save_completion(session, caller, solicitation_id, body["values"], partner_view)
+
+
+@blp.route("/solicitations/<solicitation_id>/submit")
+class Submit(MethodView):
+    @require_roles("partner", "agent")
+    @blp.response(200, AnswerVersionSchema)
+    def post(self, solicitation_id):
+        """Submit my last draft: completion values go to the dossier, the answer is locked (later edits 409)."""
+        caller = current_caller()
+        with reading() as session:
+            solicitation, draft = answers.draft_to_submit(session, caller, solicitation_id)
+            dossier_id, values = solicitation.dossier_id, dict(draft.values)
+        if values:
+            app_upstreams().write_partner_values(dossier_id, values)
+        with app_db().transaction() as session:
+            return answers.submit(session, caller, solicitation_id)

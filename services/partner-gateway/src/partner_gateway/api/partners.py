@@ -1,0 +1,41 @@
+"""``/api/v1/partners``: the partners agents may solicit."""
+from __future__ import annotations
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields, validate
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.web import app_db
+
+from . import reading
+from ..services import partners
+from .schemas import PartnerSchema
+
+blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Partners (agents)")
+
+
+class PartnerListArgsSchema(PageArgsSchema):
+    kind = fields.String(load_default=None, validate=validate.OneOf(("internal", "external")))
+
+
+@blp.route("")
+class Partners(MethodView):
+    @require_roles("agent")
+    @blp.arguments(PartnerSchema)
+    @blp.response(201, PartnerSchema)
+    def post(self, body):
+        """Register a partner (internal: an agent by ``agent_sub``; external: acts from the portal)."""
+        with app_db().transaction() as session:
+            return partners.create_partner(session, current_caller(), body)
+
+    @require_roles("agent")
+    @blp.arguments(PartnerListArgsSchema, location="query")
+    @blp.response(200, page_schema(PartnerSchema))
+    def get(self, args):
+        """List partners, oldest first."""
+        with reading() as session:
+            items, next_cursor = partners.list_partners(session, args["kind"], limit=args["limit"],
+                                                        cursor=args["cursor"])
+            return {"items": items, "next_cursor": next_cursor}

@@ -1,0 +1,74 @@
+"""Schemas shared by the gateway's route modules."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from platform_shared.pagination import page_schema
+
+SOLICITATION_TYPES = ("opinion", "completion", "opinion_completion")
+VERDICTS = ("favorable", "unfavorable", "reserved")
+STATES = ("pending", "attached", "answered", "revoked", "expired", "cancelled")
+ID = validate.Length(min=1, max=36)
+
+
+class PartnerSchema(Schema):
+    """Someone agents solicit: ``internal`` (an agent, acts from the CRM) or ``external`` (acts from the portal)."""
+
+    id = fields.String(dump_only=True)
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True)
+    kind = fields.String(required=True, validate=validate.OneOf(("internal", "external")))
+    agent_sub = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
+                              metadata={"description": "Internal partners only: the agent's ``sub``."})
+    organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    created_at = fields.DateTime(dump_only=True)
+
+
+class AnswerVersionSchema(Schema):
+    """One saved version of an answer; ``submitted`` marks the final one."""
+
+    version = fields.Integer()
+    verdict = fields.String(allow_none=True, validate=validate.OneOf(VERDICTS))
+    comment = fields.String(allow_none=True)
+    document_id = fields.String(allow_none=True)
+    values = fields.Dict(metadata={"description": "Completion: field key -> value."})
+    submitted = fields.Boolean()
+    saved_by = fields.String()
+    saved_at = fields.DateTime()
+
+
+class PartnerSolicitationSchema(Schema):
+    """A solicitation as its partner sees it."""
+
+    id = fields.String()
+    dossier_id = fields.String()
+    type = fields.String(validate=validate.OneOf(SOLICITATION_TYPES))
+    scope = fields.String()
+    due_date = fields.Date()
+    instructions = fields.String()
+    open_statuses = fields.List(fields.String())
+    confidential = fields.Boolean()
+    state = fields.String(validate=validate.OneOf(STATES))
+
+
+class SolicitationSchema(PartnerSolicitationSchema):
+    """A solicitation as agents see it: its state, reminders and the answers as they arrive."""
+
+    partner = fields.Nested(PartnerSchema)
+    partner_sub = fields.String(allow_none=True, metadata={"description": "The account that attached (or the agent)."})
+    key_expires_at = fields.DateTime(allow_none=True)
+    reminded_at = fields.DateTime(allow_none=True)
+    reminder_count = fields.Integer()
+    attached_at = fields.DateTime(allow_none=True)
+    answered_at = fields.DateTime(allow_none=True)
+    answers = fields.List(fields.Nested(AnswerVersionSchema), metadata={"description": "Submitted answers."})
+    created_at = fields.DateTime()
+
+
+class CreatedSolicitationSchema(SolicitationSchema):
+    """The new solicitation; ``access_key`` is shown this once (external partners) and never again."""
+
+    access_key = fields.String(allow_none=True)
+
+
+SolicitationPageSchema = page_schema(SolicitationSchema)

@@ -1,0 +1,189 @@
+"""Agents' side of solicitations: create, list, remind, revoke, cancel, re-issue a key, history, audit log."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from platform_shared.auth import current_caller, require_roles
+from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.web import app_db, app_settings
+
+from . import reading
+from ..services import answers, audit, solicitations
+from ..upstream import app_upstreams
+from .schemas import (ID, SOLICITATION_TYPES, AnswerVersionSchema, CreatedSolicitationSchema, SolicitationPageSchema,
+                      SolicitationSchema)
+
+blp = Blueprint("solicitations", __name__, url_prefix="/api/v1", description="Solicitations (agents)")
+
+
+class SolicitationCreateSchema(Schema):
+    """Solicit a partner on a dossier."""
+
+    partner_id = fields.String(required=True, validate=ID)
+    type = fields.String(required=True, validate=validate.OneOf(SOLICITATION_TYPES))
+    scope = fields.String(required=True, validate=validate.Length(min=1, max=200),
+                          metadata={"description": "financial, legal, technical, or free text."})
+    due_date = fields.Date(required=True, metadata={"description": "Desired answer date; the key expires after it "
+                                                                   "plus the grace period."})
+    instructions = fields.String(load_default="", validate=validate.Length(max=20000))
+    open_statuses = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
+                                validate=validate.Length(min=1, max=100),
+                                metadata={"description": "Dossier statuses in which the partner may see and act."})
+    confidential = fields.Boolean(load_default=False,
+                                  metadata={"description": "The opinion is hidden from the dossier's other partners."})
+
+
+class RemindSchema(Schema):
+    """Which solicitations to remind (default: every unanswered one of the dossier)."""
+
+    solicitation_ids = fields.List(fields.String(validate=ID), load_default=None, allow_none=True)
+
+
+class RemindResultSchema(Schema):
+    """How many were reminded, and how many skipped because reminded within the quiet period."""
+
+    reminded = fields.Integer()
+    skipped = fields.Integer()
+    reminded_ids = fields.List(fields.String())
+    skipped_ids = fields.List(fields.String())
+
+
+class ReissuedKeySchema(Schema):
+    """The new key, shown this once; the previous key no longer works."""
+
+    solicitation_id = fields.String()
+    access_key = fields.String()
+    key_expires_at = fields.DateTime()
+
+
+class AuditEntrySchema(Schema):
+    """Who did what on the dossier, when, from which request."""
+
+    id = fields.String()
+    actor_sub = fields.String()
+    actor_role = fields.String()
+    action = fields.String()
+    subject_id = fields.String(allow_none=True)
+    request_id = fields.String(allow_none=True)
+    details = fields.Dict()
+    at = fields.DateTime()
+
+
+def _dossier_for_staff(dossier_id: str) -> dict:
+    return app_upstreams().dossier_for_staff(dossier_id)
+
+
+@blp.route("/dossiers/<dossier_id>/solicitations")
+class DossierSolicitations(MethodView):
+    @require_roles("agent")
+    @blp.arguments(SolicitationCreateSchema)
+    @blp.response(201, CreatedSolicitationSchema)
+    def post(self, body, dossier_id):
+        """Solicit a partner; an external partner's access key is in this response only."""
+        dossier = _dossier_for_staff(dossier_id)
+        with app_db().transaction() as session:
+            solicitation, _, key = solicitations.create_solicitation(session, current_caller(), dossier, body,
+                                                                     app_settings())
+            return {**solicitations.present_for_staff(session, solicitation), "access_key": key}
+
+    @require_roles("agent")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, SolicitationPageSchema)
+    def get(self, args, dossier_id):
+        """Every solicitation of the dossier with its state, reminders and submitted answers."""
+        with reading() as session:
+            items, next_cursor = solicitations.list_for_dossier(session, dossier_id, **args)
+            return {"items": [solicitations.present_for_staff(session, item) for item in items],
+                    "next_cursor": next_cursor}
+
+
+@blp.route("/dossiers/<dossier_id>/solicitations/remind")
+class Remind(MethodView):
+    @require_roles("agent")
+    @blp.arguments(RemindSchema)
+    @blp.response(200, RemindResultSchema)
+    def post(self, body, dossier_id):
+        """Remind unanswered partners, except those reminded within the quiet period."""
+        quiet = timedelta(hours=app_settings().reminder_quiet_hours)
+        with app_db().transaction() as session:
+            return solicitations.remind(session, current_caller(), dossier_id, body["solicitation_ids"], quiet)
+
+
+@blp.route("/solicitations/<solicitation_id>/revoke")
+class Revoke(MethodView):
+    @require_roles("agent")
+    @blp.response(200, SolicitationSchema)
+    def post(self, solicitation_id):
+        """Revoke: the partner loses access at once; answers already given stay visible to staff."""
+        with app_db().transaction() as session:
+            return solicitations.present_for_staff(
+                session, solicitations.revoke(session, current_caller(), solicitation_id))
+
+
+@blp.route("/solicitations/<solicitation_id>/reissue-key")
+class ReissueKey(MethodView):
+    @require_roles("agent")
+    @blp.response(200, ReissuedKeySchema)
+    def post(self, solicitation_id):
+        """A new key for a partner who has not attached yet; the old key stops working."""
+        with app_db().transaction() as session:
+            solicitation, key, expires_at = solicitations.reissue_key(session, current_caller(), solicitation_id,
+                                                                      app_settings())
+            return {"solicitation_id": solicitation.id, "access_key": key, "key_expires_at": expires_at}
+
+
+@blp.route("/solicitations/<solicitation_id>")
+class SolicitationById(MethodView):
+    @require_roles("agent")
+    @blp.response(200, SolicitationSchema)
+    def get(self, solicitation_id):
+        """One solicitation with its state and submitted answers."""
+        with reading() as session:
+            return solicitations.present_for_staff(session, solicitations.get_solicitation(session, solicitation_id))
+
+    @require_roles("agent")
+    @blp.response(200, SolicitationSchema)
+    def delete(self, solicitation_id):
+        """Cancel the solicitation (the partner loses access; answers stay visible to staff)."""
+        with app_db().transaction() as session:
+            return solicitations.present_for_staff(
+                session, solicitations.cancel(session, current_caller(), solicitation_id))
+
+
+@blp.route("/solicitations/<solicitation_id>/history")
+class History(MethodView):
+    @require_roles("agent", "partner")
+    @blp.response(200, AnswerVersionSchema(many=True))
+    def get(self, solicitation_id):
+        """Every saved version of the answer (staff; or the partner, on their own solicitation)."""
+        with reading() as session:
+            return answers.history_for(session, current_caller(), solicitation_id)
+
+
+@blp.route("/me/solicitations")
+class MySolicitations(MethodView):
+    @require_roles("agent")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, SolicitationPageSchema)
+    def get(self, args):
+        """Internal partners (agents): the solicitations addressed to me, for my CRM list."""
+        with reading() as session:
+            items, next_cursor = solicitations.list_for_internal_partner(session, current_caller().sub, **args)
+            return {"items": [solicitations.present_for_staff(session, item) for item in items],
+                    "next_cursor": next_cursor}
+
+
+@blp.route("/dossiers/<dossier_id>/audit")
+class Audit(MethodView):
+    @require_roles("agent")
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, page_schema(AuditEntrySchema))
+    def get(self, args, dossier_id):
+        """The audit log of partner and third-party actions on the dossier, oldest first (staff)."""
+        with reading() as session:
+            items, next_cursor = audit.entries(session, dossier_id, **args)
+            return {"items": items, "next_cursor": next_cursor}

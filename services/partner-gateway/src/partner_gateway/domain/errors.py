@@ -1,0 +1,41 @@
+"""Domain exceptions of the partner-gateway, mapped to problem+json by the shared error classes they extend."""
+from __future__ import annotations
+
+from platform_shared.errors import Conflict, Gone, NotFound, TooManyRequests
+
+
+class UnknownKey(NotFound):
+    """One message whether the key never existed, was withdrawn or was mistyped."""
+
+    def __init__(self):
+        super().__init__("This key does not open anything.")
+
+
+class KeyAlreadyUsed(Conflict):
+    def __init__(self):
+        super().__init__("This key has already been used.")
+
+
+class KeyExpired(Gone):
+    def __init__(self):
+        super().__init__("This key has expired; ask the sender for a new one.")
+
+
+class AttachLocked(TooManyRequests):
+    def __init__(self, retry_after: int):
+        super().__init__("Too many failed attempts: try again later.", retry_after=retry_after)
+
+
+class AnswerLocked(Conflict):
+    def __init__(self):
+        super().__init__("The answer has been submitted: it can no longer change.")
+
+
+class SolicitationClosed(Conflict):
+    def __init__(self, state: str):
+        super().__init__(f"The solicitation is {state}: it can no longer change.")
+
+
+class DossierClosed(Conflict):
+    def __init__(self):
+        super().__init__("The dossier is closed: nothing in it can change any more.")

@@ -1,0 +1,50 @@
+"""The gateway's own copy of each dossier's status, so visibility checks never call the dossier service."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+
+from ..db import DossierState
+from ..domain.rules import DossierStatus
+
+
+def status_of(session: Session, dossier_id: str) -> DossierStatus | None:
+    row = session.get(DossierState, dossier_id)
+    if row is None:
+        return None
+    return DossierStatus(status=row.status, partner_visible=row.partner_visible, closed=row.closed)
+
+
+def record_status(session: Session, dossier_id: str, as_of: datetime, **changes: Any) -> None:
+    """Apply what an event (or a read of the dossier) says, unless a newer fact is already known."""
+    row = session.get(DossierState, dossier_id)
+    if row is None:
+        if "status" not in changes:
+            return  # a close or change for a dossier never seen: its creation event will bring the whole state
+        session.add(DossierState(dossier_id=dossier_id, as_of=as_of, closed=changes.pop("closed", False),
+                                 partner_visible=bool(changes.pop("partner_visible", False)), **changes))
+        return
+    if as_of < row.as_of:
+        return
+    for name, value in changes.items():
+        setattr(row, name, value)
+    row.as_of = as_of
+
+
+def parse_instant(value: str | None) -> datetime:
+    if not value:
+        return clock.now()
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+
+
+def seed_from_dossier(session: Session, dossier: dict[str, Any]) -> None:
+    """First sight of a dossier through the dossier service (before its creation event arrived)."""
+    if session.get(DossierState, dossier["id"]) is not None:
+        return
+    record_status(session, dossier["id"], parse_instant(dossier.get("updated_at")), status=dossier["status"],
+                  partner_visible=bool(dossier.get("partner_visible")), closed=bool(dossier.get("closed")),
+                  model_id=dossier.get("model_id"), model_version=dossier.get("model_version"))

@@ -1,0 +1,100 @@
+"""Contributors (a role of the dossier's model) and participants: invitations with a key, pieces provided."""
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.auth import Caller
+from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.messaging.sealed import seal
+from platform_shared.pagination import keyset_page
+
+from ..db import Invitation, ProvidedPiece
+from ..domain.errors import DossierClosed
+from . import audit, dossier_copy, keys
+from .events import publish
+
+
+def role_codes(model: dict[str, Any]) -> set[str]:
+    return {role["code"] for role in model.get("roles", [])}
+
+
+def pieces_of_role(model: dict[str, Any], role: str) -> list[dict[str, Any]]:
+    return next((list(item.get("pieces", [])) for item in model.get("roles", []) if item["code"] == role), [])
+
+
+def invite(session: Session, caller: Caller, dossier: dict[str, Any], model: dict[str, Any], body: dict,
+           settings) -> tuple[Invitation, str]:
+    """A contributor (in one of the model's roles) or a participant; the key is returned here only."""
+    if dossier.get("closed"):
+        raise DossierClosed()
+    if body["kind"] == "contributor" and body.get("role") not in role_codes(model):
+        raise ValidationFailed("The model has no such contributor role.",
+                               errors={"role": [f"One of: {', '.join(sorted(role_codes(model))) or 'none'}."]})
+    if body["kind"] == "participant":
+        body["role"] = None
+    dossier_copy.seed_from_dossier(session, dossier)
+    invitation = Invitation(id=clock.new_id(), dossier_id=dossier["id"], state="invited", created_by=caller.sub,
+                            created_at=clock.now(), **body)
+    session.add(invitation)
+    session.flush()
+    expires_at = clock.now() + timedelta(days=settings.invitation_key_days)
+    key = keys.issue(session, "invitation", invitation.id, expires_at)
+    data = {"contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "kind": invitation.kind,
+            "role": invitation.role, "name": invitation.name, "email": invitation.email,
+            "notify": invitation.notify, "key_expires_at": clock.isoformat(expires_at)}
+    if invitation.notify:
+        data["sealed_key"] = seal(key, settings.event_secret_key)
+    publish(session, "contributor.invited", data, caller.as_actor())
+    audit.record(session, caller, invitation.dossier_id, "contributor.invited", invitation.id,
+                 kind=invitation.kind, role=invitation.role, notify=invitation.notify)
+    return invitation, key
+
+
+def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: str | None):
+    statement = select(Invitation).where(Invitation.dossier_id == dossier_id)
+    return keyset_page(session, statement, [Invitation.created_at, Invitation.id], limit=limit, cursor=cursor)
+
+
+def provided(session: Session, invitation_id: str) -> list[ProvidedPiece]:
+    return list(session.execute(select(ProvidedPiece).where(ProvidedPiece.invitation_id == invitation_id)
+                                .order_by(ProvidedPiece.provided_at)).scalars())
+
+
+def present_pieces(invitation: Invitation, model: dict[str, Any], given: list[ProvidedPiece]) -> dict[str, Any]:
+    """The pieces of the invitation's role only, with the documents provided for each."""
+    documents: dict[str, list[str]] = {}
+    for piece in given:
+        documents.setdefault(piece.piece_code, []).append(piece.document_id)
+    return {"contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "role": invitation.role,
+            "pieces": [{**piece, "document_ids": documents.get(piece["code"], [])}
+                       for piece in pieces_of_role(model, invitation.role)]}
+
+
+def provide_piece(session: Session, caller: Caller, invitation: Invitation, model: dict[str, Any],
+                  piece_code: str, document_id: str) -> ProvidedPiece:
+    if piece_code not in {piece["code"] for piece in pieces_of_role(model, invitation.role)}:
+        raise NotFound("No such piece for your role.")
+    piece = ProvidedPiece(id=clock.new_id(), invitation_id=invitation.id, piece_code=piece_code,
+                          document_id=document_id, provided_at=clock.now())
+    session.add(piece)
+    publish(session, "piece.provided", {
+        "contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "role": invitation.role,
+        "piece_code": piece_code, "document_id": document_id, "account_sub": caller.sub}, caller.as_actor())
+    audit.record(session, caller, invitation.dossier_id, "piece.provided", invitation.id, piece_code=piece_code,
+                 document_id=document_id)
+    return piece
+
+
+def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
+    invitation = session.get(Invitation, invitation_id)
+    if invitation is None:
+        raise NotFound("No such invitation.")
+    invitation.state = "revoked"
+    keys.withdraw(session, invitation.id)
+    audit.record(session, caller, invitation.dossier_id, "contributor.revoked", invitation.id)
+    return invitation

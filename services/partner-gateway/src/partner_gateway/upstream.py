@@ -1,0 +1,41 @@
+"""The calls the gateway makes to the dossier and documents services (docs/contracts.md)."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from platform_shared.service_client import ServiceClient
+
+
+class Upstreams:
+    """One ``ServiceClient`` per service the gateway calls, kept for the life of the app."""
+
+    def __init__(self, settings):
+        self.dossier = ServiceClient(settings, settings.dossier_url, name="dossier")
+        self.documents = ServiceClient(settings, settings.documents_url, name="documents")
+
+    def dossier_for_staff(self, dossier_id: str) -> dict[str, Any]:
+        return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}")
+
+    def partner_view(self, dossier_id: str) -> dict[str, Any]:
+        return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/partner-view")
+
+    def participant_view(self, dossier_id: str) -> dict[str, Any]:
+        return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/participant-view")
+
+    def write_partner_values(self, dossier_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        return self.dossier.request("PATCH", f"/api/v1/dossiers/{dossier_id}/partner-values",
+                                    json={"values": values}).json()
+
+    def model(self, model_id: str, version: int | None) -> dict[str, Any]:
+        params = {"version": version} if version else {}
+        return self.dossier.get_json(f"/api/v1/models/{model_id}", params=params)
+
+    def documents_of(self, owner_type: str, owner_id: str, **filters: str) -> list[dict[str, Any]]:
+        params = {"owner_type": owner_type, "owner_id": owner_id, "limit": 200, **filters}
+        return self.documents.get_json("/api/v1/documents", params=params).get("items", [])
+
+
+def app_upstreams() -> Upstreams:
+    return current_app.extensions["upstreams"]
