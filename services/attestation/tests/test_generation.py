@@ -1,0 +1,85 @@
+"""Asynchronous generation (the PDF arrives by event), retries by the worker job, and the visible failure."""
+from attestation import handlers
+from attestation.jobs import generation_job
+from attestation.documents_gateway import DocumentsGateway
+
+from platform_shared.testing.unit import deliver, outbox_events
+
+CONSUMER = "attestation"
+
+
+def ask(client, world, documents, as_client, **template):
+    contract = world.contract(world.product([{"template_id": documents.add_template(**template)}])["id"])
+    return client.post("/api/v1/attestation-requests", json={"contract_id": contract["id"]},
+                       headers=as_client).get_json()
+
+
+def state_of(client, as_client, request_id):
+    return client.get(f"/api/v1/attestation-requests/{request_id}", headers=as_client).get_json()
+
+
+def run_job(db, settings):
+    generation_job(settings, DocumentsGateway(settings))(db, settings)
+
+
+def test_a_pdf_being_converted_is_issued_when_document_rendered_arrives(client, world, documents, db, settings,
+                                                                        as_client):
+    documents.render_outcomes.append("rendering")
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    assert body["state"] == "generating"
+    document_id = documents.renders[0]["document_id"]
+    deliver(db, CONSUMER, handlers.handlers(settings), "document.rendered",
+            {"document_id": document_id, "owner_type": "contract", "owner_id": "x", "renditions": ["docx", "pdf"]})
+    assert state_of(client, as_client, body["id"])["state"] == "issued"
+    assert outbox_events(db, "attestation.issued")[0].data["document_id"] == document_id
+
+
+def test_a_failed_conversion_is_retried_with_a_new_document_and_the_failed_one_deleted(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.extend(["rendering", "ready"])
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    failed_document = documents.renders[0]["document_id"]
+    deliver(db, CONSUMER, handlers.handlers(settings), "document.render_failed",
+            {"document_id": failed_document, "owner_type": "contract", "owner_id": "x", "error": "soffice crashed"})
+    assert state_of(client, as_client, body["id"])["state"] == "generating"
+    run_job(db, settings)
+    read = state_of(client, as_client, body["id"])
+    assert read["state"] == "issued" and read["attempts"] == 2
+    assert failed_document not in documents.documents
+    assert read["document_id"] == documents.renders[1]["document_id"]
+
+
+def test_an_unreachable_documents_service_is_retried_by_the_worker(client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("down")
+    body = ask(client, world, documents, as_client)
+    assert body["state"] == "generating" and body["attempts"] == 1
+    run_job(db, settings)
+    assert state_of(client, as_client, body["id"])["state"] == "issued"
+
+
+def test_a_generation_that_keeps_failing_ends_visibly_failed(client, world, documents, db, settings, as_client):
+    documents.render_outcomes.extend(["down"] * settings.render_max_attempts)
+    body = ask(client, world, documents, as_client)
+    for _ in range(settings.render_max_attempts):
+        run_job(db, settings)
+    read = state_of(client, as_client, body["id"])
+    assert read["state"] == "failed" and read["attempts"] == settings.render_max_attempts
+    assert "could not be generated" in read["message"] and read["error"]
+    assert outbox_events(db, "attestation.issued") == []
+
+
+def test_a_render_whose_event_never_comes_is_settled_by_asking_the_documents_service(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("rendering")
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    documents.documents[documents.renders[0]["document_id"]]["state"] = "ready"
+    run_job(db, settings.replace(render_stale_seconds=0.0))
+    assert state_of(client, as_client, body["id"])["state"] == "issued"
+
+
+def test_an_event_about_another_document_changes_nothing(client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("rendering")
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    deliver(db, CONSUMER, handlers.handlers(settings), "document.rendered",
+            {"document_id": "someone-elses", "owner_type": "dossier", "owner_id": "d"})
+    assert state_of(client, as_client, body["id"])["state"] == "generating"
