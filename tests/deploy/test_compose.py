@@ -167,3 +167,16 @@ def test_the_documents_containers_use_minio_and_gotenberg(containers):
         assert environment["CONVERTER"] == "gotenberg"
         assert urlparse(environment["GOTENBERG_URL"]).hostname == "gotenberg"
 
+
+def test_notification_mail_goes_to_mailpit_unless_the_env_file_names_a_relay(containers):
+    for role in ROLES:
+        environment = containers[f"notification-{role}"]["environment"]
+        assert environment["SMTP_HOST"] == "${SMTP_HOST:-mailpit}"
+        assert environment["SMTP_PORT"] == "${SMTP_PORT:-1025}"
+
+
+def test_the_local_run_command_sets_only_variables_the_code_reads():
+    run_script = (ROOT / "scripts" / "run.sh").read_text()
+    exported = set(re.findall(r"\b([A-Z][A-Z0-9_]*)=\$\{", run_script))
+    readable = set().union(*(env_names_read_by(service, "api") for service in SERVICES))
+    assert exported and exported <= readable, sorted(exported - readable)
