@@ -1,4 +1,5 @@
-"""Fuzzing every route of ``/openapi.json`` (schemathesis over the WSGI app): no input makes the service answer 500.
+"""Fuzzing every route of ``/openapi.json`` (schemathesis over the WSGI app, on PostgreSQL when one answers):
+no input makes the service answer 500.
 
 Path parameters are pointed at a real model and dossier so the generated bodies reach the use cases,
 and every case is sent as an admin, a client and a service.
@@ -12,6 +13,8 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 
 from platform_shared.db import Database
+from platform_shared.migrations import upgrade
+from platform_shared.testing import infra
 from platform_shared.testing.unit import bearer, migrated_sqlite_url
 
 from dossier import config
@@ -27,8 +30,23 @@ def _model_and_dossier(http, admin_headers, model) -> tuple[str, str]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory, template_dir, model_body):
-    url = migrated_sqlite_url(tmp_path_factory.mktemp("fuzz"), MIGRATIONS_DIR, template_dir)
+def fuzz_database_url(tmp_path_factory, template_dir):
+    """PostgreSQL when one answers (it refuses inputs SQLite accepts, e.g. NUL characters), else SQLite."""
+    try:
+        admin_url = infra.postgres_url()
+    except infra.InfraUnavailable:
+        yield migrated_sqlite_url(tmp_path_factory.mktemp("fuzz"), MIGRATIONS_DIR, template_dir)
+        return
+    name = infra.unique_name("dossier_fuzz")
+    url = infra.create_postgres_database(admin_url, name)
+    upgrade(MIGRATIONS_DIR, url)
+    yield url
+    infra.drop_postgres_database(admin_url, name)
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(fuzz_database_url, model_body):
+    url = fuzz_database_url
     fuzz_settings = config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False,
                                 log_level="WARNING")
     database = Database(url)

@@ -10,7 +10,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from .paging import checked_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Dossier, search_text
@@ -227,5 +227,5 @@ def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, 
     if filters.get("q"):
         pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(search_text().like(pattern, escape="\\"))
-    return keyset_page(session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor,
+    return checked_page(session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor,
                        descending=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import NotFound
-from platform_shared.pagination import keyset_page
+from .paging import checked_page
 
 from ..db import DossierModel, ModelVersion
 from ..domain.access import sees_everything
@@ -88,7 +88,7 @@ def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | N
         DossierModel, (DossierModel.id == ModelVersion.model_id) & (DossierModel.current_version == ModelVersion.version))
     if not sees_everything(caller):
         statement = statement.where(ModelVersion.client_can_create.is_(True))
-    return keyset_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
+    return checked_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
 
 
 def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from .paging import checked_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Note
@@ -44,7 +44,7 @@ def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int,
                cursor: str | None) -> tuple[list[Note], str | None]:
     visible_dossier(session, caller, dossier_id)
     statement = select(Note).where(Note.dossier_id == dossier_id, Note.visibility.in_(visible_audiences(caller)))
-    return keyset_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
+    return checked_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
 
 
 def add_development(session: Session, caller: Caller, dossier_id: str, title: str, body: str) -> Development:

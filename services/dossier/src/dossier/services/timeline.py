@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.pagination import keyset_page
+from .paging import checked_page
 
 from ..db import TimelineEntry
 from ..domain.access import visible_audiences
@@ -30,4 +30,4 @@ def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: in
     """Oldest first; only the entries whose visibility the caller's audience includes."""
     statement = select(TimelineEntry).where(TimelineEntry.dossier_id == dossier_id,
                                             TimelineEntry.visibility.in_(visible_audiences(caller)))
-    return keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
+    return checked_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
