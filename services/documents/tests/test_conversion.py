@@ -147,3 +147,30 @@ def test_closing_the_pool_kills_every_libreoffice_process_group(tmp_path, sample
     assert len(live_group_members(group)) >= 2  # unoserver and its LibreOffice
     converter.close()
     assert live_group_members(group) == []
+
+
+WORKER_SCRIPT = """
+import sys, time
+from pathlib import Path
+from documents.conversion import UnoserverPool
+pool = UnoserverPool(slots=1, python="/usr/bin/python3", soffice="soffice", data_dir=Path(sys.argv[1]),
+                     timeout=60, start_timeout=60)
+pool.start()
+print(pool.instances[0].process.pid, flush=True)
+time.sleep(120)
+"""
+
+
+def test_libreoffice_does_not_outlive_a_worker_killed_with_sigkill(tmp_path):
+    import subprocess
+    import sys
+
+    worker = subprocess.Popen([sys.executable, "-c", WORKER_SCRIPT, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    group = int(worker.stdout.readline())
+    assert len(live_group_members(group)) >= 2
+    worker.kill()
+    worker.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while live_group_members(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert live_group_members(group) == []

@@ -26,7 +26,8 @@ import requests
 
 log = logging.getLogger(__name__)
 logging.getLogger("unoserver").setLevel(logging.WARNING)  # it logs every request at INFO
-STOP_GRACE_SECONDS = 5.0
+STOP_GRACE_SECONDS = 1.0
+GUARD_SCRIPT = Path(__file__).with_name("lo_guard.py")
 
 
 class ConversionFailed(Exception):
@@ -91,6 +92,8 @@ def _kill_group(process: subprocess.Popen, grace: float = STOP_GRACE_SECONDS) ->
             break
     if process.poll() is None:
         process.wait(timeout=max(grace, 1.0))
+    if process.stdin is not None:
+        process.stdin.close()
 
 
 def _pdf_or_fail(data: bytes | None) -> bytes:
@@ -136,12 +139,14 @@ class UnoserverInstance:
         self.profile.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         uno_port = _free_port()
-        command = [self.python, "-m", "unoserver.server", "--interface", "127.0.0.1", "--port", str(self.port),
+        command = [self.python, str(GUARD_SCRIPT), self.python, "-m", "unoserver.server",
+                   "--interface", "127.0.0.1", "--port", str(self.port),
                    "--uno-port", str(uno_port), "--executable", shutil.which(self.soffice) or self.soffice,
                    "--user-installation", str(self.profile.resolve()),
                    "--libreoffice-pid-file", str(self.pid_file)]
         log_file = open(self.log_path, "ab")
-        self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        # stdin is the guard's lifeline: it kills the group when this process is gone and the pipe closes.
+        self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.PIPE,
                                         start_new_session=True)
         log_file.close()
         self.group_file.write_text(str(self.process.pid))

@@ -1,0 +1,131 @@
+"""The documents service as real processes (gunicorn API + worker with its LibreOffice) on PostgreSQL and RabbitMQ."""
+from __future__ import annotations
+
+import io
+import shutil
+import uuid
+
+import docx
+import pika
+import psycopg
+import pytest
+import requests
+from pypdf import PdfReader
+
+from platform_shared.messaging.envelope import new_envelope
+from platform_shared.messaging.topology import declare_exchange
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def publish(platform, event_type: str, data: dict) -> None:
+    envelope = new_envelope(event_type, data, producer="integration-test")
+    connection = pika.BlockingConnection(pika.URLParameters(platform.amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        declare_exchange(channel, "domain")
+        channel.basic_publish("domain", event_type, envelope.to_json().encode(), mandatory=True,
+                              properties=pika.BasicProperties(delivery_mode=2, message_id=envelope.id))
+    finally:
+        connection.close()
+
+
+def upload(platform, headers, owner_id, *, data=b"%PDF-1.4\n%%EOF\n", filename="piece.pdf", **form):
+    fields = {"owner_type": "dossier", "owner_id": owner_id,
+              **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()}}
+    response = requests.post(platform.api("documents", "/documents"), headers=headers, data=fields,
+                             files={"file": (filename, data)}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def template_docx() -> bytes:
+    document = docx.Document()
+    paragraph = document.add_paragraph("Contract ")
+    paragraph.add_run("{{ contract.")
+    paragraph.add_run("number }}").bold = True
+    document.add_paragraph("Insured: {{ client.name }}, plate {{ plate }}")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def create_template(platform, pdf_auto: bool) -> str:
+    response = requests.post(platform.api("documents", "/templates"), headers=platform.headers("admin", unique("admin")),
+                             data={"name": "Attestation", "type": "attestation", "entity": "contract",
+                                   "pdf_auto": str(pdf_auto).lower()},
+                             files={"file": ("attestation.docx", template_docx())}, timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def render(platform, template_id, agent, contract_id):
+    return requests.post(platform.api("documents", f"/templates/{template_id}/render"), headers=agent, json={
+        "owner_type": "contract", "owner_id": contract_id, "category": "attestation",
+        "context": {"contract": {"number": "CTR-77"}, "client": {"name": "Smith & Sons <Ltd>"}},
+        "inputs": {"plate": "A<B>&C"}}, timeout=30)
+
+
+def test_a_client_sees_a_shared_document_once_the_dossier_created_event_has_arrived(platform):
+    dossier_id, client_sub = str(uuid.uuid4()), unique("client")
+    agent, client = platform.headers("agent", unique("agent")), platform.headers("client", client_sub)
+    shared = upload(platform, agent, dossier_id, client=True)
+    internal = upload(platform, agent, dossier_id, data=b"%PDF-1.4\n internal")
+    publish(platform, "dossier.created", {"dossier_id": dossier_id, "client_sub": client_sub, "client_org": None})
+    url = platform.api("documents", f"/documents/{shared['id']}")
+    assert platform.wait_until(lambda: requests.get(url, headers=client, timeout=5).status_code == 200)
+    assert requests.get(platform.api("documents", f"/documents/{internal['id']}"), headers=client,
+                        timeout=5).status_code == 404
+    listed = requests.get(platform.api("documents", "/documents"), headers=client, timeout=5,
+                          params={"owner_type": "dossier", "owner_id": dossier_id}).json()
+    assert [item["id"] for item in listed["items"]] == [shared["id"]]
+
+
+def test_the_document_events_leave_through_the_outbox(platform):
+    agent = platform.headers("agent", unique("agent"))
+    document = upload(platform, agent, str(uuid.uuid4()), data=b"%PDF-1.4\n outbox " + uuid.uuid4().bytes)
+
+    def published():
+        with psycopg.connect(platform.database_url("documents")) as connection:
+            row = connection.execute("SELECT sent_at FROM outbox WHERE aggregate_id = %s AND event_type = %s",
+                                     (document["id"], "document.added")).fetchone()
+            return row is not None and row[0] is not None
+
+    assert platform.wait_until(published)
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed here (.ci/run installs it)")
+def test_a_pdf_auto_template_is_converted_by_the_worker_and_the_pdf_holds_the_values(platform):
+    agent = platform.headers("agent", unique("agent"))
+    response = render(platform, create_template(platform, pdf_auto=True), agent, str(uuid.uuid4()))
+    assert response.status_code == 202, response.text
+    document = response.json()
+    assert document["state"] == "rendering"
+    url = platform.api("documents", f"/documents/{document['id']}")
+    assert platform.wait_until(lambda: requests.get(url, headers=agent, timeout=5).json()["state"] != "rendering",
+                               timeout=90)
+    done = requests.get(url, headers=agent, timeout=5).json()
+    assert done["state"] == "ready", done
+    pdf = requests.get(url + "/content", params={"rendition": "pdf"}, headers=agent, timeout=10)
+    assert pdf.headers["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Contract CTR-77" in text
+    assert "Insured: Smith & Sons <Ltd>, plate A<B>&C" in text
+
+
+def test_deleting_a_rendered_document_removes_its_bytes(platform):
+    agent = platform.headers("agent", unique("agent"))
+    response = render(platform, create_template(platform, pdf_auto=False), agent, unique("contract"))
+    assert response.status_code == 201, response.text
+    document = response.json()
+    blobs = platform.work_dir / "data" / "documents" / "blobs" / "objects"
+    stored = [path for path in blobs.rglob(document["sha256"])]
+    assert stored
+    deleted = requests.delete(platform.api("documents", f"/documents/{document['id']}"), headers=agent, timeout=10)
+    assert deleted.status_code == 204
+    assert not any(path.exists() for path in stored)
+    assert requests.get(platform.api("documents", f"/documents/{document['id']}"), headers=agent,
+                        timeout=5).status_code == 404
