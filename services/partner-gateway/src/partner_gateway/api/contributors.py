@@ -11,7 +11,7 @@ from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
 from . import reading
-from ..db import DossierState
+from ..db import DossierState, Invitation
 from ..services import invitations, visibility
 from ..upstream import app_upstreams
 from .schemas import ID
@@ -85,7 +85,8 @@ class DossierContributors(MethodView):
         model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
         with app_db().transaction() as session:
             invitation, key = invitations.invite(session, current_caller(), dossier, model, body, app_settings())
-            return {**InvitationSchema().dump(invitation), "access_key": None if invitation.notify else key}
+            fields_of_invitation = {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}
+            return {**fields_of_invitation, "access_key": None if invitation.notify else key}
 
     @require_roles("agent")
     @blp.arguments(PageArgsSchema, location="query")
