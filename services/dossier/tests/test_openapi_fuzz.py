@@ -65,7 +65,7 @@ def fuzz_app(fuzz_database_url, model_body):
 
 def _fuzz_operation(operation, fuzz) -> None:
     @given(case=operation.as_strategy())
-    @settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     def run(case):
         for name in list(case.path_parameters or {}):
             case.path_parameters[name] = fuzz["ids"].get(name, case.path_parameters[name])
