@@ -1,0 +1,25 @@
+"""``/openapi.json`` documents every route of the service with its schemas."""
+import re
+
+
+def test_every_api_route_is_documented_with_its_body_and_response_schemas(app, client):
+    spec = client.get("/openapi.json").get_json()
+    documented = {(re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
+                  for path, operations in spec["paths"].items() for method in operations if method != "parameters"}
+    routed = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
+              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == documented
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert operation.get("summary"), (method, path)
+            success = next(code for code in operation["responses"] if code.startswith("2"))
+            assert "schema" in operation["responses"][success]["content"]["application/json"], (method, path)
+            if method in ("post", "put", "patch") and not path.endswith("/close"):
+                assert "requestBody" in operation, (method, path)
+
+
+def test_the_openapi_document_generates_without_schema_name_clashes(client, recwarn):
+    client.get("/openapi.json")
+    assert not [warning for warning in recwarn if "Multiple schemas resolved" in str(warning.message)]
