@@ -1,1 +1,1 @@
-"""Rules of the notification service: plain code, no I/O."""
+"""Domain rules of the notification service: local copy of dossiers, audiences, rules, planning."""

@@ -1,0 +1,110 @@
+"""The local copy of each dossier's actors and of people's addresses, built only from events."""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from platform_shared import clock
+from platform_shared.messaging.envelope import Envelope
+
+from ..db import Contact, DossierCopy, DossierParty
+
+DOSSIER_FIELDS = ("reference", "title", "category", "model_id", "origin", "status", "status_label",
+                  "client_sub", "client_org", "client_email", "assignee_sub")
+
+
+def learn_contact(session: Session, sub: str | None, email: str | None, *, name: str | None = None,
+                  role: str | None = None) -> None:
+    """Remember ``sub``'s address. An address an admin registered is never overwritten by an event."""
+    if not sub or not email:
+        return
+    contact = session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
+    if contact is None:
+        session.add(Contact(id=clock.new_id(), sub=sub, email=email.strip().lower(), name=name, role=role,
+                            groups=[], registered=False, updated_at=clock.now()))
+        session.flush()
+        return
+    if contact.registered:
+        return
+    contact.email = email.strip().lower()
+    contact.name = name or contact.name
+    contact.role = role or contact.role
+    contact.updated_at = clock.now()
+
+
+def _dossier(session: Session, dossier_id: str) -> DossierCopy:
+    dossier = session.get(DossierCopy, dossier_id)
+    if dossier is None:
+        dossier = DossierCopy(dossier_id=dossier_id, client_visible=True, partner_visible=False, closed=False,
+                              updated_at=clock.now())
+        session.add(dossier)
+    return dossier
+
+
+def _party(session: Session, kind: str, party_id: str, dossier_id: str) -> DossierParty:
+    party = session.execute(select(DossierParty).where(DossierParty.kind == kind,
+                                                       DossierParty.party_id == party_id)).scalar_one_or_none()
+    if party is None:
+        party = DossierParty(id=clock.new_id(), dossier_id=dossier_id, kind=kind, party_id=party_id,
+                             attached=False, active=True, updated_at=clock.now())
+        session.add(party)
+    party.updated_at = clock.now()
+    return party
+
+
+def _set(target: Any, data: dict, *names: str) -> None:
+    for name in names:
+        if name in data:
+            setattr(target, name, data[name])
+
+
+def observe(session: Session, envelope: Envelope) -> None:
+    """Update the local copy from one event (any type; unknown types only teach the actor's address)."""
+    data, kind = envelope.data, envelope.type
+    actor = envelope.actor or {}
+    learn_contact(session, actor.get("sub"), actor.get("email"), name=actor.get("name"), role=actor.get("role"))
+    dossier_id = data.get("dossier_id")
+    if kind == "dossier.created" and dossier_id:
+        dossier = _dossier(session, dossier_id)
+        _set(dossier, data, *DOSSIER_FIELDS, "client_visible", "partner_visible")
+        dossier.updated_at = clock.now()
+        learn_contact(session, data.get("client_sub"), data.get("client_email"), role="client")
+    elif kind == "dossier.status_changed" and dossier_id:
+        dossier = _dossier(session, dossier_id)
+        dossier.status = data.get("to")
+        _set(dossier, data, "status_label", "client_visible", "partner_visible", "category", "client_sub",
+             "client_org", "reference")
+        dossier.updated_at = clock.now()
+    elif kind == "dossier.assigned" and dossier_id:
+        _dossier(session, dossier_id).assignee_sub = data.get("assignee_sub")
+        learn_contact(session, data.get("assignee_sub"), data.get("assignee_email"), role="agent")
+    elif kind == "dossier.closed" and dossier_id:
+        _dossier(session, dossier_id).closed = True
+    elif kind in ("solicitation.created", "solicitation.key_reissued", "solicitation.reminded") and dossier_id:
+        party = _party(session, "partner", data["solicitation_id"], dossier_id)
+        party.email = data.get("partner_email") or party.email
+        party.name = data.get("partner_name") or party.name
+        if data.get("partner_sub"):
+            party.sub = data["partner_sub"]
+            party.attached = party.attached or data.get("partner_kind") == "internal"
+            learn_contact(session, data["partner_sub"], data.get("partner_email"), role="partner")
+    elif kind == "solicitation.attached" and dossier_id:
+        party = _party(session, "partner", data["solicitation_id"], dossier_id)
+        party.sub, party.attached = data.get("partner_sub"), True
+        learn_contact(session, party.sub, party.email, name=party.name, role="partner")
+    elif kind in ("solicitation.revoked", "solicitation.cancelled") and dossier_id:
+        _party(session, "partner", data["solicitation_id"], dossier_id).active = False
+    elif kind == "contributor.invited" and dossier_id:
+        party = _party(session, data.get("kind") or "contributor", data["contributor_id"], dossier_id)
+        party.email, party.name, party.role = data.get("email"), data.get("name"), data.get("role")
+    elif kind == "contributor.attached" and dossier_id:
+        party = _party(session, data.get("kind") or "contributor", data["contributor_id"], dossier_id)
+        party.sub, party.attached = data.get("account_sub"), True
+        party.role = data.get("role") or party.role
+        learn_contact(session, party.sub, party.email, name=party.name, role="partner")
+    elif kind in ("contract.created", "contract.updated"):
+        learn_contact(session, data.get("owner_sub"), data.get("owner_email"), role="client")
+    elif kind.startswith("attestation."):
+        learn_contact(session, data.get("client_sub"), data.get("client_email"), role="client")

@@ -1,0 +1,1 @@
+"""Sending the recorded email deliveries over SMTP, from the worker."""

@@ -1,0 +1,189 @@
+"""The sender against a real SMTP server: at most once, retries, permanent failures, debounce, secrets."""
+import logging
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import select
+
+from platform_shared import clock
+from platform_shared.messaging.sealed import seal
+from platform_shared.testing.unit import outbox_events
+
+from notification.db import Delivery
+from notification.sending.mailer import Mailer
+from notification.sending.sender import backoff_seconds, send_due, sender_job
+
+AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
+KEY = "K7QF-2M9X-PL4D-88ZT-WQ3R-HN5C"
+
+
+def _attestation(publish, email="client7@x.test", request_id="r-1"):
+    return publish("attestation.issued", {"request_id": request_id, "contract_id": "k-1", "beneficiary_id": None,
+                                          "document_id": "doc-1", "template_id": "t", "title": "Assurance",
+                                          "client_sub": "client-7", "client_org": None, "client_email": email},
+                   actor=AGENT)
+
+
+def _deliveries(db, **filters):
+    with db.read_only() as session:
+        statement = select(Delivery).where(Delivery.channel == "email").order_by(Delivery.created_at, Delivery.id)
+        for name, value in filters.items():
+            statement = statement.where(getattr(Delivery, name) == value)
+        rows = session.execute(statement).scalars().all()
+        session.expunge_all()
+        return rows
+
+
+def test_an_event_is_mailed_once_with_text_and_html_parts_in_french(publish, db, sending_settings, smtp_server):
+    _attestation(publish)
+    sender_job(db, sending_settings)
+    [message] = smtp_server.messages
+    assert message["To"] == "client7@x.test"
+    assert message["Subject"] == "Votre attestation est disponible"
+    assert "Assurance" in message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert 'href="http://127.0.0.1:3000/portal/contracts/k-1"' in html
+    [delivery] = _deliveries(db)
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    [sent] = outbox_events(db, "notification.sent")
+    assert sent.data == {"delivery_id": delivery.id, "event_id": delivery.event_id, "recipient": "client7@x.test",
+                         "channel": "email"}
+
+
+def test_a_recipient_registered_in_english_gets_english(publish, db, sending_settings, smtp_server, client,
+                                                        as_admin):
+    client.post("/api/v1/contacts", json={"email": "client7@x.test", "sub": "client-7", "language": "en"},
+                headers=as_admin)
+    _attestation(publish)
+    sender_job(db, sending_settings)
+    assert smtp_server.messages[0]["Subject"] == "Your attestation is ready"
+
+
+def test_421_three_times_then_accepted_delivers_one_email_after_four_attempts(publish, db, sending_settings,
+                                                                              smtp_server):
+    smtp_server.replies = ["421 4.3.2 try again later"] * 3
+    _attestation(publish)
+    for _ in range(4):
+        send_due(db, sending_settings, Mailer(sending_settings))
+    assert smtp_server.recipients() == ["client7@x.test"]
+    assert smtp_server.data_commands == 4
+    [delivery] = _deliveries(db)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 4, None)
+    assert outbox_events(db, "notification.failed") == []
+    assert len(outbox_events(db, "notification.sent")) == 1
+
+
+def test_a_temporary_failure_waits_for_its_backoff(publish, db, settings, smtp_server):
+    slow_retry = settings.replace(smtp_port=smtp_server.port, retry_base_seconds=600.0)
+    smtp_server.replies = ["451 4.7.1 greylisted"]
+    _attestation(publish)
+    send_due(db, slow_retry, Mailer(slow_retry))
+    send_due(db, slow_retry, Mailer(slow_retry))
+    [delivery] = _deliveries(db)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 1, "451 4.7.1 greylisted")
+    assert smtp_server.data_commands == 1
+    wait = (delivery.next_attempt_at - delivery.updated_at).total_seconds()
+    assert 300 <= wait <= 600
+
+
+def test_backoff_doubles_with_jitter_up_to_the_ceiling(settings):
+    tuned = settings.replace(retry_base_seconds=10.0, retry_max_seconds=60.0)
+    assert 5 <= backoff_seconds(tuned, 1) <= 10
+    assert 20 <= backoff_seconds(tuned, 3) <= 40
+    assert 30 <= backoff_seconds(tuned, 9) <= 60
+
+
+def test_retries_stop_at_the_limit_and_the_failure_is_published(publish, db, sending_settings, smtp_server):
+    limited = sending_settings.replace(send_max_attempts=2)
+    smtp_server.replies = ["421 busy"] * 5
+    _attestation(publish)
+    for _ in range(4):
+        send_due(db, limited, Mailer(limited))
+    [delivery] = _deliveries(db)
+    assert (delivery.status, delivery.attempts) == ("failed", 2)
+    assert smtp_server.data_commands == 2
+    assert [event.data["error"] for event in outbox_events(db, "notification.failed")] == ["421 busy"]
+
+
+def test_550_fails_at_once_is_not_retried_and_is_published(publish, db, sending_settings, smtp_server):
+    smtp_server.replies = ["550 5.1.1 no such mailbox"]
+    _attestation(publish)
+    for _ in range(3):
+        send_due(db, sending_settings, Mailer(sending_settings))
+    [delivery] = _deliveries(db)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("failed", 1, "550 5.1.1 no such mailbox")
+    assert smtp_server.data_commands == 1 and smtp_server.messages == []
+    [failed] = outbox_events(db, "notification.failed")
+    assert failed.data["delivery_id"] == delivery.id and failed.data["error"].startswith("550")
+
+
+def test_a_redelivered_event_sends_nothing_new(publish, db, sending_settings, smtp_server):
+    envelope = _attestation(publish)
+    sender_job(db, sending_settings)
+    publish(envelope.type, envelope.data, envelope=envelope)
+    sender_job(db, sending_settings)
+    assert len(smtp_server.messages) == 1
+    assert len(_deliveries(db)) == 1
+
+
+def test_a_delivery_left_sending_by_a_dead_worker_is_never_sent_again(publish, db, sending_settings, smtp_server):
+    _attestation(publish)
+    with db.transaction() as session:
+        session.execute(Delivery.__table__.update().values(status="sending", attempts=1))
+    with clock.frozen_at(clock.now() + timedelta(seconds=sending_settings.stale_sending_seconds + 1)):
+        sender_job(db, sending_settings)
+    [delivery] = _deliveries(db)
+    assert delivery.status == "unknown"
+    assert smtp_server.messages == []
+    assert len(outbox_events(db, "notification.failed")) == 1
+
+
+def test_a_dead_smtp_server_does_not_block_recording_other_events(publish, db, settings, email_recipients):
+    dead = settings.replace(smtp_port=1, retry_base_seconds=0.0, smtp_timeout_seconds=1.0)
+    _attestation(publish)
+    sender_job(db, dead)
+    second = _attestation(publish, email="other@x.test", request_id="r-2")
+    assert email_recipients(second.id) == ["other@x.test"]
+    [first, _] = _deliveries(db)
+    assert first.status == "pending" and "Connection" in first.last_error
+
+
+def test_several_documents_within_the_window_make_one_email(dossier_world, publish, db, settings, smtp_server):
+    windowed = settings.replace(smtp_port=smtp_server.port, debounce_seconds=60.0)
+    for number in range(5):
+        publish("document.added", {"document_id": f"doc-{number}", "dossier_id": dossier_world,
+                                   "owner_type": "dossier", "owner_id": dossier_world, "filename": f"f{number}.pdf",
+                                   "visibility": {"client": True, "partner": False, "roles": []}}, actor=AGENT)
+    sender_job(db, windowed)
+    assert "client@x.test" not in smtp_server.recipients()
+    with clock.frozen_at(clock.now() + timedelta(seconds=61)):
+        sender_job(db, windowed)
+    to_client = [message for message in smtp_server.messages if message["To"] == "client@x.test"]
+    assert len(to_client) == 1
+    assert to_client[0]["Subject"] == "5 nouveaux documents sur le dossier DOS-1"
+    text = to_client[0].get_body(("plain",)).get_content()
+    assert all(f"f{number}.pdf" in text for number in range(5))
+    assert {delivery.status for delivery in _deliveries(db, recipient="client@x.test")} == {"sent"}
+
+
+def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(publish, db, sending_settings,
+                                                                        smtp_server, caplog):
+    caplog.set_level(logging.DEBUG)
+    publish("solicitation.created", {
+        "solicitation_id": "s-9", "dossier_id": "d-9", "partner_id": "p-9", "partner_kind": "external",
+        "partner_name": "Expert", "partner_email": "expert@x.test", "type": "opinion", "scope": "legal",
+        "due_date": "2026-12-01", "sealed_key": seal(KEY, sending_settings.event_secret_key)}, actor=AGENT)
+    smtp_server.replies = ["421 busy"]
+    sender_job(db, sending_settings)
+    sender_job(db, sending_settings)
+    [message] = smtp_server.messages
+    assert KEY in message.get_body(("plain",)).get_content()
+    assert "http://127.0.0.1:3000/portal/attach" in message.get_body(("plain",)).get_content()
+    database_file = Path(sending_settings.database_url.removeprefix("sqlite:///"))
+    db.dispose()
+    assert KEY.encode() not in database_file.read_bytes()
+    service_logs = "\n".join(record.getMessage() for record in caplog.records
+                             if not record.name.startswith("mail.log"))  # the test's own SMTP server
+    assert service_logs and KEY not in service_logs
+    [delivery] = _deliveries(db)
+    assert "sealed_key" not in delivery.context
