@@ -129,3 +129,12 @@ def test_deleting_a_rendered_document_removes_its_bytes(platform):
     assert not any(path.exists() for path in stored)
     assert requests.get(platform.api("documents", f"/documents/{document['id']}"), headers=agent,
                         timeout=5).status_code == 404
+
+
+def test_a_partner_without_an_attachment_is_refused_after_asking_the_real_gateway(platform):
+    agent, partner = platform.headers("agent", unique("agent")), platform.headers("partner", unique("partner"))
+    flagged = upload(platform, agent, str(uuid.uuid4()), partner=True, data=b"%PDF-1.4\n partners " + uuid.uuid4().bytes)
+    response = requests.get(platform.api("documents", f"/documents/{flagged['id']}"), headers=partner, timeout=10)
+    assert response.status_code == 404  # 503 would mean the gateway call itself failed
+    assert requests.get(platform.api("documents", f"/documents/{flagged['id']}"), headers=agent,
+                        timeout=10).status_code == 200

@@ -189,3 +189,10 @@ def test_lists_are_paginated_with_a_cursor(upload, client, as_agent):
     second = _list(client, as_agent, limit=2, cursor=first["next_cursor"]).get_json()
     assert [item["id"] for item in second["items"]] == created[2:]
     assert second["next_cursor"] is None
+
+
+def test_a_status_change_without_client_fields_keeps_the_known_client(upload, client, event, as_agent, as_client):
+    _dossier_of(event)
+    event("dossier.status_changed", {"dossier_id": "dos-1", "from": "a", "to": "b"})
+    shared = upload(as_agent, client=True).get_json()
+    assert client.get(f"/api/v1/documents/{shared['id']}", headers=as_client).status_code == 200

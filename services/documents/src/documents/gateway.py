@@ -1,7 +1,7 @@
 """What a third party may see on a dossier, asked of the partner-gateway (``GET /api/v1/access``)."""
 from __future__ import annotations
 
-from platform_shared.errors import NotFound
+from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.service_client import ServiceClient
 
 from .domain.access import NO_ACCESS, ThirdPartyAccess
@@ -25,7 +25,7 @@ class AccessLookup:
     def _fetch(self, dossier_id: str, sub: str) -> ThirdPartyAccess:
         try:
             body = self.client.get_json("/api/v1/access", params={"dossier_id": dossier_id, "sub": sub})
-        except NotFound:
+        except (NotFound, ValidationFailed):  # an id the gateway cannot even hold grants nothing
             return NO_ACCESS
         return ThirdPartyAccess(
             partner=bool(body.get("partner")),
