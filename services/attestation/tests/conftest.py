@@ -99,8 +99,8 @@ class FakeDocuments:
         self.app = self._build()
 
     def reset(self):
-        self.templates.clear(), self.fields.clear(), self.documents.clear(), self.renders.clear()
-        self.render_outcomes.clear()
+        for registry in (self.templates, self.fields, self.documents, self.renders, self.render_outcomes):
+            registry.clear()
 
     def add_template(self, *, name="Attestation", type="attestation", entity="contract", pdf_auto=False,
                      inputs=()) -> str:

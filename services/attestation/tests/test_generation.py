@@ -1,9 +1,13 @@
 """Asynchronous generation (the PDF arrives by event), retries by the worker job, and the visible failure."""
-from attestation import handlers
-from attestation.jobs import generation_job
-from attestation.documents_gateway import DocumentsGateway
+from datetime import timedelta
 
+from platform_shared import clock
 from platform_shared.testing.unit import deliver, outbox_events
+
+from attestation import handlers
+from attestation.documents_gateway import DocumentsGateway
+from attestation.jobs import generation_job
+from attestation.services import requests as use_cases
 
 CONSUMER = "attestation"
 
@@ -83,3 +87,26 @@ def test_an_event_about_another_document_changes_nothing(client, world, document
     deliver(db, CONSUMER, handlers.handlers(settings), "document.rendered",
             {"document_id": "someone-elses", "owner_type": "dossier", "owner_id": "d"})
     assert state_of(client, as_client, body["id"])["state"] == "generating"
+
+
+def test_an_attempt_is_claimed_once_even_when_the_api_and_the_worker_race(client, world, documents, db, settings,
+                                                                          as_client):
+    documents.render_outcomes.append("down")
+    body = ask(client, world, documents, as_client)
+    with db.transaction() as session:
+        assert use_cases.claim_attempt(session, settings, body["id"]) is True
+        assert use_cases.claim_attempt(session, settings, body["id"]) is False
+
+
+def test_a_request_left_mid_attempt_by_a_dead_process_is_tried_again_after_its_lease(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("down")
+    body = ask(client, world, documents, as_client)
+    with db.transaction() as session:
+        assert use_cases.claim_attempt(session, settings, body["id"])  # the process dies before rendering
+    run_job(db, settings)
+    assert documents.renders == [] and state_of(client, as_client, body["id"])["state"] == "generating"
+    with clock.frozen_at(clock.now() + timedelta(minutes=10)):
+        run_job(db, settings)
+    read = state_of(client, as_client, body["id"])
+    assert read["state"] == "issued" and len(documents.renders) == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Mapping
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -161,15 +161,30 @@ def render_order(session: Session, request: AttestationRequest) -> RenderOrder:
         filename=f"attestation-{contract.number}")
 
 
+def claim_attempt(session: Session, settings: AttestationSettings, request_id: str) -> bool:
+    """Take the next attempt of a due request, exclusively: the API and the worker's job may both try.
+
+    The claim is a lease (``next_attempt_at`` moved past the render call's timeout), so a process
+    that dies mid-attempt leaves the request due again rather than stuck.
+    """
+    now = clock.now()
+    lease = timedelta(seconds=settings.http_timeout_seconds * 2 + settings.render_retry_delay_seconds + 30)
+    claimed = session.execute(update(AttestationRequest).where(
+        AttestationRequest.id == request_id, AttestationRequest.state == GENERATING,
+        AttestationRequest.document_id.is_(None), AttestationRequest.next_attempt_at <= now,
+    ).values(attempts=AttestationRequest.attempts + 1, next_attempt_at=now + lease, updated_at=now)).rowcount
+    return bool(claimed)
+
+
 def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSettings, request_id: str) -> None:
     """One attempt at rendering the request's document; its outcome is saved whatever happens."""
     with db.transaction() as session:
-        request = session.get(AttestationRequest, request_id)
-        if request is None or request.state != GENERATING or request.document_id is not None:
+        if not claim_attempt(session, settings, request_id):
             return
-        request.attempts += 1
-        request.next_attempt_at = None
-        request.updated_at = clock.now()
+        request = session.get(AttestationRequest, request_id)
+        if request.attempts > settings.render_max_attempts:
+            generation_failed(session, settings, request, request.error or "No attempt left.", permanent=True)
+            return
         order = render_order(session, request)
     try:
         document = gateway.render(order.template_id, context=order.context, inputs=order.inputs,
