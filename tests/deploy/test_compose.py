@@ -180,3 +180,14 @@ def test_the_local_run_command_sets_only_variables_the_code_reads():
     exported = set(re.findall(r"\b([A-Z][A-Z0-9_]*)=\$\{", run_script))
     readable = set().union(*(env_names_read_by(service, "api") for service in SERVICES))
     assert exported and exported <= readable, sorted(exported - readable)
+
+
+def test_a_service_started_with_the_example_secrets_refuses_to_run():
+    from platform_shared.config import ConfigError, load_settings
+
+    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                   if line and not line.startswith("#"))
+    environ = {"ENV": "production", "DATABASE_URL": "postgresql://dossier:x@postgres:5432/dossier",
+               "JWT_SECRET": example["JWT_SECRET"], "EVENT_SECRET_KEY": example["EVENT_SECRET_KEY"]}
+    with pytest.raises(ConfigError, match="JWT_SECRET"):
+        load_settings(service_name="dossier", environ=environ)
