@@ -1,5 +1,4 @@
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
