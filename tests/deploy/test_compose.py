@@ -1,6 +1,7 @@
 """docker-compose.yml, parsed (Docker cannot run here): services, health, wiring, secrets, environment."""
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from urllib.parse import urlparse
@@ -29,6 +30,37 @@ def compose():
 @pytest.fixture(scope="module")
 def containers(compose):
     return compose["services"]
+
+
+def _interpolated(value, variables: dict[str, str]):
+    """What ``docker compose --env-file .env.example config`` substitutes before validating."""
+    if isinstance(value, dict):
+        return {key: _interpolated(item, variables) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_interpolated(item, variables) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match) -> str:
+        name, modifier = match.group(1), match.group(2) or ""
+        if variables.get(name):
+            return variables[name]
+        return modifier[2:] if modifier.startswith(":-") else ""
+
+    return VARIABLE.sub(substitute, value).replace("$$", "$")
+
+
+def _env_example() -> dict[str, str]:
+    return dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
+                if line and not line.startswith("#"))
+
+
+def test_the_file_is_valid_against_the_compose_specification(compose):
+    from compose_spec import PyCompose
+
+    # compose-spec reads no YAML merge keys: it gets the document PyYAML resolved, interpolated.
+    parsed = PyCompose.from_json(json.dumps(_interpolated(compose, _env_example())))
+    assert sorted(parsed.service_names()) == sorted(compose["services"])
 
 
 def test_every_service_has_an_api_a_worker_and_a_migration_step_next_to_the_infrastructure(containers):
@@ -112,8 +144,7 @@ def test_the_postgres_init_script_creates_one_database_and_role_per_service_with
 
 def test_every_secret_comes_from_the_env_file_whose_example_holds_placeholders_only(compose):
     text = (ROOT / "docker-compose.yml").read_text()
-    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
+    example = _env_example()
     used = {match.group(1) for match in VARIABLE.finditer(text)}
     required = {match.group(1) for match in VARIABLE.finditer(text) if (match.group(2) or "").startswith(":?")}
     assert used <= set(example), sorted(used - set(example))
@@ -185,8 +216,7 @@ def test_the_local_run_command_sets_only_variables_the_code_reads():
 def test_a_service_started_with_the_example_secrets_refuses_to_run():
     from platform_shared.config import ConfigError, load_settings
 
-    example = dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
-                   if line and not line.startswith("#"))
+    example = _env_example()
     environ = {"ENV": "production", "DATABASE_URL": "postgresql://dossier:x@postgres:5432/dossier",
                "JWT_SECRET": example["JWT_SECRET"], "EVENT_SECRET_KEY": example["EVENT_SECRET_KEY"]}
     with pytest.raises(ConfigError, match="JWT_SECRET"):
