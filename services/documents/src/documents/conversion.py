@@ -27,6 +27,7 @@ import requests
 log = logging.getLogger(__name__)
 logging.getLogger("unoserver").setLevel(logging.WARNING)  # it logs every request at INFO
 STOP_GRACE_SECONDS = 1.0
+KILL_WAIT_SECONDS = 5.0  # how long SIGKILLed processes may take to disappear
 GUARD_SCRIPT = Path(__file__).with_name("lo_guard.py")
 
 
@@ -79,7 +80,7 @@ def _kill_group(process: subprocess.Popen, grace: float = STOP_GRACE_SECONDS) ->
             os.killpg(group, sig)
         except ProcessLookupError:
             break
-        deadline = time.monotonic() + grace
+        deadline = time.monotonic() + (grace if sig == signal.SIGTERM else KILL_WAIT_SECONDS)
         while time.monotonic() < deadline and live_group_members(group):
             if process.poll() is None:
                 try:
