@@ -19,7 +19,8 @@ import pytest
 import requests
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 
-from harness import BIN, ROOT, Platform, free_port, wait_until
+from harness import ROOT, Platform, free_port, wait_until
+from minimal_model import create_minimal_model
 from tcp_proxy import TcpProxy
 
 from platform_shared.config import load_settings
@@ -53,6 +54,7 @@ def backbone(tmp_path_factory):
     proxy.open()
     probe.per_service_env = {"dossier": {"AMQP_URL": _through_proxy(probe.amqp_url, proxy_port)}}
     probe.start()
+    probe.model_id = create_minimal_model(probe)
     try:
         yield probe, proxy
     finally:
@@ -77,7 +79,7 @@ def _unsent(platform) -> int:
 def test_a_dossier_created_while_the_broker_is_unreachable_is_delivered_once_when_it_returns(backbone):
     platform, proxy = backbone
     proxy.close()
-    response = requests.post(platform.api("dossier", "/dossiers"), json={"title": "Broker outage"},
+    response = requests.post(platform.api("dossier", "/dossiers"), json={"title": "Broker outage", "model_id": platform.model_id},
                              headers=platform.headers("agent", "agent-outage"), timeout=10)
     assert response.status_code == 201
     dossier_id = response.json()["id"]

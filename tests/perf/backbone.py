@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
 
 from harness import Platform  # noqa: E402
+from minimal_model import create_minimal_model  # noqa: E402
 
 from platform_shared.config import load_settings  # noqa: E402
 from platform_shared.db import Database  # noqa: E402
@@ -134,6 +135,7 @@ def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[flo
                             extra_env={"LOG_LEVEL": "WARNING"}).start()
         try:
             headers = platform.headers("agent", "bench-agent")
+            model_id = create_minimal_model(platform)
             session = requests.Session()
 
             def received() -> dict[str, float]:
@@ -147,7 +149,7 @@ def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[flo
                 answered: dict[str, float] = {}
                 for index in range(count):
                     response = session.post(platform.api("dossier", "/dossiers"),
-                                            json={"title": f"bench {index}"}, headers=headers, timeout=10)
+                                            json={"title": f"bench {index}", "model_id": model_id}, headers=headers, timeout=10)
                     answered[response.json()["id"]] = time.time()
                     if pause_ms:
                         time.sleep(pause_ms / 1000)
