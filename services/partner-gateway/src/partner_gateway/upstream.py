@@ -1,6 +1,8 @@
 """The calls the gateway makes to the dossier and documents services (docs/contracts.md)."""
 from __future__ import annotations
 
+import contextvars
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from flask import current_app
@@ -14,6 +16,7 @@ class Upstreams:
     def __init__(self, settings):
         self.dossier = ServiceClient(settings, settings.dossier_url, name="dossier")
         self.documents = ServiceClient(settings, settings.documents_url, name="documents")
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="upstream")
 
     def dossier_for_staff(self, dossier_id: str) -> dict[str, Any]:
         return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}")
@@ -35,6 +38,13 @@ class Upstreams:
     def documents_of(self, owner_type: str, owner_id: str, **filters: str) -> list[dict[str, Any]]:
         params = {"owner_type": owner_type, "owner_id": owner_id, "limit": 200, **filters}
         return self.documents.get_json("/api/v1/documents", params=params).get("items", [])
+
+
+    def partner_view_and_documents(self, dossier_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """Both calls of the composed partner view at once (the request id travels with each)."""
+        documents = self._pool.submit(contextvars.copy_context().run, self.documents_of, "dossier", dossier_id,
+                                      partner="true")
+        return self.partner_view(dossier_id), documents.result()
 
 
 def app_upstreams() -> Upstreams:

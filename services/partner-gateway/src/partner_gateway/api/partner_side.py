@@ -125,9 +125,8 @@ class MyDossier(MethodView):
             # A participant's documents come from the documents service itself, which asks GET /access.
             return {"dossier": upstreams.participant_view(dossier_id), "solicitations": [], "documents": [],
                     "other_opinions": []}
-        return {"dossier": upstreams.partner_view(dossier_id), "solicitations": details,
-                "documents": upstreams.documents_of("dossier", dossier_id, partner="true"),
-                "other_opinions": others}
+        view, documents = upstreams.partner_view_and_documents(dossier_id)
+        return {"dossier": view, "solicitations": details, "documents": documents, "other_opinions": others}
 
 
 @blp.route("/solicitations/<solicitation_id>/opinion")
