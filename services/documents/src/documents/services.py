@@ -22,7 +22,6 @@ from .storage import Spooled, Storage
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
 CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "other")
-STATES = ("ready", "rendering", "pdf_failed", "pdf_unavailable")
 
 
 @dataclass(frozen=True)

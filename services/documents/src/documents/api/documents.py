@@ -1,7 +1,7 @@
 """``/api/v1/documents``: upload, list, read, download, change visibility, delete."""
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from flask_smorest.fields import Upload

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,23 +30,21 @@ _TEXT_SAMPLE_BYTES = 64 * 1024
 _MAX_NAME_LENGTH = 200
 
 
-@dataclass(frozen=True)
-class Sniffed:
-    kind: str
-
-    @property
-    def content_type(self) -> str:
-        return CONTENT_TYPES[self.kind]
+def _read_head(archive: zipfile.ZipFile, name: str) -> bytes:
+    """At most the first 64 KiB of a member, however much it inflates to (zip bombs)."""
+    with archive.open(name) as member:
+        return member.read(_TEXT_SAMPLE_BYTES)
 
 
 def _sniff_zip(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.read("mimetype").strip() == b"application/vnd.oasis.opendocument.text":
+            if "mimetype" in names and _read_head(archive, "mimetype").strip() == \
+                    b"application/vnd.oasis.opendocument.text":
                 return "odt"
             if "[Content_Types].xml" in names:
-                content_types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+                content_types = _read_head(archive, "[Content_Types].xml").decode("utf-8", "replace")
                 for kind, main_part in _OOXML_MAIN_PARTS.items():
                     if main_part in content_types:
                         return kind
