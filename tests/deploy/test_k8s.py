@@ -37,6 +37,13 @@ def _container(docs, service, role) -> dict:
     return container
 
 
+def test_every_manifest_and_secret_example_is_valid_against_the_kubernetes_schemas(docs, secrets):
+    import kubernetes_validate
+
+    for doc in docs + secrets:  # strict: an unknown or misspelt field fails
+        kubernetes_validate.validate(doc, "1.37.0", strict=True)
+
+
 def test_the_same_services_run_in_kubernetes_as_in_compose(docs, compose_containers):
     workloads = {doc["metadata"]["name"] for doc in docs if doc["kind"] in ("Deployment", "Job")}
     expected = {f"{service}-{role}" for service, role in APP_CONTAINERS} | {"proxy", "gotenberg"}

@@ -1,29 +1,21 @@
-"""deploy/gunicorn.conf.py with real gunicorn processes: the proxy's prefix contract and graceful stops."""
+"""deploy/gunicorn.conf.py with real gunicorn processes: the proxy's prefix contract and graceful stops
+(no broker or PostgreSQL needed)."""
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
 from platform_shared.migrations import upgrade
 
-from platform_model import DEPLOY, ROOT
+from harness import BIN, ROOT, free_port
 
-BIN = Path(sys.executable).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+DEPLOY = ROOT / "deploy"
 
 
 def _wait_for(url: str, timeout: float = 30) -> None:
@@ -59,7 +51,7 @@ def test_behind_the_proxy_the_swagger_ui_loads_the_openapi_document_under_the_se
 
     url = f"sqlite:///{tmp_path / 'dossier.db'}"
     upgrade(MIGRATIONS_DIR, url)
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(tmp_path), "LOG_JSON": "false"}
     stopped_at_the_end.append(_gunicorn("dossier.app:create_app()", port, env))
     base = f"http://127.0.0.1:{port}"
@@ -84,7 +76,7 @@ def test_sigterm_lets_a_request_in_flight_finish_before_gunicorn_exits(tmp_path,
         "        time.sleep(2)\n"
         "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
         "    return [b'finished']\n")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     server = _gunicorn("slow_app:app", port, env)
     stopped_at_the_end.append(server)
