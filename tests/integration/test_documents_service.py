@@ -138,3 +138,53 @@ def test_a_partner_without_an_attachment_is_refused_after_asking_the_real_gatewa
     assert response.status_code == 404  # 503 would mean the gateway call itself failed
     assert requests.get(platform.api("documents", f"/documents/{flagged['id']}"), headers=agent,
                         timeout=10).status_code == 200
+
+
+CONTRIBUTOR_MODEL = {
+    "name": "Lease", "category": "housing", "client_can_create": False,
+    "fields": [{"key": "address", "label": "Address", "type": "text"}],
+    "views": {"portal": [{"key": "address", "mode": "read"}], "crm": [{"key": "address", "mode": "write"}],
+              "partner": []},
+    "statuses": [{"code": "open", "label": "Open", "initial": True},
+                 {"code": "done", "label": "Done", "terminal": True}],
+    "transitions": [{"from": "open", "to": "done"}],
+    "roles": [{"code": "guarantor", "label": "Guarantor"}, {"code": "co_tenant", "label": "Co-tenant"}],
+    "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"}],
+}
+
+
+def test_a_contributor_attached_through_the_gateway_sees_only_the_pieces_of_their_role(platform):
+    agent = platform.headers("agent", unique("agent"))
+    model = requests.post(platform.api("dossier", "/models"), json=CONTRIBUTOR_MODEL,
+                          headers=platform.headers("admin", unique("admin")), timeout=10)
+    assert model.status_code == 201, model.text
+    dossier = requests.post(platform.api("dossier", "/dossiers"), headers=agent, timeout=10, json={
+        "model_id": model.json()["id"], "title": "Flat 3B", "client_sub": unique("client")})
+    assert dossier.status_code == 201, dossier.text
+    dossier_id = dossier.json()["id"]
+    for_guarantor = upload(platform, agent, dossier_id, roles="guarantor", data=b"%PDF-1.4 g " + uuid.uuid4().bytes)
+    upload(platform, agent, dossier_id, roles="co_tenant", data=b"%PDF-1.4 c " + uuid.uuid4().bytes)
+    upload(platform, agent, dossier_id, partner=True, data=b"%PDF-1.4 p " + uuid.uuid4().bytes)
+    invited = {}
+
+    def invite() -> bool:  # the gateway learns the dossier from dossier.created
+        response = requests.post(platform.api("partner-gateway", f"/dossiers/{dossier_id}/contributors"),
+                                 headers=agent, timeout=10, json={"kind": "contributor", "role": "guarantor",
+                                                                  "name": "Gus", "email": "gus@example.org",
+                                                                  "notify": False})
+        invited.update(response.json() if response.status_code == 201 else {})
+        return response.status_code == 201
+
+    assert platform.wait_until(invite, timeout=30)
+    contributor_sub = unique("guarantor")
+    contributor = platform.headers("partner", contributor_sub)
+    attached = requests.post(platform.api("partner-gateway", "/attach"), headers=contributor, timeout=10,
+                             json={"key": invited["access_key"]})
+    assert attached.status_code == 200, attached.text
+
+    def visible_ids():
+        response = requests.get(platform.api("documents", "/documents"), headers=contributor, timeout=10,
+                                params={"owner_type": "dossier", "owner_id": dossier_id})
+        return {item["id"] for item in response.json()["items"]} if response.status_code == 200 else None
+
+    assert platform.wait_until(lambda: visible_ids() == {for_guarantor["id"]}, timeout=30), visible_ids()
