@@ -3,6 +3,9 @@
 1. ``GET /api/v1/dossiers/{id}`` as an agent (a 30-field model, every field filled) on PostgreSQL,
    vs a bare Flask JSON endpoint, both under the same gunicorn settings (deploy/gunicorn.conf.py)
    and the same load generator (processes x threads, keep-alive connections).
+   Then the same requests in process, one at a time: CPU ms per request, which the machine's load barely moves.
+   The service's ``/healthz`` is measured too: it shows what the shared middleware (request ids, access
+   log, metrics) costs before any authentication or database work.
 2. ``GET /api/v1/dossiers`` p50/p99 with 100,000 dossiers on PostgreSQL, per main filter.
 
 Run: ``.venv/bin/python services/dossier/tests/perf/perf_dossier.py [--rows 100000 --seconds 10]``.
@@ -51,6 +54,40 @@ app = Flask("bare")
 def bare_json():
     return jsonify(id="0b3f", reference="DOS-2026-000001", title="Bare", fields={"a": 1, "b": "two"})
 '''
+
+
+def cpu_per_request(request, count: int = 1000) -> tuple[float, float]:
+    """CPU and wall milliseconds per request, in process: the CPU figure barely moves with the machine's load."""
+    for _ in range(50):
+        request()
+    cpu, wall = time.process_time(), time.perf_counter()
+    for _ in range(count):
+        request()
+    return 1000 * (time.process_time() - cpu) / count, 1000 * (time.perf_counter() - wall) / count
+
+
+def in_process_costs(settings, database: Database, dossier_id: str, agent: dict) -> None:
+    import logging
+
+    from flask import Flask, jsonify
+
+    from dossier.app import create_app
+
+    service = create_app(settings, database).test_client()
+    logging.getLogger().setLevel(logging.WARNING)  # the access log line would be measured, not the request
+    bare_app = Flask("bare")
+    bare_app.add_url_rule("/json", view_func=lambda: jsonify(id="0b3f", reference="DOS-2026-000001", title="Bare",
+                                                              fields={"a": 1, "b": "two"}))
+    bare = bare_app.test_client()
+    print("in process, one request at a time (Flask test client, same PostgreSQL):")
+    for label, request in (("bare Flask JSON endpoint", lambda: bare.get("/json")),
+                           ("service /healthz", lambda: service.get("/healthz")),
+                           ("GET /dossiers/{id} (agent, 30 fields)",
+                            lambda: service.get(f"/api/v1/dossiers/{dossier_id}", headers=agent)),
+                           ("GET /dossiers/unknown (auth + 1 query, 404)",
+                            lambda: service.get("/api/v1/dossiers/unknown", headers=agent))):
+        cpu, wall = cpu_per_request(request)
+        print(f"  {label:42s} cpu {cpu:6.2f} ms/request   wall {wall:6.2f} ms/request")
 
 
 def realistic_model(field_count: int = 30) -> dict:
@@ -224,12 +261,18 @@ def main() -> None:
               f"{args.seconds:.0f} s each; {os.cpu_count()} CPUs shared by server and load")
         throughput(bare_port, "/json", {}, 2, args.processes, args.threads)  # warm-up
         bare_rate, bare_errors = throughput(bare_port, "/json", {}, args.seconds, args.processes, args.threads)
+        health_rate, health_errors = throughput(service_port, "/healthz", {}, args.seconds, args.processes,
+                                                args.threads)
         path = f"/api/v1/dossiers/{dossier_id}"
         throughput(service_port, path, agent, 2, args.processes, args.threads)
         rate, errors = throughput(service_port, path, agent, args.seconds, args.processes, args.threads)
-        print(f"bare Flask JSON endpoint           : {bare_rate:8.0f} req/s  (errors {bare_errors})")
+        print(f"bare Flask JSON endpoint              : {bare_rate:8.0f} req/s  (errors {bare_errors})")
+        print(f"service /healthz (shared middleware)  : {health_rate:8.0f} req/s  (errors {health_errors})"
+              f"  = {100 * health_rate / bare_rate:.0f}% of bare")
         print(f"GET /dossiers/{{id}} (agent, 30 fields): {rate:8.0f} req/s  (errors {errors})"
               f"  = {100 * rate / bare_rate:.0f}% of bare")
+
+        in_process_costs(settings, database, dossier_id, agent)
 
         started = time.monotonic()
         seed(database, model_id, args.rows)
