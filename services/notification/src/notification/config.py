@@ -29,7 +29,7 @@ class NotificationSettings(Settings):
     send_max_attempts: int = 6
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0
-    debounce_seconds: float = 60.0
+    debounce_seconds: float = 30.0
     stale_sending_seconds: float = 300.0
 
 

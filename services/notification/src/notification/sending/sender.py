@@ -96,19 +96,19 @@ def _due_groups(db: Database, settings) -> list[list[str]]:
         return groups
 
 
-def _claim(db: Database, ids: list[str]) -> list[Delivery]:
+def _claim(session, ids: list[str]) -> list[Delivery]:
     """Mark the group ``sending`` (committed before the SMTP call); rows another sender took are dropped."""
-    with db.transaction() as session:
-        claimed = []
-        for delivery_id in ids:
-            taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == PENDING)
-                                    .values(status=SENDING, attempts=Delivery.attempts + 1,
-                                            updated_at=clock.now())).rowcount
-            if taken:
-                claimed.append(delivery_id)
-        deliveries = [session.get(Delivery, delivery_id) for delivery_id in claimed]
-        session.expunge_all()
-        return deliveries
+    claimed = []
+    for delivery_id in ids:
+        taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == PENDING)
+                                .values(status=SENDING, attempts=Delivery.attempts + 1,
+                                        updated_at=clock.now())).rowcount
+        if taken:
+            claimed.append(delivery_id)
+    deliveries = [session.get(Delivery, delivery_id) for delivery_id in claimed]
+    for delivery in deliveries:
+        session.expunge(delivery)
+    return deliveries
 
 
 def _record_outcome_event(session, delivery: Delivery, error: str | None) -> None:
@@ -121,24 +121,23 @@ def _record_outcome_event(session, delivery: Delivery, error: str | None) -> Non
                      aggregate_id=delivery.id)
 
 
-def _record(db: Database, settings, deliveries: list[Delivery], failure: SendFailure | None) -> None:
+def _record(session, settings, deliveries: list[Delivery], failure: SendFailure | None) -> None:
     now = clock.now()
-    with db.transaction() as session:
-        for detached in deliveries:
-            delivery = session.get(Delivery, detached.id)
-            delivery.updated_at = now
-            if failure is None:
-                delivery.status, delivery.sent_at, delivery.last_error = SENT, now, None
-                delivery.sent_with = deliveries[0].id if delivery.id != deliveries[0].id else None
-                delivery.context = _without_key(delivery.context)
-                _record_outcome_event(session, delivery, None)
-            elif failure.permanent or delivery.attempts >= settings.send_max_attempts:
-                delivery.status, delivery.last_error = FAILED, failure.error
-                delivery.context = _without_key(delivery.context)
-                _record_outcome_event(session, delivery, failure.error)
-            else:
-                delivery.status, delivery.last_error = PENDING, failure.error
-                delivery.next_attempt_at = now + timedelta(seconds=backoff_seconds(settings, delivery.attempts))
+    for detached in deliveries:
+        delivery = session.get(Delivery, detached.id)
+        delivery.updated_at = now
+        if failure is None:
+            delivery.status, delivery.sent_at, delivery.last_error = SENT, now, None
+            delivery.sent_with = deliveries[0].id if delivery.id != deliveries[0].id else None
+            delivery.context = _without_key(delivery.context)
+            _record_outcome_event(session, delivery, None)
+        elif failure.permanent or delivery.attempts >= settings.send_max_attempts:
+            delivery.status, delivery.last_error = FAILED, failure.error
+            delivery.context = _without_key(delivery.context)
+            _record_outcome_event(session, delivery, failure.error)
+        else:
+            delivery.status, delivery.last_error = PENDING, failure.error
+            delivery.next_attempt_at = now + timedelta(seconds=backoff_seconds(settings, delivery.attempts))
 
 
 def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
@@ -151,10 +150,23 @@ def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
 
 
 def send_due(db: Database, settings, mailer: Mailer) -> int:
-    """Send every due delivery once; returns how many emails went out. Stops at an unreachable server."""
+    """Send every due delivery once; returns how many emails went out. Stops at an unreachable server.
+
+    One transaction per email: it records the outcome of the previous email and claims the next
+    one, so every claim is committed before its SMTP call and every outcome right after it.
+    """
     sent = 0
-    for ids in _due_groups(db, settings):
-        deliveries = _claim(db, ids)
+    outcome: tuple[list[Delivery], SendFailure | None] | None = None
+    pending_groups = iter(_due_groups(db, settings))
+    while True:
+        ids = next(pending_groups, None)
+        with db.transaction() as session:
+            if outcome is not None:
+                _record(session, settings, *outcome)
+            deliveries = _claim(session, ids) if ids else []
+        outcome = None
+        if ids is None:
+            return sent
         if not deliveries:
             continue
         try:
@@ -162,13 +174,12 @@ def send_due(db: Database, settings, mailer: Mailer) -> int:
         except SendFailure as failure:
             log.warning("delivery %s: %s failure: %s", deliveries[0].id,
                         "permanent" if failure.permanent else "temporary", failure.error)
-            _record(db, settings, deliveries, failure)
+            outcome = (deliveries, failure)
             if failure.connection:
-                break
+                pending_groups = iter(())
             continue
-        _record(db, settings, deliveries, None)
+        outcome = (deliveries, None)
         sent += 1
-    return sent
 
 
 def sender_job(db: Database, settings) -> None:
