@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems
+from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, not_negative
 
 TEXT = validate.Length(min=1, max=200)
 ID = validate.Length(min=1, max=36)
@@ -20,14 +20,14 @@ class ValidationConfigSchema(Schema):
     """Prior validation. On a product, ``required: null`` follows the global setting."""
 
     required = fields.Boolean(allow_none=True, required=True)
-    validators = fields.Nested(ValidatorsSchema, load_default=dict)
+    validators = fields.Nested(ValidatorsSchema, load_default=lambda: {"subs": [], "role": None})
 
 
 class GlobalValidationSchema(Schema):
     """The global prior-validation setting (products may override it)."""
 
     required = fields.Boolean(required=True)
-    validators = fields.Nested(ValidatorsSchema, load_default=dict)
+    validators = fields.Nested(ValidatorsSchema, load_default=lambda: {"subs": [], "role": None})
 
 
 class ProductTemplateSchema(Schema):
@@ -93,8 +93,10 @@ class ReceiptInSchema(Schema):
 
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=validate.Range(min=0))
-    amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=validate.Range(min=0))
+    amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=not_negative,
+                                metadata={"description": "Not negative."})
+    amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=not_negative,
+                                 metadata={"description": "Not negative."})
 
 
 class ReceiptSchema(ReceiptInSchema):

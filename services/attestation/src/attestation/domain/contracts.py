@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Mapping
 
+from marshmallow import ValidationError
+
 from platform_shared.auth import Caller
 
 STATUSES = ("draft", "in_force", "suspended", "terminated")
@@ -14,6 +16,13 @@ BENEFICIARY_ATTRIBUTES = {
     "vehicle": ("registration", "make"),
     "building": ("address",),
 }
+
+
+def not_negative(value) -> None:
+    """Amounts are never negative (a plain validator: ``validate.Range`` on a Decimal would document
+    its minimum as a string in the OpenAPI schema)."""
+    if value < 0:
+        raise ValidationError("Must not be negative.")
 
 
 def client_sees_contract(caller: Caller, owner_sub: str | None, owner_org: str | None) -> bool:

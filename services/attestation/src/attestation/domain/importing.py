@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass
 from typing import Iterator
 
+from platform_shared.text_guard import contains_nul
+
 FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = ("record", "contract_number", "product_code", "owner_sub", "owner_org", "owner_email", "owner_name",
                "status", "start_date", "end_date", "dossier_id", "kind", "name", "birth_date", "registration",
@@ -52,4 +54,10 @@ def _json_lines(text: str) -> Iterator[ImportLine]:
 
 
 def read_import(text: str, fmt: str) -> Iterator[ImportLine]:
-    return _csv_lines(text) if fmt == "csv" else _json_lines(text)
+    lines = _csv_lines(text) if fmt == "csv" else _json_lines(text)
+    for line in lines:
+        if line.record is not None and contains_nul(line.record):
+            # PostgreSQL text cannot hold U+0000: refused here rather than failing the whole import.
+            yield ImportLine(line.number, None, "Text may not contain NUL characters.")
+        else:
+            yield line

@@ -10,7 +10,7 @@ from platform_shared.auth import Caller
 from platform_shared.errors import DomainError
 
 from ..db import Contract, Product
-from ..domain.contracts import BENEFICIARY_KINDS, STATUSES
+from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, not_negative
 from ..domain.importing import read_import
 from . import contracts
 
@@ -46,8 +46,8 @@ class BeneficiaryLineSchema(_LineSchema):
 class ReceiptLineSchema(_LineSchema):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    amount_due = fields.Decimal(required=True, places=2, validate=validate.Range(min=0))
-    amount_paid = fields.Decimal(required=True, places=2, validate=validate.Range(min=0))
+    amount_due = fields.Decimal(required=True, places=2, validate=not_negative)
+    amount_paid = fields.Decimal(required=True, places=2, validate=not_negative)
 
 
 SCHEMAS = {"contract": ContractLineSchema(), "beneficiary": BeneficiaryLineSchema(), "receipt": ReceiptLineSchema()}
