@@ -9,6 +9,7 @@ from platform_shared.web import create_service_app
 from . import config
 from .api import documents, templates
 from .conversion import resolve_converter_name
+from .gateway import gateway_client
 from .storage import make_storage
 
 # Multipart framing and the other form fields around the file.
@@ -22,6 +23,7 @@ def create_app(settings: config.DocumentsSettings | None = None, db: Database | 
                                   extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES})
     app.extensions["documents_storage"] = make_storage(settings)
     app.extensions["converter_name"] = resolve_converter_name(settings)
+    app.extensions["gateway_client"] = gateway_client(settings)
     api.register_blueprint(documents.blp)
     api.register_blueprint(templates.blp)
     return app

@@ -7,11 +7,16 @@ from platform_shared.service_client import ServiceClient
 from .domain.access import NO_ACCESS, ThirdPartyAccess
 
 
+def gateway_client(settings) -> ServiceClient:
+    """One per app: it keeps a connection per thread to the partner-gateway."""
+    return ServiceClient(settings, settings.partner_gateway_url, name="partner-gateway")
+
+
 class AccessLookup:
     """One answer per (dossier, sub) for the life of the object (a request)."""
 
-    def __init__(self, settings):
-        self.client = ServiceClient(settings, settings.partner_gateway_url, name="partner-gateway")
+    def __init__(self, client: ServiceClient):
+        self.client = client
         self._answers: dict[tuple[str, str], ThirdPartyAccess] = {}
 
     def access(self, dossier_id: str | None, sub: str) -> ThirdPartyAccess:

@@ -71,6 +71,11 @@ def _storage():
     return current_app.extensions["documents_storage"]
 
 
+def _lookup() -> AccessLookup:
+    """A fresh per-request cache of the gateway's answers."""
+    return AccessLookup(current_app.extensions["gateway_client"])
+
+
 def purge_bytes(keys: list[str]) -> None:
     """Delete the bytes that no rendition or template version uses any more (after the commit)."""
     with app_db().read_only() as session:
@@ -101,7 +106,7 @@ class Documents(MethodView):
         try:
             with app_db().transaction() as session:
                 document = services.upload_document(
-                    session, _storage(), AccessLookup(settings), caller, spooled=spooled, filename=filename,
+                    session, _storage(), _lookup(), caller, spooled=spooled, filename=filename,
                     owner_type=form["owner_type"], owner_id=form["owner_id"], dossier_id=form["dossier_id"],
                     category=form["category"], on_behalf=on_behalf, allowed_kinds=settings.allowed_types,
                     visibility=services.Visibility(form["client"], form["partner"], tuple(form["roles"])))
@@ -120,7 +125,7 @@ class Documents(MethodView):
                                    errors={"partner" if args["partner"] else "role": ["Not allowed."]})
         with app_db().read_only() as session:
             items, next_cursor = services.list_visible_documents(
-                session, AccessLookup(app_settings()), caller, owner_type=args["owner_type"],
+                session, _lookup(), caller, owner_type=args["owner_type"],
                 owner_id=args["owner_id"], partner_only=args["partner"], role=args["role"],
                 limit=args["limit"], cursor=args["cursor"])
             return {"items": [document_body(document) for document in items], "next_cursor": next_cursor}
@@ -133,7 +138,7 @@ class DocumentResource(MethodView):
     def get(self, document_id):
         """A document the caller may see (its state tells whether the PDF is ready)."""
         with app_db().read_only() as session:
-            return document_body(services.get_visible_document(session, AccessLookup(app_settings()),
+            return document_body(services.get_visible_document(session, _lookup(),
                                                                current_caller(), document_id))
 
     @require_roles("agent", "service")
@@ -164,7 +169,7 @@ class DocumentContent(MethodView):
     def get(self, args, document_id):
         """Download a rendition (streams; supports ``Range``)."""
         with app_db().read_only() as session:
-            document = services.get_visible_document(session, AccessLookup(app_settings()), current_caller(),
+            document = services.get_visible_document(session, _lookup(), current_caller(),
                                                      document_id)
             rendition = services.find_rendition(document, args["rendition"])
             if rendition is None:
