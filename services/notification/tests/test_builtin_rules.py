@@ -161,3 +161,26 @@ def test_a_staff_account_without_a_known_address_gets_the_feed_and_a_skipped_del
         delivery = session.execute(select(Delivery).where(Delivery.event_id == envelope.id)).scalar_one()
         assert (delivery.status, delivery.recipient) == ("skipped", "sub:nobody-known")
     assert _feed_subs(db, envelope.id) == ["nobody-known"]
+
+
+def test_a_partner_sees_nothing_while_the_status_is_hidden_from_partners(dossier_world, publish, email_recipients):
+    publish("dossier.status_changed", {"dossier_id": dossier_world, "from": "open", "to": "check",
+                                       "status_label": "Check", "client_visible": True, "partner_visible": False},
+            actor=AGENT)
+    envelope = publish("document.added", _document(dossier_world, client=True, partner=True), actor=AGENT)
+    assert "partner@x.test" not in email_recipients(envelope.id)
+    assert "client@x.test" in email_recipients(envelope.id)
+
+
+def test_an_admin_rule_to_the_dossier_actors_respects_visibility_and_the_actor(dossier_world, publish,
+                                                                               email_recipients, client, as_admin):
+    client.delete("/api/v1/rules/builtin:note_added", headers=as_admin)
+    created = client.post("/api/v1/rules", headers=as_admin, json={
+        "name": "Requester answers", "event_type": "dossier.note_added", "filters": {"visibility": "requester"},
+        "recipients": {"dossier_actors": True, "addresses": ["audit@x.test"]}, "channel": "email",
+        "template": "note_added", "language": "en"})
+    assert created.status_code == 201, created.get_json()
+    answered = publish("dossier.note_added", _note(dossier_world, "requester"), actor=AGENT)
+    internal = publish("dossier.note_added", _note(dossier_world, "internal"), actor=CLIENT)
+    assert email_recipients(answered.id) == ["audit@x.test", "client@x.test"]
+    assert email_recipients(internal.id) == []

@@ -138,14 +138,18 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_never_sent_again(publish, d
     assert len(outbox_events(db, "notification.failed")) == 1
 
 
-def test_a_dead_smtp_server_does_not_block_recording_other_events(publish, db, settings, email_recipients):
+def test_a_dead_smtp_server_costs_one_attempt_per_pass_and_blocks_no_event(publish, db, settings,
+                                                                           email_recipients):
     dead = settings.replace(smtp_port=1, retry_base_seconds=0.0, smtp_timeout_seconds=1.0)
-    _attestation(publish)
+    for number in range(3):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     sender_job(db, dead)
-    second = _attestation(publish, email="other@x.test", request_id="r-2")
-    assert email_recipients(second.id) == ["other@x.test"]
-    [first, _] = _deliveries(db)
-    assert first.status == "pending" and "Connection" in first.last_error
+    later = _attestation(publish, email="later@x.test", request_id="r-9")
+    assert email_recipients(later.id) == ["later@x.test"]
+    deliveries = _deliveries(db)
+    assert [delivery.attempts for delivery in deliveries] == [1, 0, 0, 0]
+    assert all(delivery.status == "pending" for delivery in deliveries)
+    assert "Connection" in deliveries[0].last_error
 
 
 def test_several_documents_within_the_window_make_one_email(dossier_world, publish, db, settings, smtp_server):
