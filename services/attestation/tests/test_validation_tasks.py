@@ -74,3 +74,24 @@ def test_a_decision_the_documents_service_could_not_apply_leaves_the_task_open(c
 
 def test_clients_cannot_see_validation_tasks(client, pending, as_client):
     assert client.get("/api/v1/validation-tasks", headers=as_client).status_code == 403
+
+
+def test_concurrent_approve_and_reject_decide_the_task_once(app, pending, documents, as_agent):
+    import threading
+
+    task = open_task(app.test_client(), as_agent)
+    statuses = []
+
+    def decide(action):
+        response = app.test_client().post(f"/api/v1/validation-tasks/{task['id']}/{action}", json={},
+                                          headers=as_agent)
+        statuses.append((action, response.status_code))
+
+    threads = [threading.Thread(target=decide, args=(action,)) for action in ("approve", "reject") * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    winners = [action for action, status in statuses if status == 200]
+    assert len(winners) == 1 and sorted(status for _, status in statuses)[1:] == [409] * 5
+    assert (task["document_id"] in documents.documents) == (winners[0] == "approve")
