@@ -35,7 +35,8 @@ def test_submitting_publishes_solicitation_answered(world):
     [event] = outbox_events(world.db, "solicitation.answered")
     assert event.data == {"solicitation_id": solicitation["id"], "dossier_id": solicitation["dossier_id"],
                           "partner_id": solicitation["partner"]["id"], "partner_sub": sub, "answer_kind": "opinion",
-                          "verdict": "unfavorable", "confidential": True, "version": 1}
+                          "verdict": "unfavorable", "confidential": True, "version": 1,
+                          "completed_fields": []}
 
 
 def test_agents_see_answers_as_they_arrive_and_after_a_revoke(world):
@@ -64,6 +65,7 @@ def test_a_completion_forwards_only_partner_writable_values_on_submit(world, ups
     assert upstream.partner_value_writes == [(solicitation["dossier_id"], {"expert_opinion": "Valid."})]
     [event] = outbox_events(world.db, "solicitation.answered")
     assert event.data["answer_kind"] == "completion" and event.data["verdict"] is None
+    assert event.data["completed_fields"] == ["expert_opinion"]
 
 
 def test_a_partner_cannot_write_a_read_only_or_crm_only_field(world, upstream):
@@ -85,14 +87,15 @@ def test_an_opinion_only_solicitation_takes_no_completion_and_vice_versa(world):
     assert opinion(world, completion["id"], completion_headers).status_code == 422
 
 
-def test_opinion_and_completion_publish_one_answer_of_each_kind(world):
+def test_an_opinion_with_completion_is_one_answered_event_naming_the_completed_fields(world):
     solicitation, _, headers = world.attached_solicitation(type="opinion_completion")
     opinion(world, solicitation["id"], headers)
     world.client.patch(f"/api/v1/solicitations/{solicitation['id']}/completion",
                        json={"values": {"expert_opinion": "ok"}}, headers=headers)
     submit(world, solicitation["id"], headers)
-    kinds = [event.data["answer_kind"] for event in outbox_events(world.db, "solicitation.answered")]
-    assert kinds == ["opinion", "completion"]
+    [event] = outbox_events(world.db, "solicitation.answered")
+    assert (event.data["answer_kind"], event.data["verdict"], event.data["completed_fields"]) == (
+        "opinion", "favorable", ["expert_opinion"])
 
 
 def test_a_partner_cannot_act_on_a_closed_dossier(world):

@@ -101,18 +101,19 @@ def draft_to_submit(session: Session, caller: Caller, solicitation_id: str) -> t
 
 
 def submit(session: Session, caller: Caller, solicitation_id: str) -> AnswerVersion:
-    """Lock the last draft as the answer and publish ``solicitation.answered`` (once per kind answered)."""
+    """Lock the last draft as the answer and publish one ``solicitation.answered`` (an opinion_completion is
+    an ``opinion`` whose ``completed_fields`` name the values written)."""
+    # Lock the row first so two concurrent submits cannot both publish an answer.
+    session.get(Solicitation, solicitation_id, with_for_update=True)
     solicitation, draft = draft_to_submit(session, caller, solicitation_id)
     draft.submitted = True
     solicitation.state, solicitation.answered_at = "answered", clock.now()
-    kinds = [kind for kind, present in (("opinion", solicitation.type in OPINION_TYPES),
-                                        ("completion", solicitation.type in COMPLETION_TYPES)) if present]
-    for kind in kinds:
-        publish(session, "solicitation.answered", {
-            "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id,
-            "partner_id": solicitation.partner_id, "partner_sub": caller.sub, "answer_kind": kind,
-            "verdict": draft.verdict if kind == "opinion" else None, "confidential": solicitation.confidential,
-            "version": draft.version}, caller.as_actor())
+    answer_kind = "opinion" if solicitation.type in OPINION_TYPES else "completion"
+    publish(session, "solicitation.answered", {
+        "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id,
+        "partner_id": solicitation.partner_id, "partner_sub": caller.sub, "answer_kind": answer_kind,
+        "verdict": draft.verdict if answer_kind == "opinion" else None, "confidential": solicitation.confidential,
+        "version": draft.version, "completed_fields": sorted(draft.values)}, caller.as_actor())
     audit.record(session, caller, solicitation.dossier_id, "answer.submitted", solicitation.id, version=draft.version)
     return draft
 

@@ -54,7 +54,9 @@ def redeem(session: Session, typed_key: str, account_sub: str) -> AccessKey:
     the database nor Python's ``==`` decides on the secret. Unknown and withdrawn keys get the same error.
     """
     typed_hash = keys.hash_key(typed_key)
-    row = session.execute(select(AccessKey).where(AccessKey.key_hash == typed_hash)).scalar_one_or_none()
+    # FOR UPDATE: two accounts racing with the same key are served one after the other (the second gets 409).
+    row = session.execute(select(AccessKey).where(AccessKey.key_hash == typed_hash)
+                          .with_for_update()).scalar_one_or_none()
     if row is None or not keys.hashes_match(row.key_hash, typed_key) or row.withdrawn_at is not None:
         raise UnknownKey()
     if row.used_at is not None:
