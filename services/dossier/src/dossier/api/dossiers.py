@@ -12,7 +12,8 @@ from platform_shared.web import app_db, app_settings
 from ..domain.access import sees_everything
 from ..domain.presentation import present_dossier, present_summary
 from ..services import dossiers, models
-from .schemas import KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, field_values
+from .schemas import (KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, documents_problems,
+                      field_values)
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Dossiers (case files)")
 
@@ -66,6 +67,7 @@ class Dossiers(MethodView):
     @require_roles("agent", "client")
     @blp.arguments(DossierCreateSchema)
     @blp.response(201, DossierSchema)
+    @documents_problems(blp, 404, 422)
     def post(self, body):
         """Create a dossier (clients: only with a model that allows it; origin portal)."""
         caller = current_caller()
@@ -93,6 +95,7 @@ class Dossiers(MethodView):
 class DossierById(MethodView):
     @require_roles("agent", "client", "service")
     @blp.response(200, DossierSchema)
+    @documents_problems(blp, 404)
     def get(self, dossier_id):
         """Read a dossier through the caller's view."""
         caller = current_caller()
@@ -103,6 +106,7 @@ class DossierById(MethodView):
     @require_roles("agent", "client")
     @blp.arguments(DossierPatchSchema)
     @blp.response(200, DossierSchema)
+    @documents_problems(blp, 404, 409, 422)
     def patch(self, body, dossier_id):
         """Change what the caller's view lets them write (422 for anything else, 409 when closed)."""
         caller = current_caller()
@@ -115,6 +119,7 @@ class Transitions(MethodView):
     @require_roles("agent")
     @blp.arguments(TransitionSchema)
     @blp.response(200, DossierSchema)
+    @documents_problems(blp, 404, 409)
     def post(self, body, dossier_id):
         """Move the dossier to another status along an allowed transition (409 otherwise)."""
         caller = current_caller()
@@ -127,6 +132,7 @@ class Transitions(MethodView):
 class Close(MethodView):
     @require_roles("agent")
     @blp.response(200, DossierSchema)
+    @documents_problems(blp, 404, 409)
     def post(self, dossier_id):
         """Close the dossier: it stays readable, every later change is refused (409)."""
         caller = current_caller()

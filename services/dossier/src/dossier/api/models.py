@@ -11,6 +11,7 @@ from platform_shared.web import app_db
 
 from ..domain.model_definition import FIELD_TYPES, MODES, PARTNER_SOURCES
 from ..services import models
+from .schemas import documents_problems
 
 blp = Blueprint("models", __name__, url_prefix="/api/v1/models", description="Dossier models (admin)")
 
@@ -157,6 +158,7 @@ class ModelById(MethodView):
     @require_roles("agent", "client", "service")
     @blp.arguments(ModelQuerySchema, location="query")
     @blp.response(200, ModelSchema)
+    @documents_problems(blp, 404)
     def get(self, query, model_id):
         """Read a model: its current version, or ``?version=``."""
         with app_db().read_only() as session:
@@ -166,6 +168,7 @@ class ModelById(MethodView):
     @require_roles("admin")
     @blp.arguments(ModelInputSchema)
     @blp.response(200, ModelSchema)
+    @documents_problems(blp, 404, 422)
     def put(self, body, model_id):
         """Replace a model: saved as a new version; existing dossiers keep theirs."""
         with app_db().transaction() as session:

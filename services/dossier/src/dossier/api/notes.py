@@ -11,7 +11,7 @@ from platform_shared.web import app_db
 
 from ..domain.access import NOTE_VISIBILITIES
 from ..services import dossiers, notes, timeline
-from .schemas import DevelopmentSchema
+from .schemas import DevelopmentSchema, documents_problems
 
 blp = Blueprint("notes", __name__, url_prefix="/api/v1/dossiers", description="Notes, developments, timeline")
 
@@ -60,6 +60,7 @@ class Notes(MethodView):
     @require_roles("agent", "client")
     @blp.arguments(NoteCreateSchema)
     @blp.response(201, NoteSchema)
+    @documents_problems(blp, 404, 409)
     def post(self, body, dossier_id):
         """Post a note (409 when the dossier is closed)."""
         with app_db().transaction() as session:
@@ -68,6 +69,7 @@ class Notes(MethodView):
     @require_roles("agent", "client", "service")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(NoteSchema))
+    @documents_problems(blp, 404)
     def get(self, page, dossier_id):
         """List the notes the caller may read, oldest first (clients never see internal notes)."""
         with app_db().read_only() as session:
@@ -81,6 +83,7 @@ class Developments(MethodView):
     @require_roles("agent")
     @blp.arguments(DevelopmentCreateSchema)
     @blp.response(201, DevelopmentSchema)
+    @documents_problems(blp, 404, 409)
     def post(self, body, dossier_id):
         """Add an important development (shown to the requester)."""
         with app_db().transaction() as session:
@@ -92,6 +95,7 @@ class Timeline(MethodView):
     @require_roles("agent", "client", "service")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(TimelineEntrySchema))
+    @documents_problems(blp, 404)
     def get(self, page, dossier_id):
         """The dossier's history in order, filtered by what the caller may see."""
         caller = current_caller()

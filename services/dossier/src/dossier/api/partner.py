@@ -10,7 +10,7 @@ from platform_shared.web import app_db
 
 from ..domain.presentation import present_participant_view, present_partner_view
 from ..services import dossiers
-from .schemas import DossierSchema
+from .schemas import DossierSchema, documents_problems
 
 blp = Blueprint("partner", __name__, url_prefix="/api/v1/dossiers", description="Partner view (service tokens only)")
 
@@ -51,6 +51,7 @@ class PartnerValuesSchema(Schema):
 class PartnerView(MethodView):
     @require_roles("service")
     @blp.response(200, PartnerViewSchema)
+    @documents_problems(blp, 404)
     def get(self, dossier_id):
         """The partner view's fields with values and modes, the status and its partner visibility."""
         caller = current_caller()
@@ -64,6 +65,7 @@ class PartnerValues(MethodView):
     @require_roles("service")
     @blp.arguments(PartnerValuesSchema)
     @blp.response(200, PartnerViewSchema)
+    @documents_problems(blp, 404, 409, 422)
     def patch(self, body, dossier_id):
         """Write partner-writable fields (422 for any other key, 409 when the dossier is closed)."""
         caller = current_caller()
@@ -76,6 +78,7 @@ class PartnerValues(MethodView):
 class ParticipantView(MethodView):
     @require_roles("service")
     @blp.response(200, DossierSchema)
+    @documents_problems(blp, 404)
     def get(self, dossier_id):
         """What a participant sees: the client's view without financial fields (read-only)."""
         caller = current_caller()

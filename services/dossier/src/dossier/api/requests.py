@@ -10,7 +10,7 @@ from platform_shared.web import app_db, app_settings
 
 from ..services import dossiers
 from .dossiers import present
-from .schemas import KINDS, DossierSchema, field_values
+from .schemas import KINDS, DossierSchema, documents_problems, field_values
 
 blp = Blueprint("requests", __name__, url_prefix="/api/v1/requests", description="Portal requests")
 
@@ -31,6 +31,7 @@ class PortalRequests(MethodView):
     @require_roles("client")
     @blp.arguments(PortalRequestSchema)
     @blp.response(201, DossierSchema)
+    @documents_problems(blp, 404, 422)
     def post(self, body):
         """Submit a portal request (the model must be open to clients)."""
         caller = current_caller()

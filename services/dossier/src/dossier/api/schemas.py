@@ -1,6 +1,7 @@
 """Schemas of the dossier resources shared by several route modules."""
 from __future__ import annotations
 
+from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.pagination import PageArgsSchema
@@ -77,3 +78,31 @@ class DossierListArgsSchema(PageArgsSchema):
     model_id = fields.String(load_default=None, validate=validate.Length(max=36))
     q = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
                       metadata={"description": "Text search in the title and the reference."})
+
+
+class ProblemSchema(Schema):
+    """An error as application/problem+json (RFC 9457); ``errors`` names each invalid field on 422."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    instance = fields.String()
+    errors = fields.Dict()
+
+
+PROBLEM_DESCRIPTIONS = {
+    404: "Unknown, or not visible to the caller (the two are never told apart).",
+    409: "The dossier is closed, or the model allows no such transition.",
+    422: "Invalid body: a field outside the caller's view, a read-only field, a wrong type.",
+}
+
+
+def documents_problems(blp: Blueprint, *statuses: int):
+    """Document the problem+json answers a route gives besides its success."""
+    def decorate(view):
+        for status in statuses:
+            view = blp.alt_response(status, schema=ProblemSchema, description=PROBLEM_DESCRIPTIONS[status],
+                                    content_type="application/problem+json")(view)
+        return view
+    return decorate
