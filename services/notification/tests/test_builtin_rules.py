@@ -184,3 +184,9 @@ def test_an_admin_rule_to_the_dossier_actors_respects_visibility_and_the_actor(d
     internal = publish("dossier.note_added", _note(dossier_world, "internal"), actor=CLIENT)
     assert email_recipients(answered.id) == ["audit@x.test", "client@x.test"]
     assert email_recipients(internal.id) == []
+
+
+def test_an_event_missing_its_party_id_is_handled_not_retried(publish, email_recipients):
+    envelope = publish("solicitation.reminded", {"dossier_id": "d-9", "partner_email": "expert@x.test"},
+                       actor=AGENT)
+    assert email_recipients(envelope.id) == ["expert@x.test"]

@@ -82,6 +82,9 @@ def observe(session: Session, envelope: Envelope) -> None:
         learn_contact(session, data.get("assignee_sub"), data.get("assignee_email"), role="agent")
     elif kind == "dossier.closed" and dossier_id:
         _dossier(session, dossier_id).closed = True
+    elif kind.startswith(("solicitation.", "contributor.")) and not (data.get("solicitation_id")
+                                                                     or data.get("contributor_id")):
+        return  # nothing to attach the party to; the rules still run on what the event carries
     elif kind in ("solicitation.created", "solicitation.key_reissued", "solicitation.reminded") and dossier_id:
         party = _party(session, "partner", data["solicitation_id"], dossier_id)
         party.email = data.get("partner_email") or party.email
