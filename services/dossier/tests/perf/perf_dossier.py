@@ -226,7 +226,8 @@ def latencies(port: int, path: str, headers: dict, count: int) -> tuple[float, f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--samples", type=int, default=200)
@@ -258,19 +259,27 @@ def main() -> None:
     try:
         print(f"gunicorn: {env['GUNICORN_WORKERS']} workers x {os.environ.get('GUNICORN_THREADS', '4')} threads "
               f"(gthread); load: {args.processes} processes x {args.threads} keep-alive connections, "
-              f"{args.seconds:.0f} s each; {os.cpu_count()} CPUs shared by server and load")
-        throughput(bare_port, "/json", {}, 2, args.processes, args.threads)  # warm-up
-        bare_rate, bare_errors = throughput(bare_port, "/json", {}, args.seconds, args.processes, args.threads)
-        health_rate, health_errors = throughput(service_port, "/healthz", {}, args.seconds, args.processes,
-                                                args.threads)
+              f"{args.seconds:.0f} s each; {os.cpu_count()} CPUs shared by server and load; "
+              f"load average {os.getloadavg()[0]:.1f}")
         path = f"/api/v1/dossiers/{dossier_id}"
-        throughput(service_port, path, agent, 2, args.processes, args.threads)
-        rate, errors = throughput(service_port, path, agent, args.seconds, args.processes, args.threads)
-        print(f"bare Flask JSON endpoint              : {bare_rate:8.0f} req/s  (errors {bare_errors})")
-        print(f"service /healthz (shared middleware)  : {health_rate:8.0f} req/s  (errors {health_errors})"
-              f"  = {100 * health_rate / bare_rate:.0f}% of bare")
-        print(f"GET /dossiers/{{id}} (agent, 30 fields): {rate:8.0f} req/s  (errors {errors})"
-              f"  = {100 * rate / bare_rate:.0f}% of bare")
+        targets = {"bare Flask JSON endpoint": (bare_port, "/json", {}),
+                   "service /healthz (shared middleware)": (service_port, "/healthz", {}),
+                   "GET /dossiers/{id} (agent, 30 fields)": (service_port, path, agent)}
+        for port, target_path, headers in targets.values():
+            throughput(port, target_path, headers, 2, args.processes, args.threads)  # warm-up
+        rates = {label: [] for label in targets}
+        for _ in range(args.rounds):  # interleaved rounds: a load spike on the machine hits every target alike
+            for label, (port, target_path, headers) in targets.items():
+                rate, errors = throughput(port, target_path, headers, args.seconds, args.processes, args.threads)
+                rates[label].append(rate)
+                if errors:
+                    print(f"  {label}: {errors} errors")
+        bare_rate = statistics.median(rates["bare Flask JSON endpoint"])
+        print(f"throughput, median of {args.rounds} interleaved rounds:")
+        for label, samples in rates.items():
+            rate = statistics.median(samples)
+            print(f"  {label:38s} {rate:8.0f} req/s  = {100 * rate / bare_rate:3.0f}% of bare"
+                  f"   (rounds: {', '.join(f'{sample:.0f}' for sample in samples)})")
 
         in_process_costs(settings, database, dossier_id, agent)
 
