@@ -18,3 +18,11 @@ def test_an_unknown_path_is_a_problem_json_404(client):
     response = client.get("/api/v1/nothing-here")
     assert response.status_code == 404
     assert response.mimetype == "application/problem+json"
+
+
+def test_every_operation_is_documented_with_a_summary(client):
+    spec = client.get("/openapi.json").get_json()
+    operations = [(method, path, operation) for path, item in spec["paths"].items()
+                  for method, operation in item.items() if method in ("get", "post", "patch", "put", "delete")]
+    assert len(operations) >= 25
+    assert [(method, path) for method, path, operation in operations if not operation.get("summary")] == []
