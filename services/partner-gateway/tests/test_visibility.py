@@ -7,6 +7,7 @@ import dataclasses
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.testing.unit import bearer, deliver
 
+from partner_gateway.app import create_app
 from partner_gateway.handlers import handlers
 from partner_gateway.domain.rules import DossierStatus, partner_may_see
 
@@ -124,3 +125,11 @@ def test_the_access_route_tells_the_documents_service_what_a_third_party_may_see
 
 def test_the_partner_routes_refuse_clients(world, as_client):
     assert world.client.get("/api/v1/me/dossiers", headers=as_client).status_code == 403
+
+
+def test_an_unreachable_dossier_service_makes_the_composed_view_a_503_not_a_500(world, settings, db):
+    solicitation, _, headers = world.attached_solicitation()
+    unreachable = settings.replace(dossier_url="http://127.0.0.1:1", documents_url="http://127.0.0.1:1")
+    client = create_app(unreachable, db).test_client()
+    response = client.get(f"/api/v1/me/dossiers/{solicitation['dossier_id']}", headers=headers)
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
