@@ -57,15 +57,7 @@ def undeclared_imports(service: str) -> dict[str, list[str]]:
             if not any(_key(dist) in installed for dist in distributions.get(module, []))}
 
 
-UNDECLARED_TODAY = {
-    "documents": "services/documents/pyproject.toml declares only platform-shared, but the package imports "
-                 "docxtpl, python-docx, boto3 and unoserver: its image would fail at import",
-}
-
-
-@pytest.mark.parametrize("service", [
-    pytest.param(name, marks=pytest.mark.xfail(reason=UNDECLARED_TODAY[name], strict=True))
-    if name in UNDECLARED_TODAY else name for name in SERVICES])
+@pytest.mark.parametrize("service", list(SERVICES))
 def test_each_service_declares_every_library_it_imports(service):
     assert undeclared_imports(service) == {}
 
