@@ -5,6 +5,9 @@ import uuid
 
 import pika
 import requests
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
 
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.topology import declare_exchange
@@ -141,3 +144,27 @@ def test_other_services_events_reach_the_timeline_through_the_worker(platform):
     assert platform.wait_until(lambda: "third_party_answer" in kinds(agent) and "document" in kinds(agent),
                                timeout=30)
     assert "document" in kinds(owner) and "third_party_answer" not in kinds(owner)
+
+
+def test_fuzzing_the_running_service_finds_no_server_error(platform):
+    """Schemathesis against the real gunicorn process and PostgreSQL, as an admin, a client and a service."""
+    model_id = create_model(platform)
+    admin = platform.headers("admin", unique("admin"))
+    dossier = call(platform, "POST", "/dossiers", admin, json={
+        "model_id": model_id, "title": "Fuzzed", "client_sub": "client-fuzz", "fields": {"court": "Metz"}}).json()
+    ids = {"model_id": model_id, "dossier_id": dossier["id"]}
+    callers = [admin, platform.headers("client", "client-fuzz", org=unique("org")),
+               platform.headers("service", "service:fuzz")]
+    schema = schemathesis.openapi.from_url(platform.url("dossier") + "/openapi.json")
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=5, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        def run(case):
+            for name in list(case.path_parameters or {}):
+                case.path_parameters[name] = ids.get(name, case.path_parameters[name])
+            for headers in callers:
+                case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+        run()
