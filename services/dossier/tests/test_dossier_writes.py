@@ -92,3 +92,15 @@ def test_dossier_created_carries_everything_the_contract_lists(dossier, db, mode
         "status": "submitted", "status_label": "Submitted", "client_visible": True, "partner_visible": False,
         "client_sub": "client-bob", "client_org": "acme", "client_email": "bob@acme.example",
         "assignee_sub": None, "created_by": "agent-alice"}
+
+
+def test_an_assignee_email_without_the_assignee_is_422(client, as_agent, dossier, db):
+    response = patch(client, as_agent, dossier, {"assignee_email": "zoe@firm.example"})
+    assert response.status_code == 422 and "assignee_email" in response.get_json()["errors"]
+    assert outbox_events(db, "dossier.assigned") == []
+
+
+def test_reassigning_the_same_person_changes_nothing(client, as_agent, dossier, db):
+    patch(client, as_agent, dossier, {"assignee_sub": "agent-zoe", "assignee_email": "zoe@firm.example"})
+    patch(client, as_agent, dossier, {"assignee_sub": "agent-zoe", "assignee_email": "zoe@firm.example"})
+    assert len(outbox_events(db, "dossier.assigned")) == 1

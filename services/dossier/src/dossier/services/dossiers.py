@@ -123,6 +123,7 @@ def _assign(session: Session, caller: Caller, dossier: Dossier, assignee_sub: st
             assignee_email: str | None) -> None:
     previous = dossier.assignee_sub
     dossier.assignee_sub, dossier.assignee_email = assignee_sub, assignee_email
+    dossier.updated_at = clock.now()
     timeline.append(session, dossier.id, "assigned", f"Assigned to {assignee_sub or 'nobody'}",
                     visibility="requester", actor=caller.as_actor(),
                     details={"assignee_sub": assignee_sub, "previous_assignee_sub": previous})
@@ -134,6 +135,8 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
     """Write what the caller's view allows; anything else is 422 and nothing changes."""
     dossier = open_dossier(session, caller, dossier_id)
     _refuse_staff_only(caller, body, CLIENT_EDITABLE)
+    if "assignee_email" in body and "assignee_sub" not in body:
+        raise ValidationFailed("Assign with assignee_sub.", errors={"assignee_email": ["send it with assignee_sub"]})
     model = definition_for(session, dossier)
     values = body.get("fields") or {}
     check_writable(values, writable_view(caller, model), model.all_fields())
@@ -145,7 +148,8 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
     changed_values = [key for key, value in values.items() if current.get(key) != value]
     if changed_values:
         dossier.field_values = {**current, **values}
-    if "assignee_sub" in body and body["assignee_sub"] != dossier.assignee_sub:
+    if "assignee_sub" in body and (body["assignee_sub"], body.get("assignee_email")) != \
+            (dossier.assignee_sub, dossier.assignee_email):
         _assign(session, caller, dossier, body["assignee_sub"], body.get("assignee_email"))
     if changed or changed_values:
         _record_update(session, caller, dossier, model, changed + changed_values)
