@@ -117,3 +117,10 @@ def test_a_json_lines_import_updates_existing_contracts_and_rejects_broken_lines
 
 def test_an_import_of_another_format_is_422(client, as_agent):
     assert client.post("/api/v1/contracts/import?format=xlsx", data=b"x", headers=as_agent).status_code == 422
+
+
+def test_an_amount_beyond_what_a_receipt_holds_is_422(client, world, as_agent):
+    contract = world.contract(world.product()["id"])
+    response = client.post(f"/api/v1/contracts/{contract['id']}/receipts", headers=as_agent, json={
+        "period_start": "2026-12-01", "period_end": "2026-12-31", "amount_due": 2.44e16})
+    assert response.status_code == 422 and "amount_due" in response.get_json()["errors"]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, not_negative
+from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, valid_amount
 
 TEXT = validate.Length(min=1, max=200)
 ID = validate.Length(min=1, max=36)
+EMAIL = validate.Length(max=320)
 
 
 class ValidatorsSchema(Schema):
@@ -93,10 +94,10 @@ class ReceiptInSchema(Schema):
 
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=not_negative,
-                                metadata={"description": "Not negative."})
-    amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=not_negative,
-                                 metadata={"description": "Not negative."})
+    amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=valid_amount,
+                                metadata={"description": "From 0 to 9,999,999,999.99."})
+    amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=valid_amount,
+                                 metadata={"description": "From 0 to 9,999,999,999.99."})
 
 
 class ReceiptSchema(ReceiptInSchema):
@@ -113,7 +114,7 @@ class ContractCreateSchema(Schema):
                               metadata={"description": "The client person."})
     owner_org = fields.String(load_default=None, allow_none=True, validate=TEXT,
                               metadata={"description": "The client company."})
-    owner_email = fields.Email(load_default=None, allow_none=True)
+    owner_email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
     owner_name = fields.String(load_default=None, allow_none=True, validate=TEXT)
     status = fields.String(load_default="draft", validate=validate.OneOf(STATUSES))
     start_date = fields.Date(required=True)
@@ -131,7 +132,7 @@ class ContractPatchSchema(Schema):
     product_id = fields.String(validate=ID)
     owner_sub = fields.String(allow_none=True, validate=TEXT)
     owner_org = fields.String(allow_none=True, validate=TEXT)
-    owner_email = fields.Email(allow_none=True)
+    owner_email = fields.Email(allow_none=True, validate=EMAIL)
     owner_name = fields.String(allow_none=True, validate=TEXT)
     status = fields.String(validate=validate.OneOf(STATUSES))
     start_date = fields.Date()

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any, Mapping
 
 from marshmallow import ValidationError
 
 from platform_shared.auth import Caller
 
+MAX_AMOUNT = Decimal("9999999999.99")
 STATUSES = ("draft", "in_force", "suspended", "terminated")
 BENEFICIARY_KINDS = ("person", "vehicle", "building")
 # Attributes of each kind of beneficiary; the first one is required.
@@ -18,11 +20,11 @@ BENEFICIARY_ATTRIBUTES = {
 }
 
 
-def not_negative(value) -> None:
-    """Amounts are never negative (a plain validator: ``validate.Range`` on a Decimal would document
-    its minimum as a string in the OpenAPI schema)."""
-    if value < 0:
-        raise ValidationError("Must not be negative.")
+def valid_amount(value) -> None:
+    """Amounts fit the receipts' NUMERIC(12, 2) and are never negative (a plain validator:
+    ``validate.Range`` on a Decimal would document its bounds as strings in the OpenAPI schema)."""
+    if not 0 <= value <= MAX_AMOUNT:
+        raise ValidationError(f"Must be between 0 and {MAX_AMOUNT}.")
 
 
 def client_sees_contract(caller: Caller, owner_sub: str | None, owner_org: str | None) -> bool:

@@ -10,7 +10,7 @@ from platform_shared.auth import Caller
 from platform_shared.errors import DomainError
 
 from ..db import Contract, Product
-from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, not_negative
+from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, valid_amount
 from ..domain.importing import read_import
 from . import contracts
 
@@ -26,7 +26,7 @@ class ContractLineSchema(_LineSchema):
     product_code = fields.String(validate=validate.Length(min=1, max=64))
     owner_sub = fields.String(validate=TEXT)
     owner_org = fields.String(validate=TEXT)
-    owner_email = fields.Email()
+    owner_email = fields.Email(validate=validate.Length(max=320))
     owner_name = fields.String(validate=TEXT)
     status = fields.String(validate=validate.OneOf(STATUSES))
     start_date = fields.Date()
@@ -46,8 +46,8 @@ class BeneficiaryLineSchema(_LineSchema):
 class ReceiptLineSchema(_LineSchema):
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    amount_due = fields.Decimal(required=True, places=2, validate=not_negative)
-    amount_paid = fields.Decimal(required=True, places=2, validate=not_negative)
+    amount_due = fields.Decimal(required=True, places=2, validate=valid_amount)
+    amount_paid = fields.Decimal(required=True, places=2, validate=valid_amount)
 
 
 SCHEMAS = {"contract": ContractLineSchema(), "beneficiary": BeneficiaryLineSchema(), "receipt": ReceiptLineSchema()}
