@@ -1,4 +1,4 @@
-"""Write rules: read-only field, unknown field, wrong type, staff-only attributes, closed dossier, illegal transition."""
+"""Write rules: read-only field, unknown field, wrong type, staff-only attributes; closed: see test_transitions."""
 import pytest
 
 from platform_shared.testing.unit import outbox_events

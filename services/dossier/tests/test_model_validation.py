@@ -39,8 +39,8 @@ def test_a_model_without_initial_status_is_refused(definition):
 
 
 def test_two_initial_statuses_are_refused(definition):
-    raw = definition(statuses=[{"code": "a", "label": "A", "initial": True}, {"code": "b", "label": "B", "initial": True}],
-                     transitions=[])
+    raw = definition(statuses=[{"code": "a", "label": "A", "initial": True},
+                               {"code": "b", "label": "B", "initial": True}], transitions=[])
     assert "more than one initial status" in problems_of(raw)["statuses"][0]
 
 

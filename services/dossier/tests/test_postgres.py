@@ -50,7 +50,8 @@ def seed(database: Database, model_id: str, count: int) -> None:
     for index in range(count):
         created = start + timedelta(seconds=index * 600)
         rows.append(dict(
-            id=clock.new_id(), reference=f"SEED-{index:06d}", title=f"Dossier {rng.choice(['roof', 'wall', 'lease', 'patent'])} {index}",
+            id=clock.new_id(), reference=f"SEED-{index:06d}",
+            title=f"Dossier {rng.choice(['roof', 'wall', 'lease', 'patent'])} {index}",
             description="", model_id=model_id, model_version=1,
             category=rng.choice(["corporate", "litigation", "intellectual_property", "housing", "grant"]),
             kind="dossier", origin=rng.choice(["crm", "crm", "portal"]),

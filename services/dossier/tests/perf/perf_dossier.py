@@ -100,9 +100,10 @@ def realistic_model(field_count: int = 30) -> dict:
         fields.append(field)
     return {
         "name": "Realistic model", "category": "litigation", "client_can_create": True, "fields": fields,
-        "views": {"portal": [{"key": f["key"], "mode": "write" if i % 3 else "read"} for i, f in enumerate(fields[:15])],
-                  "crm": [{"key": f["key"], "mode": "write"} for f in fields],
-                  "partner": [{"key": f["key"], "mode": "read", "source": "crm"} for f in fields[:5]]},
+        "views": {"portal": [{"key": field["key"], "mode": "write" if index % 3 else "read"}
+                             for index, field in enumerate(fields[:15])],
+                  "crm": [{"key": field["key"], "mode": "write"} for field in fields],
+                  "partner": [{"key": field["key"], "mode": "read", "source": "crm"} for field in fields[:5]]},
         "statuses": [{"code": "submitted", "label": "Submitted", "initial": True},
                      {"code": "in_review", "label": "In review", "partner_visible": True},
                      {"code": "done", "label": "Done", "terminal": True}],
@@ -190,7 +191,8 @@ def seed(database: Database, model_id: str, rows: int) -> None:
         batch.append(dict(
             id=clock.new_id(), reference=f"DOS-{created.year}-{900000 + index:06d}",
             title=f"{rng.choice(words).title()} {rng.choice(words)} {index}", description="", model_id=model_id,
-            model_version=1, category=rng.choice(["corporate", "litigation", "intellectual_property", "housing", "grant"]),
+            model_version=1,
+            category=rng.choice(["corporate", "litigation", "intellectual_property", "housing", "grant"]),
             kind="dossier", origin=rng.choice(["crm", "crm", "crm", "portal"]),
             status=rng.choice(["submitted", "in_review", "done"]), client_status="submitted",
             client_sub=f"client-{rng.randrange(20000)}", client_org=f"org-{rng.randrange(3000)}", client_email=None,

@@ -84,11 +84,12 @@ def get_model(session: Session, caller: Caller, model_id: str, version_number: i
 
 def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
     """Current versions; clients only see models they may create dossiers with."""
-    statement = select(ModelVersion).join(
-        DossierModel, (DossierModel.id == ModelVersion.model_id) & (DossierModel.current_version == ModelVersion.version))
+    statement = select(ModelVersion).join(DossierModel, (DossierModel.id == ModelVersion.model_id)
+                                          & (DossierModel.current_version == ModelVersion.version))
     if not sees_everything(caller):
         statement = statement.where(ModelVersion.client_can_create.is_(True))
-    return checked_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
+    return checked_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit,
+                        cursor=cursor)
 
 
 def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:
