@@ -10,6 +10,7 @@ from platform_shared.errors import PayloadTooLarge, ValidationFailed
 from platform_shared.pagination import page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..domain.contracts import beneficiary_label
 from ..services import contracts, importer
 from .presenters import contract_body
 from .schemas import (BeneficiaryInSchema, BeneficiarySchema, ContractCreateSchema, ContractListArgsSchema,
@@ -93,7 +94,7 @@ class Beneficiaries(MethodView):
         with app_db().transaction() as session:
             beneficiary = contracts.add_beneficiary(session, current_caller(), contract_id, kind, body)
             return {"id": beneficiary.id, "kind": beneficiary.kind, "attributes": dict(beneficiary.attributes),
-                    "label": contract_body(contracts.get_contract(session, contract_id))["beneficiaries"][-1]["label"]}
+                    "label": beneficiary_label(beneficiary.kind, beneficiary.attributes)}
 
 
 @blp.route("/<contract_id>/receipts")
