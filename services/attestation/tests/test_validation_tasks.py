@@ -95,3 +95,19 @@ def test_concurrent_approve_and_reject_decide_the_task_once(app, pending, docume
     winners = [action for action, status in statuses if status == 200]
     assert len(winners) == 1 and sorted(status for _, status in statuses)[1:] == [409] * 5
     assert (task["document_id"] in documents.documents) == (winners[0] == "approve")
+
+
+def test_a_decision_abandoned_by_a_dead_process_can_be_made_again_later(client, pending, documents, db, as_agent):
+    from datetime import timedelta
+
+    from platform_shared import clock
+    from attestation.db import ValidationTask
+
+    task = open_task(client, as_agent)
+    with db.transaction() as session:  # claimed, then the process died before deciding
+        row = session.get(ValidationTask, task["id"])
+        row.state, row.decided_at = "deciding", clock.now()
+    assert client.post(f"/api/v1/validation-tasks/{task['id']}/approve", headers=as_agent).status_code == 409
+    with clock.frozen_at(clock.now() + timedelta(minutes=6)):
+        response = client.post(f"/api/v1/validation-tasks/{task['id']}/approve", headers=as_agent)
+    assert response.status_code == 200 and response.get_json()["state"] == "approved"

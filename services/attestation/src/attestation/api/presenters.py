@@ -51,6 +51,9 @@ def task_body(task: ValidationTask, documents_url: str) -> dict:
     body = {name: getattr(task, name) for name in (
         "id", "request_id", "contract_id", "document_id", "validator_subs", "validator_role", "reason",
         "decided_by", "decided_at", "created_at")}
-    body["state"] = "open" if task.state == "deciding" else task.state
+    if task.state == "deciding":
+        body.update(state="open", decided_at=None)
+    else:
+        body["state"] = task.state
     body["document_url"] = f"{documents_url.rstrip('/')}/api/v1/documents/{task.document_id}/content"
     return body

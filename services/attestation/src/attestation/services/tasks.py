@@ -2,13 +2,16 @@
 
 A decision first claims the task (``open`` -> ``deciding`` in one conditional UPDATE), then
 calls the documents service, then records the outcome: two concurrent decisions cannot both
-act on the document. If the documents call fails the claim is released.
+act on the document. If the documents call fails the claim is released; a claim abandoned by a
+dead process expires after ``DECISION_LEASE``.
 """
 from __future__ import annotations
 
 from typing import Mapping
 
-from sqlalchemy import select, update
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -24,6 +27,9 @@ from ..documents_gateway import DocumentsGateway
 from ..domain.validation import may_decide
 
 TASK_STATES = ("open", "approved", "rejected")
+# A claim older than this was left by a process that died mid-decision: the task may be decided again
+# (both documents calls are safe to repeat: sharing twice, or deleting what is already gone).
+DECISION_LEASE = timedelta(minutes=5)
 
 
 def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | None):
@@ -50,9 +56,11 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
         task = get_task(session, task_id)
         if not may_decide(caller, task.validator_subs, task.validator_role):
             raise Forbidden("You are not among this task's validators.")
-        claimed = session.execute(update(ValidationTask).where(ValidationTask.id == task_id,
-                                                               ValidationTask.state == "open")
-                                  .values(state="deciding")).rowcount
+        now = clock.now()
+        abandoned = and_(ValidationTask.state == "deciding", ValidationTask.decided_at < now - DECISION_LEASE)
+        claimed = session.execute(update(ValidationTask).where(
+            ValidationTask.id == task_id, or_(ValidationTask.state == "open", abandoned),
+        ).values(state="deciding", decided_at=now)).rowcount
         if not claimed:
             raise Conflict("This validation task has already been decided.")
         return task.document_id
@@ -61,7 +69,7 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
 def _release(db: Database, task_id: str) -> None:
     with db.transaction() as session:
         session.execute(update(ValidationTask).where(ValidationTask.id == task_id, ValidationTask.state == "deciding")
-                        .values(state="open"))
+                        .values(state="open", decided_at=None))
 
 
 def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
