@@ -1,5 +1,5 @@
 """Contracts: staff write them, clients read their own and their company's, events for the documents service."""
-from platform_shared.testing.unit import bearer, outbox_events
+from platform_shared.testing.unit import outbox_events
 
 
 def test_creating_a_contract_publishes_who_owns_it_and_its_beneficiaries(client, world, db):

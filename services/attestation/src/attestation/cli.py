@@ -12,6 +12,7 @@ from platform_shared.db import Database
 from platform_shared.worker import PeriodicJob
 
 from . import config, handlers, jobs
+from .domain.importing import FORMATS
 from .services import importer
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
@@ -28,7 +29,7 @@ cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATI
 
 @cli.command("import-contracts")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
               help="Default: from the file's extension (.csv, otherwise JSON lines).")
 @click.option("--actor", default="cli", help="Who the contract events name as their actor.")
 def import_contracts(path: Path, fmt: str | None, actor: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, valid_amount
+from ..domain.importing import FORMATS
 
 TEXT = validate.Length(min=1, max=200)
 ID = validate.Length(min=1, max=36)
@@ -169,7 +170,7 @@ class ContractListArgsSchema(Schema):
 
 
 class ImportArgsSchema(Schema):
-    format = fields.String(required=True, validate=validate.OneOf(("csv", "jsonl")),
+    format = fields.String(required=True, validate=validate.OneOf(FORMATS),
                            metadata={"description": "csv (with a header line) or jsonl (one JSON object a line)."})
 
 

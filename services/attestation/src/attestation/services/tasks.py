@@ -26,7 +26,6 @@ from ..db import AttestationRequest, ValidationTask
 from ..documents_gateway import DocumentsGateway
 from ..domain.validation import may_decide
 
-TASK_STATES = ("open", "approved", "rejected")
 # A claim older than this was left by a process that died mid-decision: the task may be decided again
 # (both documents calls are safe to repeat: sharing twice, or deleting what is already gone).
 DECISION_LEASE = timedelta(minutes=5)
