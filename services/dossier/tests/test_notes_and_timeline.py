@@ -113,3 +113,14 @@ def test_an_attestation_linked_to_a_dossier_appears_on_its_timeline(client, as_c
     deliver(db, "dossier", handlers(None), "attestation.issued", {
         "request_id": "r", "contract_id": "c", "dossier_id": dossier["id"], "title": "Insurance certificate"})
     assert kinds(client, as_client, dossier)[-1] == "attestation"
+
+
+def test_a_document_s_timeline_entry_follows_its_visibility(client, as_client, dossier, db):
+    table = handlers(None)
+    document = {"document_id": "doc-9", "dossier_id": dossier["id"], "filename": "draft.pdf"}
+    deliver(db, "dossier", table, "document.added", {**document, "visibility": {"client": False}})
+    assert "document" not in kinds(client, as_client, dossier)
+    deliver(db, "dossier", table, "document.visibility_changed", {**document, "visibility": {"client": True}})
+    assert "document" in kinds(client, as_client, dossier)
+    deliver(db, "dossier", table, "document.deleted", document)
+    assert "document" not in kinds(client, as_client, dossier)

@@ -142,9 +142,11 @@ class TimelineEntry(Base):
     actor_sub: Mapped[str | None] = mapped_column(String(200))
     actor_role: Mapped[str | None] = mapped_column(String(16))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    subject_id: Mapped[str | None] = mapped_column(String(36))
 
 
 Index("ix_timeline_dossier", TimelineEntry.dossier_id, TimelineEntry.occurred_at, TimelineEntry.seq)
+Index("ix_timeline_subject", TimelineEntry.subject_id)
 
 
 attach_messaging_tables(Base.metadata)

@@ -19,14 +19,16 @@ def _occurred_at(envelope: Envelope) -> datetime:
     return datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
 
 
-def _append(session: Session, envelope: Envelope, kind: str, summary: str, visibility: str, details: dict) -> None:
+def _append(session: Session, envelope: Envelope, kind: str, summary: str, visibility: str, details: dict,
+            subject_id: str | None = None) -> None:
     dossier_id = envelope.data.get("dossier_id")
     if not dossier_id or session.get(Dossier, dossier_id) is None:
         # Not about one of our dossiers (e.g. a contract's attestation): nothing to record, nothing to retry.
         log.info("event concerns no known dossier", extra={"event_id": envelope.id, "event_type": envelope.type})
         return
     timeline.append(session, dossier_id, kind, summary, visibility=visibility, actor=envelope.actor,
-                    details={**details, "event_id": envelope.id}, occurred_at=_occurred_at(envelope))
+                    details={**details, "event_id": envelope.id}, occurred_at=_occurred_at(envelope),
+                    subject_id=subject_id)
 
 
 def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
@@ -40,11 +42,26 @@ def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
         "verdict": data.get("verdict"), "confidential": data.get("confidential")})
 
 
+def _document_audience(data: dict) -> str:
+    return "requester" if (data.get("visibility") or {}).get("client") else "internal"
+
+
 def on_document_added(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    visibility = "requester" if (data.get("visibility") or {}).get("client") else "internal"
-    _append(session, envelope, "document", f"Document added: {data.get('filename') or 'file'}", visibility,
-            {"document_id": data.get("document_id"), "category": data.get("category")})
+    _append(session, envelope, "document", f"Document added: {data.get('filename') or 'file'}",
+            _document_audience(data), {"document_id": data.get("document_id"), "category": data.get("category")},
+            subject_id=data.get("document_id"))
+
+
+def on_document_visibility_changed(session: Session, envelope: Envelope) -> None:
+    if envelope.data.get("document_id"):
+        timeline.change_subject_visibility(session, envelope.data["document_id"], _document_audience(envelope.data))
+
+
+def on_document_deleted(session: Session, envelope: Envelope) -> None:
+    # Staff keep the history; clients no longer see a file that no longer exists.
+    if envelope.data.get("document_id"):
+        timeline.change_subject_visibility(session, envelope.data["document_id"], "internal")
 
 
 def on_piece_provided(session: Session, envelope: Envelope) -> None:
@@ -64,6 +81,8 @@ def handlers(settings) -> HandlerTable:
     return {
         "solicitation.answered": on_solicitation_answered,
         "document.added": on_document_added,
+        "document.visibility_changed": on_document_visibility_changed,
+        "document.deleted": on_document_deleted,
         "piece.provided": on_piece_provided,
         "attestation.issued": on_attestation_issued,
     }

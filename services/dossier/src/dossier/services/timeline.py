@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -17,10 +17,11 @@ from ..domain.access import visible_audiences
 
 def append(session: Session, dossier_id: str, kind: str, summary: str, *, visibility: str,
            actor: dict | None = None, details: dict[str, Any] | None = None,
-           occurred_at: datetime | None = None) -> TimelineEntry:
+           occurred_at: datetime | None = None, subject_id: str | None = None) -> TimelineEntry:
     entry = TimelineEntry(dossier_id=dossier_id, kind=kind, visibility=visibility, summary=summary[:500],
                           details=details or {}, actor_sub=(actor or {}).get("sub"),
-                          actor_role=(actor or {}).get("role"), occurred_at=occurred_at or clock.now())
+                          actor_role=(actor or {}).get("role"), occurred_at=occurred_at or clock.now(),
+                          subject_id=subject_id)
     session.add(entry)
     return entry
 
@@ -31,3 +32,9 @@ def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: in
     statement = select(TimelineEntry).where(TimelineEntry.dossier_id == dossier_id,
                                             TimelineEntry.visibility.in_(visible_audiences(caller)))
     return checked_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
+
+
+def change_subject_visibility(session: Session, subject_id: str, visibility: str) -> None:
+    """Entries about one subject (a document) follow its visibility: a hidden file leaves no trace for clients."""
+    session.execute(update(TimelineEntry).where(TimelineEntry.subject_id == subject_id)
+                    .values(visibility=visibility))
