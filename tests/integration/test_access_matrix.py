@@ -1,0 +1,418 @@
+"""The access matrix over the real platform: every route of every service x every kind of caller.
+
+The table is ``access_matrix.py``. One world is built through the public APIs (a model, a dossier of a
+client of company A in a status open to partners, an attached partner, contributor and participant, a
+document visible to all of them, templates, products, contracts, an attestation request, a validation
+task, a rule, a contact, a notification). Each cell sends one request with a valid body as that caller
+and compares the status with the table. Writes that change what other cells need run on a fresh object
+for each caller expected to succeed (``FRESH``). The route list itself comes from each running service's
+``/openapi.json``: a route the table does not cover fails ``test_the_table_covers_every_route``.
+"""
+from __future__ import annotations
+
+import io
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Callable
+
+import docx
+import pytest
+import requests
+
+from access_matrix import ROLES, ROUTES, Route
+
+SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+MODEL = {
+    "name": "Access matrix", "category": "corporate", "client_can_create": True,
+    "fields": [{"key": "address", "label": "Address", "type": "text"},
+               {"key": "budget", "label": "Budget", "type": "amount", "financial": True}],
+    "partner_fields": [{"key": "expert_opinion", "label": "Expert opinion", "type": "long_text"}],
+    "views": {"portal": [{"key": "address", "mode": "write"}],
+              "crm": [{"key": "address", "mode": "write"}, {"key": "budget", "mode": "write"}],
+              "partner": [{"key": "address", "mode": "read", "source": "portal"},
+                          {"key": "expert_opinion", "mode": "write", "source": "partner"}]},
+    "statuses": [{"code": "received", "label": "Received", "initial": True},
+                 {"code": "review", "label": "Review", "partner_visible": True},
+                 {"code": "internal_check", "label": "Internal check"},
+                 {"code": "decided", "label": "Decided", "terminal": True}],
+    "transitions": [{"from": "received", "to": "review"}, {"from": "review", "to": "internal_check"},
+                    {"from": "internal_check", "to": "review"}, {"from": "review", "to": "decided"}],
+    "roles": [{"code": "guarantor", "label": "Guarantor"}, {"code": "co_owner", "label": "Co-owner"}],
+    "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"},
+               {"code": "deed", "label": "Deed", "role": "co_owner"}],
+}
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@dataclass
+class World:
+    """The objects every cell acts on, and one set of headers per caller."""
+    platform: object
+    headers: dict[str, dict[str, str]]
+    subs: dict[str, str]
+    ids: dict[str, str] = field(default_factory=dict)
+    values: dict[str, object] = field(default_factory=dict)
+
+    def call(self, service: str, method: str, path: str, role: str = "agent", expect: int | tuple = (200, 201),
+             **kwargs) -> dict:
+        response = requests.request(method, self.platform.api(service, path), headers=self.headers[role],
+                                    timeout=60, **kwargs)
+        expected = (expect,) if isinstance(expect, int) else expect
+        assert response.status_code in expected, f"{method} {path} as {role}: {response.status_code} {response.text}"
+        return response.json() if response.content else {}
+
+    # ----- builders (also used for fresh objects) ------------------------------------------------
+    def new_dossier(self, status: str = "review") -> str:
+        dossier = self.call("dossier", "POST", "/dossiers", json={
+            "model_id": self.ids["model_id"], "title": "Matrix dossier", "client_sub": self.subs["owner"],
+            "client_org": self.values["org_a"], "client_email": self.values["owner_email"],
+            "fields": {"address": "1 rue de la Paix", "budget": 1000}})
+        if status == "review":
+            self.call("dossier", "POST", f"/dossiers/{dossier['id']}/transitions", json={"to": "review"})
+        return dossier["id"]
+
+    def new_solicitation(self, dossier_id: str | None = None) -> dict:
+        return self.call("partner-gateway", "POST", f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations",
+                         json={"partner_id": self.ids["partner_id"], "type": "opinion_completion",
+                               "scope": "financial", "due_date": (date.today() + timedelta(days=10)).isoformat(),
+                               "instructions": "Please review.", "open_statuses": ["review"]})
+
+    def attached_solicitation(self) -> str:
+        solicitation = self.new_solicitation()
+        self.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
+        self.call("partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", "partner",
+                  json={"verdict": "favorable", "comment": "Fine."})
+        return solicitation["id"]
+
+    def new_invitation(self, kind: str = "contributor", role: str | None = "guarantor") -> dict:
+        body = {"kind": kind, "name": "Third party", "email": f"{unique('third')}@example.org", "notify": False}
+        if role:
+            body["role"] = role
+        return self.call("partner-gateway", "POST", f"/dossiers/{self.ids['dossier_id']}/contributors", json=body)
+
+    def new_document(self) -> str:
+        return self.call("documents", "POST", "/documents", files={"file": ("piece.pdf", PDF)}, data={
+            "owner_type": "dossier", "owner_id": self.ids["dossier_id"], "dossier_id": self.ids["dossier_id"],
+            "category": "supporting_piece", "client": "true", "partner": "true", "roles": "guarantor"})["id"]
+
+    def new_validation_task(self) -> str:
+        request = self.call("attestation", "POST", "/attestation-requests", "owner",
+                            json={"contract_id": self.ids["validated_contract_id"]})
+        url = self.platform.api("attestation", "/validation-tasks")
+
+        def task():
+            items = requests.get(url, headers=self.headers["admin"], timeout=10,
+                                 params={"contract_id": self.ids["validated_contract_id"], "state": "open"}).json()
+            return next((item["id"] for item in items["items"] if item.get("request_id") == request["id"]), None)
+
+        task_id = self.platform.wait_until(task, timeout=60)
+        assert task_id, f"no validation task for attestation request {request['id']}"
+        return task_id
+
+    def new_rule(self) -> str:
+        return self.call("notification", "POST", "/rules", "admin", json={
+            "name": unique("matrix rule"), "event_type": "dossier.development_added",
+            "filters": {"model_id": self.ids["model_id"]},
+            "recipients": {"addresses": [self.values["rule_address"]]}, "channel": "email"})["id"]
+
+    def new_contact(self) -> str:
+        return self.call("notification", "POST", "/contacts", "admin",
+                         json={"email": f"{unique('contact')}@example.org", "name": "Matrix contact"})["id"]
+
+    def contract_body(self, product_id: str) -> dict:
+        today = date.today()
+        return {"number": unique("CTR"), "product_id": product_id, "owner_sub": self.subs["owner"],
+                "owner_org": self.values["org_a"], "owner_name": "Owner", "status": "in_force",
+                "start_date": (today - timedelta(days=100)).isoformat(),
+                "receipts": [{"period_start": (today - timedelta(days=10)).isoformat(),
+                              "period_end": (today + timedelta(days=20)).isoformat(),
+                              "amount_due": "100.00", "amount_paid": "100.00"}]}
+
+
+def build_world(platform) -> World:
+    subs = {role: unique(role) for role in ROLES}
+    org_a, org_b = unique("company-a"), unique("company-b")
+    orgs = {"owner": org_a, "same": org_a, "other": org_b}
+    token_roles = {"agent": "agent", "admin": "admin", "owner": "client", "same": "client", "other": "client",
+                   "partner": "partner", "stranger": "partner", "contrib": "partner", "partic": "partner",
+                   "service": "service"}
+    headers = {role: platform.headers(token_roles[role], subs[role] if role != "service" else "service:matrix",
+                                      org=orgs.get(role), email=f"{subs[role]}@example.org")
+               for role in token_roles}
+    headers["anon"] = {}
+    world = World(platform, headers, subs)
+    world.values.update(org_a=org_a, owner_email=f"{subs['owner']}@example.org",
+                        rule_address=f"{unique('rule')}@example.org")
+    ids = world.ids
+
+    ids["model_id"] = world.call("dossier", "POST", "/models", "admin", json=MODEL)["id"]
+    ids["dossier_id"] = world.new_dossier()
+    ids["throwaway_dossier_id"] = world.new_dossier()
+    ids["partner_id"] = world.call("partner-gateway", "POST", "/partners", json={
+        "name": "Matrix expert", "email": f"{unique('expert')}@example.org", "kind": "external"})["id"]
+    solicitation = world.new_solicitation()
+    ids["solicitation_id"] = solicitation["id"]
+    world.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
+    contributor = world.new_invitation()
+    ids["invitation_id"] = contributor["id"]
+    world.call("partner-gateway", "POST", "/attach", "contrib", json={"key": contributor["access_key"]})
+    participant = world.new_invitation("participant", None)
+    world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
+    ids["document_id"] = world.new_document()
+
+    letter = world.call("documents", "POST", "/templates", "admin", files={
+        "file": ("letter.docx", docx_bytes("Dear client, {{ motif }}"))},
+        data={"name": "Letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"})
+    ids["template_id"] = letter["id"]
+    world.values["letter_docx"] = docx_bytes("Dear client, {{ motif }}")
+    attestation = world.call("documents", "POST", "/templates", "admin", files={
+        "file": ("attestation.docx", docx_bytes("Contract {{ contract.number }}"))},
+        data={"name": "Attestation", "type": "attestation", "entity": "contract", "pdf_auto": "false"})
+    ids["attestation_template_id"] = attestation["id"]
+
+    for key, required in (("product_id", False), ("validated_product_id", True)):
+        product = world.call("attestation", "POST", "/products", "admin",
+                             json={"code": unique("PRD"), "name": "Matrix product"})
+        ids[key] = product["id"]
+        world.call("attestation", "PUT", f"/products/{product['id']}/attestation-templates", "admin",
+                   json=[{"template_id": attestation["id"], "extranet_title": "Attestation"}])
+        world.call("attestation", "PUT", f"/products/{product['id']}/validation", "admin",
+                   json={"required": required, "validators": {"subs": [subs["agent"]]}})
+    ids["contract_id"] = world.call("attestation", "POST", "/contracts",
+                                    json=world.contract_body(ids["product_id"]))["id"]
+    ids["validated_contract_id"] = world.call("attestation", "POST", "/contracts",
+                                              json=world.contract_body(ids["validated_product_id"]))["id"]
+    world.values["validation_settings"] = world.call("attestation", "GET", "/validation-settings")
+    ids["rule_id"] = world.new_rule()
+    ids["contact_id"] = world.new_contact()
+
+    # What arrives through events: the services' local copies, then the attestation and the owner's feed.
+    def seen(role, service, path):
+        return lambda: requests.get(platform.api(service, path), headers=headers[role], timeout=10).status_code == 200
+
+    assert platform.wait_until(seen("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"), timeout=30)
+    assert platform.wait_until(seen("owner", "documents", f"/documents/{ids['document_id']}"), timeout=30)
+    assert platform.wait_until(seen("contrib", "documents", f"/documents/{ids['document_id']}"), timeout=30)
+    ids["request_id"] = world.call("attestation", "POST", "/attestation-requests", "owner",
+                                   json={"contract_id": ids["contract_id"]})["id"]
+    ids["task_id"] = world.new_validation_task()
+
+    def owner_notification():
+        items = requests.get(platform.api("notification", "/notifications"), headers=headers["owner"],
+                             timeout=10).json()["items"]
+        return items[0]["id"] if items else None
+
+    ids["notification_id"] = platform.wait_until(owner_notification, timeout=30)
+    assert ids["notification_id"], "the owner never got an in-app notification"
+    return world
+
+
+# ----- one request per cell: path parameters, then the request's valid body --------------------------
+def _dossier_patch(world, role):
+    return {"json": {"fields": {"address": "2 rue de la Paix"}}}
+
+
+def _upload(world, role):
+    return {"files": {"file": ("piece.pdf", PDF)},
+            "data": {"owner_type": "dossier", "owner_id": world.ids["dossier_id"],
+                     "dossier_id": world.ids["dossier_id"], "category": "supporting_piece"}}
+
+
+def _import(world, role):
+    line = {"record": "contract", "contract_number": unique("IMP"), "product_code": world.values["product_code"],
+            "owner_sub": world.subs["owner"], "status": "in_force", "start_date": date.today().isoformat()}
+    return {"params": {"format": "jsonl"}, "data": json.dumps(line) + "\n",
+            "headers": {"Content-Type": "application/x-ndjson"}}
+
+
+BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
+    ("dossier", "POST", "/models"): lambda w, r: {"json": MODEL},
+    ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": MODEL},
+    ("dossier", "POST", "/dossiers"): lambda w, r: {"json": {"model_id": w.ids["model_id"], "title": "New"}},
+    ("dossier", "PATCH", "/dossiers/{dossier_id}"): _dossier_patch,
+    ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w, r: {"json": {"to": "internal_check"}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/notes"): lambda w, r: {"json": {"body": "A note",
+                                                                               "visibility": "requester"}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/developments"): lambda w, r: {"json": {"title": "News"}},
+    ("dossier", "PATCH", "/dossiers/{dossier_id}/partner-values"): lambda w, r: {
+        "json": {"values": {"expert_opinion": "Sound."}}},
+    ("dossier", "POST", "/requests"): lambda w, r: {"json": {"kind": "dossier", "model_id": w.ids["model_id"],
+                                                             "title": "Portal request"}},
+    ("partner-gateway", "POST", "/partners"): lambda w, r: {"json": {
+        "name": "Expert", "email": f"{unique('expert')}@example.org", "kind": "external"}},
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations"): lambda w, r: {"json": {
+        "partner_id": w.ids["partner_id"], "type": "opinion", "scope": "legal",
+        "due_date": (date.today() + timedelta(days=5)).isoformat(), "open_statuses": ["review"]}},
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations/remind"): lambda w, r: {"json": {}},
+    ("partner-gateway", "POST", "/attach"): lambda w, r: {"json": {"key": w.values["attach_key"]}},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/opinion"): lambda w, r: {"json": {
+        "verdict": "reserved", "comment": "Needs a check."}},
+    ("partner-gateway", "PATCH", "/solicitations/{solicitation_id}/completion"): lambda w, r: {"json": {
+        "values": {"expert_opinion": "Draft."}}},
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/contributors"): lambda w, r: {"json": {
+        "kind": "contributor", "role": "co_owner", "name": "Co", "email": f"{unique('co')}@example.org",
+        "notify": False}},
+    ("partner-gateway", "POST", "/me/pieces/{invitation_id}/{piece_code}"): lambda w, r: {"json": {
+        "document_id": w.ids["document_id"]}},
+    ("partner-gateway", "GET", "/access"): lambda w, r: {"params": {"dossier_id": w.ids["dossier_id"],
+                                                                    "sub": w.subs["partner"]}},
+    ("attestation", "POST", "/products"): lambda w, r: {"json": {"code": unique("PRD"), "name": "Product"}},
+    ("attestation", "PUT", "/products/{product_id}/attestation-templates"): lambda w, r: {"json": [
+        {"template_id": w.ids["attestation_template_id"], "extranet_title": "Attestation"}]},
+    ("attestation", "PUT", "/products/{product_id}/validation"): lambda w, r: {"json": {
+        "required": False, "validators": {"subs": [w.subs["agent"]]}}},
+    ("attestation", "PUT", "/validation-settings"): lambda w, r: {"json": w.values["validation_settings"]},
+    ("attestation", "POST", "/contracts"): lambda w, r: {"json": w.contract_body(w.ids["product_id"])},
+    ("attestation", "POST", "/contracts/import"): _import,
+    ("attestation", "PATCH", "/contracts/{contract_id}"): lambda w, r: {"json": {"owner_name": "Owner"}},
+    ("attestation", "POST", "/contracts/{contract_id}/beneficiaries"): lambda w, r: {"json": {
+        "kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"}},
+    ("attestation", "POST", "/contracts/{contract_id}/receipts"): lambda w, r: {"json": {
+        "period_start": (date.today() + timedelta(days=21)).isoformat(),
+        "period_end": (date.today() + timedelta(days=50)).isoformat(), "amount_due": "100.00",
+        "amount_paid": "100.00"}},
+    ("dossier", "GET", "/dossiers"): lambda w, r: {"params": {"model_id": w.ids["model_id"], "limit": 100}},
+    ("attestation", "GET", "/contracts"): lambda w, r: {"params": {"product_id": w.ids["product_id"], "limit": 100}},
+    ("attestation", "GET", "/attestation-requests"): lambda w, r: {"params": {"contract_id": w.ids["contract_id"]}},
+    ("attestation", "POST", "/attestation-requests"): lambda w, r: {"json": {"contract_id": w.ids["contract_id"]}},
+    ("attestation", "POST", "/validation-tasks/{task_id}/reject"): lambda w, r: {"json": {"reason": "No."}},
+    ("notification", "POST", "/rules"): lambda w, r: {"json": {
+        "name": unique("rule"), "event_type": "dossier.development_added", "filters": {"model_id": w.ids["model_id"]},
+        "recipients": {"addresses": [w.values["rule_address"]]}, "channel": "email"}},
+    ("notification", "POST", "/contacts"): lambda w, r: {"json": {"email": f"{unique('c')}@example.org"}},
+    ("documents", "GET", "/documents"): lambda w, r: {"params": {"owner_type": "dossier",
+                                                                 "owner_id": w.ids["dossier_id"]}},
+    ("documents", "POST", "/documents"): _upload,
+    ("documents", "PATCH", "/documents/{document_id}"): lambda w, r: {"json": {
+        "client": True, "partner": True, "roles": ["guarantor"]}},
+    ("documents", "POST", "/templates"): lambda w, r: {
+        "files": {"file": ("letter.docx", w.values["letter_docx"])},
+        "data": {"name": unique("Letter"), "type": "letter", "entity": "dossier", "pdf_auto": "false"}},
+    ("documents", "POST", "/templates/{template_id}/versions"): lambda w, r: {
+        "files": {"file": ("letter.docx", w.values["letter_docx"])}},
+    ("documents", "PUT", "/templates/{template_id}/fields"): lambda w, r: {"json": {
+        "fields": [{"name": "motif", "label": "Motif", "default": "Information"}]}},
+    ("documents", "POST", "/templates/{template_id}/render"): lambda w, r: {"json": {
+        "owner_type": "dossier", "owner_id": w.ids["dossier_id"], "dossier_id": w.ids["dossier_id"],
+        "category": "letter", "inputs": {"motif": "Hello"}}},
+}
+
+# Rows whose successful calls would change the shared world: each caller expected to succeed gets its own
+# object (the path parameter's value), built just before its call.
+FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
+    ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w: {"dossier_id": w.new_dossier()},
+    ("dossier", "POST", "/dossiers/{dossier_id}/close"): lambda w: {"dossier_id": w.new_dossier()},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/submit"): lambda w: {
+        "solicitation_id": w.attached_solicitation()},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/reissue-key"): lambda w: {
+        "solicitation_id": w.new_solicitation()["id"]},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/revoke"): lambda w: {
+        "solicitation_id": w.new_solicitation()["id"]},
+    ("partner-gateway", "DELETE", "/solicitations/{solicitation_id}"): lambda w: {
+        "solicitation_id": w.new_solicitation()["id"]},
+    ("partner-gateway", "POST", "/contributors/{invitation_id}/revoke"): lambda w: {
+        "invitation_id": w.new_invitation()["id"]},
+    ("attestation", "POST", "/validation-tasks/{task_id}/approve"): lambda w: {"task_id": w.new_validation_task()},
+    ("attestation", "POST", "/validation-tasks/{task_id}/reject"): lambda w: {"task_id": w.new_validation_task()},
+    ("notification", "DELETE", "/rules/{rule_id}"): lambda w: {"rule_id": w.new_rule()},
+    ("notification", "DELETE", "/contacts/{contact_id}"): lambda w: {"contact_id": w.new_contact()},
+    ("documents", "DELETE", "/documents/{document_id}"): lambda w: {"document_id": w.new_document()},
+}
+
+# Lists answer 200 to many callers: they must show the world's object to exactly these callers.
+# route key -> (the world's id, the item field holding it, who sees it in the list)
+LISTED: dict[tuple[str, str, str], tuple[str, str, set[str]]] = {
+    ("dossier", "GET", "/dossiers"): ("dossier_id", "id", {"agent", "admin", "owner", "same", "service"}),
+    # through solicitations only; contributors and participants find their dossiers in /me/invitations
+    ("partner-gateway", "GET", "/me/dossiers"): ("dossier_id", "dossier_id", {"partner"}),
+    ("partner-gateway", "GET", "/me/invitations"): ("dossier_id", "dossier_id", {"contrib", "partic"}),
+    ("attestation", "GET", "/contracts"): ("contract_id", "id", {"agent", "admin", "owner", "same", "service"}),
+    ("documents", "GET", "/documents"): ("document_id", "id", {"agent", "admin", "owner", "same", "partner",
+                                                               "contrib", "partic", "service"}),
+}
+
+# Known bugs: (route key, role) -> reason. Each is a precise cell, reported to the lead.
+KNOWN_BUGS: dict[tuple[tuple[str, str, str], str], str] = {}
+
+
+def path_values(world: World, route: Route) -> dict[str, str]:
+    values = dict(world.ids)
+    values["piece_code"] = "payslip"
+    values["rule_id"] = world.ids["rule_id"] if "enable" not in route.path else "builtin:partner_key"
+    return values
+
+
+def play(world: World, route: Route, role: str) -> requests.Response:
+    values = path_values(world, route)
+    expected = route.expected[role]
+    if route.key in FRESH and 200 <= expected < 300:
+        values.update(FRESH[route.key](world))
+    if route.key == ("partner-gateway", "POST", "/attach"):
+        # every caller types a fresh valid key of a solicitation on a dossier nobody else uses
+        world.values["attach_key"] = world.new_solicitation(world.ids["throwaway_dossier_id"])["access_key"]
+    kwargs = BODIES.get(route.key, lambda w, r: {})(world, role)
+    headers = {**world.headers[role], **kwargs.pop("headers", {})}
+    url = world.platform.api(route.service, route.path.format(**values))
+    return requests.request(route.method, url, headers=headers, timeout=60, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def world(platform) -> World:
+    built = build_world(platform)
+    built.values["product_code"] = built.call("attestation", "GET", f"/products/{built.ids['product_id']}")["code"]
+    return built
+
+
+CELLS = [pytest.param(route, role, id=f"{route} [{role}]",
+                      marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(route.key, role)])]
+                      if (route.key, role) in KNOWN_BUGS else [])
+         for route in ROUTES for role in ROLES]
+
+
+def test_the_table_covers_every_route_of_every_running_service_and_nothing_else(platform):
+    served = set()
+    for service in SERVICES:
+        spec = requests.get(platform.url(service) + "/openapi.json", timeout=10).json()
+        for path, operations in spec["paths"].items():
+            for method in operations:
+                if method in ("get", "post", "put", "patch", "delete"):
+                    served.add((service, method.upper(), path.removeprefix("/api/v1")))
+    table = [route.key for route in ROUTES]
+    assert len(table) == len(set(table)), "a route appears twice in access_matrix.py"
+    assert sorted(served - set(table)) == [], "routes missing from tests/integration/access_matrix.py"
+    assert sorted(set(table) - served) == [], "rows of access_matrix.py for routes no service serves"
+
+
+def test_every_row_with_a_body_or_a_fresh_object_names_a_route_of_the_table():
+    table = {route.key for route in ROUTES}
+    assert set(BODIES) - table == set() and set(FRESH) - table == set() and set(LISTED) - table == set()
+
+
+@pytest.mark.parametrize("route, role", CELLS)
+def test_the_caller_gets_the_status_of_the_access_matrix(world, route, role):
+    response = play(world, route, role)
+    assert response.status_code == route.expected[role], (
+        f"{route} as {role}: expected {route.expected[role]}, got {response.status_code}: {response.text[:300]}")
+    if response.status_code >= 400:
+        assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
+    if route.key in LISTED and response.status_code == 200:
+        id_key, item_field, seers = LISTED[route.key]
+        body = response.json()
+        listed = [item[item_field] for item in (body["items"] if isinstance(body, dict) else body)]
+        assert (world.ids[id_key] in listed) == (role in seers), f"{route} as {role} lists {listed}"
