@@ -57,3 +57,12 @@ def test_openapi_and_docs_are_served(client):
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/demo/things" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_a_nul_character_in_a_body_is_a_422_in_every_service(client, settings):
+    from platform_shared.testing.unit import bearer
+
+    response = client.post("/api/v1/demo/things", json={"name": "a\x00b", "size": 1},
+                           headers=bearer(settings, "agent"))
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"body": ["must not contain NUL characters"]}

@@ -28,3 +28,12 @@ def test_keyset_pages_cover_every_row_once_in_a_stable_order_despite_ties(db, it
 def test_a_forged_cursor_is_a_validation_error(db, items_table):
     with db.read_only() as session, pytest.raises(ValidationFailed):
         keyset_page(session, select(items_table), [items_table.c.id], limit=5, cursor="not-a-cursor")
+
+
+def test_a_cursor_whose_values_have_the_wrong_types_is_a_validation_error(db, items_table):
+    from platform_shared.pagination import encode_cursor
+
+    forged = encode_cursor(["not-a-rank", "also-not-a-date", 7])
+    columns = [items_table.c.rank, items_table.c.created_at, items_table.c.id]
+    with db.read_only() as session, pytest.raises(ValidationFailed):
+        keyset_page(session, select(items_table), columns, limit=5, cursor=forged)

@@ -48,13 +48,31 @@ def encode_cursor(values: Sequence[Any]) -> str:
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, width: int) -> list[Any]:
+def _expected_type(column) -> type | None:
+    column_type = getattr(column.type, "impl", column.type)  # a TypeDecorator reports ``object``
+    try:
+        return column_type.python_type
+    except NotImplementedError:
+        return None
+
+
+def decode_cursor(cursor: str, columns: Sequence) -> list[Any]:
+    """The values of a cursor, each of its column's type (a forged cursor is a 422, never a 500)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(values, list) or len(values) != width:
+        if not isinstance(values, list) or len(values) != len(columns):
             raise ValueError("wrong width")
-        return [_decode_value(value) for value in values]
+        decoded = [_decode_value(value) for value in values]
+        for value, column in zip(decoded, columns):
+            expected = _expected_type(column)
+            # Order columns are never NULL, so a null in a cursor is forged too.
+            if value is None or (expected is not None and not (
+                    isinstance(value, expected) and not (expected is int and isinstance(value, bool)))):
+                raise TypeError(f"cursor value for {column.key} is not a {expected.__name__}")
+            if isinstance(value, str) and "\x00" in value:
+                raise ValueError("NUL in cursor")
+        return decoded
     except (ValueError, TypeError, UnicodeDecodeError) as error:
         raise ValidationFailed("The cursor is not valid.", errors={"cursor": ["Invalid cursor."]}) from error
 
@@ -76,7 +94,7 @@ def keyset_page(session: Session, statement: Select, order_columns: Sequence, *,
     ``order_columns`` must end with a unique column (the id) so the order is total.
     """
     if cursor:
-        statement = statement.where(_after(order_columns, decode_cursor(cursor, len(order_columns)), descending))
+        statement = statement.where(_after(order_columns, decode_cursor(cursor, order_columns), descending))
     ordering = [column.desc() if descending else column.asc() for column in order_columns]
     statement = statement.order_by(*ordering).limit(limit + 1)
     result = session.execute(statement)

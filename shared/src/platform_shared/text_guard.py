@@ -2,7 +2,7 @@
 
 PostgreSQL text cannot hold U+0000 (SQLite can): without this guard such input reaches the
 database and fails as a 500 in production while every SQLite test passes.
-Install with ``install_nul_guard(app)`` after ``create_service_app``.
+Every service gets it from ``web.create_service_app``.
 """
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from .db import Database
 from .errors import register_error_handlers
 from .logs import configure_logging, correlation_id_var
 from .messaging.relay import connection_parameters
+from .text_guard import install_nul_guard
 
 log = logging.getLogger(__name__)
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -129,6 +130,7 @@ def create_service_app(settings: Settings, db: Database, *, title: str, version:
     app.extensions["token_verifier"] = TokenVerifier(settings)
     api = Api(app)
     register_error_handlers(app)  # after Api(): ours replace flask-smorest's JSON error handler
+    install_nul_guard(app)
     _install_metrics(app)
     _install_request_context(app, settings.service_name)
     _install_health(app, settings, db)

@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask
 
 from platform_shared.db import Database
-from platform_shared.text_guard import install_nul_guard
 from platform_shared.web import create_service_app
 
 from . import config
@@ -16,7 +15,6 @@ def create_app(settings: config.AttestationSettings | None = None, db: Database 
     settings = settings or config.load()
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Attestation service")
-    install_nul_guard(app)
     app.extensions["documents_gateway"] = DocumentsGateway(settings)
     for module in (products, contracts, requests, tasks):
         api.register_blueprint(module.blp)

@@ -185,7 +185,7 @@ def list_visible_documents(session: Session, lookup: AccessLookup, caller: Calle
     if role:
         documents = [document for document in documents if role in (document.visible_roles or [])]
     if cursor:
-        after_created, after_id = decode_cursor(cursor, 2)
+        after_created, after_id = decode_cursor(cursor, [Document.created_at, Document.id])
         documents = [document for document in documents
                      if (document.created_at, document.id) > (after_created, after_id)]
     page: list[Document] = []

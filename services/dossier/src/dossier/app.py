@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask
 
 from platform_shared.db import Database
-from platform_shared.text_guard import install_nul_guard
 from platform_shared.web import create_service_app
 
 from . import config
@@ -15,7 +14,6 @@ def create_app(settings: config.DossierSettings | None = None, db: Database | No
     settings = settings or config.load()
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Dossier service")
-    install_nul_guard(app)
     for module in (models, dossiers, notes, partner, requests):
         api.register_blueprint(module.blp)
     return app
