@@ -1,0 +1,335 @@
+"""Scenario of the partners module (source document ``partners-module.txt``), told over the real platform.
+
+An admin designs a model whose partner view mixes a portal field and a CRM field (read) with partner-only
+fields (write). An agent solicits a financial opinion from one external partner, a completion from
+another and a legal opinion from a third who never answers; each receives their key by email and attaches
+it from the portal. A status hidden from partners takes the dossier away from them, the way back returns
+it. The first answers with an opinion and a supporting file, the second completes a field and uploads a
+piece; the agent follows the answers as they arrive and reminds, which reaches only the silent partner.
+The agent then sends a document flagged "visible to partners" and a letter generated from a Word
+template: the partners see those two, and nothing else (no internal file, no other partner's file, no
+confidential opinion, no field outside the partner view).
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, timedelta
+
+import docx
+import requests
+
+from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model,
+                                       document_status, letter_template_docx, mails_to, move, ok,
+                                       pdf_bytes, settle, text_of, unique, upload, visible_document_ids,
+                                       wait_deliveries)
+
+MODEL = {
+    "name": "Business grant", "category": "economy", "client_can_create": False,
+    "fields": [{"key": "company", "label": "Company", "type": "text", "required": True},
+               {"key": "project", "label": "Project", "type": "long_text"},
+               {"key": "requested_amount", "label": "Requested amount", "type": "amount", "financial": True},
+               {"key": "instructor_notes", "label": "Instructor notes", "type": "long_text"}],
+    "partner_fields": [{"key": "financial_analysis", "label": "Financial analysis", "type": "long_text"},
+                       {"key": "site_visit_date", "label": "Site visit date", "type": "date"}],
+    "views": {
+        "portal": [{"key": "company", "mode": "write"}, {"key": "project", "mode": "write"}],
+        "crm": [{"key": "company", "mode": "write"}, {"key": "project", "mode": "write"},
+                {"key": "requested_amount", "mode": "write"}, {"key": "instructor_notes", "mode": "write"}],
+        "partner": [{"key": "company", "mode": "read", "source": "portal"},
+                    {"key": "requested_amount", "mode": "read", "source": "crm"},
+                    {"key": "financial_analysis", "mode": "write", "source": "partner"},
+                    {"key": "site_visit_date", "mode": "write", "source": "partner"}]},
+    "statuses": [{"code": "received", "label": "Received", "initial": True},
+                 {"code": "expertise", "label": "Expertise", "partner_visible": True},
+                 {"code": "committee", "label": "Committee preparation", "client_visible": False},
+                 {"code": "decided", "label": "Decided", "terminal": True}],
+    "transitions": [{"from": "received", "to": "expertise"}, {"from": "expertise", "to": "committee"},
+                    {"from": "committee", "to": "expertise"}, {"from": "committee", "to": "decided"}],
+}
+
+PARTNER_VIEW_MODES = {"company": "read", "requested_amount": "read", "financial_analysis": "write",
+                      "site_visit_date": "write"}
+
+
+class Story:
+    """The actors of one run, with unique identities and addresses."""
+
+    def __init__(self, platform):
+        self.platform = platform
+        self.agent_sub, self.agent_mail = unique("agent"), address("agent")
+        self.client_sub, self.client_mail = unique("client"), address("client")
+        self.agent = platform.headers("agent", self.agent_sub, email=self.agent_mail, name="Ines Instructor")
+        self.partners = {name: {"mail": address(name), "sub": unique(name)}
+                         for name in ("banker", "surveyor", "lawyer")}
+        for partner in self.partners.values():
+            partner["headers"] = platform.headers("partner", partner["sub"], email=partner["mail"])
+        self.dossier_id = self.reference = ""
+
+    @property
+    def everyone(self) -> list[str]:
+        return [self.agent_mail, self.client_mail, *(partner["mail"] for partner in self.partners.values())]
+
+    def mail(self, name: str) -> str:
+        return self.partners[name]["mail"]
+
+    def as_partner(self, name: str) -> dict:
+        return self.partners[name]["headers"]
+
+    def partner_dossier(self, name: str):
+        return call(self.platform, "partner-gateway", "GET", f"/me/dossiers/{self.dossier_id}", self.as_partner(name))
+
+    def listed_dossiers(self, name: str) -> list[str]:
+        page = ok(call(self.platform, "partner-gateway", "GET", "/me/dossiers", self.as_partner(name)))
+        return [item["dossier_id"] for item in page["items"]]
+
+    def solicitations(self) -> dict[str, dict]:
+        """The agent's Partners sub-panel: each solicitation of the dossier by partner name."""
+        page = ok(call(self.platform, "partner-gateway", "GET", f"/dossiers/{self.dossier_id}/solicitations",
+                       self.agent))
+        by_id = {partner["solicitation_id"]: name for name, partner in self.partners.items()}
+        return {by_id[item["id"]]: item for item in page["items"]}
+
+
+def build_story(platform) -> Story:
+    """The admin's model, the dossier in a partner-visible status, three solicitations and their key emails."""
+    story = Story(platform)
+    model_id = create_model(platform, MODEL)
+    model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", story.agent))
+    partner_view = {item["key"]: (item["mode"], item["source"]) for item in model["views"]["partner"]}
+    assert partner_view == {"company": ("read", "portal"), "requested_amount": ("read", "crm"),
+                            "financial_analysis": ("write", "partner"), "site_visit_date": ("write", "partner")}
+    dossier = ok(call(platform, "dossier", "POST", "/dossiers", story.agent, json={
+        "model_id": model_id, "title": "Bakery extension", "client_sub": story.client_sub,
+        "client_email": story.client_mail, "assignee_sub": story.agent_sub, "assignee_email": story.agent_mail,
+        "fields": {"company": "Boulangerie Martin", "project": "A second oven", "requested_amount": 45000,
+                   "instructor_notes": "Strong file, check the debt ratio."}}), 201)
+    story.dossier_id, story.reference = dossier["id"], dossier["reference"]
+    move(platform, story.agent, story.dossier_id, "expertise")
+
+    due = (date.today() + timedelta(days=14)).isoformat()
+    asks = {"banker": ("opinion", "financial", "Assess the debt ratio and the repayment capacity.", True),
+            "surveyor": ("completion", "technical", "Give the site visit date and upload your survey.", False),
+            "lawyer": ("opinion", "legal", "Check the lease clauses.", False)}
+    for name, (kind, scope, instructions, confidential) in asks.items():
+        partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
+            "name": name.title(), "email": story.mail(name), "kind": "external"}), 201)
+        solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
+                               story.agent, json={"partner_id": partner["id"], "type": kind, "scope": scope,
+                                                  "due_date": due, "instructions": instructions,
+                                                  "open_statuses": ["expertise"], "confidential": confidential}),
+                          201)
+        assert solicitation["type"] == kind and solicitation["due_date"] == due
+        story.partners[name].update(solicitation_id=solicitation["id"], key=solicitation["access_key"],
+                                    instructions=instructions, due=due, scope=scope, type=kind)
+    return story
+
+
+def test_partners_receive_their_keys_attach_and_lose_the_dossier_while_its_status_hides_it(platform):
+    story = build_story(platform)
+    banker, surveyor = "banker", "surveyor"
+
+    # Each solicited partner gets exactly one email, with their own key; nobody else is written to
+    # (the client: the move to the client-visible "Expertise" status).
+    expected = {story.mail(name): 1 for name in story.partners} | {story.client_mail: 1}
+    assert settle(platform, story.everyone, expected, 30) == expected
+    for name, partner in story.partners.items():
+        [mail] = mails_to(platform, [partner["mail"]])
+        assert KEY_PATTERN.findall(text_of(mail)) == [partner["key"]]
+    assert wait_deliveries(platform, story.dossier_id, "solicitation.created",
+                           {story.mail(name): 1 for name in story.partners}) == {
+        story.mail(name): 1 for name in story.partners}
+
+    # Before attaching, a partner sees nothing.
+    assert story.partner_dossier(banker).status_code == 404
+    for name in (banker, surveyor):
+        attached = ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
+                           json={"key": story.partners[name]["key"]}))
+        assert attached["dossier_id"] == story.dossier_id
+    assert story.listed_dossiers(banker) == [story.dossier_id]
+    assert story.listed_dossiers("lawyer") == []
+
+    # The partner view: a portal field and a CRM field read-only, the partner fields writable; nothing else.
+    for name in (banker, surveyor):
+        view = ok(story.partner_dossier(name))
+        modes = {field["key"]: field["mode"] for field in view["dossier"]["fields"]}
+        assert modes == PARTNER_VIEW_MODES
+        values = {field["key"]: field["value"] for field in view["dossier"]["fields"]}
+        assert values["company"] == "Boulangerie Martin" and float(values["requested_amount"]) == 45000
+        assert "instructor_notes" not in str(view) and "A second oven" not in str(view)
+        [mine] = view["solicitations"]
+        assert mine["solicitation"]["id"] == story.partners[name]["solicitation_id"]
+        assert mine["solicitation"]["instructions"] == story.partners[name]["instructions"]
+        assert mine["solicitation"]["due_date"] == story.partners[name]["due"]
+        assert view["documents"] == [] and view["other_opinions"] == []
+
+    # The instruction moves on to a status hidden from partners: both lose the dossier, and cannot act on it.
+    move(platform, story.agent, story.dossier_id, "committee")
+    for name in (banker, surveyor):
+        assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 404, timeout=20), name
+        assert story.listed_dossiers(name) == []
+    hidden = call(platform, "partner-gateway", "POST",
+                  f"/solicitations/{story.partners[banker]['solicitation_id']}/opinion", story.as_partner(banker),
+                  json={"verdict": "favorable"})
+    assert hidden.status_code == 404, hidden.text
+
+    # It comes back to the partner-visible status: both see it again.
+    move(platform, story.agent, story.dossier_id, "expertise")
+    for name in (banker, surveyor):
+        assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 200, timeout=20), name
+        assert story.listed_dossiers(name) == [story.dossier_id]
+    # Status emails: the client for each client-visible move, the attached partners when the dossier comes back
+    # to them; the hidden status told nobody, the partner who never attached heard nothing.
+    expected = {story.client_mail: 2, story.mail(banker): 1, story.mail(surveyor): 1}
+    assert wait_deliveries(platform, story.dossier_id, "dossier.status_changed", expected) == expected
+
+
+def attached_story(platform) -> Story:
+    """The story up to the banker and the surveyor attached (keys taken from the agent's answer)."""
+    story = build_story(platform)
+    for name in ("banker", "surveyor"):
+        ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
+                json={"key": story.partners[name]["key"]}))
+        assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 200, timeout=20), name
+    return story
+
+
+def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_only_the_silent_one(platform):
+    story = attached_story(platform)
+    banker, surveyor = story.partners["banker"], story.partners["surveyor"]
+
+    # The banker: an opinion with a comment and a supporting file, uploaded on their solicitation.
+    analysis = upload(platform, banker["headers"], "solicitation", banker["solicitation_id"], "debt-analysis.pdf",
+                      pdf_bytes("debt analysis"), category="opinion")
+    assert analysis["visibility"]["partner"] is False and analysis["visibility"]["client"] is False
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/opinion",
+            banker["headers"], json={"verdict": "reserved", "comment": "Debt ratio at 38 %, acceptable with a "
+                                                                         "guarantee.", "document_id": analysis["id"]}))
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/submit",
+            banker["headers"]))
+
+    # The agent sees the first answer arrive while the others are still waiting.
+    panel = story.solicitations()
+    assert panel["banker"]["state"] == "answered"
+    assert panel["surveyor"]["state"] == "attached" and panel["lawyer"]["state"] == "pending"
+    assert "reserved" in str(panel["banker"]) and analysis["id"] in str(panel["banker"])
+    content = call(platform, "documents", "GET", f"/documents/{analysis['id']}/content", story.agent)
+    assert content.status_code == 200 and content.content.startswith(b"%PDF-1.4\n% debt analysis")
+
+    # The surveyor: a field outside their writable fields is refused, a partner field is completed, a piece
+    # uploaded; the confidential financial opinion and the banker's file stay out of their sight.
+    refused = call(platform, "partner-gateway", "PATCH", f"/solicitations/{surveyor['solicitation_id']}/completion",
+                   surveyor["headers"], json={"values": {"company": "Another company"}})
+    assert refused.status_code == 422, refused.text
+    ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{surveyor['solicitation_id']}/completion",
+            surveyor["headers"], json={"values": {"site_visit_date": "2026-12-02"}}))
+    survey = upload(platform, surveyor["headers"], "solicitation", surveyor["solicitation_id"], "site-survey.pdf",
+                    pdf_bytes("site survey"), category="supporting_piece")
+    surveyor_view = ok(story.partner_dossier("surveyor"))
+    assert surveyor_view["other_opinions"] == []
+    assert "Debt ratio" not in str(surveyor_view)
+    assert document_status(platform, surveyor["headers"], analysis["id"]) == 404
+    assert document_status(platform, banker["headers"], survey["id"]) == 404
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{surveyor['solicitation_id']}/submit",
+            surveyor["headers"]))
+
+    # The agent sees both answers: the completed value is in the dossier, the answers on its timeline.
+    panel = story.solicitations()
+    assert [panel[name]["state"] for name in ("banker", "surveyor", "lawyer")] == ["answered", "answered", "pending"]
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    assert dossier["fields"]["site_visit_date"] == "2026-12-02"
+    assert dossier["fields"]["company"] == "Boulangerie Martin"
+
+    def answers_on_timeline() -> bool:
+        timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", story.agent))
+        return str(timeline).count("third_party_answer") >= 2
+
+    assert platform.wait_until(answers_on_timeline, timeout=20)
+    assert document_status(platform, story.agent, survey["id"]) == 200
+
+    # Remind: only the partner who has not answered is reminded, and only they get an email for it.
+    reminded = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
+                       story.agent, json={}))
+    assert reminded["reminded"] == 1 and reminded["reminded_ids"] == [story.partners["lawyer"]["solicitation_id"]]
+    assert wait_deliveries(platform, story.dossier_id, "solicitation.reminded", {story.mail("lawyer"): 1}) == {
+        story.mail("lawyer"): 1}
+    lawyer_mails = settle(platform, [story.mail("lawyer")], {story.mail("lawyer"): 2}, 30)
+    assert lawyer_mails == {story.mail("lawyer"): 2}
+    [reminder] = [mail for mail in mails_to(platform, [story.mail("lawyer")]) if not KEY_PATTERN.search(text_of(mail))]
+    assert story.reference in reminder["Subject"] and story.partners["lawyer"]["due"] in text_of(reminder)
+    assert story.solicitations()["lawyer"]["reminder_count"] == 1
+    # The partners' uploads are told to the assignee (staff see every file), to no partner and not to the client.
+    assert wait_deliveries(platform, story.dossier_id, "document.added", {story.agent_mail: 2}) == {
+        story.agent_mail: 2}
+    outside_staff = [story.client_mail, *(partner["mail"] for partner in story.partners.values())]
+    assert settle(platform, outside_staff, {}, 0) == {
+        story.mail("lawyer"): 2, story.mail("banker"): 1, story.mail("surveyor"): 1, story.client_mail: 1}
+
+
+def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see_and_nothing_else(platform):
+    story = attached_story(platform)
+    banker, surveyor, lawyer = (story.partners[name] for name in ("banker", "surveyor", "lawyer"))
+    admin = platform.headers("admin", unique("admin"))
+
+    shared = upload(platform, story.agent, "dossier", story.dossier_id, "grant-conditions.pdf",
+                    pdf_bytes("conditions"), partner=True, category="other")
+    internal = upload(platform, story.agent, "dossier", story.dossier_id, "committee-memo.pdf",
+                      pdf_bytes("memo"), category="other")
+    for_client = upload(platform, story.agent, "dossier", story.dossier_id, "receipt.pdf", pdf_bytes("receipt"),
+                        client=True, category="other")
+    own = upload(platform, banker["headers"], "solicitation", banker["solicitation_id"], "bank-statement.pdf",
+                 pdf_bytes("statement"), category="opinion")
+
+    template = ok(requests.post(platform.api("documents", "/templates"), headers=admin, timeout=30, data={
+        "name": "Partner letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
+        files={"file": ("letter.docx", letter_template_docx())}), 201)
+    fields = ok(call(platform, "documents", "GET", f"/templates/{template['id']}/fields", story.agent))
+    sources = {item["name"]: item["source"] for item in fields["fields"]}
+    assert sources == {"dossier.reference": "entity", "dossier.title": "entity", "request_text": "input"}
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    letter = ok(call(platform, "documents", "POST", f"/templates/{template['id']}/render", story.agent, json={
+        "owner_type": "dossier", "owner_id": story.dossier_id, "category": "letter", "filename": "Request letter",
+        "context": {"dossier": {"reference": dossier["reference"], "title": dossier["title"]}},
+        "inputs": {"request_text": "please send your invoices."},
+        "visibility": {"client": False, "partner": True, "roles": []}}), 201)
+    assert letter["state"] == "ready"
+
+    for name, partner in (("banker", banker), ("surveyor", surveyor)):
+        view = ok(story.partner_dossier(name))
+        assert {item["id"] for item in view["documents"]} == {shared["id"], letter["id"]}, name
+        assert visible_document_ids(platform, partner["headers"], "dossier", story.dossier_id) == {
+            shared["id"], letter["id"]}
+        body = call(platform, "documents", "GET", f"/documents/{letter['id']}/content", partner["headers"])
+        assert body.status_code == 200
+        text = "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(body.content)).paragraphs)
+        assert f"Letter about dossier {dossier['reference']}: Bakery extension" in text
+        assert "Dear partner, please send your invoices." in text
+        for hidden in (internal, for_client):
+            assert document_status(platform, partner["headers"], hidden["id"]) == 404
+    assert document_status(platform, banker["headers"], own["id"]) == 200
+    assert document_status(platform, surveyor["headers"], own["id"]) == 404
+    assert document_status(platform, lawyer["headers"], shared["id"]) == 404
+    assert document_status(platform, lawyer["headers"], letter["id"]) == 404
+    client = platform.headers("client", story.client_sub, email=story.client_mail)
+    assert platform.wait_until(lambda: visible_document_ids(platform, client, "dossier", story.dossier_id) == {
+        for_client["id"]}, timeout=20)
+
+    # Who is told: each attached partner of the two partner documents, the client of theirs, the assignee of
+    # the banker's file; the partner who never attached, nobody.
+    expected = {banker["mail"]: 2, surveyor["mail"]: 2, story.client_mail: 1, story.agent_mail: 1}
+    assert wait_deliveries(platform, story.dossier_id, "document.added", expected) == expected
+    # In the mailboxes (each partner's two documents grouped into one email by the debounce window): the key,
+    # then the documents; the client's status and document emails; the assignee's one.
+    expected = {banker["mail"]: 2, surveyor["mail"]: 2, lawyer["mail"]: 1, story.client_mail: 2, story.agent_mail: 1}
+    assert settle(platform, story.everyone, expected, GROUPED_TIMEOUT) == expected
+    for who in (banker["mail"], surveyor["mail"]):
+        texts = " ".join(text_of(mail) for mail in mails_to(platform, [who]))
+        assert "grant-conditions.pdf" in texts and "Request letter" in texts
+        for name in ("committee-memo.pdf", "receipt.pdf", "bank-statement.pdf"):
+            assert name not in texts
+
+    # A status hidden from partners hides their documents too.
+    move(platform, story.agent, story.dossier_id, "committee")
+    assert platform.wait_until(lambda: document_status(platform, banker["headers"], shared["id"]) == 404,
+                               timeout=20)
+    assert document_status(platform, surveyor["headers"], letter["id"]) == 404
+
