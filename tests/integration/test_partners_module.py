@@ -241,7 +241,9 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
 
     def answers_on_timeline() -> bool:
         timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", story.agent))
-        return str(timeline).count("third_party_answer") >= 2
+        answered = {entry["details"].get("solicitation_id") for entry in timeline["items"]
+                    if entry["kind"] == "third_party_answer"}
+        return answered == {banker["solicitation_id"], surveyor["solicitation_id"]}
 
     assert platform.wait_until(answers_on_timeline, timeout=20)
     assert document_status(platform, story.agent, survey["id"]) == 200
