@@ -7,7 +7,8 @@
 3. Baseline: a bare ``smtplib`` loop sending 10,000 equivalent messages over one connection
    to the same sink.
 
-Run: ``.venv/bin/python services/notification/perf/notification_perf.py [--events 10000] [--postgres]``.
+Run: ``.venv/bin/python services/notification/perf/notification_perf.py [--events 10000] [--postgres]
+[--claim-size 1]``.
 Prints figures; asserts nothing. Not collected by pytest.
 """
 from __future__ import annotations
@@ -56,10 +57,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def database_url(use_postgres: bool, work_dir: Path) -> str:
+def database_url(use_postgres: bool, work_dir: Path) -> tuple[str, str | None]:
+    """The database URL, and the PostgreSQL database name to drop afterwards."""
     if use_postgres:
-        return infra.create_postgres_database(infra.postgres_url(), infra.unique_name("perf_notification"))
-    return f"sqlite:///{work_dir / 'notification.db'}"
+        name = infra.unique_name("perf_notification")
+        return infra.create_postgres_database(infra.postgres_url(), name), name
+    return f"sqlite:///{work_dir / 'notification.db'}", None
 
 
 def queue_events(db: Database, settings, count: int) -> float:
@@ -105,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="use the local PostgreSQL instead of SQLite")
+    parser.add_argument("--claim-size", type=int, default=1, help="SENDER_CLAIM_SIZE: emails claimed per transaction")
     args = parser.parse_args()
 
     sink = CountingSink()
@@ -112,9 +116,10 @@ def main() -> None:
     controller = Controller(sink, hostname="127.0.0.1", port=port)
     controller.start()
     with tempfile.TemporaryDirectory() as work:
-        url = database_url(args.postgres, Path(work))
+        url, postgres_name = database_url(args.postgres, Path(work))
         upgrade(MIGRATIONS_DIR, url)
-        settings = config.load(database_url=url, smtp_port=port, sender_batch_size=500, log_json=False)
+        settings = config.load(database_url=url, smtp_port=port, sender_batch_size=500,
+                               sender_claim_size=args.claim_size, log_json=False)
         db = Database(url)
         try:
             queued = queue_events(db, settings, args.events)
@@ -124,8 +129,10 @@ def main() -> None:
         finally:
             db.dispose()
             controller.stop()
+            if postgres_name:
+                infra.drop_postgres_database(infra.postgres_url(), postgres_name)
     backend = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"database: {backend}; {args.events} events")
+    print(f"database: {backend}; {args.events} events; {args.claim_size} email(s) claimed per transaction")
     print(f"queue (handlers record deliveries): {args.events / queued:8.0f} events/s ({queued:.1f} s)")
     print(f"notification sender -> SMTP sink:   {args.events / sent:8.0f} emails/s ({sent:.1f} s)")
     print(f"bare smtplib loop -> same sink:     {args.events / bare:8.0f} emails/s ({bare:.1f} s)")

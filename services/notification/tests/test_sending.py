@@ -191,3 +191,22 @@ def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(publish,
     assert service_logs and KEY not in service_logs
     [delivery] = _deliveries(db)
     assert "sealed_key" not in delivery.context
+
+
+def test_claiming_several_emails_per_transaction_sends_each_once(publish, db, sending_settings, smtp_server):
+    chunked = sending_settings.replace(sender_claim_size=3)
+    for number in range(5):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    sender_job(db, chunked)
+    sender_job(db, chunked)
+    assert smtp_server.recipients() == [f"c{number}@x.test" for number in range(5)]
+    assert {(delivery.status, delivery.attempts) for delivery in _deliveries(db)} == {("sent", 1)}
+    assert len(outbox_events(db, "notification.sent")) == 5
+
+
+def test_an_unreachable_server_mid_claim_leaves_the_rest_pending(publish, db, settings):
+    dead = settings.replace(smtp_port=1, retry_base_seconds=0.0, smtp_timeout_seconds=1.0, sender_claim_size=3)
+    for number in range(4):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    sender_job(db, dead)
+    assert [(d.status, d.attempts) for d in _deliveries(db)] == [("pending", 1)] * 3 + [("pending", 0)]

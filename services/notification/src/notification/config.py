@@ -26,6 +26,7 @@ class NotificationSettings(Settings):
     # Sending
     sender_interval_seconds: float = 0.5
     sender_batch_size: int = 100
+    sender_claim_size: int = 1  # emails claimed per transaction: 1 = the smallest crash window
     send_max_attempts: int = 6
     retry_base_seconds: float = 30.0
     retry_max_seconds: float = 3600.0

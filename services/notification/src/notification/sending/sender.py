@@ -149,37 +149,48 @@ def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
         raise SendFailure(f"rendering failed: {type(error).__name__}", permanent=True) from None
 
 
+def _chunks(groups: list[list[str]], size: int):
+    for start in range(0, len(groups), size):
+        yield groups[start:start + size]
+
+
 def send_due(db: Database, settings, mailer: Mailer) -> int:
     """Send every due delivery once; returns how many emails went out. Stops at an unreachable server.
 
-    One transaction per email: it records the outcome of the previous email and claims the next
-    one, so every claim is committed before its SMTP call and every outcome right after it.
+    One transaction records the outcomes of the emails just sent and claims the next
+    ``SENDER_CLAIM_SIZE`` emails (1 by default), so every claim is committed before its SMTP
+    call and every outcome right after the claimed emails went out.
     """
     sent = 0
-    outcome: tuple[list[Delivery], SendFailure | None] | None = None
-    pending_groups = iter(_due_groups(db, settings))
+    outcomes: list[tuple[list[Delivery], SendFailure | None]] = []
+    chunks = _chunks(_due_groups(db, settings), max(settings.sender_claim_size, 1))
     while True:
-        ids = next(pending_groups, None)
+        chunk = next(chunks, None)
         with db.transaction() as session:
-            if outcome is not None:
-                _record(session, settings, *outcome)
-            deliveries = _claim(session, ids) if ids else []
-        outcome = None
-        if ids is None:
+            for deliveries, failure in outcomes:
+                _record(session, settings, deliveries, failure)
+            claimed = [_claim(session, ids) for ids in chunk or []]
+        outcomes = []
+        if chunk is None:
             return sent
-        if not deliveries:
-            continue
-        try:
-            mailer.send(_message_or_failure(settings, deliveries))
-        except SendFailure as failure:
-            log.warning("delivery %s: %s failure: %s", deliveries[0].id,
-                        "permanent" if failure.permanent else "temporary", failure.error)
-            outcome = (deliveries, failure)
-            if failure.connection:
-                pending_groups = iter(())
-            continue
-        outcome = (deliveries, None)
-        sent += 1
+        unreachable: SendFailure | None = None
+        for deliveries in filter(None, claimed):
+            if unreachable is not None:
+                outcomes.append((deliveries, unreachable))
+                continue
+            try:
+                mailer.send(_message_or_failure(settings, deliveries))
+            except SendFailure as failure:
+                log.warning("delivery %s: %s failure: %s", deliveries[0].id,
+                            "permanent" if failure.permanent else "temporary", failure.error)
+                outcomes.append((deliveries, failure))
+                if failure.connection:
+                    unreachable = failure
+                continue
+            outcomes.append((deliveries, None))
+            sent += 1
+        if unreachable is not None:
+            chunks = iter(())
 
 
 def sender_job(db: Database, settings) -> None:
