@@ -90,8 +90,9 @@ class Story:
         return {by_id[item["id"]]: item for item in page["items"]}
 
 
-def build_story(platform) -> Story:
-    """The admin's model, the dossier in a partner-visible status, three solicitations and their key emails."""
+def open_dossier(platform) -> Story:
+    """The admin's model (its partner view checked) and a dossier the agent creates, assigned to themselves,
+    moved to the partner-visible status."""
     story = Story(platform)
     model_id = create_model(platform, MODEL)
     model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", story.agent))
@@ -105,7 +106,12 @@ def build_story(platform) -> Story:
                    "instructor_notes": "Strong file, check the debt ratio."}}), 201)
     story.dossier_id, story.reference = dossier["id"], dossier["reference"]
     move(platform, story.agent, story.dossier_id, "expertise")
+    return story
 
+
+def build_story(platform) -> Story:
+    """The admin's model, the dossier in a partner-visible status, three solicitations and their key emails."""
+    story = open_dossier(platform)
     due = (date.today() + timedelta(days=14)).isoformat()
     asks = {"banker": ("opinion", "financial", "Assess the debt ratio and the repayment capacity.", True),
             "surveyor": ("completion", "technical", "Give the site visit date and upload your survey.", False),
@@ -335,3 +341,60 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
                                timeout=20)
     assert document_status(platform, surveyor["headers"], letter["id"]) == 404
 
+
+
+def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_under_the_same_visibility_rule(
+        platform):
+    story = open_dossier(platform)
+    expert_sub, expert_mail = unique("expert"), address("expert")
+    expert = platform.headers("agent", expert_sub, email=expert_mail)
+    partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
+        "name": "Economic development office", "email": expert_mail, "kind": "internal", "agent_sub": expert_sub}),
+        201)
+    due = (date.today() + timedelta(days=7)).isoformat()
+    solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
+                           story.agent, json={"partner_id": partner["id"], "type": "opinion_completion",
+                                              "scope": "economic", "due_date": due,
+                                              "instructions": "Opinion on jobs created, and the analysis field.",
+                                              "open_statuses": ["expertise"]}), 201)
+    assert solicitation.get("access_key") is None and solicitation["state"] == "attached"
+    solicitation_id = solicitation["id"]
+
+    # The internal partner is told by email, without any key; nobody else is written to about it.
+    assert wait_deliveries(platform, story.dossier_id, "solicitation.created", {expert_mail: 1}) == {expert_mail: 1}
+    assert settle(platform, [expert_mail, story.agent_mail], {expert_mail: 1}, 30) == {expert_mail: 1}
+    [notice] = mails_to(platform, [expert_mail])
+    assert story.reference in notice["Subject"] and not KEY_PATTERN.search(text_of(notice))
+
+    # From the CRM: the solicitation in their list, the dossier through the partner view only.
+    mine = ok(call(platform, "partner-gateway", "GET", "/me/solicitations", expert))["items"]
+    assert [item["id"] for item in mine] == [solicitation_id]
+    view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}", expert))
+    assert {field["key"]: field["mode"] for field in view["dossier"]["fields"]} == PARTNER_VIEW_MODES
+
+    # The same status rule as for external partners.
+    move(platform, story.agent, story.dossier_id, "committee")
+    assert platform.wait_until(lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}",
+                                            expert).status_code == 404, timeout=20)
+    move(platform, story.agent, story.dossier_id, "expertise")
+    assert platform.wait_until(lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}",
+                                            expert).status_code == 200, timeout=20)
+
+    # Opinion and completion together, then submit: both reach the agent.
+    refused = call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", expert,
+                   json={"values": {"requested_amount": 1}})
+    assert refused.status_code == 422, refused.text
+    ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", expert,
+            json={"values": {"financial_analysis": "Four jobs created in two years."}}))
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
+            json={"verdict": "favorable", "comment": "Supports local employment."}))
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/submit", expert))
+    [answered] = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{story.dossier_id}/solicitations",
+                         story.agent))["items"]
+    assert answered["state"] == "answered" and "favorable" in str(answered)
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    assert dossier["fields"]["financial_analysis"] == "Four jobs created in two years."
+    assert float(dossier["fields"]["requested_amount"]) == 45000
+    late = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
+                json={"verdict": "unfavorable"})
+    assert late.status_code == 409, late.text
