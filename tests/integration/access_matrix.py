@@ -157,3 +157,58 @@ def _parse(table: str) -> list[Route]:
 
 
 ROUTES: list[Route] = _parse(TABLE)
+
+
+# Once the dossier is closed (DESIGN 7: "A closed dossier refuses every change (409), including through the
+# gateway"), each caller who could change it before now gets 409 in every service; reads stay open to
+# those who could read (a partner's view of a closed dossier is gone: 404, like any hidden status).
+CLOSED_TABLE = """
+# service         method path                                               caller   status
+dossier           GET    /dossiers/{dossier_id}                             owner    200
+dossier           GET    /dossiers/{dossier_id}/timeline                    agent    200
+dossier           PATCH  /dossiers/{dossier_id}                             agent    409
+dossier           PATCH  /dossiers/{dossier_id}                             owner    409
+dossier           POST   /dossiers/{dossier_id}/notes                       agent    409
+dossier           POST   /dossiers/{dossier_id}/notes                       owner    409
+dossier           POST   /dossiers/{dossier_id}/developments                agent    409
+dossier           POST   /dossiers/{dossier_id}/transitions                 agent    409
+dossier           PATCH  /dossiers/{dossier_id}/partner-values              service  409
+dossier           POST   /dossiers/{dossier_id}/close                       agent    409
+partner-gateway   POST   /dossiers/{dossier_id}/solicitations               agent    409
+partner-gateway   POST   /dossiers/{dossier_id}/contributors                agent    409
+partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  404
+partner-gateway   POST   /solicitations/{solicitation_id}/opinion           partner  409
+partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        partner  409
+partner-gateway   POST   /solicitations/{solicitation_id}/submit            partner  409
+partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            contrib  409
+documents         GET    /documents/{document_id}                           owner    200
+documents         GET    /documents/{document_id}/content                   agent    200
+documents         POST   /documents                                         agent    409
+documents         POST   /documents                                         owner    409
+documents         PATCH  /documents/{document_id}                           agent    409
+documents         DELETE /documents/{document_id}                           agent    409
+documents         POST   /templates/{template_id}/render                    agent    409
+"""
+
+
+@dataclass(frozen=True)
+class ClosedCell:
+    route: Route
+    role: str
+    status: int
+
+    def __str__(self) -> str:
+        return f"{self.route} [{self.role}]"
+
+
+def _parse_closed(table: str) -> list[ClosedCell]:
+    routes = {route.key: route for route in ROUTES}
+    cells = []
+    for line in table.splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            service, method, path, role, status = line.split()
+            cells.append(ClosedCell(routes[(service, method, path)], role, int(status)))
+    return cells
+
+
+CLOSED: list[ClosedCell] = _parse_closed(CLOSED_TABLE)
