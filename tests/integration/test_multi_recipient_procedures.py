@@ -10,6 +10,10 @@ get emails.
 """
 from __future__ import annotations
 
+import uuid
+
+import pytest
+
 from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, mails_to, ok,
                                        pdf_bytes, settle, text_of, unique, upload, visible_document_ids,
                                        wait_deliveries)
@@ -130,9 +134,9 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     for role, person in rental.people.items():
         uploaded[role] = []
         for code in PIECES[role]:
+            asked = {"roles": "guarantor", "client": True, "partner": True} if role == "tenant" else {"roles": role}
             document = upload(platform, person["headers"], "dossier", rental.dossier_id, f"{code}.pdf",
-                              pdf_bytes(code), category="supporting_piece",
-                              roles="guarantor" if role == "tenant" else role)
+                              pdf_bytes(code), category="supporting_piece", **asked)
             assert document["visibility"] == {"client": False, "partner": False, "roles": [role]}
             uploaded[role].append(document["id"])
             ok(call(platform, "partner-gateway", "POST", f"/me/pieces/{person['contributor_id']}/{code}",
@@ -182,3 +186,21 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     assert settle(platform, rental.everyone, expected_mails, GROUPED_TIMEOUT) == expected_mails
     [form_mail] = mails_to(platform, [guarantor["mail"]])
     assert "guarantee-form.pdf" in text_of(form_mail)
+
+
+@pytest.mark.xfail(strict=True, reason="partner-gateway: POST /me/pieces/{invitation_id}/{piece_code} accepts any "
+                                       "document_id (unknown, or another role's document the contributor may not "
+                                       "see) as the provided piece")
+def test_a_contributor_cannot_provide_another_roles_document_as_their_piece(platform):
+    rental = open_rental(platform)
+    tenant, co_tenant = rental.people["tenant"], rental.people["co_tenant"]
+    for role, person in (("tenant", tenant), ("co_tenant", co_tenant)):
+        person["key"] = invite(platform, rental, role, notify=False)["access_key"]
+        ok(call(platform, "partner-gateway", "POST", "/attach", person["headers"], json={"key": person["key"]}))
+    theirs = upload(platform, co_tenant["headers"], "dossier", rental.dossier_id, "co_tenant_id.pdf",
+                    pdf_bytes("co-tenant id"), category="supporting_piece")
+    assert call(platform, "documents", "GET", f"/documents/{theirs['id']}", tenant["headers"]).status_code == 404
+    for foreign in (theirs["id"], str(uuid.uuid4())):
+        provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
+                        tenant["headers"], json={"document_id": foreign})
+        assert provided.status_code in (404, 422), provided.text

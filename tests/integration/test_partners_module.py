@@ -13,10 +13,13 @@ confidential opinion, no field outside the partner view).
 from __future__ import annotations
 
 import io
+import uuid
 from datetime import date, timedelta
 
 import docx
 import requests
+
+import pytest
 
 from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model,
                                        document_status, letter_template_docx, mails_to, move, ok,
@@ -265,6 +268,9 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     [reminder] = [mail for mail in mails_to(platform, [story.mail("lawyer")]) if not KEY_PATTERN.search(text_of(mail))]
     assert story.reference in reminder["Subject"] and story.partners["lawyer"]["due"] in text_of(reminder)
     assert story.solicitations()["lawyer"]["reminder_count"] == 1
+    again = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
+                    story.agent, json={}))
+    assert (again["reminded"], again["skipped"]) == (0, 1), again  # within the quiet period: no second email
     # The partners' uploads are told to the assignee (staff see every file), to no partner and not to the client.
     assert wait_deliveries(platform, story.dossier_id, "document.added", {story.agent_mail: 2}) == {
         story.agent_mail: 2}
@@ -398,3 +404,23 @@ def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_unde
     late = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
                 json={"verdict": "unfavorable"})
     assert late.status_code == 409, late.text
+
+
+@pytest.mark.xfail(strict=True, reason="partner-gateway: POST /solicitations/{id}/opinion accepts any document_id "
+                                       "(unknown, or a document the partner may not see) as the supporting file")
+def test_a_partner_cannot_present_a_document_they_may_not_see_as_their_supporting_file(platform):
+    story = open_dossier(platform)
+    partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
+        "name": "Banker", "email": story.mail("banker"), "kind": "external"}), 201)
+    solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
+                           story.agent, json={"partner_id": partner["id"], "type": "opinion", "scope": "financial",
+                                              "due_date": (date.today() + timedelta(days=5)).isoformat(),
+                                              "open_statuses": ["expertise"]}), 201)
+    banker = story.as_partner("banker")
+    ok(call(platform, "partner-gateway", "POST", "/attach", banker, json={"key": solicitation["access_key"]}))
+    internal = upload(platform, story.agent, "dossier", story.dossier_id, "committee-memo.pdf", pdf_bytes("memo"))
+    assert document_status(platform, banker, internal["id"]) == 404
+    for foreign in (internal["id"], str(uuid.uuid4())):
+        answer = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
+                      json={"verdict": "favorable", "document_id": foreign})
+        assert answer.status_code in (404, 422), answer.text
