@@ -206,6 +206,10 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     story = attached_story(platform)
     banker, surveyor = story.partners["banker"], story.partners["surveyor"]
 
+    # The banker gives an opinion without any possibility of changing the dossier.
+    modify = call(platform, "partner-gateway", "PATCH", f"/solicitations/{banker['solicitation_id']}/completion",
+                  banker["headers"], json={"values": {"financial_analysis": "Rewritten by the banker."}})
+    assert modify.status_code == 422, modify.text
     # The banker: an opinion with a comment and a supporting file, uploaded on their solicitation.
     analysis = upload(platform, banker["headers"], "solicitation", banker["solicitation_id"], "debt-analysis.pdf",
                       pdf_bytes("debt analysis"), category="opinion")
@@ -255,6 +259,14 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
         return answered == {banker["solicitation_id"], surveyor["solicitation_id"]}
 
     assert platform.wait_until(answers_on_timeline, timeout=20)
+    # The applicant (client) sees neither the partners' answers nor their fields nor their files.
+    client = platform.headers("client", story.client_sub, email=story.client_mail)
+    seen = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", client))
+    assert "site_visit_date" not in seen["fields"] and "financial_analysis" not in seen["fields"]
+    client_timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", client))
+    assert not [entry for entry in client_timeline["items"] if entry["kind"] == "third_party_answer"]
+    for document in (analysis, survey):
+        assert document_status(platform, client, document["id"]) == 404
     assert document_status(platform, story.agent, survey["id"]) == 200
 
     # Remind: only the partner who has not answered is reminded, and only they get an email for it.
