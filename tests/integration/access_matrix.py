@@ -212,3 +212,26 @@ def _parse_closed(table: str) -> list[ClosedCell]:
 
 
 CLOSED: list[ClosedCell] = _parse_closed(CLOSED_TABLE)
+
+
+# While the dossier is in a status hidden from partners (``partner_visible`` false, and not one of the
+# solicitation's open statuses), the attached partner loses every access, in every service; contributors,
+# participants and the client keep theirs (the partner status rule is specific to solicitations).
+HIDDEN_TABLE = """
+# service         method path                                               caller   status
+partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  404
+partner-gateway   POST   /solicitations/{solicitation_id}/opinion           partner  404
+partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        partner  404
+partner-gateway   POST   /solicitations/{solicitation_id}/submit            partner  404
+documents         GET    /documents/{document_id}                           partner  404
+documents         GET    /documents/{document_id}/content                   partner  404
+documents         POST   /documents                                         partner  404
+partner-gateway   GET    /me/dossiers/{dossier_id}                          partic   200
+documents         GET    /documents/{document_id}                           partic   200
+documents         GET    /documents/{document_id}                           contrib  200
+partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            contrib  201
+dossier           GET    /dossiers/{dossier_id}                             owner    200
+documents         GET    /documents/{document_id}                           owner    200
+"""
+
+HIDDEN: list[ClosedCell] = _parse_closed(HIDDEN_TABLE)

@@ -26,7 +26,7 @@ import requests
 
 from platform_shared.auth import mint_token
 
-from access_matrix import CLOSED, ROLES, ROUTES, ClosedCell, Route
+from access_matrix import CLOSED, HIDDEN, ROLES, ROUTES, Route
 
 SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -93,10 +93,19 @@ class World:
         return dossier["id"]
 
     def new_solicitation(self, dossier_id: str | None = None) -> dict:
-        return self.call("partner-gateway", "POST", f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations",
-                         json={"partner_id": self.ids["partner_id"], "type": "opinion_completion",
-                               "scope": "financial", "due_date": (date.today() + timedelta(days=10)).isoformat(),
-                               "instructions": "Please review.", "open_statuses": ["review"]})
+        path = f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations"
+        body = {"partner_id": self.ids["partner_id"], "type": "opinion_completion", "scope": "financial",
+                "due_date": (date.today() + timedelta(days=10)).isoformat(), "instructions": "Please review.",
+                "open_statuses": ["review"]}
+        # A known partner-gateway race (reported): soliciting on a dossier created an instant before can
+        # answer 500 when the dossier.created consumer inserts the same dossier_states row concurrently.
+        # The matrix is about authorisation, so such a 500 is retried once here.
+        url = self.platform.api("partner-gateway", path)
+        response = requests.post(url, headers=self.headers["agent"], json=body, timeout=60)
+        if response.status_code == 500:
+            response = requests.post(url, headers=self.headers["agent"], json=body, timeout=60)
+        assert response.status_code == 201, f"POST {path}: {response.status_code} {response.text}"
+        return response.json()
 
     def attached_solicitation(self) -> str:
         solicitation = self.new_solicitation()
@@ -457,9 +466,8 @@ def test_a_forged_expired_or_foreign_admin_token_is_refused_with_401(platform, s
     assert response.headers["Content-Type"].startswith("application/problem+json")
 
 
-@pytest.fixture(scope="module")
-def closed(world) -> dict[str, str]:
-    """A second dossier of the owner with its attached partner, contributor and document, then closed."""
+def second_dossier(world: World) -> dict[str, str]:
+    """Another dossier of the owner with its attached partner, contributor, participant and document."""
     shared = dict(world.ids)
     try:
         world.ids["dossier_id"] = world.new_dossier()
@@ -467,16 +475,47 @@ def closed(world) -> dict[str, str]:
         world.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
         invitation = world.new_invitation()
         world.call("partner-gateway", "POST", "/attach", "contrib", json={"key": invitation["access_key"]})
+        participant = world.new_invitation("participant", None)
+        world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
         document_id = world.new_document()
         ids = {"dossier_id": world.ids["dossier_id"], "owner_id": world.ids["dossier_id"],
                "solicitation_id": solicitation["id"], "invitation_id": invitation["id"], "document_id": document_id}
     finally:
         world.ids.update(shared)
+    for role, service, path in (("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"),
+                                ("partner", "documents", f"/documents/{ids['document_id']}"),
+                                ("owner", "documents", f"/documents/{ids['document_id']}")):
+        url = world.platform.api(service, path)
+        assert world.platform.wait_until(
+            lambda: requests.get(url, headers=world.headers[role], timeout=10).status_code == 200, timeout=30)
+    return ids
+
+
+@pytest.fixture(scope="module")
+def hidden(world) -> dict[str, str]:
+    """A second dossier moved to a status hidden from partners, once the gateway knows it."""
+    ids = second_dossier(world)
+    world.call("dossier", "POST", f"/dossiers/{ids['dossier_id']}/transitions", json={"to": "internal_check"})
     url = world.platform.api("partner-gateway", f"/me/dossiers/{ids['dossier_id']}")
     assert world.platform.wait_until(
-        lambda: requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 200, timeout=30)
+        lambda: requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404, timeout=30)
+    return ids
+
+
+@pytest.mark.parametrize("cell", [pytest.param(cell, id=str(cell)) for cell in HIDDEN])
+def test_a_status_hidden_from_partners_hides_the_dossier_from_its_partner_only(world, hidden, cell):
+    response = play(world, cell.route, cell.role, overrides=hidden)
+    assert response.status_code == cell.status, f"{cell}: expected {cell.status}, got {response.status_code}: " \
+                                                f"{response.text[:300]}"
+
+
+@pytest.fixture(scope="module")
+def closed(world) -> dict[str, str]:
+    """A second dossier of the owner with its attached partner, contributor and document, then closed."""
+    ids = second_dossier(world)
+    url = world.platform.api("partner-gateway", f"/me/dossiers/{ids['dossier_id']}")
     world.call("dossier", "POST", f"/dossiers/{ids['dossier_id']}/close")
-    patch = world.platform.api("documents", f"/documents/{document_id}")
+    patch = world.platform.api("documents", f"/documents/{ids['document_id']}")
 
     def everyone_knows() -> bool:  # the gateway and the documents service learn it from dossier.closed
         return (requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404
