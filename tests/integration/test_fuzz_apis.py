@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 
 import pytest
-import requests
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
