@@ -204,3 +204,44 @@ def test_a_contributor_cannot_provide_another_roles_document_as_their_piece(plat
         provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
                         tenant["headers"], json={"document_id": foreign})
         assert provided.status_code in (404, 422), provided.text
+
+
+
+def closed_rental_with_a_tenant(platform) -> tuple[Rental, dict, dict]:
+    """A rental dossier whose attached tenant uploaded one piece before the agent closed it."""
+    rental = open_rental(platform)
+    tenant = rental.people["tenant"]
+    tenant["key"] = invite(platform, rental, "tenant", notify=False)["access_key"]
+    ok(call(platform, "partner-gateway", "POST", "/attach", tenant["headers"], json={"key": tenant["key"]}))
+    early = upload(platform, tenant["headers"], "dossier", rental.dossier_id, "tenant_id.pdf", pdf_bytes("id"))
+    ok(call(platform, "dossier", "POST", f"/dossiers/{rental.dossier_id}/close", rental.agent))
+    return rental, tenant, early
+
+
+def tenant_writes(platform, rental: Rental, tenant: dict, early: dict) -> tuple[int, int]:
+    """(upload status, provide-piece status) once the closing has reached the other services."""
+    def upload_status() -> int:
+        return call(platform, "documents", "POST", "/documents", tenant["headers"],
+                    data={"owner_type": "dossier", "owner_id": rental.dossier_id},
+                    files={"file": ("tenant_payslips.pdf", pdf_bytes("payslips"))}).status_code
+
+    platform.wait_until(lambda: upload_status() != 201, timeout=20)
+    provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
+                    tenant["headers"], json={"document_id": early["id"]})
+    return upload_status(), provided.status_code
+
+
+def test_once_the_rental_dossier_is_closed_contributors_can_no_longer_upload_or_provide_pieces(platform):
+    rental, tenant, early = closed_rental_with_a_tenant(platform)
+    uploaded, provided = tenant_writes(platform, rental, tenant, early)
+    assert uploaded in (404, 409) and provided in (404, 409)
+    # The agent still reads everything; the tenant keeps their own upload.
+    assert call(platform, "documents", "GET", f"/documents/{early['id']}", rental.agent).status_code == 200
+    assert call(platform, "documents", "GET", f"/documents/{early['id']}", tenant["headers"]).status_code == 200
+
+
+@pytest.mark.xfail(strict=True, reason="documents POST /documents and partner-gateway POST /me/pieces/{id}/{code}: "
+                                       "a contributor's write on a closed dossier is 404, DESIGN 7 says 409")
+def test_a_contributors_write_on_a_closed_dossier_is_a_409_conflict(platform):
+    rental, tenant, early = closed_rental_with_a_tenant(platform)
+    assert tenant_writes(platform, rental, tenant, early) == (409, 409)
