@@ -6,7 +6,7 @@ supporting pieces to each role. On a dossier, the agent invites one person per r
 invitation email ("notify the recipient"), one without (the agent hands the key over). Each contributor
 attaches with their key, sees only the pieces of their role, uploads them through the documents service as
 themselves and provides them; nobody sees or provides another role's pieces, and only the right people
-get emails.
+get emails. Once the agent closes the dossier, contributors can no longer upload or provide anything.
 """
 from __future__ import annotations
 
