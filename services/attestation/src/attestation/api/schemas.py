@@ -90,15 +90,21 @@ class BeneficiarySchema(Schema):
     attributes = fields.Dict()
 
 
+# Amounts travel as decimal strings ("100.00") so no cent is lost to floating point; a number is
+# accepted on input too.
+AMOUNT_METADATA = {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(\.\d{1,2})?$",
+                   "description": "From 0 to 9,999,999,999.99, as a decimal string (a number is accepted)."}
+
+
 class ReceiptInSchema(Schema):
     """A premium receipt (quittance); fully paid when ``amount_paid >= amount_due``."""
 
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
     amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=valid_amount,
-                                metadata={"description": "From 0 to 9,999,999,999.99."})
+                                metadata=AMOUNT_METADATA)
     amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=valid_amount,
-                                 metadata={"description": "From 0 to 9,999,999,999.99."})
+                                 metadata=AMOUNT_METADATA)
 
 
 class ReceiptSchema(ReceiptInSchema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -25,9 +26,16 @@ def record_status(session: Session, dossier_id: str, as_of: datetime, **changes:
     if row is None:
         if "status" not in changes:
             return  # a close or change for a dossier never seen: its creation event will bring the whole state
-        session.add(DossierState(dossier_id=dossier_id, as_of=as_of, closed=changes.pop("closed", False),
-                                 partner_visible=bool(changes.pop("partner_visible", False)), **changes))
-        return
+        try:
+            with session.begin_nested():
+                session.add(DossierState(dossier_id=dossier_id, as_of=as_of, closed=changes.get("closed", False),
+                                         partner_visible=bool(changes.get("partner_visible", False)),
+                                         **{k: v for k, v in changes.items() if k not in ("closed", "partner_visible")}))
+            return
+        except IntegrityError:
+            # The API's first read and the creation event raced to insert the row: the other one won,
+            # so apply this fact as an update of the row it wrote.
+            row = session.get(DossierState, dossier_id, populate_existing=True)
     if as_of < row.as_of:
         return
     for name, value in changes.items():
