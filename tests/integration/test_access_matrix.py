@@ -526,11 +526,7 @@ def closed(world) -> dict[str, str]:
     return ids
 
 
-CLOSED_BUGS = {
-    "partner-gateway POST /me/pieces/{invitation_id}/{piece_code} [contrib]":
-        "partner-gateway: a contributor providing a piece on a closed dossier gets 404 'No such invitation' "
-        "instead of 409 (DESIGN 7; a partner's answer on a closed dossier is 409)",
-}
+CLOSED_BUGS: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("cell", [

@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
-from platform_shared.errors import NotFound
+from platform_shared.errors import Conflict, NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
@@ -158,4 +158,10 @@ def _my_contributor_invitation(session, sub: str, invitation_id: str):
     for invitation in visibility.invitations_on(session, sub):
         if invitation.id == invitation_id and invitation.kind == "contributor":
             return invitation
+    own = session.get(Invitation, invitation_id)
+    if own is not None and own.account_sub == sub and own.state == "attached" and own.kind == "contributor":
+        state = session.get(DossierState, own.dossier_id)
+        if state is not None and state.closed:
+            # The contributor knows the dossier; refusing the change says only that it is closed (DESIGN 7).
+            raise Conflict("The dossier is closed: nothing in it can change any more.")
     raise NotFound("No such invitation.")
