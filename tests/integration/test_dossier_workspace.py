@@ -36,6 +36,10 @@ MODEL = {
 }
 
 
+def _created(response):
+    return response.json() if response.status_code == 201 else None
+
+
 class Workspace:
     """One dossier and its people (unique per test)."""
 
@@ -81,6 +85,13 @@ class Workspace:
     def participant_view(self):
         return call(self.platform, "partner-gateway", "GET", f"/me/dossiers/{self.id}", self.participant)
 
+    def client_upload(self, headers, filename: str) -> dict:
+        """A client's upload, once the documents service has learnt the dossier's client (dossier.created)."""
+        uploaded = self.platform.wait_until(lambda: _created(upload(self.platform, headers, self.id,
+                                                                    filename=filename)), timeout=30)
+        assert uploaded, f"{filename}: the documents service never accepted the client's upload"
+        return uploaded
+
     def documents(self, headers) -> list[str]:
         response = call(self.platform, "documents", "GET", "/documents", headers,
                         params={"owner_type": "dossier", "owner_id": self.id})
@@ -108,7 +119,7 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
 
     # One round of activity, each by a different actor.
     before = mail_counts(platform, space.everyone)
-    by_colleague = ok(upload(platform, space.colleague, space.id, filename="kitchen-plan.pdf"))
+    by_colleague = space.client_upload(space.colleague, "kitchen-plan.pdf")
     internal = ok(upload(platform, space.agent, space.id, filename="margin-calculation.pdf"))
     invoice = ok(upload(platform, space.agent, space.id, filename="invoice-2026-001.pdf", category="other",
                         client=True))
@@ -209,7 +220,7 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
                                        "they are not emailed when another actor changes the dossier")
 def test_a_company_member_who_took_part_hears_of_later_changes(platform):
     space = Workspace(platform)
-    ok(upload(platform, space.colleague, space.id, filename="photos.pdf"))
+    space.client_upload(space.colleague, "photos.pdf")
     ok(call(platform, "dossier", "POST", f"{space.path}/notes", space.colleague, json={"body": "Photos attached."}))
     time.sleep(3)
     before = mail_counts(platform, space.everyone)
@@ -217,3 +228,21 @@ def test_a_company_member_who_took_part_hears_of_later_changes(platform):
     expected = {space.owner_mail: 1, space.colleague_mail: 1}
     settle(platform, space.everyone, {who: before.get(who, 0) + n for who, n in expected.items()}, 20)
     assert new_mails(platform, space.everyone, before) == expected
+
+
+
+@pytest.mark.xfail(strict=True, reason="partner-gateway: a participant loses all access when the dossier is closed "
+                                       "(GET /me/dossiers/{id} 404, and documents through GET /access), while a "
+                                       "closed dossier must stay readable to its actors")
+def test_a_participant_still_reads_a_closed_dossier_and_its_documents(platform):
+    space = Workspace(platform)
+    space.invite_participant()
+    assert platform.wait_until(lambda: space.participant_view().status_code == 200, timeout=30)
+    shared = ok(upload(platform, space.agent, space.id, filename="handover.pdf", client=True))
+    assert platform.wait_until(lambda: shared["id"] in space.documents(space.participant), timeout=30)
+    ok(call(platform, "dossier", "POST", f"{space.path}/close", space.agent))
+    assert platform.wait_until(lambda: upload(platform, space.agent, space.id).status_code == 409, timeout=30)
+    assert ok(call(platform, "dossier", "GET", space.path, space.owner))["closed"] is True
+    # the step that fails: the closed dossier is no longer readable to the participant
+    assert space.participant_view().status_code == 200
+    assert shared["id"] in space.documents(space.participant)
