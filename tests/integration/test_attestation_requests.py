@@ -193,9 +193,6 @@ def test_a_client_requests_a_contract_and_a_vehicle_attestation_and_downloads_bo
     assert settle(platform, [stranger_mail], {}, 0) == {}
 
 
-@pytest.mark.xfail(strict=True, reason="notification: the built-in rule attestation_issued never emails the client, "
-                                       "because attestation.issued carries the requesting client as its actor and "
-                                       "every rule drops the event's actor from the recipients")
 def test_the_client_is_emailed_when_an_attestation_is_issued(platform, admin, templates):
     agent = platform.headers("agent", unique("agent"))
     client_sub, client_mail = unique("client"), address("client")

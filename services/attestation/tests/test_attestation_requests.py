@@ -62,6 +62,8 @@ def test_without_validation_the_attestation_is_issued_and_shared_with_the_client
     assert event.data == {"request_id": body["id"], "contract_id": contract["id"], "beneficiary_id": None,
                           "document_id": body["document_id"], "template_id": template, "title": "Attestation",
                           "client_sub": "client-bob", "client_org": "acme", "client_email": "bob@example.test"}
+    # The platform issues it, so notification rules (which skip the actor) still tell the client.
+    assert event.actor == {"sub": "service:attestation", "role": "service"}
     assert client.get(f"/api/v1/attestation-requests/{body['id']}", headers=as_client).get_json()["state"] == "issued"
 
 

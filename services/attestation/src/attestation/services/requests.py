@@ -231,7 +231,10 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
                 "client_org": request.client_org, "client_email": request.client_email}
         if contract.dossier_id:
             data["dossier_id"] = contract.dossier_id
-        record_event(session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=actor)
+        # Issuing is the platform's act (it may complete in the worker, after rendering), not the client's:
+        # with the client as actor, notification rules would leave the client out of their own news.
+        record_event(session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id,
+                     actor={"sub": f"service:{SERVICE_NAME}", "role": "service"})
         return
     request.state = PENDING
     task = ValidationTask(id=clock.new_id(), request_id=request.id, contract_id=request.contract_id,
