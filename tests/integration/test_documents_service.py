@@ -62,10 +62,10 @@ def create_template(platform, pdf_auto: bool) -> str:
     return response.json()["id"]
 
 
-def render(platform, template_id, agent, contract_id):
+def render(platform, template_id, agent, contract_id, number: str = "CTR-77"):
     return requests.post(platform.api("documents", f"/templates/{template_id}/render"), headers=agent, json={
         "owner_type": "contract", "owner_id": contract_id, "category": "attestation",
-        "context": {"contract": {"number": "CTR-77"}, "client": {"name": "Smith & Sons <Ltd>"}},
+        "context": {"contract": {"number": number}, "client": {"name": "Smith & Sons <Ltd>"}},
         "inputs": {"plate": "A<B>&C"}}, timeout=30)
 
 
@@ -118,7 +118,9 @@ def test_a_pdf_auto_template_is_converted_by_the_worker_and_the_pdf_holds_the_va
 
 def test_deleting_a_rendered_document_removes_its_bytes(platform):
     agent = platform.headers("agent", unique("agent"))
-    response = render(platform, create_template(platform, pdf_auto=False), agent, unique("contract"))
+    # Storage is content-addressed: unique content, so no other test's identical file keeps the bytes alive.
+    response = render(platform, create_template(platform, pdf_auto=False), agent, unique("contract"),
+                      number=unique("CTR"))
     assert response.status_code == 201, response.text
     document = response.json()
     blobs = platform.work_dir / "data" / "documents" / "blobs" / "objects"

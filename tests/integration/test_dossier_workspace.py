@@ -230,10 +230,6 @@ def test_a_company_member_who_took_part_hears_of_later_changes(platform):
     assert new_mails(platform, space.everyone, before) == expected
 
 
-
-@pytest.mark.xfail(strict=True, reason="partner-gateway: a participant loses all access when the dossier is closed "
-                                       "(GET /me/dossiers/{id} 404, and documents through GET /access), while a "
-                                       "closed dossier must stay readable to its actors")
 def test_a_participant_still_reads_a_closed_dossier_and_its_documents(platform):
     space = Workspace(platform)
     space.invite_participant()

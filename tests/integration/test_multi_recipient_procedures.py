@@ -240,8 +240,6 @@ def test_once_the_rental_dossier_is_closed_contributors_can_no_longer_upload_or_
     assert call(platform, "documents", "GET", f"/documents/{early['id']}", tenant["headers"]).status_code == 200
 
 
-@pytest.mark.xfail(strict=True, reason="documents POST /documents: a contributor's upload on a closed dossier "
-                                       "is 404 (the gateway no longer grants access), DESIGN 7 says 409")
 def test_a_contributors_write_on_a_closed_dossier_is_a_409_conflict(platform):
     rental, tenant, early = closed_rental_with_a_tenant(platform)
     assert tenant_writes(platform, rental, tenant, early) == (409, 409)

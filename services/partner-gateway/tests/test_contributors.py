@@ -78,10 +78,15 @@ def test_another_account_cannot_provide_on_someone_elses_invitation(world, clien
     assert response.status_code == 404
 
 
-def test_a_closed_dossier_hides_the_pieces(world, client):
+def test_a_closed_dossier_keeps_the_pieces_readable_but_refuses_a_new_one_with_409(world, client):
     invitation, _, headers = attached_contributor(world)
     world.close(invitation["dossier_id"])
-    assert client.get("/api/v1/me/pieces", headers=headers).get_json() == []
+    pieces = client.get("/api/v1/me/pieces", headers=headers).get_json()
+    assert [item["role"] for item in pieces] == ["guarantor"]
+    response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"},
+                           headers=headers)
+    assert response.status_code == 409
+    assert outbox_events(world.db, "piece.provided") == []
 
 
 def test_a_revoked_invitation_loses_access(world, client):

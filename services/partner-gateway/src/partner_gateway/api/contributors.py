@@ -12,7 +12,8 @@ from platform_shared.web import app_db, app_settings
 
 from . import reading
 from ..db import DossierState, Invitation
-from ..services import invitations, visibility
+from ..domain.rules import third_party_may_act
+from ..services import dossier_copy, invitations, visibility
 from ..upstream import app_upstreams
 from .schemas import ID
 
@@ -113,7 +114,7 @@ class MyInvitations(MethodView):
     @require_roles("partner")
     @blp.response(200, InvitationSchema(many=True))
     def get(self):
-        """My attached invitations on dossiers that are still open."""
+        """My attached invitations (closed dossiers included: they stay readable)."""
         with reading() as session:
             return visibility.invitations_on(session, current_caller().sub)
 
@@ -149,6 +150,7 @@ class ProvidePiece(MethodView):
             model = _model_of(session, invitation.dossier_id)
         with app_db().transaction() as session:
             invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
+            _open_for_changes(session, invitation)
             invitations.provide_piece(session, caller, invitation, model, piece_code, body["document_id"])
             session.flush()
             return invitations.present_pieces(invitation, model, invitations.provided(session, invitation.id))
@@ -158,10 +160,9 @@ def _my_contributor_invitation(session, sub: str, invitation_id: str):
     for invitation in visibility.invitations_on(session, sub):
         if invitation.id == invitation_id and invitation.kind == "contributor":
             return invitation
-    own = session.get(Invitation, invitation_id)
-    if own is not None and own.account_sub == sub and own.state == "attached" and own.kind == "contributor":
-        state = session.get(DossierState, own.dossier_id)
-        if state is not None and state.closed:
-            # The contributor knows the dossier; refusing the change says only that it is closed (DESIGN 7).
-            raise Conflict("The dossier is closed: nothing in it can change any more.")
     raise NotFound("No such invitation.")
+
+
+def _open_for_changes(session, invitation) -> None:
+    if not third_party_may_act(invitation.state, dossier_copy.status_of(session, invitation.dossier_id)):
+        raise Conflict("The dossier is closed: nothing in it can change any more.")

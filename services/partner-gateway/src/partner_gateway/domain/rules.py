@@ -25,8 +25,13 @@ def partner_may_see(state: str, open_statuses: Iterable[str], dossier: DossierSt
 
 
 def third_party_may_see(state: str, dossier: DossierStatus | None) -> bool:
-    """A contributor or participant: attached, not revoked, and the dossier still open."""
-    return state == "attached" and dossier is not None and not dossier.closed
+    """A contributor or participant: attached and not revoked; a closed dossier stays readable to them."""
+    return state == "attached" and dossier is not None
+
+
+def third_party_may_act(state: str, dossier: DossierStatus | None) -> bool:
+    """What a contributor may see, they may change only while the dossier is open."""
+    return third_party_may_see(state, dossier) and not dossier.closed
 
 
 def key_expiry(due_date: date, grace_days: int) -> datetime:

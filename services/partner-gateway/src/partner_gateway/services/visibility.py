@@ -36,7 +36,7 @@ def solicitations_on(session: Session, sub: str, dossier_id: str) -> list[Solici
 
 
 def invitations_on(session: Session, sub: str, dossier_id: str | None = None) -> list[Invitation]:
-    """The caller's attached invitations whose dossier is still open."""
+    """The caller's attached invitations (a closed dossier stays readable; changes are refused elsewhere)."""
     statement = select(Invitation).where(Invitation.account_sub == sub, Invitation.state == "attached")
     if dossier_id:
         statement = statement.where(Invitation.dossier_id == dossier_id)
