@@ -13,8 +13,9 @@ import pytest
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from platform_shared.db import Database
-from platform_shared.testing.unit import bearer, migrated_sqlite_url
+from platform_shared.testing.unit import bearer
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
 
 from attestation import config
 from attestation.app import create_app
@@ -22,11 +23,6 @@ from attestation.cli import MIGRATIONS_DIR
 
 # Tokens are minted on the fixed test day and checked against the real clock.
 LONG = 10 * 365 * 24 * 3600
-
-
-@pytest.fixture(scope="session")
-def template_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("attestation-template")
 
 
 @pytest.fixture(scope="session")
@@ -43,30 +39,15 @@ def documents(documents_server):
     return documents_server.fake
 
 
+@pytest.fixture(scope="session")
+def service_under_test():
+    return ServiceUnderTest("attestation", MIGRATIONS_DIR, create_app)
+
+
 @pytest.fixture
-def settings(tmp_path, template_dir, documents_server):
-    url = migrated_sqlite_url(tmp_path, MIGRATIONS_DIR, template_dir)
-    return config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False,
+def settings(database_url, documents_server):
+    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
                        documents_url=documents_server.url, render_retry_delay_seconds=0.0)
-
-
-@pytest.fixture
-def db(settings):
-    database = Database(settings.database_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def app(settings, db):
-    app = create_app(settings, db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -7,18 +7,14 @@ from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from platform_shared.auth import TokenVerifier
-from platform_shared.db import Database
 from platform_shared.errors import Unauthenticated
-from platform_shared.testing.unit import bearer, deliver, migrated_sqlite_url
+from platform_shared.testing.unit import bearer, deliver
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
 
 from documents import config, handlers
 from documents.app import create_app
 from documents.cli import MIGRATIONS_DIR
-
-
-@pytest.fixture(scope="session")
-def template_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("documents-template")
 
 
 class FakeGateway:
@@ -69,32 +65,17 @@ def gateway():
     fake.stop()
 
 
+@pytest.fixture(scope="session")
+def service_under_test():
+    return ServiceUnderTest("documents", MIGRATIONS_DIR, create_app)
+
+
 @pytest.fixture
-def settings(tmp_path, template_dir, gateway):
-    url = migrated_sqlite_url(tmp_path, MIGRATIONS_DIR, template_dir)
+def settings(tmp_path, database_url, gateway):
     gateway.grants.clear()
-    return config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False,
+    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
                        data_dir=str(tmp_path / "data"), converter="none", max_upload_bytes=64 * 1024,
                        partner_gateway_url=gateway.url)
-
-
-@pytest.fixture
-def db(settings):
-    database = Database(settings.database_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def app(settings, db):
-    app = create_app(settings, db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture

@@ -2,8 +2,9 @@ import copy
 
 import pytest
 
-from platform_shared.db import Database
-from platform_shared.testing.unit import bearer, migrated_sqlite_url
+from platform_shared.testing.unit import bearer
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
 
 from dossier import config
 from dossier.app import create_app
@@ -56,33 +57,13 @@ def sample_model(**changes) -> dict:
 
 
 @pytest.fixture(scope="session")
-def template_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("dossier-template")
+def service_under_test():
+    return ServiceUnderTest("dossier", MIGRATIONS_DIR, create_app)
 
 
 @pytest.fixture
-def settings(tmp_path, template_dir):
-    url = migrated_sqlite_url(tmp_path, MIGRATIONS_DIR, template_dir)
-    return config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False)
-
-
-@pytest.fixture
-def db(settings):
-    database = Database(settings.database_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def app(settings, db):
-    app = create_app(settings, db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
+def settings(database_url):
+    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False)
 
 
 @pytest.fixture

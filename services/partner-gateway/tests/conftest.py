@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from platform_shared.db import Database
-from platform_shared.testing.unit import bearer, migrated_sqlite_url
+from platform_shared.testing.unit import bearer
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
 
 from partner_gateway import config
 from partner_gateway.app import create_app
@@ -14,11 +15,6 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from gateway_upstream_fake import UpstreamFake  # noqa: E402
 from gateway_world import World  # noqa: E402
-
-
-@pytest.fixture(scope="session")
-def template_dir(tmp_path_factory):
-    return tmp_path_factory.mktemp("partner-gateway-template")
 
 
 @pytest.fixture(scope="session")
@@ -34,30 +30,15 @@ def upstream(upstream_server):
     return upstream_server
 
 
+@pytest.fixture(scope="session")
+def service_under_test():
+    return ServiceUnderTest("partner-gateway", MIGRATIONS_DIR, create_app)
+
+
 @pytest.fixture
-def settings(tmp_path, template_dir, upstream_server):
-    url = migrated_sqlite_url(tmp_path, MIGRATIONS_DIR, template_dir)
-    return config.load(database_url=url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False,
+def settings(database_url, upstream_server):
+    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
                        dossier_url=upstream_server.url, documents_url=upstream_server.url)
-
-
-@pytest.fixture
-def db(settings):
-    database = Database(settings.database_url)
-    yield database
-    database.dispose()
-
-
-@pytest.fixture
-def app(settings, db):
-    app = create_app(settings, db)
-    app.config["TESTING"] = True
-    return app
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
 
 
 @pytest.fixture
