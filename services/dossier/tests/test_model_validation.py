@@ -1,9 +1,9 @@
 """Whole-model validation, on the domain function and through the API."""
 import pytest
 
+from dossier.db import ModelVersion
 from dossier.domain.errors import InvalidModel
 from dossier.domain.model_definition import validate_model
-
 
 
 @pytest.fixture
@@ -118,3 +118,20 @@ def test_a_client_sees_only_the_portal_side_of_a_model_open_to_clients(client, a
     assert [status["code"] for status in model["statuses"]] == ["submitted", "in_review", "done"]
     listed = client.get("/api/v1/models", headers=as_client).get_json()["items"]
     assert [item["id"] for item in listed] == [model_id]
+
+
+def test_client_can_invite_is_off_unless_the_admin_turns_it_on_and_each_version_keeps_its_own(
+        client, as_admin, as_service, model_id, model_body):
+    assert client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()["client_can_invite"] is False
+    saved = client.put(f"/api/v1/models/{model_id}", json=model_body(client_can_invite=True), headers=as_admin)
+    assert saved.status_code == 200 and saved.get_json()["client_can_invite"] is True
+    assert client.get(f"/api/v1/models/{model_id}?version=1", headers=as_service).get_json()["client_can_invite"] \
+        is False
+    assert client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()["client_can_invite"] is True
+
+
+def test_a_version_saved_before_client_can_invite_existed_reads_as_false(client, as_service, model_id, db):
+    with db.transaction() as session:
+        version = session.get(ModelVersion, (model_id, 1))
+        version.definition = {key: value for key, value in version.definition.items() if key != "client_can_invite"}
+    assert client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()["client_can_invite"] is False

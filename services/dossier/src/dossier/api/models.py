@@ -106,6 +106,9 @@ class ModelInputSchema(Schema):
     category = fields.String(required=True, validate=KEY, metadata={
         "description": "Classification of its dossiers (corporate, litigation, intellectual_property...)."})
     client_can_create = fields.Boolean(load_default=False)
+    client_can_invite = fields.Boolean(load_default=False, metadata={
+        "description": "The dossier's client (and their company's members) may invite contributors into the "
+                       "model's roles through the partner-gateway, besides staff."})
     fields_ = fields.List(fields.Nested(FieldSpecSchema), data_key="fields", attribute="fields",
                           load_default=list, validate=MAX_ITEMS)
     partner_fields = fields.List(fields.Nested(FieldSpecSchema), load_default=list, validate=MAX_ITEMS,

@@ -11,7 +11,7 @@ from platform_shared.web import app_db
 
 from ..domain.access import NOTE_VISIBILITIES
 from ..services import dossiers, notes, timeline
-from .schemas import DevelopmentSchema, documents_problems
+from .schemas import DevelopmentSchema, NoteSchema, documents_problems
 
 blp = Blueprint("notes", __name__, url_prefix="/api/v1/dossiers", description="Notes, developments, timeline")
 
@@ -24,15 +24,19 @@ class NoteCreateSchema(Schema):
     visibility = fields.String(load_default=None, validate=validate.OneOf(NOTE_VISIBILITIES))
 
 
-class NoteSchema(Schema):
-    id = fields.String()
-    dossier_id = fields.String()
-    visibility = fields.String()
-    body = fields.String()
-    author_sub = fields.String()
-    author_role = fields.String()
-    author_name = fields.String(allow_none=True)
-    created_at = fields.DateTime()
+class ThirdPartyAuthorSchema(Schema):
+    """The participant who wrote the note, as the partner-gateway authenticated them."""
+
+    sub = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    name = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
+    email = fields.Email(load_default=None, allow_none=True)
+
+
+class ThirdPartyNoteCreateSchema(Schema):
+    """A participant's note, relayed by the partner-gateway; its visibility is always ``participants``."""
+
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+    author = fields.Nested(ThirdPartyAuthorSchema, required=True)
 
 
 class DevelopmentCreateSchema(Schema):
@@ -76,6 +80,18 @@ class Notes(MethodView):
             items, cursor = notes.list_notes(session, current_caller(), dossier_id, **page)
             session.expunge_all()  # serialised after the read-only session ends
             return {"items": items, "next_cursor": cursor}
+
+
+@blp.route("/<dossier_id>/third-party-notes")
+class ThirdPartyNotes(MethodView):
+    @require_roles("service")
+    @blp.arguments(ThirdPartyNoteCreateSchema)
+    @blp.response(201, NoteSchema)
+    @documents_problems(blp, 404, 409)
+    def post(self, body, dossier_id):
+        """Record a participant's note (visibility ``participants``; the participant is the event's actor)."""
+        with app_db().transaction() as session:
+            return notes.add_third_party_note(session, current_caller(), dossier_id, body["body"], body["author"])
 
 
 @blp.route("/<dossier_id>/developments")

@@ -9,8 +9,8 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.web import app_db
 
 from ..domain.presentation import present_participant_view, present_partner_view
-from ..services import dossiers
-from .schemas import DossierSchema, documents_problems
+from ..services import dossiers, notes
+from .schemas import DossierSchema, NoteSchema, documents_problems
 
 blp = Blueprint("partner", __name__, url_prefix="/api/v1/dossiers", description="Partner view (service tokens only)")
 
@@ -39,6 +39,13 @@ class PartnerViewSchema(Schema):
     partner_visible = fields.Boolean()
     closed = fields.Boolean()
     fields_ = fields.List(fields.Nested(PartnerFieldSchema), data_key="fields", attribute="fields")
+
+
+class ParticipantViewSchema(DossierSchema):
+    """What a participant sees: the client's view without financial fields, and the ``participants`` notes."""
+
+    notes = fields.List(fields.Nested(NoteSchema), metadata={
+        "description": "Notes with visibility participants, oldest first (the dossier's discussion with them)."})
 
 
 class PartnerValuesSchema(Schema):
@@ -77,12 +84,15 @@ class PartnerValues(MethodView):
 @blp.route("/<dossier_id>/participant-view")
 class ParticipantView(MethodView):
     @require_roles("service")
-    @blp.response(200, DossierSchema)
+    @blp.response(200, ParticipantViewSchema)
     @documents_problems(blp, 404)
     def get(self, dossier_id):
-        """What a participant sees: the client's view without financial fields (read-only)."""
+        """What a participant sees: the client's view without financial fields (read-only), and their notes."""
         caller = current_caller()
         with app_db().read_only() as session:
             dossier = dossiers.visible_dossier(session, caller, dossier_id)
-            return present_participant_view(dossier, dossiers.definition_for(session, dossier),
+            view = present_participant_view(dossier, dossiers.definition_for(session, dossier),
                                             dossiers.developments_of(session, dossier.id))
+            participant_notes = notes.participant_notes(session, dossier.id)
+            session.expunge_all()  # serialised after the read-only session ends
+            return {**view, "notes": participant_notes}

@@ -26,6 +26,19 @@ class DevelopmentSchema(Schema):
     created_at = fields.DateTime()
 
 
+class NoteSchema(Schema):
+    """A note on a dossier and who wrote it."""
+
+    id = fields.String()
+    dossier_id = fields.String()
+    visibility = fields.String()
+    body = fields.String()
+    author_sub = fields.String()
+    author_role = fields.String()
+    author_name = fields.String(allow_none=True)
+    created_at = fields.DateTime()
+
+
 class DossierSummarySchema(Schema):
     """A dossier in a list. Clients get the last client-visible status (or a neutral label)."""
 

@@ -41,6 +41,9 @@ def load_definition(session: Session, model_id: str, version: int) -> ModelDefin
 def _new_version(model_id: str, number: int, body: dict[str, Any], caller: Caller) -> ModelVersion:
     definition = {key: body.get(key) or ([] if key != "views" else {}) for key in DEFINITION_KEYS}
     validate_model(definition)
+    # Kept in the version's JSON (no column): nothing filters models on it, and a version saved before
+    # the flag existed reads as false.
+    definition["client_can_invite"] = bool(body.get("client_can_invite"))
     return ModelVersion(model_id=model_id, version=number, name=body["name"], category=body["category"],
                         client_can_create=body["client_can_create"], definition=definition,
                         created_by=caller.sub, created_at=clock.now())
@@ -97,6 +100,7 @@ def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:
     definition = definition_of(version)
     body = {"id": version.model_id, "version": version.version, "name": version.name, "category": version.category,
             "client_can_create": version.client_can_create, **version.definition,
+            "client_can_invite": bool(version.definition.get("client_can_invite")),
             "roles": definition.roles_with_pieces(), "created_at": version.created_at}
     if not sees_everything(caller):
         portal = definition.views["portal"]

@@ -17,6 +17,7 @@ from . import timeline
 from .dossiers import open_dossier, visible_dossier
 
 EXCERPT_LENGTH = 200
+THIRD_PARTY_ROLE = "partner"
 
 
 def add_note(session: Session, caller: Caller, dossier_id: str, body: str, visibility: str | None) -> Note:
@@ -27,17 +28,38 @@ def add_note(session: Session, caller: Caller, dossier_id: str, body: str, visib
     if visibility not in visible_audiences(caller):
         raise ValidationFailed("Clients cannot write internal notes.",
                                errors={"visibility": ["must be requester or participants"]})
-    note = Note(id=clock.new_id(), dossier_id=dossier.id, visibility=visibility, body=body, author_sub=caller.sub,
-                author_role=caller.role, author_name=caller.name, created_at=clock.now())
+    return _record_note(session, dossier.id, caller, body, visibility)
+
+
+def add_third_party_note(session: Session, caller: Caller, dossier_id: str, body: str,
+                         author: dict[str, str | None]) -> Note:
+    """A note a participant posts through the partner-gateway (``caller``, a service, vouches for ``author``).
+
+    Its visibility is always ``participants``, and the participant is its author and the event's actor
+    (role ``partner``, the role of third-party accounts), so the other actors are told and they are not."""
+    dossier = open_dossier(session, caller, dossier_id)
+    third_party = Caller(sub=author["sub"], role=THIRD_PARTY_ROLE, email=author.get("email"), name=author.get("name"))
+    return _record_note(session, dossier.id, third_party, body, "participants")
+
+
+def _record_note(session: Session, dossier_id: str, author: Caller, body: str, visibility: str) -> Note:
+    note = Note(id=clock.new_id(), dossier_id=dossier_id, visibility=visibility, body=body, author_sub=author.sub,
+                author_role=author.role, author_name=author.name, created_at=clock.now())
     session.add(note)
-    timeline.append(session, dossier.id, "note", f"Note by {caller.name or caller.sub}", visibility=visibility,
-                    actor=caller.as_actor(), details={"note_id": note.id})
+    timeline.append(session, dossier_id, "note", f"Note by {author.name or author.sub}", visibility=visibility,
+                    actor=author.as_actor(), details={"note_id": note.id})
     record_event(session, "dossier.note_added", {
-        "dossier_id": dossier.id, "note_id": note.id, "visibility": visibility, "author_sub": caller.sub,
-        "author_role": caller.role, "excerpt": body[:EXCERPT_LENGTH]},
-        producer=SERVICE_NAME, aggregate_id=dossier.id, actor=caller.as_actor())
+        "dossier_id": dossier_id, "note_id": note.id, "visibility": visibility, "author_sub": author.sub,
+        "author_role": author.role, "excerpt": body[:EXCERPT_LENGTH]},
+        producer=SERVICE_NAME, aggregate_id=dossier_id, actor=author.as_actor())
     session.flush()
     return note
+
+
+def participant_notes(session: Session, dossier_id: str) -> list[Note]:
+    """The notes a participant may read: visibility ``participants``, oldest first."""
+    return list(session.scalars(select(Note).where(Note.dossier_id == dossier_id, Note.visibility == "participants")
+                                .order_by(Note.created_at, Note.id)))
 
 
 def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int,
