@@ -16,12 +16,13 @@ def test_an_upload_stores_the_sniffed_type_size_digest_and_publishes_document_ad
     assert body["content_type"] == "application/pdf"
     assert body["size"] == len(PDF_BYTES)
     assert len(body["sha256"]) == 64
-    assert body["visibility"] == {"client": True, "partner": False, "roles": ["guarantor", "tenant"]}
+    assert body["visibility"] == {"client": True, "partner": False, "roles": ["guarantor", "tenant"],
+                                  "financial": False}
     (event,) = outbox_events(db, "document.added")
     assert event.data == {
         "document_id": body["id"], "owner_type": "dossier", "owner_id": "dos-1", "dossier_id": "dos-1",
         "filename": "report.pdf", "category": "supporting_piece",
-        "visibility": {"client": True, "partner": False, "roles": ["guarantor", "tenant"]},
+        "visibility": {"client": True, "partner": False, "roles": ["guarantor", "tenant"], "financial": False},
         "uploaded_by": {"sub": "agent-alice", "role": "agent"}, "state": "ready"}
 
 

@@ -52,7 +52,7 @@ def test_a_client_sees_their_own_upload_and_cannot_share_it_with_partners(upload
     response = upload(as_client, partner=True, roles="guarantor")
     assert response.status_code == 201
     mine = response.get_json()
-    assert mine["visibility"] == {"client": True, "partner": False, "roles": []}
+    assert mine["visibility"] == {"client": True, "partner": False, "roles": [], "financial": False}
     assert mine["uploaded_by"] == {"sub": "client-bob", "role": "client"}
     assert client.get(f"/api/v1/documents/{mine['id']}", headers=as_client).status_code == 200
     assert _ids(_list(client, as_agent)) == {mine["id"]}
@@ -82,7 +82,7 @@ def test_a_partner_sees_partner_flagged_documents_and_their_own_uploads_only(upl
     for_partners = upload(as_agent, partner=True).get_json()
     for_client = upload(as_agent, client=True).get_json()
     own = upload(partner, data=b"%PDF-1.4 partner opinion").get_json()
-    assert own["visibility"] == {"client": False, "partner": False, "roles": []}
+    assert own["visibility"] == {"client": False, "partner": False, "roles": [], "financial": False}
     assert _ids(_list(client, partner)) == {for_partners["id"], own["id"]}
     for hidden in (internal, for_client):
         assert client.get(f"/api/v1/documents/{hidden['id']}", headers=partner).status_code == 404
@@ -148,12 +148,14 @@ def test_changing_visibility_changes_who_sees_and_publishes_the_event(upload, cl
     response = client.patch(f"/api/v1/documents/{document['id']}", json={"client": True, "roles": ["guarantor"]},
                             headers=as_agent)
     assert response.status_code == 200
-    assert response.get_json()["visibility"] == {"client": True, "partner": False, "roles": ["guarantor"]}
+    assert response.get_json()["visibility"] == {"client": True, "partner": False, "roles": ["guarantor"],
+                                                 "financial": False}
     assert client.get(f"/api/v1/documents/{document['id']}", headers=as_client).status_code == 200
     (changed,) = outbox_events(db, "document.visibility_changed")
     assert changed.data == {"document_id": document["id"], "owner_type": "dossier", "owner_id": "dos-1",
                             "dossier_id": "dos-1",
-                            "visibility": {"client": True, "partner": False, "roles": ["guarantor"]}}
+                            "visibility": {"client": True, "partner": False, "roles": ["guarantor"],
+                                           "financial": False}}
 
 
 def test_services_list_everything_and_may_narrow_to_partner_or_role(upload, client, as_agent, as_service,

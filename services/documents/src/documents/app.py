@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from flask import Flask
 
+from platform_shared.config import ConfigError
 from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
-from . import config
+from . import config, services
 from .api import documents, templates
 from .conversion import resolve_converter_name
 from .gateway import gateway_client
@@ -16,8 +17,17 @@ from .storage import make_storage
 FORM_OVERHEAD_BYTES = 1024 * 1024
 
 
+def check_financial_categories(settings: config.DocumentsSettings) -> None:
+    """A misspelt ``FINANCIAL_CATEGORIES`` would silently show invoices to participants: refuse to start."""
+    unknown = sorted(set(settings.financial_categories) - set(services.CATEGORIES))
+    if unknown:
+        raise ConfigError(f"FINANCIAL_CATEGORIES names unknown categories: {', '.join(unknown)} "
+                          f"(known: {', '.join(services.CATEGORIES)})")
+
+
 def create_app(settings: config.DocumentsSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
+    check_financial_categories(settings)
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Documents service",
                                   extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES})

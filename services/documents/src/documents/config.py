@@ -9,6 +9,7 @@ from platform_shared.config import Settings, load_settings
 from . import SERVICE_NAME
 
 DEFAULT_ALLOWED_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx", "odt", "txt", "csv")
+DEFAULT_FINANCIAL_CATEGORIES = ("invoice", "quote")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,8 @@ class DocumentsSettings(Settings):
     s3_secret_access_key: str = ""
     max_upload_bytes: int = 20 * 1024 * 1024
     allowed_types: tuple[str, ...] = DEFAULT_ALLOWED_TYPES
+    # Categories whose documents are financial (hidden from participants) unless staff say otherwise.
+    financial_categories: tuple[str, ...] = DEFAULT_FINANCIAL_CATEGORIES
     # "auto" (unoserver if LibreOffice and unoserver are installed, else cold soffice, else none),
     # "unoserver", "gotenberg", "soffice", "none".
     converter: str = "auto"

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
+                        false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_shared.db import UTCDateTime
@@ -28,6 +29,8 @@ class Document(Base):
     visible_client: Mapped[bool] = mapped_column(Boolean, default=False)
     visible_partner: Mapped[bool] = mapped_column(Boolean, default=False)
     visible_roles: Mapped[list] = mapped_column(JSON, default=list)
+    # Participants never see a financial document (DESIGN 7); nobody else is affected.
+    financial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uploaded_by_sub: Mapped[str] = mapped_column(String(200))
     uploaded_by_role: Mapped[str] = mapped_column(String(16))
     state: Mapped[str] = mapped_column(String(16))

@@ -1,7 +1,7 @@
 """Use cases on documents: add, read, list, change visibility, delete. They take a session and never commit."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from sqlalchemy import select
@@ -21,17 +21,21 @@ from .gateway import AccessLookup
 from .storage import Spooled, Storage
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
-CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "other")
+CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "other")
 
 
 @dataclass(frozen=True)
 class Visibility:
+    """Who sees a document; ``financial`` is None until decided (staff's word, else the category's default)."""
+
     client: bool = False
     partner: bool = False
     roles: tuple[str, ...] = ()
+    financial: bool | None = None
 
-    def as_data(self) -> dict:
-        return {"client": self.client, "partner": self.partner, "roles": list(self.roles)}
+    def decided(self, caller: Caller, category: str, financial_categories: Iterable[str]) -> "Visibility":
+        """This visibility with its ``financial`` flag settled for ``caller`` (only staff and services choose)."""
+        return replace(self, financial=rules.financial_flag(caller, self.financial, category, financial_categories))
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,7 @@ class Uploader:
 
 def visibility_of(document: Document) -> dict:
     return {"client": document.visible_client, "partner": document.visible_partner,
-            "roles": list(document.visible_roles or [])}
+            "roles": list(document.visible_roles or []), "financial": document.financial}
 
 
 def document_event_data(document: Document) -> dict:
@@ -106,6 +110,7 @@ def create_document(session: Session, *, owner_type: str, owner_id: str, dossier
         dossier_id=resolve_dossier_id(session, owner_type, owner_id, dossier_id),
         filename=filename, category=category, visible_client=visibility.client,
         visible_partner=visibility.partner, visible_roles=list(visibility.roles),
+        financial=bool(visibility.financial),
         uploaded_by_sub=uploader.sub, uploaded_by_role=uploader.role, state=state, error=error,
         template_id=template_id, template_version=template_version, warnings=warnings or [],
         created_at=now, updated_at=now,
@@ -126,7 +131,7 @@ def record_document_added(session: Session, document: Document, actor: dict) -> 
 def upload_document(session: Session, storage: Storage, lookup: AccessLookup, caller: Caller, *,
                     spooled: Spooled, filename: str, owner_type: str, owner_id: str, dossier_id: str | None,
                     category: str, visibility: Visibility, on_behalf: Uploader | None,
-                    allowed_kinds: Iterable[str]) -> Document:
+                    allowed_kinds: Iterable[str], financial_categories: Iterable[str]) -> Document:
     """Store an uploaded file for an owner; outside staff the uploader must be allowed on the owner."""
     if on_behalf is not None and not caller.is_service:
         raise Forbidden("Only a service may upload on behalf of someone else.")
@@ -140,6 +145,7 @@ def upload_document(session: Session, storage: Storage, lookup: AccessLookup, ca
             raise NotFound("No such owner.")
         forced = rules.visibility_for_non_staff_upload(caller, client, access, visibility.roles)
         visibility = Visibility(forced.client, forced.partner, forced.roles)
+    visibility = visibility.decided(caller, category, financial_categories)
     ensure_dossier_open(session, dossier_id)
     document = create_document(session, owner_type=owner_type, owner_id=owner_id, dossier_id=dossier_id,
                                filename=filename, category=category, visibility=visibility,
@@ -200,7 +206,7 @@ def list_visible_documents(session: Session, lookup: AccessLookup, caller: Calle
 
 # ----- changing -------------------------------------------------------------------------------
 def change_visibility(session: Session, caller: Caller, document_id: str, *, client: bool | None,
-                      partner: bool | None, roles: list[str] | None) -> Document:
+                      partner: bool | None, roles: list[str] | None, financial: bool | None = None) -> Document:
     document = session.get(Document, document_id)
     if document is None:
         raise NotFound("No such document.")
@@ -211,6 +217,8 @@ def change_visibility(session: Session, caller: Caller, document_id: str, *, cli
         document.visible_partner = partner
     if roles is not None:
         document.visible_roles = sorted(set(roles))
+    if financial is not None:
+        document.financial = financial
     document.updated_at = clock.now()
     record_event(session, "document.visibility_changed", {
         **document_event_data(document), "visibility": visibility_of(document),

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -152,7 +153,7 @@ def _document_name(template: Template, requested: str | None) -> str:
 
 
 def render_template(session: Session, storage: Storage, caller: Caller, template_id: str, request: RenderRequest,
-                    *, converter_name: str, tmp_dir) -> Document:
+                    *, converter_name: str, tmp_dir, financial_categories: Iterable[str]) -> Document:
     """Fill the template's current version into a .docx document; queue its PDF when ``pdf_auto``."""
     template = get_template(session, template_id)
     version = current_version(session, template)
@@ -167,7 +168,8 @@ def render_template(session: Session, storage: Storage, caller: Caller, template
     document = create_document(
         session, owner_type=request.owner_type, owner_id=request.owner_id, dossier_id=request.dossier_id,
         filename=_document_name(template, request.filename), category=request.category,
-        visibility=request.visibility, uploader=Uploader(caller.sub, caller.role), state=state,
+        visibility=request.visibility.decided(caller, request.category, financial_categories),
+        uploader=Uploader(caller.sub, caller.role), state=state,
         template_id=template.id, template_version=version.version, warnings=values.warnings,
         error=NO_CONVERTER_ERROR if state == "pdf_unavailable" else None)
     spooled = spool_bytes(docx, tmp_dir)

@@ -39,6 +39,9 @@ class UploadFormSchema(Schema):
     partner = fields.Boolean(load_default=False, metadata={"description": "Visible to solicited partners (staff only)."})
     roles = DelimitedList(fields.String(validate=validate.Length(min=1, max=64)), load_default=[],
                           metadata={"description": "Comma-separated contributor roles that see it."})
+    financial = fields.Boolean(load_default=None, metadata={
+        "description": "A financial item (invoice, quote...), never shown to participants (staff and services "
+                       "only; when omitted, or sent by anyone else, the category decides: FINANCIAL_CATEGORIES)."})
     uploaded_by_sub = fields.String(load_default=None, metadata={"description": "Services only: the real uploader."})
     uploaded_by_role = fields.String(load_default=None, validate=validate.OneOf(("client", "partner", "agent", "admin")))
 
@@ -60,6 +63,7 @@ class VisibilityPatchSchema(Schema):
     client = fields.Boolean()
     partner = fields.Boolean()
     roles = fields.List(fields.String(validate=validate.Length(min=1, max=64)))
+    financial = fields.Boolean(metadata={"description": "A financial item: hidden from participants."})
 
 
 class ContentArgsSchema(Schema):
@@ -109,7 +113,9 @@ class Documents(MethodView):
                     session, _storage(), _lookup(), caller, spooled=spooled, filename=filename,
                     owner_type=form["owner_type"], owner_id=form["owner_id"], dossier_id=form["dossier_id"],
                     category=form["category"], on_behalf=on_behalf, allowed_kinds=settings.allowed_types,
-                    visibility=services.Visibility(form["client"], form["partner"], tuple(form["roles"])))
+                    financial_categories=settings.financial_categories,
+                    visibility=services.Visibility(form["client"], form["partner"], tuple(form["roles"]),
+                                                   form["financial"]))
                 return document_body(document)
         finally:
             spooled.path.unlink(missing_ok=True)
@@ -145,11 +151,11 @@ class DocumentResource(MethodView):
     @blp.arguments(VisibilityPatchSchema)
     @blp.response(200, DocumentSchema)
     def patch(self, body, document_id):
-        """Change the document's visibility (staff); publishes ``document.visibility_changed``."""
+        """Change the document's visibility or financial flag (staff); publishes ``document.visibility_changed``."""
         with app_db().transaction() as session:
             document = services.change_visibility(session, current_caller(), document_id,
                                                   client=body.get("client"), partner=body.get("partner"),
-                                                  roles=body.get("roles"))
+                                                  roles=body.get("roles"), financial=body.get("financial"))
             return document_body(document)
 
     @require_roles("agent", "service")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ..services import find_rendition
+from ..services import find_rendition, visibility_of
 
 
 class VisibilitySchema(Schema):
@@ -12,6 +12,9 @@ class VisibilitySchema(Schema):
     client = fields.Boolean(metadata={"description": "The owner's client (requester, extranet customer) and their company."})
     partner = fields.Boolean(metadata={"description": "The partners solicited on the dossier."})
     roles = fields.List(fields.String(), metadata={"description": "Contributor roles that see it (e.g. guarantor)."})
+    financial = fields.Boolean(metadata={"description": "A financial item (invoice, quote...): participants never "
+                                                        "see it, even when it is shared with the client. On render, "
+                                                        "omitted means the category's default."})
 
 
 class ActorRefSchema(Schema):
@@ -66,8 +69,7 @@ def document_body(document) -> dict:
         "dossier_id": document.dossier_id, "filename": document.filename, "category": document.category,
         "content_type": primary.content_type if primary else None,
         "size": primary.size if primary else None, "sha256": primary.sha256 if primary else None,
-        "visibility": {"client": document.visible_client, "partner": document.visible_partner,
-                       "roles": list(document.visible_roles or [])},
+        "visibility": visibility_of(document),
         "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
         "state": document.state, "error": document.error, "warnings": document.warnings or [],
         "template_id": document.template_id, "template_version": document.template_version,

@@ -200,10 +200,11 @@ class TemplateRender(MethodView):
             owner_id=body["owner_id"], dossier_id=body["dossier_id"], category=body["category"],
             filename=body["filename"],
             visibility=services.Visibility(visibility.get("client", False), visibility.get("partner", False),
-                                           tuple(visibility.get("roles", ()))))
+                                           tuple(visibility.get("roles", ())), visibility.get("financial")))
         with app_db().transaction() as session:
             document = templating.render_template(session, _storage(), current_caller(), template_id, request,
                                                   converter_name=current_app.extensions["converter_name"],
-                                                  tmp_dir=tmp_dir(settings))
+                                                  tmp_dir=tmp_dir(settings),
+                                                  financial_categories=settings.financial_categories)
             body = document_body(document)
         return body, (202 if document.state == "rendering" else 201)

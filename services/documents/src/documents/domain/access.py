@@ -15,6 +15,7 @@ class VisibleDocument(Protocol):
     visible_client: bool
     visible_partner: bool
     visible_roles: list
+    financial: bool
 
 
 @dataclass(frozen=True)
@@ -59,20 +60,46 @@ def granted_without_gateway(caller: Caller, document: VisibleDocument, owner_cli
 
 
 def may_need_gateway(document: VisibleDocument) -> bool:
-    """Only a document of a dossier flagged for someone outside staff can be seen by a third party."""
+    """Only a document of a dossier flagged for someone outside staff can be seen by a third party
+    (a financial document flagged for the client side alone reaches no third party)."""
     return bool(document.dossier_id and (document.visible_partner or document.visible_roles
-                                         or document.visible_client))
+                                         or shown_to_participants(document)))
+
+
+def shown_to_participants(document: VisibleDocument) -> bool:
+    """Participants see what the client sees, except financial items (DESIGN 7)."""
+    return bool(document.visible_client and not document.financial)
 
 
 def granted_to_third_party(document: VisibleDocument, access: ThirdPartyAccess) -> bool:
     """A partner sees ``partner``-flagged pieces (of their own solicitation when a solicitation owns it),
-    a contributor the pieces of their role, a participant what the client sees."""
+    a contributor the pieces of their role, a participant what the client sees unless it is financial.
+
+    ``financial`` only narrows the participant's view: a partner asked for a financial opinion must see
+    the financial piece flagged for partners, and a contributor the financial piece of their role."""
     if access.partner and document.visible_partner:
         if document.owner_type != "solicitation" or document.owner_id in access.solicitation_ids:
             return True
     if access.contributor_roles & set(document.visible_roles or ()):
         return True
-    return bool(access.participant and document.visible_client)
+    return access.participant and shown_to_participants(document)
+
+
+def financial_by_default(category: str, financial_categories: Iterable[str]) -> bool:
+    """Whether a document of ``category`` is financial when nobody allowed to say has said
+    (``FINANCIAL_CATEGORIES``: invoices and quotes by default)."""
+    return category in set(financial_categories)
+
+
+def financial_flag(caller: Caller, requested: bool | None, category: str,
+                   financial_categories: Iterable[str]) -> bool:
+    """Staff and services choose; everyone else gets the category's default, whatever they asked.
+
+    The category default applies to every upload: a client who files an invoice keeps it from the
+    dossier's participants, which only narrows who sees it."""
+    if requested is not None and sees_everything(caller):
+        return requested
+    return financial_by_default(category, financial_categories)
 
 
 def may_see(caller: Caller, document: VisibleDocument, owner_client: OwnerClient | None,
