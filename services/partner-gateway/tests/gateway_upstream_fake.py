@@ -6,6 +6,7 @@ This tiny WSGI app answers the calls the gateway makes, with the state a test pu
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Any
 
 from flask import Flask, jsonify, request
@@ -17,6 +18,7 @@ class UpstreamFake:
         self.dossiers: dict[str, dict[str, Any]] = {}
         self.models: dict[str, dict[str, Any]] = {}
         self.documents: list[dict[str, Any]] = []
+        self.notes: list[dict[str, Any]] = []
         self.partner_value_writes: list[tuple[str, dict]] = []
         self.authorizations: list[str] = []
         self.app = self._build()
@@ -28,11 +30,23 @@ class UpstreamFake:
         self.dossiers.clear()
         self.models.clear()
         self.documents.clear()
+        self.notes.clear()
         self.partner_value_writes.clear()
         self.authorizations.clear()
 
     def stop(self) -> None:
         self.server.shutdown()
+
+    def add_document(self, owner_type: str, owner_id: str, *, uploaded_by: str, dossier_id: str | None = None,
+                     partner: bool = False) -> str:
+        """A document as ``GET /documents/{id}`` describes it (docs/contracts.md); returns its id."""
+        document_id = str(uuid.uuid4())
+        self.documents.append({
+            "id": document_id, "owner_type": owner_type, "owner_id": owner_id,
+            "dossier_id": dossier_id or (owner_id if owner_type == "dossier" else None),
+            "uploaded_by": {"sub": uploaded_by, "role": "partner"},
+            "visibility": {"client": False, "partner": partner, "roles": []}})
+        return document_id
 
     def _build(self) -> Flask:
         app = Flask("upstream-fake")
@@ -67,7 +81,22 @@ class UpstreamFake:
         @app.get("/api/v1/dossiers/<dossier_id>/participant-view")
         def participant_view(dossier_id):
             record = fake.dossiers[dossier_id]
-            return jsonify({"id": dossier_id, "reference": record["reference"], "fields": {"court": "Lyon"}})
+            return jsonify({"id": dossier_id, "reference": record["reference"], "fields": {"court": "Lyon"},
+                            "notes": [note for note in fake.notes if note["dossier_id"] == dossier_id]})
+
+        @app.post("/api/v1/dossiers/<dossier_id>/third-party-notes")
+        def third_party_note(dossier_id):
+            if dossier_id not in fake.dossiers:
+                return problem(404, "No such dossier.")
+            if fake.dossiers[dossier_id]["closed"]:
+                return problem(409, "Closed.")
+            body = request.get_json()
+            note = {"id": str(uuid.uuid4()), "dossier_id": dossier_id, "visibility": "participants",
+                    "body": body["body"], "author_sub": body["author"]["sub"], "author_role": "partner",
+                    "author_name": body["author"].get("name"), "created_at": "2026-11-23T10:00:00Z",
+                    "author": body["author"]}
+            fake.notes.append(note)
+            return jsonify({key: value for key, value in note.items() if key != "author"}), 201
 
         @app.patch("/api/v1/dossiers/<dossier_id>/partner-values")
         def partner_values(dossier_id):
@@ -91,7 +120,14 @@ class UpstreamFake:
             args = request.args
             items = [document for document in fake.documents
                      if document["owner_type"] == args["owner_type"] and document["owner_id"] == args["owner_id"]
-                     and (args.get("partner") != "true" or document["partner"])]
+                     and (args.get("partner") != "true" or document["visibility"]["partner"])]
             return jsonify({"items": items, "next_cursor": None})
+
+        @app.get("/api/v1/documents/<document_id>")
+        def document(document_id):
+            found = next((item for item in fake.documents if item["id"] == document_id), None)
+            if found is None:
+                return problem(404, "No such document.")
+            return jsonify(found)
 
         return app

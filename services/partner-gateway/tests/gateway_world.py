@@ -17,6 +17,7 @@ MODEL = {
               {"code": "co_borrower", "label": "Co-borrower",
                "pieces": [{"code": "tax_notice", "label": "Tax notice", "required": True}]}],
 }
+CLIENT_INVITES_MODEL = {**MODEL, "id": "model-client-invites", "client_can_invite": True}
 PARTNER_VIEW = [
     {"key": "court", "label": "Court", "type": "text", "mode": "read", "value": "Lyon", "source": "portal",
      "financial": False, "choices": []},
@@ -41,14 +42,17 @@ class World:
     def event(self, event_type: str, data: dict) -> None:
         deliver(self.db, "partner-gateway", handlers(self.settings), event_type, data, producer="dossier")
 
-    def dossier(self, status: str = "review", partner_visible: bool = True) -> str:
+    def dossier(self, status: str = "review", partner_visible: bool = True, model: dict = MODEL,
+                client_sub: str | None = "client-bob", client_org: str | None = "acme") -> str:
         dossier_id = str(uuid.uuid4())
+        self.upstream.models[model["id"]] = model
         self.upstream.dossiers[dossier_id] = {
             "id": dossier_id, "reference": unique("DOS"), "title": "Loan request", "status": status,
-            "partner_visible": partner_visible, "closed": False, "model_id": MODEL["id"], "model_version": 1,
+            "partner_visible": partner_visible, "closed": False, "model_id": model["id"], "model_version": 1,
+            "client_sub": client_sub, "client_org": client_org,
             "updated_at": "2000-01-01T00:00:00Z", "view": [dict(field) for field in PARTNER_VIEW]}
         self.event("dossier.created", {"dossier_id": dossier_id, "status": status, "partner_visible": partner_visible,
-                                       "model_id": MODEL["id"], "model_version": 1})
+                                       "model_id": model["id"], "model_version": 1})
         return dossier_id
 
     def change_status(self, dossier_id: str, to: str, partner_visible: bool) -> None:
@@ -88,9 +92,22 @@ class World:
         assert self.attach(solicitation["access_key"], sub).status_code == 200
         return solicitation, sub, self.partner_headers(sub)
 
-    def invite(self, dossier_id: str, **overrides: Any) -> dict:
-        body = {"kind": "contributor", "role": "guarantor", "name": "Gus", "email": "gus@example.org",
-                "notify": False, **overrides}
-        response = self.client.post(f"/api/v1/dossiers/{dossier_id}/contributors", json=body, headers=self.agent)
+    def invite(self, dossier_id: str, headers: dict | None = None, **overrides: Any) -> dict:
+        response = self.try_invite(dossier_id, headers, **overrides)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
+    def try_invite(self, dossier_id: str, headers: dict | None = None, **overrides: Any):
+        body = {"kind": "contributor", "role": "guarantor", "name": "Gus", "email": "gus@example.org",
+                "notify": False, **overrides}
+        return self.client.post(f"/api/v1/dossiers/{dossier_id}/contributors", json=body,
+                                headers=headers or self.agent)
+
+    def attached_invitation(self, dossier_id: str | None = None, **overrides: Any) -> tuple[dict, str, dict]:
+        """An invitation attached by a fresh account: (invitation, account sub, its headers)."""
+        dossier_id = dossier_id or self.dossier()
+        invitation = self.invite(dossier_id, **overrides)
+        sub = unique("guest")
+        response = self.attach(invitation["access_key"], sub)
+        assert response.status_code == 200, response.get_json()
+        return invitation, sub, self.partner_headers(sub)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from platform_shared.testing.unit import outbox_events
 
+from gateway_world import unique
+from partner_gateway.app import create_app
+
 
 def opinion(world, solicitation_id, headers, **body):
     return world.client.post(f"/api/v1/solicitations/{solicitation_id}/opinion",
@@ -142,3 +145,53 @@ def test_every_partner_action_is_in_the_dossiers_audit_log_for_staff(world):
     saved = entries[2]
     assert (saved["actor_sub"], saved["actor_role"], saved["request_id"]) == (sub, "partner", "req-42")
     assert world.client.get(url, headers=headers).status_code == 403
+
+
+def test_an_opinion_is_backed_by_my_own_upload_or_by_a_file_shared_with_partners(world, upstream):
+    solicitation, sub, headers = world.attached_solicitation()
+    dossier_id = solicitation["dossier_id"]
+    mine = upstream.add_document("solicitation", solicitation["id"], uploaded_by=sub, dossier_id=dossier_id)
+    shared = upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice", partner=True)
+    for document_id in (mine, shared):
+        saved = opinion(world, solicitation["id"], headers, document_id=document_id)
+        assert saved.status_code == 200, saved.get_json()
+        assert saved.get_json()["document_id"] == document_id
+
+
+def test_a_partner_cannot_present_a_document_they_may_not_present_as_their_supporting_file(world, upstream):
+    dossier_id = world.dossier()
+    solicitation, sub, headers = world.attached_solicitation(dossier_id)
+    other, other_sub, _ = world.attached_solicitation(dossier_id, scope="legal")
+    refused = {
+        "unknown": "no-such-document",
+        "internal staff file": upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice"),
+        "another partner's upload": upstream.add_document("solicitation", other["id"], uploaded_by=other_sub,
+                                                          dossier_id=dossier_id),
+        "a file staff shared with another partner's solicitation only": upstream.add_document(
+            "solicitation", other["id"], uploaded_by="agent-alice", dossier_id=dossier_id, partner=True),
+        "my upload on another dossier": upstream.add_document("dossier", world.dossier(), uploaded_by=sub),
+    }
+    for what, document_id in refused.items():
+        response = opinion(world, solicitation["id"], headers, document_id=document_id)
+        assert response.status_code == 422, what
+        assert response.mimetype == "application/problem+json" and "document_id" in response.get_json()["errors"]
+    assert world.client.get(f"/api/v1/solicitations/{solicitation['id']}/history", headers=headers).get_json() == []
+
+
+def test_the_supporting_file_is_checked_only_after_the_solicitation_itself(world, upstream):
+    solicitation, sub, headers = world.attached_solicitation()
+    world.close(solicitation["dossier_id"])
+    assert opinion(world, solicitation["id"], headers, document_id="no-such-document").status_code == 409
+    stranger = world.partner_headers(unique("partner"))
+    assert opinion(world, solicitation["id"], stranger, document_id="no-such-document").status_code == 404
+
+
+def test_an_unreachable_documents_service_refuses_a_supporting_file_with_503(world, settings, db, upstream):
+    solicitation, sub, headers = world.attached_solicitation()
+    mine = upstream.add_document("solicitation", solicitation["id"], uploaded_by=sub,
+                                 dossier_id=solicitation["dossier_id"])
+    documents_down = create_app(settings.replace(documents_url="http://127.0.0.1:1"), db).test_client()
+    response = documents_down.post(f"/api/v1/solicitations/{solicitation['id']}/opinion",
+                                   json={"verdict": "favorable", "document_id": mine}, headers=headers)
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert world.client.get(f"/api/v1/solicitations/{solicitation['id']}/history", headers=headers).get_json() == []

@@ -13,7 +13,7 @@ ROUTES = [("POST", "/api/v1/partners"), ("POST", "/api/v1/dossiers/{dossier}/sol
           ("POST", "/api/v1/solicitations/{solicitation}/opinion"),
           ("PATCH", "/api/v1/solicitations/{solicitation}/completion"),
           ("POST", "/api/v1/dossiers/{dossier}/contributors"),
-          ("POST", "/api/v1/me/pieces/{solicitation}/payslip")]
+          ("POST", "/api/v1/me/pieces/{solicitation}/payslip"), ("POST", "/api/v1/me/dossiers/{dossier}/notes")]
 
 
 @pytest.mark.parametrize("method,path", ROUTES)

@@ -1,19 +1,14 @@
 """Contributors and participants: invitations with keys, notify, only the pieces of one's role, piece.provided."""
 from __future__ import annotations
 
+import uuid
+
 from platform_shared.messaging.sealed import unseal
 from platform_shared.testing.unit import bearer, outbox_events
 
-from gateway_world import unique
-
-
-def attached_contributor(world, dossier_id=None, **overrides):
-    dossier_id = dossier_id or world.dossier()
-    invitation = world.invite(dossier_id, **overrides)
-    sub = unique("guest")
-    response = world.attach(invitation["access_key"], sub)
-    assert response.status_code == 200, response.get_json()
-    return invitation, sub, world.partner_headers(sub)
+from gateway_world import CLIENT_INVITES_MODEL, unique
+from partner_gateway.app import create_app
+from partner_gateway.domain.rules import client_may_invite_kind, is_the_dossiers_client
 
 
 def test_notify_false_returns_the_key_to_hand_over_and_sends_no_sealed_key(world):
@@ -39,14 +34,14 @@ def test_a_contributor_role_must_be_one_of_the_models_roles(world, client):
 
 
 def test_an_invitation_key_is_single_use(world):
-    invitation, _, _ = attached_contributor(world)
+    invitation, _, _ = world.attached_invitation()
     assert world.attach(invitation["access_key"], unique("guest")).status_code == 409
 
 
 def test_a_contributor_sees_only_the_pieces_of_their_role(world, client):
     dossier_id = world.dossier()
-    _, _, guarantor = attached_contributor(world, dossier_id, role="guarantor")
-    attached_contributor(world, dossier_id, role="co_borrower")
+    _, _, guarantor = world.attached_invitation(dossier_id, role="guarantor")
+    world.attached_invitation(dossier_id, role="co_borrower")
     pieces = client.get("/api/v1/me/pieces", headers=guarantor).get_json()
     assert [(item["role"], [piece["code"] for piece in item["pieces"]]) for item in pieces] == [
         ("guarantor", ["payslip"])]
@@ -54,24 +49,57 @@ def test_a_contributor_sees_only_the_pieces_of_their_role(world, client):
 
 
 def test_a_contributor_cannot_see_the_dossier_itself(world, client):
-    invitation, sub, headers = attached_contributor(world)
+    invitation, sub, headers = world.attached_invitation()
     assert client.get(f"/api/v1/me/dossiers/{invitation['dossier_id']}", headers=headers).status_code == 404
 
 
-def test_providing_a_piece_publishes_piece_provided_and_another_roles_piece_is_refused(world, client):
-    invitation, sub, headers = attached_contributor(world)
+def test_providing_a_piece_publishes_piece_provided_and_another_roles_piece_is_refused(world, client, upstream):
+    invitation, sub, headers = world.attached_invitation()
+    mine = upstream.add_document("dossier", invitation["dossier_id"], uploaded_by=sub)
     url = f"/api/v1/me/pieces/{invitation['id']}"
-    provided = client.post(f"{url}/payslip", json={"document_id": "doc-1"}, headers=headers)
+    provided = client.post(f"{url}/payslip", json={"document_id": mine}, headers=headers)
     assert provided.status_code == 201
-    assert provided.get_json()["pieces"][0]["document_ids"] == ["doc-1"]
-    assert client.post(f"{url}/tax_notice", json={"document_id": "doc-2"}, headers=headers).status_code == 404
+    assert provided.get_json()["pieces"][0]["document_ids"] == [mine]
+    assert client.post(f"{url}/tax_notice", json={"document_id": mine}, headers=headers).status_code == 404
     [event] = outbox_events(world.db, "piece.provided")
     assert event.data == {"contributor_id": invitation["id"], "dossier_id": invitation["dossier_id"],
-                          "role": "guarantor", "piece_code": "payslip", "document_id": "doc-1", "account_sub": sub}
+                          "role": "guarantor", "piece_code": "payslip", "document_id": mine, "account_sub": sub}
+
+
+def provide(client, invitation, headers, document_id):
+    return client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": document_id},
+                       headers=headers)
+
+
+def test_a_contributor_provides_only_a_document_they_uploaded_on_this_dossier(world, client, upstream):
+    dossier_id = world.dossier()
+    invitation, sub, headers = world.attached_invitation(dossier_id)
+    _, co_borrower, _ = world.attached_invitation(dossier_id, role="co_borrower")
+    refused = {
+        "unknown": "no-such-document",
+        "another role's upload": upstream.add_document("dossier", dossier_id, uploaded_by=co_borrower),
+        "staff's file": upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice", partner=True),
+        "my upload on another dossier": upstream.add_document("dossier", world.dossier(), uploaded_by=sub),
+    }
+    for what, document_id in refused.items():
+        response = provide(client, invitation, headers, document_id)
+        assert response.status_code == 422, what
+        assert response.mimetype == "application/problem+json" and "document_id" in response.get_json()["errors"]
+    assert outbox_events(world.db, "piece.provided") == []
+    assert client.get("/api/v1/me/pieces", headers=headers).get_json()[0]["pieces"][0]["document_ids"] == []
+
+
+def test_an_unreachable_documents_service_refuses_a_piece_with_503_and_saves_nothing(world, settings, db, upstream):
+    invitation, sub, headers = world.attached_invitation()
+    mine = upstream.add_document("dossier", invitation["dossier_id"], uploaded_by=sub)
+    documents_down = create_app(settings.replace(documents_url="http://127.0.0.1:1"), db).test_client()
+    response = provide(documents_down, invitation, headers, mine)
+    assert response.status_code == 503 and response.mimetype == "application/problem+json"
+    assert outbox_events(world.db, "piece.provided") == []
 
 
 def test_another_account_cannot_provide_on_someone_elses_invitation(world, client):
-    invitation, _, _ = attached_contributor(world)
+    invitation, _, _ = world.attached_invitation()
     stranger = world.partner_headers(unique("guest"))
     response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"},
                            headers=stranger)
@@ -79,7 +107,7 @@ def test_another_account_cannot_provide_on_someone_elses_invitation(world, clien
 
 
 def test_a_closed_dossier_keeps_the_pieces_readable_but_refuses_a_new_one_with_409(world, client):
-    invitation, _, headers = attached_contributor(world)
+    invitation, _, headers = world.attached_invitation()
     world.close(invitation["dossier_id"])
     pieces = client.get("/api/v1/me/pieces", headers=headers).get_json()
     assert [item["role"] for item in pieces] == ["guarantor"]
@@ -90,7 +118,7 @@ def test_a_closed_dossier_keeps_the_pieces_readable_but_refuses_a_new_one_with_4
 
 
 def test_a_revoked_invitation_loses_access(world, client):
-    invitation, _, headers = attached_contributor(world)
+    invitation, _, headers = world.attached_invitation()
     assert client.post(f"/api/v1/contributors/{invitation['id']}/revoke", headers=world.agent).status_code == 200
     assert client.get("/api/v1/me/pieces", headers=headers).get_json() == []
 
@@ -108,7 +136,7 @@ def test_a_participant_gets_the_participant_view_and_access_says_so(world, clien
 
 
 def test_the_access_route_lists_contributor_roles(world, client, settings):
-    invitation, sub, _ = attached_contributor(world)
+    invitation, sub, _ = world.attached_invitation()
     access = client.get(f"/api/v1/access?dossier_id={invitation['dossier_id']}&sub={sub}",
                         headers=bearer(settings, "service", "service:documents")).get_json()
     assert access["contributor_roles"] == ["guarantor"]
@@ -116,8 +144,112 @@ def test_the_access_route_lists_contributor_roles(world, client, settings):
 
 
 def test_the_agents_list_the_dossiers_invitations(world, client):
-    invitation, _, _ = attached_contributor(world)
+    invitation, _, _ = world.attached_invitation()
     items = client.get(f"/api/v1/dossiers/{invitation['dossier_id']}/contributors",
                        headers=world.agent).get_json()["items"]
     assert [(item["id"], item["state"]) for item in items] == [(invitation["id"], "attached")]
     assert "access_key" not in items[0]
+
+
+def test_a_client_invites_a_contributor_when_the_model_allows(world, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    owner = bearer(settings, "client", "client-bob", org="acme", email="bob@acme.example")
+    invitation = world.invite(dossier_id, headers=owner, role="co_borrower", notify=True)
+    assert (invitation["kind"], invitation["role"], invitation["state"]) == ("contributor", "co_borrower", "invited")
+    [event] = outbox_events(world.db, "contributor.invited")
+    assert event.actor["sub"] == "client-bob" and "sealed_key" in event.data
+    audit = world.client.get(f"/api/v1/dossiers/{dossier_id}/audit", headers=world.agent).get_json()["items"]
+    assert [(entry["action"], entry["actor_role"]) for entry in audit] == [("contributor.invited", "client")]
+
+
+def test_a_member_of_the_clients_company_invites_too(world, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    colleague = bearer(settings, "client", "client-carol", org="acme")
+    assert world.try_invite(dossier_id, colleague).status_code == 201
+
+
+def test_a_client_is_refused_when_the_model_does_not_allow_it_and_nothing_is_created(world, settings):
+    dossier_id = world.dossier()
+    owner = bearer(settings, "client", "client-bob", org="acme")
+    response = world.try_invite(dossier_id, owner)
+    assert response.status_code == 403 and response.mimetype == "application/problem+json"
+    assert outbox_events(world.db, "contributor.invited") == []
+
+
+def test_a_client_of_another_dossier_gets_404_whatever_the_model(world, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    for stranger in (bearer(settings, "client", "client-dave", org="globex"),
+                     bearer(settings, "client", "client-eve")):
+        assert world.try_invite(dossier_id, stranger).status_code == 404
+    assert world.try_invite(str(uuid.uuid4()), bearer(settings, "client", "client-bob", org="acme")).status_code \
+        == 404
+    assert outbox_events(world.db, "contributor.invited") == []
+
+
+def test_a_client_may_not_invite_a_participant(world, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    owner = bearer(settings, "client", "client-bob", org="acme")
+    assert world.try_invite(dossier_id, owner, kind="participant", role=None).status_code == 403
+
+
+def test_a_client_cannot_invite_on_a_closed_dossier(world, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    world.close(dossier_id)
+    assert world.try_invite(dossier_id, bearer(settings, "client", "client-bob", org="acme")).status_code == 409
+
+
+def test_the_inviting_client_rule_follows_the_dossier_services_client_rule():
+    assert is_the_dossiers_client("client-bob", None, "client-bob", None)
+    assert is_the_dossiers_client("client-carol", "acme", "client-bob", "acme")
+    assert not is_the_dossiers_client("client-dave", "globex", "client-bob", "acme")
+    assert not is_the_dossiers_client("client-eve", None, None, None)
+    assert client_may_invite_kind("contributor") and not client_may_invite_kind("participant")
+
+
+def attached_participant(world, dossier_id=None):
+    return world.attached_invitation(dossier_id, kind="participant", role=None, name="Sam", email="sam@example.org")
+
+
+def post_note(client, dossier_id, headers, body="Scaffolding arrives Monday."):
+    return client.post(f"/api/v1/me/dossiers/{dossier_id}/notes", json={"body": body}, headers=headers)
+
+
+def test_a_participant_posts_a_note_that_the_dossier_records_as_theirs_and_reads_it_back(world, client, upstream):
+    invitation, sub, headers = attached_participant(world)
+    dossier_id = invitation["dossier_id"]
+    response = post_note(client, dossier_id, headers)
+    assert response.status_code == 201, response.get_json()
+    assert (response.get_json()["visibility"], response.get_json()["author_sub"]) == ("participants", sub)
+    [note] = upstream.notes
+    assert note["author"] == {"sub": sub, "name": "Sam", "email": "sam@example.org"}
+    view = client.get(f"/api/v1/me/dossiers/{dossier_id}", headers=headers).get_json()
+    assert [item["body"] for item in view["dossier"]["notes"]] == ["Scaffolding arrives Monday."]
+    audit = client.get(f"/api/v1/dossiers/{dossier_id}/audit", headers=world.agent).get_json()["items"]
+    assert (audit[-1]["action"], audit[-1]["actor_sub"], audit[-1]["details"]) == (
+        "note.posted", sub, {"note_id": note["id"]})
+
+
+def test_only_an_attached_participant_of_that_dossier_may_post_a_note(world, client, upstream):
+    dossier_id = world.dossier()
+    _, _, contributor = world.attached_invitation(dossier_id)
+    _, _, partner = world.attached_solicitation(dossier_id)
+    _, _, elsewhere = attached_participant(world)
+    revoked, _, revoked_headers = attached_participant(world, dossier_id)
+    client.post(f"/api/v1/contributors/{revoked['id']}/revoke", headers=world.agent)
+    for headers in (contributor, partner, elsewhere, revoked_headers, world.partner_headers(unique("guest"))):
+        assert post_note(client, dossier_id, headers).status_code == 404
+    assert post_note(client, dossier_id, world.agent).status_code == 403
+    assert upstream.notes == []
+
+
+def test_a_participant_note_on_a_closed_dossier_is_409(world, client, upstream):
+    invitation, _, headers = attached_participant(world)
+    world.close(invitation["dossier_id"])
+    assert post_note(client, invitation["dossier_id"], headers).status_code == 409
+    assert upstream.notes == []
+
+
+def test_an_empty_participant_note_is_422(world, client, upstream):
+    invitation, _, headers = attached_participant(world)
+    assert post_note(client, invitation["dossier_id"], headers, body="").status_code == 422
+    assert upstream.notes == []

@@ -26,15 +26,14 @@ def sees(world, headers, dossier_id) -> bool:
 
 def test_an_attached_partner_sees_the_partner_view_the_solicitation_and_partner_documents(world, upstream):
     dossier_id = world.dossier()
-    upstream.documents += [
-        {"id": "doc-shared", "owner_type": "dossier", "owner_id": dossier_id, "partner": True},
-        {"id": "doc-internal", "owner_type": "dossier", "owner_id": dossier_id, "partner": False}]
+    shared = upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice", partner=True)
+    upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice", partner=False)
     solicitation, _, headers = world.attached_solicitation(dossier_id)
     body = world.client.get(f"/api/v1/me/dossiers/{dossier_id}", headers=headers).get_json()
     assert body["dossier"]["fields"][0]["key"] == "court"
     assert body["solicitations"][0]["solicitation"]["instructions"] == "Check the figures."
     assert body["solicitations"][0]["solicitation"]["scope"] == "financial"
-    assert [document["id"] for document in body["documents"]] == ["doc-shared"]
+    assert [document["id"] for document in body["documents"]] == [shared]
     assert upstream.authorizations[-1].startswith("Bearer ")
     assert listed(world, headers) == [dossier_id]
 

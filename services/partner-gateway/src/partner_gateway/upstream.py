@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
+from urllib.parse import quote
 
 from flask import current_app
 
@@ -35,10 +36,17 @@ class Upstreams:
         params = {"version": version} if version else {}
         return self.dossier.get_json(f"/api/v1/models/{model_id}", params=params)
 
+    def add_third_party_note(self, dossier_id: str, body: str, author: dict[str, str | None]) -> dict[str, Any]:
+        return self.dossier.request("POST", f"/api/v1/dossiers/{dossier_id}/third-party-notes",
+                                    json={"body": body, "author": author}).json()
+
     def documents_of(self, owner_type: str, owner_id: str, **filters: str) -> list[dict[str, Any]]:
         params = {"owner_type": owner_type, "owner_id": owner_id, "limit": 200, **filters}
         return self.documents.get_json("/api/v1/documents", params=params).get("items", [])
 
+    def document(self, document_id: str) -> dict[str, Any]:
+        """One document's metadata (services see every document); the id comes from a caller, hence quoted."""
+        return self.documents.get_json(f"/api/v1/documents/{quote(document_id, safe='')}")
 
     def partner_view_and_documents(self, dossier_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Both calls of the composed partner view at once (the request id travels with each)."""

@@ -13,7 +13,7 @@ from platform_shared.web import app_db, app_settings
 from . import reading
 from ..db import DossierState, Invitation
 from ..domain.rules import third_party_may_act
-from ..services import dossier_copy, invitations, visibility
+from ..services import dossier_copy, invitations, presented_documents, visibility
 from ..upstream import app_upstreams
 from .schemas import ID
 
@@ -69,23 +69,26 @@ class MyPiecesSchema(Schema):
 
 
 class ProvidePieceSchema(Schema):
-    """A piece provided: the document uploaded through the documents service with my role's visibility."""
+    """A piece provided: a document of this dossier I uploaded myself through the documents service."""
 
     document_id = fields.String(required=True, validate=ID)
 
 
 @blp.route("/dossiers/<dossier_id>/contributors")
 class DossierContributors(MethodView):
-    @require_roles("agent")
+    @require_roles("agent", "client")
     @blp.arguments(InvitationCreateSchema)
     @blp.response(201, CreatedInvitationSchema)
     def post(self, body, dossier_id):
-        """Invite a contributor (a role of the model) or a participant; an email carries the key when ``notify``."""
+        """Invite a contributor (a role of the model) or a participant; an email carries the key when ``notify``.
+        The dossier's client side may invite contributors when the model has ``client_can_invite`` (403 otherwise)."""
+        caller = current_caller()
         upstreams = app_upstreams()
         dossier = upstreams.dossier_for_staff(dossier_id)
         model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
+        invitations.authorise_inviter(caller, dossier, model, body["kind"])
         with app_db().transaction() as session:
-            invitation, key = invitations.invite(session, current_caller(), dossier, model, body, app_settings())
+            invitation, key = invitations.invite(session, caller, dossier, model, body, app_settings())
             fields_of_invitation = {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}
             return {**fields_of_invitation, "access_key": None if invitation.notify else key}
 
@@ -143,17 +146,60 @@ class ProvidePiece(MethodView):
     @blp.arguments(ProvidePieceSchema)
     @blp.response(201, MyPiecesSchema)
     def post(self, body, invitation_id, piece_code):
-        """Provide one of my role's pieces (404 for another role's piece); publishes ``piece.provided``."""
+        """Provide one of my role's pieces (404 for another role's piece; 422 for a document that is not my own
+        upload on this dossier); publishes ``piece.provided``."""
         caller = current_caller()
         with reading() as session:
             invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
+            _open_for_changes(session, invitation)
             model = _model_of(session, invitation.dossier_id)
+        invitations.require_piece_of_role(model, invitation.role, piece_code)
+        presented_documents.check_piece(app_upstreams(), body["document_id"], dossier_id=invitation.dossier_id,
+                                        contributor_sub=caller.sub)
         with app_db().transaction() as session:
             invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
             _open_for_changes(session, invitation)
             invitations.provide_piece(session, caller, invitation, model, piece_code, body["document_id"])
             session.flush()
             return invitations.present_pieces(invitation, model, invitations.provided(session, invitation.id))
+
+
+class ParticipantNoteCreateSchema(Schema):
+    """A participant's note: staff, the client side and the dossier's participants read it (visibility
+    ``participants``)."""
+
+    body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
+
+
+class ParticipantNoteSchema(Schema):
+    """The note as the dossier service recorded it."""
+
+    id = fields.String()
+    dossier_id = fields.String()
+    visibility = fields.String(metadata={"description": "Always participants."})
+    body = fields.String()
+    author_sub = fields.String()
+    author_role = fields.String()
+    author_name = fields.String(allow_none=True)
+    created_at = fields.String(metadata={"description": "RFC 3339 instant."})
+
+
+@blp.route("/me/dossiers/<dossier_id>/notes")
+class MyDossierNotes(MethodView):
+    @require_roles("partner")
+    @blp.arguments(ParticipantNoteCreateSchema)
+    @blp.response(201, ParticipantNoteSchema)
+    def post(self, body, dossier_id):
+        """Post a note as a participant of the dossier (404 unless I am one; 409 when the dossier is closed)."""
+        caller = current_caller()
+        with reading() as session:
+            invitation = invitations.participant_on(session, caller.sub, dossier_id)
+            _open_for_changes(session, invitation)
+        note = app_upstreams().add_third_party_note(dossier_id, body["body"],
+                                                    invitations.note_author(caller, invitation))
+        with app_db().transaction() as session:
+            invitations.record_note(session, caller, invitation, note)
+        return note
 
 
 def _my_contributor_invitation(session, sub: str, invitation_id: str):

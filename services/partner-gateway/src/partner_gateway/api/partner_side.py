@@ -11,7 +11,7 @@ from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
 from . import reading
-from ..services import answers, attach, solicitations, visibility
+from ..services import answers, attach, presented_documents, solicitations, visibility
 from ..upstream import app_upstreams
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
@@ -69,8 +69,9 @@ class OpinionSchema(Schema):
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))
     document_id = fields.String(load_default=None, allow_none=True, validate=ID,
-                                metadata={"description": "A supporting file uploaded to documents (owner: "
-                                                         "the solicitation)."})
+                                metadata={"description": "A supporting file: a document of this dossier that "
+                                                         "I uploaded (owner: the solicitation), or one shared "
+                                                         "with partners."})
 
 
 class CompletionSchema(Schema):
@@ -135,9 +136,17 @@ class Opinion(MethodView):
     @blp.arguments(OpinionSchema)
     @blp.response(200, AnswerVersionSchema)
     def post(self, body, solicitation_id):
-        """Save my opinion as a new draft version (409 once submitted or when the dossier is closed)."""
+        """Save my opinion as a new draft version (409 once submitted or when the dossier is closed; 422 for a
+        ``document_id`` that is not a file of this dossier I uploaded or one shared with partners)."""
+        caller = current_caller()
+        if body["document_id"] is not None:
+            with reading() as session:
+                solicitation = answers.writable_solicitation(session, caller, solicitation_id)
+            presented_documents.check_supporting_file(
+                app_upstreams(), body["document_id"], dossier_id=solicitation.dossier_id,
+                solicitation_id=solicitation.id, partner_sub=caller.sub)
         with app_db().transaction() as session:
-            return answers.save_opinion(session, current_caller(), solicitation_id, body)
+            return answers.save_opinion(session, caller, solicitation_id, body)
 
 
 @blp.route("/solicitations/<solicitation_id>/completion")

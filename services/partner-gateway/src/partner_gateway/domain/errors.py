@@ -1,7 +1,7 @@
 """Domain exceptions of the partner-gateway, mapped to problem+json by the shared error classes they extend."""
 from __future__ import annotations
 
-from platform_shared.errors import Conflict, Gone, NotFound, TooManyRequests
+from platform_shared.errors import Conflict, Gone, NotFound, TooManyRequests, ValidationFailed
 
 
 class UnknownKey(NotFound):
@@ -39,3 +39,11 @@ class SolicitationClosed(Conflict):
 class DossierClosed(Conflict):
     def __init__(self):
         super().__init__("The dossier is closed: nothing in it can change any more.")
+
+
+class DocumentNotPresentable(ValidationFailed):
+    """Unknown and not-yours give the same answer: the documents service hides the difference too."""
+
+    def __init__(self, what: str, hint: str):
+        super().__init__(f"This document cannot be presented as {what}.",
+                         errors={"document_id": [f"No document you may present as {what} has this id: {hint}."]})

@@ -1,4 +1,5 @@
-"""The gateway's rules as plain functions: who sees a dossier, the attach lock-out, reminders, key expiry."""
+"""The gateway's rules as plain functions: who sees a dossier, who invites, the attach lock-out, reminders, key
+expiry."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,6 +33,17 @@ def third_party_may_see(state: str, dossier: DossierStatus | None) -> bool:
 def third_party_may_act(state: str, dossier: DossierStatus | None) -> bool:
     """What a contributor may see, they may change only while the dossier is open."""
     return third_party_may_see(state, dossier) and not dossier.closed
+
+
+def is_the_dossiers_client(sub: str, org: str | None, client_sub: str | None, client_org: str | None) -> bool:
+    """The dossier service's client rule: the dossier's client, or a member of the client's company."""
+    return (client_sub is not None and client_sub == sub) or (client_org is not None and client_org == org)
+
+
+def client_may_invite_kind(kind: str) -> bool:
+    """A client invites contributors into the model's roles; participants are staff's choice (the sources give
+    clients no say over who works on their dossier)."""
+    return kind == "contributor"
 
 
 def key_expiry(due_date: date, grace_days: int) -> datetime:

@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.errors import Forbidden, NotFound, ValidationFailed
 from platform_shared.messaging.sealed import seal
 from platform_shared.pagination import keyset_page
 
 from ..db import Invitation, ProvidedPiece
 from ..domain.errors import DossierClosed
-from . import audit, dossier_copy, keys
+from ..domain.rules import client_may_invite_kind, is_the_dossiers_client
+from . import audit, dossier_copy, keys, visibility
 from .events import publish
 
 
@@ -25,6 +26,19 @@ def role_codes(model: dict[str, Any]) -> set[str]:
 
 def pieces_of_role(model: dict[str, Any], role: str) -> list[dict[str, Any]]:
     return next((list(item.get("pieces", [])) for item in model.get("roles", []) if item["code"] == role), [])
+
+
+def authorise_inviter(caller: Caller, dossier: dict[str, Any], model: dict[str, Any], kind: str) -> None:
+    """Staff invite anyone; the dossier's client side (the dossier service's rule) invites contributors when the
+    model has ``client_can_invite``. Another client gets 404, as the dossier service would answer them."""
+    if caller.is_staff:
+        return
+    if not is_the_dossiers_client(caller.sub, caller.org, dossier.get("client_sub"), dossier.get("client_org")):
+        raise NotFound("No such dossier.")
+    if not bool(model.get("client_can_invite")):
+        raise Forbidden("This dossier's model does not let clients invite contributors.")
+    if not client_may_invite_kind(kind):
+        raise Forbidden("Only staff invite participants; a client invites contributors.")
 
 
 def invite(session: Session, caller: Caller, dossier: dict[str, Any], model: dict[str, Any], body: dict,
@@ -75,10 +89,15 @@ def present_pieces(invitation: Invitation, model: dict[str, Any], given: list[Pr
                        for piece in pieces_of_role(model, invitation.role)]}
 
 
+def require_piece_of_role(model: dict[str, Any], role: str, piece_code: str) -> None:
+    """404 for another role's piece (or none at all): a contributor never learns the other roles' pieces."""
+    if piece_code not in {piece["code"] for piece in pieces_of_role(model, role)}:
+        raise NotFound("No such piece for your role.")
+
+
 def provide_piece(session: Session, caller: Caller, invitation: Invitation, model: dict[str, Any],
                   piece_code: str, document_id: str) -> ProvidedPiece:
-    if piece_code not in {piece["code"] for piece in pieces_of_role(model, invitation.role)}:
-        raise NotFound("No such piece for your role.")
+    require_piece_of_role(model, invitation.role, piece_code)
     piece = ProvidedPiece(id=clock.new_id(), invitation_id=invitation.id, piece_code=piece_code,
                           document_id=document_id, provided_at=clock.now())
     session.add(piece)
@@ -88,6 +107,23 @@ def provide_piece(session: Session, caller: Caller, invitation: Invitation, mode
     audit.record(session, caller, invitation.dossier_id, "piece.provided", invitation.id, piece_code=piece_code,
                  document_id=document_id)
     return piece
+
+
+def participant_on(session: Session, sub: str, dossier_id: str) -> Invitation:
+    """The caller's attached participant invitation on the dossier (404 for anyone else, contributors included)."""
+    for invitation in visibility.invitations_on(session, sub, dossier_id):
+        if invitation.kind == "participant":
+            return invitation
+    raise NotFound("No such dossier.")
+
+
+def note_author(caller: Caller, invitation: Invitation) -> dict[str, str | None]:
+    """The participant as the note's author: their token's name and address, else the invitation's."""
+    return {"sub": caller.sub, "name": caller.name or invitation.name, "email": caller.email or invitation.email}
+
+
+def record_note(session: Session, caller: Caller, invitation: Invitation, note: dict[str, Any]) -> None:
+    audit.record(session, caller, invitation.dossier_id, "note.posted", invitation.id, note_id=note.get("id"))
 
 
 def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
