@@ -9,7 +9,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from platform_shared.auth import mint_token
+from platform_shared.auth import Caller, mint_token
 from platform_shared.config import DEV_JWT_SECRET
 
 ROUTE = "/api/v1/demo/agents-only"
@@ -84,6 +84,16 @@ def test_a_client_token_on_an_agent_only_route_is_403(client):
 
 def test_admin_is_allowed_wherever_agent_is(client):
     assert _get(client, jwt.encode(_claims(role="admin"), DEV_JWT_SECRET, algorithm="HS256")).status_code == 200
+
+
+def test_an_event_actor_carries_the_callers_company_when_the_token_has_one():
+    member = Caller(sub="claire", role="client", org="acme", email="claire@acme.test", name="Claire")
+    assert member.as_actor() == {"sub": "claire", "role": "client", "org": "acme", "email": "claire@acme.test",
+                                 "name": "Claire"}
+
+
+def test_an_event_actor_has_no_org_key_when_the_token_has_no_company():
+    assert Caller(sub="alice", role="agent").as_actor() == {"sub": "alice", "role": "agent"}
 
 
 @pytest.fixture

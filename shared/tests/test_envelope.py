@@ -2,6 +2,7 @@ import json
 
 import pytest
 
+from platform_shared.auth import Caller
 from platform_shared.logs import correlation_id_var
 from platform_shared.messaging.envelope import InvalidEnvelope, new_envelope, parse_envelope
 from platform_shared.messaging.sealed import SealError, seal, unseal
@@ -14,6 +15,12 @@ def test_an_envelope_round_trips_with_every_field_of_the_design():
     assert set(raw) == {"id", "type", "version", "occurred_at", "producer", "correlation_id", "actor", "data"}
     assert raw["occurred_at"].endswith("Z")
     assert parse_envelope(envelope.to_json()) == envelope
+
+
+def test_an_actor_with_the_callers_company_is_a_valid_envelope_actor():
+    actor = Caller(sub="claire", role="client", org="acme", email="claire@acme.test").as_actor()
+    envelope = new_envelope("dossier.note_added", {"dossier_id": "d1"}, producer="dossier", actor=actor)
+    assert parse_envelope(envelope.to_json()).actor == actor
 
 
 def test_publishing_an_event_with_a_malformed_type_is_refused():

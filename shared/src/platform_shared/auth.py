@@ -50,8 +50,14 @@ class Caller:
         return self.role == "service"
 
     def as_actor(self) -> dict:
-        """The ``actor`` of an event envelope (email and name when the token has them)."""
+        """The ``actor`` of an event envelope (org, email and name when the token has them).
+
+        ``org`` lets consumers tell a client company's member from any other client (the notification
+        service counts the members who take part in their company's dossier among its actors).
+        """
         actor = {"sub": self.sub, "role": self.role}
+        if self.org:
+            actor["org"] = self.org
         if self.email:
             actor["email"] = self.email
         if self.name:

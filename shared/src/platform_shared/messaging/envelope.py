@@ -19,6 +19,7 @@ class ActorSchema(Schema):
 
     sub = fields.String(required=True)
     role = fields.String(required=True)
+    org = fields.String(allow_none=True)
     email = fields.String(allow_none=True)
     name = fields.String(allow_none=True)
 
