@@ -9,10 +9,10 @@ AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
 CLIENT = {"sub": "client-1", "role": "client", "email": "client@x.test"}
 
 
-def _document(dossier_id, client=False, partner=False, roles=()):
+def _document(dossier_id, client=False, partner=False, roles=(), financial=False):
     return {"document_id": "doc-1", "owner_type": "dossier", "owner_id": dossier_id, "dossier_id": dossier_id,
             "filename": "plan.pdf", "category": "plans", "state": "ready",
-            "visibility": {"client": client, "partner": partner, "roles": list(roles)},
+            "visibility": {"client": client, "partner": partner, "roles": list(roles), "financial": financial},
             "uploaded_by": {"sub": "agent-1", "role": "agent"}}
 
 
@@ -87,6 +87,14 @@ def test_a_document_reaches_those_who_may_see_it_minus_its_uploader(dossier_worl
     envelope = publish("document.added", _document(dossier_world, client=True, partner=True), actor=AGENT)
     assert email_recipients(envelope.id) == ["client@x.test", "partner@x.test", "sub@x.test"]
     assert _feed_subs(db, envelope.id) == ["client-1", "part-1", "partner-1"]
+
+
+def test_a_financial_document_reaches_the_client_and_partner_but_never_a_participant(dossier_world, publish,
+                                                                                     email_recipients, db):
+    envelope = publish("document.added", _document(dossier_world, client=True, partner=True, financial=True),
+                       actor=AGENT)
+    assert email_recipients(envelope.id) == ["client@x.test", "partner@x.test"]
+    assert _feed_subs(db, envelope.id) == ["client-1", "partner-1"]
 
 
 def test_a_document_for_one_contributor_role_reaches_only_that_role(dossier_world, publish, email_recipients):

@@ -61,6 +61,8 @@ def may_see(person: Person, subject: Subject) -> bool:
         return True
     if subject.kind == "document":
         visibility = subject.document_visibility or {}
+        if person.kind == PARTICIPANT and visibility.get("financial"):
+            return False  # DESIGN 7: participants never see financial items
         if person.kind in (CLIENT, PARTICIPANT):
             return bool(visibility.get("client")) and subject.client_visible
         if person.kind == CONTRIBUTOR:
@@ -90,7 +92,8 @@ def person_for_sub(session: Session, sub: str, kind: str, *, email: str | None =
 
 
 def dossier_actors(session: Session, dossier: DossierCopy | None) -> list[Person]:
-    """The client side, the assignee and the attached, active third parties of a dossier."""
+    """The client side (the client, and the company's members who took part), the assignee and the
+    attached, active third parties of a dossier."""
     if dossier is None:
         return []
     people: list[Person] = []

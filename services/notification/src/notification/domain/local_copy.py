@@ -1,9 +1,10 @@
 """The local copy of each dossier's actors and of people's addresses, built only from events."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -11,6 +12,8 @@ from platform_shared.messaging.envelope import Envelope
 
 from ..db import Contact, DossierCopy, DossierParty
 
+CLIENT_MEMBER = "client"  # a dossier_parties kind: a member of the client's company who took part
+_MEMBER_NAMESPACE = uuid.UUID("5b0c1c1e-9f6a-4d7e-8c1a-2f4b7d3e6a90")
 DOSSIER_FIELDS = ("reference", "title", "category", "model_id", "origin", "status", "status_label",
                   "client_sub", "client_org", "client_email", "assignee_sub")
 
@@ -54,6 +57,39 @@ def _party(session: Session, kind: str, party_id: str, dossier_id: str) -> Dossi
     return party
 
 
+def member_party_id(dossier_id: str, sub: str) -> str:
+    """The party id of a company member on one dossier (a member takes part in many dossiers)."""
+    return str(uuid.uuid5(_MEMBER_NAMESPACE, f"{dossier_id}|{sub}"))
+
+
+def is_client_side(actor: dict, dossier: DossierCopy) -> bool:
+    """A client account that is the dossier's client or belongs to the dossier's client company."""
+    if actor.get("role") != "client" or not actor.get("sub"):
+        return False
+    if dossier.client_sub and actor["sub"] == dossier.client_sub:
+        return True
+    return bool(dossier.client_org) and actor.get("org") == dossier.client_org
+
+
+def _note_member(session: Session, actor: dict, dossier_id: str) -> None:
+    """A company member other than the dossier's client who caused an event on it becomes one of its actors."""
+    dossier = session.get(DossierCopy, dossier_id)
+    if dossier is None or not is_client_side(actor, dossier) or actor["sub"] == dossier.client_sub:
+        return
+    party = _party(session, CLIENT_MEMBER, member_party_id(dossier_id, actor["sub"]), dossier_id)
+    party.sub, party.attached, party.active = actor["sub"], True, True
+    party.email = actor.get("email") or party.email
+    party.name = actor.get("name") or party.name
+
+
+def _client_org_changes(session: Session, dossier: DossierCopy, data: dict) -> None:
+    """Members of the former company stop being actors when the dossier changes company."""
+    if "client_org" in data and dossier.client_org and data["client_org"] != dossier.client_org:
+        session.execute(update(DossierParty).where(DossierParty.dossier_id == dossier.dossier_id,
+                                                   DossierParty.kind == CLIENT_MEMBER)
+                        .values(active=False, updated_at=clock.now()))
+
+
 def _set(target: Any, data: dict, *names: str) -> None:
     for name in names:
         if name in data:
@@ -62,9 +98,15 @@ def _set(target: Any, data: dict, *names: str) -> None:
 
 def observe(session: Session, envelope: Envelope) -> None:
     """Update the local copy from one event (any type; unknown types only teach the actor's address)."""
-    data, kind = envelope.data, envelope.type
     actor = envelope.actor or {}
     learn_contact(session, actor.get("sub"), actor.get("email"), name=actor.get("name"), role=actor.get("role"))
+    _observe_dossier(session, envelope)
+    if envelope.data.get("dossier_id"):
+        _note_member(session, actor, envelope.data["dossier_id"])
+
+
+def _observe_dossier(session: Session, envelope: Envelope) -> None:
+    data, kind = envelope.data, envelope.type
     dossier_id = data.get("dossier_id")
     if kind == "dossier.created" and dossier_id:
         dossier = _dossier(session, dossier_id)
@@ -73,6 +115,7 @@ def observe(session: Session, envelope: Envelope) -> None:
         learn_contact(session, data.get("client_sub"), data.get("client_email"), role="client")
     elif kind == "dossier.status_changed" and dossier_id:
         dossier = _dossier(session, dossier_id)
+        _client_org_changes(session, dossier, data)
         dossier.status = data.get("to")
         _set(dossier, data, "status_label", "client_visible", "partner_visible", "category", "client_sub",
              "client_org", "reference")
