@@ -7,15 +7,14 @@ invitation email ("notify the recipient"), one without (the agent hands the key 
 attaches with their key, sees only the pieces of their role, uploads them through the documents service as
 themselves and provides them; nobody sees or provides another role's pieces, and only the right people
 get emails. Once the agent closes the dossier, contributors can no longer upload or provide anything.
+When the procedure allows it, the applicant (the dossier's client) invites a contributor themselves.
 """
 from __future__ import annotations
 
 import uuid
 
-import pytest
-
 from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, mails_to, ok,
-                                       pdf_bytes, settle, text_of, unique, upload, visible_document_ids,
+                                       pdf_bytes, settle, text_of, to, unique, upload, visible_document_ids,
                                        wait_deliveries)
 
 ROLES = {"tenant": "Tenant", "co_tenant": "Co-tenant", "guarantor": "Guarantor"}
@@ -60,9 +59,9 @@ class Rental:
         return ok(call(self.platform, "partner-gateway", "GET", "/me/pieces", self.people[role]["headers"]))
 
 
-def open_rental(platform) -> Rental:
+def open_rental(platform, model: dict = MODEL) -> Rental:
     rental = Rental(platform)
-    model_id = create_model(platform, MODEL)
+    model_id = create_model(platform, model)
     model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", rental.agent))
     assert {role["code"]: [piece["code"] for piece in role["pieces"]] for role in model["roles"]} == PIECES
     dossier = ok(call(platform, "dossier", "POST", "/dossiers", rental.agent, json={
@@ -137,7 +136,8 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
             asked = {"roles": "guarantor", "client": True, "partner": True} if role == "tenant" else {"roles": role}
             document = upload(platform, person["headers"], "dossier", rental.dossier_id, f"{code}.pdf",
                               pdf_bytes(code), category="supporting_piece", **asked)
-            assert document["visibility"] == {"client": False, "partner": False, "roles": [role]}
+            assert document["visibility"] == {"client": False, "partner": False, "roles": [role],
+                                              "financial": False}
             uploaded[role].append(document["id"])
             ok(call(platform, "partner-gateway", "POST", f"/me/pieces/{person['contributor_id']}/{code}",
                     person["headers"], json={"document_id": document["id"]}), 201)
@@ -188,9 +188,6 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     assert "guarantee-form.pdf" in text_of(form_mail)
 
 
-@pytest.mark.xfail(strict=True, reason="partner-gateway: POST /me/pieces/{invitation_id}/{piece_code} accepts any "
-                                       "document_id (unknown, or another role's document the contributor may not "
-                                       "see) as the provided piece")
 def test_a_contributor_cannot_provide_another_roles_document_as_their_piece(platform):
     rental = open_rental(platform)
     tenant, co_tenant = rental.people["tenant"], rental.people["co_tenant"]
@@ -203,7 +200,10 @@ def test_a_contributor_cannot_provide_another_roles_document_as_their_piece(plat
     for foreign in (theirs["id"], str(uuid.uuid4())):
         provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
                         tenant["headers"], json={"document_id": foreign})
-        assert provided.status_code in (404, 422), provided.text
+        assert provided.status_code == 422, provided.text
+        assert list(provided.json()["errors"]) == ["document_id"]
+    [mine] = rental.my_pieces("tenant")
+    assert all(piece["document_ids"] == [] for piece in mine["pieces"])
 
 
 
@@ -243,3 +243,41 @@ def test_once_the_rental_dossier_is_closed_contributors_can_no_longer_upload_or_
 def test_a_contributors_write_on_a_closed_dossier_is_a_409_conflict(platform):
     rental, tenant, early = closed_rental_with_a_tenant(platform)
     assert tenant_writes(platform, rental, tenant, early) == (409, 409)
+
+
+def client_invites(platform, rental: Rental, headers: dict, **body):
+    return call(platform, "partner-gateway", "POST", f"/dossiers/{rental.dossier_id}/contributors", headers,
+                json={"kind": "contributor", "role": "co_tenant", "name": "Co-tenant",
+                      "email": rental.people["co_tenant"]["mail"], "notify": True, **body})
+
+
+def test_the_applicant_invites_their_co_tenant_when_the_procedure_allows_it(platform):
+    rental = open_rental(platform, {**MODEL, "client_can_invite": True})
+    co_tenant = rental.people["co_tenant"]
+    invited = ok(client_invites(platform, rental, rental.client), 201)
+    assert (invited["role"], invited["access_key"]) == ("co_tenant", None)
+    [mail] = platform.mailbox.wait_for(lambda message: to(message) == co_tenant["mail"].lower(), timeout=30)
+    [key] = KEY_PATTERN.findall(text_of(mail))
+    ok(call(platform, "partner-gateway", "POST", "/attach", co_tenant["headers"], json={"key": key}))
+    assert platform.wait_until(lambda: rental.my_pieces("co_tenant"), timeout=20)
+    [mine] = rental.my_pieces("co_tenant")
+    assert [piece["code"] for piece in mine["pieces"]] == PIECES["co_tenant"]
+
+    # Participants stay the agents' choice, and another client cannot invite on this dossier.
+    participant = client_invites(platform, rental, rental.client, kind="participant", role=None)
+    assert participant.status_code == 403, participant.text
+    stranger = platform.headers("client", unique("stranger"), email=address("stranger"))
+    assert client_invites(platform, rental, stranger).status_code == 404
+    listed = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{rental.dossier_id}/contributors",
+                     rental.agent))["items"]
+    assert [item["role"] for item in listed] == ["co_tenant"]
+
+
+def test_without_the_procedure_allowing_it_the_applicant_cannot_invite(platform):
+    rental = open_rental(platform)
+    refused = client_invites(platform, rental, rental.client)
+    assert refused.status_code == 403, refused.text
+    assert refused.headers["Content-Type"].startswith("application/problem+json")
+    assert ok(call(platform, "partner-gateway", "GET", f"/dossiers/{rental.dossier_id}/contributors",
+                   rental.agent))["items"] == []
+

@@ -143,8 +143,20 @@ def test_a_contributor_invited_with_the_models_roles_sees_only_their_pieces(plat
     assert platform.wait_until(lambda: pieces() != [], timeout=20)
     [mine] = pieces()
     assert mine["role"] == "guarantor" and [piece["code"] for piece in mine["pieces"]] == ["payslip"]
+
+    def uploaded():  # once the documents service knows the dossier (dossier.created)
+        response = call(platform, "documents", "POST", "/documents", headers,
+                        data={"owner_type": "dossier", "owner_id": dossier_id, "category": "supporting_piece"},
+                        files={"file": ("payslip.pdf", b"%PDF-1.4\n% payslip\n%%EOF\n")})
+        return response.json() if response.status_code == 201 else None
+
+    document = platform.wait_until(uploaded, timeout=20)
+    assert document, "the contributor could not upload their payslip"
     provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/payslip", headers,
-                    json={"document_id": str(uuid.uuid4())})
+                    json={"document_id": document["id"]})
     assert provided.status_code == 201, provided.text
     assert call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/deed", headers,
-                json={"document_id": str(uuid.uuid4())}).status_code == 404
+                json={"document_id": document["id"]}).status_code == 404
+    unknown = call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/payslip", headers,
+                   json={"document_id": str(uuid.uuid4())})
+    assert unknown.status_code == 422, unknown.text

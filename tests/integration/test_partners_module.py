@@ -19,8 +19,6 @@ from datetime import date, timedelta
 import docx
 import requests
 
-import pytest
-
 from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model,
                                        document_status, letter_template_docx, mails_to, move, ok,
                                        pdf_bytes, settle, text_of, unique, upload, visible_document_ids,
@@ -418,8 +416,6 @@ def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_unde
     assert late.status_code == 409, late.text
 
 
-@pytest.mark.xfail(strict=True, reason="partner-gateway: POST /solicitations/{id}/opinion accepts any document_id "
-                                       "(unknown, or a document the partner may not see) as the supporting file")
 def test_a_partner_cannot_present_a_document_they_may_not_see_as_their_supporting_file(platform):
     story = open_dossier(platform)
     partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
@@ -435,4 +431,10 @@ def test_a_partner_cannot_present_a_document_they_may_not_see_as_their_supportin
     for foreign in (internal["id"], str(uuid.uuid4())):
         answer = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
                       json={"verdict": "favorable", "document_id": foreign})
-        assert answer.status_code in (404, 422), answer.text
+        assert answer.status_code == 422, answer.text
+        assert list(answer.json()["errors"]) == ["document_id"]
+    assert ok(call(platform, "partner-gateway", "GET", f"/solicitations/{solicitation['id']}/history", banker)) == []
+    # Their own upload on the solicitation is accepted.
+    mine = upload(platform, banker, "solicitation", solicitation["id"], "analysis.pdf", pdf_bytes("analysis"))
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
+            json={"verdict": "favorable", "document_id": mine["id"]}))
