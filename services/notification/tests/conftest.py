@@ -64,13 +64,15 @@ def free_port() -> int:
 
 
 class ScriptedSmtpServer:
-    """Keeps every accepted message; ``replies`` (e.g. ["421 busy"] * 3) are answered first, in order."""
+    """Keeps every accepted message; ``replies`` (e.g. ["421 busy"] * 3) are answered first, in order;
+    ``on_data(message)``, when set, runs as each message arrives (before the server answers)."""
 
     def __init__(self):
         self.port = free_port()
         self.replies: list[str] = []
         self.messages: list[email.message.EmailMessage] = []
         self.data_commands = 0
+        self.on_data = None
         self._lock = threading.Lock()
         self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
@@ -80,6 +82,8 @@ class ScriptedSmtpServer:
             if self.replies:
                 return self.replies.pop(0)
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            if self.on_data is not None:
+                self.on_data(message)
             message["X-Envelope-To"] = ", ".join(envelope.rcpt_tos)
             self.messages.append(message)
         return "250 OK"

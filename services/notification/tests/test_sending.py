@@ -11,7 +11,7 @@ from platform_shared.testing.unit import outbox_events
 
 from notification.db import Delivery
 from notification.sending.mailer import Mailer
-from notification.sending.sender import backoff_seconds, send_due, sender_job
+from notification.sending.sender import _claim, backoff_seconds, send_due, sender_job
 
 AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
 KEY = "K7QF-2M9X-PL4D-88ZT-WQ3R-HN5C"
@@ -167,7 +167,10 @@ def test_several_documents_within_the_window_make_one_email(dossier_world, publi
     assert to_client[0]["Subject"] == "5 nouveaux documents sur le dossier DOS-1"
     text = to_client[0].get_body(("plain",)).get_content()
     assert all(f"f{number}.pdf" in text for number in range(5))
-    assert {delivery.status for delivery in _deliveries(db, recipient="client@x.test")} == {"sent"}
+    lead, *carried = _deliveries(db, recipient="client@x.test")
+    assert (lead.status, lead.sent_with) == ("sent", None)
+    assert {(delivery.status, delivery.sent_with) for delivery in carried} == {("sent", lead.id)}
+    assert len(outbox_events(db, "notification.sent")) >= 5
 
 
 def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(publish, db, sending_settings,
@@ -210,3 +213,61 @@ def test_an_unreachable_server_mid_claim_leaves_the_rest_pending(publish, db, se
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     sender_job(db, dead)
     assert [(d.status, d.attempts) for d in _deliveries(db)] == [("pending", 1)] * 3 + [("pending", 0)]
+
+
+def _status_when_received(db, smtp_server):
+    """Per message, as the server receives it: its own delivery's status and those of the others."""
+    seen = []
+
+    def record(message):
+        with db.read_only() as session:
+            statuses = dict(session.execute(select(Delivery.id, Delivery.status)).all())
+        own = message["X-Notification-Delivery"]
+        seen.append((statuses.pop(own), sorted(statuses.values())))
+
+    smtp_server.on_data = record
+    return seen
+
+
+def test_each_email_is_claimed_before_it_is_sent_and_recorded_before_the_next_one(publish, db, sending_settings,
+                                                                                  smtp_server):
+    seen = _status_when_received(db, smtp_server)
+    for number in range(3):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    sender_job(db, sending_settings)
+    assert seen == [("sending", ["pending", "pending"]), ("sending", ["pending", "sent"]),
+                    ("sending", ["sent", "sent"])]
+
+
+def test_a_larger_claim_commits_the_whole_claim_before_its_first_email(publish, db, sending_settings, smtp_server):
+    seen = _status_when_received(db, smtp_server)
+    for number in range(4):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    sender_job(db, sending_settings.replace(sender_claim_size=2))
+    assert seen == [("sending", ["pending", "pending", "sending"]), ("sending", ["pending", "pending", "sending"]),
+                    ("sending", ["sending", "sent", "sent"]), ("sending", ["sending", "sent", "sent"])]
+    assert {delivery.status for delivery in _deliveries(db)} == {"sent"}
+
+
+def test_a_claim_takes_only_rows_still_pending(publish, db):
+    for number in range(3):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    first, taken, last = _deliveries(db)
+    with db.transaction() as session:
+        session.execute(Delivery.__table__.update().where(Delivery.id == taken.id).values(status="sending",
+                                                                                          attempts=1))
+    with db.transaction() as session:
+        claimed = _claim(session, [[first.id], [taken.id], [last.id, taken.id]])
+    assert [[delivery.id for delivery in group] for group in claimed] == [[first.id], [], [last.id]]
+    assert [(delivery.status, delivery.attempts) for delivery in _deliveries(db)] == [("sending", 1)] * 3
+
+
+def test_outcomes_of_one_claim_are_each_recorded_and_published(publish, db, sending_settings, smtp_server):
+    smtp_server.replies = ["550 5.1.1 no such mailbox", "451 4.7.1 greylisted"]
+    for number in range(3):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    send_due(db, sending_settings.replace(sender_claim_size=3, retry_base_seconds=600.0), Mailer(sending_settings))
+    assert [(d.status, d.attempts, d.last_error) for d in _deliveries(db)] == [
+        ("failed", 1, "550 5.1.1 no such mailbox"), ("pending", 1, "451 4.7.1 greylisted"), ("sent", 1, None)]
+    assert [event.data["recipient"] for event in outbox_events(db, "notification.failed")] == ["c0@x.test"]
+    assert [event.data["recipient"] for event in outbox_events(db, "notification.sent")] == ["c2@x.test"]

@@ -96,19 +96,17 @@ def _due_groups(db: Database, settings) -> list[list[str]]:
         return groups
 
 
-def _claim(session, ids: list[str]) -> list[Delivery]:
-    """Mark the group ``sending`` (committed before the SMTP call); rows another sender took are dropped."""
-    claimed = []
-    for delivery_id in ids:
-        taken = session.execute(update(Delivery).where(Delivery.id == delivery_id, Delivery.status == PENDING)
-                                .values(status=SENDING, attempts=Delivery.attempts + 1,
-                                        updated_at=clock.now())).rowcount
-        if taken:
-            claimed.append(delivery_id)
-    deliveries = [session.get(Delivery, delivery_id) for delivery_id in claimed]
-    for delivery in deliveries:
+def _claim(session, groups: list[list[str]]) -> list[list[Delivery]]:
+    """Mark the groups ``sending`` in one statement (committed before the SMTP calls); rows another
+    sender took are dropped. Each group keeps its order (its first row is the one the email is sent as)."""
+    ids = [delivery_id for group in groups for delivery_id in group]
+    taken = session.scalars(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == PENDING)
+                            .values(status=SENDING, attempts=Delivery.attempts + 1, updated_at=clock.now())
+                            .returning(Delivery), execution_options={"synchronize_session": False}).all()
+    by_id = {delivery.id: delivery for delivery in taken}
+    for delivery in taken:
         session.expunge(delivery)
-    return deliveries
+    return [[by_id[delivery_id] for delivery_id in group if delivery_id in by_id] for group in groups]
 
 
 def _record_outcome_event(session, delivery: Delivery, error: str | None) -> None:
@@ -121,23 +119,34 @@ def _record_outcome_event(session, delivery: Delivery, error: str | None) -> Non
                      aggregate_id=delivery.id)
 
 
-def _record(session, settings, deliveries: list[Delivery], failure: SendFailure | None) -> None:
+def _outcome(settings, delivery: Delivery, lead_id: str, failure: SendFailure | None, now) -> dict:
+    """The columns the outcome changes (the sealed key goes once the delivery is sent or failed)."""
+    if failure is None:
+        changes = {"status": SENT, "sent_at": now, "last_error": None,
+                   "sent_with": lead_id if delivery.id != lead_id else None}
+    elif failure.permanent or delivery.attempts >= settings.send_max_attempts:
+        changes = {"status": FAILED, "last_error": failure.error}
+    else:
+        return {"id": delivery.id, "updated_at": now, "status": PENDING, "last_error": failure.error,
+                "next_attempt_at": now + timedelta(seconds=backoff_seconds(settings, delivery.attempts))}
+    if "sealed_key" in delivery.context:
+        changes["context"] = _without_key(delivery.context)
+    return {"id": delivery.id, "updated_at": now, **changes}
+
+
+def _record(session, settings, outcomes: list[tuple[list[Delivery], SendFailure | None]]) -> None:
+    """Record the outcomes of the emails just sent: one UPDATE by primary key per row (sent as one
+    batch), and ``notification.sent`` / ``notification.failed`` for every row that is settled."""
     now = clock.now()
-    for detached in deliveries:
-        delivery = session.get(Delivery, detached.id)
-        delivery.updated_at = now
-        if failure is None:
-            delivery.status, delivery.sent_at, delivery.last_error = SENT, now, None
-            delivery.sent_with = deliveries[0].id if delivery.id != deliveries[0].id else None
-            delivery.context = _without_key(delivery.context)
-            _record_outcome_event(session, delivery, None)
-        elif failure.permanent or delivery.attempts >= settings.send_max_attempts:
-            delivery.status, delivery.last_error = FAILED, failure.error
-            delivery.context = _without_key(delivery.context)
-            _record_outcome_event(session, delivery, failure.error)
-        else:
-            delivery.status, delivery.last_error = PENDING, failure.error
-            delivery.next_attempt_at = now + timedelta(seconds=backoff_seconds(settings, delivery.attempts))
+    changes = []
+    for deliveries, failure in outcomes:
+        for delivery in deliveries:
+            change = _outcome(settings, delivery, deliveries[0].id, failure, now)
+            changes.append(change)
+            if change["status"] != PENDING:
+                _record_outcome_event(session, delivery, change["last_error"])
+    if changes:
+        session.execute(update(Delivery), changes)
 
 
 def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
@@ -167,9 +176,8 @@ def send_due(db: Database, settings, mailer: Mailer) -> int:
     while True:
         chunk = next(chunks, None)
         with db.transaction() as session:
-            for deliveries, failure in outcomes:
-                _record(session, settings, deliveries, failure)
-            claimed = [_claim(session, ids) for ids in chunk or []]
+            _record(session, settings, outcomes)
+            claimed = _claim(session, chunk) if chunk else []
         outcomes = []
         if chunk is None:
             return sent
