@@ -48,6 +48,7 @@ dossier           GET    /dossiers/{dossier_id}/timeline                    200 
 dossier           GET    /dossiers/{dossier_id}/partner-view                403   403   403   403  403   403     403      403     403    200     401
 dossier           PATCH  /dossiers/{dossier_id}/partner-values              403   403   403   403  403   403     403      403     403    200     401
 dossier           GET    /dossiers/{dossier_id}/participant-view            403   403   403   403  403   403     403      403     403    200     401
+dossier           POST   /dossiers/{dossier_id}/third-party-notes           403   403   403   403  403   403     403      403     403    201     401
 dossier           POST   /requests                                          403   403   201   201  201   403     403      403     403    403     401
 dossier           POST   /dossiers/{dossier_id}/close                       200   200   403   403  403   403     403      403     403    403     401
 
@@ -62,10 +63,11 @@ partner-gateway   GET    /me/solicitations                                  200 
 partner-gateway   GET    /dossiers/{dossier_id}/audit                       200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   GET    /me/dossiers                                       200   200   403   403  403   200     200      200     200    403     401
 partner-gateway   GET    /me/dossiers/{dossier_id}                          404   404   403   403  403   200     404      404     200    403     401
+partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    403   403   403   403  403   404     404      404     201    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   GET    /dossiers/{dossier_id}/contributors                200   200   403   403  403   403     403      403     403    403     401
-partner-gateway   POST   /dossiers/{dossier_id}/contributors                201   201   403   403  403   403     403      403     403    403     401
+partner-gateway   POST   /dossiers/{dossier_id}/contributors                201   201   201   201  404   403     403      403     403    403     401
 partner-gateway   GET    /me/invitations                                    403   403   403   403  403   200     200      200     200    403     401
 partner-gateway   GET    /me/pieces                                         403   403   403   403  403   200     200      200     200    403     401
 partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            403   403   403   403  403   404     404      201     404    403     401
@@ -173,9 +175,12 @@ dossier           POST   /dossiers/{dossier_id}/notes                       owne
 dossier           POST   /dossiers/{dossier_id}/developments                agent    409
 dossier           POST   /dossiers/{dossier_id}/transitions                 agent    409
 dossier           PATCH  /dossiers/{dossier_id}/partner-values              service  409
+dossier           POST   /dossiers/{dossier_id}/third-party-notes           service  409
 dossier           POST   /dossiers/{dossier_id}/close                       agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/solicitations               agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                agent    409
+partner-gateway   POST   /dossiers/{dossier_id}/contributors                owner    409
+partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    partic   409
 partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  404
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           partner  409
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        partner  409
@@ -227,6 +232,7 @@ documents         GET    /documents/{document_id}                           part
 documents         GET    /documents/{document_id}/content                   partner  404
 documents         POST   /documents                                         partner  404
 partner-gateway   GET    /me/dossiers/{dossier_id}                          partic   200
+partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    partic   201
 documents         GET    /documents/{document_id}                           partic   200
 documents         GET    /documents/{document_id}                           contrib  200
 partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            contrib  201

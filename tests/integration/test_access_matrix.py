@@ -32,7 +32,7 @@ SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "docume
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 MODEL = {
-    "name": "Access matrix", "category": "corporate", "client_can_create": True,
+    "name": "Access matrix", "category": "corporate", "client_can_create": True, "client_can_invite": True,
     "fields": [{"key": "address", "label": "Address", "type": "text"},
                {"key": "budget", "label": "Budget", "type": "amount", "financial": True}],
     "partner_fields": [{"key": "expert_opinion", "label": "Expert opinion", "type": "long_text"}],
@@ -124,6 +124,22 @@ class World:
         return self.call("documents", "POST", "/documents", files={"file": ("piece.pdf", PDF)}, data={
             "owner_type": "dossier", "owner_id": self.ids["dossier_id"], "dossier_id": self.ids["dossier_id"],
             "category": "supporting_piece", "client": "true", "partner": "true", "roles": "guarantor"})["id"]
+
+    def contributor_upload(self, dossier_id: str) -> str:
+        """A file the contributor uploads themselves (what they may provide as a piece), once the documents
+        service accepts it."""
+        url = self.platform.api("documents", "/documents")
+
+        def uploaded():
+            response = requests.post(url, headers=self.headers["contrib"], timeout=60,
+                                     files={"file": ("payslip.pdf", PDF)},
+                                     data={"owner_type": "dossier", "owner_id": dossier_id, "dossier_id": dossier_id,
+                                           "category": "supporting_piece"})
+            return response.json()["id"] if response.status_code == 201 else None
+
+        document_id = self.platform.wait_until(uploaded, timeout=30)
+        assert document_id, f"the contributor could not upload on dossier {dossier_id}"
+        return document_id
 
     def new_validation_task(self) -> str:
         request = self.call("attestation", "POST", "/attestation-requests", "owner",
@@ -223,6 +239,7 @@ def build_world(platform) -> World:
     assert platform.wait_until(seen("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"), timeout=30)
     assert platform.wait_until(seen("owner", "documents", f"/documents/{ids['document_id']}"), timeout=30)
     assert platform.wait_until(seen("contrib", "documents", f"/documents/{ids['document_id']}"), timeout=30)
+    ids["piece_document_id"] = world.contributor_upload(ids["dossier_id"])
     ids["request_id"] = world.call("attestation", "POST", "/attestation-requests", "owner",
                                    json={"contract_id": ids["contract_id"]})["id"]
     ids["task_id"] = world.new_validation_task()
@@ -283,7 +300,10 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
         "kind": "contributor", "role": "co_owner", "name": "Co", "email": f"{unique('co')}@example.org",
         "notify": False}},
     ("partner-gateway", "POST", "/me/pieces/{invitation_id}/{piece_code}"): lambda w, r: {"json": {
-        "document_id": w.ids["document_id"]}},
+        "document_id": w.ids["piece_document_id"]}},
+    ("partner-gateway", "POST", "/me/dossiers/{dossier_id}/notes"): lambda w, r: {"json": {"body": "On site."}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/third-party-notes"): lambda w, r: {"json": {
+        "body": "On site.", "author": {"sub": w.subs["partic"], "email": f"{w.subs['partic']}@example.org"}}},
     ("partner-gateway", "GET", "/access"): lambda w, r: {"params": {"dossier_id": w.ids["dossier_id"],
                                                                     "sub": w.subs["partner"]}},
     ("attestation", "POST", "/products"): lambda w, r: {"json": {"code": unique("PRD"), "name": "Product"}},
@@ -381,9 +401,12 @@ def play(world: World, route: Route, role: str, overrides: dict[str, str] | None
         # every caller types a fresh valid key of a solicitation on a dossier nobody else uses
         world.values["attach_key"] = world.new_solicitation(world.ids["throwaway_dossier_id"])["access_key"]
     kwargs = BODIES.get(route.key, lambda w, r: {})(world, role)
+    # A body naming one of the world's objects names the overriding object instead.
+    replaced = {world.ids[name]: value for name, value in (overrides or {}).items() if name in world.ids}
     for name in ("json", "data"):
-        if overrides and isinstance(kwargs.get(name), dict):
-            kwargs[name] = {key: overrides.get(key, value) for key, value in kwargs[name].items()}
+        if replaced and isinstance(kwargs.get(name), dict):
+            kwargs[name] = {key: replaced.get(value, value) if isinstance(value, str) else value
+                            for key, value in kwargs[name].items()}
     headers = {**world.headers[role], **kwargs.pop("headers", {})}
     url = world.platform.api(route.service, route.path.format(**values))
     return requests.request(route.method, url, headers=headers, timeout=60, **kwargs)
@@ -467,7 +490,8 @@ def test_a_forged_expired_or_foreign_admin_token_is_refused_with_401(platform, s
 
 
 def second_dossier(world: World) -> dict[str, str]:
-    """Another dossier of the owner with its attached partner, contributor, participant and document."""
+    """Another dossier of the owner with its attached partner, contributor, participant and document (and the
+    contributor's own upload)."""
     shared = dict(world.ids)
     try:
         world.ids["dossier_id"] = world.new_dossier()
@@ -478,8 +502,8 @@ def second_dossier(world: World) -> dict[str, str]:
         participant = world.new_invitation("participant", None)
         world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
         document_id = world.new_document()
-        ids = {"dossier_id": world.ids["dossier_id"], "owner_id": world.ids["dossier_id"],
-               "solicitation_id": solicitation["id"], "invitation_id": invitation["id"], "document_id": document_id}
+        ids = {"dossier_id": world.ids["dossier_id"], "solicitation_id": solicitation["id"],
+               "invitation_id": invitation["id"], "document_id": document_id}
     finally:
         world.ids.update(shared)
     for role, service, path in (("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"),
@@ -488,6 +512,7 @@ def second_dossier(world: World) -> dict[str, str]:
         url = world.platform.api(service, path)
         assert world.platform.wait_until(
             lambda: requests.get(url, headers=world.headers[role], timeout=10).status_code == 200, timeout=30)
+    ids["piece_document_id"] = world.contributor_upload(ids["dossier_id"])
     return ids
 
 
