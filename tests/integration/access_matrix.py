@@ -66,7 +66,7 @@ partner-gateway   GET    /me/dossiers/{dossier_id}                          404 
 partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    403   403   403   403  403   404     404      404     201    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        404   404   403   403  403   200     404      404     404    403     401
-partner-gateway   GET    /dossiers/{dossier_id}/contributors                200   200   403   403  403   403     403      403     403    403     401
+partner-gateway   GET    /dossiers/{dossier_id}/contributors                200   200   200   200  404   403     403      403     403    403     401
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                201   201   201   201  404   403     403      403     403    403     401
 partner-gateway   GET    /me/invitations                                    403   403   403   403  403   200     200      200     200    403     401
 partner-gateway   GET    /me/pieces                                         403   403   403   403  403   200     200      200     200    403     401
@@ -77,7 +77,7 @@ partner-gateway   POST   /solicitations/{solicitation_id}/submit            404 
 partner-gateway   POST   /solicitations/{solicitation_id}/reissue-key       200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/revoke            200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   DELETE /solicitations/{solicitation_id}                   200   200   403   403  403   403     403      403     403    403     401
-partner-gateway   POST   /contributors/{invitation_id}/revoke               200   200   403   403  403   403     403      403     403    403     401
+partner-gateway   POST   /contributors/{invitation_id}/revoke               200   200   404   404  404   403     403      403     403    403     401
 
 attestation       GET    /products                                          200   200   403   403  403   403     403      403     403    403     401
 attestation       POST   /products                                          403   201   403   403  403   403     403      403     403    403     401

@@ -192,6 +192,34 @@ def test_a_client_may_not_invite_a_participant(world, settings):
     assert world.try_invite(dossier_id, owner, kind="participant", role=None).status_code == 403
 
 
+def test_a_client_lists_and_revokes_only_the_invitations_they_made(world, client, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    owner = bearer(settings, "client", "client-bob", org="acme")
+    colleague = bearer(settings, "client", "client-carol", org="acme")
+    by_owner = world.invite(dossier_id, headers=owner, role="co_borrower", notify=False)
+    by_agent = world.invite(dossier_id, role="co_borrower", notify=False)
+    path = f"/api/v1/dossiers/{dossier_id}/contributors"
+    assert [item["id"] for item in client.get(path, headers=owner).get_json()["items"]] == [by_owner["id"]]
+    assert client.get(path, headers=colleague).get_json()["items"] == []
+    assert [item["id"] for item in client.get(path, headers=world.agent).get_json()["items"]] == [
+        by_owner["id"], by_agent["id"]]
+    for headers, invitation in ((owner, by_agent), (colleague, by_owner)):
+        refused = client.post(f"/api/v1/contributors/{invitation['id']}/revoke", headers=headers)
+        assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
+    revoked = client.post(f"/api/v1/contributors/{by_owner['id']}/revoke", headers=owner)
+    assert revoked.status_code == 200 and revoked.get_json()["state"] == "revoked"
+    states = {item["id"]: item["state"] for item in client.get(path, headers=world.agent).get_json()["items"]}
+    assert states == {by_owner["id"]: "revoked", by_agent["id"]: "invited"}
+
+
+def test_another_client_cannot_list_a_dossiers_invitations(world, client, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    world.invite(dossier_id, role="co_borrower", notify=False)
+    for stranger in (bearer(settings, "client", "client-dave", org="globex"), bearer(settings, "client", "eve")):
+        response = client.get(f"/api/v1/dossiers/{dossier_id}/contributors", headers=stranger)
+        assert response.status_code == 404 and response.mimetype == "application/problem+json"
+
+
 def test_a_client_cannot_invite_on_a_closed_dossier(world, settings):
     dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
     world.close(dossier_id)

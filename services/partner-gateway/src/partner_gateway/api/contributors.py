@@ -92,22 +92,29 @@ class DossierContributors(MethodView):
             fields_of_invitation = {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}
             return {**fields_of_invitation, "access_key": None if invitation.notify else key}
 
-    @require_roles("agent")
+    @require_roles("agent", "client")
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, page_schema(InvitationSchema))
     def get(self, args, dossier_id):
-        """The dossier's contributors and participants."""
+        """The dossier's contributors and participants; the dossier's client side gets the invitations they made
+        themselves (404 for another client)."""
+        caller = current_caller()
+        created_by = None
+        if not caller.is_staff:
+            invitations.require_client_side(caller, app_upstreams().dossier_for_staff(dossier_id))
+            created_by = caller.sub
         with reading() as session:
-            items, next_cursor = invitations.list_for_dossier(session, dossier_id, **args)
+            items, next_cursor = invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args)
             return {"items": items, "next_cursor": next_cursor}
 
 
 @blp.route("/contributors/<invitation_id>/revoke")
 class RevokeInvitation(MethodView):
-    @require_roles("agent")
+    @require_roles("agent", "client")
     @blp.response(200, InvitationSchema)
     def post(self, invitation_id):
-        """Revoke an invitation: its key stops working and the person loses access at once."""
+        """Revoke an invitation: its key stops working and the person loses access at once. A client revokes only
+        an invitation they made (404 for any other)."""
         with app_db().transaction() as session:
             return invitations.revoke(session, current_caller(), invitation_id)
 

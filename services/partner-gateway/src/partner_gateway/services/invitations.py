@@ -28,13 +28,18 @@ def pieces_of_role(model: dict[str, Any], role: str) -> list[dict[str, Any]]:
     return next((list(item.get("pieces", [])) for item in model.get("roles", []) if item["code"] == role), [])
 
 
+def require_client_side(caller: Caller, dossier: dict[str, Any]) -> None:
+    """404 for a client who is not on the dossier's client side, as the dossier service would answer them."""
+    if not is_the_dossiers_client(caller.sub, caller.org, dossier.get("client_sub"), dossier.get("client_org")):
+        raise NotFound("No such dossier.")
+
+
 def authorise_inviter(caller: Caller, dossier: dict[str, Any], model: dict[str, Any], kind: str) -> None:
     """Staff invite anyone; the dossier's client side (the dossier service's rule) invites contributors when the
     model has ``client_can_invite``. Another client gets 404, as the dossier service would answer them."""
     if caller.is_staff:
         return
-    if not is_the_dossiers_client(caller.sub, caller.org, dossier.get("client_sub"), dossier.get("client_org")):
-        raise NotFound("No such dossier.")
+    require_client_side(caller, dossier)
     if not bool(model.get("client_can_invite")):
         raise Forbidden("This dossier's model does not let clients invite contributors.")
     if not client_may_invite_kind(kind):
@@ -69,8 +74,12 @@ def invite(session: Session, caller: Caller, dossier: dict[str, Any], model: dic
     return invitation, key
 
 
-def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: str | None):
+def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: str | None,
+                     created_by: str | None = None):
+    """The dossier's invitations; ``created_by`` narrows them to one inviter's (what a client gets)."""
     statement = select(Invitation).where(Invitation.dossier_id == dossier_id)
+    if created_by is not None:
+        statement = statement.where(Invitation.created_by == created_by)
     return keyset_page(session, statement, [Invitation.created_at, Invitation.id], limit=limit, cursor=cursor)
 
 
@@ -127,8 +136,9 @@ def record_note(session: Session, caller: Caller, invitation: Invitation, note: 
 
 
 def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
+    """Staff revoke any invitation; a client only one they made themselves (404 for any other)."""
     invitation = session.get(Invitation, invitation_id)
-    if invitation is None:
+    if invitation is None or not (caller.is_staff or invitation.created_by == caller.sub):
         raise NotFound("No such invitation.")
     invitation.state = "revoked"
     keys.withdraw(session, invitation.id)
