@@ -116,9 +116,10 @@ def test_an_answer_to_the_requester_reaches_the_client_but_no_third_party(dossie
     assert email_recipients(envelope.id) == ["client@x.test"]
 
 
-def test_a_note_for_participants_reaches_every_attached_party(dossier_world, publish, email_recipients):
+def test_a_note_for_participants_reaches_the_client_the_partner_and_the_participant_not_a_contributor(
+        dossier_world, publish, email_recipients):
     envelope = publish("dossier.note_added", _note(dossier_world, "participants"), actor=AGENT)
-    assert email_recipients(envelope.id) == ["client@x.test", "guarantor@x.test", "partner@x.test", "sub@x.test"]
+    assert email_recipients(envelope.id) == ["client@x.test", "partner@x.test", "sub@x.test"]
 
 
 def test_a_revoked_partner_hears_nothing_more(dossier_world, publish, email_recipients):
@@ -137,7 +138,7 @@ def test_a_status_change_is_told_only_when_the_client_may_see_the_status(dossier
                                                "status_label": "Done", "client_visible": True,
                                                "partner_visible": False}, actor=AGENT)
     assert email_recipients(hidden.id) == []
-    assert email_recipients(shown.id) == ["client@x.test", "guarantor@x.test", "sub@x.test"]
+    assert email_recipients(shown.id) == ["client@x.test", "sub@x.test"]  # a contributor sees no status
 
 
 def test_a_portal_request_reaches_the_registered_team_only(publish, email_recipients, client, as_admin):

@@ -68,6 +68,8 @@ def may_see(person: Person, subject: Subject) -> bool:
         if person.kind == CONTRIBUTOR:
             return person.role is not None and person.role in (visibility.get("roles") or [])
         return bool(visibility.get("partner")) and subject.partner_visible
+    if person.kind == CONTRIBUTOR:
+        return False  # a contributor sees the pieces of their role and nothing else of the dossier
     if subject.kind == "note":
         if person.kind == CLIENT:
             return subject.note_visibility in ("requester", "participants")
