@@ -177,6 +177,11 @@ def test_dossier_actors_hear_about_notes_documents_and_statuses_they_may_see_and
     [partner_notes] = note_mail(attached_mail)
     assert "note for participants" in text_of(partner_notes)
     assert "note for requester" not in text_of(partner_notes)
+    # ...and the partner reads in their view of the dossier what they were told of, and nothing more.
+    partner_view = call(platform, "partner-gateway", "GET", f"/me/dossiers/{dossier_id}",
+                        platform.headers("partner", partner_sub))
+    assert partner_view.status_code == 200, partner_view.text
+    assert [note["body"] for note in partner_view.json()["dossier"]["notes"]] == ["note for participants"]
     assert [m for m in mails_to(platform, everyone) if "client-only.pdf" in text_of(m)] and \
         {to(m) for m in mails_to(platform, everyone) if "client-only.pdf" in text_of(m)} == {client_mail, agent_mail}
 

@@ -73,12 +73,13 @@ def test_an_invalid_third_party_note_is_422_and_records_nothing(client, as_servi
     assert outbox_events(db, "dossier.note_added") == []
 
 
-def test_the_participant_view_carries_only_the_participants_notes_oldest_first(client, as_service, as_agent,
-                                                                             dossier):
+@pytest.mark.parametrize("view_name", ["participant-view", "partner-view"])
+def test_the_third_party_views_carry_only_the_participants_notes_oldest_first(client, as_service, as_agent,
+                                                                            dossier, view_name):
     for body, visibility in (("staff only", "internal"), ("for the client", "requester"),
                              ("for everyone invited", "participants")):
         client.post(f"/api/v1/dossiers/{dossier['id']}/notes", json={"body": body, "visibility": visibility},
                     headers=as_agent)
     third_party_note(client, as_service, dossier["id"], body="From the subcontractor.")
-    view = client.get(f"/api/v1/dossiers/{dossier['id']}/participant-view", headers=as_service).get_json()
+    view = client.get(f"/api/v1/dossiers/{dossier['id']}/{view_name}", headers=as_service).get_json()
     assert [note["body"] for note in view["notes"]] == ["for everyone invited", "From the subcontractor."]

@@ -41,6 +41,14 @@ class PartnerViewSchema(Schema):
     fields_ = fields.List(fields.Nested(PartnerFieldSchema), data_key="fields", attribute="fields")
 
 
+class PartnerViewWithNotesSchema(PartnerViewSchema):
+    """The partner view as a partner reads it: the fields, and the ``participants`` notes (partners are among
+    the dossier's intervenants, whom those notes are for)."""
+
+    notes = fields.List(fields.Nested(NoteSchema), metadata={
+        "description": "Notes with visibility participants, oldest first."})
+
+
 class ParticipantViewSchema(DossierSchema):
     """What a participant sees: the client's view without financial fields, and the ``participants`` notes."""
 
@@ -57,14 +65,18 @@ class PartnerValuesSchema(Schema):
 @blp.route("/<dossier_id>/partner-view")
 class PartnerView(MethodView):
     @require_roles("service")
-    @blp.response(200, PartnerViewSchema)
+    @blp.response(200, PartnerViewWithNotesSchema)
     @documents_problems(blp, 404)
     def get(self, dossier_id):
-        """The partner view's fields with values and modes, the status and its partner visibility."""
+        """The partner view's fields with values and modes, the status and its partner visibility, and the
+        ``participants`` notes."""
         caller = current_caller()
         with app_db().read_only() as session:
             dossier = dossiers.visible_dossier(session, caller, dossier_id)
-            return present_partner_view(dossier, dossiers.definition_for(session, dossier))
+            view = present_partner_view(dossier, dossiers.definition_for(session, dossier))
+            participant_notes = notes.participant_notes(session, dossier.id)
+            session.expunge_all()  # serialised after the read-only session ends
+            return {**view, "notes": participant_notes}
 
 
 @blp.route("/<dossier_id>/partner-values")
