@@ -1,0 +1,35 @@
+"""What every service's app answers the same way: health, readiness, OpenAPI and unknown paths.
+
+A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests use the shared ``client`` and
+``service_under_test`` fixtures (``service_fixtures``), whose broker is unreachable on purpose.
+"""
+from __future__ import annotations
+
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+class ServiceContract:
+    """Subclass it as ``TestServiceContract`` in a service's tests to run these against its app."""
+
+    def test_healthz_answers_without_a_token(self, client, service_under_test):
+        response = client.get("/healthz")
+        assert response.status_code == 200
+        assert response.get_json()["service"] == service_under_test.name
+
+    def test_readyz_reports_an_unreachable_broker_as_not_ready(self, client):
+        response = client.get("/readyz")
+        assert response.status_code == 503
+        assert response.get_json()["checks"] == {"database": "ok", "broker": "unreachable: AMQPConnectionError"}
+
+    def test_every_operation_is_documented_with_a_summary(self, client):
+        spec = client.get("/openapi.json").get_json()
+        operations = [(method, path, operation) for path, item in spec["paths"].items()
+                      for method, operation in item.items() if method in METHODS]
+        assert spec["info"]["title"] and operations
+        assert [(method, path) for method, path, operation in operations if not operation.get("summary")] == []
+
+    def test_an_unknown_path_is_a_problem_json_404(self, client):
+        response = client.get("/api/v1/nothing-here")
+        assert response.status_code == 404
+        assert response.mimetype == "application/problem+json"
