@@ -9,10 +9,8 @@ from __future__ import annotations
 import pytest
 
 from platform_shared.db import Database
-from platform_shared.migrations import upgrade
-from platform_shared.testing import infra
-from platform_shared.testing.fuzz import fuzz_every_operation
-from platform_shared.testing.unit import bearer, migrated_sqlite_url
+from platform_shared.testing.fuzz import fuzz_every_operation, migrated_fuzz_database
+from platform_shared.testing.unit import bearer
 
 from attestation import config
 from attestation.app import create_app
@@ -23,17 +21,8 @@ LONG = 10 * 365 * 24 * 3600
 
 @pytest.fixture(scope="module")
 def fuzz_database_url(tmp_path_factory, template_dir):
-    """PostgreSQL when one answers (it refuses inputs SQLite accepts, e.g. NUL characters), else SQLite."""
-    try:
-        admin_url = infra.postgres_url()
-    except infra.InfraUnavailable:
-        yield migrated_sqlite_url(tmp_path_factory.mktemp("fuzz"), MIGRATIONS_DIR, template_dir)
-        return
-    name = infra.unique_name("attestation_fuzz")
-    url = infra.create_postgres_database(admin_url, name)
-    upgrade(MIGRATIONS_DIR, url)
-    yield url
-    infra.drop_postgres_database(admin_url, name)
+    with migrated_fuzz_database(tmp_path_factory, template_dir, MIGRATIONS_DIR, "attestation_fuzz") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from platform_shared.db import Database
-from platform_shared.migrations import upgrade
-from platform_shared.testing import infra
-from platform_shared.testing.fuzz import fuzz_every_operation
-from platform_shared.testing.unit import bearer, migrated_sqlite_url
+from platform_shared.testing.fuzz import fuzz_every_operation, migrated_fuzz_database
+from platform_shared.testing.unit import bearer
 
 from dossier import config
 from dossier.app import create_app
@@ -30,17 +28,8 @@ def _model_and_dossier(http, admin_headers, model) -> tuple[str, str]:
 
 @pytest.fixture(scope="module")
 def fuzz_database_url(tmp_path_factory, template_dir):
-    """PostgreSQL when one answers (it refuses inputs SQLite accepts, e.g. NUL characters), else SQLite."""
-    try:
-        admin_url = infra.postgres_url()
-    except infra.InfraUnavailable:
-        yield migrated_sqlite_url(tmp_path_factory.mktemp("fuzz"), MIGRATIONS_DIR, template_dir)
-        return
-    name = infra.unique_name("dossier_fuzz")
-    url = infra.create_postgres_database(admin_url, name)
-    upgrade(MIGRATIONS_DIR, url)
-    yield url
-    infra.drop_postgres_database(admin_url, name)
+    with migrated_fuzz_database(tmp_path_factory, template_dir, MIGRATIONS_DIR, "dossier_fuzz") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +41,8 @@ def fuzz_app(fuzz_database_url, model_body):
     app = create_app(fuzz_settings, database)
     headers = {role: bearer(fuzz_settings, role, f"{role}-fuzz", org="acme")
                for role in ("admin", "client", "service")}
-    http = app.test_client()
-    model = http.post("/api/v1/models", json=model_body(), headers=headers["admin"]).get_json()
-    dossier = http.post("/api/v1/dossiers", json={"model_id": model["id"], "title": "Fuzzed",
-                                                  "client_sub": "client-fuzz", "fields": {"site_name": "x"}},
-                        headers=headers["admin"]).get_json()
-    app.config["FUZZ"] = {"headers": headers, "ids": {"model_id": model["id"], "dossier_id": dossier["id"]}}
+    model_id, dossier_id = _model_and_dossier(app.test_client(), headers["admin"], model_body())
+    app.config["FUZZ"] = {"headers": headers, "ids": {"model_id": model_id, "dossier_id": dossier_id}}
     yield app
     database.dispose()
 

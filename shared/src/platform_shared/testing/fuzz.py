@@ -1,9 +1,35 @@
 """Schemathesis over a service's own ``/openapi.json``, in process: no generated request may get a 500."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
+
+from ..migrations import upgrade
+from . import infra
+from .unit import migrated_sqlite_url
+
+
+@contextmanager
+def migrated_fuzz_database(tmp_path_factory, template_dir: Path, migrations_dir: Path, prefix: str) -> Iterator[str]:
+    """The URL of a database at head for a fuzz run: a fresh PostgreSQL database (dropped afterwards) when one
+    answers, since it refuses inputs SQLite accepts (e.g. NUL characters); else a migrated SQLite file."""
+    try:
+        admin_url = infra.postgres_url()
+    except infra.InfraUnavailable:
+        yield migrated_sqlite_url(tmp_path_factory.mktemp("fuzz"), migrations_dir, template_dir)
+        return
+    name = infra.unique_name(prefix)
+    url = infra.create_postgres_database(admin_url, name)
+    try:
+        upgrade(migrations_dir, url)
+        yield url
+    finally:
+        infra.drop_postgres_database(admin_url, name)
 
 
 def _fuzz_operation(operation, ids: dict, headers_by_role: dict, max_examples: int) -> None:
