@@ -20,10 +20,13 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Callable
 
+import pika
 import requests
 
 from platform_shared.auth import mint_token
 from platform_shared.config import Settings, load_settings
+from platform_shared.messaging.envelope import Envelope, new_envelope
+from platform_shared.messaging.topology import declare_exchange
 from platform_shared.testing import infra
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,6 +56,38 @@ def wait_until(predicate: Callable[[], object], timeout: float = 20.0, interval:
         if time.monotonic() >= deadline:
             return None
         time.sleep(interval)
+
+
+def publish_envelope(amqp_url: str, envelope: Envelope, times: int = 1) -> None:
+    """Put ``envelope`` onto the ``domain`` exchange ``times`` times (confirmed, persistent), with the
+    properties a service's outbox relay gives it: a producer this test does not run, or a redelivery."""
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        declare_exchange(channel, "domain")
+        for _ in range(times):
+            channel.basic_publish("domain", envelope.type, envelope.to_json().encode(), mandatory=True,
+                                  properties=pika.BasicProperties(
+                                      delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json",
+                                      message_id=envelope.id, type=envelope.type))
+    finally:
+        connection.close()
+
+
+def queue_depth(amqp_url: str, queue: str) -> int | None:
+    """How many messages wait in ``queue``; None while it does not exist (or the broker cannot be reached)."""
+    try:
+        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    except pika.exceptions.AMQPError:
+        return None
+    try:
+        return connection.channel().queue_declare(queue, passive=True).method.message_count
+    except pika.exceptions.ChannelClosedByBroker:
+        return None
+    finally:
+        if connection.is_open:
+            connection.close()
 
 
 class Mailbox:
@@ -196,6 +231,12 @@ class Platform:
 
     def log_text(self, service: str) -> str:
         return self.processes[service].log_text()
+
+    def publish(self, event_type: str, data: dict, actor: dict | None = None) -> Envelope:
+        """A new event onto this platform's broker, as a producer the test does not drive would send it."""
+        envelope = new_envelope(event_type, data, producer="integration-test", actor=actor)
+        publish_envelope(self.amqp_url, envelope)
+        return envelope
 
     # ----- lifecycle ---------------------------------------------------------------------
     def service_env(self, service: str) -> dict[str, str]:

@@ -19,7 +19,7 @@ import pytest
 import requests
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 
-from harness import ROOT, Platform, free_port, wait_until
+from harness import ROOT, Platform, free_port, publish_envelope, queue_depth, wait_until
 from minimal_model import create_minimal_model
 from tcp_proxy import TcpProxy
 
@@ -92,23 +92,10 @@ def test_a_dossier_created_while_the_broker_is_unreachable_is_delivered_once_whe
     assert _notification_rows(platform, dossier_id=dossier_id) == 1
 
 
-def _publish(amqp_url: str, envelope, times: int = 1) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        declare_exchange(channel, "domain")
-        for _ in range(times):
-            channel.basic_publish("domain", envelope.type, envelope.to_json().encode(), mandatory=True,
-                                  properties=pika.BasicProperties(delivery_mode=2, message_id=envelope.id))
-    finally:
-        connection.close()
-
-
 def test_the_same_event_delivered_twice_has_one_effect(backbone):
     platform, _proxy = backbone
     envelope = new_envelope("dossier.created", {"dossier_id": str(uuid.uuid4())}, producer="test")
-    _publish(platform.amqp_url, envelope, times=2)
+    publish_envelope(platform.amqp_url, envelope, times=2)
     assert wait_until(lambda: _notification_rows(platform, event_id=envelope.id), timeout=20)
     with psycopg.connect(platform.database_url("notification")) as connection:
         inbox = connection.execute("select count(*) from inbox where event_id = %s", (envelope.id,)).fetchone()[0]
@@ -161,7 +148,7 @@ def test_a_handler_that_always_fails_is_dead_lettered_after_its_retries_and_repl
     try:
         assert consumer.ready.wait(20)
         envelope = new_envelope("probe.failed", {"n": 1}, producer="test")
-        _publish(vhost.url, envelope)
+        publish_envelope(vhost.url, envelope)
         dead = wait_until(lambda: list_dead_letters(settings), timeout=30)
         assert dead and dead[0]["message_id"] == envelope.id
         assert dead[0]["retries"] == 2 and "downstream refuses" in dead[0]["error"]
@@ -187,25 +174,11 @@ def test_a_worker_killed_while_handling_gets_the_message_again_and_handles_it_on
     script = [sys.executable, str(Path(__file__).with_name("slow_worker.py"))]
     settings = load_settings(service_name=service, database_url=env["DATABASE_URL"], amqp_url=vhost.url)
 
-    def queue_ready():
-        try:
-            connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
-        except pika.exceptions.AMQPError:
-            return False
-        try:
-            connection.channel().queue_declare(f"{service}.events", passive=True)
-            return True
-        except pika.exceptions.ChannelClosedByBroker:
-            return False
-        finally:
-            if connection.is_open:
-                connection.close()
-
     first = subprocess.Popen(script, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        assert wait_until(queue_ready, timeout=30)
+        assert wait_until(lambda: queue_depth(vhost.url, f"{service}.events") is not None, timeout=30)
         envelope = new_envelope("probe.slow", {}, producer="test")
-        _publish(vhost.url, envelope)
+        publish_envelope(vhost.url, envelope)
         assert wait_until(marker.exists, timeout=20)
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
@@ -300,7 +273,7 @@ def test_the_consumer_reconnects_by_itself_when_the_broker_connection_is_cut(vho
         assert consumer.ready.wait(20)
         proxy.close()
         assert wait_until(lambda: not consumer.ready.is_set(), timeout=20)
-        _publish(vhost.url, new_envelope("probe.reconnect", {}, producer="test"))  # queued while cut off
+        publish_envelope(vhost.url, new_envelope("probe.reconnect", {}, producer="test"))  # queued while cut off
         proxy.open()
         assert wait_until(effect_count, timeout=40) == 1
     finally:

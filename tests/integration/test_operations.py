@@ -14,20 +14,18 @@ import time
 import uuid
 from pathlib import Path
 
-import pika
 import psycopg
 import pytest
 import requests
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import Column, MetaData, String, Table, create_engine, func, select, text
 
-from harness import BIN, ROOT, SERVICES, Mailbox, free_port, wait_until
+from harness import BIN, ROOT, SERVICES, Mailbox, free_port, publish_envelope, queue_depth, wait_until
 
 from platform_shared.auth import mint_token
 from platform_shared.config import SERVICE_PORTS, load_settings
 from platform_shared.messaging.dead_letters import list_dead_letters
 from platform_shared.messaging.envelope import new_envelope
-from platform_shared.messaging.topology import declare_exchange
 from platform_shared.testing import infra
 
 MODEL = {
@@ -253,10 +251,10 @@ def test_sigterm_lets_the_handler_in_progress_commit_then_the_worker_exits_clean
     worker = subprocess.Popen([sys.executable, str(Path(__file__).with_name("slow_worker.py"))], env=env,
                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        assert wait_until(lambda: _queue_exists(vhost.url, f"{service}.events"), timeout=30)
+        assert wait_until(lambda: queue_depth(vhost.url, f"{service}.events") is not None, timeout=30)
         envelopes = [new_envelope("probe.slow", {}, producer="test") for _ in range(3)]
         for envelope in envelopes:
-            _publish(vhost.url, envelope)
+            publish_envelope(vhost.url, envelope)
         assert wait_until(marker.exists, timeout=20)
         in_progress = marker.read_text()
         worker.send_signal(signal.SIGTERM)
@@ -269,7 +267,7 @@ def test_sigterm_lets_the_handler_in_progress_commit_then_the_worker_exits_clean
     with engine.connect() as connection:
         handled = connection.execute(select(effects.c.event_id)).scalars().all()
     assert handled == [in_progress]  # the handler in progress committed; the others were not started
-    remaining = _queue_depth(vhost.url, f"{service}.events")
+    remaining = queue_depth(vhost.url, f"{service}.events")
     assert remaining == len(envelopes) - 1  # acknowledged once, the rest back in the queue for the next worker
 
 
@@ -293,7 +291,7 @@ def test_a_real_worker_serves_its_metrics_while_consuming(vhost, tmp_path):
     try:
         assert wait_until(lambda: figures().get("worker_consumer_connected") == 1, timeout=30)
         event_type = sorted(_consumers_of_service("notification"))[0]
-        _publish(vhost.url, new_envelope(event_type, {"dossier_id": str(uuid.uuid4())}, producer="test"))
+        publish_envelope(vhost.url, new_envelope(event_type, {"dossier_id": str(uuid.uuid4())}, producer="test"))
         assert wait_until(lambda: figures().get("worker_events_consumed_total") == 1, timeout=30)
         current = figures()
         for name in ("worker_events_failed_total", "worker_events_retried_total",
@@ -350,34 +348,3 @@ def test_the_compose_init_script_gives_each_service_a_database_only_its_own_role
 def _consumers_of_service(service: str) -> list[str]:
     settings = load_settings(service_name=service, database_url="sqlite://")
     return list(importlib.import_module(f"{SERVICES[service]}.handlers").handlers(settings))
-
-
-def _publish(amqp_url: str, envelope) -> None:
-    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    try:
-        channel = connection.channel()
-        declare_exchange(channel, "domain")
-        channel.confirm_delivery()
-        channel.basic_publish("domain", envelope.type, envelope.to_json().encode(), mandatory=True,
-                              properties=pika.BasicProperties(message_id=envelope.id, type=envelope.type,
-                                                              delivery_mode=2, content_type="application/json"))
-    finally:
-        connection.close()
-
-
-def _queue_exists(amqp_url: str, queue: str) -> bool:
-    return _queue_depth(amqp_url, queue) is not None
-
-
-def _queue_depth(amqp_url: str, queue: str) -> int | None:
-    try:
-        connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
-    except pika.exceptions.AMQPError:
-        return None
-    try:
-        return connection.channel().queue_declare(queue, passive=True).method.message_count
-    except pika.exceptions.ChannelClosedByBroker:
-        return None
-    finally:
-        if connection.is_open:
-            connection.close()
