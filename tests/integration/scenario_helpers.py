@@ -1,13 +1,16 @@
-"""Small helpers shared by the whole-platform scenarios (attestation requests, portal requests, dossier
-workspace): HTTP calls as the front-ends make them, unique identities, and exact email accounting."""
+"""Small helpers shared by the integration tests: HTTP calls as the front-ends make them, unique identities,
+models and files to send, and exact email accounting."""
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
+from collections import Counter
 from email.utils import parseaddr
 from typing import Iterable
 
+import docx
 import requests
 
 KEY_PATTERN = re.compile(r"\b(?:[0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}\b")
@@ -27,21 +30,42 @@ def call(platform, service: str, method: str, path: str, headers: dict | None, *
 
 
 def ok(response: requests.Response, status=(200, 201)):
-    """The JSON body of a response whose status is one of ``status`` (the body is shown otherwise)."""
+    """The JSON body ({} when empty) of a response whose status is ``status`` or one of them (the body is shown
+    otherwise)."""
     expected = (status,) if isinstance(status, int) else status
     assert response.status_code in expected, f"{response.request.method} {response.url}: " \
                                              f"{response.status_code} {response.text}"
-    return response.json()
+    return response.json() if response.content else {}
+
+
+def create_model(platform, model: dict) -> str:
+    """``POST /models`` as a fresh admin; the new model's id."""
+    return ok(call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")), json=model),
+              201)["id"]
+
+
+def docx_bytes(*paragraphs: str) -> bytes:
+    """A Word document (python-docx) of one paragraph per argument."""
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def pdf_bytes(label: str = "piece") -> bytes:
+    """A small PDF-signed file, distinct on each call (equal bytes would share storage: keep them apart)."""
+    return b"%PDF-1.4\n% " + label.encode() + b" " + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
 
 
 def upload(platform, headers: dict, owner_id: str, *, owner_type: str = "dossier", filename: str = "piece.pdf",
            data: bytes | None = None, **form) -> requests.Response:
-    """``POST /documents`` as the portal or the CRM sends it (unique bytes unless given)."""
-    body = data if data is not None else b"%PDF-1.4\n% " + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
+    """``POST /documents`` as the portal or the CRM sends it (distinct bytes unless given)."""
     fields = {"owner_type": owner_type, "owner_id": owner_id,
               **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()}}
     return requests.post(platform.api("documents", "/documents"), headers=headers, data=fields,
-                         files={"file": (filename, body)}, timeout=30)
+                         files={"file": (filename, pdf_bytes() if data is None else data)}, timeout=30)
 
 
 def recipient(message) -> str:
@@ -58,19 +82,16 @@ def mails_to(platform, addresses: Iterable[str]) -> list:
     return [message for message in platform.mailbox.matching(lambda m: recipient(m) in wanted)]
 
 
-def mail_counts(platform, addresses: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for message in mails_to(platform, addresses):
-        found[recipient(message)] = found.get(recipient(message), 0) + 1
-    return found
+def mail_counts(platform, addresses: Iterable[str]) -> Counter:
+    return Counter(recipient(message) for message in mails_to(platform, addresses))
 
 
 def settle(platform, addresses: Iterable[str], expected: dict[str, int], timeout: float,
-           quiet: float = 3.0) -> dict[str, int]:
+           quiet: float = 3.0) -> Counter:
     """Wait until ``expected`` ({address: total emails so far}) has arrived, then ``quiet`` seconds more for
     strays; returns the counts of every address in ``addresses`` that got mail (the exact recipients)."""
     addresses = list(addresses)
-    platform.wait_until(lambda: all(mail_counts(platform, addresses).get(who.lower(), 0) >= n
+    platform.wait_until(lambda: all(mail_counts(platform, addresses)[who.lower()] >= n
                                     for who, n in expected.items()), timeout=timeout)
     time.sleep(quiet)
     return mail_counts(platform, addresses)

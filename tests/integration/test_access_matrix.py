@@ -11,15 +11,12 @@ for each caller expected to succeed (``FRESH``). The route list itself comes fro
 from __future__ import annotations
 
 import dataclasses
-import io
 import json
 import time
-import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Callable
 
-import docx
 import jwt
 import pytest
 import requests
@@ -27,43 +24,11 @@ import requests
 from platform_shared.auth import mint_token
 
 from access_matrix import CLOSED, HIDDEN, ROLES, ROUTES, Route
+from review_model import REVIEW_MODEL
+from scenario_helpers import address, call, docx_bytes, ok, unique
 
 SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-MODEL = {
-    "name": "Access matrix", "category": "corporate", "client_can_create": True, "client_can_invite": True,
-    "fields": [{"key": "address", "label": "Address", "type": "text"},
-               {"key": "budget", "label": "Budget", "type": "amount", "financial": True}],
-    "partner_fields": [{"key": "expert_opinion", "label": "Expert opinion", "type": "long_text"}],
-    "views": {"portal": [{"key": "address", "mode": "write"}],
-              "crm": [{"key": "address", "mode": "write"}, {"key": "budget", "mode": "write"}],
-              "partner": [{"key": "address", "mode": "read", "source": "portal"},
-                          {"key": "expert_opinion", "mode": "write", "source": "partner"}]},
-    "statuses": [{"code": "received", "label": "Received", "initial": True},
-                 {"code": "review", "label": "Review", "partner_visible": True},
-                 {"code": "internal_check", "label": "Internal check"},
-                 {"code": "decided", "label": "Decided", "terminal": True}],
-    "transitions": [{"from": "received", "to": "review"}, {"from": "review", "to": "internal_check"},
-                    {"from": "internal_check", "to": "review"}, {"from": "review", "to": "decided"}],
-    "roles": [{"code": "guarantor", "label": "Guarantor"}, {"code": "co_owner", "label": "Co-owner"}],
-    "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"},
-               {"code": "deed", "label": "Deed", "role": "co_owner"}],
-}
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
 
 @dataclass
 class World:
@@ -76,11 +41,8 @@ class World:
 
     def call(self, service: str, method: str, path: str, role: str = "agent", expect: int | tuple = (200, 201),
              **kwargs) -> dict:
-        response = requests.request(method, self.platform.api(service, path), headers=self.headers[role],
-                                    timeout=60, **kwargs)
-        expected = (expect,) if isinstance(expect, int) else expect
-        assert response.status_code in expected, f"{method} {path} as {role}: {response.status_code} {response.text}"
-        return response.json() if response.content else {}
+        """The JSON body of a call as ``role`` whose status must be ``expect`` (or one of them)."""
+        return ok(call(self.platform, service, method, path, self.headers[role], **kwargs), expect)
 
     # ----- builders (also used for fresh objects) ------------------------------------------------
     def new_dossier(self, status: str = "review") -> str:
@@ -115,7 +77,7 @@ class World:
         return solicitation["id"]
 
     def new_invitation(self, kind: str = "contributor", role: str | None = "guarantor") -> dict:
-        body = {"kind": kind, "name": "Third party", "email": f"{unique('third')}@example.org", "notify": False}
+        body = {"kind": kind, "name": "Third party", "email": address("third"), "notify": False}
         if role:
             body["role"] = role
         return self.call("partner-gateway", "POST", f"/dossiers/{self.ids['dossier_id']}/contributors", json=body)
@@ -163,7 +125,7 @@ class World:
 
     def new_contact(self) -> str:
         return self.call("notification", "POST", "/contacts", "admin",
-                         json={"email": f"{unique('contact')}@example.org", "name": "Matrix contact"})["id"]
+                         json={"email": address("contact"), "name": "Matrix contact"})["id"]
 
     def contract_body(self, product_id: str) -> dict:
         today = date.today()
@@ -188,14 +150,14 @@ def build_world(platform) -> World:
     headers["anon"] = {}
     world = World(platform, headers, subs)
     world.values.update(org_a=org_a, owner_email=f"{subs['owner']}@example.org",
-                        rule_address=f"{unique('rule')}@example.org")
+                        rule_address=address("rule"))
     ids = world.ids
 
-    ids["model_id"] = world.call("dossier", "POST", "/models", "admin", json=MODEL)["id"]
+    ids["model_id"] = world.call("dossier", "POST", "/models", "admin", json=REVIEW_MODEL)["id"]
     ids["dossier_id"] = world.new_dossier()
     ids["throwaway_dossier_id"] = world.new_dossier()
     ids["partner_id"] = world.call("partner-gateway", "POST", "/partners", json={
-        "name": "Matrix expert", "email": f"{unique('expert')}@example.org", "kind": "external"})["id"]
+        "name": "Matrix expert", "email": address("expert"), "kind": "external"})["id"]
     solicitation = world.new_solicitation()
     ids["solicitation_id"] = solicitation["id"]
     world.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
@@ -273,8 +235,8 @@ def _import(world, role):
 
 
 BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
-    ("dossier", "POST", "/models"): lambda w, r: {"json": MODEL},
-    ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": MODEL},
+    ("dossier", "POST", "/models"): lambda w, r: {"json": REVIEW_MODEL},
+    ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": REVIEW_MODEL},
     ("dossier", "POST", "/dossiers"): lambda w, r: {"json": {"model_id": w.ids["model_id"], "title": "New"}},
     ("dossier", "PATCH", "/dossiers/{dossier_id}"): _dossier_patch,
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w, r: {"json": {"to": "internal_check"}},
@@ -286,7 +248,7 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("dossier", "POST", "/requests"): lambda w, r: {"json": {"kind": "dossier", "model_id": w.ids["model_id"],
                                                              "title": "Portal request"}},
     ("partner-gateway", "POST", "/partners"): lambda w, r: {"json": {
-        "name": "Expert", "email": f"{unique('expert')}@example.org", "kind": "external"}},
+        "name": "Expert", "email": address("expert"), "kind": "external"}},
     ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations"): lambda w, r: {"json": {
         "partner_id": w.ids["partner_id"], "type": "opinion", "scope": "legal",
         "due_date": (date.today() + timedelta(days=5)).isoformat(), "open_statuses": ["review"]}},
@@ -297,7 +259,7 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("partner-gateway", "PATCH", "/solicitations/{solicitation_id}/completion"): lambda w, r: {"json": {
         "values": {"expert_opinion": "Draft."}}},
     ("partner-gateway", "POST", "/dossiers/{dossier_id}/contributors"): lambda w, r: {"json": {
-        "kind": "contributor", "role": "co_owner", "name": "Co", "email": f"{unique('co')}@example.org",
+        "kind": "contributor", "role": "co_owner", "name": "Co", "email": address("co"),
         "notify": False}},
     ("partner-gateway", "POST", "/me/pieces/{invitation_id}/{piece_code}"): lambda w, r: {"json": {
         "document_id": w.ids["piece_document_id"]}},
@@ -329,7 +291,7 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("notification", "POST", "/rules"): lambda w, r: {"json": {
         "name": unique("rule"), "event_type": "dossier.development_added", "filters": {"model_id": w.ids["model_id"]},
         "recipients": {"addresses": [w.values["rule_address"]]}, "channel": "email"}},
-    ("notification", "POST", "/contacts"): lambda w, r: {"json": {"email": f"{unique('c')}@example.org"}},
+    ("notification", "POST", "/contacts"): lambda w, r: {"json": {"email": address("c")}},
     ("documents", "GET", "/documents"): lambda w, r: {"params": {"owner_type": "dossier",
                                                                  "owner_id": w.ids["dossier_id"]}},
     ("documents", "POST", "/documents"): _upload,

@@ -13,11 +13,10 @@ import io
 import shutil
 from datetime import date, timedelta
 
-import docx
 import pytest
 from pypdf import PdfReader
 
-from scenario_helpers import address, call, mail_counts, ok, settle, text_of, mails_to, unique
+from scenario_helpers import address, call, docx_bytes, mail_counts, mails_to, ok, settle, text_of, unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
                                 reason="LibreOffice is not installed here (.ci/run installs it)")
@@ -28,15 +27,6 @@ PAID_NOW = {"period_start": (TODAY - timedelta(days=15)).isoformat(),
 PAID_BEFORE = {"period_start": (TODAY - timedelta(days=60)).isoformat(),
                "period_end": (TODAY - timedelta(days=16)).isoformat(), "amount_due": "300.00", "amount_paid": "300.00"}
 PARTLY_PAID_NOW = {**PAID_NOW, "amount_paid": "120.00"}
-
-
-def docx_bytes(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for paragraph in paragraphs:
-        document.add_paragraph(paragraph)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 CONTRACT_TEMPLATE = docx_bytes(

@@ -5,34 +5,20 @@ from __future__ import annotations
 
 import io
 import shutil
-import uuid
 from datetime import date, timedelta
 
-import docx
 import pytest
 import requests
 from pypdf import PdfReader
+
+from scenario_helpers import docx_bytes, ok, unique
 
 pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
                                 reason="LibreOffice is not installed here (.ci/run installs it)")
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:10]}"
-
-
-def template_docx() -> bytes:
-    document = docx.Document()
-    document.add_paragraph("Attestation for contract {{ contract.number }} ({{ contract.product_name }})")
-    document.add_paragraph("Insured: {{ client.name }}; reason: {{ motif }}")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def ok(response, status=(200, 201)):
-    assert response.status_code in ((status,) if isinstance(status, int) else status), response.text
-    return response.json()
+TEMPLATE = docx_bytes("Attestation for contract {{ contract.number }} ({{ contract.product_name }})",
+                      "Insured: {{ client.name }}; reason: {{ motif }}")
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +31,7 @@ def template_id(platform, admin):
     template = ok(requests.post(platform.api("documents", "/templates"), headers=admin, timeout=10,
                                 data={"name": "Attestation d'assurance", "type": "attestation", "entity": "contract",
                                       "pdf_auto": "true"},
-                                files={"file": ("attestation.docx", template_docx())}))
+                                files={"file": ("attestation.docx", TEMPLATE)}))
     ok(requests.put(platform.api("documents", f"/templates/{template['id']}/fields"), headers=admin, timeout=10,
                     json={"fields": [{"name": "motif", "label": "Motif", "default": "Déclaration annuelle"}]}))
     return template["id"]

@@ -6,40 +6,14 @@ import shutil
 import uuid
 
 import docx
-import pika
 import psycopg
 import pytest
 import requests
 from pypdf import PdfReader
 
-from platform_shared.messaging.envelope import new_envelope
-from platform_shared.messaging.topology import declare_exchange
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def publish(platform, event_type: str, data: dict) -> None:
-    envelope = new_envelope(event_type, data, producer="integration-test")
-    connection = pika.BlockingConnection(pika.URLParameters(platform.amqp_url))
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        declare_exchange(channel, "domain")
-        channel.basic_publish("domain", event_type, envelope.to_json().encode(), mandatory=True,
-                              properties=pika.BasicProperties(delivery_mode=2, message_id=envelope.id))
-    finally:
-        connection.close()
-
-
-def upload(platform, headers, owner_id, *, data=b"%PDF-1.4\n%%EOF\n", filename="piece.pdf", **form):
-    fields = {"owner_type": "dossier", "owner_id": owner_id,
-              **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()}}
-    response = requests.post(platform.api("documents", "/documents"), headers=headers, data=fields,
-                             files={"file": (filename, data)}, timeout=10)
-    assert response.status_code == 201, response.text
-    return response.json()
+from minimal_model import MINIMAL_MODEL
+from scenario_helpers import create_model, ok, unique, upload
+from scenario_partners_helpers import visible_document_ids
 
 
 def template_docx() -> bytes:
@@ -72,9 +46,9 @@ def render(platform, template_id, agent, contract_id, number: str = "CTR-77"):
 def test_a_client_sees_a_shared_document_once_the_dossier_created_event_has_arrived(platform):
     dossier_id, client_sub = str(uuid.uuid4()), unique("client")
     agent, client = platform.headers("agent", unique("agent")), platform.headers("client", client_sub)
-    shared = upload(platform, agent, dossier_id, client=True)
-    internal = upload(platform, agent, dossier_id, data=b"%PDF-1.4\n internal")
-    publish(platform, "dossier.created", {"dossier_id": dossier_id, "client_sub": client_sub, "client_org": None})
+    shared = ok(upload(platform, agent, dossier_id, client=True), 201)
+    internal = ok(upload(platform, agent, dossier_id, data=b"%PDF-1.4\n internal"), 201)
+    platform.publish("dossier.created", {"dossier_id": dossier_id, "client_sub": client_sub, "client_org": None})
     url = platform.api("documents", f"/documents/{shared['id']}")
     assert platform.wait_until(lambda: requests.get(url, headers=client, timeout=5).status_code == 200)
     assert requests.get(platform.api("documents", f"/documents/{internal['id']}"), headers=client,
@@ -86,7 +60,7 @@ def test_a_client_sees_a_shared_document_once_the_dossier_created_event_has_arri
 
 def test_the_document_events_leave_through_the_outbox(platform):
     agent = platform.headers("agent", unique("agent"))
-    document = upload(platform, agent, str(uuid.uuid4()), data=b"%PDF-1.4\n outbox " + uuid.uuid4().bytes)
+    document = ok(upload(platform, agent, str(uuid.uuid4())), 201)
 
     def published():
         with psycopg.connect(platform.database_url("documents")) as connection:
@@ -135,38 +109,29 @@ def test_deleting_a_rendered_document_removes_its_bytes(platform):
 
 def test_a_partner_without_an_attachment_is_refused_after_asking_the_real_gateway(platform):
     agent, partner = platform.headers("agent", unique("agent")), platform.headers("partner", unique("partner"))
-    flagged = upload(platform, agent, str(uuid.uuid4()), partner=True, data=b"%PDF-1.4\n partners " + uuid.uuid4().bytes)
+    flagged = ok(upload(platform, agent, str(uuid.uuid4()), partner=True), 201)
     response = requests.get(platform.api("documents", f"/documents/{flagged['id']}"), headers=partner, timeout=10)
     assert response.status_code == 404  # 503 would mean the gateway call itself failed
     assert requests.get(platform.api("documents", f"/documents/{flagged['id']}"), headers=agent,
                         timeout=10).status_code == 200
 
 
-CONTRIBUTOR_MODEL = {
-    "name": "Lease", "category": "housing", "client_can_create": False,
-    "fields": [{"key": "address", "label": "Address", "type": "text"}],
-    "views": {"portal": [{"key": "address", "mode": "read"}], "crm": [{"key": "address", "mode": "write"}],
-              "partner": []},
-    "statuses": [{"code": "open", "label": "Open", "initial": True},
-                 {"code": "done", "label": "Done", "terminal": True}],
-    "transitions": [{"from": "open", "to": "done"}],
-    "roles": [{"code": "guarantor", "label": "Guarantor"}, {"code": "co_tenant", "label": "Co-tenant"}],
-    "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"}],
-}
+# The smallest model with two contributor roles, a piece for one of them.
+CONTRIBUTOR_MODEL = {**MINIMAL_MODEL, "name": "Lease",
+                     "roles": [{"code": "guarantor", "label": "Guarantor"},
+                               {"code": "co_tenant", "label": "Co-tenant"}],
+                     "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"}]}
 
 
 def test_a_contributor_attached_through_the_gateway_sees_only_the_pieces_of_their_role(platform):
     agent = platform.headers("agent", unique("agent"))
-    model = requests.post(platform.api("dossier", "/models"), json=CONTRIBUTOR_MODEL,
-                          headers=platform.headers("admin", unique("admin")), timeout=10)
-    assert model.status_code == 201, model.text
     dossier = requests.post(platform.api("dossier", "/dossiers"), headers=agent, timeout=10, json={
-        "model_id": model.json()["id"], "title": "Flat 3B", "client_sub": unique("client")})
+        "model_id": create_model(platform, CONTRIBUTOR_MODEL), "title": "Flat 3B", "client_sub": unique("client")})
     assert dossier.status_code == 201, dossier.text
     dossier_id = dossier.json()["id"]
-    for_guarantor = upload(platform, agent, dossier_id, roles="guarantor", data=b"%PDF-1.4 g " + uuid.uuid4().bytes)
-    upload(platform, agent, dossier_id, roles="co_tenant", data=b"%PDF-1.4 c " + uuid.uuid4().bytes)
-    upload(platform, agent, dossier_id, partner=True, data=b"%PDF-1.4 p " + uuid.uuid4().bytes)
+    for_guarantor = ok(upload(platform, agent, dossier_id, roles="guarantor"), 201)
+    ok(upload(platform, agent, dossier_id, roles="co_tenant"), 201)
+    ok(upload(platform, agent, dossier_id, partner=True), 201)
     invited = {}
 
     def invite() -> bool:  # the gateway learns the dossier from dossier.created
@@ -185,8 +150,6 @@ def test_a_contributor_attached_through_the_gateway_sees_only_the_pieces_of_thei
     assert attached.status_code == 200, attached.text
 
     def visible_ids():
-        response = requests.get(platform.api("documents", "/documents"), headers=contributor, timeout=10,
-                                params={"owner_type": "dossier", "owner_id": dossier_id})
-        return {item["id"] for item in response.json()["items"]} if response.status_code == 200 else None
+        return visible_document_ids(platform, contributor, "dossier", dossier_id)
 
     assert platform.wait_until(lambda: visible_ids() == {for_guarantor["id"]}, timeout=30), visible_ids()

@@ -11,8 +11,8 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
-from scenario_helpers import (GROUPED_TIMEOUT, address, call, key_in_mail, mail_counts, mails_to, new_mails, ok,
-                              settle, text_of, unique, upload)
+from scenario_helpers import (GROUPED_TIMEOUT, address, call, create_model, key_in_mail, mail_counts, mails_to,
+                              new_mails, ok, settle, text_of, unique, upload)
 
 MODEL = {
     "name": "Renovation site", "category": "works", "client_can_create": False,
@@ -57,8 +57,7 @@ class Workspace:
         self.stranger = platform.headers("client", unique("stranger"), org=unique("org"), email=self.stranger_mail)
         self.participant = platform.headers("partner", unique("participant"), email=self.participant_mail)
         self.partner = platform.headers("partner", unique("partner"), email=self.partner_mail)
-        admin = platform.headers("admin", unique("admin"))
-        model_id = ok(call(platform, "dossier", "POST", "/models", admin, json=MODEL))["id"]
+        model_id = create_model(platform, MODEL)
         self.dossier = ok(call(platform, "dossier", "POST", "/dossiers", self.agent, json={
             "model_id": model_id, "title": "Kitchen renovation", "client_sub": self.owner_sub, "client_org": self.org,
             "client_email": self.owner_mail, "assignee_sub": self.agent_sub, "assignee_email": self.agent_mail,

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import uuid
 
-from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, mails_to, ok,
-                                       pdf_bytes, settle, text_of, to, unique, upload, visible_document_ids,
-                                       wait_deliveries)
+from scenario_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, key_in_mail, mails_to, ok,
+                              pdf_bytes, settle, text_of, unique, upload)
+from scenario_partners_helpers import visible_document_ids, wait_deliveries
 
 ROLES = {"tenant": "Tenant", "co_tenant": "Co-tenant", "guarantor": "Guarantor"}
 PIECES = {"tenant": ["tenant_id", "tenant_payslips"], "co_tenant": ["co_tenant_id", "co_tenant_payslips"],
@@ -56,13 +56,13 @@ class Rental:
         return [self.agent_mail, self.client_mail, *(person["mail"] for person in self.people.values())]
 
     def my_pieces(self, role: str) -> list[dict]:
-        return ok(call(self.platform, "partner-gateway", "GET", "/me/pieces", self.people[role]["headers"]))
+        return ok(call(self.platform, "partner-gateway", "GET", "/me/pieces", self.people[role]["headers"]), 200)
 
 
 def open_rental(platform, model: dict = MODEL) -> Rental:
     rental = Rental(platform)
     model_id = create_model(platform, model)
-    model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", rental.agent))
+    model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", rental.agent), 200)
     assert {role["code"]: [piece["code"] for piece in role["pieces"]] for role in model["roles"]} == PIECES
     dossier = ok(call(platform, "dossier", "POST", "/dossiers", rental.agent, json={
         "model_id": model_id, "title": "12 rue des Lilas, flat 4", "client_sub": rental.client_sub,
@@ -93,7 +93,7 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     guarantor["key"] = invite(platform, rental, "guarantor", notify=False)["access_key"]
     assert KEY_PATTERN.fullmatch(guarantor["key"])
     listed = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{rental.dossier_id}/contributors",
-                     rental.agent))["items"]
+                     rental.agent), 200)["items"]
     assert sorted(item["role"] for item in listed) == sorted(ROLES)
 
     expected = {tenant["mail"]: 1, co_tenant["mail"]: 1}
@@ -108,7 +108,7 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     # Each contributor attaches with their key and sees the pieces of their role only.
     for role, person in rental.people.items():
         attached = ok(call(platform, "partner-gateway", "POST", "/attach", person["headers"],
-                           json={"key": person["key"]}))
+                           json={"key": person["key"]}), 200)
         assert attached["dossier_id"] == rental.dossier_id and attached["id"] == person["contributor_id"]
     reused = call(platform, "partner-gateway", "POST", "/attach", platform.headers("partner", unique("intruder")),
                   json={"key": tenant["key"]})
@@ -124,8 +124,8 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
                     person["headers"]).status_code == 404
 
     # The agent drops a form for the guarantor only.
-    form = upload(platform, rental.agent, "dossier", rental.dossier_id, "guarantee-form.pdf",
-                  pdf_bytes("guarantee form"), roles="guarantor", category="other")
+    form = ok(upload(platform, rental.agent, rental.dossier_id, filename="guarantee-form.pdf",
+                     data=pdf_bytes("guarantee form"), roles="guarantor", category="other"), 201)
 
     # Each uploads their pieces through the documents service as themselves and provides them; the upload is
     # shared with their role only, even when they ask for another role.
@@ -134,8 +134,8 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
         uploaded[role] = []
         for code in PIECES[role]:
             asked = {"roles": "guarantor", "client": True, "partner": True} if role == "tenant" else {"roles": role}
-            document = upload(platform, person["headers"], "dossier", rental.dossier_id, f"{code}.pdf",
-                              pdf_bytes(code), category="supporting_piece", **asked)
+            document = ok(upload(platform, person["headers"], rental.dossier_id, filename=f"{code}.pdf",
+                                 data=pdf_bytes(code), category="supporting_piece", **asked), 201)
             assert document["visibility"] == {"client": False, "partner": False, "roles": [role],
                                               "financial": False}
             uploaded[role].append(document["id"])
@@ -170,7 +170,7 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
 
     # The agent follows the pieces as they are provided, on the dossier's timeline.
     def provided_on_timeline() -> set[tuple[str, str, str]]:
-        timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{rental.dossier_id}/timeline", rental.agent))
+        timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{rental.dossier_id}/timeline", rental.agent), 200)
         return {(entry["details"]["role"], entry["details"]["piece_code"], entry["details"]["document_id"])
                 for entry in timeline["items"] if entry["kind"] == "piece"}
 
@@ -193,9 +193,9 @@ def test_a_contributor_cannot_provide_another_roles_document_as_their_piece(plat
     tenant, co_tenant = rental.people["tenant"], rental.people["co_tenant"]
     for role, person in (("tenant", tenant), ("co_tenant", co_tenant)):
         person["key"] = invite(platform, rental, role, notify=False)["access_key"]
-        ok(call(platform, "partner-gateway", "POST", "/attach", person["headers"], json={"key": person["key"]}))
-    theirs = upload(platform, co_tenant["headers"], "dossier", rental.dossier_id, "co_tenant_id.pdf",
-                    pdf_bytes("co-tenant id"), category="supporting_piece")
+        ok(call(platform, "partner-gateway", "POST", "/attach", person["headers"], json={"key": person["key"]}), 200)
+    theirs = ok(upload(platform, co_tenant["headers"], rental.dossier_id, filename="co_tenant_id.pdf",
+                       data=pdf_bytes("co-tenant id"), category="supporting_piece"), 201)
     assert call(platform, "documents", "GET", f"/documents/{theirs['id']}", tenant["headers"]).status_code == 404
     for foreign in (theirs["id"], str(uuid.uuid4())):
         provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
@@ -212,18 +212,18 @@ def closed_rental_with_a_tenant(platform) -> tuple[Rental, dict, dict]:
     rental = open_rental(platform)
     tenant = rental.people["tenant"]
     tenant["key"] = invite(platform, rental, "tenant", notify=False)["access_key"]
-    ok(call(platform, "partner-gateway", "POST", "/attach", tenant["headers"], json={"key": tenant["key"]}))
-    early = upload(platform, tenant["headers"], "dossier", rental.dossier_id, "tenant_id.pdf", pdf_bytes("id"))
-    ok(call(platform, "dossier", "POST", f"/dossiers/{rental.dossier_id}/close", rental.agent))
+    ok(call(platform, "partner-gateway", "POST", "/attach", tenant["headers"], json={"key": tenant["key"]}), 200)
+    early = ok(upload(platform, tenant["headers"], rental.dossier_id, filename="tenant_id.pdf", data=pdf_bytes("id")),
+               201)
+    ok(call(platform, "dossier", "POST", f"/dossiers/{rental.dossier_id}/close", rental.agent), 200)
     return rental, tenant, early
 
 
 def tenant_writes(platform, rental: Rental, tenant: dict, early: dict) -> tuple[int, int]:
     """(upload status, provide-piece status) once the closing has reached the other services."""
     def upload_status() -> int:
-        return call(platform, "documents", "POST", "/documents", tenant["headers"],
-                    data={"owner_type": "dossier", "owner_id": rental.dossier_id},
-                    files={"file": ("tenant_payslips.pdf", pdf_bytes("payslips"))}).status_code
+        return upload(platform, tenant["headers"], rental.dossier_id, filename="tenant_payslips.pdf",
+                      data=pdf_bytes("payslips")).status_code
 
     platform.wait_until(lambda: upload_status() != 201, timeout=20)
     provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{tenant['contributor_id']}/tenant_id",
@@ -256,9 +256,8 @@ def test_the_applicant_invites_their_co_tenant_when_the_procedure_allows_it(plat
     co_tenant = rental.people["co_tenant"]
     invited = ok(client_invites(platform, rental, rental.client), 201)
     assert (invited["role"], invited["access_key"]) == ("co_tenant", None)
-    [mail] = platform.mailbox.wait_for(lambda message: to(message) == co_tenant["mail"].lower(), timeout=30)
-    [key] = KEY_PATTERN.findall(text_of(mail))
-    ok(call(platform, "partner-gateway", "POST", "/attach", co_tenant["headers"], json={"key": key}))
+    key = key_in_mail(platform, co_tenant["mail"])
+    ok(call(platform, "partner-gateway", "POST", "/attach", co_tenant["headers"], json={"key": key}), 200)
     assert platform.wait_until(lambda: rental.my_pieces("co_tenant"), timeout=20)
     [mine] = rental.my_pieces("co_tenant")
     assert [piece["code"] for piece in mine["pieces"]] == PIECES["co_tenant"]
@@ -269,7 +268,7 @@ def test_the_applicant_invites_their_co_tenant_when_the_procedure_allows_it(plat
     stranger = platform.headers("client", unique("stranger"), email=address("stranger"))
     assert client_invites(platform, rental, stranger).status_code == 404
     listed = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{rental.dossier_id}/contributors",
-                     rental.agent))["items"]
+                     rental.agent), 200)["items"]
     assert [item["role"] for item in listed] == ["co_tenant"]
 
 
@@ -279,5 +278,5 @@ def test_without_the_procedure_allowing_it_the_applicant_cannot_invite(platform)
     assert refused.status_code == 403, refused.text
     assert refused.headers["Content-Type"].startswith("application/problem+json")
     assert ok(call(platform, "partner-gateway", "GET", f"/dossiers/{rental.dossier_id}/contributors",
-                   rental.agent))["items"] == []
+                   rental.agent), 200)["items"] == []
 

@@ -4,22 +4,19 @@ events produced by the real dossier and partner-gateway services (and published 
 sending nothing twice, and no partner key in the service's database or logs."""
 from __future__ import annotations
 
-import re
 import signal
 import time
 import uuid
 from datetime import date, timedelta
 
-import pika
-import requests
 from sqlalchemy import create_engine, inspect, text
 
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.sealed import seal
-from platform_shared.messaging.topology import declare_exchange
 
-KEY_PATTERN = re.compile(r"\b(?:[0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}\b")
-GROUPED_TIMEOUT = 90  # grouped emails (documents, notes) wait for the debounce window first
+from harness import publish_envelope
+from scenario_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, mails_to, ok, recipient,
+                              settle, text_of, unique)
 
 MODEL = {
     "name": "Building permit", "category": "urbanism", "client_can_create": False,
@@ -37,63 +34,9 @@ MODEL = {
 }
 
 
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def address(prefix: str) -> str:
-    return f"{unique(prefix)}@example.org"
-
-
-def call(platform, service, method, path, headers, **kwargs):
-    return requests.request(method, platform.api(service, path), headers=headers, timeout=15, **kwargs)
-
-
-def publish(platform, event_type: str, data: dict, actor: dict | None = None, *, envelope=None, times: int = 1):
-    envelope = envelope or new_envelope(event_type, data, producer="integration-test", actor=actor)
-    connection = pika.BlockingConnection(pika.URLParameters(platform.amqp_url))
-    try:
-        channel = connection.channel()
-        channel.confirm_delivery()
-        declare_exchange(channel, "domain")
-        for _ in range(times):
-            channel.basic_publish("domain", envelope.type, envelope.to_json().encode(), mandatory=True,
-                                  properties=pika.BasicProperties(delivery_mode=2, message_id=envelope.id))
-    finally:
-        connection.close()
-    return envelope
-
-
-def to(message) -> str:
-    return str(message["To"]).lower()
-
-
-def mails_to(platform, addresses) -> list:
-    wanted = {item.lower() for item in addresses}
-    return [message for message in platform.mailbox.messages if to(message) in wanted]
-
-
-def settle(platform, addresses, expected: dict[str, int], timeout: float) -> dict[str, int]:
-    """Wait until ``expected`` ({address: number of emails}) has arrived, then a little longer for strays."""
-    def counts() -> dict[str, int]:
-        found: dict[str, int] = {}
-        for message in mails_to(platform, addresses):
-            found[to(message)] = found.get(to(message), 0) + 1
-        return found
-
-    platform.wait_until(lambda: all(counts().get(who, 0) >= n for who, n in expected.items()), timeout=timeout)
-    time.sleep(3)
-    return counts()
-
-
-def text_of(message) -> str:
-    return message.get_body(("plain",)).get_content()
-
-
 def register(platform, **contact):
-    response = call(platform, "notification", "POST", "/contacts", platform.headers("admin", unique("admin")),
-                    json=contact)
-    assert response.status_code == 201, response.text
+    ok(call(platform, "notification", "POST", "/contacts", platform.headers("admin", unique("admin")), json=contact),
+       201)
 
 
 def test_dossier_actors_hear_about_notes_documents_and_statuses_they_may_see_and_the_key_stays_secret(platform):
@@ -101,11 +44,9 @@ def test_dossier_actors_hear_about_notes_documents_and_statuses_they_may_see_and
     agent_mail, other_agent_mail, client_mail = address("agent"), address("agent2"), address("client")
     agent = platform.headers("agent", agent_sub, email=agent_mail)
     other_agent = platform.headers("agent", other_agent_sub, email=other_agent_mail)
-    model = call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")), json=MODEL)
-    assert model.status_code == 201, model.text
     created = call(platform, "dossier", "POST", "/dossiers", agent, json={
-        "model_id": model.json()["id"], "title": "Extension", "client_sub": client_sub, "client_email": client_mail,
-        "assignee_sub": agent_sub, "assignee_email": agent_mail, "fields": {"address": "1 rue de la Paix"}})
+        "model_id": create_model(platform, MODEL), "title": "Extension", "client_sub": client_sub,
+        "client_email": client_mail, "assignee_sub": agent_sub, "assignee_email": agent_mail, "fields": {"address": "1 rue de la Paix"}})
     assert created.status_code == 201, created.text
     dossier_id = created.json()["id"]
     assert call(platform, "dossier", "POST", f"/dossiers/{dossier_id}/transitions", agent,
@@ -158,7 +99,7 @@ def test_dossier_actors_hear_about_notes_documents_and_statuses_they_may_see_and
                     json={"body": f"note for {visibility}", "visibility": visibility})
         assert note.status_code == 201, note.text
     # built-in "document_added" (documents published onto the broker): visible to the client only
-    publish(platform, "document.added", {
+    platform.publish("document.added", {
         "document_id": str(uuid.uuid4()), "owner_type": "dossier", "owner_id": dossier_id, "dossier_id": dossier_id,
         "filename": "client-only.pdf", "category": "plans", "state": "ready",
         "visibility": {"client": True, "partner": False, "roles": []},
@@ -182,8 +123,8 @@ def test_dossier_actors_hear_about_notes_documents_and_statuses_they_may_see_and
                         platform.headers("partner", partner_sub))
     assert partner_view.status_code == 200, partner_view.text
     assert [note["body"] for note in partner_view.json()["dossier"]["notes"]] == ["note for participants"]
-    assert [m for m in mails_to(platform, everyone) if "client-only.pdf" in text_of(m)] and \
-        {to(m) for m in mails_to(platform, everyone) if "client-only.pdf" in text_of(m)} == {client_mail, agent_mail}
+    told_of_the_document = {recipient(m) for m in mails_to(platform, everyone) if "client-only.pdf" in text_of(m)}
+    assert told_of_the_document == {client_mail, agent_mail}
 
     # built-in "status_changed": a status hidden from the client tells nobody
     assert call(platform, "dossier", "POST", f"/dossiers/{dossier_id}/transitions", agent,
@@ -203,26 +144,26 @@ def test_partner_contributor_validator_attestation_and_portal_built_in_rules_rea
     dossier_id, secret = str(uuid.uuid4()), "ZZZZ-YYYY-XXXX"
     sealed = seal(secret, platform.settings.event_secret_key)
 
-    publish(platform, "solicitation.reminded", {
+    platform.publish("solicitation.reminded", {
         "solicitation_id": str(uuid.uuid4()), "dossier_id": dossier_id, "partner_id": "p", "partner_name": "Expert",
         "partner_email": partner_mail, "partner_sub": None, "due_date": "2026-12-31", "reminder_count": 1,
         "automatic": True}, agent)
     for mail, notify in ((invited_mail, True), (quiet_mail, False)):
-        publish(platform, "contributor.invited", {
+        platform.publish("contributor.invited", {
             "contributor_id": str(uuid.uuid4()), "dossier_id": dossier_id, "kind": "contributor",
             "role": "guarantor", "name": "Gus", "email": mail, "notify": notify,
             **({"sealed_key": sealed} if notify else {}), "key_expires_at": "2026-12-31T00:00:00Z"}, agent)
     task = {"request_id": str(uuid.uuid4()), "task_id": str(uuid.uuid4()), "contract_id": str(uuid.uuid4()),
             "document_id": str(uuid.uuid4())}
     client_sub = unique("client")
-    publish(platform, "attestation.validation_requested", {**task, "validator_subs": [validator_sub],
-                                                           "validator_role": None, "client_sub": client_sub},
-            {"sub": client_sub, "role": "client"})
+    platform.publish("attestation.validation_requested", {**task, "validator_subs": [validator_sub],
+                                                          "validator_role": None, "client_sub": client_sub},
+                     {"sub": client_sub, "role": "client"})
     for event_type in ("attestation.issued", "attestation.approved", "attestation.rejected"):
-        publish(platform, event_type, {**task, "title": "Insurance", "reason": "unpaid", "client_sub": client_sub,
-                                       "client_org": None, "client_email": client_mail}, agent)
+        platform.publish(event_type, {**task, "title": "Insurance", "reason": "unpaid", "client_sub": client_sub,
+                                      "client_org": None, "client_email": client_mail}, agent)
     reference = unique("REQ")
-    publish(platform, "dossier.created", {
+    platform.publish("dossier.created", {
         "dossier_id": str(uuid.uuid4()), "reference": reference, "title": "Trademark", "origin": "portal",
         "category": "ip", "kind": "dossier", "status": "received", "client_sub": client_sub,
         "client_email": client_mail, "client_visible": True, "partner_visible": False},
@@ -247,10 +188,10 @@ def test_redelivery_and_a_killed_worker_send_nothing_twice(platform):
         "request_id": str(uuid.uuid4()), "contract_id": str(uuid.uuid4()), "document_id": str(uuid.uuid4()),
         "title": "Insurance", "client_sub": unique("client"), "client_org": None, "client_email": client_mail},
         producer="integration-test", actor={"sub": unique("agent"), "role": "agent"})
-    publish(platform, envelope.type, {}, envelope=envelope, times=2)
+    publish_envelope(platform.amqp_url, envelope, times=2)
     assert settle(platform, [client_mail], {client_mail: 1}, 30) == {client_mail: 1}
     platform.stop_worker("notification", signal.SIGKILL)
-    publish(platform, envelope.type, {}, envelope=envelope)
+    publish_envelope(platform.amqp_url, envelope)
     platform.start_worker("notification")
     time.sleep(5)
     assert len(mails_to(platform, [client_mail])) == 1

@@ -9,7 +9,7 @@ participant) cannot post; once the dossier is closed, the participant's note is 
 """
 from __future__ import annotations
 
-from scenario_helpers import address, call, ok, unique
+from scenario_helpers import address, call, create_model, ok, unique
 from scenario_partners_helpers import deliveries
 
 MODEL = {
@@ -51,8 +51,7 @@ class Site:
         self.participant = platform.headers("partner", self.participant_sub, email=self.participant_mail,
                                             name="Roofing Ltd")
         self.contributor = platform.headers("partner", unique("guarantor"))
-        model_id = ok(call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")),
-                           json=MODEL))["id"]
+        model_id = create_model(platform, MODEL)
         self.id = ok(call(platform, "dossier", "POST", "/dossiers", self.agent, json={
             "model_id": model_id, "title": "Roof", "client_sub": self.owner_sub, "client_email": self.owner_mail,
             "assignee_sub": self.agent_sub, "assignee_email": self.agent_mail,

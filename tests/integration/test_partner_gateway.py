@@ -3,63 +3,25 @@ RabbitMQ (a status change hides the dossier, going back shows it again), the com
 a completion written into the real dossier service, and what the documents service is told."""
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import date, timedelta
 
-import requests
-
-KEY_PATTERN = re.compile(r"\b(?:[0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}\b")
-
-MODEL = {
-    "name": "Building permit", "category": "urbanism", "client_can_create": False,
-    "fields": [{"key": "address", "label": "Address", "type": "text", "required": True},
-               {"key": "budget", "label": "Budget", "type": "amount", "financial": True}],
-    "partner_fields": [{"key": "expert_opinion", "label": "Expert opinion", "type": "long_text"}],
-    "views": {"portal": [{"key": "address", "mode": "write"}],
-              "crm": [{"key": "address", "mode": "write"}, {"key": "budget", "mode": "write"}],
-              "partner": [{"key": "address", "mode": "read", "source": "portal"},
-                          {"key": "expert_opinion", "mode": "write", "source": "partner"}]},
-    "statuses": [{"code": "received", "label": "Received", "initial": True},
-                 {"code": "review", "label": "Review", "partner_visible": True},
-                 {"code": "internal_check", "label": "Internal check"},
-                 {"code": "decided", "label": "Decided", "terminal": True}],
-    "transitions": [{"from": "received", "to": "review"}, {"from": "review", "to": "internal_check"},
-                    {"from": "internal_check", "to": "review"}, {"from": "review", "to": "decided"}],
-    "roles": [{"code": "guarantor", "label": "Guarantor"}, {"code": "co_owner", "label": "Co-owner"}],
-    "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"},
-               {"code": "deed", "label": "Deed", "role": "co_owner"}],
-}
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}-{uuid.uuid4().hex[:8]}"
-
-
-def call(platform, service, method, path, headers, **kwargs):
-    return requests.request(method, platform.api(service, path), headers=headers, timeout=15, **kwargs)
+from review_model import REVIEW_MODEL
+from scenario_helpers import address, call, create_model, key_in_mail, ok, unique, upload
+from scenario_partners_helpers import move
 
 
 def new_dossier(platform, agent) -> str:
-    model = call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")), json=MODEL)
-    assert model.status_code == 201, model.text
-    created = call(platform, "dossier", "POST", "/dossiers", agent, json={
-        "model_id": model.json()["id"], "title": "Extension", "client_sub": unique("client"),
-        "fields": {"address": "1 rue de la Paix", "budget": 90000}})
-    assert created.status_code == 201, created.text
-    return created.json()["id"]
-
-
-def move(platform, agent, dossier_id, to):
-    response = call(platform, "dossier", "POST", f"/dossiers/{dossier_id}/transitions", agent, json={"to": to})
-    assert response.status_code == 200, response.text
+    return ok(call(platform, "dossier", "POST", "/dossiers", agent, json={
+        "model_id": create_model(platform, REVIEW_MODEL), "title": "Extension", "client_sub": unique("client"),
+        "fields": {"address": "1 rue de la Paix", "budget": 90000}}), 201)["id"]
 
 
 def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while_its_status_allows(platform):
     agent = platform.headers("agent", unique("agent"), email="agent@example.org")
     dossier_id = new_dossier(platform, agent)
     move(platform, agent, dossier_id, "review")
-    partner_email = f"{unique('expert')}@example.org"
+    partner_email = address("expert")
     partner = call(platform, "partner-gateway", "POST", "/partners", agent,
                    json={"name": "Expert", "email": partner_email, "kind": "external"})
     assert partner.status_code == 201, partner.text
@@ -69,9 +31,7 @@ def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while
     assert solicitation.status_code == 201, solicitation.text
     key = solicitation.json()["access_key"]
 
-    [mail] = platform.mailbox.wait_for(lambda message: partner_email in str(message["To"]), timeout=30)
-    body = mail.get_body(("plain", "html")).get_content()
-    assert KEY_PATTERN.findall(body) == [key]
+    assert key_in_mail(platform, partner_email) == key
 
     partner_sub = unique("partner")
     partner_headers = platform.headers("partner", partner_sub)
@@ -145,9 +105,7 @@ def test_a_contributor_invited_with_the_models_roles_sees_only_their_pieces(plat
     assert mine["role"] == "guarantor" and [piece["code"] for piece in mine["pieces"]] == ["payslip"]
 
     def uploaded():  # once the documents service knows the dossier (dossier.created)
-        response = call(platform, "documents", "POST", "/documents", headers,
-                        data={"owner_type": "dossier", "owner_id": dossier_id, "category": "supporting_piece"},
-                        files={"file": ("payslip.pdf", b"%PDF-1.4\n% payslip\n%%EOF\n")})
+        response = upload(platform, headers, dossier_id, filename="payslip.pdf", category="supporting_piece")
         return response.json() if response.status_code == 201 else None
 
     document = platform.wait_until(uploaded, timeout=20)

@@ -19,10 +19,9 @@ from datetime import date, timedelta
 import docx
 import requests
 
-from scenario_partners_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model,
-                                       document_status, letter_template_docx, mails_to, move, ok,
-                                       pdf_bytes, settle, text_of, unique, upload, visible_document_ids,
-                                       wait_deliveries)
+from scenario_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, docx_bytes, mails_to, ok,
+                              pdf_bytes, settle, text_of, unique, upload)
+from scenario_partners_helpers import document_status, move, visible_document_ids, wait_deliveries
 
 MODEL = {
     "name": "Business grant", "category": "economy", "client_can_create": False,
@@ -47,6 +46,10 @@ MODEL = {
     "transitions": [{"from": "received", "to": "expertise"}, {"from": "expertise", "to": "committee"},
                     {"from": "committee", "to": "expertise"}, {"from": "committee", "to": "decided"}],
 }
+
+# A Word letter: dossier entity tags and one input.
+LETTER_TEMPLATE = docx_bytes("Letter about dossier {{ dossier.reference }}: {{ dossier.title }}",
+                             "Dear partner, {{ request_text }}")
 
 PARTNER_VIEW_MODES = {"company": "read", "requested_amount": "read", "financial_analysis": "write",
                       "site_visit_date": "write"}
@@ -80,13 +83,13 @@ class Story:
         return call(self.platform, "partner-gateway", "GET", f"/me/dossiers/{self.dossier_id}", self.as_partner(name))
 
     def listed_dossiers(self, name: str) -> list[str]:
-        page = ok(call(self.platform, "partner-gateway", "GET", "/me/dossiers", self.as_partner(name)))
+        page = ok(call(self.platform, "partner-gateway", "GET", "/me/dossiers", self.as_partner(name)), 200)
         return [item["dossier_id"] for item in page["items"]]
 
     def solicitations(self) -> dict[str, dict]:
         """The agent's Partners sub-panel: each solicitation of the dossier by partner name."""
         page = ok(call(self.platform, "partner-gateway", "GET", f"/dossiers/{self.dossier_id}/solicitations",
-                       self.agent))
+                       self.agent), 200)
         by_id = {partner["solicitation_id"]: name for name, partner in self.partners.items()}
         return {by_id[item["id"]]: item for item in page["items"]}
 
@@ -96,7 +99,7 @@ def open_dossier(platform) -> Story:
     moved to the partner-visible status."""
     story = Story(platform)
     model_id = create_model(platform, MODEL)
-    model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", story.agent))
+    model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", story.agent), 200)
     partner_view = {item["key"]: (item["mode"], item["source"]) for item in model["views"]["partner"]}
     assert partner_view == {"company": ("read", "portal"), "requested_amount": ("read", "crm"),
                             "financial_analysis": ("write", "partner"), "site_visit_date": ("write", "partner")}
@@ -150,14 +153,14 @@ def test_partners_receive_their_keys_attach_and_lose_the_dossier_while_its_statu
     assert story.partner_dossier(banker).status_code == 404
     for name in (banker, surveyor):
         attached = ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
-                           json={"key": story.partners[name]["key"]}))
+                           json={"key": story.partners[name]["key"]}), 200)
         assert attached["dossier_id"] == story.dossier_id
     assert story.listed_dossiers(banker) == [story.dossier_id]
     assert story.listed_dossiers("lawyer") == []
 
     # The partner view: a portal field and a CRM field read-only, the partner fields writable; nothing else.
     for name in (banker, surveyor):
-        view = ok(story.partner_dossier(name))
+        view = ok(story.partner_dossier(name), 200)
         modes = {field["key"]: field["mode"] for field in view["dossier"]["fields"]}
         assert modes == PARTNER_VIEW_MODES
         values = {field["key"]: field["value"] for field in view["dossier"]["fields"]}
@@ -195,7 +198,7 @@ def attached_story(platform) -> Story:
     story = build_story(platform)
     for name in ("banker", "surveyor"):
         ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
-                json={"key": story.partners[name]["key"]}))
+                json={"key": story.partners[name]["key"]}), 200)
         assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 200, timeout=20), name
     return story
 
@@ -209,14 +212,15 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
                   banker["headers"], json={"values": {"financial_analysis": "Rewritten by the banker."}})
     assert modify.status_code == 422, modify.text
     # The banker: an opinion with a comment and a supporting file, uploaded on their solicitation.
-    analysis = upload(platform, banker["headers"], "solicitation", banker["solicitation_id"], "debt-analysis.pdf",
-                      pdf_bytes("debt analysis"), category="opinion")
+    analysis = ok(upload(platform, banker["headers"], banker["solicitation_id"], owner_type="solicitation",
+                         filename="debt-analysis.pdf", data=pdf_bytes("debt analysis"), category="opinion"), 201)
     assert analysis["visibility"]["partner"] is False and analysis["visibility"]["client"] is False
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/opinion",
             banker["headers"], json={"verdict": "reserved", "comment": "Debt ratio at 38 %, acceptable with a "
-                                                                         "guarantee.", "document_id": analysis["id"]}))
+                                                                         "guarantee.", "document_id": analysis["id"]}),
+       200)
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/submit",
-            banker["headers"]))
+            banker["headers"]), 200)
 
     # The agent sees the first answer arrive while the others are still waiting.
     panel = story.solicitations()
@@ -232,26 +236,26 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
                    surveyor["headers"], json={"values": {"company": "Another company"}})
     assert refused.status_code == 422, refused.text
     ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{surveyor['solicitation_id']}/completion",
-            surveyor["headers"], json={"values": {"site_visit_date": "2026-12-02"}}))
-    survey = upload(platform, surveyor["headers"], "solicitation", surveyor["solicitation_id"], "site-survey.pdf",
-                    pdf_bytes("site survey"), category="supporting_piece")
-    surveyor_view = ok(story.partner_dossier("surveyor"))
+            surveyor["headers"], json={"values": {"site_visit_date": "2026-12-02"}}), 200)
+    survey = ok(upload(platform, surveyor["headers"], surveyor["solicitation_id"], owner_type="solicitation",
+                       filename="site-survey.pdf", data=pdf_bytes("site survey"), category="supporting_piece"), 201)
+    surveyor_view = ok(story.partner_dossier("surveyor"), 200)
     assert surveyor_view["other_opinions"] == []
     assert "Debt ratio" not in str(surveyor_view)
     assert document_status(platform, surveyor["headers"], analysis["id"]) == 404
     assert document_status(platform, banker["headers"], survey["id"]) == 404
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{surveyor['solicitation_id']}/submit",
-            surveyor["headers"]))
+            surveyor["headers"]), 200)
 
     # The agent sees both answers: the completed value is in the dossier, the answers on its timeline.
     panel = story.solicitations()
     assert [panel[name]["state"] for name in ("banker", "surveyor", "lawyer")] == ["answered", "answered", "pending"]
-    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent), 200)
     assert dossier["fields"]["site_visit_date"] == "2026-12-02"
     assert dossier["fields"]["company"] == "Boulangerie Martin"
 
     def answers_on_timeline() -> bool:
-        timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", story.agent))
+        timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", story.agent), 200)
         answered = {entry["details"].get("solicitation_id") for entry in timeline["items"]
                     if entry["kind"] == "third_party_answer"}
         return answered == {banker["solicitation_id"], surveyor["solicitation_id"]}
@@ -259,9 +263,9 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     assert platform.wait_until(answers_on_timeline, timeout=20)
     # The applicant (client) sees neither the partners' answers nor their fields nor their files.
     client = platform.headers("client", story.client_sub, email=story.client_mail)
-    seen = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", client))
+    seen = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", client), 200)
     assert "site_visit_date" not in seen["fields"] and "financial_analysis" not in seen["fields"]
-    client_timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", client))
+    client_timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", client), 200)
     assert not [entry for entry in client_timeline["items"] if entry["kind"] == "third_party_answer"]
     for document in (analysis, survey):
         assert document_status(platform, client, document["id"]) == 404
@@ -269,7 +273,7 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
 
     # Remind: only the partner who has not answered is reminded, and only they get an email for it.
     reminded = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
-                       story.agent, json={}))
+                       story.agent, json={}), 200)
     assert reminded["reminded"] == 1 and reminded["reminded_ids"] == [story.partners["lawyer"]["solicitation_id"]]
     assert wait_deliveries(platform, story.dossier_id, "solicitation.reminded", {story.mail("lawyer"): 1}) == {
         story.mail("lawyer"): 1}
@@ -279,7 +283,7 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     assert story.reference in reminder["Subject"] and story.partners["lawyer"]["due"] in text_of(reminder)
     assert story.solicitations()["lawyer"]["reminder_count"] == 1
     again = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
-                    story.agent, json={}))
+                    story.agent, json={}), 200)
     assert (again["reminded"], again["skipped"]) == (0, 1), again  # within the quiet period: no second email
     # The partners' uploads are told to the assignee (staff see every file), to no partner and not to the client.
     assert wait_deliveries(platform, story.dossier_id, "document.added", {story.agent_mail: 2}) == {
@@ -294,22 +298,22 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
     banker, surveyor, lawyer = (story.partners[name] for name in ("banker", "surveyor", "lawyer"))
     admin = platform.headers("admin", unique("admin"))
 
-    shared = upload(platform, story.agent, "dossier", story.dossier_id, "grant-conditions.pdf",
-                    pdf_bytes("conditions"), partner=True, category="other")
-    internal = upload(platform, story.agent, "dossier", story.dossier_id, "committee-memo.pdf",
-                      pdf_bytes("memo"), category="other")
-    for_client = upload(platform, story.agent, "dossier", story.dossier_id, "receipt.pdf", pdf_bytes("receipt"),
-                        client=True, category="other")
-    own = upload(platform, banker["headers"], "solicitation", banker["solicitation_id"], "bank-statement.pdf",
-                 pdf_bytes("statement"), category="opinion")
+    shared = ok(upload(platform, story.agent, story.dossier_id, filename="grant-conditions.pdf",
+                       data=pdf_bytes("conditions"), partner=True, category="other"), 201)
+    internal = ok(upload(platform, story.agent, story.dossier_id, filename="committee-memo.pdf",
+                         data=pdf_bytes("memo"), category="other"), 201)
+    for_client = ok(upload(platform, story.agent, story.dossier_id, filename="receipt.pdf", data=pdf_bytes("receipt"),
+                           client=True, category="other"), 201)
+    own = ok(upload(platform, banker["headers"], banker["solicitation_id"], owner_type="solicitation",
+                    filename="bank-statement.pdf", data=pdf_bytes("statement"), category="opinion"), 201)
 
     template = ok(requests.post(platform.api("documents", "/templates"), headers=admin, timeout=30, data={
         "name": "Partner letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
-        files={"file": ("letter.docx", letter_template_docx())}), 201)
-    fields = ok(call(platform, "documents", "GET", f"/templates/{template['id']}/fields", story.agent))
+        files={"file": ("letter.docx", LETTER_TEMPLATE)}), 201)
+    fields = ok(call(platform, "documents", "GET", f"/templates/{template['id']}/fields", story.agent), 200)
     sources = {item["name"]: item["source"] for item in fields["fields"]}
     assert sources == {"dossier.reference": "entity", "dossier.title": "entity", "request_text": "input"}
-    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent), 200)
     letter = ok(call(platform, "documents", "POST", f"/templates/{template['id']}/render", story.agent, json={
         "owner_type": "dossier", "owner_id": story.dossier_id, "category": "letter", "filename": "Request letter",
         "context": {"dossier": {"reference": dossier["reference"], "title": dossier["title"]}},
@@ -318,7 +322,7 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
     assert letter["state"] == "ready"
 
     for name, partner in (("banker", banker), ("surveyor", surveyor)):
-        view = ok(story.partner_dossier(name))
+        view = ok(story.partner_dossier(name), 200)
         assert {item["id"] for item in view["documents"]} == {shared["id"], letter["id"]}, name
         assert visible_document_ids(platform, partner["headers"], "dossier", story.dossier_id) == {
             shared["id"], letter["id"]}
@@ -383,9 +387,9 @@ def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_unde
     assert story.reference in notice["Subject"] and not KEY_PATTERN.search(text_of(notice))
 
     # From the CRM: the solicitation in their list, the dossier through the partner view only.
-    mine = ok(call(platform, "partner-gateway", "GET", "/me/solicitations", expert))["items"]
+    mine = ok(call(platform, "partner-gateway", "GET", "/me/solicitations", expert), 200)["items"]
     assert [item["id"] for item in mine] == [solicitation_id]
-    view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}", expert))
+    view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}", expert), 200)
     assert {field["key"]: field["mode"] for field in view["dossier"]["fields"]} == PARTNER_VIEW_MODES
 
     # The same status rule as for external partners.
@@ -401,14 +405,14 @@ def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_unde
                    json={"values": {"requested_amount": 1}})
     assert refused.status_code == 422, refused.text
     ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", expert,
-            json={"values": {"financial_analysis": "Four jobs created in two years."}}))
+            json={"values": {"financial_analysis": "Four jobs created in two years."}}), 200)
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
-            json={"verdict": "favorable", "comment": "Supports local employment."}))
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/submit", expert))
+            json={"verdict": "favorable", "comment": "Supports local employment."}), 200)
+    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/submit", expert), 200)
     [answered] = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{story.dossier_id}/solicitations",
-                         story.agent))["items"]
+                         story.agent), 200)["items"]
     assert answered["state"] == "answered" and "favorable" in str(answered)
-    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent))
+    dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent), 200)
     assert dossier["fields"]["financial_analysis"] == "Four jobs created in two years."
     assert float(dossier["fields"]["requested_amount"]) == 45000
     late = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
@@ -425,16 +429,19 @@ def test_a_partner_cannot_present_a_document_they_may_not_see_as_their_supportin
                                               "due_date": (date.today() + timedelta(days=5)).isoformat(),
                                               "open_statuses": ["expertise"]}), 201)
     banker = story.as_partner("banker")
-    ok(call(platform, "partner-gateway", "POST", "/attach", banker, json={"key": solicitation["access_key"]}))
-    internal = upload(platform, story.agent, "dossier", story.dossier_id, "committee-memo.pdf", pdf_bytes("memo"))
+    ok(call(platform, "partner-gateway", "POST", "/attach", banker, json={"key": solicitation["access_key"]}), 200)
+    internal = ok(upload(platform, story.agent, story.dossier_id, filename="committee-memo.pdf",
+                         data=pdf_bytes("memo")), 201)
     assert document_status(platform, banker, internal["id"]) == 404
     for foreign in (internal["id"], str(uuid.uuid4())):
         answer = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
                       json={"verdict": "favorable", "document_id": foreign})
         assert answer.status_code == 422, answer.text
         assert list(answer.json()["errors"]) == ["document_id"]
-    assert ok(call(platform, "partner-gateway", "GET", f"/solicitations/{solicitation['id']}/history", banker)) == []
+    assert ok(call(platform, "partner-gateway", "GET", f"/solicitations/{solicitation['id']}/history", banker),
+              200) == []
     # Their own upload on the solicitation is accepted.
-    mine = upload(platform, banker, "solicitation", solicitation["id"], "analysis.pdf", pdf_bytes("analysis"))
+    mine = ok(upload(platform, banker, solicitation["id"], owner_type="solicitation", filename="analysis.pdf",
+                     data=pdf_bytes("analysis")), 201)
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
-            json={"verdict": "favorable", "document_id": mine["id"]}))
+            json={"verdict": "favorable", "document_id": mine["id"]}), 200)

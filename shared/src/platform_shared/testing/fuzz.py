@@ -1,4 +1,5 @@
-"""Schemathesis over a service's own ``/openapi.json``, in process: no generated request may get a 500."""
+"""Schemathesis over a service's own ``/openapi.json`` (in process, or a running server's): no generated request
+may get a 500."""
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -44,10 +45,16 @@ def _fuzz_operation(operation, ids: dict, headers_by_role: dict, max_examples: i
     run()
 
 
-def fuzz_every_operation(app, *, ids: dict, headers_by_role: dict, max_examples: int) -> int:
-    """Fuzz each operation as each role, path ids replaced by real ones; returns how many operations ran."""
-    schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
+def fuzz_schema(schema, *, ids: dict, headers_by_role: dict, max_examples: int) -> int:
+    """Fuzz each operation of a schemathesis ``schema`` as each role, path ids replaced by real ones; returns
+    how many operations ran."""
     operations = [result.ok() for result in schema.get_all_operations()]
     for operation in operations:
         _fuzz_operation(operation, ids, headers_by_role, max_examples)
     return len(operations)
+
+
+def fuzz_every_operation(app, *, ids: dict, headers_by_role: dict, max_examples: int) -> int:
+    """``fuzz_schema`` over the Flask ``app``'s own ``/openapi.json``, in process."""
+    return fuzz_schema(schemathesis.openapi.from_wsgi("/openapi.json", app), ids=ids,
+                       headers_by_role=headers_by_role, max_examples=max_examples)
