@@ -17,6 +17,13 @@ def test_an_envelope_round_trips_with_every_field_of_the_design():
     assert parse_envelope(envelope.to_json()) == envelope
 
 
+def test_an_actor_key_a_later_release_adds_does_not_make_the_event_invalid():
+    body = new_envelope("dossier.note_added", {"dossier_id": "d1"}, producer="dossier",
+                        actor={"sub": "alice", "role": "agent"}).to_dict()
+    body["actor"]["department"] = "legal"
+    assert parse_envelope(json.dumps(body)).actor == {"sub": "alice", "role": "agent", "department": "legal"}
+
+
 def test_an_actor_with_the_callers_company_is_a_valid_envelope_actor():
     actor = Caller(sub="claire", role="client", org="acme", email="claire@acme.test").as_actor()
     envelope = new_envelope("dossier.note_added", {"dossier_id": "d1"}, producer="dossier", actor=actor)

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from .. import clock
 from ..logs import current_correlation_id
@@ -14,8 +14,11 @@ EVENT_TYPE_PATTERN = r"^[a-z][a-z_]*\.[a-z][a-z_]*$"
 
 
 class ActorSchema(Schema):
+    """Who caused the event. Unknown keys are tolerated (and kept) so that adding one to ``Caller.as_actor``
+    does not make consumers still running the previous release dead-letter every event during a rollout."""
+
     class Meta:
-        unknown = RAISE
+        unknown = INCLUDE
 
     sub = fields.String(required=True)
     role = fields.String(required=True)
