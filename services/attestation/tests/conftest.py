@@ -76,7 +76,8 @@ class FakeDocuments:
         self.fields: dict[str, list[dict]] = {}
         self.documents: dict[str, dict] = {}
         self.renders: list[dict] = []
-        self.render_outcomes: list[str] = []  # consumed one per render: "ready", "rendering", "down"
+        # consumed one per render: "ready", "rendering", "down" (503), "refused" (422, as for a broken tag)
+        self.render_outcomes: list[str] = []
         self.app = self._build()
 
     def reset(self):
@@ -114,6 +115,9 @@ class FakeDocuments:
             outcome = self.render_outcomes.pop(0) if self.render_outcomes else "ready"
             if outcome == "down":
                 return jsonify(status=503, title="Unavailable"), 503
+            if outcome == "refused":
+                detail = "Template syntax error in {{ contract.numbr }} at http://documents.internal/templates."
+                return jsonify(status=422, title="Invalid", detail=detail, errors={"template": [detail]}), 422
             body = request.get_json()
             document_id = str(uuid.uuid4())
             self.renders.append({"template_id": template_id, **body, "document_id": document_id})

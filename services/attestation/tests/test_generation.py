@@ -5,6 +5,7 @@ from platform_shared import clock
 from platform_shared.testing.unit import deliver, outbox_events
 
 from attestation import handlers
+from attestation.db import AttestationRequest
 from attestation.documents_gateway import DocumentsGateway
 from attestation.jobs import generation_job
 from attestation.services import requests as use_cases
@@ -69,6 +70,83 @@ def test_a_generation_that_keeps_failing_ends_visibly_failed(client, world, docu
     read = state_of(client, as_client, body["id"])
     assert read["state"] == "failed" and read["attempts"] == settings.render_max_attempts
     assert "could not be generated" in read["message"] and read["error"]
+    assert outbox_events(db, "attestation.issued") == []
+    [failed] = outbox_events(db, "attestation.failed")
+    assert (failed.data["reason"], failed.data["attempts"]) == ("attempts_exhausted", settings.render_max_attempts)
+
+
+def test_a_render_refused_by_the_documents_service_fails_at_once_and_is_announced_once(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("refused")
+    template = {"template_id": documents.add_template(), "extranet_title": "Green card"}
+    contract = world.contract(world.product([template])["id"])
+    body = client.post("/api/v1/attestation-requests", json={"contract_id": contract["id"]},
+                       headers=as_client).get_json()
+    assert (body["state"], body["attempts"]) == ("failed", 1)
+    assert "contract.numbr" in body["error"]  # the full error stays readable on the request
+    run_job(db, settings)
+    assert documents.renders == [] and state_of(client, as_client, body["id"])["state"] == "failed"
+    [failed] = outbox_events(db, "attestation.failed")
+    assert failed.actor == {"sub": "service:attestation", "role": "service"}
+    assert failed.data == {
+        "request_id": body["id"], "contract_id": contract["id"], "beneficiary_id": None,
+        "template_id": body["template_id"], "title": "Green card", "client_sub": "client-bob", "client_org": None,
+        "client_email": "bob@example.test", "reason": "render_refused", "attempts": 1, "validator_subs": [],
+        "validator_role": None}
+
+
+def test_the_failure_names_the_validators_of_the_product(client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("refused")
+    product = world.product([{"template_id": documents.add_template()}])
+    world.validation(product["id"], subs=("agent-val",), role="admin")
+    contract = world.contract(product["id"])
+    client.post("/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client)
+    [failed] = outbox_events(db, "attestation.failed")
+    assert (failed.data["validator_subs"], failed.data["validator_role"]) == (["agent-val"], "admin")
+    assert outbox_events(db, "attestation.validation_requested") == []
+
+
+def test_a_failed_request_is_never_issued_nor_failed_again_by_late_events_or_the_job(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.extend(["rendering"] * settings.render_max_attempts)
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    table = handlers.handlers(settings)
+    for attempt in range(settings.render_max_attempts):
+        document_id = documents.renders[attempt]["document_id"]
+        deliver(db, CONSUMER, table, "document.render_failed",
+                {"document_id": document_id, "owner_type": "contract", "owner_id": "x", "error": "soffice crashed"})
+        run_job(db, settings)
+    assert state_of(client, as_client, body["id"])["state"] == "failed"
+    last_document = documents.renders[-1]["document_id"]
+    deliver(db, CONSUMER, table, "document.render_failed",
+            {"document_id": last_document, "owner_type": "contract", "owner_id": "x", "error": "again"})
+    deliver(db, CONSUMER, table, "document.rendered",
+            {"document_id": last_document, "owner_type": "contract", "owner_id": "x", "renditions": ["docx", "pdf"]})
+    run_job(db, settings.replace(render_stale_seconds=0.0))
+    read = state_of(client, as_client, body["id"])
+    assert (read["state"], read["attempts"]) == ("failed", settings.render_max_attempts)
+    assert len(documents.renders) == settings.render_max_attempts and documents.documents == {}
+    assert outbox_events(db, "attestation.issued") == []
+    assert len(outbox_events(db, "attestation.failed")) == 1
+
+
+def test_a_transaction_that_read_the_request_before_another_failed_it_neither_fails_nor_issues_it_again(
+        client, world, documents, db, settings, as_client):
+    documents.render_outcomes.append("rendering")
+    body = ask(client, world, documents, as_client, pdf_auto=True)
+    with db.read_only() as session:
+        read_before = session.get(AttestationRequest, body["id"])
+        session.expunge(read_before)
+    with db.transaction() as session:  # the first one: its render was refused for good
+        use_cases.generation_failed(session, settings, session.get(AttestationRequest, body["id"]), "refused",
+                                    permanent=True)
+    with db.transaction() as session:  # the racer acts on what it read before (PostgreSQL's loser)
+        stale = session.merge(read_before, load=False)
+        assert stale.state == "generating"
+        use_cases.generation_failed(session, settings, stale, "soffice crashed", permanent=True)
+        use_cases.generation_succeeded(session, stale)
+    assert state_of(client, as_client, body["id"])["state"] == "failed"
+    assert len(outbox_events(db, "attestation.failed")) == 1
     assert outbox_events(db, "attestation.issued") == []
 
 

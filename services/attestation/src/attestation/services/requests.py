@@ -3,7 +3,8 @@
 Generation calls the documents service outside any transaction: the request is saved
 ``generating`` first, the render call follows, and its outcome is applied in a second
 transaction (or, for a PDF made asynchronously, by the ``document.rendered`` /
-``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``.
+``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``
+with one ``attestation.failed``.
 """
 from __future__ import annotations
 
@@ -43,6 +44,10 @@ MESSAGES = {
     "rejected": "Your request has been declined.",
     FAILED: "Your attestation could not be generated; our staff have been told.",
 }
+# Why a request ended ``failed``, as ``attestation.failed`` says it: fixed codes, so nothing internal
+# (a documents-service message, a URL, a trace) ever reaches the client's email; ``error`` keeps the detail.
+RENDER_REFUSED, ATTEMPTS_EXHAUSTED = "render_refused", "attempts_exhausted"
+SERVICE_ACTOR = {"sub": f"service:{SERVICE_NAME}", "role": "service"}
 
 
 @dataclass(frozen=True)
@@ -183,7 +188,7 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
             return
         request = session.get(AttestationRequest, request_id)
         if request.attempts > settings.render_max_attempts:
-            generation_failed(session, settings, request, request.error or "No attempt left.", permanent=True)
+            generation_failed(session, settings, request, request.error or "No attempt left.")
             return
         order = render_order(session, request)
     try:
@@ -215,16 +220,33 @@ def apply_document_state(session: Session, settings: AttestationSettings, reques
         generation_failed(session, settings, request, document.error or f"document state {document.state}")
 
 
+def leave_generating(session: Session, request: AttestationRequest, state: str) -> bool:
+    """Move the request out of ``generating``, once: only one of two racing transactions gets True.
+
+    The conditional UPDATE waits for a concurrent one on the same row (PostgreSQL) and then finds
+    the state already changed, so a request is issued, passed on or failed once, with one event.
+    """
+    if request.state != GENERATING:
+        return False
+    moved = session.execute(update(AttestationRequest).where(
+        AttestationRequest.id == request.id, AttestationRequest.state == GENERATING,
+    ).values(state=state).execution_options(synchronize_session=False)).rowcount
+    if not moved:
+        session.refresh(request)
+        return False
+    request.state = state
+    return True
+
+
 def generation_succeeded(session: Session, request: AttestationRequest) -> None:
     """Issued to the client at once, or passed to the validators."""
-    if request.state != GENERATING:
+    if not leave_generating(session, request, PENDING if request.validation_required else ISSUED):
         return
     request.updated_at = clock.now()
     request.error = None
     actor = {"sub": request.client_sub, "role": "client"}
     contract = session.get(Contract, request.contract_id)
     if not request.validation_required:
-        request.state = ISSUED
         data = {"request_id": request.id, "contract_id": request.contract_id,
                 "beneficiary_id": request.beneficiary_id, "document_id": request.document_id,
                 "template_id": request.template_id, "title": request.title, "client_sub": request.client_sub,
@@ -234,9 +256,8 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
         # Issuing is the platform's act (it may complete in the worker, after rendering), not the client's:
         # with the client as actor, notification rules would leave the client out of their own news.
         record_event(session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id,
-                     actor={"sub": f"service:{SERVICE_NAME}", "role": "service"})
+                     actor=SERVICE_ACTOR)
         return
-    request.state = PENDING
     task = ValidationTask(id=clock.new_id(), request_id=request.id, contract_id=request.contract_id,
                           document_id=request.document_id, validator_subs=list(request.validator_subs),
                           validator_role=request.validator_role, state="open", created_at=clock.now())
@@ -250,21 +271,44 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
 
 def generation_failed(session: Session, settings: AttestationSettings, request: AttestationRequest, error: str,
                       *, permanent: bool = False) -> None:
-    """Schedule another attempt, or end ``failed``; a partial document is left for the worker to delete."""
+    """Schedule another attempt, or end ``failed`` (``permanent``: the documents service refused the render).
+
+    A partial document is left for the worker to delete.
+    """
     if request.state != GENERATING:
         return
     log.warning("attestation request %s: generation attempt %s failed: %s", request.id, request.attempts, error)
+    final = permanent or request.attempts >= settings.render_max_attempts
+    if final and not leave_generating(session, request, FAILED):
+        return
     now = clock.now()
     if request.document_id:
         request.discarded_document_id = request.document_id
         request.document_id = None
     request.error = error
     request.updated_at = now
-    if permanent or request.attempts >= settings.render_max_attempts:
-        request.state = FAILED
+    if final:
         request.next_attempt_at = None
+        announce_failure(session, request, RENDER_REFUSED if permanent else ATTEMPTS_EXHAUSTED)
         return
     request.next_attempt_at = now + timedelta(seconds=settings.render_retry_delay_seconds * request.attempts)
+
+
+def announce_failure(session: Session, request: AttestationRequest, reason: str) -> None:
+    """``attestation.failed``: the client who asked is told, and the validators the request names.
+
+    The platform's act, like issuing: with the client as actor, the rules would leave them out.
+    """
+    data = {"request_id": request.id, "contract_id": request.contract_id, "beneficiary_id": request.beneficiary_id,
+            "template_id": request.template_id, "title": request.title, "client_sub": request.client_sub,
+            "client_org": request.client_org, "client_email": request.client_email, "reason": reason,
+            "attempts": request.attempts, "validator_subs": list(request.validator_subs),
+            "validator_role": request.validator_role}
+    contract = session.get(Contract, request.contract_id)
+    if contract.dossier_id:
+        data["dossier_id"] = contract.dossier_id
+    record_event(session, "attestation.failed", data, producer=SERVICE_NAME, aggregate_id=request.id,
+                 actor=SERVICE_ACTOR)
 
 
 def request_for_document(session: Session, document_id: str) -> AttestationRequest | None:
