@@ -26,7 +26,7 @@ def test_only_admins_manage_rules(client, as_agent, as_client):
 def test_the_built_in_rules_are_listed_switched_on(client, as_admin):
     items = client.get("/api/v1/rules", headers=as_admin).get_json()["items"]
     builtin = {item["id"]: item["enabled"] for item in items if item["builtin"]}
-    assert builtin["builtin:partner_key"] is True and len(builtin) == 11
+    assert builtin["builtin:partner_key"] is True and len(builtin) == 13
 
 
 def test_an_admin_rule_mails_its_recipients_when_its_filters_match(client, as_admin, publish, email_recipients,

@@ -77,6 +77,52 @@ def test_the_client_hears_about_issued_approved_and_rejected_attestations(publis
         assert email_recipients(envelope.id) == ["client7@x.test"], event_type
 
 
+def _failed_attestation(reason="render_refused", validator_subs=(), validator_role=None):
+    return {"request_id": "r-9", "contract_id": "k-9", "beneficiary_id": None, "template_id": "tpl-9",
+            "title": "Green card", "client_sub": "client-7", "client_org": None, "client_email": "client7@x.test",
+            "reason": reason, "attempts": 1, "validator_subs": list(validator_subs), "validator_role": validator_role}
+
+
+def test_a_failed_attestation_reaches_the_client_and_the_validators_it_names(publish, email_recipients, db, client,
+                                                                                as_admin):
+    client.post("/api/v1/contacts", json={"email": "lead@x.test", "sub": "lead-1", "role": "admin"},
+                headers=as_admin)
+    client.post("/api/v1/contacts", json={"email": "val@x.test", "sub": "val-1", "role": "agent"}, headers=as_admin)
+    client.post("/api/v1/contacts", json={"email": "other@x.test", "sub": "agent-2", "role": "agent"},
+                headers=as_admin)
+    envelope = publish("attestation.failed", _failed_attestation(validator_subs=["val-1"], validator_role="admin"),
+                       actor={"sub": "service:attestation", "role": "service"})
+    assert email_recipients(envelope.id) == ["client7@x.test", "lead@x.test", "val@x.test"]
+    assert _feed_subs(db, envelope.id) == ["client-7", "lead-1", "val-1"]
+    with db.read_only() as session:
+        rules = dict(session.execute(select(Delivery.recipient, Delivery.rule)
+                                     .where(Delivery.event_id == envelope.id)).all())
+    assert rules["client7@x.test"] == "builtin:attestation_failed"
+    assert rules["val@x.test"] == "builtin:attestation_failed_validators"
+
+
+def test_a_failed_attestation_without_validators_reaches_the_client_only(publish, email_recipients, client,
+                                                                         as_admin):
+    client.post("/api/v1/contacts", json={"email": "lead@x.test", "sub": "lead-1", "role": "admin"},
+                headers=as_admin)
+    envelope = publish("attestation.failed", _failed_attestation(),
+                       actor={"sub": "service:attestation", "role": "service"})
+    assert email_recipients(envelope.id) == ["client7@x.test"]
+
+
+def test_each_failed_attestation_rule_switched_off_sends_nothing_to_its_recipients(publish, email_recipients, db,
+                                                                                     client, as_admin):
+    client.post("/api/v1/contacts", json={"email": "val@x.test", "sub": "val-1", "role": "agent"}, headers=as_admin)
+    service = {"sub": "service:attestation", "role": "service"}
+    assert client.delete("/api/v1/rules/builtin:attestation_failed", headers=as_admin).status_code == 204
+    staff_only = publish("attestation.failed", _failed_attestation(validator_subs=["val-1"]), actor=service)
+    assert client.delete("/api/v1/rules/builtin:attestation_failed_validators", headers=as_admin).status_code == 204
+    nobody = publish("attestation.failed", {**_failed_attestation(validator_subs=["val-1"]), "request_id": "r-10"},
+                     actor=service)
+    assert email_recipients(staff_only.id) == ["val@x.test"]
+    assert email_recipients(nobody.id) == [] and _feed_subs(db, nobody.id) == []
+
+
 def test_a_document_visible_to_nobody_outside_staff_reaches_only_the_assignee(dossier_world, publish,
                                                                                email_recipients):
     envelope = publish("document.added", _document(dossier_world), actor=CLIENT)

@@ -59,6 +59,49 @@ def test_a_recipient_registered_in_english_gets_english(publish, db, sending_set
     assert smtp_server.messages[0]["Subject"] == "Your attestation is ready"
 
 
+def _failed_attestation(publish, reason):
+    return publish("attestation.failed", {
+        "request_id": "r-1", "contract_id": "k-1", "beneficiary_id": None, "template_id": "tpl-1",
+        "title": "Carte verte", "client_sub": "client-7", "client_org": None, "client_email": "client7@x.test",
+        "reason": reason, "attempts": 3, "validator_subs": ["val-1"], "validator_role": None},
+        actor={"sub": "service:attestation", "role": "service"})
+
+
+def _parts(message):
+    return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
+
+
+def test_a_failed_attestation_tells_the_client_in_french_with_the_portal_link(publish, db, sending_settings,
+                                                                               smtp_server):
+    _failed_attestation(publish, "render_refused")
+    sender_job(db, sending_settings)
+    [message] = smtp_server.messages
+    text, html = _parts(message)
+    assert (message["To"], message["Subject"]) == ("client7@x.test", "Votre attestation n'a pas pu être établie")
+    assert "Carte verte" in text and "le modèle d'attestation n'a pas pu être complété" in text
+    assert "http://127.0.0.1:3000/portal/contracts/k-1" in text
+    assert 'href="http://127.0.0.1:3000/portal/contracts/k-1"' in html
+
+
+def test_a_failed_attestation_tells_an_english_client_and_an_english_validator(publish, db, sending_settings,
+                                                                                smtp_server, client, as_admin):
+    for contact in ({"email": "client7@x.test", "sub": "client-7", "language": "en"},
+                    {"email": "val@x.test", "sub": "val-1", "role": "agent", "language": "en"}):
+        client.post("/api/v1/contacts", json=contact, headers=as_admin)
+    _failed_attestation(publish, "attempts_exhausted")
+    sender_job(db, sending_settings)
+    mails = {message["To"]: message for message in smtp_server.messages}
+    assert sorted(mails) == ["client7@x.test", "val@x.test"]
+    text, html = _parts(mails["client7@x.test"])
+    assert mails["client7@x.test"]["Subject"] == "Your attestation could not be produced"
+    assert "could not be generated despite several attempts" in text
+    assert 'href="http://127.0.0.1:3000/portal/contracts/k-1"' in html
+    text, html = _parts(mails["val@x.test"])
+    assert mails["val@x.test"]["Subject"] == "An attestation could not be generated"
+    assert "client7@x.test" in text and "it failed 3 times" in text and "r-1" in text
+    assert 'href="http://127.0.0.1:3000/crm/contracts/k-1"' in html
+
+
 def test_421_three_times_then_accepted_delivers_one_email_after_four_attempts(publish, db, sending_settings,
                                                                               smtp_server):
     smtp_server.replies = ["421 4.3.2 try again later"] * 3

@@ -21,6 +21,7 @@ CONSUMED_EVENTS = (
     "document.added", "document.visibility_changed", "document.deleted",
     "contract.created", "contract.updated",
     "attestation.issued", "attestation.validation_requested", "attestation.approved", "attestation.rejected",
+    "attestation.failed",
 )
 
 

@@ -38,6 +38,8 @@ def link_for(settings, recipient_kind: str, event_type: str, item: dict, dossier
         return f"{portal}/attach"
     if event_type == "attestation.validation_requested":
         return f"{crm}/validation-tasks/{item.get('task_id', '')}"
+    if event_type == "attestation.failed" and recipient_kind == STAFF:
+        return f"{crm}/contracts/{item.get('contract_id', '')}"
     if event_type.startswith("attestation.") and recipient_kind != STAFF:
         return f"{portal}/contracts/{item.get('contract_id', '')}"
     if not dossier_id:
