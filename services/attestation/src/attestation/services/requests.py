@@ -42,7 +42,7 @@ MESSAGES = {
     PENDING: "Your request has been passed on to our staff for processing.",
     "approved": "Your attestation has been approved and is available in the contract's documents.",
     "rejected": "Your request has been declined.",
-    FAILED: "Your attestation could not be generated; our staff have been told.",
+    FAILED: "Your attestation could not be generated; you can ask again or contact us.",
 }
 # Why a request ended ``failed``, as ``attestation.failed`` says it: fixed codes, so nothing internal
 # (a documents-service message, a URL, a trace) ever reaches the client's email; ``error`` keeps the detail.
