@@ -5,7 +5,9 @@ files with input tags whose labels and defaults are configured); an agent record
 and its premium receipts; the client asks for each attestation from the extranet and downloads the PDFs.
 A terminated contract and an unpaid period are refused with their reasons. With prior validation the
 conditions are waived, the attestation stays internal, the validator is told, one request is approved
-(shared with the client) and one rejected (destroyed in every form). Emails: exactly who is told.
+(shared with the client) and one rejected (destroyed in every form). A template the documents service
+cannot render fails the request at once, and the client and the product's validator are emailed.
+Emails: exactly who is told.
 """
 from __future__ import annotations
 
@@ -305,3 +307,40 @@ def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_g
     assert before[validator_mail] == 2
     counts = settle(platform, everyone, {client_mail: 2}, 30)
     assert counts == {validator_mail: 2, client_mail: 2}
+
+
+# Every letter of the contract number has no ``missing`` attribute: the real documents service refuses the
+# render with a 422 (a render error of the template), whatever the contract.
+BROKEN_TEMPLATE = docx_bytes("Attestation {% for letter in contract.number %}{{ letter.missing.deeper }}{% endfor %}")
+
+
+def test_a_render_the_documents_service_refuses_fails_the_request_and_tells_the_client_and_the_validator(
+        platform, admin):
+    agent = platform.headers("agent", unique("agent"))
+    validator_sub, validator_mail = unique("validator"), address("validator")
+    ok(call(platform, "notification", "POST", "/contacts", admin,
+            json={"email": validator_mail, "sub": validator_sub, "role": "agent", "name": "Val Idator"}))
+    broken = create_template(platform, admin, "Attestation cassée", "contract", BROKEN_TEMPLATE, [])
+    product = ok(call(platform, "attestation", "POST", "/products", admin,
+                      json={"code": unique("AUTO"), "name": "Auto Sérénité"}))
+    ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/attestation-templates", admin,
+            json=[{"template_id": broken, "extranet_title": "Carte verte"}]))
+    ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/validation", admin,
+            json={"required": False, "validators": {"subs": [validator_sub]}}))
+    client_sub, client_mail = unique("client"), address("client")
+    client = platform.headers("client", client_sub, email=client_mail)
+    contract = new_contract(platform, agent, product, client_sub, client_mail)
+
+    request = ok(ask(platform, client, contract))
+    assert (request["state"], request["attempts"]) == ("failed", 1) and "missing" in request["error"]
+
+    # One email each, from attestation.failed through the outbox, RabbitMQ and the notification worker.
+    counts = settle(platform, [client_mail, validator_mail], {client_mail: 1, validator_mail: 1}, 60)
+    assert counts == {client_mail: 1, validator_mail: 1}
+    [to_client] = mails_to(platform, [client_mail])
+    assert f"/portal/contracts/{contract['id']}" in text_of(to_client) and "Carte verte" in text_of(to_client)
+    assert "missing" not in text_of(to_client)  # the documents service's message stays on the request
+    [to_validator] = mails_to(platform, [validator_mail])
+    assert f"/crm/contracts/{contract['id']}" in text_of(to_validator) and request["id"] in text_of(to_validator)
+    assert ok(call(platform, "attestation", "GET", f"/attestation-requests/{request['id']}", client))["state"] \
+        == "failed"
