@@ -1,4 +1,6 @@
 """Contracts: staff write them, clients read their own and their company's, events for the documents service."""
+import csv
+
 from platform_shared.testing.unit import outbox_events
 
 
@@ -113,6 +115,34 @@ def test_a_json_lines_import_updates_existing_contracts_and_rejects_broken_lines
     assert result["imported"] == 1 and [item["line"] for item in result["rejected"]] == [2, 3, 4]
     assert client.get(f"/api/v1/contracts/{contract['id']}", headers=as_agent).get_json()["status"] == "suspended"
     assert outbox_events(db, "contract.updated")[-1].data["status"] == "suspended"
+
+
+def test_a_csv_import_reads_lines_ended_by_cr_alone_or_cr_lf(client, world, as_agent):
+    world.product(code="IMPORT-P")
+    for ending, number in (("\r", "IMP-CR"), ("\r\n", "IMP-CRLF")):
+        text = ending.join(["record,contract_number,product_code,owner_sub,status,start_date",
+                            f"contract,{number},IMPORT-P,client-bob,in_force,2026-01-01", ""])
+        response = client.post("/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent,
+                               content_type="text/csv")
+        assert response.status_code == 200 and response.get_json() == {"imported": 1, "rejected": []}
+        assert client.get(f"/api/v1/contracts?number={number}", headers=as_agent).get_json()["items"]
+
+
+def test_a_csv_the_reader_cannot_read_is_reported_as_a_rejected_line_and_imports_nothing_after_it(
+        client, world, as_agent):
+    world.product(code="IMPORT-P")
+    oversized = "x" * (csv.field_size_limit() + 1)
+    text = "\n".join(["record,contract_number,product_code,owner_sub,status,start_date",
+                      "contract,IMP-OK,IMPORT-P,client-bob,in_force,2026-01-01",
+                      f'contract,IMP-BIG,IMPORT-P,"{oversized}",in_force,2026-01-01',
+                      "contract,IMP-AFTER,IMPORT-P,client-bob,in_force,2026-01-01", ""])
+    response = client.post("/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent,
+                           content_type="text/csv")
+    assert response.status_code == 200, response.get_json()
+    result = response.get_json()
+    assert result["imported"] == 1 and len(result["rejected"]) == 1
+    assert "Not readable as CSV" in str(result["rejected"][0]["errors"])
+    assert client.get("/api/v1/contracts?number=IMP-AFTER", headers=as_agent).get_json()["items"] == []
 
 
 def test_an_import_of_another_format_is_422(client, as_agent):

@@ -27,15 +27,24 @@ class ImportLine:
 
 
 def _csv_lines(text: str) -> Iterator[ImportLine]:
-    reader = csv.DictReader(io.StringIO(text))
-    unknown = [name for name in reader.fieldnames or [] if name not in CSV_COLUMNS]
-    if unknown:
-        yield ImportLine(1, None, f"Unknown columns: {', '.join(unknown)}.")
-        return
-    for row in reader:
-        values = {key: value.strip() for key, value in row.items() if key and value and value.strip()}
-        if values:
-            yield ImportLine(reader.line_num, values)
+    """CSV records; a file the csv module cannot read any further ends with one rejected line saying why.
+
+    ``newline=""`` lets the reader see the line endings itself, so files ending lines with CR alone (old
+    spreadsheet exports) or CR LF read like LF ones, and quoted cells may hold line breaks.
+    """
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        unknown = [name for name in reader.fieldnames or [] if name not in CSV_COLUMNS]
+        if unknown:
+            yield ImportLine(1, None, f"Unknown columns: {', '.join(unknown)}.")
+            return
+        for row in reader:
+            values = {key: value.strip() for key, value in row.items()
+                      if key and isinstance(value, str) and value.strip()}
+            if values:
+                yield ImportLine(reader.line_num, values)
+    except csv.Error as error:
+        yield ImportLine(max(reader.line_num, 1), None, f"Not readable as CSV: {error}.")
 
 
 def _json_lines(text: str) -> Iterator[ImportLine]:
