@@ -11,7 +11,7 @@ from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
 from . import reading
-from ..services import answers, attach, presented_documents, solicitations, visibility
+from ..services import answers, attach, invitations, presented_documents, solicitations, visibility
 from ..upstream import app_upstreams
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
@@ -114,8 +114,7 @@ class MyDossier(MethodView):
         caller = current_caller()
         with reading() as session:
             mine = visibility.solicitations_on(session, caller.sub, dossier_id)
-            participant = any(invitation.kind == "participant"
-                              for invitation in visibility.invitations_on(session, caller.sub, dossier_id))
+            participant = invitations.participant_invitation(session, caller.sub, dossier_id) is not None
             if not mine and not participant:
                 raise NotFound("No such dossier.")
             details = [{"solicitation": solicitations.present_solicitation(item),

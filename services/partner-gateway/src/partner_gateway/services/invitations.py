@@ -118,12 +118,18 @@ def provide_piece(session: Session, caller: Caller, invitation: Invitation, mode
     return piece
 
 
+def participant_invitation(session: Session, sub: str, dossier_id: str) -> Invitation | None:
+    """``sub``'s attached participant invitation on the dossier, if they are one of its participants."""
+    return next((invitation for invitation in visibility.invitations_on(session, sub, dossier_id)
+                 if invitation.kind == "participant"), None)
+
+
 def participant_on(session: Session, sub: str, dossier_id: str) -> Invitation:
     """The caller's attached participant invitation on the dossier (404 for anyone else, contributors included)."""
-    for invitation in visibility.invitations_on(session, sub, dossier_id):
-        if invitation.kind == "participant":
-            return invitation
-    raise NotFound("No such dossier.")
+    invitation = participant_invitation(session, sub, dossier_id)
+    if invitation is None:
+        raise NotFound("No such dossier.")
+    return invitation
 
 
 def note_author(caller: Caller, invitation: Invitation) -> dict[str, str | None]:
