@@ -1,4 +1,4 @@
-.PHONY: run test install bench clean
+.PHONY: run test lint format install bench clean
 
 install:
 	bash scripts/bootstrap.sh
@@ -8,6 +8,14 @@ run: install
 
 test: install
 	bash scripts/test.sh
+
+lint: install
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format: install
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
 
 bench: install
 	.venv/bin/python tests/perf/backbone.py

@@ -6,6 +6,7 @@ X-Forwarded-* headers and its SCRIPT_NAME header, so ``/api/<service>/docs`` lin
 ``/api/<service>/openapi.json``. On SIGTERM gunicorn stops accepting connections and lets
 requests in flight finish for up to GUNICORN_GRACEFUL_TIMEOUT seconds.
 """
+
 import os
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "1"))

@@ -1,4 +1,5 @@
 """Say clearly what the platform needs and is missing, instead of hanging."""
+
 import os
 import sys
 
@@ -16,9 +17,11 @@ def main() -> int:
         pika.BlockingConnection(params).close()
     except Exception as error:
         safe_url = AMQP_URL.split("@")[-1]
-        print(f"RabbitMQ is not reachable at {safe_url} ({type(error).__name__}).\n"
-              "Start it (e.g. `rabbitmq-server -detached`) or set AMQP_URL, then run `make run` again.",
-              file=sys.stderr)
+        print(
+            f"RabbitMQ is not reachable at {safe_url} ({type(error).__name__}).\n"
+            "Start it (e.g. `rabbitmq-server -detached`) or set AMQP_URL, then run `make run` again.",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

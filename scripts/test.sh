@@ -12,6 +12,7 @@ run() {
     code=$?
     if [ $code -ne 0 ] && [ $code -ne 5 ]; then status=1; fi
 }
+run lint bash -c ".venv/bin/ruff check . && .venv/bin/ruff format --check ."
 run shared $PY -m pytest -q -p no:cacheprovider shared/tests
 for s in $SERVICES; do
     run "$s" $PY -m pytest -q -p no:cacheprovider services/$s/tests

@@ -11,8 +11,13 @@ from platform_shared.messaging.tables import messaging_metadata
 from platform_shared.web import create_service_app
 
 items_metadata = MetaData()
-items_table_definition = Table("items", items_metadata, Column("id", String(36), primary_key=True),
-                    Column("rank", Integer, nullable=False), Column("created_at", UTCDateTime()))
+items_table_definition = Table(
+    "items",
+    items_metadata,
+    Column("id", String(36), primary_key=True),
+    Column("rank", Integer, nullable=False),
+    Column("created_at", UTCDateTime()),
+)
 
 
 class ThingSchema(Schema):
@@ -47,8 +52,12 @@ def _demo_blueprint():
 
 @pytest.fixture
 def settings(tmp_path):
-    return load_settings(service_name="demo", database_url=f"sqlite:///{tmp_path / 'demo.db'}",
-                         amqp_url="amqp://guest:guest@127.0.0.1:1/%2F", log_json=False)
+    return load_settings(
+        service_name="demo",
+        database_url=f"sqlite:///{tmp_path / 'demo.db'}",
+        amqp_url="amqp://guest:guest@127.0.0.1:1/%2F",
+        log_json=False,
+    )
 
 
 @pytest.fixture
@@ -71,6 +80,7 @@ def make_app(db):
         app, api = create_service_app(settings, db, title="Demo", configure_logs=False)
         api.register_blueprint(_demo_blueprint())
         return app
+
     return build
 
 

@@ -2,7 +2,7 @@ import base64
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import jwt
 import pytest
@@ -16,9 +16,15 @@ ROUTE = "/api/v1/demo/agents-only"
 
 
 def _claims(**changes):
-    now = datetime.now(timezone.utc)
-    claims = {"sub": "alice", "role": "agent", "iss": "dossier-platform", "aud": "dossier-platform",
-              "iat": int(now.timestamp()), "exp": int((now + timedelta(minutes=5)).timestamp())}
+    now = datetime.now(UTC)
+    claims = {
+        "sub": "alice",
+        "role": "agent",
+        "iss": "dossier-platform",
+        "aud": "dossier-platform",
+        "iat": int(now.timestamp()),
+        "exp": int((now + timedelta(minutes=5)).timestamp()),
+    }
     claims.update(changes)
     return {key: value for key, value in claims.items() if value is not None}
 
@@ -60,9 +66,12 @@ def test_a_token_from_another_issuer_is_401(client):
 
 
 def test_an_expired_token_is_401(client):
-    past = datetime.now(timezone.utc) - timedelta(hours=1)
-    token = jwt.encode(_claims(exp=int(past.timestamp()), iat=int((past - timedelta(hours=1)).timestamp())),
-                       DEV_JWT_SECRET, algorithm="HS256")
+    past = datetime.now(UTC) - timedelta(hours=1)
+    token = jwt.encode(
+        _claims(exp=int(past.timestamp()), iat=int((past - timedelta(hours=1)).timestamp())),
+        DEV_JWT_SECRET,
+        algorithm="HS256",
+    )
     response = _get(client, token)
     _assert_401(response)
     assert "expired" in response.get_json()["detail"]
@@ -88,8 +97,13 @@ def test_admin_is_allowed_wherever_agent_is(client):
 
 def test_an_event_actor_carries_the_callers_company_when_the_token_has_one():
     member = Caller(sub="claire", role="client", org="acme", email="claire@acme.test", name="Claire")
-    assert member.as_actor() == {"sub": "claire", "role": "client", "org": "acme", "email": "claire@acme.test",
-                                 "name": "Claire"}
+    assert member.as_actor() == {
+        "sub": "claire",
+        "role": "client",
+        "org": "acme",
+        "email": "claire@acme.test",
+        "name": "Claire",
+    }
 
 
 def test_an_event_actor_has_no_org_key_when_the_token_has_no_company():
@@ -99,10 +113,14 @@ def test_an_event_actor_has_no_org_key_when_the_token_has_no_company():
 @pytest.fixture
 def rsa_keys():
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption()).decode()
-    public = key.public_key().public_bytes(serialization.Encoding.PEM,
-                                           serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    private = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
     return private, public
 
 
@@ -117,6 +135,7 @@ def test_with_rs256_configured_an_hs256_token_signed_with_the_public_key_is_401(
     """Key confusion: the algorithm is pinned, never taken from the token."""
     private, public = rsa_keys
     client = make_app(settings.replace(jwt_public_key=public)).test_client()
+
     # PyJWT refuses to sign with a PEM key as an HMAC secret, so forge the HMAC by hand.
     def b64(data: bytes) -> str:
         return base64.urlsafe_b64encode(data).decode().rstrip("=")

@@ -9,8 +9,9 @@ from platform_shared.messaging.sealed import SealError, seal, unseal
 
 
 def test_an_envelope_round_trips_with_every_field_of_the_design():
-    envelope = new_envelope("dossier.created", {"dossier_id": "d1"}, producer="dossier",
-                            actor={"sub": "alice", "role": "agent"})
+    envelope = new_envelope(
+        "dossier.created", {"dossier_id": "d1"}, producer="dossier", actor={"sub": "alice", "role": "agent"}
+    )
     raw = json.loads(envelope.to_json())
     assert set(raw) == {"id", "type", "version", "occurred_at", "producer", "correlation_id", "actor", "data"}
     assert raw["occurred_at"].endswith("Z")
@@ -18,8 +19,9 @@ def test_an_envelope_round_trips_with_every_field_of_the_design():
 
 
 def test_an_actor_key_a_later_release_adds_does_not_make_the_event_invalid():
-    body = new_envelope("dossier.note_added", {"dossier_id": "d1"}, producer="dossier",
-                        actor={"sub": "alice", "role": "agent"}).to_dict()
+    body = new_envelope(
+        "dossier.note_added", {"dossier_id": "d1"}, producer="dossier", actor={"sub": "alice", "role": "agent"}
+    ).to_dict()
     body["actor"]["department"] = "legal"
     assert parse_envelope(json.dumps(body)).actor == {"sub": "alice", "role": "agent", "department": "legal"}
 
@@ -35,11 +37,27 @@ def test_publishing_an_event_with_a_malformed_type_is_refused():
         new_envelope("DossierCreated", {}, producer="dossier")
 
 
-@pytest.mark.parametrize("body", [b"not json", b"[]", json.dumps({"id": "x"}).encode(),
-                                  json.dumps({"id": "6f1c6ad0-3f3e-4a4c-9a43-6f0b1b8c8c5e", "type": "a.b",
-                                              "version": 1, "occurred_at": "2026-01-01T00:00:00Z",
-                                              "producer": "p", "correlation_id": None, "actor": None,
-                                              "data": {}, "extra": 1}).encode()])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        json.dumps({"id": "x"}).encode(),
+        json.dumps(
+            {
+                "id": "6f1c6ad0-3f3e-4a4c-9a43-6f0b1b8c8c5e",
+                "type": "a.b",
+                "version": 1,
+                "occurred_at": "2026-01-01T00:00:00Z",
+                "producer": "p",
+                "correlation_id": None,
+                "actor": None,
+                "data": {},
+                "extra": 1,
+            }
+        ).encode(),
+    ],
+)
 def test_consuming_a_message_that_is_not_a_valid_envelope_is_refused(body):
     with pytest.raises(InvalidEnvelope):
         parse_envelope(body)

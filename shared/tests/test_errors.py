@@ -19,8 +19,7 @@ def test_a_wrong_method_is_a_problem_json_405_with_allow(client):
 def test_an_invalid_body_is_422_with_per_field_errors(client, settings):
     from platform_shared.testing.unit import bearer
 
-    response = client.post("/api/v1/demo/things", json={"name": "x", "size": "big"},
-                           headers=bearer(settings, "agent"))
+    response = client.post("/api/v1/demo/things", json={"name": "x", "size": "big"}, headers=bearer(settings, "agent"))
     assert response.status_code == 422
     assert response.mimetype == "application/problem+json"
     assert list(response.get_json()["errors"]) == ["size"]
@@ -29,8 +28,9 @@ def test_an_invalid_body_is_422_with_per_field_errors(client, settings):
 def test_a_body_that_is_not_json_is_a_problem_not_a_500(client, settings):
     from platform_shared.testing.unit import bearer
 
-    response = client.post("/api/v1/demo/things", data="{not json", content_type="application/json",
-                           headers=bearer(settings, "agent"))
+    response = client.post(
+        "/api/v1/demo/things", data="{not json", content_type="application/json", headers=bearer(settings, "agent")
+    )
     assert response.status_code in (400, 422)
     assert response.mimetype == "application/problem+json"
 
@@ -62,7 +62,6 @@ def test_openapi_and_docs_are_served(client):
 def test_a_nul_character_in_a_body_is_a_422_in_every_service(client, settings):
     from platform_shared.testing.unit import bearer
 
-    response = client.post("/api/v1/demo/things", json={"name": "a\x00b", "size": 1},
-                           headers=bearer(settings, "agent"))
+    response = client.post("/api/v1/demo/things", json={"name": "a\x00b", "size": 1}, headers=bearer(settings, "agent"))
     assert response.status_code == 422
     assert response.get_json()["errors"] == {"body": ["must not contain NUL characters"]}

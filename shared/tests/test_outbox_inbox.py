@@ -9,10 +9,9 @@ from platform_shared.testing.unit import outbox_events
 
 
 def test_an_event_is_recorded_only_if_its_transaction_commits(db):
-    with pytest.raises(RuntimeError):
-        with db.transaction() as session:
-            record_event(session, "thing.created", {"id": "1"}, producer="demo")
-            raise RuntimeError("use case failed")
+    with pytest.raises(RuntimeError), db.transaction() as session:
+        record_event(session, "thing.created", {"id": "1"}, producer="demo")
+        raise RuntimeError("use case failed")
     assert outbox_events(db) == []
     with db.transaction() as session:
         record_event(session, "thing.created", {"id": "2"}, producer="demo")

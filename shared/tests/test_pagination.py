@@ -1,4 +1,4 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import insert, select
@@ -8,7 +8,7 @@ from platform_shared.pagination import keyset_page
 
 
 def test_keyset_pages_cover_every_row_once_in_a_stable_order_despite_ties(db, items_table):
-    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
     with db.transaction() as session:
         for index in range(25):
             session.execute(insert(items_table).values(id=f"id-{index:03d}", rank=index % 3, created_at=moment))
@@ -16,8 +16,7 @@ def test_keyset_pages_cover_every_row_once_in_a_stable_order_despite_ties(db, it
     columns = [items_table.c.rank, items_table.c.created_at, items_table.c.id]
     while True:
         with db.read_only() as session:
-            rows, cursor = keyset_page(session, select(items_table), columns, limit=7, cursor=cursor,
-                                       scalars=False)
+            rows, cursor = keyset_page(session, select(items_table), columns, limit=7, cursor=cursor, scalars=False)
         seen.extend(row.id for row in rows)
         if cursor is None:
             break

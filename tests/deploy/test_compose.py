@@ -1,4 +1,5 @@
 """docker-compose.yml, parsed (Docker cannot run here): services, health, wiring, secrets, environment."""
+
 from __future__ import annotations
 
 import json
@@ -7,9 +8,18 @@ import subprocess
 from urllib.parse import urlparse
 
 import pytest
-
-from platform_model import (API_PORT, DEPLOY, K8S, PROXY_PORT, ROLES, ROOT, SERVICES, env_names_read_by,
-                            load_compose, required_env)
+from platform_model import (
+    API_PORT,
+    DEPLOY,
+    K8S,
+    PROXY_PORT,
+    ROLES,
+    ROOT,
+    SERVICES,
+    env_names_read_by,
+    load_compose,
+    required_env,
+)
 
 INFRASTRUCTURE = {"postgres", "rabbitmq", "mailpit", "gotenberg", "minio", "proxy"}
 ONE_SHOT = {f"{service}-migrate" for service in SERVICES} | {"minio-setup"}
@@ -51,8 +61,11 @@ def _interpolated(value, variables: dict[str, str]):
 
 
 def _env_example() -> dict[str, str]:
-    return dict(line.split("=", 1) for line in (ROOT / ".env.example").read_text().splitlines()
-                if line and not line.startswith("#"))
+    return dict(
+        line.split("=", 1)
+        for line in (ROOT / ".env.example").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
 
 
 def test_the_file_is_valid_against_the_compose_specification(compose):
@@ -134,8 +147,10 @@ def test_a_service_reaches_the_broker_and_its_own_database_only(containers, serv
 def test_the_postgres_init_script_creates_one_database_and_role_per_service_with_its_password(containers):
     script = (DEPLOY / "postgres" / "init-databases.sh").read_text()
     postgres = containers["postgres"]
-    assert "./deploy/postgres/init-databases.sh:/docker-entrypoint-initdb.d/10-init-databases.sh:ro" in postgres["volumes"]
-    for service, (package, _) in SERVICES.items():
+    assert (
+        "./deploy/postgres/init-databases.sh:/docker-entrypoint-initdb.d/10-init-databases.sh:ro" in postgres["volumes"]
+    )
+    for _service, (package, _) in SERVICES.items():
         password = f"{package.upper()}_DB_PASSWORD"
         assert f'create {package} "${{{password}:-}}"' in script
         assert password in postgres["environment"]
@@ -167,8 +182,12 @@ def test_data_lives_in_named_volumes(compose, containers):
 
 def test_the_web_uis_and_the_entry_point_are_published_and_nothing_else(containers):
     published = {name: container["ports"] for name, container in containers.items() if "ports" in container}
-    assert published == {"rabbitmq": ["15672:15672"], "mailpit": ["8025:8025"], "minio": ["9001:9001"],
-                         "proxy": [f"${{HTTP_PORT:-8080}}:{PROXY_PORT}"]}
+    assert published == {
+        "rabbitmq": ["15672:15672"],
+        "mailpit": ["8025:8025"],
+        "minio": ["9001:9001"],
+        "proxy": [f"${{HTTP_PORT:-8080}}:{PROXY_PORT}"],
+    }
 
 
 def test_the_proxy_routes_every_service_with_its_prefix_and_hides_health_and_metrics(containers):
@@ -180,9 +199,8 @@ def test_the_proxy_routes_every_service_with_its_prefix_and_hides_health_and_met
         assert block, service
         assert f"proxy_pass http://{service}-api:{API_PORT};" in block.group(1)
         assert f"proxy_set_header SCRIPT_NAME /api/{service};" in block.group(1)
-        assert f"proxy_set_header X-Request-ID" in block.group(1)
-        assert containers["proxy"]["depends_on"][f"{service}-api"] == {"condition": "service_healthy",
-                                                                       "restart": True}
+        assert "proxy_set_header X-Request-ID" in block.group(1)
+        assert containers["proxy"]["depends_on"][f"{service}-api"] == {"condition": "service_healthy", "restart": True}
     assert re.search(r"location ~ \^/api/\[a-z-\]\+/\(metrics\|healthz\|readyz\)\$ \{\s*return 404;", config)
 
 
@@ -217,7 +235,11 @@ def test_a_service_started_with_the_example_secrets_refuses_to_run():
     from platform_shared.config import ConfigError, load_settings
 
     example = _env_example()
-    environ = {"ENV": "production", "DATABASE_URL": "postgresql://dossier:x@postgres:5432/dossier",
-               "JWT_SECRET": example["JWT_SECRET"], "EVENT_SECRET_KEY": example["EVENT_SECRET_KEY"]}
+    environ = {
+        "ENV": "production",
+        "DATABASE_URL": "postgresql://dossier:x@postgres:5432/dossier",
+        "JWT_SECRET": example["JWT_SECRET"],
+        "EVENT_SECRET_KEY": example["EVENT_SECRET_KEY"],
+    }
     with pytest.raises(ConfigError, match="JWT_SECRET"):
         load_settings(service_name="dossier", environ=environ)

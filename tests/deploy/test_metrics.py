@@ -1,12 +1,14 @@
 """/metrics of every API and the worker's figures, read back with prometheus_client's text parser."""
+
 from __future__ import annotations
 
 import importlib
 import math
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from platform_model import SERVICES
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -16,8 +18,6 @@ from platform_shared.messaging.consumer import ConsumerStats
 from platform_shared.messaging.outbox import record_event
 from platform_shared.migrations import upgrade
 from platform_shared.worker import WORKER_EVENT_OUTCOMES, register_worker_metrics
-
-from platform_model import SERVICES
 
 
 def parse(text: str) -> dict[str, list]:
@@ -47,15 +47,24 @@ def api_metrics_text(service: str, tmp_path) -> str:
 def test_every_api_counts_requests_and_times_them_by_route_and_status(service, tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
     families = parse(api_metrics_text(service, tmp_path))
-    requests = {(s.labels["method"], s.labels["route"], s.labels["status"]): s.value
-                for s in families["http_requests"] if s.name == "http_requests_total"}
+    requests = {
+        (s.labels["method"], s.labels["route"], s.labels["status"]): s.value
+        for s in families["http_requests"]
+        if s.name == "http_requests_total"
+    }
     assert requests[("GET", "/healthz", "200")] == 1
     assert requests[("GET", "unmatched", "404")] == 1
-    counts = {(s.labels["route"], s.labels["status"]): s.value
-              for s in families["http_request_duration_seconds"] if s.name.endswith("_count")}
+    counts = {
+        (s.labels["route"], s.labels["status"]): s.value
+        for s in families["http_request_duration_seconds"]
+        if s.name.endswith("_count")
+    }
     assert counts[("/healthz", "200")] == 1
-    buckets = [s for s in families["http_request_duration_seconds"]
-               if s.name.endswith("_bucket") and s.labels["route"] == "/healthz"]
+    buckets = [
+        s
+        for s in families["http_request_duration_seconds"]
+        if s.name.endswith("_bucket") and s.labels["route"] == "/healthz"
+    ]
     assert buckets and buckets[-1].labels["le"] == "+Inf" and buckets[-1].value == 1
 
 
@@ -71,12 +80,11 @@ def worker_db(tmp_path):
 def test_the_worker_exposes_event_outcomes_outbox_backlog_its_age_and_the_broker_link(worker_db):
     registry, stats, ready = CollectorRegistry(), ConsumerStats(), threading.Event()
     register_worker_metrics(registry, stats, worker_db, ready)
-    written = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
-    with clock.frozen_at(written):
-        with worker_db.transaction() as session:
-            record_event(session, "probe.one", {"id": "a"}, producer="dossier")
-            record_event(session, "probe.two", {"id": "b"}, producer="dossier")
-    for outcome, times in zip(WORKER_EVENT_OUTCOMES, (3, 1, 2, 1, 1)):
+    written = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    with clock.frozen_at(written), worker_db.transaction() as session:
+        record_event(session, "probe.one", {"id": "a"}, producer="dossier")
+        record_event(session, "probe.two", {"id": "b"}, producer="dossier")
+    for outcome, times in zip(WORKER_EVENT_OUTCOMES, (3, 1, 2, 1, 1), strict=False):
         for _ in range(times):
             stats.count(outcome)
 
@@ -106,8 +114,9 @@ def test_an_empty_outbox_reads_as_no_backlog_and_no_age(worker_db):
 
 def test_a_lost_database_reads_as_unknown_and_the_scrape_still_answers(tmp_path):
     registry = CollectorRegistry()
-    register_worker_metrics(registry, ConsumerStats(), Database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"),
-                            threading.Event())
+    register_worker_metrics(
+        registry, ConsumerStats(), Database(f"sqlite:///{tmp_path / 'missing' / 'x.db'}"), threading.Event()
+    )
     families = parse(generate_latest(registry).decode())
     assert math.isnan(families["outbox_backlog"][0].value)
     assert math.isnan(families["outbox_oldest_unsent_age_seconds"][0].value)

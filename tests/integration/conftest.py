@@ -1,4 +1,5 @@
 """Fixtures of the integration suite: the whole platform as real processes (see harness.py)."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from harness import Platform  # noqa: E402
+from harness import Platform
 
-from platform_shared.testing import infra  # noqa: E402
+from platform_shared.testing import infra
 
 
 def _unavailable(reason: str):

@@ -4,6 +4,7 @@ Each run gets fresh PostgreSQL databases (one per service), a private RabbitMQ
 virtual host, an SMTP sink and free ports; every service runs as its gunicorn API
 and its worker, exactly as ``make run`` starts them.
 """
+
 from __future__ import annotations
 
 import email
@@ -15,10 +16,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
-from typing import Callable
 
 import pika
 import requests
@@ -67,10 +68,18 @@ def publish_envelope(amqp_url: str, envelope: Envelope, times: int = 1) -> None:
         channel.confirm_delivery()
         declare_exchange(channel, "domain")
         for _ in range(times):
-            channel.basic_publish("domain", envelope.type, envelope.to_json().encode(), mandatory=True,
-                                  properties=pika.BasicProperties(
-                                      delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json",
-                                      message_id=envelope.id, type=envelope.type))
+            channel.basic_publish(
+                "domain",
+                envelope.type,
+                envelope.to_json().encode(),
+                mandatory=True,
+                properties=pika.BasicProperties(
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    content_type="application/json",
+                    message_id=envelope.id,
+                    type=envelope.type,
+                ),
+            )
     finally:
         connection.close()
 
@@ -125,8 +134,9 @@ class Mailbox:
         with self._lock:
             return [message for message in self.messages if predicate(message)]
 
-    def wait_for(self, predicate: Callable[[EmailMessage], bool], timeout: float = 20.0,
-                 count: int = 1) -> list[EmailMessage]:
+    def wait_for(
+        self, predicate: Callable[[EmailMessage], bool], timeout: float = 20.0, count: int = 1
+    ) -> list[EmailMessage]:
         """Messages matching ``predicate`` once at least ``count`` arrived (or what arrived by the timeout)."""
         wait_until(lambda: len(self.matching(predicate)) >= count, timeout)
         return self.matching(predicate)
@@ -144,19 +154,34 @@ class ServiceProcesses:
     files: list = field(default_factory=list)
 
     def _spawn(self, kind: str, command: list[str]) -> subprocess.Popen:
-        log = open(self.log_dir / f"{self.name}-{kind}.log", "ab")
+        log = open(self.log_dir / f"{self.name}-{kind}.log", "ab")  # noqa: SIM115 (closed in stop())
         self.files.append(log)
-        return subprocess.Popen(command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            command, env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
 
     def ctl(self, *args: str, timeout: float = 120) -> None:
-        subprocess.run([str(BIN / f"{self.name}-ctl"), *args], env=self.env, cwd=ROOT, check=True,
-                       capture_output=True, timeout=timeout)
+        subprocess.run(
+            [str(BIN / f"{self.name}-ctl"), *args],
+            env=self.env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            timeout=timeout,
+        )
 
     def start_api(self) -> None:
-        self.api = self._spawn("api", [
-            str(BIN / "gunicorn"), "-c", str(ROOT / "deploy/gunicorn.conf.py"),
-            "--bind", f"127.0.0.1:{self.port}", f"{self.package}.app:create_app()"])
+        self.api = self._spawn(
+            "api",
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                str(ROOT / "deploy/gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                f"{self.package}.app:create_app()",
+            ],
+        )
 
     def start_worker(self) -> None:
         self.worker = self._spawn("worker", [str(BIN / f"{self.name}-ctl"), "worker"])
@@ -186,16 +211,19 @@ class ServiceProcesses:
             handle.close()
 
     def log_text(self) -> str:
-        return "\n".join(path.read_text(errors="replace")
-                         for path in sorted(self.log_dir.glob(f"{self.name}-*.log")))
+        return "\n".join(path.read_text(errors="replace") for path in sorted(self.log_dir.glob(f"{self.name}-*.log")))
 
 
 class Platform:
     """The five services running for real; see the module docstring."""
 
-    def __init__(self, work_dir: Path, services: list[str] | None = None,
-                 extra_env: dict[str, str] | None = None,
-                 service_env: dict[str, dict[str, str]] | None = None):
+    def __init__(
+        self,
+        work_dir: Path,
+        services: list[str] | None = None,
+        extra_env: dict[str, str] | None = None,
+        service_env: dict[str, dict[str, str]] | None = None,
+    ):
         self.work_dir = work_dir
         self.names = services or list(SERVICES)
         self.extra_env = extra_env or {}
@@ -219,8 +247,9 @@ class Platform:
     def token(self, role: str, sub: str, **claims) -> str:
         return mint_token(self.settings, sub=sub, role=role, **claims)
 
-    def headers(self, role: str, sub: str, org: str | None = None, email: str | None = None,
-                name: str | None = None) -> dict[str, str]:
+    def headers(
+        self, role: str, sub: str, org: str | None = None, email: str | None = None, name: str | None = None
+    ) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.token(role, sub, org=org, email=email, name=name)}"}
 
     def database_url(self, service: str) -> str:
@@ -240,26 +269,27 @@ class Platform:
 
     # ----- lifecycle ---------------------------------------------------------------------
     def service_env(self, service: str) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("TEST_", "PYTEST_"))}
-        env.update({
-            "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-            "DATABASE_URL": self.databases[service],
-            "AMQP_URL": self.amqp_url,
-            "DATA_DIR": str(self.work_dir / "data" / service),
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": str(self.mailbox.port),
-            "CONSUMER_RETRY_DELAYS_MS": "200,500",
-            "LOG_LEVEL": "INFO",
-            "GUNICORN_THREADS": "8",
-        })
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "PYTEST_"))}
+        env.update(
+            {
+                "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+                "DATABASE_URL": self.databases[service],
+                "AMQP_URL": self.amqp_url,
+                "DATA_DIR": str(self.work_dir / "data" / service),
+                "SMTP_HOST": "127.0.0.1",
+                "SMTP_PORT": str(self.mailbox.port),
+                "CONSUMER_RETRY_DELAYS_MS": "200,500",
+                "LOG_LEVEL": "INFO",
+                "GUNICORN_THREADS": "8",
+            }
+        )
         for name in SERVICES:
             env[f"{name.upper().replace('-', '_')}_URL"] = self.url(name)
         env.update(self.extra_env)
         env.update(self.per_service_env.get(service, {}))
         return env
 
-    def start(self) -> "Platform":
+    def start(self) -> Platform:
         self.mailbox.start()
         log_dir = self.work_dir / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)
@@ -267,8 +297,9 @@ class Platform:
             database = infra.unique_name(f"it_{SERVICES[name]}")
             self.databases[name] = infra.create_postgres_database(self.pg_admin_url, database)
             (self.work_dir / "data" / name).mkdir(parents=True, exist_ok=True)
-            self.processes[name] = ServiceProcesses(name, SERVICES[name], self.ports[name],
-                                                    self.service_env(name), log_dir)
+            self.processes[name] = ServiceProcesses(
+                name, SERVICES[name], self.ports[name], self.service_env(name), log_dir
+            )
         for processes in self.processes.values():
             processes.ctl("migrate")
             processes.ctl("setup-broker")

@@ -1,5 +1,6 @@
 """Small helpers shared by the integration tests: HTTP calls as the front-ends make them, unique identities,
 models and files to send, and exact email accounting."""
+
 from __future__ import annotations
 
 import io
@@ -7,8 +8,8 @@ import re
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterable
 from email.utils import parseaddr
-from typing import Iterable
 
 import docx
 import requests
@@ -33,15 +34,17 @@ def ok(response: requests.Response, status=(200, 201)):
     """The JSON body ({} when empty) of a response whose status is ``status`` or one of them (the body is shown
     otherwise)."""
     expected = (status,) if isinstance(status, int) else status
-    assert response.status_code in expected, f"{response.request.method} {response.url}: " \
-                                             f"{response.status_code} {response.text}"
+    assert response.status_code in expected, (
+        f"{response.request.method} {response.url}: {response.status_code} {response.text}"
+    )
     return response.json() if response.content else {}
 
 
 def create_model(platform, model: dict) -> str:
     """``POST /models`` as a fresh admin; the new model's id."""
-    return ok(call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")), json=model),
-              201)["id"]
+    return ok(
+        call(platform, "dossier", "POST", "/models", platform.headers("admin", unique("admin")), json=model), 201
+    )["id"]
 
 
 def docx_bytes(*paragraphs: str) -> bytes:
@@ -59,13 +62,29 @@ def pdf_bytes(label: str = "piece") -> bytes:
     return b"%PDF-1.4\n% " + label.encode() + b" " + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
 
 
-def upload(platform, headers: dict, owner_id: str, *, owner_type: str = "dossier", filename: str = "piece.pdf",
-           data: bytes | None = None, **form) -> requests.Response:
+def upload(
+    platform,
+    headers: dict,
+    owner_id: str,
+    *,
+    owner_type: str = "dossier",
+    filename: str = "piece.pdf",
+    data: bytes | None = None,
+    **form,
+) -> requests.Response:
     """``POST /documents`` as the portal or the CRM sends it (distinct bytes unless given)."""
-    fields = {"owner_type": owner_type, "owner_id": owner_id,
-              **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()}}
-    return requests.post(platform.api("documents", "/documents"), headers=headers, data=fields,
-                         files={"file": (filename, pdf_bytes() if data is None else data)}, timeout=30)
+    fields = {
+        "owner_type": owner_type,
+        "owner_id": owner_id,
+        **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()},
+    }
+    return requests.post(
+        platform.api("documents", "/documents"),
+        headers=headers,
+        data=fields,
+        files={"file": (filename, pdf_bytes() if data is None else data)},
+        timeout=30,
+    )
 
 
 def recipient(message) -> str:
@@ -79,20 +98,20 @@ def text_of(message) -> str:
 
 def mails_to(platform, addresses: Iterable[str]) -> list:
     wanted = {item.lower() for item in addresses}
-    return [message for message in platform.mailbox.matching(lambda m: recipient(m) in wanted)]
+    return list(platform.mailbox.matching(lambda m: recipient(m) in wanted))
 
 
 def mail_counts(platform, addresses: Iterable[str]) -> Counter:
     return Counter(recipient(message) for message in mails_to(platform, addresses))
 
 
-def settle(platform, addresses: Iterable[str], expected: dict[str, int], timeout: float,
-           quiet: float = 3.0) -> Counter:
+def settle(platform, addresses: Iterable[str], expected: dict[str, int], timeout: float, quiet: float = 3.0) -> Counter:
     """Wait until ``expected`` ({address: total emails so far}) has arrived, then ``quiet`` seconds more for
     strays; returns the counts of every address in ``addresses`` that got mail (the exact recipients)."""
     addresses = list(addresses)
-    platform.wait_until(lambda: all(mail_counts(platform, addresses)[who.lower()] >= n
-                                    for who, n in expected.items()), timeout=timeout)
+    platform.wait_until(
+        lambda: all(mail_counts(platform, addresses)[who.lower()] >= n for who, n in expected.items()), timeout=timeout
+    )
     time.sleep(quiet)
     return mail_counts(platform, addresses)
 

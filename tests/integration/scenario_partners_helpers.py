@@ -1,5 +1,6 @@
 """Calls of the scenarios with partners, contributors and participants: a dossier moved through its statuses,
 what documents a caller may see, and the notification service's exact deliveries for one dossier."""
+
 from __future__ import annotations
 
 import time
@@ -13,8 +14,9 @@ def move(platform, agent: dict, dossier_id: str, to: str) -> None:
 
 
 def visible_document_ids(platform, headers: dict, owner_type: str, owner_id: str) -> set[str] | None:
-    response = call(platform, "documents", "GET", "/documents", headers,
-                    params={"owner_type": owner_type, "owner_id": owner_id})
+    response = call(
+        platform, "documents", "GET", "/documents", headers, params={"owner_type": owner_type, "owner_id": owner_id}
+    )
     return {item["id"] for item in response.json()["items"]} if response.status_code == 200 else None
 
 
@@ -29,8 +31,12 @@ def deliveries(platform, dossier_id: str, event_type: str) -> Counter:
     found: Counter = Counter()
     cursor = None
     while True:
-        params = {"dossier_id": dossier_id, "event_type": event_type, "limit": 100,
-                  **({"cursor": cursor} if cursor else {})}
+        params = {
+            "dossier_id": dossier_id,
+            "event_type": event_type,
+            "limit": 100,
+            **({"cursor": cursor} if cursor else {}),
+        }
         page = ok(call(platform, "notification", "GET", "/deliveries", admin, params=params), 200)
         found.update(item["recipient"].lower() for item in page["items"] if item["channel"] == "email")
         cursor = page.get("next_cursor")
@@ -38,8 +44,9 @@ def deliveries(platform, dossier_id: str, event_type: str) -> Counter:
             return found
 
 
-def wait_deliveries(platform, dossier_id: str, event_type: str, expected: dict[str, int],
-                    timeout: float = 30) -> Counter:
+def wait_deliveries(
+    platform, dossier_id: str, event_type: str, expected: dict[str, int], timeout: float = 30
+) -> Counter:
     """Deliveries of ``event_type`` once ``expected`` is reached (or what there is at the timeout)."""
     platform.wait_until(lambda: deliveries(platform, dossier_id, event_type) == Counter(expected), timeout=timeout)
     time.sleep(1)

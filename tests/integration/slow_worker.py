@@ -2,6 +2,7 @@
 
 Environment: DATABASE_URL, AMQP_URL, SERVICE (queue name prefix), SLOW_SECONDS, STARTED_MARKER.
 """
+
 import os
 import time
 from pathlib import Path

@@ -1,4 +1,5 @@
 """A TCP proxy a test can cut: the broker really disappears for whoever connects through it."""
+
 from __future__ import annotations
 
 import socket

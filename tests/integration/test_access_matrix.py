@@ -8,57 +8,74 @@ and compares the status with the table. Writes that change what other cells need
 for each caller expected to succeed (``FRESH``). The route list itself comes from each running service's
 ``/openapi.json``: a route the table does not cover fails ``test_the_table_covers_every_route``.
 """
+
 from __future__ import annotations
 
 import dataclasses
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 import jwt
 import pytest
 import requests
-
-from platform_shared.auth import mint_token
-
 from access_matrix import CLOSED, HIDDEN, ROLES, ROUTES, Route
 from review_model import REVIEW_MODEL
 from scenario_helpers import address, call, docx_bytes, ok, unique
 
+from platform_shared.auth import mint_token
+
 SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
 
 @dataclass
 class World:
     """The objects every cell acts on, and one set of headers per caller."""
+
     platform: object
     headers: dict[str, dict[str, str]]
     subs: dict[str, str]
     ids: dict[str, str] = field(default_factory=dict)
     values: dict[str, object] = field(default_factory=dict)
 
-    def call(self, service: str, method: str, path: str, role: str = "agent", expect: int | tuple = (200, 201),
-             **kwargs) -> dict:
+    def call(
+        self, service: str, method: str, path: str, role: str = "agent", expect: int | tuple = (200, 201), **kwargs
+    ) -> dict:
         """The JSON body of a call as ``role`` whose status must be ``expect`` (or one of them)."""
         return ok(call(self.platform, service, method, path, self.headers[role], **kwargs), expect)
 
     # ----- builders (also used for fresh objects) ------------------------------------------------
     def new_dossier(self, status: str = "review") -> str:
-        dossier = self.call("dossier", "POST", "/dossiers", json={
-            "model_id": self.ids["model_id"], "title": "Matrix dossier", "client_sub": self.subs["owner"],
-            "client_org": self.values["org_a"], "client_email": self.values["owner_email"],
-            "fields": {"address": "1 rue de la Paix", "budget": 1000}})
+        dossier = self.call(
+            "dossier",
+            "POST",
+            "/dossiers",
+            json={
+                "model_id": self.ids["model_id"],
+                "title": "Matrix dossier",
+                "client_sub": self.subs["owner"],
+                "client_org": self.values["org_a"],
+                "client_email": self.values["owner_email"],
+                "fields": {"address": "1 rue de la Paix", "budget": 1000},
+            },
+        )
         if status == "review":
             self.call("dossier", "POST", f"/dossiers/{dossier['id']}/transitions", json={"to": "review"})
         return dossier["id"]
 
     def new_solicitation(self, dossier_id: str | None = None) -> dict:
         path = f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations"
-        body = {"partner_id": self.ids["partner_id"], "type": "opinion_completion", "scope": "financial",
-                "due_date": (date.today() + timedelta(days=10)).isoformat(), "instructions": "Please review.",
-                "open_statuses": ["review"]}
+        body = {
+            "partner_id": self.ids["partner_id"],
+            "type": "opinion_completion",
+            "scope": "financial",
+            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "instructions": "Please review.",
+            "open_statuses": ["review"],
+        }
         # A known partner-gateway race (reported): soliciting on a dossier created an instant before can
         # answer 500 when the dossier.created consumer inserts the same dossier_states row concurrently.
         # The matrix is about authorisation, so such a 500 is retried once here.
@@ -72,8 +89,13 @@ class World:
     def attached_solicitation(self) -> str:
         solicitation = self.new_solicitation()
         self.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
-        self.call("partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", "partner",
-                  json={"verdict": "favorable", "comment": "Fine."})
+        self.call(
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation['id']}/opinion",
+            "partner",
+            json={"verdict": "favorable", "comment": "Fine."},
+        )
         return solicitation["id"]
 
     def new_invitation(self, kind: str = "contributor", role: str | None = "guarantor") -> dict:
@@ -83,9 +105,21 @@ class World:
         return self.call("partner-gateway", "POST", f"/dossiers/{self.ids['dossier_id']}/contributors", json=body)
 
     def new_document(self) -> str:
-        return self.call("documents", "POST", "/documents", files={"file": ("piece.pdf", PDF)}, data={
-            "owner_type": "dossier", "owner_id": self.ids["dossier_id"], "dossier_id": self.ids["dossier_id"],
-            "category": "supporting_piece", "client": "true", "partner": "true", "roles": "guarantor"})["id"]
+        return self.call(
+            "documents",
+            "POST",
+            "/documents",
+            files={"file": ("piece.pdf", PDF)},
+            data={
+                "owner_type": "dossier",
+                "owner_id": self.ids["dossier_id"],
+                "dossier_id": self.ids["dossier_id"],
+                "category": "supporting_piece",
+                "client": "true",
+                "partner": "true",
+                "roles": "guarantor",
+            },
+        )["id"]
 
     def contributor_upload(self, dossier_id: str) -> str:
         """A file the contributor uploads themselves (what they may provide as a piece), once the documents
@@ -93,10 +127,18 @@ class World:
         url = self.platform.api("documents", "/documents")
 
         def uploaded():
-            response = requests.post(url, headers=self.headers["contrib"], timeout=60,
-                                     files={"file": ("payslip.pdf", PDF)},
-                                     data={"owner_type": "dossier", "owner_id": dossier_id, "dossier_id": dossier_id,
-                                           "category": "supporting_piece"})
+            response = requests.post(
+                url,
+                headers=self.headers["contrib"],
+                timeout=60,
+                files={"file": ("payslip.pdf", PDF)},
+                data={
+                    "owner_type": "dossier",
+                    "owner_id": dossier_id,
+                    "dossier_id": dossier_id,
+                    "category": "supporting_piece",
+                },
+            )
             return response.json()["id"] if response.status_code == 201 else None
 
         document_id = self.platform.wait_until(uploaded, timeout=30)
@@ -104,13 +146,22 @@ class World:
         return document_id
 
     def new_validation_task(self) -> str:
-        request = self.call("attestation", "POST", "/attestation-requests", "owner",
-                            json={"contract_id": self.ids["validated_contract_id"]})
+        request = self.call(
+            "attestation",
+            "POST",
+            "/attestation-requests",
+            "owner",
+            json={"contract_id": self.ids["validated_contract_id"]},
+        )
         url = self.platform.api("attestation", "/validation-tasks")
 
         def task():
-            items = requests.get(url, headers=self.headers["admin"], timeout=10,
-                                 params={"contract_id": self.ids["validated_contract_id"], "state": "open"}).json()
+            items = requests.get(
+                url,
+                headers=self.headers["admin"],
+                timeout=10,
+                params={"contract_id": self.ids["validated_contract_id"], "state": "open"},
+            ).json()
             return next((item["id"] for item in items["items"] if item.get("request_id") == request["id"]), None)
 
         task_id = self.platform.wait_until(task, timeout=60)
@@ -118,46 +169,85 @@ class World:
         return task_id
 
     def new_rule(self) -> str:
-        return self.call("notification", "POST", "/rules", "admin", json={
-            "name": unique("matrix rule"), "event_type": "dossier.development_added",
-            "filters": {"model_id": self.ids["model_id"]},
-            "recipients": {"addresses": [self.values["rule_address"]]}, "channel": "email"})["id"]
+        return self.call(
+            "notification",
+            "POST",
+            "/rules",
+            "admin",
+            json={
+                "name": unique("matrix rule"),
+                "event_type": "dossier.development_added",
+                "filters": {"model_id": self.ids["model_id"]},
+                "recipients": {"addresses": [self.values["rule_address"]]},
+                "channel": "email",
+            },
+        )["id"]
 
     def new_contact(self) -> str:
-        return self.call("notification", "POST", "/contacts", "admin",
-                         json={"email": address("contact"), "name": "Matrix contact"})["id"]
+        return self.call(
+            "notification", "POST", "/contacts", "admin", json={"email": address("contact"), "name": "Matrix contact"}
+        )["id"]
 
     def contract_body(self, product_id: str) -> dict:
         today = date.today()
-        return {"number": unique("CTR"), "product_id": product_id, "owner_sub": self.subs["owner"],
-                "owner_org": self.values["org_a"], "owner_name": "Owner", "status": "in_force",
-                "start_date": (today - timedelta(days=100)).isoformat(),
-                "receipts": [{"period_start": (today - timedelta(days=10)).isoformat(),
-                              "period_end": (today + timedelta(days=20)).isoformat(),
-                              "amount_due": "100.00", "amount_paid": "100.00"}]}
+        return {
+            "number": unique("CTR"),
+            "product_id": product_id,
+            "owner_sub": self.subs["owner"],
+            "owner_org": self.values["org_a"],
+            "owner_name": "Owner",
+            "status": "in_force",
+            "start_date": (today - timedelta(days=100)).isoformat(),
+            "receipts": [
+                {
+                    "period_start": (today - timedelta(days=10)).isoformat(),
+                    "period_end": (today + timedelta(days=20)).isoformat(),
+                    "amount_due": "100.00",
+                    "amount_paid": "100.00",
+                }
+            ],
+        }
 
 
 def build_world(platform) -> World:
     subs = {role: unique(role) for role in ROLES}
     org_a, org_b = unique("company-a"), unique("company-b")
     orgs = {"owner": org_a, "same": org_a, "other": org_b}
-    token_roles = {"agent": "agent", "admin": "admin", "owner": "client", "same": "client", "other": "client",
-                   "partner": "partner", "stranger": "partner", "contrib": "partner", "partic": "partner",
-                   "service": "service"}
-    headers = {role: platform.headers(token_roles[role], subs[role] if role != "service" else "service:matrix",
-                                      org=orgs.get(role), email=f"{subs[role]}@example.org")
-               for role in token_roles}
+    token_roles = {
+        "agent": "agent",
+        "admin": "admin",
+        "owner": "client",
+        "same": "client",
+        "other": "client",
+        "partner": "partner",
+        "stranger": "partner",
+        "contrib": "partner",
+        "partic": "partner",
+        "service": "service",
+    }
+    headers = {
+        role: platform.headers(
+            token_roles[role],
+            subs[role] if role != "service" else "service:matrix",
+            org=orgs.get(role),
+            email=f"{subs[role]}@example.org",
+        )
+        for role in token_roles
+    }
     headers["anon"] = {}
     world = World(platform, headers, subs)
-    world.values.update(org_a=org_a, owner_email=f"{subs['owner']}@example.org",
-                        rule_address=address("rule"))
+    world.values.update(org_a=org_a, owner_email=f"{subs['owner']}@example.org", rule_address=address("rule"))
     ids = world.ids
 
     ids["model_id"] = world.call("dossier", "POST", "/models", "admin", json=REVIEW_MODEL)["id"]
     ids["dossier_id"] = world.new_dossier()
     ids["throwaway_dossier_id"] = world.new_dossier()
-    ids["partner_id"] = world.call("partner-gateway", "POST", "/partners", json={
-        "name": "Matrix expert", "email": address("expert"), "kind": "external"})["id"]
+    ids["partner_id"] = world.call(
+        "partner-gateway",
+        "POST",
+        "/partners",
+        json={"name": "Matrix expert", "email": address("expert"), "kind": "external"},
+    )["id"]
     solicitation = world.new_solicitation()
     ids["solicitation_id"] = solicitation["id"]
     world.call("partner-gateway", "POST", "/attach", "partner", json={"key": solicitation["access_key"]})
@@ -168,28 +258,51 @@ def build_world(platform) -> World:
     world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
     ids["document_id"] = world.new_document()
 
-    letter = world.call("documents", "POST", "/templates", "admin", files={
-        "file": ("letter.docx", docx_bytes("Dear client, {{ motif }}"))},
-        data={"name": "Letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"})
+    letter = world.call(
+        "documents",
+        "POST",
+        "/templates",
+        "admin",
+        files={"file": ("letter.docx", docx_bytes("Dear client, {{ motif }}"))},
+        data={"name": "Letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
+    )
     ids["template_id"] = letter["id"]
     world.values["letter_docx"] = docx_bytes("Dear client, {{ motif }}")
-    attestation = world.call("documents", "POST", "/templates", "admin", files={
-        "file": ("attestation.docx", docx_bytes("Contract {{ contract.number }}"))},
-        data={"name": "Attestation", "type": "attestation", "entity": "contract", "pdf_auto": "false"})
+    attestation = world.call(
+        "documents",
+        "POST",
+        "/templates",
+        "admin",
+        files={"file": ("attestation.docx", docx_bytes("Contract {{ contract.number }}"))},
+        data={"name": "Attestation", "type": "attestation", "entity": "contract", "pdf_auto": "false"},
+    )
     ids["attestation_template_id"] = attestation["id"]
 
     for key, required in (("product_id", False), ("validated_product_id", True)):
-        product = world.call("attestation", "POST", "/products", "admin",
-                             json={"code": unique("PRD"), "name": "Matrix product"})
+        product = world.call(
+            "attestation", "POST", "/products", "admin", json={"code": unique("PRD"), "name": "Matrix product"}
+        )
         ids[key] = product["id"]
-        world.call("attestation", "PUT", f"/products/{product['id']}/attestation-templates", "admin",
-                   json=[{"template_id": attestation["id"], "extranet_title": "Attestation"}])
-        world.call("attestation", "PUT", f"/products/{product['id']}/validation", "admin",
-                   json={"required": required, "validators": {"subs": [subs["agent"]]}})
-    ids["contract_id"] = world.call("attestation", "POST", "/contracts",
-                                    json=world.contract_body(ids["product_id"]))["id"]
-    ids["validated_contract_id"] = world.call("attestation", "POST", "/contracts",
-                                              json=world.contract_body(ids["validated_product_id"]))["id"]
+        world.call(
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/attestation-templates",
+            "admin",
+            json=[{"template_id": attestation["id"], "extranet_title": "Attestation"}],
+        )
+        world.call(
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/validation",
+            "admin",
+            json={"required": required, "validators": {"subs": [subs["agent"]]}},
+        )
+    ids["contract_id"] = world.call("attestation", "POST", "/contracts", json=world.contract_body(ids["product_id"]))[
+        "id"
+    ]
+    ids["validated_contract_id"] = world.call(
+        "attestation", "POST", "/contracts", json=world.contract_body(ids["validated_product_id"])
+    )["id"]
     world.values["validation_settings"] = world.call("attestation", "GET", "/validation-settings")
     ids["rule_id"] = world.new_rule()
     ids["contact_id"] = world.new_contact()
@@ -202,13 +315,15 @@ def build_world(platform) -> World:
     assert platform.wait_until(seen("owner", "documents", f"/documents/{ids['document_id']}"), timeout=30)
     assert platform.wait_until(seen("contrib", "documents", f"/documents/{ids['document_id']}"), timeout=30)
     ids["piece_document_id"] = world.contributor_upload(ids["dossier_id"])
-    ids["request_id"] = world.call("attestation", "POST", "/attestation-requests", "owner",
-                                   json={"contract_id": ids["contract_id"]})["id"]
+    ids["request_id"] = world.call(
+        "attestation", "POST", "/attestation-requests", "owner", json={"contract_id": ids["contract_id"]}
+    )["id"]
     ids["task_id"] = world.new_validation_task()
 
     def owner_notification():
-        items = requests.get(platform.api("notification", "/notifications"), headers=headers["owner"],
-                             timeout=10).json()["items"]
+        items = requests.get(
+            platform.api("notification", "/notifications"), headers=headers["owner"], timeout=10
+        ).json()["items"]
         return items[0]["id"] if items else None
 
     ids["notification_id"] = platform.wait_until(owner_notification, timeout=30)
@@ -222,16 +337,31 @@ def _dossier_patch(world, role):
 
 
 def _upload(world, role):
-    return {"files": {"file": ("piece.pdf", PDF)},
-            "data": {"owner_type": "dossier", "owner_id": world.ids["dossier_id"],
-                     "dossier_id": world.ids["dossier_id"], "category": "supporting_piece"}}
+    return {
+        "files": {"file": ("piece.pdf", PDF)},
+        "data": {
+            "owner_type": "dossier",
+            "owner_id": world.ids["dossier_id"],
+            "dossier_id": world.ids["dossier_id"],
+            "category": "supporting_piece",
+        },
+    }
 
 
 def _import(world, role):
-    line = {"record": "contract", "contract_number": unique("IMP"), "product_code": world.values["product_code"],
-            "owner_sub": world.subs["owner"], "status": "in_force", "start_date": date.today().isoformat()}
-    return {"params": {"format": "jsonl"}, "data": json.dumps(line) + "\n",
-            "headers": {"Content-Type": "application/x-ndjson"}}
+    line = {
+        "record": "contract",
+        "contract_number": unique("IMP"),
+        "product_code": world.values["product_code"],
+        "owner_sub": world.subs["owner"],
+        "status": "in_force",
+        "start_date": date.today().isoformat(),
+    }
+    return {
+        "params": {"format": "jsonl"},
+        "data": json.dumps(line) + "\n",
+        "headers": {"Content-Type": "application/x-ndjson"},
+    }
 
 
 BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
@@ -240,73 +370,112 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("dossier", "POST", "/dossiers"): lambda w, r: {"json": {"model_id": w.ids["model_id"], "title": "New"}},
     ("dossier", "PATCH", "/dossiers/{dossier_id}"): _dossier_patch,
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w, r: {"json": {"to": "internal_check"}},
-    ("dossier", "POST", "/dossiers/{dossier_id}/notes"): lambda w, r: {"json": {"body": "A note",
-                                                                               "visibility": "requester"}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/notes"): lambda w, r: {
+        "json": {"body": "A note", "visibility": "requester"}
+    },
     ("dossier", "POST", "/dossiers/{dossier_id}/developments"): lambda w, r: {"json": {"title": "News"}},
     ("dossier", "PATCH", "/dossiers/{dossier_id}/partner-values"): lambda w, r: {
-        "json": {"values": {"expert_opinion": "Sound."}}},
-    ("dossier", "POST", "/requests"): lambda w, r: {"json": {"kind": "dossier", "model_id": w.ids["model_id"],
-                                                             "title": "Portal request"}},
-    ("partner-gateway", "POST", "/partners"): lambda w, r: {"json": {
-        "name": "Expert", "email": address("expert"), "kind": "external"}},
-    ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations"): lambda w, r: {"json": {
-        "partner_id": w.ids["partner_id"], "type": "opinion", "scope": "legal",
-        "due_date": (date.today() + timedelta(days=5)).isoformat(), "open_statuses": ["review"]}},
+        "json": {"values": {"expert_opinion": "Sound."}}
+    },
+    ("dossier", "POST", "/requests"): lambda w, r: {
+        "json": {"kind": "dossier", "model_id": w.ids["model_id"], "title": "Portal request"}
+    },
+    ("partner-gateway", "POST", "/partners"): lambda w, r: {
+        "json": {"name": "Expert", "email": address("expert"), "kind": "external"}
+    },
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations"): lambda w, r: {
+        "json": {
+            "partner_id": w.ids["partner_id"],
+            "type": "opinion",
+            "scope": "legal",
+            "due_date": (date.today() + timedelta(days=5)).isoformat(),
+            "open_statuses": ["review"],
+        }
+    },
     ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations/remind"): lambda w, r: {"json": {}},
     ("partner-gateway", "POST", "/attach"): lambda w, r: {"json": {"key": w.values["attach_key"]}},
-    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/opinion"): lambda w, r: {"json": {
-        "verdict": "reserved", "comment": "Needs a check."}},
-    ("partner-gateway", "PATCH", "/solicitations/{solicitation_id}/completion"): lambda w, r: {"json": {
-        "values": {"expert_opinion": "Draft."}}},
-    ("partner-gateway", "POST", "/dossiers/{dossier_id}/contributors"): lambda w, r: {"json": {
-        "kind": "contributor", "role": "co_owner", "name": "Co", "email": address("co"),
-        "notify": False}},
-    ("partner-gateway", "POST", "/me/pieces/{invitation_id}/{piece_code}"): lambda w, r: {"json": {
-        "document_id": w.ids["piece_document_id"]}},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/opinion"): lambda w, r: {
+        "json": {"verdict": "reserved", "comment": "Needs a check."}
+    },
+    ("partner-gateway", "PATCH", "/solicitations/{solicitation_id}/completion"): lambda w, r: {
+        "json": {"values": {"expert_opinion": "Draft."}}
+    },
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/contributors"): lambda w, r: {
+        "json": {"kind": "contributor", "role": "co_owner", "name": "Co", "email": address("co"), "notify": False}
+    },
+    ("partner-gateway", "POST", "/me/pieces/{invitation_id}/{piece_code}"): lambda w, r: {
+        "json": {"document_id": w.ids["piece_document_id"]}
+    },
     ("partner-gateway", "POST", "/me/dossiers/{dossier_id}/notes"): lambda w, r: {"json": {"body": "On site."}},
-    ("dossier", "POST", "/dossiers/{dossier_id}/third-party-notes"): lambda w, r: {"json": {
-        "body": "On site.", "author": {"sub": w.subs["partic"], "email": f"{w.subs['partic']}@example.org"}}},
-    ("partner-gateway", "GET", "/access"): lambda w, r: {"params": {"dossier_id": w.ids["dossier_id"],
-                                                                    "sub": w.subs["partner"]}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/third-party-notes"): lambda w, r: {
+        "json": {"body": "On site.", "author": {"sub": w.subs["partic"], "email": f"{w.subs['partic']}@example.org"}}
+    },
+    ("partner-gateway", "GET", "/access"): lambda w, r: {
+        "params": {"dossier_id": w.ids["dossier_id"], "sub": w.subs["partner"]}
+    },
     ("attestation", "POST", "/products"): lambda w, r: {"json": {"code": unique("PRD"), "name": "Product"}},
-    ("attestation", "PUT", "/products/{product_id}/attestation-templates"): lambda w, r: {"json": [
-        {"template_id": w.ids["attestation_template_id"], "extranet_title": "Attestation"}]},
-    ("attestation", "PUT", "/products/{product_id}/validation"): lambda w, r: {"json": {
-        "required": False, "validators": {"subs": [w.subs["agent"]]}}},
+    ("attestation", "PUT", "/products/{product_id}/attestation-templates"): lambda w, r: {
+        "json": [{"template_id": w.ids["attestation_template_id"], "extranet_title": "Attestation"}]
+    },
+    ("attestation", "PUT", "/products/{product_id}/validation"): lambda w, r: {
+        "json": {"required": False, "validators": {"subs": [w.subs["agent"]]}}
+    },
     ("attestation", "PUT", "/validation-settings"): lambda w, r: {"json": w.values["validation_settings"]},
     ("attestation", "POST", "/contracts"): lambda w, r: {"json": w.contract_body(w.ids["product_id"])},
     ("attestation", "POST", "/contracts/import"): _import,
     ("attestation", "PATCH", "/contracts/{contract_id}"): lambda w, r: {"json": {"owner_name": "Owner"}},
-    ("attestation", "POST", "/contracts/{contract_id}/beneficiaries"): lambda w, r: {"json": {
-        "kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"}},
-    ("attestation", "POST", "/contracts/{contract_id}/receipts"): lambda w, r: {"json": {
-        "period_start": (date.today() + timedelta(days=21)).isoformat(),
-        "period_end": (date.today() + timedelta(days=50)).isoformat(), "amount_due": "100.00",
-        "amount_paid": "100.00"}},
+    ("attestation", "POST", "/contracts/{contract_id}/beneficiaries"): lambda w, r: {
+        "json": {"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"}
+    },
+    ("attestation", "POST", "/contracts/{contract_id}/receipts"): lambda w, r: {
+        "json": {
+            "period_start": (date.today() + timedelta(days=21)).isoformat(),
+            "period_end": (date.today() + timedelta(days=50)).isoformat(),
+            "amount_due": "100.00",
+            "amount_paid": "100.00",
+        }
+    },
     ("dossier", "GET", "/dossiers"): lambda w, r: {"params": {"model_id": w.ids["model_id"], "limit": 100}},
     ("attestation", "GET", "/contracts"): lambda w, r: {"params": {"product_id": w.ids["product_id"], "limit": 100}},
     ("attestation", "GET", "/attestation-requests"): lambda w, r: {"params": {"contract_id": w.ids["contract_id"]}},
     ("attestation", "POST", "/attestation-requests"): lambda w, r: {"json": {"contract_id": w.ids["contract_id"]}},
     ("attestation", "POST", "/validation-tasks/{task_id}/reject"): lambda w, r: {"json": {"reason": "No."}},
-    ("notification", "POST", "/rules"): lambda w, r: {"json": {
-        "name": unique("rule"), "event_type": "dossier.development_added", "filters": {"model_id": w.ids["model_id"]},
-        "recipients": {"addresses": [w.values["rule_address"]]}, "channel": "email"}},
+    ("notification", "POST", "/rules"): lambda w, r: {
+        "json": {
+            "name": unique("rule"),
+            "event_type": "dossier.development_added",
+            "filters": {"model_id": w.ids["model_id"]},
+            "recipients": {"addresses": [w.values["rule_address"]]},
+            "channel": "email",
+        }
+    },
     ("notification", "POST", "/contacts"): lambda w, r: {"json": {"email": address("c")}},
-    ("documents", "GET", "/documents"): lambda w, r: {"params": {"owner_type": "dossier",
-                                                                 "owner_id": w.ids["dossier_id"]}},
+    ("documents", "GET", "/documents"): lambda w, r: {
+        "params": {"owner_type": "dossier", "owner_id": w.ids["dossier_id"]}
+    },
     ("documents", "POST", "/documents"): _upload,
-    ("documents", "PATCH", "/documents/{document_id}"): lambda w, r: {"json": {
-        "client": True, "partner": True, "roles": ["guarantor"]}},
+    ("documents", "PATCH", "/documents/{document_id}"): lambda w, r: {
+        "json": {"client": True, "partner": True, "roles": ["guarantor"]}
+    },
     ("documents", "POST", "/templates"): lambda w, r: {
         "files": {"file": ("letter.docx", w.values["letter_docx"])},
-        "data": {"name": unique("Letter"), "type": "letter", "entity": "dossier", "pdf_auto": "false"}},
+        "data": {"name": unique("Letter"), "type": "letter", "entity": "dossier", "pdf_auto": "false"},
+    },
     ("documents", "POST", "/templates/{template_id}/versions"): lambda w, r: {
-        "files": {"file": ("letter.docx", w.values["letter_docx"])}},
-    ("documents", "PUT", "/templates/{template_id}/fields"): lambda w, r: {"json": {
-        "fields": [{"name": "motif", "label": "Motif", "default": "Information"}]}},
-    ("documents", "POST", "/templates/{template_id}/render"): lambda w, r: {"json": {
-        "owner_type": "dossier", "owner_id": w.ids["dossier_id"], "dossier_id": w.ids["dossier_id"],
-        "category": "letter", "inputs": {"motif": "Hello"}}},
+        "files": {"file": ("letter.docx", w.values["letter_docx"])}
+    },
+    ("documents", "PUT", "/templates/{template_id}/fields"): lambda w, r: {
+        "json": {"fields": [{"name": "motif", "label": "Motif", "default": "Information"}]}
+    },
+    ("documents", "POST", "/templates/{template_id}/render"): lambda w, r: {
+        "json": {
+            "owner_type": "dossier",
+            "owner_id": w.ids["dossier_id"],
+            "dossier_id": w.ids["dossier_id"],
+            "category": "letter",
+            "inputs": {"motif": "Hello"},
+        }
+    },
 }
 
 # Rows whose successful calls would change the shared world: each caller expected to succeed gets its own
@@ -315,15 +484,20 @@ FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w: {"dossier_id": w.new_dossier()},
     ("dossier", "POST", "/dossiers/{dossier_id}/close"): lambda w: {"dossier_id": w.new_dossier()},
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/submit"): lambda w: {
-        "solicitation_id": w.attached_solicitation()},
+        "solicitation_id": w.attached_solicitation()
+    },
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/reissue-key"): lambda w: {
-        "solicitation_id": w.new_solicitation()["id"]},
+        "solicitation_id": w.new_solicitation()["id"]
+    },
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/revoke"): lambda w: {
-        "solicitation_id": w.new_solicitation()["id"]},
+        "solicitation_id": w.new_solicitation()["id"]
+    },
     ("partner-gateway", "DELETE", "/solicitations/{solicitation_id}"): lambda w: {
-        "solicitation_id": w.new_solicitation()["id"]},
+        "solicitation_id": w.new_solicitation()["id"]
+    },
     ("partner-gateway", "POST", "/contributors/{invitation_id}/revoke"): lambda w: {
-        "invitation_id": w.new_invitation()["id"]},
+        "invitation_id": w.new_invitation()["id"]
+    },
     ("attestation", "POST", "/validation-tasks/{task_id}/approve"): lambda w: {"task_id": w.new_validation_task()},
     ("attestation", "POST", "/validation-tasks/{task_id}/reject"): lambda w: {"task_id": w.new_validation_task()},
     ("notification", "DELETE", "/rules/{rule_id}"): lambda w: {"rule_id": w.new_rule()},
@@ -339,8 +513,11 @@ LISTED: dict[tuple[str, str, str], tuple[str, str, set[str]]] = {
     ("partner-gateway", "GET", "/me/dossiers"): ("dossier_id", "dossier_id", {"partner"}),
     ("partner-gateway", "GET", "/me/invitations"): ("dossier_id", "dossier_id", {"contrib", "partic"}),
     ("attestation", "GET", "/contracts"): ("contract_id", "id", {"agent", "admin", "owner", "same", "service"}),
-    ("documents", "GET", "/documents"): ("document_id", "id", {"agent", "admin", "owner", "same", "partner",
-                                                               "contrib", "partic", "service"}),
+    ("documents", "GET", "/documents"): (
+        "document_id",
+        "id",
+        {"agent", "admin", "owner", "same", "partner", "contrib", "partic", "service"},
+    ),
 }
 
 # Known bugs: (route key, role) -> reason. Each is a precise cell, reported to the lead.
@@ -367,8 +544,10 @@ def play(world: World, route: Route, role: str, overrides: dict[str, str] | None
     replaced = {world.ids[name]: value for name, value in (overrides or {}).items() if name in world.ids}
     for name in ("json", "data"):
         if replaced and isinstance(kwargs.get(name), dict):
-            kwargs[name] = {key: replaced.get(value, value) if isinstance(value, str) else value
-                            for key, value in kwargs[name].items()}
+            kwargs[name] = {
+                key: replaced.get(value, value) if isinstance(value, str) else value
+                for key, value in kwargs[name].items()
+            }
     headers = {**world.headers[role], **kwargs.pop("headers", {})}
     url = world.platform.api(route.service, route.path.format(**values))
     return requests.request(route.method, url, headers=headers, timeout=60, **kwargs)
@@ -381,10 +560,18 @@ def world(platform) -> World:
     return built
 
 
-CELLS = [pytest.param(route, role, id=f"{route} [{role}]",
-                      marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(route.key, role)])]
-                      if (route.key, role) in KNOWN_BUGS else [])
-         for route in ROUTES for role in ROLES]
+CELLS = [
+    pytest.param(
+        route,
+        role,
+        id=f"{route} [{role}]",
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[(route.key, role)])]
+        if (route.key, role) in KNOWN_BUGS
+        else [],
+    )
+    for route in ROUTES
+    for role in ROLES
+]
 
 
 def test_the_table_covers_every_route_of_every_running_service_and_nothing_else(platform):
@@ -410,7 +597,8 @@ def test_every_row_with_a_body_or_a_fresh_object_names_a_route_of_the_table():
 def test_the_caller_gets_the_status_of_the_access_matrix(world, route, role):
     response = play(world, route, role)
     assert response.status_code == route.expected[role], (
-        f"{route} as {role}: expected {route.expected[role]}, got {response.status_code}: {response.text[:300]}")
+        f"{route} as {role}: expected {route.expected[role]}, got {response.status_code}: {response.text[:300]}"
+    )
     if response.status_code >= 400:
         assert response.headers["Content-Type"].startswith("application/problem+json"), response.headers
     if route.key in LISTED and response.status_code == 200:
@@ -421,15 +609,23 @@ def test_the_caller_gets_the_status_of_the_access_matrix(world, route, role):
 
 
 # A route each service serves to an admin, and tokens that look right but must not be accepted.
-ADMIN_ROUTES = {"dossier": "/models", "partner-gateway": "/partners", "attestation": "/products",
-                "notification": "/rules", "documents": "/templates"}
+ADMIN_ROUTES = {
+    "dossier": "/models",
+    "partner-gateway": "/partners",
+    "attestation": "/products",
+    "notification": "/rules",
+    "documents": "/templates",
+}
 
 
 def _bad_token(platform, kind: str) -> str:
     settings = platform.settings
     if kind == "other secret":
-        return mint_token(dataclasses.replace(settings, jwt_secret="another-secret-of-32-bytes-or-more!"),
-                          sub="intruder", role="admin")
+        return mint_token(
+            dataclasses.replace(settings, jwt_secret="another-secret-of-32-bytes-or-more!"),
+            sub="intruder",
+            role="admin",
+        )
     if kind == "expired":
         return mint_token(settings, sub="late", role="admin", extra={"exp": int(time.time()) - 60})
     if kind == "other audience":
@@ -437,16 +633,28 @@ def _bad_token(platform, kind: str) -> str:
     if kind == "other issuer":
         return mint_token(settings, sub="elsewhere", role="admin", extra={"iss": "another-issuer"})
     if kind == "alg none":
-        return jwt.encode({"sub": "nobody", "role": "admin", "aud": settings.jwt_audience,
-                           "iss": settings.jwt_issuer, "exp": int(time.time()) + 600}, None, algorithm="none")
+        return jwt.encode(
+            {
+                "sub": "nobody",
+                "role": "admin",
+                "aud": settings.jwt_audience,
+                "iss": settings.jwt_issuer,
+                "exp": int(time.time()) + 600,
+            },
+            None,
+            algorithm="none",
+        )
     return "not-a-jwt"
 
 
 @pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize("kind", ["other secret", "expired", "other audience", "other issuer", "alg none", "garbage"])
 def test_a_forged_expired_or_foreign_admin_token_is_refused_with_401(platform, service, kind):
-    response = requests.get(platform.api(service, ADMIN_ROUTES[service]), timeout=10,
-                            headers={"Authorization": f"Bearer {_bad_token(platform, kind)}"})
+    response = requests.get(
+        platform.api(service, ADMIN_ROUTES[service]),
+        timeout=10,
+        headers={"Authorization": f"Bearer {_bad_token(platform, kind)}"},
+    )
     assert response.status_code == 401, response.text
     assert response.headers["Content-Type"].startswith("application/problem+json")
 
@@ -464,16 +672,23 @@ def second_dossier(world: World) -> dict[str, str]:
         participant = world.new_invitation("participant", None)
         world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
         document_id = world.new_document()
-        ids = {"dossier_id": world.ids["dossier_id"], "solicitation_id": solicitation["id"],
-               "invitation_id": invitation["id"], "document_id": document_id}
+        ids = {
+            "dossier_id": world.ids["dossier_id"],
+            "solicitation_id": solicitation["id"],
+            "invitation_id": invitation["id"],
+            "document_id": document_id,
+        }
     finally:
         world.ids.update(shared)
-    for role, service, path in (("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"),
-                                ("partner", "documents", f"/documents/{ids['document_id']}"),
-                                ("owner", "documents", f"/documents/{ids['document_id']}")):
+    for role, service, path in (
+        ("partner", "partner-gateway", f"/me/dossiers/{ids['dossier_id']}"),
+        ("partner", "documents", f"/documents/{ids['document_id']}"),
+        ("owner", "documents", f"/documents/{ids['document_id']}"),
+    ):
         url = world.platform.api(service, path)
         assert world.platform.wait_until(
-            lambda: requests.get(url, headers=world.headers[role], timeout=10).status_code == 200, timeout=30)
+            lambda: requests.get(url, headers=world.headers[role], timeout=10).status_code == 200, timeout=30
+        )
     ids["piece_document_id"] = world.contributor_upload(ids["dossier_id"])
     return ids
 
@@ -485,15 +700,17 @@ def hidden(world) -> dict[str, str]:
     world.call("dossier", "POST", f"/dossiers/{ids['dossier_id']}/transitions", json={"to": "internal_check"})
     url = world.platform.api("partner-gateway", f"/me/dossiers/{ids['dossier_id']}")
     assert world.platform.wait_until(
-        lambda: requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404, timeout=30)
+        lambda: requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404, timeout=30
+    )
     return ids
 
 
 @pytest.mark.parametrize("cell", [pytest.param(cell, id=str(cell)) for cell in HIDDEN])
 def test_a_status_hidden_from_partners_hides_the_dossier_from_its_partner_only(world, hidden, cell):
     response = play(world, cell.route, cell.role, overrides=hidden)
-    assert response.status_code == cell.status, f"{cell}: expected {cell.status}, got {response.status_code}: " \
-                                                f"{response.text[:300]}"
+    assert response.status_code == cell.status, (
+        f"{cell}: expected {cell.status}, got {response.status_code}: {response.text[:300]}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -505,9 +722,11 @@ def closed(world) -> dict[str, str]:
     patch = world.platform.api("documents", f"/documents/{ids['document_id']}")
 
     def everyone_knows() -> bool:  # the gateway and the documents service learn it from dossier.closed
-        return (requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404
-                and requests.patch(patch, headers=world.headers["agent"], json={"client": True},
-                                   timeout=10).status_code == 409)
+        return (
+            requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404
+            and requests.patch(patch, headers=world.headers["agent"], json={"client": True}, timeout=10).status_code
+            == 409
+        )
 
     assert world.platform.wait_until(everyone_knows, timeout=30), "dossier.closed never reached every service"
     return ids
@@ -516,10 +735,19 @@ def closed(world) -> dict[str, str]:
 CLOSED_BUGS: dict[str, str] = {}
 
 
-@pytest.mark.parametrize("cell", [
-    pytest.param(cell, id=str(cell), marks=[pytest.mark.xfail(strict=True, reason=CLOSED_BUGS[str(cell)])]
-                 if str(cell) in CLOSED_BUGS else []) for cell in CLOSED])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        pytest.param(
+            cell,
+            id=str(cell),
+            marks=[pytest.mark.xfail(strict=True, reason=CLOSED_BUGS[str(cell)])] if str(cell) in CLOSED_BUGS else [],
+        )
+        for cell in CLOSED
+    ],
+)
 def test_a_closed_dossier_refuses_every_change_through_every_service_and_stays_readable(world, closed, cell):
     response = play(world, cell.route, cell.role, overrides=closed)
-    assert response.status_code == cell.status, f"{cell}: expected {cell.status}, got {response.status_code}: " \
-                                                f"{response.text[:300]}"
+    assert response.status_code == cell.status, (
+        f"{cell}: expected {cell.status}, got {response.status_code}: {response.text[:300]}"
+    )

@@ -9,6 +9,7 @@ conditions are waived, the attestation stays internal, the validator is told, on
 cannot render fails the request at once, and the client and the product's validator are emailed.
 Emails: exactly who is told.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,34 +18,52 @@ from datetime import date, timedelta
 
 import pytest
 from pypdf import PdfReader
-
 from scenario_helpers import address, call, docx_bytes, mail_counts, mails_to, ok, settle, text_of, unique
 
-pytestmark = pytest.mark.skipif(not shutil.which("soffice"),
-                                reason="LibreOffice is not installed here (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    not shutil.which("soffice"), reason="LibreOffice is not installed here (.ci/run installs it)"
+)
 
 TODAY = date.today()
-PAID_NOW = {"period_start": (TODAY - timedelta(days=15)).isoformat(),
-            "period_end": (TODAY + timedelta(days=15)).isoformat(), "amount_due": "300.00", "amount_paid": "300.00"}
-PAID_BEFORE = {"period_start": (TODAY - timedelta(days=60)).isoformat(),
-               "period_end": (TODAY - timedelta(days=16)).isoformat(), "amount_due": "300.00", "amount_paid": "300.00"}
+PAID_NOW = {
+    "period_start": (TODAY - timedelta(days=15)).isoformat(),
+    "period_end": (TODAY + timedelta(days=15)).isoformat(),
+    "amount_due": "300.00",
+    "amount_paid": "300.00",
+}
+PAID_BEFORE = {
+    "period_start": (TODAY - timedelta(days=60)).isoformat(),
+    "period_end": (TODAY - timedelta(days=16)).isoformat(),
+    "amount_due": "300.00",
+    "amount_paid": "300.00",
+}
 PARTLY_PAID_NOW = {**PAID_NOW, "amount_paid": "120.00"}
 
 
 CONTRACT_TEMPLATE = docx_bytes(
     "Attestation d'assurance du contrat {{ contract.number }} ({{ contract.product_name }})",
     "Assuré : {{ client.name }}",
-    "Motif : {{ motif }}, du {{ date_debut }} au {{ date_fin }}")
+    "Motif : {{ motif }}, du {{ date_debut }} au {{ date_fin }}",
+)
 VEHICLE_TEMPLATE = docx_bytes(
     "Attestation véhicule {{ beneficiary.name }} {{ beneficiary.description }}",
     "Contrat {{ contract.number }} de {{ client.name }}",
-    "Usage : {{ usage }}")
+    "Usage : {{ usage }}",
+)
 
 
 def create_template(platform, admin, name: str, entity: str, content: bytes, inputs: list[dict]) -> str:
-    template = ok(call(platform, "documents", "POST", "/templates", admin,
-                       data={"name": name, "type": "attestation", "entity": entity, "pdf_auto": "true"},
-                       files={"file": (f"{entity}.docx", content)}))
+    template = ok(
+        call(
+            platform,
+            "documents",
+            "POST",
+            "/templates",
+            admin,
+            data={"name": name, "type": "attestation", "entity": entity, "pdf_auto": "true"},
+            files={"file": (f"{entity}.docx", content)},
+        )
+    )
     ok(call(platform, "documents", "PUT", f"/templates/{template['id']}/fields", admin, json={"fields": inputs}))
     return template["id"]
 
@@ -57,36 +76,89 @@ def admin(platform):
 @pytest.fixture(scope="module")
 def templates(platform, admin):
     """The two templates of the source document: a contract one and a beneficiary (vehicle) one."""
-    contract = create_template(platform, admin, "Attestation temporaire", "contract", CONTRACT_TEMPLATE, [
-        {"name": "motif", "label": "Motif de la déclaration", "default": "Déclaration annuelle"},
-        {"name": "date_debut", "label": "Date de début", "default": None},
-        {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026"}])
-    vehicle = create_template(platform, admin, "Carte verte", "beneficiary", VEHICLE_TEMPLATE, [
-        {"name": "usage", "label": "Usage du véhicule", "default": "Promenade et trajet travail"}])
+    contract = create_template(
+        platform,
+        admin,
+        "Attestation temporaire",
+        "contract",
+        CONTRACT_TEMPLATE,
+        [
+            {"name": "motif", "label": "Motif de la déclaration", "default": "Déclaration annuelle"},
+            {"name": "date_debut", "label": "Date de début", "default": None},
+            {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026"},
+        ],
+    )
+    vehicle = create_template(
+        platform,
+        admin,
+        "Carte verte",
+        "beneficiary",
+        VEHICLE_TEMPLATE,
+        [{"name": "usage", "label": "Usage du véhicule", "default": "Promenade et trajet travail"}],
+    )
     return {"contract": contract, "beneficiary": vehicle}
 
 
 def new_product(platform, admin, templates, *, validator_sub: str | None = None) -> dict:
-    product = ok(call(platform, "attestation", "POST", "/products", admin,
-                      json={"code": unique("AUTO"), "name": "Auto Sérénité"}))
-    configured = ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/attestation-templates", admin,
-                         json=[{"template_id": templates["contract"], "extranet_title": "Attestation d'assurance"},
-                               {"template_id": templates["beneficiary"]}]))
+    product = ok(
+        call(
+            platform, "attestation", "POST", "/products", admin, json={"code": unique("AUTO"), "name": "Auto Sérénité"}
+        )
+    )
+    configured = ok(
+        call(
+            platform,
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/attestation-templates",
+            admin,
+            json=[
+                {"template_id": templates["contract"], "extranet_title": "Attestation d'assurance"},
+                {"template_id": templates["beneficiary"]},
+            ],
+        )
+    )
     assert [(item["entity"], item["pdf_auto"]) for item in configured["templates"]] == [
-        ("contract", True), ("beneficiary", True)]
+        ("contract", True),
+        ("beneficiary", True),
+    ]
     if validator_sub:
-        ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/validation", admin,
-                json={"required": True, "validators": {"subs": [validator_sub]}}))
+        ok(
+            call(
+                platform,
+                "attestation",
+                "PUT",
+                f"/products/{product['id']}/validation",
+                admin,
+                json={"required": True, "validators": {"subs": [validator_sub]}},
+            )
+        )
     return product
 
 
-def new_contract(platform, agent, product, client_sub: str, client_mail: str, *, status="in_force",
-                 receipts=(PAID_BEFORE, PAID_NOW)) -> dict:
-    return ok(call(platform, "attestation", "POST", "/contracts", agent, json={
-        "number": unique("CTR"), "product_id": product["id"], "owner_sub": client_sub, "owner_email": client_mail,
-        "owner_name": "Jeanne Dupont", "status": status, "start_date": (TODAY - timedelta(days=300)).isoformat(),
-        "beneficiaries": [{"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault Clio"}],
-        "receipts": list(receipts)}))
+def new_contract(
+    platform, agent, product, client_sub: str, client_mail: str, *, status="in_force", receipts=(PAID_BEFORE, PAID_NOW)
+) -> dict:
+    return ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/contracts",
+            agent,
+            json={
+                "number": unique("CTR"),
+                "product_id": product["id"],
+                "owner_sub": client_sub,
+                "owner_email": client_mail,
+                "owner_name": "Jeanne Dupont",
+                "status": status,
+                "start_date": (TODAY - timedelta(days=300)).isoformat(),
+                "beneficiaries": [{"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault Clio"}],
+                "receipts": list(receipts),
+            },
+        )
+    )
 
 
 def options_of(platform, client, contract) -> dict:
@@ -94,22 +166,27 @@ def options_of(platform, client, contract) -> dict:
 
 
 def ask(platform, client, contract, **body):
-    return call(platform, "attestation", "POST", "/attestation-requests", client,
-                json={"contract_id": contract["id"], **body})
+    return call(
+        platform, "attestation", "POST", "/attestation-requests", client, json={"contract_id": contract["id"], **body}
+    )
 
 
 def settled(platform, client, request_id: str, state: str, timeout: float = 150) -> dict:
     path = f"/attestation-requests/{request_id}"
-    platform.wait_until(lambda: ok(call(platform, "attestation", "GET", path, client))["state"]
-                        in (state, "failed"), timeout=timeout, interval=0.5)
+    platform.wait_until(
+        lambda: ok(call(platform, "attestation", "GET", path, client))["state"] in (state, "failed"),
+        timeout=timeout,
+        interval=0.5,
+    )
     body = ok(call(platform, "attestation", "GET", path, client))
     assert body["state"] == state, body
     return body
 
 
 def pdf_text(platform, headers, document_id: str) -> str:
-    response = call(platform, "documents", "GET", f"/documents/{document_id}/content", headers,
-                    params={"rendition": "pdf"})
+    response = call(
+        platform, "documents", "GET", f"/documents/{document_id}/content", headers, params={"rendition": "pdf"}
+    )
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"] == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment")
@@ -121,8 +198,11 @@ def sees(platform, headers, document_id: str) -> bool:
 
 
 def listed_documents(platform, headers, owner_type: str, owner_id: str) -> list[str]:
-    body = ok(call(platform, "documents", "GET", "/documents", headers,
-                   params={"owner_type": owner_type, "owner_id": owner_id}))
+    body = ok(
+        call(
+            platform, "documents", "GET", "/documents", headers, params={"owner_type": owner_type, "owner_id": owner_id}
+        )
+    )
     return [item["id"] for item in body["items"]]
 
 
@@ -148,10 +228,13 @@ def test_a_client_requests_a_contract_and_a_vehicle_attestation_and_downloads_bo
     assert sorted(by_entity["contract"]["fields"], key=lambda field: field["name"]) == [
         {"name": "date_debut", "label": "Date de début", "default": None, "required": True},
         {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026", "required": False},
-        {"name": "motif", "label": "Motif de la déclaration", "default": "Déclaration annuelle", "required": False}]
+        {"name": "motif", "label": "Motif de la déclaration", "default": "Déclaration annuelle", "required": False},
+    ]
     assert [item["id"] for item in options["beneficiaries"]] == [vehicle["id"]]
-    assert call(platform, "attestation", "GET", f"/contracts/{contract['id']}/attestation-options",
-                stranger).status_code == 404
+    assert (
+        call(platform, "attestation", "GET", f"/contracts/{contract['id']}/attestation-options", stranger).status_code
+        == 404
+    )
 
     # The form's rules: a required input without default, a contract template for a beneficiary.
     missing = ask(platform, client, contract)
@@ -159,16 +242,20 @@ def test_a_client_requests_a_contract_and_a_vehicle_attestation_and_downloads_bo
     wrong = ask(platform, client, contract, beneficiary_id=vehicle["id"], template_id=templates["contract"])
     assert wrong.status_code == 422 and "template_id" in wrong.json()["errors"]
 
-    contract_request = ok(ask(platform, client, contract, inputs={"motif": "Salon de l'auto",
-                                                                  "date_debut": "01/12/2026"}))
+    contract_request = ok(
+        ask(platform, client, contract, inputs={"motif": "Salon de l'auto", "date_debut": "01/12/2026"})
+    )
     vehicle_request = ok(ask(platform, client, contract, beneficiary_id=vehicle["id"]))
     assert contract_request["title"] == "Attestation d'assurance" and vehicle_request["title"] == "Carte verte"
     contract_done = settled(platform, client, contract_request["id"], "issued")
     vehicle_done = settled(platform, client, vehicle_request["id"], "issued")
 
     # Shared on the extranet: in the contract's (and the vehicle's) documents, downloadable as PDF.
-    assert platform.wait_until(lambda: sees(platform, client, contract_done["document_id"]) and
-                               sees(platform, client, vehicle_done["document_id"]))
+    assert platform.wait_until(
+        lambda: (
+            sees(platform, client, contract_done["document_id"]) and sees(platform, client, vehicle_done["document_id"])
+        )
+    )
     assert listed_documents(platform, client, "contract", contract["id"]) == [contract_done["document_id"]]
     assert listed_documents(platform, client, "beneficiary", vehicle["id"]) == [vehicle_done["document_id"]]
     text = pdf_text(platform, client, contract_done["document_id"])
@@ -204,16 +291,22 @@ def test_a_terminated_contract_and_an_unpaid_period_are_refused_with_their_reaso
     unpaid = new_contract(platform, agent, product, client_sub, client_mail, receipts=(PAID_BEFORE, PARTLY_PAID_NOW))
     never_billed = new_contract(platform, agent, product, client_sub, client_mail, receipts=())
 
-    for contract, reason in ((terminated, "not_in_force"), (unpaid, "not_covered_by_paid_receipt"),
-                             (never_billed, "not_covered_by_paid_receipt")):
+    for contract, reason in (
+        (terminated, "not_in_force"),
+        (unpaid, "not_covered_by_paid_receipt"),
+        (never_billed, "not_covered_by_paid_receipt"),
+    ):
         options = options_of(platform, client, contract)
         assert options["enabled"] is False and reason in options["reasons"], options
         assert options["messages"] and options["templates"] == []
         refused = ask(platform, client, contract, inputs={"date_debut": "01/12/2026"})
         assert refused.status_code == 409, refused.text
         assert reason in refused.json()["errors"]["reasons"]
-        requests_made = ok(call(platform, "attestation", "GET", "/attestation-requests", client,
-                                params={"contract_id": contract["id"]}))
+        requests_made = ok(
+            call(
+                platform, "attestation", "GET", "/attestation-requests", client, params={"contract_id": contract["id"]}
+            )
+        )
         assert requests_made["items"] == []
     assert options_of(platform, client, terminated)["reasons"] == ["not_in_force"]
     assert options_of(platform, client, unpaid)["reasons"] == ["not_covered_by_paid_receipt"]
@@ -225,22 +318,33 @@ def test_a_terminated_contract_and_an_unpaid_period_are_refused_with_their_reaso
 
 def open_task(platform, validator, request_id: str) -> dict:
     def find():
-        tasks = ok(call(platform, "attestation", "GET", "/validation-tasks", validator,
-                        params={"state": "open", "limit": 200}))["items"]
+        tasks = ok(
+            call(platform, "attestation", "GET", "/validation-tasks", validator, params={"state": "open", "limit": 200})
+        )["items"]
         return [task for task in tasks if task["request_id"] == request_id]
+
     [task] = platform.wait_until(find, timeout=30)
     return task
 
 
 def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_gone_in_all_forms(
-        platform, admin, templates):
+    platform, admin, templates
+):
     agent = platform.headers("agent", unique("agent"))
     validator_sub, validator_mail = unique("validator"), address("validator")
     other_agent_mail = address("other-agent")
     validator = platform.headers("agent", validator_sub, email=validator_mail)
     other_agent = platform.headers("agent", unique("agent"), email=other_agent_mail)
-    ok(call(platform, "notification", "POST", "/contacts", admin,
-            json={"email": validator_mail, "sub": validator_sub, "role": "agent", "name": "Val Idator"}))
+    ok(
+        call(
+            platform,
+            "notification",
+            "POST",
+            "/contacts",
+            admin,
+            json={"email": validator_mail, "sub": validator_sub, "role": "agent", "name": "Val Idator"},
+        )
+    )
     product = new_product(platform, admin, templates, validator_sub=validator_sub)
     client_sub, client_mail = unique("client"), address("client")
     client = platform.headers("client", client_sub, email=client_mail)
@@ -255,8 +359,9 @@ def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_g
     rejected_request = ok(ask(platform, client, unpaid, beneficiary_id=unpaid["beneficiaries"][0]["id"]))
     for request in (approved_request, rejected_request):
         assert request["document_id"] is None and request["message"]  # "your request was sent for processing"
-    pending = [settled(platform, client, item["id"], "pending_validation")
-               for item in (approved_request, rejected_request)]
+    pending = [
+        settled(platform, client, item["id"], "pending_validation") for item in (approved_request, rejected_request)
+    ]
     assert all(item["document_id"] is None for item in pending)
     to_approve = open_task(platform, validator, approved_request["id"])
     to_reject = open_task(platform, validator, rejected_request["id"])
@@ -265,12 +370,15 @@ def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_g
     for task in (to_approve, to_reject):
         assert not sees(platform, client, task["document_id"])
         assert f"/documents/{task['document_id']}" in task["document_url"]
-    assert f"Attestation d'assurance du contrat {paid['number']}" in pdf_text(platform, validator,
-                                                                              to_approve["document_id"])
+    assert f"Attestation d'assurance du contrat {paid['number']}" in pdf_text(
+        platform, validator, to_approve["document_id"]
+    )
     assert listed_documents(platform, client, "contract", paid["id"]) == []
     # Only the validators named on the product decide.
-    assert call(platform, "attestation", "POST", f"/validation-tasks/{to_approve['id']}/approve",
-                other_agent).status_code == 403
+    assert (
+        call(platform, "attestation", "POST", f"/validation-tasks/{to_approve['id']}/approve", other_agent).status_code
+        == 403
+    )
     # The validator is emailed once per task, the client not yet.
     assert settle(platform, everyone, {validator_mail: 2}, 30) == {validator_mail: 2}
     assert all("/validation-tasks/" in text_of(mail) for mail in mails_to(platform, [validator_mail]))
@@ -278,18 +386,29 @@ def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_g
     rejected_doc = ok(call(platform, "documents", "GET", f"/documents/{to_reject['document_id']}", validator))
     assert {item["kind"] for item in rejected_doc["renditions"]} == {"docx", "pdf"}
     ok(call(platform, "attestation", "POST", f"/validation-tasks/{to_approve['id']}/approve", validator))
-    ok(call(platform, "attestation", "POST", f"/validation-tasks/{to_reject['id']}/reject", validator,
-            json={"reason": "Prime impayée"}))
-    assert call(platform, "attestation", "POST", f"/validation-tasks/{to_reject['id']}/approve",
-                validator).status_code == 409
+    ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            f"/validation-tasks/{to_reject['id']}/reject",
+            validator,
+            json={"reason": "Prime impayée"},
+        )
+    )
+    assert (
+        call(platform, "attestation", "POST", f"/validation-tasks/{to_reject['id']}/approve", validator).status_code
+        == 409
+    )
 
     # Approved: shared on the extranet at once.
     approved = settled(platform, client, approved_request["id"], "approved")
     assert approved["document_id"] == to_approve["document_id"]
     assert platform.wait_until(lambda: sees(platform, client, approved["document_id"]))
     assert listed_documents(platform, client, "contract", paid["id"]) == [approved["document_id"]]
-    assert "Motif : Déclaration annuelle, du 01/12/2026 au 31/12/2026" in pdf_text(platform, client,
-                                                                                   approved["document_id"])
+    assert "Motif : Déclaration annuelle, du 01/12/2026 au 31/12/2026" in pdf_text(
+        platform, client, approved["document_id"]
+    )
     # Rejected: destroyed in every form, for staff too.
     rejected = settled(platform, client, rejected_request["id"], "rejected")
     assert rejected["document_id"] is None
@@ -298,8 +417,10 @@ def test_with_prior_validation_one_request_is_approved_and_the_rejected_one_is_g
     for rendition in ("docx", "pdf", None):
         params = {"rendition": rendition} if rendition else {}
         for headers in (validator, client):
-            assert call(platform, "documents", "GET", document_path + "/content", headers,
-                        params=params).status_code == 404
+            assert (
+                call(platform, "documents", "GET", document_path + "/content", headers, params=params).status_code
+                == 404
+            )
     assert listed_documents(platform, validator, "beneficiary", unpaid["beneficiaries"][0]["id"]) == []
 
     # The client hears of each decision; nobody else got mail.
@@ -315,18 +436,46 @@ BROKEN_TEMPLATE = docx_bytes("Attestation {% for letter in contract.number %}{{ 
 
 
 def test_a_render_the_documents_service_refuses_fails_the_request_and_tells_the_client_and_the_validator(
-        platform, admin):
+    platform, admin
+):
     agent = platform.headers("agent", unique("agent"))
     validator_sub, validator_mail = unique("validator"), address("validator")
-    ok(call(platform, "notification", "POST", "/contacts", admin,
-            json={"email": validator_mail, "sub": validator_sub, "role": "agent", "name": "Val Idator"}))
+    ok(
+        call(
+            platform,
+            "notification",
+            "POST",
+            "/contacts",
+            admin,
+            json={"email": validator_mail, "sub": validator_sub, "role": "agent", "name": "Val Idator"},
+        )
+    )
     broken = create_template(platform, admin, "Attestation cassée", "contract", BROKEN_TEMPLATE, [])
-    product = ok(call(platform, "attestation", "POST", "/products", admin,
-                      json={"code": unique("AUTO"), "name": "Auto Sérénité"}))
-    ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/attestation-templates", admin,
-            json=[{"template_id": broken, "extranet_title": "Carte verte"}]))
-    ok(call(platform, "attestation", "PUT", f"/products/{product['id']}/validation", admin,
-            json={"required": False, "validators": {"subs": [validator_sub]}}))
+    product = ok(
+        call(
+            platform, "attestation", "POST", "/products", admin, json={"code": unique("AUTO"), "name": "Auto Sérénité"}
+        )
+    )
+    ok(
+        call(
+            platform,
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/attestation-templates",
+            admin,
+            json=[{"template_id": broken, "extranet_title": "Carte verte"}],
+        )
+    )
+    ok(
+        call(
+            platform,
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/validation",
+            admin,
+            json={"required": False, "validators": {"subs": [validator_sub]}},
+        )
+    )
     client_sub, client_mail = unique("client"), address("client")
     client = platform.headers("client", client_sub, email=client_mail)
     contract = new_contract(platform, agent, product, client_sub, client_mail)
@@ -342,5 +491,6 @@ def test_a_render_the_documents_service_refuses_fails_the_request_and_tells_the_
     assert "missing" not in text_of(to_client)  # the documents service's message stays on the request
     [to_validator] = mails_to(platform, [validator_mail])
     assert f"/crm/contracts/{contract['id']}" in text_of(to_validator) and request["id"] in text_of(to_validator)
-    assert ok(call(platform, "attestation", "GET", f"/attestation-requests/{request['id']}", client))["state"] \
-        == "failed"
+    assert (
+        ok(call(platform, "attestation", "GET", f"/attestation-requests/{request['id']}", client))["state"] == "failed"
+    )

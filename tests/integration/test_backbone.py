@@ -1,4 +1,5 @@
 """The event backbone over real RabbitMQ and PostgreSQL: outbox, relay, consumer, inbox, retries, dead letters."""
+
 from __future__ import annotations
 
 import json
@@ -17,10 +18,9 @@ import pika
 import psycopg
 import pytest
 import requests
-from sqlalchemy import Column, MetaData, String, Table, func, insert, select
-
 from harness import ROOT, Platform, free_port, publish_envelope, queue_depth, wait_until
 from minimal_model import create_minimal_model
+from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from tcp_proxy import TcpProxy
 
 from platform_shared.config import load_settings
@@ -79,8 +79,12 @@ def _unsent(platform) -> int:
 def test_a_dossier_created_while_the_broker_is_unreachable_is_delivered_once_when_it_returns(backbone):
     platform, proxy = backbone
     proxy.close()
-    response = requests.post(platform.api("dossier", "/dossiers"), json={"title": "Broker outage", "model_id": platform.model_id},
-                             headers=platform.headers("agent", "agent-outage"), timeout=10)
+    response = requests.post(
+        platform.api("dossier", "/dossiers"),
+        json={"title": "Broker outage", "model_id": platform.model_id},
+        headers=platform.headers("agent", "agent-outage"),
+        timeout=10,
+    )
     assert response.status_code == 201
     dossier_id = response.json()["id"]
     assert wait_until(lambda: _unsent(platform) >= 1, timeout=5)
@@ -102,11 +106,17 @@ def test_the_same_event_delivered_twice_has_one_effect(backbone):
     assert inbox == 1
     assert _notification_rows(platform, event_id=envelope.id) == 1
     assert "duplicate event ignored" in wait_until(
-        lambda: platform.log_text("notification") if "duplicate event ignored" in platform.log_text("notification")
-        else None, timeout=10)
+        lambda: (
+            platform.log_text("notification")
+            if "duplicate event ignored" in platform.log_text("notification")
+            else None
+        ),
+        timeout=10,
+    )
 
 
 # ----- in-process consumers and relays against a private vhost ------------------------------
+
 
 @pytest.fixture(scope="module")
 def vhost():
@@ -131,8 +141,9 @@ def probe_db(tmp_path):
 def test_a_handler_that_always_fails_is_dead_lettered_after_its_retries_and_replay_brings_it_back(vhost, probe_db):
     database, effects = probe_db
     service = f"probe-{uuid.uuid4().hex[:8]}"
-    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url,
-                             consumer_retry_delays_ms=("100", "300"))
+    settings = load_settings(
+        service_name=service, database_url=database.url, amqp_url=vhost.url, consumer_retry_delays_ms=("100", "300")
+    )
     attempts = []
     healthy = threading.Event()
 
@@ -156,9 +167,11 @@ def test_a_handler_that_always_fails_is_dead_lettered_after_its_retries_and_repl
 
         healthy.set()
         assert replay_dead_letters(settings) == 1
+
         def effect_count():
             with database.read_only() as session:
                 return session.execute(select(func.count()).select_from(effects)).scalar_one()
+
         assert wait_until(effect_count, timeout=20) == 1
         assert list_dead_letters(settings) == []
     finally:
@@ -169,8 +182,15 @@ def test_a_handler_that_always_fails_is_dead_lettered_after_its_retries_and_repl
 def test_a_worker_killed_while_handling_gets_the_message_again_and_handles_it_once(vhost, tmp_path):
     service = f"probe-{uuid.uuid4().hex[:8]}"
     marker = tmp_path / "started"
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'slow.db'}", "AMQP_URL": vhost.url,
-           "SERVICE": service, "STARTED_MARKER": str(marker), "SLOW_SECONDS": "30", "LOG_JSON": "false"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'slow.db'}",
+        "AMQP_URL": vhost.url,
+        "SERVICE": service,
+        "STARTED_MARKER": str(marker),
+        "SLOW_SECONDS": "30",
+        "LOG_JSON": "false",
+    }
     script = [sys.executable, str(Path(__file__).with_name("slow_worker.py"))]
     settings = load_settings(service_name=service, database_url=env["DATABASE_URL"], amqp_url=vhost.url)
 
@@ -195,8 +215,9 @@ def test_a_worker_killed_while_handling_gets_the_message_again_and_handles_it_on
 
     assert effect_count() == 0  # the killed transaction never committed
     marker.unlink()
-    second = subprocess.Popen(script, env={**env, "SLOW_SECONDS": "0"}, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    second = subprocess.Popen(
+        script, env={**env, "SLOW_SECONDS": "0"}, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         assert wait_until(effect_count, timeout=30) == 1
         assert marker.read_text() == envelope.id  # redelivered, handled by the new worker
@@ -225,8 +246,13 @@ def test_the_relay_publishes_the_events_of_one_aggregate_in_the_order_they_were_
     for index in range(300):
         with database.transaction() as session:
             aggregate = "A" if index % 3 else "B"
-            record_event(session, f"{service}.step", {"aggregate": aggregate, "n": index},
-                         producer=service, aggregate_id=aggregate)
+            record_event(
+                session,
+                f"{service}.step",
+                {"aggregate": aggregate, "n": index},
+                producer=service,
+                aggregate_id=aggregate,
+            )
     relay = OutboxRelay(database, settings)
     thread = threading.Thread(target=relay.run, daemon=True)
     thread.start()
@@ -256,8 +282,9 @@ def test_the_consumer_reconnects_by_itself_when_the_broker_connection_is_cut(vho
     proxy = TcpProxy("127.0.0.1", urlparse(vhost.url).port or 5672, free_port())
     proxy.open()
     service = f"probe-{uuid.uuid4().hex[:8]}"
-    settings = load_settings(service_name=service, database_url=database.url,
-                             amqp_url=_through_proxy(vhost.url, proxy.port))
+    settings = load_settings(
+        service_name=service, database_url=database.url, amqp_url=_through_proxy(vhost.url, proxy.port)
+    )
 
     def handler(session, envelope):
         session.execute(insert(effects).values(event_id=envelope.id))
@@ -293,8 +320,7 @@ class _RelayDyingBeforeMarking(OutboxRelay):
 def test_a_relay_dying_between_confirm_and_marking_republishes_and_the_inbox_absorbs_the_duplicates(vhost, probe_db):
     database, effects = probe_db
     service = "crash_" + "".join(random.choices(string.ascii_lowercase, k=10))
-    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url,
-                             relay_batch_size=20)
+    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url, relay_batch_size=20)
     seen: list[str] = []
 
     def handler(session, envelope):
@@ -318,9 +344,15 @@ def test_a_relay_dying_between_confirm_and_marking_republishes_and_the_inbox_abs
 
         def all_marked():
             with database.read_only() as session:
-                return session.execute(select(func.count()).select_from(messaging_metadata.tables["outbox"])
-                                       .where(messaging_metadata.tables["outbox"].c.sent_at.is_(None))
-                                       ).scalar_one() == 0
+                return (
+                    session.execute(
+                        select(func.count())
+                        .select_from(messaging_metadata.tables["outbox"])
+                        .where(messaging_metadata.tables["outbox"].c.sent_at.is_(None))
+                    ).scalar_one()
+                    == 0
+                )
+
         assert wait_until(all_marked, timeout=20)
         relay.stop()
         relay_thread.join(timeout=10)

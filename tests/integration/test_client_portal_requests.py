@@ -7,31 +7,53 @@ the dossier request: assignee, description, status changes, important developmen
 the requester or internal) and attachments shared file by file; the requester follows it all from the
 portal and is emailed what concerns them.
 """
+
 from __future__ import annotations
 
-from scenario_helpers import (GROUPED_TIMEOUT, address, call, mail_counts, mails_to, new_mails, ok, settle,
-                              text_of, unique, upload)
+from scenario_helpers import (
+    GROUPED_TIMEOUT,
+    address,
+    call,
+    mail_counts,
+    mails_to,
+    new_mails,
+    ok,
+    settle,
+    text_of,
+    unique,
+    upload,
+)
 
 
 def model(name: str, category: str) -> dict:
     return {
-        "name": name, "category": category, "client_can_create": True,
-        "fields": [{"key": "subject", "label": "Subject", "type": "text", "required": True},
-                   {"key": "opposing_party", "label": "Opposing party", "type": "text"}],
-        "views": {"portal": [{"key": "subject", "mode": "write"}, {"key": "opposing_party", "mode": "write"}],
-                  "crm": [{"key": "subject", "mode": "write"}, {"key": "opposing_party", "mode": "write"}],
-                  "partner": []},
-        "statuses": [{"code": "submitted", "label": "Submitted", "initial": True},
-                     {"code": "conflict_check", "label": "Conflict check", "client_visible": False},
-                     {"code": "in_progress", "label": "In progress"},
-                     {"code": "done", "label": "Done", "terminal": True}],
-        "transitions": [{"from": "submitted", "to": "conflict_check"}, {"from": "conflict_check", "to": "in_progress"},
-                        {"from": "in_progress", "to": "done"}],
+        "name": name,
+        "category": category,
+        "client_can_create": True,
+        "fields": [
+            {"key": "subject", "label": "Subject", "type": "text", "required": True},
+            {"key": "opposing_party", "label": "Opposing party", "type": "text"},
+        ],
+        "views": {
+            "portal": [{"key": "subject", "mode": "write"}, {"key": "opposing_party", "mode": "write"}],
+            "crm": [{"key": "subject", "mode": "write"}, {"key": "opposing_party", "mode": "write"}],
+            "partner": [],
+        },
+        "statuses": [
+            {"code": "submitted", "label": "Submitted", "initial": True},
+            {"code": "conflict_check", "label": "Conflict check", "client_visible": False},
+            {"code": "in_progress", "label": "In progress"},
+            {"code": "done", "label": "Done", "terminal": True},
+        ],
+        "transitions": [
+            {"from": "submitted", "to": "conflict_check"},
+            {"from": "conflict_check", "to": "in_progress"},
+            {"from": "in_progress", "to": "done"},
+        ],
     }
 
 
-def test_portal_requests_are_classified_notify_the_configured_people_and_the_requester_follows_their_dossier(
-        platform):
+def test_portal_requests_are_classified_notify_the_configured_people_and_the_requester_follows_their_dossier(platform):
     admin_sub, admin_mail = unique("admin"), address("admin")
     admin = platform.headers("admin", admin_sub)
     legal_mail, legal2_mail, outsider_mail = address("legal"), address("legal2"), address("sales")
@@ -45,33 +67,101 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
 
     # Admins configure who is told: the legal team as a contact group, themselves through a rule.
     for mail in (legal_mail, legal2_mail):
-        ok(call(platform, "notification", "POST", "/contacts", admin,
-                json={"email": mail, "name": "Legal team", "role": "agent", "groups": ["portal_requests"]}))
-    ok(call(platform, "notification", "POST", "/contacts", admin,
-            json={"email": outsider_mail, "role": "agent", "groups": ["sales"]}))
-    ok(call(platform, "notification", "POST", "/contacts", admin,
-            json={"email": admin_mail, "sub": admin_sub, "role": "admin", "language": "en"}))
+        ok(
+            call(
+                platform,
+                "notification",
+                "POST",
+                "/contacts",
+                admin,
+                json={"email": mail, "name": "Legal team", "role": "agent", "groups": ["portal_requests"]},
+            )
+        )
+    ok(
+        call(
+            platform,
+            "notification",
+            "POST",
+            "/contacts",
+            admin,
+            json={"email": outsider_mail, "role": "agent", "groups": ["sales"]},
+        )
+    )
+    ok(
+        call(
+            platform,
+            "notification",
+            "POST",
+            "/contacts",
+            admin,
+            json={"email": admin_mail, "sub": admin_sub, "role": "admin", "language": "en"},
+        )
+    )
     litigation = ok(call(platform, "dossier", "POST", "/models", admin, json=model("Litigation", "litigation")))
     contracts = ok(call(platform, "dossier", "POST", "/models", admin, json=model("Contract review", "contracts")))
     for model_id in (litigation["id"], contracts["id"]):
-        ok(call(platform, "notification", "POST", "/rules", admin, json={
-            "name": unique("portal requests to the admin"), "event_type": "dossier.created",
-            "filters": {"origin": "portal", "model_id": model_id}, "recipients": {"users": [admin_sub]},
-            "channel": "email", "template": "portal_request"}))
+        ok(
+            call(
+                platform,
+                "notification",
+                "POST",
+                "/rules",
+                admin,
+                json={
+                    "name": unique("portal requests to the admin"),
+                    "event_type": "dossier.created",
+                    "filters": {"origin": "portal", "model_id": model_id},
+                    "recipients": {"users": [admin_sub]},
+                    "channel": "email",
+                    "template": "portal_request",
+                },
+            )
+        )
 
     # The client submits both requests from the portal (the models open to clients are offered).
     offered = ok(call(platform, "dossier", "GET", "/models", requester))["items"]
     assert {litigation["id"], contracts["id"]} <= {item["id"] for item in offered}
-    dossier_request = ok(call(platform, "dossier", "POST", "/requests", requester, json={
-        "kind": "dossier", "model_id": litigation["id"], "title": "Unpaid invoices from Acme",
-        "description": "Acme has not paid three invoices.", "fields": {"subject": "Debt recovery"}}))
-    contract_request = ok(call(platform, "dossier", "POST", "/requests", requester, json={
-        "kind": "contract", "model_id": contracts["id"], "title": "Distribution agreement",
-        "fields": {"subject": "Review before signature"}}))
+    dossier_request = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/requests",
+            requester,
+            json={
+                "kind": "dossier",
+                "model_id": litigation["id"],
+                "title": "Unpaid invoices from Acme",
+                "description": "Acme has not paid three invoices.",
+                "fields": {"subject": "Debt recovery"},
+            },
+        )
+    )
+    contract_request = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/requests",
+            requester,
+            json={
+                "kind": "contract",
+                "model_id": contracts["id"],
+                "title": "Distribution agreement",
+                "fields": {"subject": "Review before signature"},
+            },
+        )
+    )
     assert (dossier_request["origin"], dossier_request["kind"], dossier_request["category"]) == (
-        "portal", "dossier", "litigation")
+        "portal",
+        "dossier",
+        "litigation",
+    )
     assert (contract_request["origin"], contract_request["kind"], contract_request["category"]) == (
-        "portal", "contract", "contracts")
+        "portal",
+        "contract",
+        "contracts",
+    )
 
     # Classified in the CRM lists (by category, by kind) and marked as portal requests.
     def staff_list(**params):
@@ -83,7 +173,10 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
     assert staff_list(origin="crm", q=dossier_request["reference"]) == []
     staff_view = ok(call(platform, "dossier", "GET", f"/dossiers/{dossier_request['id']}", lead))
     assert (staff_view["client_sub"], staff_view["client_org"], staff_view["client_email"]) == (
-        requester_sub, org, requester_mail)  # the legal team sees who asked, and for which company
+        requester_sub,
+        org,
+        requester_mail,
+    )  # the legal team sees who asked, and for which company
 
     # The configured people are emailed about each request; the requester and the others are not.
     expected = {legal_mail: 2, legal2_mail: 2, admin_mail: 2}
@@ -92,19 +185,40 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
     assert any(dossier_request["reference"] in subject for subject in subjects)
     assert any(contract_request["reference"] in subject for subject in subjects)
     assert {str(mail["Subject"]) for mail in mails_to(platform, [admin_mail])} == {
-        f"New portal request: {dossier_request['reference']}", f"New portal request: {contract_request['reference']}"}
+        f"New portal request: {dossier_request['reference']}",
+        f"New portal request: {contract_request['reference']}",
+    }
 
     # The legal team starts working: assignee, description, workflow, an important development.
     path = f"/dossiers/{dossier_request['id']}"
-    ok(call(platform, "dossier", "PATCH", path, lead, json={
-        "assignee_sub": lawyer_sub, "assignee_email": lawyer_mail,
-        "description": "Formal notice to be sent to Acme, then summary proceedings."}))
+    ok(
+        call(
+            platform,
+            "dossier",
+            "PATCH",
+            path,
+            lead,
+            json={
+                "assignee_sub": lawyer_sub,
+                "assignee_email": lawyer_mail,
+                "description": "Formal notice to be sent to Acme, then summary proceedings.",
+            },
+        )
+    )
     ok(call(platform, "dossier", "POST", f"{path}/transitions", lawyer, json={"to": "conflict_check"}))
     hidden_seen = ok(call(platform, "dossier", "GET", path, requester))
     assert hidden_seen["status_label"] == "Submitted"  # an internal status stays internal
     ok(call(platform, "dossier", "POST", f"{path}/transitions", lawyer, json={"to": "in_progress"}))
-    ok(call(platform, "dossier", "POST", f"{path}/developments", lawyer, json={
-        "title": "Formal notice sent", "body": "Acme has 8 days to pay."}))
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"{path}/developments",
+            lawyer,
+            json={"title": "Formal notice sent", "body": "Acme has 8 days to pay."},
+        )
+    )
     seen = ok(call(platform, "dossier", "GET", path, requester))
     assert seen["status_label"] == "In progress"
     assert seen["assignee_sub"] == lawyer_sub
@@ -115,10 +229,26 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
     # Notes: an answer to the requester and an internal one; the requester writes back.
     # Attachments: one shared with the requester, one kept internal.
     before = mail_counts(platform, everyone)
-    ok(call(platform, "dossier", "POST", f"{path}/notes", lawyer,
-            json={"body": "Internal: Acme's director is a former client", "visibility": "internal"}))
-    ok(call(platform, "dossier", "POST", f"{path}/notes", lawyer,
-            json={"body": "We sent the formal notice today.", "visibility": "requester"}))
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"{path}/notes",
+            lawyer,
+            json={"body": "Internal: Acme's director is a former client", "visibility": "internal"},
+        )
+    )
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"{path}/notes",
+            lawyer,
+            json={"body": "We sent the formal notice today.", "visibility": "requester"},
+        )
+    )
     ok(call(platform, "dossier", "POST", f"{path}/notes", requester, json={"body": "Thank you, here is invoice 3."}))
     shared = ok(upload(platform, lawyer, dossier_request["id"], filename="formal-notice.pdf", client=True))
     internal = ok(upload(platform, lawyer, dossier_request["id"], filename="strategy-memo.pdf"))
@@ -132,8 +262,16 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
     assert "Internal: Acme" not in str(timeline) and "Conflict check" not in str(timeline)
 
     def documents_seen_by(headers):
-        body = ok(call(platform, "documents", "GET", "/documents", headers,
-                       params={"owner_type": "dossier", "owner_id": dossier_request["id"]}))
+        body = ok(
+            call(
+                platform,
+                "documents",
+                "GET",
+                "/documents",
+                headers,
+                params={"owner_type": "dossier", "owner_id": dossier_request["id"]},
+            )
+        )
         return [item["id"] for item in body["items"]]
 
     assert platform.wait_until(lambda: documents_seen_by(requester) == [shared["id"]])

@@ -6,32 +6,66 @@ partner-gateway) and a partner. Documents, notes and status changes email the do
 the participant sees what the client sees except the financial items (fields and documents, in the
 dossier and in emails); closing the dossier keeps it readable and makes it read-only through every service.
 """
+
 from __future__ import annotations
 
 import time
 from datetime import date, timedelta
 
-from scenario_helpers import (GROUPED_TIMEOUT, address, call, create_model, key_in_mail, mail_counts, mails_to,
-                              new_mails, ok, settle, text_of, unique, upload)
+from scenario_helpers import (
+    GROUPED_TIMEOUT,
+    address,
+    call,
+    create_model,
+    key_in_mail,
+    mail_counts,
+    mails_to,
+    new_mails,
+    ok,
+    settle,
+    text_of,
+    unique,
+    upload,
+)
 
 MODEL = {
-    "name": "Renovation site", "category": "works", "client_can_create": False,
-    "fields": [{"key": "site", "label": "Site address", "type": "text", "required": True},
-               {"key": "quote_amount", "label": "Quote amount", "type": "amount", "financial": True},
-               {"key": "invoice_total", "label": "Invoiced", "type": "amount", "financial": True}],
+    "name": "Renovation site",
+    "category": "works",
+    "client_can_create": False,
+    "fields": [
+        {"key": "site", "label": "Site address", "type": "text", "required": True},
+        {"key": "quote_amount", "label": "Quote amount", "type": "amount", "financial": True},
+        {"key": "invoice_total", "label": "Invoiced", "type": "amount", "financial": True},
+    ],
     "partner_fields": [{"key": "inspection", "label": "Inspection report", "type": "long_text"}],
-    "views": {"portal": [{"key": "site", "mode": "read"}, {"key": "quote_amount", "mode": "read"},
-                         {"key": "invoice_total", "mode": "read"}],
-              "crm": [{"key": "site", "mode": "write"}, {"key": "quote_amount", "mode": "write"},
-                      {"key": "invoice_total", "mode": "write"}],
-              "partner": [{"key": "site", "mode": "read", "source": "portal"},
-                          {"key": "inspection", "mode": "write", "source": "partner"}]},
-    "statuses": [{"code": "planned", "label": "Planned", "initial": True},
-                 {"code": "works", "label": "Works in progress", "partner_visible": True},
-                 {"code": "costing", "label": "Internal costing", "client_visible": False, "partner_visible": True},
-                 {"code": "finished", "label": "Finished", "terminal": True}],
-    "transitions": [{"from": "planned", "to": "works"}, {"from": "works", "to": "costing"},
-                    {"from": "costing", "to": "works"}, {"from": "works", "to": "finished"}],
+    "views": {
+        "portal": [
+            {"key": "site", "mode": "read"},
+            {"key": "quote_amount", "mode": "read"},
+            {"key": "invoice_total", "mode": "read"},
+        ],
+        "crm": [
+            {"key": "site", "mode": "write"},
+            {"key": "quote_amount", "mode": "write"},
+            {"key": "invoice_total", "mode": "write"},
+        ],
+        "partner": [
+            {"key": "site", "mode": "read", "source": "portal"},
+            {"key": "inspection", "mode": "write", "source": "partner"},
+        ],
+    },
+    "statuses": [
+        {"code": "planned", "label": "Planned", "initial": True},
+        {"code": "works", "label": "Works in progress", "partner_visible": True},
+        {"code": "costing", "label": "Internal costing", "client_visible": False, "partner_visible": True},
+        {"code": "finished", "label": "Finished", "terminal": True},
+    ],
+    "transitions": [
+        {"from": "planned", "to": "works"},
+        {"from": "works", "to": "costing"},
+        {"from": "costing", "to": "works"},
+        {"from": "works", "to": "finished"},
+    ],
 }
 
 
@@ -52,30 +86,65 @@ class Workspace:
         self.participant_mail, self.partner_mail = address("subcontractor"), address("inspector")
         self.agent = platform.headers("agent", self.agent_sub, email=self.agent_mail, name="Agnès Agent")
         self.owner = platform.headers("client", self.owner_sub, org=self.org, email=self.owner_mail, name="Olivier")
-        self.colleague = platform.headers("client", self.colleague_sub, org=self.org, email=self.colleague_mail,
-                                          name="Claire")
+        self.colleague = platform.headers(
+            "client", self.colleague_sub, org=self.org, email=self.colleague_mail, name="Claire"
+        )
         self.stranger = platform.headers("client", unique("stranger"), org=unique("org"), email=self.stranger_mail)
         self.participant = platform.headers("partner", unique("participant"), email=self.participant_mail)
         self.partner = platform.headers("partner", unique("partner"), email=self.partner_mail)
         model_id = create_model(platform, MODEL)
-        self.dossier = ok(call(platform, "dossier", "POST", "/dossiers", self.agent, json={
-            "model_id": model_id, "title": "Kitchen renovation", "client_sub": self.owner_sub, "client_org": self.org,
-            "client_email": self.owner_mail, "assignee_sub": self.agent_sub, "assignee_email": self.agent_mail,
-            "fields": {"site": "12 rue des Lilas", "quote_amount": 18250, "invoice_total": 9125}}))
+        self.dossier = ok(
+            call(
+                platform,
+                "dossier",
+                "POST",
+                "/dossiers",
+                self.agent,
+                json={
+                    "model_id": model_id,
+                    "title": "Kitchen renovation",
+                    "client_sub": self.owner_sub,
+                    "client_org": self.org,
+                    "client_email": self.owner_mail,
+                    "assignee_sub": self.agent_sub,
+                    "assignee_email": self.agent_mail,
+                    "fields": {"site": "12 rue des Lilas", "quote_amount": 18250, "invoice_total": 9125},
+                },
+            )
+        )
         self.id = self.dossier["id"]
         self.path = f"/dossiers/{self.id}"
 
     @property
     def everyone(self) -> list[str]:
-        return [self.agent_mail, self.owner_mail, self.colleague_mail, self.stranger_mail, self.participant_mail,
-                self.partner_mail]
+        return [
+            self.agent_mail,
+            self.owner_mail,
+            self.colleague_mail,
+            self.stranger_mail,
+            self.participant_mail,
+            self.partner_mail,
+        ]
 
     def move(self, to: str) -> None:
         ok(call(self.platform, "dossier", "POST", f"{self.path}/transitions", self.agent, json={"to": to}))
 
     def invite_participant(self) -> None:
-        ok(call(self.platform, "partner-gateway", "POST", f"{self.path}/contributors", self.agent, json={
-            "kind": "participant", "name": "Plomberie Martin", "email": self.participant_mail, "notify": True}))
+        ok(
+            call(
+                self.platform,
+                "partner-gateway",
+                "POST",
+                f"{self.path}/contributors",
+                self.agent,
+                json={
+                    "kind": "participant",
+                    "name": "Plomberie Martin",
+                    "email": self.participant_mail,
+                    "notify": True,
+                },
+            )
+        )
         key = key_in_mail(self.platform, self.participant_mail)
         attached = ok(call(self.platform, "partner-gateway", "POST", "/attach", self.participant, json={"key": key}))
         assert (attached["kind"], attached["dossier_id"]) == ("participant", self.id)
@@ -85,14 +154,21 @@ class Workspace:
 
     def client_upload(self, headers, filename: str) -> dict:
         """A client's upload, once the documents service has learnt the dossier's client (dossier.created)."""
-        uploaded = self.platform.wait_until(lambda: _created(upload(self.platform, headers, self.id,
-                                                                    filename=filename)), timeout=30)
+        uploaded = self.platform.wait_until(
+            lambda: _created(upload(self.platform, headers, self.id, filename=filename)), timeout=30
+        )
         assert uploaded, f"{filename}: the documents service never accepted the client's upload"
         return uploaded
 
     def documents(self, headers) -> list[str]:
-        response = call(self.platform, "documents", "GET", "/documents", headers,
-                        params={"owner_type": "dossier", "owner_id": self.id})
+        response = call(
+            self.platform,
+            "documents",
+            "GET",
+            "/documents",
+            headers,
+            params={"owner_type": "dossier", "owner_id": self.id},
+        )
         return [item["id"] for item in ok(response)["items"]]
 
 
@@ -107,8 +183,12 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
     for member in (space.owner, space.colleague):
         assert ok(call(platform, "dossier", "GET", space.path, member))["fields"]["site"] == "12 rue des Lilas"
     assert call(platform, "dossier", "GET", space.path, space.stranger).status_code == 404
-    assert ok(call(platform, "dossier", "GET", "/dossiers", space.stranger, params={"q": space.dossier["reference"]}
-                   ))["items"] == []
+    assert (
+        ok(call(platform, "dossier", "GET", "/dossiers", space.stranger, params={"q": space.dossier["reference"]}))[
+            "items"
+        ]
+        == []
+    )
     # The participant sees the client's view without any financial item.
     view = ok(space.participant_view())
     assert view["dossier"]["fields"] == {"site": "12 rue des Lilas"}
@@ -119,12 +199,37 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
     before = mail_counts(platform, space.everyone)
     by_colleague = space.client_upload(space.colleague, "kitchen-plan.pdf")
     internal = ok(upload(platform, space.agent, space.id, filename="margin-calculation.pdf"))
-    invoice = ok(upload(platform, space.agent, space.id, filename="invoice-2026-001.pdf", category="other",
-                        client=True, financial=True))
-    ok(call(platform, "dossier", "POST", f"{space.path}/notes", space.agent,
-            json={"body": "Works start Monday at 8.", "visibility": "participants"}))
-    ok(call(platform, "dossier", "POST", f"{space.path}/notes", space.agent,
-            json={"body": "Check the subcontractor's insurance.", "visibility": "internal"}))
+    invoice = ok(
+        upload(
+            platform,
+            space.agent,
+            space.id,
+            filename="invoice-2026-001.pdf",
+            category="other",
+            client=True,
+            financial=True,
+        )
+    )
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"{space.path}/notes",
+            space.agent,
+            json={"body": "Works start Monday at 8.", "visibility": "participants"},
+        )
+    )
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"{space.path}/notes",
+            space.agent,
+            json={"body": "Check the subcontractor's insurance.", "visibility": "internal"},
+        )
+    )
     ok(call(platform, "dossier", "POST", f"{space.path}/notes", space.owner, json={"body": "Can we start earlier?"}))
     space.move("works")
     space.move("costing")  # hidden from clients: nobody is told
@@ -134,11 +239,14 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
     assert space.documents(space.colleague) == [by_colleague["id"], invoice["id"]]
     assert space.documents(space.agent) == [by_colleague["id"], internal["id"], invoice["id"]]
     assert space.documents(space.stranger) == []
-    assert call(platform, "documents", "GET", f"/documents/{by_colleague['id']}/content", space.stranger
-                ).status_code == 404
+    assert (
+        call(platform, "documents", "GET", f"/documents/{by_colleague['id']}/content", space.stranger).status_code
+        == 404
+    )
     assert space.documents(space.participant) == [by_colleague["id"]]  # not the internal nor the financial one
-    assert [note["body"] for note in ok(call(platform, "dossier", "GET", f"{space.path}/notes", space.colleague)
-                                        )["items"]] == ["Works start Monday at 8.", "Can we start earlier?"]
+    assert [
+        note["body"] for note in ok(call(platform, "dossier", "GET", f"{space.path}/notes", space.colleague))["items"]
+    ] == ["Works start Monday at 8.", "Can we start earlier?"]
     assert call(platform, "dossier", "GET", f"{space.path}/notes", space.stranger).status_code == 404
 
     # Emails of the round (documents and notes grouped by the debounce window; statuses at once):
@@ -154,32 +262,58 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
     owner_texts = [text_of(mail) for mail in mails_to(platform, [space.owner_mail])]
     assert any("kitchen-plan.pdf" in text and "invoice-2026-001.pdf" in text for text in owner_texts)
     assert any("Works start Monday at 8." in text for text in owner_texts)
-    assert not any("margin-calculation" in text or "insurance" in text or "Internal costing" in text
-                   for text in owner_texts)
+    assert not any(
+        "margin-calculation" in text or "insurance" in text or "Internal costing" in text for text in owner_texts
+    )
     agent_texts = [text_of(mail) for mail in mails_to(platform, [space.agent_mail])]
     assert any("Can we start earlier?" in text for text in agent_texts)
     assert any("kitchen-plan.pdf" in text for text in agent_texts)
     colleague_texts = [text_of(mail) for mail in mails_to(platform, [space.colleague_mail])]
     assert any("invoice-2026-001.pdf" in text for text in colleague_texts)
     assert any("Works start Monday at 8." in text and "Can we start earlier?" in text for text in colleague_texts)
-    assert not any("kitchen-plan" in text or "margin-calculation" in text or "insurance" in text
-                   for text in colleague_texts)
+    assert not any(
+        "kitchen-plan" in text or "margin-calculation" in text or "insurance" in text for text in colleague_texts
+    )
     participant_texts = [text_of(mail) for mail in mails_to(platform, [space.participant_mail])][1:]
     assert any("kitchen-plan.pdf" in text for text in participant_texts)
-    assert not any("Can we start earlier?" in text or "insurance" in text or "invoice-2026-001" in text
-                   for text in participant_texts)
+    assert not any(
+        "Can we start earlier?" in text or "insurance" in text or "invoice-2026-001" in text
+        for text in participant_texts
+    )
 
     # A partner solicited for an inspection attaches while the status is visible to partners.
-    partner_id = ok(call(platform, "partner-gateway", "POST", "/partners", space.agent,
-                         json={"name": "Inspector", "email": space.partner_mail, "kind": "external"}))["id"]
-    solicitation = ok(call(platform, "partner-gateway", "POST", f"{space.path}/solicitations", space.agent, json={
-        "partner_id": partner_id, "type": "opinion_completion", "scope": "technical",
-        "due_date": (date.today() + timedelta(days=7)).isoformat(), "open_statuses": ["costing"]}))
+    partner_id = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            "/partners",
+            space.agent,
+            json={"name": "Inspector", "email": space.partner_mail, "kind": "external"},
+        )
+    )["id"]
+    solicitation = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"{space.path}/solicitations",
+            space.agent,
+            json={
+                "partner_id": partner_id,
+                "type": "opinion_completion",
+                "scope": "technical",
+                "due_date": (date.today() + timedelta(days=7)).isoformat(),
+                "open_statuses": ["costing"],
+            },
+        )
+    )
     key = key_in_mail(platform, space.partner_mail)
     ok(call(platform, "partner-gateway", "POST", "/attach", space.partner, json={"key": key}))
     partner_path = f"/me/dossiers/{space.id}"
-    assert platform.wait_until(lambda: call(platform, "partner-gateway", "GET", partner_path, space.partner
-                                            ).status_code == 200, timeout=30)
+    assert platform.wait_until(
+        lambda: call(platform, "partner-gateway", "GET", partner_path, space.partner).status_code == 200, timeout=30
+    )
     space.move("works")
 
     # Closing: everything stays readable, nothing can change any more, through every service.
@@ -187,34 +321,50 @@ def test_a_company_dossier_notifies_its_actors_hides_from_others_and_closes_read
     closed = ok(call(platform, "dossier", "GET", space.path, space.owner))
     assert closed["closed"] is True and closed["closed_at"]
     for headers, method, suffix, body in (
-            (space.agent, "PATCH", "", {"fields": {"site": "elsewhere"}}),
-            (space.agent, "PATCH", "", {"title": "Renamed"}),
-            (space.owner, "PATCH", "", {"client_reference": "MY-REF"}),
-            (space.agent, "POST", "/notes", {"body": "late", "visibility": "requester"}),
-            (space.colleague, "POST", "/notes", {"body": "late"}),
-            (space.agent, "POST", "/transitions", {"to": "finished"}),
-            (space.agent, "POST", "/developments", {"title": "late"}),
-            (space.agent, "POST", "/close", None)):
+        (space.agent, "PATCH", "", {"fields": {"site": "elsewhere"}}),
+        (space.agent, "PATCH", "", {"title": "Renamed"}),
+        (space.owner, "PATCH", "", {"client_reference": "MY-REF"}),
+        (space.agent, "POST", "/notes", {"body": "late", "visibility": "requester"}),
+        (space.colleague, "POST", "/notes", {"body": "late"}),
+        (space.agent, "POST", "/transitions", {"to": "finished"}),
+        (space.agent, "POST", "/developments", {"title": "late"}),
+        (space.agent, "POST", "/close", None),
+    ):
         response = call(platform, "dossier", method, space.path + suffix, headers, json=body)
         assert response.status_code == 409, (method, suffix, response.status_code, response.text)
     assert len(ok(call(platform, "dossier", "GET", f"{space.path}/notes", space.owner))["items"]) == 2
 
     solicitation_path = f"/solicitations/{solicitation['id']}"
-    for method, suffix, body in (("POST", "/opinion", {"verdict": "favorable", "comment": "late"}),
-                                 ("PATCH", "/completion", {"values": {"inspection": "late"}}),
-                                 ("POST", "/submit", None)):
+    for method, suffix, body in (
+        ("POST", "/opinion", {"verdict": "favorable", "comment": "late"}),
+        ("PATCH", "/completion", {"values": {"inspection": "late"}}),
+        ("POST", "/submit", None),
+    ):
         response = call(platform, "partner-gateway", method, solicitation_path + suffix, space.partner, json=body)
         assert response.status_code in (404, 409), (suffix, response.status_code, response.text)
-    assert call(platform, "partner-gateway", "POST", f"{space.path}/contributors", space.agent, json={
-        "kind": "participant", "name": "Late", "email": address("late"), "notify": False}).status_code == 409
+    assert (
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"{space.path}/contributors",
+            space.agent,
+            json={"kind": "participant", "name": "Late", "email": address("late"), "notify": False},
+        ).status_code
+        == 409
+    )
 
     def upload_refused():
         return upload(platform, space.agent, space.id, filename="late.pdf").status_code == 409
 
     assert platform.wait_until(upload_refused, timeout=30), "documents must refuse uploads on a closed dossier"
     assert upload(platform, space.owner, space.id, filename="late.pdf").status_code == 409
-    assert call(platform, "documents", "PATCH", f"/documents/{internal['id']}", space.agent,
-                json={"client": True}).status_code == 409
+    assert (
+        call(
+            platform, "documents", "PATCH", f"/documents/{internal['id']}", space.agent, json={"client": True}
+        ).status_code
+        == 409
+    )
     assert call(platform, "documents", "DELETE", f"/documents/{invoice['id']}", space.agent).status_code == 409
     assert space.documents(space.owner) == [by_colleague["id"], invoice["id"]]
     assert call(platform, "documents", "GET", f"/documents/{invoice['id']}/content", space.owner).status_code == 200

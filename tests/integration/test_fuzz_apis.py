@@ -17,16 +17,16 @@ The platform is shared by the whole run, so what the fuzzing could change for ot
 after each route: the global prior-validation setting, and the notification rules and registered
 contacts it created (a random rule or contact would send mail to other tests' actors).
 """
+
 from __future__ import annotations
 
 import os
 
 import pytest
 import schemathesis
+from access_matrix import ROUTES
 from hypothesis import HealthCheck, Phase, given, settings
 from schemathesis.checks import not_a_server_error, response_schema_conformance
-
-from access_matrix import ROUTES
 from test_access_matrix import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "5"))
@@ -79,8 +79,9 @@ def put_back(request, fuzz_world):
     rules, contacts = (_rules(fuzz_world), _contact_ids(fuzz_world)) if notification else ({}, set())
     yield
     if route.key == ("attestation", "PUT", "/validation-settings"):
-        fuzz_world.call("attestation", "PUT", "/validation-settings", "admin",
-                        json=fuzz_world.values["validation_settings"])
+        fuzz_world.call(
+            "attestation", "PUT", "/validation-settings", "admin", json=fuzz_world.values["validation_settings"]
+        )
     if not notification:
         return
     for rule_id, enabled in _rules(fuzz_world).items():
@@ -92,27 +93,38 @@ def put_back(request, fuzz_world):
         fuzz_world.call("notification", "DELETE", f"/contacts/{contact_id}", "admin", expect=204)
 
 
-ROUTE_PARAMS = [pytest.param(route, id=str(route),
-                             marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[route.key])]
-                             if route.key in KNOWN_BUGS else [])
-                for route in ROUTES]
+ROUTE_PARAMS = [
+    pytest.param(
+        route,
+        id=str(route),
+        marks=[pytest.mark.xfail(strict=True, reason=KNOWN_BUGS[route.key])] if route.key in KNOWN_BUGS else [],
+    )
+    for route in ROUTES
+]
 
 
 @pytest.mark.parametrize("route", ROUTE_PARAMS)
 def test_no_generated_request_gets_a_server_error_or_an_answer_outside_its_schema(
-        platform, schemas, fuzz_world, put_back, route):
+    platform, schemas, fuzz_world, put_back, route
+):
     operation = _schema(platform, schemas, route.service)["/api/v1" + route.path][route.method]
     ids = {**fuzz_world.ids, "piece_code": "payslip"}
 
     @given(case=operation.as_strategy())
-    @settings(max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck),
-              derandomize=DERANDOMIZE,
-              phases=[Phase.explicit, Phase.generate])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+        derandomize=DERANDOMIZE,
+        phases=[Phase.explicit, Phase.generate],
+    )
     def run(case):
         for name in list(case.path_parameters or {}):
             case.path_parameters[name] = ids.get(name, case.path_parameters[name])
         for role in FUZZ_ROLES:
-            case.call_and_validate(headers=fuzz_world.headers[role], timeout=60,
-                                   checks=[not_a_server_error, response_schema_conformance])
+            case.call_and_validate(
+                headers=fuzz_world.headers[role], timeout=60, checks=[not_a_server_error, response_schema_conformance]
+            )
 
     run()

@@ -1,5 +1,6 @@
 """deploy/gunicorn.conf.py with real gunicorn processes: the proxy's prefix contract and graceful stops
 (no broker or PostgreSQL needed)."""
+
 from __future__ import annotations
 
 import os
@@ -10,10 +11,9 @@ import time
 
 import pytest
 import requests
+from harness import BIN, ROOT, free_port
 
 from platform_shared.migrations import upgrade
-
-from harness import BIN, ROOT, free_port
 
 DEPLOY = ROOT / "deploy"
 
@@ -30,9 +30,13 @@ def _wait_for(url: str, timeout: float = 30) -> None:
 
 
 def _gunicorn(app: str, port: int, env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"),
-                             "--bind", f"127.0.0.1:{port}", app],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [str(BIN / "gunicorn"), "-c", str(DEPLOY / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", app],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 @pytest.fixture
@@ -46,7 +50,8 @@ def stopped_at_the_end():
 
 
 def test_behind_the_proxy_the_swagger_ui_loads_the_openapi_document_under_the_service_prefix(
-        tmp_path, stopped_at_the_end):
+    tmp_path, stopped_at_the_end
+):
     from dossier.cli import MIGRATIONS_DIR
 
     url = f"sqlite:///{tmp_path / 'dossier.db'}"
@@ -75,7 +80,8 @@ def test_sigterm_lets_a_request_in_flight_finish_before_gunicorn_exits(tmp_path,
         f"        pathlib.Path({str(marker)!r}).touch()\n"
         "        time.sleep(2)\n"
         "    start_response('200 OK', [('Content-Type', 'text/plain')])\n"
-        "    return [b'finished']\n")
+        "    return [b'finished']\n"
+    )
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     server = _gunicorn("slow_app:app", port, env)

@@ -7,19 +7,29 @@ participant's own (author and event actor), staff and the client read it, the pa
 their view of the dossier, the dossier's other actors are emailed and the author is not. A contributor (not a
 participant) cannot post; once the dossier is closed, the participant's note is refused with 409.
 """
+
 from __future__ import annotations
 
 from scenario_helpers import address, call, create_model, ok, unique
 from scenario_partners_helpers import deliveries
 
 MODEL = {
-    "name": "Roof works", "category": "works", "client_can_create": False,
-    "fields": [{"key": "site", "label": "Site", "type": "text", "required": True},
-               {"key": "quote", "label": "Quote", "type": "amount", "financial": True}],
-    "views": {"portal": [{"key": "site", "mode": "read"}, {"key": "quote", "mode": "read"}],
-              "crm": [{"key": "site", "mode": "write"}, {"key": "quote", "mode": "write"}], "partner": []},
-    "statuses": [{"code": "works", "label": "Works", "initial": True},
-                 {"code": "done", "label": "Done", "terminal": True}],
+    "name": "Roof works",
+    "category": "works",
+    "client_can_create": False,
+    "fields": [
+        {"key": "site", "label": "Site", "type": "text", "required": True},
+        {"key": "quote", "label": "Quote", "type": "amount", "financial": True},
+    ],
+    "views": {
+        "portal": [{"key": "site", "mode": "read"}, {"key": "quote", "mode": "read"}],
+        "crm": [{"key": "site", "mode": "write"}, {"key": "quote", "mode": "write"}],
+        "partner": [],
+    },
+    "statuses": [
+        {"code": "works", "label": "Works", "initial": True},
+        {"code": "done", "label": "Done", "terminal": True},
+    ],
     "transitions": [{"from": "works", "to": "done"}],
     "roles": [{"code": "guarantor", "label": "Guarantor"}],
     "pieces": [{"code": "payslip", "label": "Payslip", "role": "guarantor"}],
@@ -29,8 +39,16 @@ MODEL = {
 def notification_knows(platform, sub: str) -> bool:
     admin, cursor = platform.headers("admin", unique("admin")), None
     while True:
-        page = ok(call(platform, "notification", "GET", "/contacts", admin,
-                       params={"limit": 100, **({"cursor": cursor} if cursor else {})}))
+        page = ok(
+            call(
+                platform,
+                "notification",
+                "GET",
+                "/contacts",
+                admin,
+                params={"limit": 100, **({"cursor": cursor} if cursor else {})},
+            )
+        )
         if any(contact["sub"] == sub for contact in page["items"]):
             return True
         cursor = page.get("next_cursor")
@@ -48,14 +66,29 @@ class Site:
         self.participant_sub, self.participant_mail = unique("roofer"), address("roofer")
         self.agent = platform.headers("agent", self.agent_sub, email=self.agent_mail)
         self.owner = platform.headers("client", self.owner_sub, email=self.owner_mail)
-        self.participant = platform.headers("partner", self.participant_sub, email=self.participant_mail,
-                                            name="Roofing Ltd")
+        self.participant = platform.headers(
+            "partner", self.participant_sub, email=self.participant_mail, name="Roofing Ltd"
+        )
         self.contributor = platform.headers("partner", unique("guarantor"))
         model_id = create_model(platform, MODEL)
-        self.id = ok(call(platform, "dossier", "POST", "/dossiers", self.agent, json={
-            "model_id": model_id, "title": "Roof", "client_sub": self.owner_sub, "client_email": self.owner_mail,
-            "assignee_sub": self.agent_sub, "assignee_email": self.agent_mail,
-            "fields": {"site": "3 impasse des Tuiles", "quote": 12000}}))["id"]
+        self.id = ok(
+            call(
+                platform,
+                "dossier",
+                "POST",
+                "/dossiers",
+                self.agent,
+                json={
+                    "model_id": model_id,
+                    "title": "Roof",
+                    "client_sub": self.owner_sub,
+                    "client_email": self.owner_mail,
+                    "assignee_sub": self.agent_sub,
+                    "assignee_email": self.agent_mail,
+                    "fields": {"site": "3 impasse des Tuiles", "quote": 12000},
+                },
+            )
+        )["id"]
         self.attach(self.participant, kind="participant", email=self.participant_mail)
         self.attach(self.contributor, kind="contributor", role="guarantor", email=address("guarantor"))
         # contributor.attached makes the participant one of the dossier's actors for the notification service
@@ -63,13 +96,22 @@ class Site:
         assert platform.wait_until(lambda: notification_knows(platform, self.participant_sub), timeout=30)
 
     def attach(self, headers: dict, **invitation) -> None:
-        invited = ok(call(self.platform, "partner-gateway", "POST", f"/dossiers/{self.id}/contributors", self.agent,
-                          json={"name": invitation["kind"], "notify": False, **invitation}))
+        invited = ok(
+            call(
+                self.platform,
+                "partner-gateway",
+                "POST",
+                f"/dossiers/{self.id}/contributors",
+                self.agent,
+                json={"name": invitation["kind"], "notify": False, **invitation},
+            )
+        )
         ok(call(self.platform, "partner-gateway", "POST", "/attach", headers, json={"key": invited["access_key"]}))
 
     def post(self, headers: dict, body: str):
-        return call(self.platform, "partner-gateway", "POST", f"/me/dossiers/{self.id}/notes", headers,
-                    json={"body": body})
+        return call(
+            self.platform, "partner-gateway", "POST", f"/me/dossiers/{self.id}/notes", headers, json={"body": body}
+        )
 
     def notes(self, headers: dict) -> list[dict]:
         return ok(call(self.platform, "dossier", "GET", f"/dossiers/{self.id}/notes", headers))["items"]
@@ -80,32 +122,56 @@ class Site:
 
 def test_a_participant_posts_a_note_that_staff_and_the_client_read_and_the_other_actors_hear_of(platform):
     site = Site(platform)
-    ok(call(platform, "dossier", "POST", f"/dossiers/{site.id}/notes", site.agent,
-            json={"body": "Margin is thin on this one.", "visibility": "internal"}))
-    ok(call(platform, "dossier", "POST", f"/dossiers/{site.id}/notes", site.agent,
-            json={"body": "Scaffolding on Monday.", "visibility": "participants"}))
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"/dossiers/{site.id}/notes",
+            site.agent,
+            json={"body": "Margin is thin on this one.", "visibility": "internal"},
+        )
+    )
+    ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            f"/dossiers/{site.id}/notes",
+            site.agent,
+            json={"body": "Scaffolding on Monday.", "visibility": "participants"},
+        )
+    )
 
     posted = site.post(site.participant, "Tiles delivered; we start Tuesday.")
     assert posted.status_code == 201, posted.text
     note = posted.json()
     assert (note["visibility"], note["author_sub"], note["author_role"], note["author_name"]) == (
-        "participants", site.participant_sub, "partner", "Roofing Ltd")
+        "participants",
+        site.participant_sub,
+        "partner",
+        "Roofing Ltd",
+    )
 
     # Staff and the client read it as the participant's note.
     for headers in (site.agent, site.owner):
         mine = [item for item in site.notes(headers) if item["id"] == note["id"]]
         assert [(item["body"], item["author_sub"]) for item in mine] == [
-            ("Tiles delivered; we start Tuesday.", site.participant_sub)]
+            ("Tiles delivered; we start Tuesday.", site.participant_sub)
+        ]
     # The participant reads the discussion back: participants notes only, never internal ones nor money.
     view = site.participant_view()
-    assert [item["body"] for item in view["dossier"]["notes"]] == ["Scaffolding on Monday.",
-                                                                   "Tiles delivered; we start Tuesday."]
+    assert [item["body"] for item in view["dossier"]["notes"]] == [
+        "Scaffolding on Monday.",
+        "Tiles delivered; we start Tuesday.",
+    ]
     assert "Margin is thin" not in str(view) and "12000" not in str(view)
 
     # The gateway's audit log names the participant and the request.
     audit = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{site.id}/audit", site.agent))["items"]
     assert [(entry["action"], entry["actor_sub"]) for entry in audit if entry["action"] == "note.posted"] == [
-        ("note.posted", site.participant_sub)]
+        ("note.posted", site.participant_sub)
+    ]
 
     # The note is the participant's act: the assignee and the client are told, the author is not (the agent's
     # participants note above reached the participant, so the participant is one of the dossier's actors).
@@ -117,8 +183,11 @@ def test_a_participant_posts_a_note_that_staff_and_the_client_read_and_the_other
 
     assert platform.wait_until(told, timeout=60), deliveries(platform, site.id, "dossier.note_added")
     found = deliveries(platform, site.id, "dossier.note_added")
-    assert (found[site.agent_mail.lower()], found[site.owner_mail.lower()], found[site.participant_mail.lower()]) \
-        == (1, 2, 1)
+    assert (found[site.agent_mail.lower()], found[site.owner_mail.lower()], found[site.participant_mail.lower()]) == (
+        1,
+        2,
+        1,
+    )
 
 
 def test_only_a_participant_posts_and_not_once_the_dossier_is_closed(platform):

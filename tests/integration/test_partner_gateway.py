@@ -1,6 +1,7 @@
 """The partner-gateway as real processes: keys by email, attach, the time-limited visibility over real
 RabbitMQ (a status change hides the dossier, going back shows it again), the composed partner view,
 a completion written into the real dossier service, and what the documents service is told."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,9 +13,22 @@ from scenario_partners_helpers import move
 
 
 def new_dossier(platform, agent) -> str:
-    return ok(call(platform, "dossier", "POST", "/dossiers", agent, json={
-        "model_id": create_model(platform, REVIEW_MODEL), "title": "Extension", "client_sub": unique("client"),
-        "fields": {"address": "1 rue de la Paix", "budget": 90000}}), 201)["id"]
+    return ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/dossiers",
+            agent,
+            json={
+                "model_id": create_model(platform, REVIEW_MODEL),
+                "title": "Extension",
+                "client_sub": unique("client"),
+                "fields": {"address": "1 rue de la Paix", "budget": 90000},
+            },
+        ),
+        201,
+    )["id"]
 
 
 def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while_its_status_allows(platform):
@@ -22,12 +36,29 @@ def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while
     dossier_id = new_dossier(platform, agent)
     move(platform, agent, dossier_id, "review")
     partner_email = address("expert")
-    partner = call(platform, "partner-gateway", "POST", "/partners", agent,
-                   json={"name": "Expert", "email": partner_email, "kind": "external"})
+    partner = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        "/partners",
+        agent,
+        json={"name": "Expert", "email": partner_email, "kind": "external"},
+    )
     assert partner.status_code == 201, partner.text
-    solicitation = call(platform, "partner-gateway", "POST", f"/dossiers/{dossier_id}/solicitations", agent, json={
-        "partner_id": partner.json()["id"], "type": "opinion_completion", "scope": "technical",
-        "due_date": (date.today() + timedelta(days=10)).isoformat(), "open_statuses": ["review"]})
+    solicitation = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/dossiers/{dossier_id}/solicitations",
+        agent,
+        json={
+            "partner_id": partner.json()["id"],
+            "type": "opinion_completion",
+            "scope": "technical",
+            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "open_statuses": ["review"],
+        },
+    )
     assert solicitation.status_code == 201, solicitation.text
     key = solicitation.json()["access_key"]
 
@@ -37,16 +68,24 @@ def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while
     partner_headers = platform.headers("partner", partner_sub)
     attached = call(platform, "partner-gateway", "POST", "/attach", partner_headers, json={"key": key.lower()})
     assert attached.status_code == 200, attached.text
-    assert call(platform, "partner-gateway", "POST", "/attach", platform.headers("partner", unique("p")),
-                json={"key": key}).status_code == 409
+    assert (
+        call(
+            platform, "partner-gateway", "POST", "/attach", platform.headers("partner", unique("p")), json={"key": key}
+        ).status_code
+        == 409
+    )
 
     def visible() -> bool:
-        return call(platform, "partner-gateway", "GET", f"/me/dossiers/{dossier_id}", partner_headers).status_code == 200
+        return (
+            call(platform, "partner-gateway", "GET", f"/me/dossiers/{dossier_id}", partner_headers).status_code == 200
+        )
 
     assert platform.wait_until(visible, timeout=20)
     view = call(platform, "partner-gateway", "GET", f"/me/dossiers/{dossier_id}", partner_headers).json()
     assert {field["key"]: field["mode"] for field in view["dossier"]["fields"]} == {
-        "address": "read", "expert_opinion": "write"}
+        "address": "read",
+        "expert_opinion": "write",
+    }
     assert "budget" not in str(view["dossier"])
     assert isinstance(view["documents"], list)
 
@@ -58,19 +97,52 @@ def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while
     assert platform.wait_until(visible, timeout=20), "back in a visible status, the dossier shows again"
 
     solicitation_id = solicitation.json()["id"]
-    refused = call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion",
-                   partner_headers, json={"values": {"address": "elsewhere"}})
+    refused = call(
+        platform,
+        "partner-gateway",
+        "PATCH",
+        f"/solicitations/{solicitation_id}/completion",
+        partner_headers,
+        json={"values": {"address": "elsewhere"}},
+    )
     assert refused.status_code == 422
-    assert call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", partner_headers,
-                json={"values": {"expert_opinion": "Structurally sound."}}).status_code == 200
-    assert call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", partner_headers,
-                json={"verdict": "favorable", "comment": "Go."}).status_code == 200
+    assert (
+        call(
+            platform,
+            "partner-gateway",
+            "PATCH",
+            f"/solicitations/{solicitation_id}/completion",
+            partner_headers,
+            json={"values": {"expert_opinion": "Structurally sound."}},
+        ).status_code
+        == 200
+    )
+    assert (
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation_id}/opinion",
+            partner_headers,
+            json={"verdict": "favorable", "comment": "Go."},
+        ).status_code
+        == 200
+    )
     submitted = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/submit", partner_headers)
     assert submitted.status_code == 200, submitted.text
     staff_view = call(platform, "dossier", "GET", f"/dossiers/{dossier_id}", agent).json()
     assert staff_view["fields"].get("expert_opinion") == "Structurally sound."
-    assert call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", partner_headers,
-                json={"verdict": "reserved"}).status_code == 409
+    assert (
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation_id}/opinion",
+            partner_headers,
+            json={"verdict": "reserved"},
+        ).status_code
+        == 409
+    )
 
     def answer_on_timeline() -> bool:
         timeline = call(platform, "dossier", "GET", f"/dossiers/{dossier_id}/timeline", agent).json()
@@ -81,16 +153,23 @@ def test_a_partner_attaches_with_the_emailed_key_and_sees_the_dossier_only_while
     move(platform, agent, dossier_id, "internal_check")
     assert platform.wait_until(lambda: not visible(), timeout=20)
     service = platform.headers("service", "service:documents")
-    access = call(platform, "partner-gateway", "GET", "/access", service,
-                  params={"dossier_id": dossier_id, "sub": partner_sub}).json()
+    access = call(
+        platform, "partner-gateway", "GET", "/access", service, params={"dossier_id": dossier_id, "sub": partner_sub}
+    ).json()
     assert access["partner"] is False and access["solicitation_ids"] == []
 
 
 def test_a_contributor_invited_with_the_models_roles_sees_only_their_pieces(platform):
     agent = platform.headers("agent", unique("agent"))
     dossier_id = new_dossier(platform, agent)
-    invited = call(platform, "partner-gateway", "POST", f"/dossiers/{dossier_id}/contributors", agent, json={
-        "kind": "contributor", "role": "guarantor", "name": "Gus", "email": "gus@example.org", "notify": False})
+    invited = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/dossiers/{dossier_id}/contributors",
+        agent,
+        json={"kind": "contributor", "role": "guarantor", "name": "Gus", "email": "gus@example.org", "notify": False},
+    )
     assert invited.status_code == 201, invited.text
     sub = unique("guarantor")
     headers = platform.headers("partner", sub)
@@ -110,11 +189,32 @@ def test_a_contributor_invited_with_the_models_roles_sees_only_their_pieces(plat
 
     document = platform.wait_until(uploaded, timeout=20)
     assert document, "the contributor could not upload their payslip"
-    provided = call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/payslip", headers,
-                    json={"document_id": document["id"]})
+    provided = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/me/pieces/{mine['contributor_id']}/payslip",
+        headers,
+        json={"document_id": document["id"]},
+    )
     assert provided.status_code == 201, provided.text
-    assert call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/deed", headers,
-                json={"document_id": document["id"]}).status_code == 404
-    unknown = call(platform, "partner-gateway", "POST", f"/me/pieces/{mine['contributor_id']}/payslip", headers,
-                   json={"document_id": str(uuid.uuid4())})
+    assert (
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/me/pieces/{mine['contributor_id']}/deed",
+            headers,
+            json={"document_id": document["id"]},
+        ).status_code
+        == 404
+    )
+    unknown = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/me/pieces/{mine['contributor_id']}/payslip",
+        headers,
+        json={"document_id": str(uuid.uuid4())},
+    )
     assert unknown.status_code == 422, unknown.text

@@ -10,6 +10,7 @@ The agent then sends a document flagged "visible to partners" and a letter gener
 template: the partners see those two, and nothing else (no internal file, no other partner's file, no
 confidential opinion, no field outside the partner view).
 """
+
 from __future__ import annotations
 
 import io
@@ -18,41 +19,77 @@ from datetime import date, timedelta
 
 import docx
 import requests
-
-from scenario_helpers import (GROUPED_TIMEOUT, KEY_PATTERN, address, call, create_model, docx_bytes, mails_to, ok,
-                              pdf_bytes, settle, text_of, unique, upload)
+from scenario_helpers import (
+    GROUPED_TIMEOUT,
+    KEY_PATTERN,
+    address,
+    call,
+    create_model,
+    docx_bytes,
+    mails_to,
+    ok,
+    pdf_bytes,
+    settle,
+    text_of,
+    unique,
+    upload,
+)
 from scenario_partners_helpers import document_status, move, visible_document_ids, wait_deliveries
 
 MODEL = {
-    "name": "Business grant", "category": "economy", "client_can_create": False,
-    "fields": [{"key": "company", "label": "Company", "type": "text", "required": True},
-               {"key": "project", "label": "Project", "type": "long_text"},
-               {"key": "requested_amount", "label": "Requested amount", "type": "amount", "financial": True},
-               {"key": "instructor_notes", "label": "Instructor notes", "type": "long_text"}],
-    "partner_fields": [{"key": "financial_analysis", "label": "Financial analysis", "type": "long_text"},
-                       {"key": "site_visit_date", "label": "Site visit date", "type": "date"}],
+    "name": "Business grant",
+    "category": "economy",
+    "client_can_create": False,
+    "fields": [
+        {"key": "company", "label": "Company", "type": "text", "required": True},
+        {"key": "project", "label": "Project", "type": "long_text"},
+        {"key": "requested_amount", "label": "Requested amount", "type": "amount", "financial": True},
+        {"key": "instructor_notes", "label": "Instructor notes", "type": "long_text"},
+    ],
+    "partner_fields": [
+        {"key": "financial_analysis", "label": "Financial analysis", "type": "long_text"},
+        {"key": "site_visit_date", "label": "Site visit date", "type": "date"},
+    ],
     "views": {
         "portal": [{"key": "company", "mode": "write"}, {"key": "project", "mode": "write"}],
-        "crm": [{"key": "company", "mode": "write"}, {"key": "project", "mode": "write"},
-                {"key": "requested_amount", "mode": "write"}, {"key": "instructor_notes", "mode": "write"}],
-        "partner": [{"key": "company", "mode": "read", "source": "portal"},
-                    {"key": "requested_amount", "mode": "read", "source": "crm"},
-                    {"key": "financial_analysis", "mode": "write", "source": "partner"},
-                    {"key": "site_visit_date", "mode": "write", "source": "partner"}]},
-    "statuses": [{"code": "received", "label": "Received", "initial": True},
-                 {"code": "expertise", "label": "Expertise", "partner_visible": True},
-                 {"code": "committee", "label": "Committee preparation", "client_visible": False},
-                 {"code": "decided", "label": "Decided", "terminal": True}],
-    "transitions": [{"from": "received", "to": "expertise"}, {"from": "expertise", "to": "committee"},
-                    {"from": "committee", "to": "expertise"}, {"from": "committee", "to": "decided"}],
+        "crm": [
+            {"key": "company", "mode": "write"},
+            {"key": "project", "mode": "write"},
+            {"key": "requested_amount", "mode": "write"},
+            {"key": "instructor_notes", "mode": "write"},
+        ],
+        "partner": [
+            {"key": "company", "mode": "read", "source": "portal"},
+            {"key": "requested_amount", "mode": "read", "source": "crm"},
+            {"key": "financial_analysis", "mode": "write", "source": "partner"},
+            {"key": "site_visit_date", "mode": "write", "source": "partner"},
+        ],
+    },
+    "statuses": [
+        {"code": "received", "label": "Received", "initial": True},
+        {"code": "expertise", "label": "Expertise", "partner_visible": True},
+        {"code": "committee", "label": "Committee preparation", "client_visible": False},
+        {"code": "decided", "label": "Decided", "terminal": True},
+    ],
+    "transitions": [
+        {"from": "received", "to": "expertise"},
+        {"from": "expertise", "to": "committee"},
+        {"from": "committee", "to": "expertise"},
+        {"from": "committee", "to": "decided"},
+    ],
 }
 
 # A Word letter: dossier entity tags and one input.
-LETTER_TEMPLATE = docx_bytes("Letter about dossier {{ dossier.reference }}: {{ dossier.title }}",
-                             "Dear partner, {{ request_text }}")
+LETTER_TEMPLATE = docx_bytes(
+    "Letter about dossier {{ dossier.reference }}: {{ dossier.title }}", "Dear partner, {{ request_text }}"
+)
 
-PARTNER_VIEW_MODES = {"company": "read", "requested_amount": "read", "financial_analysis": "write",
-                      "site_visit_date": "write"}
+PARTNER_VIEW_MODES = {
+    "company": "read",
+    "requested_amount": "read",
+    "financial_analysis": "write",
+    "site_visit_date": "write",
+}
 
 
 class Story:
@@ -63,8 +100,9 @@ class Story:
         self.agent_sub, self.agent_mail = unique("agent"), address("agent")
         self.client_sub, self.client_mail = unique("client"), address("client")
         self.agent = platform.headers("agent", self.agent_sub, email=self.agent_mail, name="Ines Instructor")
-        self.partners = {name: {"mail": address(name), "sub": unique(name)}
-                         for name in ("banker", "surveyor", "lawyer")}
+        self.partners = {
+            name: {"mail": address(name), "sub": unique(name)} for name in ("banker", "surveyor", "lawyer")
+        }
         for partner in self.partners.values():
             partner["headers"] = platform.headers("partner", partner["sub"], email=partner["mail"])
         self.dossier_id = self.reference = ""
@@ -88,8 +126,9 @@ class Story:
 
     def solicitations(self) -> dict[str, dict]:
         """The agent's Partners sub-panel: each solicitation of the dossier by partner name."""
-        page = ok(call(self.platform, "partner-gateway", "GET", f"/dossiers/{self.dossier_id}/solicitations",
-                       self.agent), 200)
+        page = ok(
+            call(self.platform, "partner-gateway", "GET", f"/dossiers/{self.dossier_id}/solicitations", self.agent), 200
+        )
         by_id = {partner["solicitation_id"]: name for name, partner in self.partners.items()}
         return {by_id[item["id"]]: item for item in page["items"]}
 
@@ -101,13 +140,36 @@ def open_dossier(platform) -> Story:
     model_id = create_model(platform, MODEL)
     model = ok(call(platform, "dossier", "GET", f"/models/{model_id}", story.agent), 200)
     partner_view = {item["key"]: (item["mode"], item["source"]) for item in model["views"]["partner"]}
-    assert partner_view == {"company": ("read", "portal"), "requested_amount": ("read", "crm"),
-                            "financial_analysis": ("write", "partner"), "site_visit_date": ("write", "partner")}
-    dossier = ok(call(platform, "dossier", "POST", "/dossiers", story.agent, json={
-        "model_id": model_id, "title": "Bakery extension", "client_sub": story.client_sub,
-        "client_email": story.client_mail, "assignee_sub": story.agent_sub, "assignee_email": story.agent_mail,
-        "fields": {"company": "Boulangerie Martin", "project": "A second oven", "requested_amount": 45000,
-                   "instructor_notes": "Strong file, check the debt ratio."}}), 201)
+    assert partner_view == {
+        "company": ("read", "portal"),
+        "requested_amount": ("read", "crm"),
+        "financial_analysis": ("write", "partner"),
+        "site_visit_date": ("write", "partner"),
+    }
+    dossier = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/dossiers",
+            story.agent,
+            json={
+                "model_id": model_id,
+                "title": "Bakery extension",
+                "client_sub": story.client_sub,
+                "client_email": story.client_mail,
+                "assignee_sub": story.agent_sub,
+                "assignee_email": story.agent_mail,
+                "fields": {
+                    "company": "Boulangerie Martin",
+                    "project": "A second oven",
+                    "requested_amount": 45000,
+                    "instructor_notes": "Strong file, check the debt ratio.",
+                },
+            },
+        ),
+        201,
+    )
     story.dossier_id, story.reference = dossier["id"], dossier["reference"]
     move(platform, story.agent, story.dossier_id, "expertise")
     return story
@@ -117,20 +179,51 @@ def build_story(platform) -> Story:
     """The admin's model, the dossier in a partner-visible status, three solicitations and their key emails."""
     story = open_dossier(platform)
     due = (date.today() + timedelta(days=14)).isoformat()
-    asks = {"banker": ("opinion", "financial", "Assess the debt ratio and the repayment capacity.", True),
-            "surveyor": ("completion", "technical", "Give the site visit date and upload your survey.", False),
-            "lawyer": ("opinion", "legal", "Check the lease clauses.", False)}
+    asks = {
+        "banker": ("opinion", "financial", "Assess the debt ratio and the repayment capacity.", True),
+        "surveyor": ("completion", "technical", "Give the site visit date and upload your survey.", False),
+        "lawyer": ("opinion", "legal", "Check the lease clauses.", False),
+    }
     for name, (kind, scope, instructions, confidential) in asks.items():
-        partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
-            "name": name.title(), "email": story.mail(name), "kind": "external"}), 201)
-        solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
-                               story.agent, json={"partner_id": partner["id"], "type": kind, "scope": scope,
-                                                  "due_date": due, "instructions": instructions,
-                                                  "open_statuses": ["expertise"], "confidential": confidential}),
-                          201)
+        partner = ok(
+            call(
+                platform,
+                "partner-gateway",
+                "POST",
+                "/partners",
+                story.agent,
+                json={"name": name.title(), "email": story.mail(name), "kind": "external"},
+            ),
+            201,
+        )
+        solicitation = ok(
+            call(
+                platform,
+                "partner-gateway",
+                "POST",
+                f"/dossiers/{story.dossier_id}/solicitations",
+                story.agent,
+                json={
+                    "partner_id": partner["id"],
+                    "type": kind,
+                    "scope": scope,
+                    "due_date": due,
+                    "instructions": instructions,
+                    "open_statuses": ["expertise"],
+                    "confidential": confidential,
+                },
+            ),
+            201,
+        )
         assert solicitation["type"] == kind and solicitation["due_date"] == due
-        story.partners[name].update(solicitation_id=solicitation["id"], key=solicitation["access_key"],
-                                    instructions=instructions, due=due, scope=scope, type=kind)
+        story.partners[name].update(
+            solicitation_id=solicitation["id"],
+            key=solicitation["access_key"],
+            instructions=instructions,
+            due=due,
+            scope=scope,
+            type=kind,
+        )
     return story
 
 
@@ -142,18 +235,27 @@ def test_partners_receive_their_keys_attach_and_lose_the_dossier_while_its_statu
     # (the client: the move to the client-visible "Expertise" status).
     expected = {story.mail(name): 1 for name in story.partners} | {story.client_mail: 1}
     assert settle(platform, story.everyone, expected, 30) == expected
-    for name, partner in story.partners.items():
+    for partner in story.partners.values():
         [mail] = mails_to(platform, [partner["mail"]])
         assert KEY_PATTERN.findall(text_of(mail)) == [partner["key"]]
-    assert wait_deliveries(platform, story.dossier_id, "solicitation.created",
-                           {story.mail(name): 1 for name in story.partners}) == {
-        story.mail(name): 1 for name in story.partners}
+    assert wait_deliveries(
+        platform, story.dossier_id, "solicitation.created", {story.mail(name): 1 for name in story.partners}
+    ) == {story.mail(name): 1 for name in story.partners}
 
     # Before attaching, a partner sees nothing.
     assert story.partner_dossier(banker).status_code == 404
     for name in (banker, surveyor):
-        attached = ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
-                           json={"key": story.partners[name]["key"]}), 200)
+        attached = ok(
+            call(
+                platform,
+                "partner-gateway",
+                "POST",
+                "/attach",
+                story.as_partner(name),
+                json={"key": story.partners[name]["key"]},
+            ),
+            200,
+        )
         assert attached["dossier_id"] == story.dossier_id
     assert story.listed_dossiers(banker) == [story.dossier_id]
     assert story.listed_dossiers("lawyer") == []
@@ -177,9 +279,14 @@ def test_partners_receive_their_keys_attach_and_lose_the_dossier_while_its_statu
     for name in (banker, surveyor):
         assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 404, timeout=20), name
         assert story.listed_dossiers(name) == []
-    hidden = call(platform, "partner-gateway", "POST",
-                  f"/solicitations/{story.partners[banker]['solicitation_id']}/opinion", story.as_partner(banker),
-                  json={"verdict": "favorable"})
+    hidden = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/solicitations/{story.partners[banker]['solicitation_id']}/opinion",
+        story.as_partner(banker),
+        json={"verdict": "favorable"},
+    )
     assert hidden.status_code == 404, hidden.text
 
     # It comes back to the partner-visible status: both see it again.
@@ -197,8 +304,17 @@ def attached_story(platform) -> Story:
     """The story up to the banker and the surveyor attached (keys taken from the agent's answer)."""
     story = build_story(platform)
     for name in ("banker", "surveyor"):
-        ok(call(platform, "partner-gateway", "POST", "/attach", story.as_partner(name),
-                json={"key": story.partners[name]["key"]}), 200)
+        ok(
+            call(
+                platform,
+                "partner-gateway",
+                "POST",
+                "/attach",
+                story.as_partner(name),
+                json={"key": story.partners[name]["key"]},
+            ),
+            200,
+        )
         assert platform.wait_until(lambda: story.partner_dossier(name).status_code == 200, timeout=20), name
     return story
 
@@ -208,19 +324,50 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     banker, surveyor = story.partners["banker"], story.partners["surveyor"]
 
     # The banker gives an opinion without any possibility of changing the dossier.
-    modify = call(platform, "partner-gateway", "PATCH", f"/solicitations/{banker['solicitation_id']}/completion",
-                  banker["headers"], json={"values": {"financial_analysis": "Rewritten by the banker."}})
+    modify = call(
+        platform,
+        "partner-gateway",
+        "PATCH",
+        f"/solicitations/{banker['solicitation_id']}/completion",
+        banker["headers"],
+        json={"values": {"financial_analysis": "Rewritten by the banker."}},
+    )
     assert modify.status_code == 422, modify.text
     # The banker: an opinion with a comment and a supporting file, uploaded on their solicitation.
-    analysis = ok(upload(platform, banker["headers"], banker["solicitation_id"], owner_type="solicitation",
-                         filename="debt-analysis.pdf", data=pdf_bytes("debt analysis"), category="opinion"), 201)
+    analysis = ok(
+        upload(
+            platform,
+            banker["headers"],
+            banker["solicitation_id"],
+            owner_type="solicitation",
+            filename="debt-analysis.pdf",
+            data=pdf_bytes("debt analysis"),
+            category="opinion",
+        ),
+        201,
+    )
     assert analysis["visibility"]["partner"] is False and analysis["visibility"]["client"] is False
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/opinion",
-            banker["headers"], json={"verdict": "reserved", "comment": "Debt ratio at 38 %, acceptable with a "
-                                                                         "guarantee.", "document_id": analysis["id"]}),
-       200)
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/submit",
-            banker["headers"]), 200)
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{banker['solicitation_id']}/opinion",
+            banker["headers"],
+            json={
+                "verdict": "reserved",
+                "comment": "Debt ratio at 38 %, acceptable with a guarantee.",
+                "document_id": analysis["id"],
+            },
+        ),
+        200,
+    )
+    ok(
+        call(
+            platform, "partner-gateway", "POST", f"/solicitations/{banker['solicitation_id']}/submit", banker["headers"]
+        ),
+        200,
+    )
 
     # The agent sees the first answer arrive while the others are still waiting.
     panel = story.solicitations()
@@ -232,20 +379,53 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
 
     # The surveyor: a field outside their writable fields is refused, a partner field is completed, a piece
     # uploaded; the confidential financial opinion and the banker's file stay out of their sight.
-    refused = call(platform, "partner-gateway", "PATCH", f"/solicitations/{surveyor['solicitation_id']}/completion",
-                   surveyor["headers"], json={"values": {"company": "Another company"}})
+    refused = call(
+        platform,
+        "partner-gateway",
+        "PATCH",
+        f"/solicitations/{surveyor['solicitation_id']}/completion",
+        surveyor["headers"],
+        json={"values": {"company": "Another company"}},
+    )
     assert refused.status_code == 422, refused.text
-    ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{surveyor['solicitation_id']}/completion",
-            surveyor["headers"], json={"values": {"site_visit_date": "2026-12-02"}}), 200)
-    survey = ok(upload(platform, surveyor["headers"], surveyor["solicitation_id"], owner_type="solicitation",
-                       filename="site-survey.pdf", data=pdf_bytes("site survey"), category="supporting_piece"), 201)
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "PATCH",
+            f"/solicitations/{surveyor['solicitation_id']}/completion",
+            surveyor["headers"],
+            json={"values": {"site_visit_date": "2026-12-02"}},
+        ),
+        200,
+    )
+    survey = ok(
+        upload(
+            platform,
+            surveyor["headers"],
+            surveyor["solicitation_id"],
+            owner_type="solicitation",
+            filename="site-survey.pdf",
+            data=pdf_bytes("site survey"),
+            category="supporting_piece",
+        ),
+        201,
+    )
     surveyor_view = ok(story.partner_dossier("surveyor"), 200)
     assert surveyor_view["other_opinions"] == []
     assert "Debt ratio" not in str(surveyor_view)
     assert document_status(platform, surveyor["headers"], analysis["id"]) == 404
     assert document_status(platform, banker["headers"], survey["id"]) == 404
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{surveyor['solicitation_id']}/submit",
-            surveyor["headers"]), 200)
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{surveyor['solicitation_id']}/submit",
+            surveyor["headers"],
+        ),
+        200,
+    )
 
     # The agent sees both answers: the completed value is in the dossier, the answers on its timeline.
     panel = story.solicitations()
@@ -256,8 +436,11 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
 
     def answers_on_timeline() -> bool:
         timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}/timeline", story.agent), 200)
-        answered = {entry["details"].get("solicitation_id") for entry in timeline["items"]
-                    if entry["kind"] == "third_party_answer"}
+        answered = {
+            entry["details"].get("solicitation_id")
+            for entry in timeline["items"]
+            if entry["kind"] == "third_party_answer"
+        }
         return answered == {banker["solicitation_id"], surveyor["solicitation_id"]}
 
     assert platform.wait_until(answers_on_timeline, timeout=20)
@@ -272,25 +455,47 @@ def test_partners_answer_the_agent_follows_the_answers_and_the_reminder_reaches_
     assert document_status(platform, story.agent, survey["id"]) == 200
 
     # Remind: only the partner who has not answered is reminded, and only they get an email for it.
-    reminded = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
-                       story.agent, json={}), 200)
+    reminded = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/dossiers/{story.dossier_id}/solicitations/remind",
+            story.agent,
+            json={},
+        ),
+        200,
+    )
     assert reminded["reminded"] == 1 and reminded["reminded_ids"] == [story.partners["lawyer"]["solicitation_id"]]
     assert wait_deliveries(platform, story.dossier_id, "solicitation.reminded", {story.mail("lawyer"): 1}) == {
-        story.mail("lawyer"): 1}
+        story.mail("lawyer"): 1
+    }
     lawyer_mails = settle(platform, [story.mail("lawyer")], {story.mail("lawyer"): 2}, 30)
     assert lawyer_mails == {story.mail("lawyer"): 2}
     [reminder] = [mail for mail in mails_to(platform, [story.mail("lawyer")]) if not KEY_PATTERN.search(text_of(mail))]
     assert story.reference in reminder["Subject"] and story.partners["lawyer"]["due"] in text_of(reminder)
     assert story.solicitations()["lawyer"]["reminder_count"] == 1
-    again = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations/remind",
-                    story.agent, json={}), 200)
+    again = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/dossiers/{story.dossier_id}/solicitations/remind",
+            story.agent,
+            json={},
+        ),
+        200,
+    )
     assert (again["reminded"], again["skipped"]) == (0, 1), again  # within the quiet period: no second email
     # The partners' uploads are told to the assignee (staff see every file), to no partner and not to the client.
-    assert wait_deliveries(platform, story.dossier_id, "document.added", {story.agent_mail: 2}) == {
-        story.agent_mail: 2}
+    assert wait_deliveries(platform, story.dossier_id, "document.added", {story.agent_mail: 2}) == {story.agent_mail: 2}
     outside_staff = [story.client_mail, *(partner["mail"] for partner in story.partners.values())]
     assert settle(platform, outside_staff, {}, 0) == {
-        story.mail("lawyer"): 2, story.mail("banker"): 1, story.mail("surveyor"): 1, story.client_mail: 1}
+        story.mail("lawyer"): 2,
+        story.mail("banker"): 1,
+        story.mail("surveyor"): 1,
+        story.client_mail: 1,
+    }
 
 
 def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see_and_nothing_else(platform):
@@ -298,34 +503,96 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
     banker, surveyor, lawyer = (story.partners[name] for name in ("banker", "surveyor", "lawyer"))
     admin = platform.headers("admin", unique("admin"))
 
-    shared = ok(upload(platform, story.agent, story.dossier_id, filename="grant-conditions.pdf",
-                       data=pdf_bytes("conditions"), partner=True, category="other"), 201)
-    internal = ok(upload(platform, story.agent, story.dossier_id, filename="committee-memo.pdf",
-                         data=pdf_bytes("memo"), category="other"), 201)
-    for_client = ok(upload(platform, story.agent, story.dossier_id, filename="receipt.pdf", data=pdf_bytes("receipt"),
-                           client=True, category="other"), 201)
-    own = ok(upload(platform, banker["headers"], banker["solicitation_id"], owner_type="solicitation",
-                    filename="bank-statement.pdf", data=pdf_bytes("statement"), category="opinion"), 201)
+    shared = ok(
+        upload(
+            platform,
+            story.agent,
+            story.dossier_id,
+            filename="grant-conditions.pdf",
+            data=pdf_bytes("conditions"),
+            partner=True,
+            category="other",
+        ),
+        201,
+    )
+    internal = ok(
+        upload(
+            platform,
+            story.agent,
+            story.dossier_id,
+            filename="committee-memo.pdf",
+            data=pdf_bytes("memo"),
+            category="other",
+        ),
+        201,
+    )
+    for_client = ok(
+        upload(
+            platform,
+            story.agent,
+            story.dossier_id,
+            filename="receipt.pdf",
+            data=pdf_bytes("receipt"),
+            client=True,
+            category="other",
+        ),
+        201,
+    )
+    own = ok(
+        upload(
+            platform,
+            banker["headers"],
+            banker["solicitation_id"],
+            owner_type="solicitation",
+            filename="bank-statement.pdf",
+            data=pdf_bytes("statement"),
+            category="opinion",
+        ),
+        201,
+    )
 
-    template = ok(requests.post(platform.api("documents", "/templates"), headers=admin, timeout=30, data={
-        "name": "Partner letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
-        files={"file": ("letter.docx", LETTER_TEMPLATE)}), 201)
+    template = ok(
+        requests.post(
+            platform.api("documents", "/templates"),
+            headers=admin,
+            timeout=30,
+            data={"name": "Partner letter", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
+            files={"file": ("letter.docx", LETTER_TEMPLATE)},
+        ),
+        201,
+    )
     fields = ok(call(platform, "documents", "GET", f"/templates/{template['id']}/fields", story.agent), 200)
     sources = {item["name"]: item["source"] for item in fields["fields"]}
     assert sources == {"dossier.reference": "entity", "dossier.title": "entity", "request_text": "input"}
     dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent), 200)
-    letter = ok(call(platform, "documents", "POST", f"/templates/{template['id']}/render", story.agent, json={
-        "owner_type": "dossier", "owner_id": story.dossier_id, "category": "letter", "filename": "Request letter",
-        "context": {"dossier": {"reference": dossier["reference"], "title": dossier["title"]}},
-        "inputs": {"request_text": "please send your invoices."},
-        "visibility": {"client": False, "partner": True, "roles": []}}), 201)
+    letter = ok(
+        call(
+            platform,
+            "documents",
+            "POST",
+            f"/templates/{template['id']}/render",
+            story.agent,
+            json={
+                "owner_type": "dossier",
+                "owner_id": story.dossier_id,
+                "category": "letter",
+                "filename": "Request letter",
+                "context": {"dossier": {"reference": dossier["reference"], "title": dossier["title"]}},
+                "inputs": {"request_text": "please send your invoices."},
+                "visibility": {"client": False, "partner": True, "roles": []},
+            },
+        ),
+        201,
+    )
     assert letter["state"] == "ready"
 
     for name, partner in (("banker", banker), ("surveyor", surveyor)):
         view = ok(story.partner_dossier(name), 200)
         assert {item["id"] for item in view["documents"]} == {shared["id"], letter["id"]}, name
         assert visible_document_ids(platform, partner["headers"], "dossier", story.dossier_id) == {
-            shared["id"], letter["id"]}
+            shared["id"],
+            letter["id"],
+        }
         body = call(platform, "documents", "GET", f"/documents/{letter['id']}/content", partner["headers"])
         assert body.status_code == 200
         text = "\n".join(paragraph.text for paragraph in docx.Document(io.BytesIO(body.content)).paragraphs)
@@ -338,8 +605,9 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
     assert document_status(platform, lawyer["headers"], shared["id"]) == 404
     assert document_status(platform, lawyer["headers"], letter["id"]) == 404
     client = platform.headers("client", story.client_sub, email=story.client_mail)
-    assert platform.wait_until(lambda: visible_document_ids(platform, client, "dossier", story.dossier_id) == {
-        for_client["id"]}, timeout=20)
+    assert platform.wait_until(
+        lambda: visible_document_ids(platform, client, "dossier", story.dossier_id) == {for_client["id"]}, timeout=20
+    )
 
     # Who is told: each attached partner of the two partner documents, the client of theirs, the assignee of
     # the banker's file; the partner who never attached, nobody.
@@ -357,26 +625,49 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
 
     # A status hidden from partners hides their documents too.
     move(platform, story.agent, story.dossier_id, "committee")
-    assert platform.wait_until(lambda: document_status(platform, banker["headers"], shared["id"]) == 404,
-                               timeout=20)
+    assert platform.wait_until(lambda: document_status(platform, banker["headers"], shared["id"]) == 404, timeout=20)
     assert document_status(platform, surveyor["headers"], letter["id"]) == 404
 
 
-
-def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_under_the_same_visibility_rule(
-        platform):
+def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_under_the_same_visibility_rule(platform):
     story = open_dossier(platform)
     expert_sub, expert_mail = unique("expert"), address("expert")
     expert = platform.headers("agent", expert_sub, email=expert_mail)
-    partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
-        "name": "Economic development office", "email": expert_mail, "kind": "internal", "agent_sub": expert_sub}),
-        201)
+    partner = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            "/partners",
+            story.agent,
+            json={
+                "name": "Economic development office",
+                "email": expert_mail,
+                "kind": "internal",
+                "agent_sub": expert_sub,
+            },
+        ),
+        201,
+    )
     due = (date.today() + timedelta(days=7)).isoformat()
-    solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
-                           story.agent, json={"partner_id": partner["id"], "type": "opinion_completion",
-                                              "scope": "economic", "due_date": due,
-                                              "instructions": "Opinion on jobs created, and the analysis field.",
-                                              "open_statuses": ["expertise"]}), 201)
+    solicitation = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/dossiers/{story.dossier_id}/solicitations",
+            story.agent,
+            json={
+                "partner_id": partner["id"],
+                "type": "opinion_completion",
+                "scope": "economic",
+                "due_date": due,
+                "instructions": "Opinion on jobs created, and the analysis field.",
+                "open_statuses": ["expertise"],
+            },
+        ),
+        201,
+    )
     assert solicitation.get("access_key") is None and solicitation["state"] == "attached"
     solicitation_id = solicitation["id"]
 
@@ -394,54 +685,137 @@ def test_an_internal_partner_gives_an_opinion_and_a_completion_from_the_crm_unde
 
     # The same status rule as for external partners.
     move(platform, story.agent, story.dossier_id, "committee")
-    assert platform.wait_until(lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}",
-                                            expert).status_code == 404, timeout=20)
+    assert platform.wait_until(
+        lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}", expert).status_code == 404,
+        timeout=20,
+    )
     move(platform, story.agent, story.dossier_id, "expertise")
-    assert platform.wait_until(lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}",
-                                            expert).status_code == 200, timeout=20)
+    assert platform.wait_until(
+        lambda: call(platform, "partner-gateway", "GET", f"/me/dossiers/{story.dossier_id}", expert).status_code == 200,
+        timeout=20,
+    )
 
     # Opinion and completion together, then submit: both reach the agent.
-    refused = call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", expert,
-                   json={"values": {"requested_amount": 1}})
+    refused = call(
+        platform,
+        "partner-gateway",
+        "PATCH",
+        f"/solicitations/{solicitation_id}/completion",
+        expert,
+        json={"values": {"requested_amount": 1}},
+    )
     assert refused.status_code == 422, refused.text
-    ok(call(platform, "partner-gateway", "PATCH", f"/solicitations/{solicitation_id}/completion", expert,
-            json={"values": {"financial_analysis": "Four jobs created in two years."}}), 200)
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
-            json={"verdict": "favorable", "comment": "Supports local employment."}), 200)
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "PATCH",
+            f"/solicitations/{solicitation_id}/completion",
+            expert,
+            json={"values": {"financial_analysis": "Four jobs created in two years."}},
+        ),
+        200,
+    )
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation_id}/opinion",
+            expert,
+            json={"verdict": "favorable", "comment": "Supports local employment."},
+        ),
+        200,
+    )
     ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/submit", expert), 200)
-    [answered] = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{story.dossier_id}/solicitations",
-                         story.agent), 200)["items"]
+    [answered] = ok(
+        call(platform, "partner-gateway", "GET", f"/dossiers/{story.dossier_id}/solicitations", story.agent), 200
+    )["items"]
     assert answered["state"] == "answered" and "favorable" in str(answered)
     dossier = ok(call(platform, "dossier", "GET", f"/dossiers/{story.dossier_id}", story.agent), 200)
     assert dossier["fields"]["financial_analysis"] == "Four jobs created in two years."
     assert float(dossier["fields"]["requested_amount"]) == 45000
-    late = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation_id}/opinion", expert,
-                json={"verdict": "unfavorable"})
+    late = call(
+        platform,
+        "partner-gateway",
+        "POST",
+        f"/solicitations/{solicitation_id}/opinion",
+        expert,
+        json={"verdict": "unfavorable"},
+    )
     assert late.status_code == 409, late.text
 
 
 def test_a_partner_cannot_present_a_document_they_may_not_see_as_their_supporting_file(platform):
     story = open_dossier(platform)
-    partner = ok(call(platform, "partner-gateway", "POST", "/partners", story.agent, json={
-        "name": "Banker", "email": story.mail("banker"), "kind": "external"}), 201)
-    solicitation = ok(call(platform, "partner-gateway", "POST", f"/dossiers/{story.dossier_id}/solicitations",
-                           story.agent, json={"partner_id": partner["id"], "type": "opinion", "scope": "financial",
-                                              "due_date": (date.today() + timedelta(days=5)).isoformat(),
-                                              "open_statuses": ["expertise"]}), 201)
+    partner = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            "/partners",
+            story.agent,
+            json={"name": "Banker", "email": story.mail("banker"), "kind": "external"},
+        ),
+        201,
+    )
+    solicitation = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/dossiers/{story.dossier_id}/solicitations",
+            story.agent,
+            json={
+                "partner_id": partner["id"],
+                "type": "opinion",
+                "scope": "financial",
+                "due_date": (date.today() + timedelta(days=5)).isoformat(),
+                "open_statuses": ["expertise"],
+            },
+        ),
+        201,
+    )
     banker = story.as_partner("banker")
     ok(call(platform, "partner-gateway", "POST", "/attach", banker, json={"key": solicitation["access_key"]}), 200)
-    internal = ok(upload(platform, story.agent, story.dossier_id, filename="committee-memo.pdf",
-                         data=pdf_bytes("memo")), 201)
+    internal = ok(
+        upload(platform, story.agent, story.dossier_id, filename="committee-memo.pdf", data=pdf_bytes("memo")), 201
+    )
     assert document_status(platform, banker, internal["id"]) == 404
     for foreign in (internal["id"], str(uuid.uuid4())):
-        answer = call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
-                      json={"verdict": "favorable", "document_id": foreign})
+        answer = call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation['id']}/opinion",
+            banker,
+            json={"verdict": "favorable", "document_id": foreign},
+        )
         assert answer.status_code == 422, answer.text
         assert list(answer.json()["errors"]) == ["document_id"]
-    assert ok(call(platform, "partner-gateway", "GET", f"/solicitations/{solicitation['id']}/history", banker),
-              200) == []
+    assert (
+        ok(call(platform, "partner-gateway", "GET", f"/solicitations/{solicitation['id']}/history", banker), 200) == []
+    )
     # Their own upload on the solicitation is accepted.
-    mine = ok(upload(platform, banker, solicitation["id"], owner_type="solicitation", filename="analysis.pdf",
-                     data=pdf_bytes("analysis")), 201)
-    ok(call(platform, "partner-gateway", "POST", f"/solicitations/{solicitation['id']}/opinion", banker,
-            json={"verdict": "favorable", "document_id": mine["id"]}), 200)
+    mine = ok(
+        upload(
+            platform,
+            banker,
+            solicitation["id"],
+            owner_type="solicitation",
+            filename="analysis.pdf",
+            data=pdf_bytes("analysis"),
+        ),
+        201,
+    )
+    ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            f"/solicitations/{solicitation['id']}/opinion",
+            banker,
+            json={"verdict": "favorable", "document_id": mine["id"]},
+        ),
+        200,
+    )

@@ -9,6 +9,7 @@
 Run: ``make bench`` (or ``.venv/bin/python tests/perf/backbone.py --events 5000 --requests 1000``).
 Needs the local PostgreSQL and RabbitMQ. Prints figures; asserts nothing.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -131,8 +132,9 @@ def bare_round_trip(amqp_url: str, count: int) -> list[float]:
 def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[float]]:
     """Latencies per pause between requests (0: back to back, the machine's two cores shared by all)."""
     with tempfile.TemporaryDirectory() as work_dir:
-        platform = Platform(Path(work_dir), services=["dossier", "notification"],
-                            extra_env={"LOG_LEVEL": "WARNING"}).start()
+        platform = Platform(
+            Path(work_dir), services=["dossier", "notification"], extra_env={"LOG_LEVEL": "WARNING"}
+        ).start()
         try:
             headers = platform.headers("agent", "bench-agent")
             model_id = create_minimal_model(platform)
@@ -141,15 +143,20 @@ def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[flo
             def received() -> dict[str, float]:
                 with psycopg.connect(platform.database_url("notification")) as connection:
                     rows = connection.execute(
-                        "select dossier_id, extract(epoch from received_at) from received_events").fetchall()
+                        "select dossier_id, extract(epoch from received_at) from received_events"
+                    ).fetchall()
                 return {dossier_id: float(epoch) for dossier_id, epoch in rows}
 
             results = {}
             for pause_ms in pauses_ms:
                 answered: dict[str, float] = {}
                 for index in range(count):
-                    response = session.post(platform.api("dossier", "/dossiers"),
-                                            json={"title": f"bench {index}", "model_id": model_id}, headers=headers, timeout=10)
+                    response = session.post(
+                        platform.api("dossier", "/dossiers"),
+                        json={"title": f"bench {index}", "model_id": model_id},
+                        headers=headers,
+                        timeout=10,
+                    )
                     answered[response.json()["id"]] = time.time()
                     if pause_ms:
                         time.sleep(pause_ms / 1000)
@@ -181,12 +188,16 @@ def main() -> None:
     print(f"bare pika publish loop, confirm each:         {one_by_one:9.0f} msg/s")
     print(f"outbox relay (PostgreSQL, batched confirms):  {relay:9.0f} events/s confirmed and marked sent")
     print(f"\n== End-to-end latency over {args.requests} events per line ==")
-    print(f"bare pika confirmed publish + consume:                 p50 {statistics.median(round_trips) * ms:7.2f} ms"
-          f"   p99 {percentile(round_trips, 0.99) * ms:7.2f} ms")
+    print(
+        f"bare pika confirmed publish + consume:                 p50 {statistics.median(round_trips) * ms:7.2f} ms"
+        f"   p99 {percentile(round_trips, 0.99) * ms:7.2f} ms"
+    )
     for pause_ms, latencies in latencies_by_pause.items():
         label = "back to back" if not pause_ms else f"{pause_ms:.0f} ms apart"
-        print(f"POST /dossiers response -> notification handled ({label}):"
-              f" p50 {statistics.median(latencies) * ms:7.2f} ms   p99 {percentile(latencies, 0.99) * ms:7.2f} ms")
+        print(
+            f"POST /dossiers response -> notification handled ({label}):"
+            f" p50 {statistics.median(latencies) * ms:7.2f} ms   p99 {percentile(latencies, 0.99) * ms:7.2f} ms"
+        )
 
 
 if __name__ == "__main__":

@@ -1,5 +1,4 @@
-from platform_shared.migrations import run_env
-
 from attestation.db import Base
+from platform_shared.migrations import run_env
 
 run_env(Base.metadata)

@@ -11,6 +11,7 @@ RabbitMQ, LibreOffice) with the integration harness, warms the converter, then a
 Both wait by polling every 20 ms. Prints p50/p95 of each, in milliseconds. Asserts nothing;
 not collected by pytest. Run: ``.venv/bin/python services/attestation/perf/attestation_perf.py [--runs 20]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,29 +61,69 @@ def wait(predicate, timeout=120.0):
 
 def setup(platform: Platform):
     admin = platform.headers("admin", "perf-admin")
-    template = ok(requests.post(platform.api("documents", "/templates"), headers=admin, timeout=10,
-                                data={"name": "Perf attestation", "type": "attestation", "entity": "contract",
-                                      "pdf_auto": "true"},
-                                files={"file": ("attestation.docx", template_docx())}))
-    product = ok(requests.post(platform.api("attestation", "/products"), headers=admin, timeout=10,
-                               json={"code": "PERF", "name": "Perf product"}))
-    ok(requests.put(platform.api("attestation", f"/products/{product['id']}/attestation-templates"), headers=admin,
-                    timeout=30, json=[{"template_id": template["id"]}]))
+    template = ok(
+        requests.post(
+            platform.api("documents", "/templates"),
+            headers=admin,
+            timeout=10,
+            data={"name": "Perf attestation", "type": "attestation", "entity": "contract", "pdf_auto": "true"},
+            files={"file": ("attestation.docx", template_docx())},
+        )
+    )
+    product = ok(
+        requests.post(
+            platform.api("attestation", "/products"),
+            headers=admin,
+            timeout=10,
+            json={"code": "PERF", "name": "Perf product"},
+        )
+    )
+    ok(
+        requests.put(
+            platform.api("attestation", f"/products/{product['id']}/attestation-templates"),
+            headers=admin,
+            timeout=30,
+            json=[{"template_id": template["id"]}],
+        )
+    )
     today = date.today()
-    contract = ok(requests.post(platform.api("attestation", "/contracts"), headers=admin, timeout=10, json={
-        "number": "PERF-1", "product_id": product["id"], "owner_sub": "perf-client", "owner_name": "Perf Client",
-        "status": "in_force", "start_date": (today - timedelta(days=30)).isoformat(),
-        "receipts": [{"period_start": (today - timedelta(days=1)).isoformat(),
-                      "period_end": (today + timedelta(days=30)).isoformat(),
-                      "amount_due": "10.00", "amount_paid": "10.00"}]}))
+    contract = ok(
+        requests.post(
+            platform.api("attestation", "/contracts"),
+            headers=admin,
+            timeout=10,
+            json={
+                "number": "PERF-1",
+                "product_id": product["id"],
+                "owner_sub": "perf-client",
+                "owner_name": "Perf Client",
+                "status": "in_force",
+                "start_date": (today - timedelta(days=30)).isoformat(),
+                "receipts": [
+                    {
+                        "period_start": (today - timedelta(days=1)).isoformat(),
+                        "period_end": (today + timedelta(days=30)).isoformat(),
+                        "amount_due": "10.00",
+                        "amount_paid": "10.00",
+                    }
+                ],
+            },
+        )
+    )
     return template["id"], contract
 
 
 def attestation_once(platform: Platform, client: dict, contract: dict) -> tuple[float, float]:
     """(request -> document available, request -> POST answered), in ms."""
     started = time.perf_counter()
-    request = ok(requests.post(platform.api("attestation", "/attestation-requests"), headers=client, timeout=60,
-                               json={"contract_id": contract["id"]}))
+    request = ok(
+        requests.post(
+            platform.api("attestation", "/attestation-requests"),
+            headers=client,
+            timeout=60,
+            json={"contract_id": contract["id"]},
+        )
+    )
     answered = (time.perf_counter() - started) * 1000
     url = platform.api("attestation", f"/attestation-requests/{request['id']}")
     state = {}
@@ -104,12 +145,22 @@ def attestation_once(platform: Platform, client: dict, contract: dict) -> tuple[
 def bare_once(platform: Platform, agent: dict, template_id: str) -> tuple[float, float]:
     """(render -> PDF ready, render -> POST answered), in ms."""
     started = time.perf_counter()
-    document = ok(requests.post(platform.api("documents", f"/templates/{template_id}/render"), headers=agent,
-                                timeout=60, json={
-                                    "owner_type": "contract", "owner_id": str(uuid.uuid4()), "category": "attestation",
-                                    "context": {"contract": {"number": "PERF-1", "product_name": "Perf product",
-                                                             "start_date": "01/01/2026"},
-                                                "client": {"name": "Perf Client"}}}))
+    document = ok(
+        requests.post(
+            platform.api("documents", f"/templates/{template_id}/render"),
+            headers=agent,
+            timeout=60,
+            json={
+                "owner_type": "contract",
+                "owner_id": str(uuid.uuid4()),
+                "category": "attestation",
+                "context": {
+                    "contract": {"number": "PERF-1", "product_name": "Perf product", "start_date": "01/01/2026"},
+                    "client": {"name": "Perf Client"},
+                },
+            },
+        )
+    )
     answered = (time.perf_counter() - started) * 1000
     url = platform.api("documents", f"/documents/{document['id']}")
 
@@ -148,12 +199,16 @@ def main() -> None:
             attestation.append(attestation_once(platform, client, contract))
             bare.append(bare_once(platform, agent, template_id))
         print(f"runs: {args.runs} each, alternated, after {args.warmup} warm-up rounds (converter warm)")
-        for name, values in (("attestation request -> document available", [item[0] for item in attestation]),
-                             ("documents bare render+convert (baseline)", [item[0] for item in bare]),
-                             ("  of which POST /attestation-requests", [item[1] for item in attestation]),
-                             ("  of which POST /templates/{id}/render", [item[1] for item in bare])):
-            print(f"{name:45s} p50 {statistics.median(values):7.0f} ms   p95 {percentile(values, 0.95):7.0f} ms   "
-                  f"min {min(values):7.0f} ms   max {max(values):7.0f} ms")
+        for name, values in (
+            ("attestation request -> document available", [item[0] for item in attestation]),
+            ("documents bare render+convert (baseline)", [item[0] for item in bare]),
+            ("  of which POST /attestation-requests", [item[1] for item in attestation]),
+            ("  of which POST /templates/{id}/render", [item[1] for item in bare]),
+        ):
+            print(
+                f"{name:45s} p50 {statistics.median(values):7.0f} ms   p95 {percentile(values, 0.95):7.0f} ms   "
+                f"min {min(values):7.0f} ms   max {max(values):7.0f} ms"
+            )
     finally:
         platform.stop()
 

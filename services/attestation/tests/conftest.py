@@ -4,22 +4,30 @@ The fake stands in for the documents service's HTTP boundary (``docs/contracts.m
 werkzeug on a free port; the real composition is proven by
 ``tests/integration/test_attestation_service.py``.
 """
+
 from __future__ import annotations
 
 import threading
 import uuid
+from datetime import UTC
 
 import pytest
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from platform_shared.testing.unit import bearer
-from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
-    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
-
 from attestation import config
 from attestation.app import create_app
 from attestation.cli import MIGRATIONS_DIR
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER,
+    ServiceUnderTest,
+    app,
+    client,
+    database_url,
+    db,
+    template_dir,
+)
+from platform_shared.testing.unit import bearer
 
 # Tokens are minted on the fixed test day and checked against the real clock.
 LONG = 10 * 365 * 24 * 3600
@@ -46,8 +54,13 @@ def service_under_test():
 
 @pytest.fixture
 def settings(database_url, documents_server):
-    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
-                       documents_url=documents_server.url, render_retry_delay_seconds=0.0)
+    return config.load(
+        database_url=database_url,
+        amqp_url=UNREACHABLE_BROKER,
+        log_json=False,
+        documents_url=documents_server.url,
+        render_retry_delay_seconds=0.0,
+    )
 
 
 @pytest.fixture
@@ -84,14 +97,22 @@ class FakeDocuments:
         for registry in (self.templates, self.fields, self.documents, self.renders, self.render_outcomes):
             registry.clear()
 
-    def add_template(self, *, name="Attestation", type="attestation", entity="contract", pdf_auto=False,
-                     inputs=()) -> str:
+    def add_template(
+        self, *, name="Attestation", type="attestation", entity="contract", pdf_auto=False, inputs=()
+    ) -> str:
         template_id = str(uuid.uuid4())
-        self.templates[template_id] = {"id": template_id, "name": name, "type": type, "entity": entity,
-                                       "pdf_auto": pdf_auto, "version": 1}
+        self.templates[template_id] = {
+            "id": template_id,
+            "name": name,
+            "type": type,
+            "entity": entity,
+            "pdf_auto": pdf_auto,
+            "version": 1,
+        }
         self.fields[template_id] = [{"name": "contract.number", "source": "entity", "label": None, "default": None}] + [
             {"name": item["name"], "source": "input", "label": item.get("label"), "default": item.get("default")}
-            for item in inputs]
+            for item in inputs
+        ]
         return template_id
 
     def _build(self) -> Flask:
@@ -121,9 +142,14 @@ class FakeDocuments:
             body = request.get_json()
             document_id = str(uuid.uuid4())
             self.renders.append({"template_id": template_id, **body, "document_id": document_id})
-            self.documents[document_id] = {"id": document_id, "state": outcome, "error": None,
-                                           "owner_type": body["owner_type"], "owner_id": body["owner_id"],
-                                           "visibility": body["visibility"]}
+            self.documents[document_id] = {
+                "id": document_id,
+                "state": outcome,
+                "error": None,
+                "owner_type": body["owner_type"],
+                "owner_id": body["owner_id"],
+                "visibility": body["visibility"],
+            }
             return jsonify(self.documents[document_id]), (202 if outcome == "rendering" else 201)
 
         @app.get("/api/v1/documents/<document_id>")
@@ -165,32 +191,56 @@ class World:
         self.client, self.documents, self.as_admin, self.as_agent = client, documents, as_admin, as_agent
 
     def product(self, templates=(), code=None) -> dict:
-        response = self.client.post("/api/v1/products", json={"code": code or f"P-{uuid.uuid4().hex[:8]}",
-                                                               "name": "Auto"}, headers=self.as_admin)
+        response = self.client.post(
+            "/api/v1/products",
+            json={"code": code or f"P-{uuid.uuid4().hex[:8]}", "name": "Auto"},
+            headers=self.as_admin,
+        )
         assert response.status_code == 201, response.get_json()
         product = response.get_json()
         if templates:
-            response = self.client.put(f"/api/v1/products/{product['id']}/attestation-templates",
-                                       json=list(templates), headers=self.as_admin)
+            response = self.client.put(
+                f"/api/v1/products/{product['id']}/attestation-templates", json=list(templates), headers=self.as_admin
+            )
             assert response.status_code == 200, response.get_json()
             product = response.get_json()
         return product
 
-    def contract(self, product_id, *, status="in_force", owner_sub="client-bob", owner_org=None,
-                 beneficiaries=(), paid=True) -> dict:
-        response = self.client.post("/api/v1/contracts", json={
-            "number": f"C-{uuid.uuid4().hex[:10]}", "product_id": product_id, "owner_sub": owner_sub,
-            "owner_org": owner_org, "owner_email": "bob@example.test", "owner_name": "Bob Martin",
-            "status": status, "start_date": "2026-01-01", "beneficiaries": list(beneficiaries),
-            "receipts": [{"period_start": "2026-11-01", "period_end": "2026-11-30", "amount_due": "100.00",
-                          "amount_paid": "100.00" if paid else "20.00"}],
-        }, headers=self.as_agent)
+    def contract(
+        self, product_id, *, status="in_force", owner_sub="client-bob", owner_org=None, beneficiaries=(), paid=True
+    ) -> dict:
+        response = self.client.post(
+            "/api/v1/contracts",
+            json={
+                "number": f"C-{uuid.uuid4().hex[:10]}",
+                "product_id": product_id,
+                "owner_sub": owner_sub,
+                "owner_org": owner_org,
+                "owner_email": "bob@example.test",
+                "owner_name": "Bob Martin",
+                "status": status,
+                "start_date": "2026-01-01",
+                "beneficiaries": list(beneficiaries),
+                "receipts": [
+                    {
+                        "period_start": "2026-11-01",
+                        "period_end": "2026-11-30",
+                        "amount_due": "100.00",
+                        "amount_paid": "100.00" if paid else "20.00",
+                    }
+                ],
+            },
+            headers=self.as_agent,
+        )
         assert response.status_code == 201, response.get_json()
         return response.get_json()
 
     def validation(self, product_id, required=True, subs=("agent-alice",), role=None):
-        response = self.client.put(f"/api/v1/products/{product_id}/validation", json={
-            "required": required, "validators": {"subs": list(subs), "role": role}}, headers=self.as_admin)
+        response = self.client.put(
+            f"/api/v1/products/{product_id}/validation",
+            json={"required": required, "validators": {"subs": list(subs), "role": role}},
+            headers=self.as_admin,
+        )
         assert response.status_code == 200, response.get_json()
 
 
@@ -202,9 +252,9 @@ def world(client, documents, as_admin, as_agent):
 @pytest.fixture(autouse=True)
 def today_is_fixed():
     """Every test runs on 2026-11-23 (inside the receipts the world builds)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from platform_shared import clock
 
-    with clock.frozen_at(datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)):
+    with clock.frozen_at(datetime(2026, 11, 23, 9, 0, tzinfo=UTC)):
         yield

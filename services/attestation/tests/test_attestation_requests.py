@@ -1,4 +1,5 @@
 """Attestation options and requests against the fake documents service."""
+
 from platform_shared.testing.unit import outbox_events
 
 VEHICLE = {"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"}
@@ -25,25 +26,40 @@ def test_options_without_a_template_on_the_product_are_disabled(client, world, a
 
 def test_options_list_templates_with_titles_inputs_and_choices(client, world, documents, as_client):
     simple = documents.add_template(name="Attestation simple")
-    event = documents.add_template(name="Attestation événement", inputs=[
-        {"name": "motif", "label": "Motif"}, {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026"}])
+    event = documents.add_template(
+        name="Attestation événement",
+        inputs=[
+            {"name": "motif", "label": "Motif"},
+            {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026"},
+        ],
+    )
     card = documents.add_template(name="Carte verte", entity="beneficiary")
-    product = world.product([{"template_id": simple, "extranet_title": "Attestation d'assurance"},
-                             {"template_id": event}, {"template_id": card}])
+    product = world.product(
+        [
+            {"template_id": simple, "extranet_title": "Attestation d'assurance"},
+            {"template_id": event},
+            {"template_id": card},
+        ]
+    )
     contract = world.contract(product["id"], beneficiaries=[VEHICLE])
     options = client.get(f"/api/v1/contracts/{contract['id']}/attestation-options", headers=as_client).get_json()
     assert options["enabled"] is True
     assert options["choice_needed"] == {"contract": True, "beneficiary": False}
     assert [(item["title"], item["entity"]) for item in options["templates"]] == [
-        ("Attestation d'assurance", "contract"), ("Attestation événement", "contract"), ("Carte verte", "beneficiary")]
+        ("Attestation d'assurance", "contract"),
+        ("Attestation événement", "contract"),
+        ("Carte verte", "beneficiary"),
+    ]
     assert options["templates"][1]["fields"] == [
         {"name": "motif", "label": "Motif", "default": None, "required": True},
-        {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026", "required": False}]
+        {"name": "date_fin", "label": "Date de fin", "default": "31/12/2026", "required": False},
+    ]
     assert options["beneficiaries"][0]["label"] == "AB-123-CD"
 
 
-def test_without_validation_the_attestation_is_issued_and_shared_with_the_client(client, world, documents, db,
-                                                                                  as_client):
+def test_without_validation_the_attestation_is_issued_and_shared_with_the_client(
+    client, world, documents, db, as_client
+):
     template = documents.add_template(inputs=[{"name": "motif", "label": "Motif", "default": "Assurance"}])
     product = world.product([{"template_id": template}])
     contract = world.contract(product["id"], owner_org="acme")
@@ -59,9 +75,17 @@ def test_without_validation_the_attestation_is_issued_and_shared_with_the_client
     assert render["context"]["contract"]["start_date"] == "01/01/2026"
     assert render["context"]["client"]["email"] == "bob@example.test"
     (event,) = outbox_events(db, "attestation.issued")
-    assert event.data == {"request_id": body["id"], "contract_id": contract["id"], "beneficiary_id": None,
-                          "document_id": body["document_id"], "template_id": template, "title": "Attestation",
-                          "client_sub": "client-bob", "client_org": "acme", "client_email": "bob@example.test"}
+    assert event.data == {
+        "request_id": body["id"],
+        "contract_id": contract["id"],
+        "beneficiary_id": None,
+        "document_id": body["document_id"],
+        "template_id": template,
+        "title": "Attestation",
+        "client_sub": "client-bob",
+        "client_org": "acme",
+        "client_email": "bob@example.test",
+    }
     # The platform issues it, so notification rules (which skip the actor) still tell the client.
     assert event.actor == {"sub": "service:attestation", "role": "service"}
     assert client.get(f"/api/v1/attestation-requests/{body['id']}", headers=as_client).get_json()["state"] == "issued"
@@ -85,8 +109,13 @@ def test_a_contract_template_chosen_with_a_beneficiary_is_422(client, world, doc
     card = documents.add_template(entity="beneficiary")
     product = world.product([{"template_id": contract_template}, {"template_id": card}])
     contract = world.contract(product["id"], beneficiaries=[VEHICLE])
-    response = request(client, as_client, contract_id=contract["id"], template_id=contract_template,
-                       beneficiary_id=contract["beneficiaries"][0]["id"])
+    response = request(
+        client,
+        as_client,
+        contract_id=contract["id"],
+        template_id=contract_template,
+        beneficiary_id=contract["beneficiaries"][0]["id"],
+    )
     assert response.status_code == 422 and documents.renders == []
 
 
@@ -106,21 +135,21 @@ def test_a_request_on_a_contract_that_is_not_eligible_is_409(client, world, docu
     assert response.get_json()["errors"] == {"reasons": ["not_covered_by_paid_receipt"]}
 
 
-def test_a_client_cannot_see_or_request_on_another_clients_contract(client, world, documents, as_client,
-                                                                    as_stranger):
+def test_a_client_cannot_see_or_request_on_another_clients_contract(client, world, documents, as_client, as_stranger):
     contract = world.contract(world.product([{"template_id": documents.add_template()}])["id"])
-    assert client.get(f"/api/v1/contracts/{contract['id']}/attestation-options",
-                      headers=as_stranger).status_code == 404
+    assert client.get(f"/api/v1/contracts/{contract['id']}/attestation-options", headers=as_stranger).status_code == 404
     assert request(client, as_stranger, contract_id=contract["id"]).status_code == 404
     issued = request(client, as_client, contract_id=contract["id"]).get_json()
     assert client.get(f"/api/v1/attestation-requests/{issued['id']}", headers=as_stranger).status_code == 404
-    assert client.get(f"/api/v1/attestation-requests?contract_id={contract['id']}",
-                      headers=as_stranger).status_code == 404
+    assert (
+        client.get(f"/api/v1/attestation-requests?contract_id={contract['id']}", headers=as_stranger).status_code == 404
+    )
 
 
 def test_a_company_member_may_request_on_the_company_contract(client, world, documents, as_client):
-    contract = world.contract(world.product([{"template_id": documents.add_template()}])["id"],
-                              owner_sub="client-carol", owner_org="acme")
+    contract = world.contract(
+        world.product([{"template_id": documents.add_template()}])["id"], owner_sub="client-carol", owner_org="acme"
+    )
     assert request(client, as_client, contract_id=contract["id"]).get_json()["state"] == "issued"
 
 

@@ -1,4 +1,5 @@
 """Contracts: staff write them, clients read their own and their company's, events for the documents service."""
+
 import csv
 
 from platform_shared.testing.unit import outbox_events
@@ -6,14 +7,25 @@ from platform_shared.testing.unit import outbox_events
 
 def test_creating_a_contract_publishes_who_owns_it_and_its_beneficiaries(client, world, db):
     product = world.product()
-    contract = world.contract(product["id"], owner_org="acme", beneficiaries=[
-        {"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"},
-        {"kind": "person", "name": "Alice Martin", "birth_date": "1990-04-02"}])
+    contract = world.contract(
+        product["id"],
+        owner_org="acme",
+        beneficiaries=[
+            {"kind": "vehicle", "registration": "AB-123-CD", "make": "Renault"},
+            {"kind": "person", "name": "Alice Martin", "birth_date": "1990-04-02"},
+        ],
+    )
     (event,) = outbox_events(db, "contract.created")
     assert event.data == {
-        "contract_id": contract["id"], "number": contract["number"], "product_id": product["id"],
-        "status": "in_force", "owner_sub": "client-bob", "owner_org": "acme", "owner_email": "bob@example.test",
-        "beneficiaries": [{"id": item["id"], "kind": item["kind"]} for item in contract["beneficiaries"]]}
+        "contract_id": contract["id"],
+        "number": contract["number"],
+        "product_id": product["id"],
+        "status": "in_force",
+        "owner_sub": "client-bob",
+        "owner_org": "acme",
+        "owner_email": "bob@example.test",
+        "beneficiaries": [{"id": item["id"], "kind": item["kind"]} for item in contract["beneficiaries"]],
+    }
     assert [item["label"] for item in contract["beneficiaries"]] == ["AB-123-CD", "Alice Martin"]
     assert contract["receipts"][0]["fully_paid"] is True
 
@@ -22,8 +34,11 @@ def test_changing_a_contract_or_adding_a_beneficiary_publishes_contract_updated(
     contract = world.contract(world.product()["id"])
     response = client.patch(f"/api/v1/contracts/{contract['id']}", json={"status": "terminated"}, headers=as_agent)
     assert response.status_code == 200 and response.get_json()["status"] == "terminated"
-    response = client.post(f"/api/v1/contracts/{contract['id']}/beneficiaries", headers=as_agent,
-                           json={"kind": "building", "address": "1 rue de la Paix, Paris"})
+    response = client.post(
+        f"/api/v1/contracts/{contract['id']}/beneficiaries",
+        headers=as_agent,
+        json={"kind": "building", "address": "1 rue de la Paix, Paris"},
+    )
     assert response.status_code == 201
     events = outbox_events(db, "contract.updated")
     assert [event.data["status"] for event in events] == ["terminated", "terminated"]
@@ -32,16 +47,22 @@ def test_changing_a_contract_or_adding_a_beneficiary_publishes_contract_updated(
 
 def test_a_beneficiary_must_carry_the_attributes_of_its_kind(client, world, as_agent):
     contract = world.contract(world.product()["id"])
-    response = client.post(f"/api/v1/contracts/{contract['id']}/beneficiaries", headers=as_agent,
-                           json={"kind": "vehicle", "name": "Herbie"})
+    response = client.post(
+        f"/api/v1/contracts/{contract['id']}/beneficiaries",
+        headers=as_agent,
+        json={"kind": "vehicle", "name": "Herbie"},
+    )
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == {"registration", "name"}
 
 
 def test_a_receipt_is_fully_paid_only_when_paid_reaches_due(client, world, as_agent):
     contract = world.contract(world.product()["id"])
-    response = client.post(f"/api/v1/contracts/{contract['id']}/receipts", headers=as_agent, json={
-        "period_start": "2026-12-01", "period_end": "2026-12-31", "amount_due": "50.00", "amount_paid": "49.99"})
+    response = client.post(
+        f"/api/v1/contracts/{contract['id']}/receipts",
+        headers=as_agent,
+        json={"period_start": "2026-12-01", "period_end": "2026-12-31", "amount_due": "50.00", "amount_paid": "49.99"},
+    )
     assert response.status_code == 201 and response.get_json()["fully_paid"] is False
 
 
@@ -59,15 +80,20 @@ def test_a_client_reads_their_own_and_their_company_contracts_only(client, world
 
 def test_clients_cannot_write_contracts(client, world, as_client):
     contract = world.contract(world.product()["id"])
-    assert client.patch(f"/api/v1/contracts/{contract['id']}", json={"status": "in_force"},
-                        headers=as_client).status_code == 403
+    assert (
+        client.patch(f"/api/v1/contracts/{contract['id']}", json={"status": "in_force"}, headers=as_client).status_code
+        == 403
+    )
 
 
 def test_a_contract_number_is_unique(client, world, as_agent):
     product = world.product()
     contract = world.contract(product["id"])
-    response = client.post("/api/v1/contracts", headers=as_agent, json={
-        "number": contract["number"], "product_id": product["id"], "owner_sub": "x", "start_date": "2026-01-01"})
+    response = client.post(
+        "/api/v1/contracts",
+        headers=as_agent,
+        json={"number": contract["number"], "product_id": product["id"], "owner_sub": "x", "start_date": "2026-01-01"},
+    )
     assert response.status_code == 409
 
 
@@ -84,8 +110,9 @@ contract,IMP-3,IMPORT-P,,,in_force,2026-01-01,,,,,,,,,,
 
 def test_a_csv_import_keeps_good_lines_and_reports_each_rejected_one(client, world, db, as_agent):
     world.product(code="IMPORT-P")
-    response = client.post("/api/v1/contracts/import?format=csv", data=CSV.encode(), headers=as_agent,
-                           content_type="text/csv")
+    response = client.post(
+        "/api/v1/contracts/import?format=csv", data=CSV.encode(), headers=as_agent, content_type="text/csv"
+    )
     assert response.status_code == 200
     result = response.get_json()
     assert result["imported"] == 3
@@ -103,14 +130,22 @@ def test_a_csv_import_keeps_good_lines_and_reports_each_rejected_one(client, wor
 def test_a_json_lines_import_updates_existing_contracts_and_rejects_broken_lines(client, world, db, as_agent):
     product = world.product(code="JSONL-P")
     contract = world.contract(product["id"])
-    lines = "\n".join([
-        '{"record": "contract", "contract_number": "%s", "status": "suspended"}' % contract["number"],
-        "not json",
-        '{"record": "beneficiary", "contract_number": "%s", "kind": "spaceship", "name": "x"}' % contract["number"],
-        '[1, 2]',
-    ])
-    response = client.post("/api/v1/contracts/import?format=jsonl", data=lines.encode(), headers=as_agent,
-                           content_type="application/x-ndjson")
+    lines = "\n".join(
+        [
+            '{{"record": "contract", "contract_number": "{}", "status": "suspended"}}'.format(contract["number"]),
+            "not json",
+            '{{"record": "beneficiary", "contract_number": "{}", "kind": "spaceship", "name": "x"}}'.format(
+                contract["number"]
+            ),
+            "[1, 2]",
+        ]
+    )
+    response = client.post(
+        "/api/v1/contracts/import?format=jsonl",
+        data=lines.encode(),
+        headers=as_agent,
+        content_type="application/x-ndjson",
+    )
     result = response.get_json()
     assert result["imported"] == 1 and [item["line"] for item in result["rejected"]] == [2, 3, 4]
     assert client.get(f"/api/v1/contracts/{contract['id']}", headers=as_agent).get_json()["status"] == "suspended"
@@ -120,24 +155,37 @@ def test_a_json_lines_import_updates_existing_contracts_and_rejects_broken_lines
 def test_a_csv_import_reads_lines_ended_by_cr_alone_or_cr_lf(client, world, as_agent):
     world.product(code="IMPORT-P")
     for ending, number in (("\r", "IMP-CR"), ("\r\n", "IMP-CRLF")):
-        text = ending.join(["record,contract_number,product_code,owner_sub,status,start_date",
-                            f"contract,{number},IMPORT-P,client-bob,in_force,2026-01-01", ""])
-        response = client.post("/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent,
-                               content_type="text/csv")
+        text = ending.join(
+            [
+                "record,contract_number,product_code,owner_sub,status,start_date",
+                f"contract,{number},IMPORT-P,client-bob,in_force,2026-01-01",
+                "",
+            ]
+        )
+        response = client.post(
+            "/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent, content_type="text/csv"
+        )
         assert response.status_code == 200 and response.get_json() == {"imported": 1, "rejected": []}
         assert client.get(f"/api/v1/contracts?number={number}", headers=as_agent).get_json()["items"]
 
 
 def test_a_csv_the_reader_cannot_read_is_reported_as_a_rejected_line_and_imports_nothing_after_it(
-        client, world, as_agent):
+    client, world, as_agent
+):
     world.product(code="IMPORT-P")
     oversized = "x" * (csv.field_size_limit() + 1)
-    text = "\n".join(["record,contract_number,product_code,owner_sub,status,start_date",
-                      "contract,IMP-OK,IMPORT-P,client-bob,in_force,2026-01-01",
-                      f'contract,IMP-BIG,IMPORT-P,"{oversized}",in_force,2026-01-01',
-                      "contract,IMP-AFTER,IMPORT-P,client-bob,in_force,2026-01-01", ""])
-    response = client.post("/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent,
-                           content_type="text/csv")
+    text = "\n".join(
+        [
+            "record,contract_number,product_code,owner_sub,status,start_date",
+            "contract,IMP-OK,IMPORT-P,client-bob,in_force,2026-01-01",
+            f'contract,IMP-BIG,IMPORT-P,"{oversized}",in_force,2026-01-01',
+            "contract,IMP-AFTER,IMPORT-P,client-bob,in_force,2026-01-01",
+            "",
+        ]
+    )
+    response = client.post(
+        "/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent, content_type="text/csv"
+    )
     assert response.status_code == 200, response.get_json()
     result = response.get_json()
     assert result["imported"] == 1 and len(result["rejected"]) == 1
@@ -151,6 +199,9 @@ def test_an_import_of_another_format_is_422(client, as_agent):
 
 def test_an_amount_beyond_what_a_receipt_holds_is_422(client, world, as_agent):
     contract = world.contract(world.product()["id"])
-    response = client.post(f"/api/v1/contracts/{contract['id']}/receipts", headers=as_agent, json={
-        "period_start": "2026-12-01", "period_end": "2026-12-31", "amount_due": 2.44e16})
+    response = client.post(
+        f"/api/v1/contracts/{contract['id']}/receipts",
+        headers=as_agent,
+        json={"period_start": "2026-12-01", "period_end": "2026-12-31", "amount_due": 2.44e16},
+    )
     assert response.status_code == 422 and "amount_due" in response.get_json()["errors"]

@@ -1,15 +1,21 @@
 """Eligibility, with dates fixed: in force AND today covered by a fully paid receipt, unless prior validation."""
-from datetime import date, datetime, timezone
+
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
+from attestation.domain.eligibility import (
+    NO_TEMPLATE,
+    NOT_COVERED,
+    NOT_IN_FORCE,
+    ContractTerms,
+    ReceiptPeriod,
+    attestation_eligibility,
+)
 from platform_shared import clock
 
-from attestation.domain.eligibility import (NO_TEMPLATE, NOT_COVERED, NOT_IN_FORCE, ContractTerms, ReceiptPeriod,
-                                            attestation_eligibility)
-
-TODAY = datetime(2026, 11, 23, 9, 0, tzinfo=timezone.utc)
+TODAY = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 IN_FORCE = ContractTerms("in_force", date(2026, 1, 1), None)
 TERMINATED = ContractTerms("terminated", date(2026, 1, 1), date(2026, 10, 31))
 
@@ -25,8 +31,13 @@ FULLY_PAID = [receipt(date(2026, 11, 1), date(2026, 11, 30))]
 
 def judge(terms, receipts, validation_required=False, has_templates=True):
     with clock.frozen_at(TODAY):
-        return attestation_eligibility(has_templates=has_templates, terms=terms, receipts=receipts,
-                                       today=clock.today(), validation_required=validation_required)
+        return attestation_eligibility(
+            has_templates=has_templates,
+            terms=terms,
+            receipts=receipts,
+            today=clock.today(),
+            validation_required=validation_required,
+        )
 
 
 def test_a_receipt_covering_yesterday_only_does_not_allow_a_request():
@@ -58,10 +69,17 @@ def test_a_contract_in_force_whose_end_date_has_passed_is_not_in_force():
     assert verdict.reasons == (NOT_IN_FORCE,)
 
 
-@pytest.mark.parametrize("terms, receipts", [
-    (IN_FORCE, YESTERDAY_ONLY), (IN_FORCE, PARTLY_PAID), (TERMINATED, FULLY_PAID), (IN_FORCE, FULLY_PAID),
-    (TERMINATED, []),
-], ids=["yesterday-only", "partly-paid", "terminated", "in-force-paid", "terminated-never-billed"])
+@pytest.mark.parametrize(
+    "terms, receipts",
+    [
+        (IN_FORCE, YESTERDAY_ONLY),
+        (IN_FORCE, PARTLY_PAID),
+        (TERMINATED, FULLY_PAID),
+        (IN_FORCE, FULLY_PAID),
+        (TERMINATED, []),
+    ],
+    ids=["yesterday-only", "partly-paid", "terminated", "in-force-paid", "terminated-never-billed"],
+)
 def test_with_prior_validation_the_contract_and_receipt_conditions_are_ignored(terms, receipts):
     verdict = judge(terms, receipts, validation_required=True)
     assert verdict.enabled and verdict.reasons == ()

@@ -5,12 +5,21 @@ def test_saving_the_templates_replaces_the_list_with_titles_and_template_details
     first = documents.add_template(name="Attestation simple")
     second = documents.add_template(name="Carte verte", entity="beneficiary", pdf_auto=True)
     product = world.product([{"template_id": first}])
-    response = client.put(f"/api/v1/products/{product['id']}/attestation-templates", headers=as_admin, json=[
-        {"template_id": second, "extranet_title": "Green card"}])
+    response = client.put(
+        f"/api/v1/products/{product['id']}/attestation-templates",
+        headers=as_admin,
+        json=[{"template_id": second, "extranet_title": "Green card"}],
+    )
     assert response.status_code == 200
-    assert response.get_json()["templates"] == [{"template_id": second, "extranet_title": "Green card",
-                                                 "template_name": "Carte verte", "entity": "beneficiary",
-                                                 "pdf_auto": True}]
+    assert response.get_json()["templates"] == [
+        {
+            "template_id": second,
+            "extranet_title": "Green card",
+            "template_name": "Carte verte",
+            "entity": "beneficiary",
+            "pdf_auto": True,
+        }
+    ]
     assert first in documents.templates  # removing a template from a product never deletes it
 
 
@@ -19,8 +28,11 @@ def test_a_template_of_another_type_or_entity_is_422_and_nothing_changes(client,
     letter = documents.add_template(type="letter")
     dossier = documents.add_template(entity="dossier")
     product = world.product([{"template_id": good}])
-    response = client.put(f"/api/v1/products/{product['id']}/attestation-templates", headers=as_admin, json=[
-        {"template_id": good}, {"template_id": letter}, {"template_id": dossier}])
+    response = client.put(
+        f"/api/v1/products/{product['id']}/attestation-templates",
+        headers=as_admin,
+        json=[{"template_id": good}, {"template_id": letter}, {"template_id": dossier}],
+    )
     assert response.status_code == 422
     assert set(response.get_json()["errors"]["templates"]) == {"1", "2"}
     after = client.get(f"/api/v1/products/{product['id']}", headers=as_admin).get_json()
@@ -29,8 +41,11 @@ def test_a_template_of_another_type_or_entity_is_422_and_nothing_changes(client,
 
 def test_an_unknown_template_is_422(client, world, as_admin):
     product = world.product()
-    response = client.put(f"/api/v1/products/{product['id']}/attestation-templates", headers=as_admin,
-                          json=[{"template_id": "no-such-template"}])
+    response = client.put(
+        f"/api/v1/products/{product['id']}/attestation-templates",
+        headers=as_admin,
+        json=[{"template_id": "no-such-template"}],
+    )
     assert response.status_code == 422
 
 
@@ -41,14 +56,16 @@ def test_only_admins_configure_products(client, as_agent, as_client):
 
 def test_a_product_code_is_unique(client, world, as_admin):
     world.product(code="AUTO-1")
-    assert client.post("/api/v1/products", json={"code": "AUTO-1", "name": "Again"},
-                       headers=as_admin).status_code == 409
+    assert (
+        client.post("/api/v1/products", json={"code": "AUTO-1", "name": "Again"}, headers=as_admin).status_code == 409
+    )
 
 
 def test_a_product_follows_the_global_validation_unless_it_overrides_it(client, world, as_admin):
     product = world.product()
-    response = client.put("/api/v1/validation-settings", headers=as_admin, json={
-        "required": True, "validators": {"role": "agent"}})
+    response = client.put(
+        "/api/v1/validation-settings", headers=as_admin, json={"required": True, "validators": {"role": "agent"}}
+    )
     assert response.status_code == 200
     read = client.get(f"/api/v1/products/{product['id']}", headers=as_admin).get_json()
     assert read["validation"]["required"] is None
@@ -60,6 +77,9 @@ def test_a_product_follows_the_global_validation_unless_it_overrides_it(client, 
 
 def test_required_validation_without_validators_is_422(client, world, as_admin):
     product = world.product()
-    response = client.put(f"/api/v1/products/{product['id']}/validation", headers=as_admin,
-                          json={"required": True, "validators": {"subs": []}})
+    response = client.put(
+        f"/api/v1/products/{product['id']}/validation",
+        headers=as_admin,
+        json={"required": True, "validators": {"subs": []}},
+    )
     assert response.status_code == 422

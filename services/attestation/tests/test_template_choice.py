@@ -1,10 +1,16 @@
 """Template choice and input rules (pure functions)."""
+
 import pytest
 
+from attestation.domain.choice import (
+    InputField,
+    OfferedTemplate,
+    choice_needed,
+    choose_template,
+    offered_templates,
+    resolve_inputs,
+)
 from platform_shared.errors import ValidationFailed
-
-from attestation.domain.choice import (InputField, OfferedTemplate, choice_needed, choose_template,
-                                       offered_templates, resolve_inputs)
 
 CONTRACT_A = OfferedTemplate("t-contract-a", "contract", "Attestation d'assurance", "Attestation simple")
 CONTRACT_B = OfferedTemplate("t-contract-b", "contract", "Attestation événement", None)

@@ -1,4 +1,5 @@
 """Validation tasks: approve shares the document, reject destroys it, each decided once."""
+
 import pytest
 
 from platform_shared.testing.unit import bearer, outbox_events
@@ -9,8 +10,9 @@ def pending(client, world, documents, as_client):
     product = world.product([{"template_id": documents.add_template()}])
     world.validation(product["id"], subs=("agent-alice",))
     contract = world.contract(product["id"], owner_org="acme")
-    body = client.post("/api/v1/attestation-requests", json={"contract_id": contract["id"]},
-                       headers=as_client).get_json()
+    body = client.post(
+        "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
+    ).get_json()
     return body
 
 
@@ -32,22 +34,31 @@ def test_approving_shares_the_attestation_with_the_client(client, pending, docum
     assert response.status_code == 200 and response.get_json()["state"] == "approved"
     assert documents.documents[task["document_id"]]["visibility"]["client"] is True
     (event,) = outbox_events(db, "attestation.approved")
-    assert event.data == {"request_id": pending["id"], "task_id": task["id"], "contract_id": task["contract_id"],
-                          "document_id": task["document_id"], "client_sub": "client-bob", "client_org": "acme",
-                          "client_email": "bob@example.test"}
+    assert event.data == {
+        "request_id": pending["id"],
+        "task_id": task["id"],
+        "contract_id": task["contract_id"],
+        "document_id": task["document_id"],
+        "client_sub": "client-bob",
+        "client_org": "acme",
+        "client_email": "bob@example.test",
+    }
     read = client.get(f"/api/v1/attestation-requests/{pending['id']}", headers=as_client).get_json()
     assert read["state"] == "approved" and read["document_id"] == task["document_id"]
 
 
 def test_rejecting_destroys_the_attestation_and_keeps_the_reason(client, pending, documents, db, as_agent, as_client):
     task = open_task(client, as_agent)
-    response = client.post(f"/api/v1/validation-tasks/{task['id']}/reject", json={"reason": "Contract unpaid"},
-                           headers=as_agent)
+    response = client.post(
+        f"/api/v1/validation-tasks/{task['id']}/reject", json={"reason": "Contract unpaid"}, headers=as_agent
+    )
     assert response.status_code == 200 and response.get_json()["reason"] == "Contract unpaid"
     assert task["document_id"] not in documents.documents
     (event,) = outbox_events(db, "attestation.rejected")
     assert event.data["reason"] == "Contract unpaid" and event.data["task_id"] == task["id"]
-    assert client.get(f"/api/v1/attestation-requests/{pending['id']}", headers=as_client).get_json()["state"] == "rejected"
+    assert (
+        client.get(f"/api/v1/attestation-requests/{pending['id']}", headers=as_client).get_json()["state"] == "rejected"
+    )
 
 
 def test_a_task_is_decided_once(client, pending, as_agent):
@@ -55,7 +66,10 @@ def test_a_task_is_decided_once(client, pending, as_agent):
     assert client.post(f"/api/v1/validation-tasks/{task['id']}/reject", json={}, headers=as_agent).status_code == 200
     assert client.post(f"/api/v1/validation-tasks/{task['id']}/approve", headers=as_agent).status_code == 409
     assert client.post(f"/api/v1/validation-tasks/{task['id']}/reject", json={}, headers=as_agent).status_code == 409
-    assert client.get("/api/v1/validation-tasks?state=rejected", headers=as_agent).get_json()["items"][0]["id"] == task["id"]
+    assert (
+        client.get("/api/v1/validation-tasks?state=rejected", headers=as_agent).get_json()["items"][0]["id"]
+        == task["id"]
+    )
 
 
 def test_an_agent_who_is_not_a_validator_may_not_decide(client, pending, settings, as_agent):
@@ -83,8 +97,7 @@ def test_concurrent_approve_and_reject_decide_the_task_once(app, pending, docume
     statuses = []
 
     def decide(action):
-        response = app.test_client().post(f"/api/v1/validation-tasks/{task['id']}/{action}", json={},
-                                          headers=as_agent)
+        response = app.test_client().post(f"/api/v1/validation-tasks/{task['id']}/{action}", json={}, headers=as_agent)
         statuses.append((action, response.status_code))
 
     threads = [threading.Thread(target=decide, args=(action,)) for action in ("approve", "reject") * 3]
@@ -100,8 +113,8 @@ def test_concurrent_approve_and_reject_decide_the_task_once(app, pending, docume
 def test_a_decision_abandoned_by_a_dead_process_can_be_made_again_later(client, pending, documents, db, as_agent):
     from datetime import timedelta
 
-    from platform_shared import clock
     from attestation.db import ValidationTask
+    from platform_shared import clock
 
     task = open_task(client, as_agent)
     with db.transaction() as session:  # claimed, then the process died before deciding

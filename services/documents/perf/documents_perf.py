@@ -6,6 +6,7 @@ Prints: render .docx p50, .docx->PDF p50 with the warm unoserver pool, a cold
 ``soffice --headless --convert-to pdf`` of the same file measured in the same run, and
 conversions per minute with 2 concurrent requests on a 2-slot pool.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,22 +34,32 @@ def sample_template() -> bytes:
     paragraph = document.add_paragraph("We certify that ")
     paragraph.add_run("{{ client.").bold = True
     paragraph.add_run("name }}")
-    paragraph.add_run(" holds contract {{ contract.number }} from {{ contract.start_date }} to {{ contract.end_date }}.")
+    paragraph.add_run(
+        " holds contract {{ contract.number }} from {{ contract.start_date }} to {{ contract.end_date }}."
+    )
     table = document.add_table(rows=1, cols=2)
     table.rows[0].cells[0].text = "Vehicle"
     table.rows[0].cells[1].text = "{{ vehicle.plate }}"
     document.add_paragraph("{% for item in guarantees %}- {{ item }}\n{% endfor %}")
     for _ in range(8):
-        document.add_paragraph("Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
-                               "incididunt ut labore et dolore magna aliqua. {{ remark }}")
+        document.add_paragraph(
+            "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+            "incididunt ut labore et dolore magna aliqua. {{ remark }}"
+        )
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-CONTEXT = {"contract": {"number": "CTR-2026-000042", "product_name": "Auto+ <premium> & co",
-                        "start_date": "01/01/2026", "end_date": "31/12/2026"},
-           "client": {"name": "Zoé Martin"}}
+CONTEXT = {
+    "contract": {
+        "number": "CTR-2026-000042",
+        "product_name": "Auto+ <premium> & co",
+        "start_date": "01/01/2026",
+        "end_date": "31/12/2026",
+    },
+    "client": {"name": "Zoé Martin"},
+}
 INPUTS = {"vehicle.plate": "AB-123-CD", "guarantees": ["Third party", "Theft", "Glass"], "remark": ""}
 
 
@@ -68,16 +79,24 @@ def main() -> None:
     render_times = []
     for _ in range(args.renders):
         started = time.perf_counter()
-        values = build_context(entity="contract", tags=tags, context=CONTEXT, inputs=INPUTS, fields={},
-                               today="23/11/2026")
+        values = build_context(
+            entity="contract", tags=tags, context=CONTEXT, inputs=INPUTS, fields={}, today="23/11/2026"
+        )
         rendered = render_docx(template, values.values)
         render_times.append(time.perf_counter() - started)
     print(f"render .docx p50: {p50(render_times):.1f} ms over {args.renders} renders ({len(rendered)} bytes)")
 
     with tempfile.TemporaryDirectory(prefix="documents-perf-") as work:
         work_dir = Path(work)
-        pool = UnoserverPool(slots=2, python="/usr/bin/python3", soffice="soffice", data_dir=work_dir,
-                             timeout=60, start_timeout=60, stop_grace=2)
+        pool = UnoserverPool(
+            slots=2,
+            python="/usr/bin/python3",
+            soffice="soffice",
+            data_dir=work_dir,
+            timeout=60,
+            start_timeout=60,
+            stop_grace=2,
+        )
         started = time.perf_counter()
         pool.start()
         print(f"warm pool start (2 LibreOffice): {time.perf_counter() - started:.1f} s")
@@ -97,8 +116,10 @@ def main() -> None:
                 started = time.perf_counter()
                 cold.convert_to_pdf(rendered)
                 cold_times.append(time.perf_counter() - started)
-            print(f".docx->PDF p50, cold soffice --headless --convert-to pdf: {p50(cold_times):.0f} ms "
-                  f"over {args.cold} runs (each with a fresh profile, as a one-off command would)")
+            print(
+                f".docx->PDF p50, cold soffice --headless --convert-to pdf: {p50(cold_times):.0f} ms "
+                f"over {args.cold} runs (each with a fresh profile, as a one-off command would)"
+            )
 
             profile = (work_dir / "cold-profile").as_uri()
             source = work_dir / "same.docx"
@@ -106,13 +127,28 @@ def main() -> None:
             reused_times = []
             for run in range(args.cold + 1):
                 started = time.perf_counter()
-                subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation={profile}",
-                                "--convert-to", "pdf", "--outdir", str(work_dir / "cold-out"), str(source)],
-                               check=True, capture_output=True, timeout=120)
+                subprocess.run(
+                    [
+                        "soffice",
+                        "--headless",
+                        "--norestore",
+                        f"-env:UserInstallation={profile}",
+                        "--convert-to",
+                        "pdf",
+                        "--outdir",
+                        str(work_dir / "cold-out"),
+                        str(source),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    timeout=120,
+                )
                 if run:  # the first run only creates the profile
                     reused_times.append(time.perf_counter() - started)
-            print(f".docx->PDF p50, cold soffice with an existing profile: {p50(reused_times):.0f} ms "
-                  f"over {args.cold} runs")
+            print(
+                f".docx->PDF p50, cold soffice with an existing profile: {p50(reused_times):.0f} ms "
+                f"over {args.cold} runs"
+            )
 
             with ThreadPoolExecutor(max_workers=2) as clients:
                 started = time.perf_counter()

@@ -6,15 +6,21 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from platform_shared.auth import TokenVerifier
-from platform_shared.errors import Unauthenticated
-from platform_shared.testing.unit import bearer, deliver
-from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
-    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
-
 from documents import config, handlers
 from documents.app import create_app
 from documents.cli import MIGRATIONS_DIR
+from platform_shared.auth import TokenVerifier
+from platform_shared.errors import Unauthenticated
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER,
+    ServiceUnderTest,
+    app,
+    client,
+    database_url,
+    db,
+    template_dir,
+)
+from platform_shared.testing.unit import bearer, deliver
 
 
 class FakeGateway:
@@ -33,11 +39,17 @@ class FakeGateway:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def grant(self, dossier_id: str, sub: str, *, partner=False, solicitation_ids=(), contributor_roles=(),
-              participant=False) -> None:
+    def grant(
+        self, dossier_id: str, sub: str, *, partner=False, solicitation_ids=(), contributor_roles=(), participant=False
+    ) -> None:
         self.grants[(dossier_id, sub)] = {
-            "dossier_id": dossier_id, "sub": sub, "partner": partner, "solicitation_ids": list(solicitation_ids),
-            "contributor_roles": list(contributor_roles), "participant": participant}
+            "dossier_id": dossier_id,
+            "sub": sub,
+            "partner": partner,
+            "solicitation_ids": list(solicitation_ids),
+            "contributor_roles": list(contributor_roles),
+            "participant": participant,
+        }
 
     def wsgi(self, environ, start_response):
         request = Request(environ)
@@ -50,8 +62,13 @@ class FakeGateway:
             return Response(status=403)(environ, start_response)
         dossier_id, sub = request.args["dossier_id"], request.args["sub"]
         body = self.grants.get((dossier_id, sub)) or {
-            "dossier_id": dossier_id, "sub": sub, "partner": False, "solicitation_ids": [],
-            "contributor_roles": [], "participant": False}
+            "dossier_id": dossier_id,
+            "sub": sub,
+            "partner": False,
+            "solicitation_ids": [],
+            "contributor_roles": [],
+            "participant": False,
+        }
         return Response(json.dumps(body), mimetype="application/json")(environ, start_response)
 
     def stop(self):
@@ -73,9 +90,15 @@ def service_under_test():
 @pytest.fixture
 def settings(tmp_path, database_url, gateway):
     gateway.grants.clear()
-    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
-                       data_dir=str(tmp_path / "data"), converter="none", max_upload_bytes=64 * 1024,
-                       partner_gateway_url=gateway.url)
+    return config.load(
+        database_url=database_url,
+        amqp_url=UNREACHABLE_BROKER,
+        log_json=False,
+        data_dir=str(tmp_path / "data"),
+        converter="none",
+        max_upload_bytes=64 * 1024,
+        partner_gateway_url=gateway.url,
+    )
 
 
 @pytest.fixture
@@ -122,10 +145,20 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def upload(client):
     """POST /documents with a file and form fields; returns the response."""
 
-    def _upload(headers, *, data: bytes = PDF_BYTES, filename: str = "report.pdf", owner_type="dossier",
-                owner_id="dos-1", **form):
-        fields = {"owner_type": owner_type, "owner_id": owner_id,
-                  **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()}}
+    def _upload(
+        headers,
+        *,
+        data: bytes = PDF_BYTES,
+        filename: str = "report.pdf",
+        owner_type="dossier",
+        owner_id="dos-1",
+        **form,
+    ):
+        fields = {
+            "owner_type": owner_type,
+            "owner_id": owner_id,
+            **{key: str(value).lower() if isinstance(value, bool) else value for key, value in form.items()},
+        }
         fields["file"] = (io.BytesIO(data), filename)
         return client.post("/api/v1/documents", data=fields, headers=headers, content_type="multipart/form-data")
 

@@ -1,6 +1,8 @@
 """PDF conversion with a real, long-lived LibreOffice (skipped only where LibreOffice/unoserver are absent)."""
+
 import io
 import os
+import pathlib
 import signal
 import stat
 import time
@@ -8,22 +10,35 @@ import time
 import pytest
 from pypdf import PdfReader
 
-from platform_shared.testing.unit import outbox_events
-
 from documents import config
 from documents.app import create_app
-from documents.conversion import (ColdSofficeConverter, ConversionTimedOut, UnoserverPool, live_group_members,
-                                  unoserver_installed)
+from documents.conversion import (
+    ColdSofficeConverter,
+    ConversionTimedOut,
+    UnoserverPool,
+    live_group_members,
+    unoserver_installed,
+)
 from documents.jobs import ConversionRunner
+from platform_shared.testing.unit import outbox_events
 
-pytestmark = pytest.mark.skipif(not unoserver_installed(config.load(database_url="sqlite://")),
-                                reason="LibreOffice with unoserver is not installed here (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(
+    not unoserver_installed(config.load(database_url="sqlite://")),
+    reason="LibreOffice with unoserver is not installed here (.ci/run installs it)",
+)
 
 
 @pytest.fixture(scope="module")
 def pool(tmp_path_factory):
-    converter = UnoserverPool(slots=1, python="/usr/bin/python3", soffice="soffice",
-                              data_dir=tmp_path_factory.mktemp("converter"), timeout=60, start_timeout=60, stop_grace=1)
+    converter = UnoserverPool(
+        slots=1,
+        python="/usr/bin/python3",
+        soffice="soffice",
+        data_dir=tmp_path_factory.mktemp("converter"),
+        timeout=60,
+        start_timeout=60,
+        stop_grace=1,
+    )
     converter.start()
     yield converter
     converter.close()
@@ -44,27 +59,45 @@ def _pdf_text(data: bytes) -> str:
 
 
 def _pdf_template(client, headers, samples):
-    data = samples.build_docx(["Insured: {{ client.name }}", "Plate: {{ plate }}"],
-                              split_runs=[["Contract {{ contract", ".number }}"]])
-    response = client.post("/api/v1/templates", headers=headers, content_type="multipart/form-data", data={
-        "name": "Attestation", "type": "attestation", "entity": "contract", "pdf_auto": "true",
-        "file": (io.BytesIO(data), "attestation.docx")})
+    data = samples.build_docx(
+        ["Insured: {{ client.name }}", "Plate: {{ plate }}"], split_runs=[["Contract {{ contract", ".number }}"]]
+    )
+    response = client.post(
+        "/api/v1/templates",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={
+            "name": "Attestation",
+            "type": "attestation",
+            "entity": "contract",
+            "pdf_auto": "true",
+            "file": (io.BytesIO(data), "attestation.docx"),
+        },
+    )
     assert response.status_code == 201
     return response.get_json()["id"]
 
 
 def _render_pdf_auto(pdf_client, as_admin, as_agent, samples):
     template_id = _pdf_template(pdf_client, as_admin, samples)
-    response = pdf_client.post(f"/api/v1/templates/{template_id}/render", headers=as_agent, json={
-        "owner_type": "contract", "owner_id": "ctr-7", "category": "attestation",
-        "context": {"contract": {"number": "CTR-7"}, "client": {"name": "Smith & Sons <Ltd>"}},
-        "inputs": {"plate": "A<B>&C"}})
+    response = pdf_client.post(
+        f"/api/v1/templates/{template_id}/render",
+        headers=as_agent,
+        json={
+            "owner_type": "contract",
+            "owner_id": "ctr-7",
+            "category": "attestation",
+            "context": {"contract": {"number": "CTR-7"}, "client": {"name": "Smith & Sons <Ltd>"}},
+            "inputs": {"plate": "A<B>&C"},
+        },
+    )
     assert response.status_code == 202
     return response.get_json()
 
 
-def test_a_pdf_auto_render_answers_202_and_the_worker_adds_the_pdf(pdf_client, pdf_settings, db, storage, pool,
-                                                                    samples, as_admin, as_agent):
+def test_a_pdf_auto_render_answers_202_and_the_worker_adds_the_pdf(
+    pdf_client, pdf_settings, db, storage, pool, samples, as_admin, as_agent
+):
     document = _render_pdf_auto(pdf_client, as_admin, as_agent, samples)
     assert document["state"] == "rendering"
     assert ConversionRunner(db, pdf_settings, storage, pool).run_pending() == 1
@@ -81,8 +114,9 @@ def test_a_pdf_auto_render_answers_202_and_the_worker_adds_the_pdf(pdf_client, p
     assert rendered.data["renditions"] == ["docx", "pdf"]
 
 
-def test_deleting_a_rendered_document_removes_the_docx_and_pdf_bytes(pdf_client, pdf_settings, db, storage, pool,
-                                                                     samples, as_admin, as_agent):
+def test_deleting_a_rendered_document_removes_the_docx_and_pdf_bytes(
+    pdf_client, pdf_settings, db, storage, pool, samples, as_admin, as_agent
+):
     document = _render_pdf_auto(pdf_client, as_admin, as_agent, samples)
     ConversionRunner(db, pdf_settings, storage, pool).run_pending()
     renditions = pdf_client.get(f"/api/v1/documents/{document['id']}", headers=as_agent).get_json()["renditions"]
@@ -118,7 +152,8 @@ def test_a_crashed_libreoffice_is_restarted_on_the_next_conversion(pool, samples
 
 
 def test_a_hung_cold_converter_is_killed_and_the_document_keeps_its_docx_with_an_error(
-        pdf_client, pdf_settings, db, storage, samples, tmp_path, as_admin, as_agent):
+    pdf_client, pdf_settings, db, storage, samples, tmp_path, as_admin, as_agent
+):
     hanging = tmp_path / "soffice-that-hangs"
     pid_file = tmp_path / "pid"
     hanging.write_text(f"#!/bin/sh\necho $$ > {pid_file}\nsleep 60\n")
@@ -128,8 +163,10 @@ def test_a_hung_cold_converter_is_killed_and_the_document_keeps_its_docx_with_an
     started = time.monotonic()
     ConversionRunner(db, pdf_settings, storage, converter).run_pending()
     assert time.monotonic() - started < 30
-    assert not os.path.exists(f"/proc/{pid_file.read_text().strip()}/cmdline") or \
-        open(f"/proc/{pid_file.read_text().strip()}/stat").read().rsplit(")", 1)[1].split()[0] == "Z"
+    assert (
+        not os.path.exists(f"/proc/{pid_file.read_text().strip()}/cmdline")
+        or pathlib.Path(f"/proc/{pid_file.read_text().strip()}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    )
     failed = pdf_client.get(f"/api/v1/documents/{document['id']}", headers=as_agent).get_json()
     assert failed["state"] == "pdf_failed"
     assert "did not finish within 1 seconds" in failed["error"]
@@ -139,8 +176,15 @@ def test_a_hung_cold_converter_is_killed_and_the_document_keeps_its_docx_with_an
 
 
 def test_closing_the_pool_kills_every_libreoffice_process_group(tmp_path, samples):
-    converter = UnoserverPool(slots=1, python="/usr/bin/python3", soffice="soffice", data_dir=tmp_path,
-                              timeout=60, start_timeout=60, stop_grace=1)
+    converter = UnoserverPool(
+        slots=1,
+        python="/usr/bin/python3",
+        soffice="soffice",
+        data_dir=tmp_path,
+        timeout=60,
+        start_timeout=60,
+        stop_grace=1,
+    )
     converter.start()
     instance = converter.instances[0]
     group = instance.process.pid

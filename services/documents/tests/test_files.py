@@ -1,4 +1,5 @@
 """Type sniffing on the bytes, display names, download headers (pure functions)."""
+
 import io
 import zipfile
 
@@ -26,8 +27,12 @@ def test_signatures_decide_the_kind_whatever_the_name(tmp_path):
 
 
 def test_office_packages_are_told_apart_by_their_content(tmp_path):
-    xlsx = _zip({"[Content_Types].xml": '<Override ContentType="application/vnd.openxmlformats-officedocument.'
-                                        'spreadsheetml.sheet.main+xml"/>'})
+    xlsx = _zip(
+        {
+            "[Content_Types].xml": '<Override ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>'
+        }
+    )
     odt = _zip({"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
     assert sniff_kind(_write(tmp_path, xlsx), "a.xlsx") == "xlsx"
     assert sniff_kind(_write(tmp_path, odt), "a.odt") == "odt"
@@ -35,7 +40,7 @@ def test_office_packages_are_told_apart_by_their_content(tmp_path):
 
 
 def test_text_is_utf8_without_control_characters_and_csv_by_its_name(tmp_path):
-    assert sniff_kind(_write(tmp_path, "a;b\n1;2\n".encode()), "t.csv") == "csv"
+    assert sniff_kind(_write(tmp_path, b"a;b\n1;2\n"), "t.csv") == "csv"
     assert sniff_kind(_write(tmp_path, "Zoé\tnote\r\n".encode()), "n.txt") == "txt"
     assert sniff_kind(_write(tmp_path, b"abc\x00def"), "n.txt") is None
     assert sniff_kind(_write(tmp_path, b"\x1b[31mred"), "n.txt") is None
@@ -58,4 +63,5 @@ def test_names_lose_paths_control_characters_and_leading_dots():
 
 def test_content_disposition_has_an_ascii_fallback_and_the_exact_utf8_name():
     assert content_disposition('rapport "final"; v2.pdf') == (
-        "attachment; filename=\"rapport _final__ v2.pdf\"; filename*=UTF-8''rapport%20%22final%22%3B%20v2.pdf")
+        "attachment; filename=\"rapport _final__ v2.pdf\"; filename*=UTF-8''rapport%20%22final%22%3B%20v2.pdf"
+    )

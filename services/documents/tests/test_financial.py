@@ -1,15 +1,15 @@
 """Financial documents over the API: who sets the flag (upload, render, PATCH), and participants never see them."""
+
 import io
 
 import pytest
 from alembic import command
 from sqlalchemy import create_engine, inspect, text
 
+from documents.cli import MIGRATIONS_DIR
 from platform_shared.config import ConfigError
 from platform_shared.migrations import alembic_config, upgrade
 from platform_shared.testing.unit import bearer, outbox_events
-
-from documents.cli import MIGRATIONS_DIR
 
 PARTICIPANT_SUB = "sub-contractor"
 
@@ -20,8 +20,9 @@ def _ids(response):
 
 
 def _list(client, headers, **query):
-    return client.get("/api/v1/documents", headers=headers,
-                      query_string={"owner_type": "dossier", "owner_id": "dos-1", **query})
+    return client.get(
+        "/api/v1/documents", headers=headers, query_string={"owner_type": "dossier", "owner_id": "dos-1", **query}
+    )
 
 
 @pytest.fixture
@@ -33,9 +34,11 @@ def participant(event, gateway, settings):
 
 
 def _visible(client, headers, document_id) -> dict[str, int]:
-    return {"metadata": client.get(f"/api/v1/documents/{document_id}", headers=headers).status_code,
-            "content": client.get(f"/api/v1/documents/{document_id}/content", headers=headers).status_code,
-            "pdf": client.get(f"/api/v1/documents/{document_id}/content?rendition=pdf", headers=headers).status_code}
+    return {
+        "metadata": client.get(f"/api/v1/documents/{document_id}", headers=headers).status_code,
+        "content": client.get(f"/api/v1/documents/{document_id}/content", headers=headers).status_code,
+        "pdf": client.get(f"/api/v1/documents/{document_id}/content?rendition=pdf", headers=headers).status_code,
+    }
 
 
 ALL_OK = {"metadata": 200, "content": 200, "pdf": 200}
@@ -43,8 +46,9 @@ ALL_HIDDEN = {"metadata": 404, "content": 404, "pdf": 404}
 
 
 # ----- the rule over the API -----------------------------------------------------------------------
-def test_a_participant_never_reaches_a_financial_document_the_client_sees(upload, client, participant, as_agent,
-                                                                          as_client):
+def test_a_participant_never_reaches_a_financial_document_the_client_sees(
+    upload, client, participant, as_agent, as_client
+):
     invoice = upload(as_agent, client=True, financial=True, filename="invoice.pdf").get_json()
     plain = upload(as_agent, client=True, data=b"%PDF-1.4 plan").get_json()
     assert invoice["visibility"]["financial"] is True
@@ -55,15 +59,17 @@ def test_a_participant_never_reaches_a_financial_document_the_client_sees(upload
     assert _visible(client, as_client, invoice["id"]) == ALL_OK
 
 
-def test_a_company_member_sees_the_financial_documents_shared_with_the_client(upload, client, participant,
-                                                                             settings, as_agent):
+def test_a_company_member_sees_the_financial_documents_shared_with_the_client(
+    upload, client, participant, settings, as_agent
+):
     invoice = upload(as_agent, client=True, financial=True).get_json()
     colleague = bearer(settings, "client", "client-dora", org="acme")
     assert _ids(_list(client, colleague)) == [invoice["id"]]
 
 
-def test_partners_and_contributors_still_see_financial_pieces_flagged_for_them(upload, client, gateway, settings,
-                                                                              as_agent):
+def test_partners_and_contributors_still_see_financial_pieces_flagged_for_them(
+    upload, client, gateway, settings, as_agent
+):
     gateway.grant("dos-1", "partner-paul", partner=True, solicitation_ids=["sol-1"])
     gateway.grant("dos-1", "guarantor-gus", contributor_roles=["guarantor"])
     for_partner = upload(as_agent, partner=True, financial=True, data=b"%PDF-1.4 balance sheet").get_json()
@@ -79,16 +85,16 @@ def test_a_participant_sees_their_own_financial_upload(upload, client, participa
     assert _ids(_list(client, participant)) == [own.get_json()["id"]]
 
 
-def test_the_gateway_is_not_asked_about_a_financial_document_only_the_client_side_sees(upload, client, gateway,
-                                                                                      participant, as_agent):
+def test_the_gateway_is_not_asked_about_a_financial_document_only_the_client_side_sees(
+    upload, client, gateway, participant, as_agent
+):
     invoice = upload(as_agent, client=True, financial=True).get_json()
     calls = gateway.calls
     assert client.get(f"/api/v1/documents/{invoice['id']}", headers=participant).status_code == 404
     assert gateway.calls == calls
 
 
-def test_a_participants_list_pages_over_hidden_financial_documents_without_gaps(upload, client, participant,
-                                                                               as_agent):
+def test_a_participants_list_pages_over_hidden_financial_documents_without_gaps(upload, client, participant, as_agent):
     plain = []
     for index in range(3):
         upload(as_agent, client=True, financial=True, data=b"%PDF-1.4 invoice " + str(index).encode())
@@ -116,8 +122,10 @@ def test_staff_mark_an_upload_financial_and_document_added_says_so(upload, db, a
 def test_an_invoice_or_a_quote_is_financial_unless_staff_say_otherwise(upload, as_agent):
     assert upload(as_agent, category="invoice", data=b"%PDF-1.4 i").get_json()["visibility"]["financial"] is True
     assert upload(as_agent, category="quote", data=b"%PDF-1.4 q").get_json()["visibility"]["financial"] is True
-    assert upload(as_agent, category="invoice", financial=False,
-                  data=b"%PDF-1.4 i2").get_json()["visibility"]["financial"] is False
+    assert (
+        upload(as_agent, category="invoice", financial=False, data=b"%PDF-1.4 i2").get_json()["visibility"]["financial"]
+        is False
+    )
     assert upload(as_agent, category="other", data=b"%PDF-1.4 o").get_json()["visibility"]["financial"] is False
 
 
@@ -125,9 +133,17 @@ def test_the_financial_categories_are_configurable(app, upload, settings, db, as
     from documents.app import create_app
 
     letters = create_app(settings.replace(financial_categories=("letter",)), db).test_client()
-    response = letters.post("/api/v1/documents", headers=as_agent, content_type="multipart/form-data", data={
-        "owner_type": "dossier", "owner_id": "dos-1", "category": "letter",
-        "file": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf")})
+    response = letters.post(
+        "/api/v1/documents",
+        headers=as_agent,
+        content_type="multipart/form-data",
+        data={
+            "owner_type": "dossier",
+            "owner_id": "dos-1",
+            "category": "letter",
+            "file": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf"),
+        },
+    )
     assert response.get_json()["visibility"]["financial"] is True
     assert upload(as_agent, category="letter").get_json()["visibility"]["financial"] is False
 
@@ -169,8 +185,7 @@ def test_a_flag_that_is_not_a_boolean_is_422_and_nothing_is_stored(upload, db, a
 
 
 # ----- changing it ----------------------------------------------------------------------------------
-def test_staff_unmark_a_financial_document_and_the_participant_then_sees_it(upload, client, db, participant,
-                                                                           as_agent):
+def test_staff_unmark_a_financial_document_and_the_participant_then_sees_it(upload, client, db, participant, as_agent):
     invoice = upload(as_agent, client=True, financial=True).get_json()
     response = client.patch(f"/api/v1/documents/{invoice['id']}", json={"financial": False}, headers=as_agent)
     assert response.status_code == 200
@@ -180,11 +195,13 @@ def test_staff_unmark_a_financial_document_and_the_participant_then_sees_it(uplo
     assert changed.data["visibility"] == {"client": True, "partner": False, "roles": [], "financial": False}
 
 
-def test_staff_mark_an_existing_document_financial_and_the_participant_loses_it(upload, client, participant,
-                                                                               as_admin, as_agent):
+def test_staff_mark_an_existing_document_financial_and_the_participant_loses_it(
+    upload, client, participant, as_admin, as_agent
+):
     shared = upload(as_agent, client=True).get_json()
-    assert client.patch(f"/api/v1/documents/{shared['id']}", json={"financial": True},
-                        headers=as_admin).status_code == 200
+    assert (
+        client.patch(f"/api/v1/documents/{shared['id']}", json={"financial": True}, headers=as_admin).status_code == 200
+    )
     assert _visible(client, participant, shared["id"]) == ALL_HIDDEN
 
 
@@ -215,15 +232,24 @@ def test_a_patch_with_a_flag_that_is_not_a_boolean_is_422_and_changes_nothing(up
 @pytest.fixture
 def quote_template(client, samples, as_admin):
     data = samples.build_docx(["Quote for {{ dossier.title }}: {{ amount }}"])
-    response = client.post("/api/v1/templates", headers=as_admin, content_type="multipart/form-data", data={
-        "name": "Quote", "type": "letter", "entity": "dossier", "file": (io.BytesIO(data), "q.docx")})
+    response = client.post(
+        "/api/v1/templates",
+        headers=as_admin,
+        content_type="multipart/form-data",
+        data={"name": "Quote", "type": "letter", "entity": "dossier", "file": (io.BytesIO(data), "q.docx")},
+    )
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
 
 def _render(client, headers, template_id, **body):
-    payload = {"owner_type": "dossier", "owner_id": "dos-1", "context": {"dossier": {"title": "Kitchen"}},
-               "inputs": {"amount": "18 250 EUR"}, **body}
+    payload = {
+        "owner_type": "dossier",
+        "owner_id": "dos-1",
+        "context": {"dossier": {"title": "Kitchen"}},
+        "inputs": {"amount": "18 250 EUR"},
+        **body,
+    }
     return client.post(f"/api/v1/templates/{template_id}/render", json=payload, headers=headers)
 
 
@@ -233,8 +259,9 @@ def test_a_render_marked_financial_is_hidden_from_participants(client, db, quote
     rendered = response.get_json()
     assert rendered["visibility"] == {"client": True, "partner": False, "roles": [], "financial": True}
     assert client.get(f"/api/v1/documents/{rendered['id']}", headers=participant).status_code == 404
-    assert client.get(f"/api/v1/documents/{rendered['id']}/content?rendition=docx",
-                      headers=participant).status_code == 404
+    assert (
+        client.get(f"/api/v1/documents/{rendered['id']}/content?rendition=docx", headers=participant).status_code == 404
+    )
     (added,) = outbox_events(db, "document.added")
     assert added.data["visibility"]["financial"] is True
 
@@ -242,8 +269,9 @@ def test_a_render_marked_financial_is_hidden_from_participants(client, db, quote
 def test_a_rendered_quote_is_financial_unless_staff_say_otherwise(client, quote_template, as_service):
     by_default = _render(client, as_service, quote_template, category="quote", visibility={"client": True})
     assert by_default.get_json()["visibility"]["financial"] is True
-    told = _render(client, as_service, quote_template, category="quote",
-                   visibility={"client": True, "financial": False})
+    told = _render(
+        client, as_service, quote_template, category="quote", visibility={"client": True, "financial": False}
+    )
     assert told.get_json()["visibility"]["financial"] is False
     plain = _render(client, as_service, quote_template, category="letter", visibility={"client": True})
     assert plain.get_json()["visibility"]["financial"] is False
@@ -255,11 +283,14 @@ def test_the_migration_marks_existing_documents_not_financial_and_goes_back_down
     upgrade(MIGRATIONS_DIR, url, "0002")
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text(
-            "INSERT INTO documents (id, owner_type, owner_id, filename, category, visible_client, visible_partner,"
-            " visible_roles, uploaded_by_sub, uploaded_by_role, state, warnings, created_at, updated_at) VALUES"
-            " ('doc-old', 'dossier', 'dos-1', 'old.pdf', 'other', 1, 0, '[]', 'agent-alice', 'agent', 'ready',"
-            " '[]', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"))
+        connection.execute(
+            text(
+                "INSERT INTO documents (id, owner_type, owner_id, filename, category, visible_client, visible_partner,"
+                " visible_roles, uploaded_by_sub, uploaded_by_role, state, warnings, created_at, updated_at) VALUES"
+                " ('doc-old', 'dossier', 'dos-1', 'old.pdf', 'other', 1, 0, '[]', 'agent-alice', 'agent', 'ready',"
+                " '[]', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
+            )
+        )
     upgrade(MIGRATIONS_DIR, url)
     with engine.connect() as connection:
         assert connection.execute(text("SELECT financial FROM documents")).scalar_one() in (0, False)

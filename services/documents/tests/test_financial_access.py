@@ -1,12 +1,11 @@
 """The financial rule as plain functions: participants never see a financial document; nobody else changes."""
+
 from dataclasses import dataclass, field
 
 import pytest
 
+from documents.domain.access import NO_ACCESS, OwnerClient, ThirdPartyAccess, financial_flag, may_need_gateway, may_see
 from platform_shared.auth import Caller
-
-from documents.domain.access import (NO_ACCESS, OwnerClient, ThirdPartyAccess, financial_flag, may_need_gateway,
-                                     may_see)
 
 INVOICE_CATEGORIES = ("invoice", "quote")
 DOSSIER_CLIENT = OwnerClient(client_sub="client-bob", client_org="acme")
@@ -40,15 +39,21 @@ def test_a_participant_sees_a_plain_document_shared_with_the_client():
     assert _sees(PARTICIPANT, Doc(financial=False), AS_PARTICIPANT)
 
 
-@pytest.mark.parametrize("caller", [Caller("agent-alice", "agent"), Caller("admin-ada", "admin"),
-                                    Caller("service:attestation", "service")], ids=["agent", "admin", "service"])
+@pytest.mark.parametrize(
+    "caller",
+    [Caller("agent-alice", "agent"), Caller("admin-ada", "admin"), Caller("service:attestation", "service")],
+    ids=["agent", "admin", "service"],
+)
 def test_staff_and_services_see_financial_documents_even_internal_ones(caller):
     assert _sees(caller, Doc(financial=True))
     assert _sees(caller, Doc(financial=True, visible_client=False))
 
 
-@pytest.mark.parametrize("caller", [Caller("client-bob", "client"), Caller("client-dora", "client", org="acme")],
-                         ids=["owner", "company member"])
+@pytest.mark.parametrize(
+    "caller",
+    [Caller("client-bob", "client"), Caller("client-dora", "client", org="acme")],
+    ids=["owner", "company member"],
+)
 def test_the_client_side_sees_financial_documents_shared_with_it(caller):
     assert _sees(caller, Doc(financial=True))
 
@@ -87,8 +92,11 @@ def test_a_financial_document_shared_only_with_the_client_needs_no_gateway_answe
     assert may_need_gateway(Doc(financial=True, visible_roles=["guarantor"]))
 
 
-@pytest.mark.parametrize("caller", [Caller("agent-alice", "agent"), Caller("admin-ada", "admin"),
-                                    Caller("service:partner-gateway", "service")], ids=["agent", "admin", "service"])
+@pytest.mark.parametrize(
+    "caller",
+    [Caller("agent-alice", "agent"), Caller("admin-ada", "admin"), Caller("service:partner-gateway", "service")],
+    ids=["agent", "admin", "service"],
+)
 def test_staff_and_services_decide_the_flag_whatever_the_category(caller):
     assert financial_flag(caller, True, "other", INVOICE_CATEGORIES) is True
     assert financial_flag(caller, False, "invoice", INVOICE_CATEGORIES) is False
@@ -102,8 +110,9 @@ def test_without_a_word_from_staff_the_category_decides():
     assert financial_flag(agent, None, "invoice", ()) is False
 
 
-@pytest.mark.parametrize("caller", [Caller("client-bob", "client"), Caller("partner-paul", "partner")],
-                         ids=["client", "third party"])
+@pytest.mark.parametrize(
+    "caller", [Caller("client-bob", "client"), Caller("partner-paul", "partner")], ids=["client", "third party"]
+)
 def test_clients_and_third_parties_cannot_set_the_flag_the_category_decides(caller):
     assert financial_flag(caller, True, "other", INVOICE_CATEGORIES) is False
     assert financial_flag(caller, False, "invoice", INVOICE_CATEGORIES) is True

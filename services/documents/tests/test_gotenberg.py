@@ -1,5 +1,6 @@
 """The Gotenberg converter's HTTP boundary (the container runs in docker-compose, not here: a tiny
 WSGI app on a free port answers like Gotenberg's ``/forms/libreoffice/convert``)."""
+
 import threading
 import time
 

@@ -1,4 +1,5 @@
 """Health, readiness, OpenAPI and unknown paths: the contract every service keeps (``platform_shared.testing``)."""
+
 from platform_shared.testing.service_contract import ServiceContract
 
 

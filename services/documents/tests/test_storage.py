@@ -1,4 +1,5 @@
 """The storage contract, run on the local backend always and on S3 where an endpoint is configured."""
+
 import io
 import os
 import uuid
@@ -17,9 +18,13 @@ def backend(request, tmp_path):
         return LocalStorage(tmp_path / "blobs")
     if not S3_ENDPOINT:
         pytest.skip("no S3 endpoint configured (set TEST_S3_ENDPOINT_URL, e.g. MinIO from docker-compose)")
-    storage = S3Storage(endpoint_url=S3_ENDPOINT, bucket=f"documents-test-{uuid.uuid4().hex[:8]}",
-                        region="us-east-1", access_key_id=os.environ.get("TEST_S3_ACCESS_KEY_ID", "minioadmin"),
-                        secret_access_key=os.environ.get("TEST_S3_SECRET_ACCESS_KEY", "minioadmin"))
+    storage = S3Storage(
+        endpoint_url=S3_ENDPOINT,
+        bucket=f"documents-test-{uuid.uuid4().hex[:8]}",
+        region="us-east-1",
+        access_key_id=os.environ.get("TEST_S3_ACCESS_KEY_ID", "minioadmin"),
+        secret_access_key=os.environ.get("TEST_S3_SECRET_ACCESS_KEY", "minioadmin"),
+    )
     storage.ensure_bucket()
     return storage
 

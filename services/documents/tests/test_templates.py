@@ -1,21 +1,42 @@
 """Templates: upload, tag discovery, fields, versions, sandboxed rendering, inputs and warnings."""
+
 import io
 
 from platform_shared.testing.unit import outbox_events
 
 
-def _upload_template(client, headers, data, *, name="Vehicle attestation", type="attestation", entity="contract",
-                     pdf_auto=False, filename="attestation.docx"):
-    return client.post("/api/v1/templates", headers=headers, content_type="multipart/form-data", data={
-        "name": name, "type": type, "entity": entity, "pdf_auto": str(pdf_auto).lower(),
-        "file": (io.BytesIO(data), filename)})
+def _upload_template(
+    client,
+    headers,
+    data,
+    *,
+    name="Vehicle attestation",
+    type="attestation",
+    entity="contract",
+    pdf_auto=False,
+    filename="attestation.docx",
+):
+    return client.post(
+        "/api/v1/templates",
+        headers=headers,
+        content_type="multipart/form-data",
+        data={
+            "name": name,
+            "type": type,
+            "entity": entity,
+            "pdf_auto": str(pdf_auto).lower(),
+            "file": (io.BytesIO(data), filename),
+        },
+    )
 
 
 def _attestation_docx(samples):
     return samples.build_docx(
         ["Insured: {{ client.name }}", "Vehicle plate: {{ vehicle.plate }}", "Remark: {{ remark }}"],
         split_runs=[["Contract number: {{ contr", "act.num", "ber }}"]],
-        header="Attestation {{ contract.product_name }}", footer="Issued on {{ today }}")
+        header="Attestation {{ contract.product_name }}",
+        footer="Issued on {{ today }}",
+    )
 
 
 def _render(client, headers, template_id, **body):
@@ -30,19 +51,35 @@ def _content(client, headers, document_id, rendition="docx"):
 
 
 def test_an_admin_uploads_a_template_and_its_fields_are_discovered_in_body_headers_and_footers(
-        client, samples, as_admin):
+    client, samples, as_admin
+):
     response = _upload_template(client, as_admin, _attestation_docx(samples))
     assert response.status_code == 201, response.get_json()
     template = response.get_json()
     assert (template["type"], template["entity"], template["version"]) == ("attestation", "contract", 1)
     fields = client.get(f"/api/v1/templates/{template['id']}/fields", headers=as_admin).get_json()["fields"]
     by_name = {field["name"]: field for field in fields}
-    assert set(by_name) == {"client.name", "contract.number", "contract.product_name", "today", "vehicle.plate",
-                            "remark"}
+    assert set(by_name) == {
+        "client.name",
+        "contract.number",
+        "contract.product_name",
+        "today",
+        "vehicle.plate",
+        "remark",
+    }
     assert {name for name, field in by_name.items() if field["source"] == "entity"} == {
-        "client.name", "contract.number", "contract.product_name", "today"}
-    assert by_name["vehicle.plate"] == {"name": "vehicle.plate", "source": "input", "description": None,
-                                        "label": "vehicle.plate", "default": None}
+        "client.name",
+        "contract.number",
+        "contract.product_name",
+        "today",
+    }
+    assert by_name["vehicle.plate"] == {
+        "name": "vehicle.plate",
+        "source": "input",
+        "description": None,
+        "label": "vehicle.plate",
+        "default": None,
+    }
 
 
 def test_only_admins_upload_templates(client, samples, as_agent):
@@ -63,58 +100,90 @@ def test_smart_quotes_inside_a_tag_are_422_naming_the_tag(client, samples, as_ad
 
 
 def test_a_template_reaching_for_python_internals_is_refused(client, samples, as_admin):
-    for tag in ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "{{ ''.__class__.__mro__ }}",
-                "{{ joiner['__init__'] }}"):
+    for tag in (
+        "{{ cycler.__init__.__globals__.os.popen('id').read() }}",
+        "{{ ''.__class__.__mro__ }}",
+        "{{ joiner['__init__'] }}",
+    ):
         response = _upload_template(client, as_admin, samples.build_docx([tag]))
         assert response.status_code == 422, tag
         assert "private attribute" in response.get_json()["detail"]
 
 
-def test_rendering_fills_entity_values_inputs_and_a_tag_word_split_across_runs(client, samples, db, as_admin,
-                                                                              as_agent):
+def test_rendering_fills_entity_values_inputs_and_a_tag_word_split_across_runs(client, samples, db, as_admin, as_agent):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = _render(client, as_agent, template["id"],
-                       context={"contract": {"number": "CTR-2026-42", "product_name": "Auto+"},
-                                "client": {"name": "Zoé Martin"}},
-                       inputs={"vehicle.plate": "AB-123-CD", "remark": "none"}, visibility={"client": True})
+    response = _render(
+        client,
+        as_agent,
+        template["id"],
+        context={"contract": {"number": "CTR-2026-42", "product_name": "Auto+"}, "client": {"name": "Zoé Martin"}},
+        inputs={"vehicle.plate": "AB-123-CD", "remark": "none"},
+        visibility={"client": True},
+    )
     assert response.status_code == 201, response.get_json()
     document = response.get_json()
     assert (document["state"], document["template_version"], document["warnings"]) == ("ready", 1, [])
     assert document["filename"] == "Vehicle attestation.docx"
     assert [rendition["kind"] for rendition in document["renditions"]] == ["docx"]
     text = samples.docx_text(_content(client, as_agent, document["id"]))
-    for expected in ("Contract number: CTR-2026-42", "Insured: Zoé Martin", "Vehicle plate: AB-123-CD",
-                     "Attestation Auto+", "Issued on "):
+    for expected in (
+        "Contract number: CTR-2026-42",
+        "Insured: Zoé Martin",
+        "Vehicle plate: AB-123-CD",
+        "Attestation Auto+",
+        "Issued on ",
+    ):
         assert expected in text
     (rendered,) = outbox_events(db, "document.rendered")
-    assert rendered.data == {"document_id": document["id"], "owner_type": "contract", "owner_id": "ctr-1",
-                             "dossier_id": None, "renditions": ["docx"], "warnings": []}
+    assert rendered.data == {
+        "document_id": document["id"],
+        "owner_type": "contract",
+        "owner_id": "ctr-1",
+        "dossier_id": None,
+        "renditions": ["docx"],
+        "warnings": [],
+    }
     assert outbox_events(db, "document.added")[0].data["visibility"]["client"] is True
 
 
 def test_markup_characters_in_values_come_out_intact(client, samples, as_admin, as_agent):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = _render(client, as_agent, template["id"],
-                       context={"contract": {"number": "<C&1>", "product_name": "R&D <pro>"},
-                                "client": {"name": "Smith & Sons <Ltd>"}},
-                       inputs={"vehicle.plate": "A<B>&C", "remark": "5 > 3 & 2 < 4"})
+    response = _render(
+        client,
+        as_agent,
+        template["id"],
+        context={
+            "contract": {"number": "<C&1>", "product_name": "R&D <pro>"},
+            "client": {"name": "Smith & Sons <Ltd>"},
+        },
+        inputs={"vehicle.plate": "A<B>&C", "remark": "5 > 3 & 2 < 4"},
+    )
     text = samples.docx_text(_content(client, as_agent, response.get_json()["id"]))
-    for expected in ("Contract number: <C&1>", "Insured: Smith & Sons <Ltd>", "Vehicle plate: A<B>&C",
-                     "Remark: 5 > 3 & 2 < 4", "Attestation R&D <pro>"):
+    for expected in (
+        "Contract number: <C&1>",
+        "Insured: Smith & Sons <Ltd>",
+        "Vehicle plate: A<B>&C",
+        "Remark: 5 > 3 & 2 < 4",
+        "Attestation R&D <pro>",
+    ):
         assert expected in text
 
 
 def test_a_value_cannot_smuggle_template_code(client, samples, as_admin, as_agent):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = _render(client, as_agent, template["id"], context={"client": {"name": "{{ cycler.__init__ }}"}},
-                       inputs={"vehicle.plate": "{% for x in range(3) %}x{% endfor %}", "remark": "r"})
+    response = _render(
+        client,
+        as_agent,
+        template["id"],
+        context={"client": {"name": "{{ cycler.__init__ }}"}},
+        inputs={"vehicle.plate": "{% for x in range(3) %}x{% endfor %}", "remark": "r"},
+    )
     text = samples.docx_text(_content(client, as_agent, response.get_json()["id"]))
     assert "Insured: {{ cycler.__init__ }}" in text
     assert "Vehicle plate: {% for x in range(3) %}x{% endfor %}" in text
 
 
-def test_the_sandbox_stops_internal_access_even_in_a_stored_template(client, db, storage, samples, as_admin,
-                                                                     as_agent):
+def test_the_sandbox_stops_internal_access_even_in_a_stored_template(client, db, storage, samples, as_admin, as_agent):
     from sqlalchemy import update
 
     from documents.db import TemplateVersion
@@ -141,31 +210,53 @@ def test_a_missing_input_without_default_is_422_naming_it(client, samples, as_ad
 
 def test_configured_defaults_and_labels_fill_inputs(client, samples, as_admin, as_agent):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = client.put(f"/api/v1/templates/{template['id']}/fields", headers=as_admin, json={"fields": [
-        {"name": "vehicle.plate", "label": "Registration plate", "default": "not registered"},
-        {"name": "remark", "label": "Remark"}]})
+    response = client.put(
+        f"/api/v1/templates/{template['id']}/fields",
+        headers=as_admin,
+        json={
+            "fields": [
+                {"name": "vehicle.plate", "label": "Registration plate", "default": "not registered"},
+                {"name": "remark", "label": "Remark"},
+            ]
+        },
+    )
     assert response.status_code == 200
     by_name = {field["name"]: field for field in response.get_json()["fields"]}
     assert (by_name["vehicle.plate"]["label"], by_name["vehicle.plate"]["default"]) == (
-        "Registration plate", "not registered")
-    rendered = _render(client, as_agent, template["id"], inputs={"remark": "ok"},
-                       context={"contract": {"number": "1", "product_name": "p"}, "client": {"name": "n"}})
+        "Registration plate",
+        "not registered",
+    )
+    rendered = _render(
+        client,
+        as_agent,
+        template["id"],
+        inputs={"remark": "ok"},
+        context={"contract": {"number": "1", "product_name": "p"}, "client": {"name": "n"}},
+    )
     assert rendered.status_code == 201
     assert "Vehicle plate: not registered" in samples.docx_text(_content(client, as_agent, rendered.get_json()["id"]))
 
 
 def test_fields_of_the_entity_cannot_be_configured_as_inputs(client, samples, as_admin):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = client.put(f"/api/v1/templates/{template['id']}/fields", headers=as_admin,
-                          json={"fields": [{"name": "contract.number", "label": "Number"}]})
+    response = client.put(
+        f"/api/v1/templates/{template['id']}/fields",
+        headers=as_admin,
+        json={"fields": [{"name": "contract.number", "label": "Number"}]},
+    )
     assert response.status_code == 422
     assert "contract.number" in response.get_json()["detail"]
 
 
 def test_empty_values_are_rendered_with_warnings(client, samples, as_admin, as_agent):
     template = _upload_template(client, as_admin, _attestation_docx(samples)).get_json()
-    response = _render(client, as_agent, template["id"], context={"contract": {"number": "1"}},
-                       inputs={"vehicle.plate": "AB", "remark": ""})
+    response = _render(
+        client,
+        as_agent,
+        template["id"],
+        context={"contract": {"number": "1"}},
+        inputs={"vehicle.plate": "AB", "remark": ""},
+    )
     assert response.status_code == 201
     warned = {warning["field"] for warning in response.get_json()["warnings"]}
     assert warned == {"client.name", "contract.product_name", "remark"}
@@ -178,13 +269,15 @@ def test_an_input_the_template_does_not_ask_for_is_422(client, samples, as_admin
     assert "colour" in response.get_json()["detail"]
 
 
-def test_a_new_version_changes_future_renders_but_not_documents_already_generated(client, samples, as_admin,
-                                                                                   as_agent):
+def test_a_new_version_changes_future_renders_but_not_documents_already_generated(client, samples, as_admin, as_agent):
     template = _upload_template(client, as_admin, samples.build_docx(["Version one {{ remark }}"])).get_json()
     first = _render(client, as_agent, template["id"], inputs={"remark": "a"}).get_json()
-    response = client.post(f"/api/v1/templates/{template['id']}/versions", headers=as_admin,
-                           content_type="multipart/form-data",
-                           data={"file": (io.BytesIO(samples.build_docx(["Version two {{ remark }}"])), "v2.docx")})
+    response = client.post(
+        f"/api/v1/templates/{template['id']}/versions",
+        headers=as_admin,
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(samples.build_docx(["Version two {{ remark }}"])), "v2.docx")},
+    )
     assert response.status_code == 201
     assert response.get_json()["version"] == 2
     second = _render(client, as_agent, template["id"], inputs={"remark": "b"}).get_json()
@@ -208,6 +301,7 @@ def test_pdf_auto_without_a_converter_keeps_the_docx_with_a_clear_state(client, 
 def test_templates_are_listed_and_read_by_staff_and_services(client, samples, as_admin, as_service, as_client):
     template = _upload_template(client, as_admin, samples.build_docx(["x"])).get_json()
     assert [item["id"] for item in client.get("/api/v1/templates", headers=as_service).get_json()["items"]] == [
-        template["id"]]
+        template["id"]
+    ]
     assert client.get(f"/api/v1/templates/{template['id']}", headers=as_service).get_json()["pdf_auto"] is False
     assert client.get("/api/v1/templates", headers=as_client).status_code == 403

@@ -1,4 +1,5 @@
 """Who sees which document: staff, the owner's client and company, uploaders, partners, contributors."""
+
 from platform_shared.testing.unit import bearer, outbox_events
 
 
@@ -8,8 +9,9 @@ def _ids(response):
 
 
 def _list(client, headers, owner_type="dossier", owner_id="dos-1", **filters):
-    query = "&".join(f"{key}={value}" for key, value in {"owner_type": owner_type, "owner_id": owner_id,
-                                                         **filters}.items())
+    query = "&".join(
+        f"{key}={value}" for key, value in {"owner_type": owner_type, "owner_id": owner_id, **filters}.items()
+    )
     return client.get(f"/api/v1/documents?{query}", headers=headers)
 
 
@@ -25,8 +27,9 @@ def test_staff_see_every_document_including_internal_ones(upload, client, as_age
     assert client.get(f"/api/v1/documents/{internal['id']}", headers=other_agent).status_code == 200
 
 
-def test_the_owners_client_sees_client_flagged_documents_and_not_internal_ones(upload, client, event, as_agent,
-                                                                                as_client):
+def test_the_owners_client_sees_client_flagged_documents_and_not_internal_ones(
+    upload, client, event, as_agent, as_client
+):
     _dossier_of(event)
     internal = upload(as_agent).get_json()
     shared = upload(as_agent, client=True).get_json()
@@ -46,8 +49,7 @@ def test_a_member_of_the_clients_company_sees_its_shared_documents(upload, clien
     assert client.get(f"/api/v1/documents/{shared['id']}", headers=outsider).status_code == 404
 
 
-def test_a_client_sees_their_own_upload_and_cannot_share_it_with_partners(upload, client, event, as_agent,
-                                                                        as_client):
+def test_a_client_sees_their_own_upload_and_cannot_share_it_with_partners(upload, client, event, as_agent, as_client):
     _dossier_of(event)
     response = upload(as_client, partner=True, roles="guarantor")
     assert response.status_code == 201
@@ -64,18 +66,27 @@ def test_a_client_cannot_upload_to_a_dossier_that_is_not_theirs(upload, event, s
     assert upload(stranger).status_code == 404
 
 
-def test_the_contract_owner_sees_shared_documents_of_the_contract_and_its_beneficiaries(upload, client, event,
-                                                                                       as_agent, as_client):
-    event("contract.created", {"contract_id": "ctr-1", "owner_sub": "client-bob", "owner_org": None,
-                               "beneficiaries": [{"id": "ben-1", "kind": "vehicle"}]})
+def test_the_contract_owner_sees_shared_documents_of_the_contract_and_its_beneficiaries(
+    upload, client, event, as_agent, as_client
+):
+    event(
+        "contract.created",
+        {
+            "contract_id": "ctr-1",
+            "owner_sub": "client-bob",
+            "owner_org": None,
+            "beneficiaries": [{"id": "ben-1", "kind": "vehicle"}],
+        },
+    )
     on_contract = upload(as_agent, owner_type="contract", owner_id="ctr-1", client=True).get_json()
     on_vehicle = upload(as_agent, owner_type="beneficiary", owner_id="ben-1", client=True).get_json()
     assert _ids(_list(client, as_client, "contract", "ctr-1")) == {on_contract["id"]}
     assert _ids(_list(client, as_client, "beneficiary", "ben-1")) == {on_vehicle["id"]}
 
 
-def test_a_partner_sees_partner_flagged_documents_and_their_own_uploads_only(upload, client, gateway, settings,
-                                                                            as_agent):
+def test_a_partner_sees_partner_flagged_documents_and_their_own_uploads_only(
+    upload, client, gateway, settings, as_agent
+):
     partner = bearer(settings, "partner", "partner-paul")
     gateway.grant("dos-1", "partner-paul", partner=True, solicitation_ids=["sol-1"])
     internal = upload(as_agent).get_json()
@@ -88,8 +99,9 @@ def test_a_partner_sees_partner_flagged_documents_and_their_own_uploads_only(upl
         assert client.get(f"/api/v1/documents/{hidden['id']}", headers=partner).status_code == 404
 
 
-def test_a_partner_sees_a_solicitations_documents_only_for_their_own_solicitation(upload, client, event, gateway,
-                                                                                 settings, as_agent):
+def test_a_partner_sees_a_solicitations_documents_only_for_their_own_solicitation(
+    upload, client, event, gateway, settings, as_agent
+):
     event("solicitation.created", {"solicitation_id": "sol-1", "dossier_id": "dos-1"})
     event("solicitation.created", {"solicitation_id": "sol-2", "dossier_id": "dos-1"})
     gateway.grant("dos-1", "partner-paul", partner=True, solicitation_ids=["sol-1"])
@@ -128,8 +140,9 @@ def test_a_participant_sees_what_the_client_sees(upload, client, gateway, settin
     assert _ids(_list(client, participant)) == {shared["id"]}
 
 
-def test_a_third_party_check_fails_closed_when_the_gateway_is_down(app, upload, event, settings, db, as_agent,
-                                                                   as_client):
+def test_a_third_party_check_fails_closed_when_the_gateway_is_down(
+    app, upload, event, settings, db, as_agent, as_client
+):
     from documents.app import create_app
 
     _dossier_of(event)
@@ -140,26 +153,32 @@ def test_a_third_party_check_fails_closed_when_the_gateway_is_down(app, upload, 
     assert offline.get(f"/api/v1/documents/{shared['id']}", headers=as_client).status_code == 200
 
 
-def test_changing_visibility_changes_who_sees_and_publishes_the_event(upload, client, event, db, as_agent,
-                                                                      as_client):
+def test_changing_visibility_changes_who_sees_and_publishes_the_event(upload, client, event, db, as_agent, as_client):
     _dossier_of(event)
     document = upload(as_agent).get_json()
     assert client.get(f"/api/v1/documents/{document['id']}", headers=as_client).status_code == 404
-    response = client.patch(f"/api/v1/documents/{document['id']}", json={"client": True, "roles": ["guarantor"]},
-                            headers=as_agent)
+    response = client.patch(
+        f"/api/v1/documents/{document['id']}", json={"client": True, "roles": ["guarantor"]}, headers=as_agent
+    )
     assert response.status_code == 200
-    assert response.get_json()["visibility"] == {"client": True, "partner": False, "roles": ["guarantor"],
-                                                 "financial": False}
+    assert response.get_json()["visibility"] == {
+        "client": True,
+        "partner": False,
+        "roles": ["guarantor"],
+        "financial": False,
+    }
     assert client.get(f"/api/v1/documents/{document['id']}", headers=as_client).status_code == 200
     (changed,) = outbox_events(db, "document.visibility_changed")
-    assert changed.data == {"document_id": document["id"], "owner_type": "dossier", "owner_id": "dos-1",
-                            "dossier_id": "dos-1",
-                            "visibility": {"client": True, "partner": False, "roles": ["guarantor"],
-                                           "financial": False}}
+    assert changed.data == {
+        "document_id": document["id"],
+        "owner_type": "dossier",
+        "owner_id": "dos-1",
+        "dossier_id": "dos-1",
+        "visibility": {"client": True, "partner": False, "roles": ["guarantor"], "financial": False},
+    }
 
 
-def test_services_list_everything_and_may_narrow_to_partner_or_role(upload, client, as_agent, as_service,
-                                                                    as_client):
+def test_services_list_everything_and_may_narrow_to_partner_or_role(upload, client, as_agent, as_service, as_client):
     internal = upload(as_agent).get_json()
     for_partners = upload(as_agent, partner=True).get_json()
     for_guarantor = upload(as_agent, roles="guarantor").get_json()
@@ -170,8 +189,15 @@ def test_services_list_everything_and_may_narrow_to_partner_or_role(upload, clie
 
 
 def test_a_service_uploads_on_behalf_of_a_partner(upload, client, db, as_service):
-    response = upload(as_service, uploaded_by_sub="partner-paul", uploaded_by_role="partner",
-                      dossier_id="dos-1", owner_type="solicitation", owner_id="sol-9", category="opinion")
+    response = upload(
+        as_service,
+        uploaded_by_sub="partner-paul",
+        uploaded_by_role="partner",
+        dossier_id="dos-1",
+        owner_type="solicitation",
+        owner_id="sol-9",
+        category="opinion",
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["uploaded_by"] == {"sub": "partner-paul", "role": "partner"}

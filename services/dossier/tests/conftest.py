@@ -2,13 +2,19 @@ import copy
 
 import pytest
 
-from platform_shared.testing.unit import bearer
-from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
-    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
-
 from dossier import config
 from dossier.app import create_app
 from dossier.cli import MIGRATIONS_DIR
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER,
+    ServiceUnderTest,
+    app,
+    client,
+    database_url,
+    db,
+    template_dir,
+)
+from platform_shared.testing.unit import bearer
 
 SAMPLE_MODEL = {
     "name": "Works request",
@@ -25,16 +31,27 @@ SAMPLE_MODEL = {
     ],
     "partner_fields": [{"key": "partner_estimate", "label": "Estimate", "type": "amount", "financial": True}],
     "views": {
-        "portal": [{"key": "site_name", "mode": "write"}, {"key": "start_date", "mode": "write"},
-                   {"key": "contact_email", "mode": "write"}, {"key": "budget", "mode": "read"},
-                   {"key": "urgent", "mode": "read"}],
-        "crm": [{"key": "site_name", "mode": "write"}, {"key": "budget", "mode": "write"},
-                {"key": "start_date", "mode": "write"}, {"key": "work_type", "mode": "write"},
-                {"key": "risk_score", "mode": "write"}, {"key": "urgent", "mode": "write"},
-                {"key": "contact_email", "mode": "read"}],
-        "partner": [{"key": "start_date", "mode": "read", "source": "portal"},
-                    {"key": "work_type", "mode": "write", "source": "crm"},
-                    {"key": "partner_estimate", "mode": "write", "source": "partner"}],
+        "portal": [
+            {"key": "site_name", "mode": "write"},
+            {"key": "start_date", "mode": "write"},
+            {"key": "contact_email", "mode": "write"},
+            {"key": "budget", "mode": "read"},
+            {"key": "urgent", "mode": "read"},
+        ],
+        "crm": [
+            {"key": "site_name", "mode": "write"},
+            {"key": "budget", "mode": "write"},
+            {"key": "start_date", "mode": "write"},
+            {"key": "work_type", "mode": "write"},
+            {"key": "risk_score", "mode": "write"},
+            {"key": "urgent", "mode": "write"},
+            {"key": "contact_email", "mode": "read"},
+        ],
+        "partner": [
+            {"key": "start_date", "mode": "read", "source": "portal"},
+            {"key": "work_type", "mode": "write", "source": "crm"},
+            {"key": "partner_estimate", "mode": "write", "source": "partner"},
+        ],
     },
     "statuses": [
         {"code": "submitted", "label": "Submitted", "initial": True},
@@ -42,11 +59,17 @@ SAMPLE_MODEL = {
         {"code": "in_review", "label": "In review", "partner_visible": True},
         {"code": "done", "label": "Done", "terminal": True},
     ],
-    "transitions": [{"from": "submitted", "to": "screening"}, {"from": "screening", "to": "in_review"},
-                    {"from": "submitted", "to": "in_review"}, {"from": "in_review", "to": "done"}],
+    "transitions": [
+        {"from": "submitted", "to": "screening"},
+        {"from": "screening", "to": "in_review"},
+        {"from": "submitted", "to": "in_review"},
+        {"from": "in_review", "to": "done"},
+    ],
     "roles": [{"code": "guarantor", "label": "Guarantor"}],
-    "pieces": [{"code": "id_card", "label": "ID card", "role": "guarantor"},
-               {"code": "payslip", "label": "Payslip", "role": "guarantor", "required": False}],
+    "pieces": [
+        {"code": "id_card", "label": "ID card", "role": "guarantor"},
+        {"code": "payslip", "label": "Payslip", "role": "guarantor", "required": False},
+    ],
 }
 
 
@@ -113,13 +136,21 @@ def model_id(client, as_admin):
 @pytest.fixture
 def new_dossier(client, as_agent, model_id):
     """Create a dossier for client-bob of acme as an agent; returns the body."""
+
     def create(**changes):
-        body = {"model_id": model_id, "title": "Roof repair", "client_sub": "client-bob", "client_org": "acme",
-                "client_email": "bob@acme.example", "fields": {"site_name": "Main street", "budget": 1200}}
+        body = {
+            "model_id": model_id,
+            "title": "Roof repair",
+            "client_sub": "client-bob",
+            "client_org": "acme",
+            "client_email": "bob@acme.example",
+            "fields": {"site_name": "Main street", "budget": 1200},
+        }
         body.update(changes)
         response = client.post("/api/v1/dossiers", json=body, headers=as_agent)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
+
     return create
 
 

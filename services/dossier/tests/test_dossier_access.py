@@ -1,11 +1,20 @@
 """Who may see a dossier: agent, client owner, client of the same company, other company, partner, no token."""
+
 import pytest
 
 
 def test_an_agent_sees_every_dossier_with_every_field(client, as_agent, dossier):
     body = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=as_agent).get_json()
-    assert set(body["fields"]) == {"site_name", "budget", "start_date", "work_type", "risk_score",
-                                   "contact_email", "urgent", "partner_estimate"}
+    assert set(body["fields"]) == {
+        "site_name",
+        "budget",
+        "start_date",
+        "work_type",
+        "risk_score",
+        "contact_email",
+        "urgent",
+        "partner_estimate",
+    }
     assert body["client_sub"] == "client-bob"
     assert body["financial_fields"] == ["budget", "partner_estimate"]
 
@@ -66,16 +75,21 @@ def test_sub_resources_of_a_hidden_dossier_are_404(client, as_stranger, dossier,
 
 
 def test_a_client_may_not_create_with_a_model_closed_to_clients(client, as_admin, as_client, model_body):
-    closed_model = client.post("/api/v1/models", json=model_body(client_can_create=False),
-                               headers=as_admin).get_json()
-    response = client.post("/api/v1/dossiers", json={"model_id": closed_model["id"], "title": "x",
-                                                     "fields": {"site_name": "s"}}, headers=as_client)
+    closed_model = client.post("/api/v1/models", json=model_body(client_can_create=False), headers=as_admin).get_json()
+    response = client.post(
+        "/api/v1/dossiers",
+        json={"model_id": closed_model["id"], "title": "x", "fields": {"site_name": "s"}},
+        headers=as_client,
+    )
     assert response.status_code == 404  # the model itself is not offered to clients
 
 
 def test_a_client_creates_a_dossier_for_themselves_with_origin_portal(client, as_client, model_id):
-    response = client.post("/api/v1/dossiers", json={"model_id": model_id, "title": "My works",
-                                                     "fields": {"site_name": "Home"}}, headers=as_client)
+    response = client.post(
+        "/api/v1/dossiers",
+        json={"model_id": model_id, "title": "My works", "fields": {"site_name": "Home"}},
+        headers=as_client,
+    )
     assert response.status_code == 201
     body = response.get_json()
     assert body["origin"] == "portal"
@@ -83,7 +97,10 @@ def test_a_client_creates_a_dossier_for_themselves_with_origin_portal(client, as
 
 
 def test_a_client_may_not_create_a_dossier_for_someone_else(client, as_client, model_id):
-    response = client.post("/api/v1/dossiers", json={"model_id": model_id, "title": "x", "client_sub": "other",
-                                                     "fields": {"site_name": "s"}}, headers=as_client)
+    response = client.post(
+        "/api/v1/dossiers",
+        json={"model_id": model_id, "title": "x", "client_sub": "other", "fields": {"site_name": "s"}},
+        headers=as_client,
+    )
     assert response.status_code == 422
     assert "client_sub" in response.get_json()["errors"]

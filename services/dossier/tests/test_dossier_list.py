@@ -1,4 +1,5 @@
 """The dossier list: what each caller sees, filters, text search, keyset pagination."""
+
 import pytest
 
 
@@ -30,15 +31,18 @@ def test_a_client_lists_their_own_and_their_company_s_dossiers(client, as_client
     assert titles(client, as_stranger) == ["Globex lab"]
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("?status=in_review", ["Acme warehouse"]),
-    ("?assignee=agent-zoe", ["Acme warehouse"]),
-    ("?category=corporate", ["Globex lab", "Acme warehouse", "Bob's roof"]),
-    ("?category=litigation", []),
-    ("?origin=portal", []),
-    ("?q=ROOF", ["Bob's roof"]),
-    ("?q=100%25", []),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("?status=in_review", ["Acme warehouse"]),
+        ("?assignee=agent-zoe", ["Acme warehouse"]),
+        ("?category=corporate", ["Globex lab", "Acme warehouse", "Bob's roof"]),
+        ("?category=litigation", []),
+        ("?origin=portal", []),
+        ("?q=ROOF", ["Bob's roof"]),
+        ("?q=100%25", []),
+    ],
+)
 def test_filters(client, as_agent, three, query, expected):
     assert titles(client, as_agent, query) == expected
 

@@ -8,9 +8,11 @@ def test_creating_a_dossier_records_dossier_created_in_the_same_transaction(doss
 
 
 def test_the_event_carries_the_request_id_as_correlation_id(client, db, as_agent, model_id):
-    response = client.post("/api/v1/dossiers", json={"title": "x", "model_id": model_id,
-                                                     "fields": {"site_name": "s"}},
-                           headers={**as_agent, "X-Request-ID": "req-123"})
+    response = client.post(
+        "/api/v1/dossiers",
+        json={"title": "x", "model_id": model_id, "fields": {"site_name": "s"}},
+        headers={**as_agent, "X-Request-ID": "req-123"},
+    )
     assert response.headers["X-Request-ID"] == "req-123"
     (event,) = outbox_events(db, "dossier.created")
     assert event.correlation_id == "req-123"

@@ -1,4 +1,5 @@
 """Write rules: read-only field, unknown field, wrong type, staff-only attributes; closed: see test_transitions."""
+
 import pytest
 
 from platform_shared.testing.unit import outbox_events
@@ -46,8 +47,17 @@ def test_an_agent_may_not_write_what_the_crm_view_marks_read(client, as_agent, d
     assert response.status_code == 422
 
 
-@pytest.mark.parametrize("key, value", [("budget", "lots"), ("start_date", "2027-13-45"), ("work_type", "floor"),
-                                        ("urgent", "yes"), ("site_name", None), ("risk_score", True)])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("budget", "lots"),
+        ("start_date", "2027-13-45"),
+        ("work_type", "floor"),
+        ("urgent", "yes"),
+        ("site_name", None),
+        ("risk_score", True),
+    ],
+)
 def test_a_value_of_the_wrong_type_is_422(client, as_agent, dossier, key, value):
     assert patch(client, as_agent, dossier, {"fields": {key: value}}).status_code == 422
 
@@ -72,8 +82,12 @@ def test_assigning_publishes_dossier_assigned(client, as_agent, as_client, dossi
     response = patch(client, as_agent, dossier, {"assignee_sub": "agent-zoe", "assignee_email": "zoe@firm.example"})
     assert response.status_code == 200
     (event,) = outbox_events(db, "dossier.assigned")
-    assert event.data == {"dossier_id": dossier["id"], "assignee_sub": "agent-zoe",
-                          "assignee_email": "zoe@firm.example", "previous_assignee_sub": None}
+    assert event.data == {
+        "dossier_id": dossier["id"],
+        "assignee_sub": "agent-zoe",
+        "assignee_email": "zoe@firm.example",
+        "previous_assignee_sub": None,
+    }
     assert get(client, as_client, dossier)["assignee_sub"] == "agent-zoe"
 
 
@@ -87,11 +101,24 @@ def test_references_are_sequential_and_unique(new_dossier):
 def test_dossier_created_carries_everything_the_contract_lists(dossier, db, model_id):
     (event,) = outbox_events(db, "dossier.created")
     assert event.data == {
-        "dossier_id": dossier["id"], "reference": dossier["reference"], "title": "Roof repair",
-        "model_id": model_id, "model_version": 1, "category": "corporate", "origin": "crm", "kind": "dossier",
-        "status": "submitted", "status_label": "Submitted", "client_visible": True, "partner_visible": False,
-        "client_sub": "client-bob", "client_org": "acme", "client_email": "bob@acme.example",
-        "assignee_sub": None, "created_by": "agent-alice"}
+        "dossier_id": dossier["id"],
+        "reference": dossier["reference"],
+        "title": "Roof repair",
+        "model_id": model_id,
+        "model_version": 1,
+        "category": "corporate",
+        "origin": "crm",
+        "kind": "dossier",
+        "status": "submitted",
+        "status_label": "Submitted",
+        "client_visible": True,
+        "partner_visible": False,
+        "client_sub": "client-bob",
+        "client_org": "acme",
+        "client_email": "bob@acme.example",
+        "assignee_sub": None,
+        "created_by": "agent-alice",
+    }
 
 
 def test_an_assignee_email_without_the_assignee_is_422(client, as_agent, dossier, db):

@@ -1,4 +1,5 @@
 """Input PostgreSQL would choke on, or that a client forged, is a 422 and never reaches the database."""
+
 import base64
 
 import pytest
@@ -18,12 +19,15 @@ def test_a_cursor_with_values_of_the_wrong_type_is_422(client, as_admin, dossier
     assert response.get_json()["errors"] == {"cursor": ["Invalid cursor."]}
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("get", "/api/v1/dossiers/ab%00cd", None),
-    ("get", "/api/v1/dossiers?q=roof%00", None),
-    ("post", "/api/v1/dossiers", {"title": "Roof\u0000", "model_id": "m"}),
-    ("patch", "/api/v1/dossiers/x", {"fields": {"site\u0000": 1}}),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("get", "/api/v1/dossiers/ab%00cd", None),
+        ("get", "/api/v1/dossiers?q=roof%00", None),
+        ("post", "/api/v1/dossiers", {"title": "Roof\u0000", "model_id": "m"}),
+        ("patch", "/api/v1/dossiers/x", {"fields": {"site\u0000": 1}}),
+    ],
+)
 def test_nul_characters_are_refused_before_any_database_work(client, as_agent, method, path, body):
     response = getattr(client, method)(path, json=body, headers=as_agent)
     assert response.status_code == 422

@@ -1,4 +1,5 @@
 """Whole-model validation, on the domain function and through the API."""
+
 import pytest
 
 from dossier.db import ModelVersion
@@ -10,8 +11,11 @@ from dossier.domain.model_definition import validate_model
 def definition(model_body):
     def build(**changes):
         model = model_body(**changes)
-        return {key: model[key] for key in ("fields", "partner_fields", "views", "statuses", "transitions",
-                                             "roles", "pieces")}
+        return {
+            key: model[key]
+            for key in ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
+        }
+
     return build
 
 
@@ -39,8 +43,10 @@ def test_a_model_without_initial_status_is_refused(definition):
 
 
 def test_two_initial_statuses_are_refused(definition):
-    raw = definition(statuses=[{"code": "a", "label": "A", "initial": True},
-                               {"code": "b", "label": "B", "initial": True}], transitions=[])
+    raw = definition(
+        statuses=[{"code": "a", "label": "A", "initial": True}, {"code": "b", "label": "B", "initial": True}],
+        transitions=[],
+    )
     assert "more than one initial status" in problems_of(raw)["statuses"][0]
 
 
@@ -87,8 +93,9 @@ def test_only_admins_write_models(client, as_agent, model_body):
     assert client.post("/api/v1/models", json=model_body(), headers=as_agent).status_code == 403
 
 
-def test_saving_a_model_makes_a_new_version_and_existing_dossiers_keep_theirs(client, as_admin, as_agent, dossier,
-                                                                             model_id, model_body):
+def test_saving_a_model_makes_a_new_version_and_existing_dossiers_keep_theirs(
+    client, as_admin, as_agent, dossier, model_id, model_body
+):
     changed = model_body(name="Works request v2")
     changed["fields"].append({"key": "floor", "label": "Floor", "type": "number"})
     changed["views"]["crm"].append({"key": "floor", "mode": "write"})
@@ -105,15 +112,27 @@ def test_saving_a_model_makes_a_new_version_and_existing_dossiers_keep_theirs(cl
 
 def test_the_model_lists_roles_with_their_pieces_for_the_gateway(client, as_service, model_id):
     model = client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()
-    assert model["roles"] == [{"code": "guarantor", "label": "Guarantor", "pieces": [
-        {"code": "id_card", "label": "ID card", "required": True},
-        {"code": "payslip", "label": "Payslip", "required": False}]}]
+    assert model["roles"] == [
+        {
+            "code": "guarantor",
+            "label": "Guarantor",
+            "pieces": [
+                {"code": "id_card", "label": "ID card", "required": True},
+                {"code": "payslip", "label": "Payslip", "required": False},
+            ],
+        }
+    ]
 
 
 def test_a_client_sees_only_the_portal_side_of_a_model_open_to_clients(client, as_client, model_id):
     model = client.get(f"/api/v1/models/{model_id}", headers=as_client).get_json()
-    assert [field["key"] for field in model["fields"]] == ["site_name", "budget", "start_date", "contact_email",
-                                                           "urgent"]
+    assert [field["key"] for field in model["fields"]] == [
+        "site_name",
+        "budget",
+        "start_date",
+        "contact_email",
+        "urgent",
+    ]
     assert set(model["views"]) == {"portal"} and model["partner_fields"] == [] and model["transitions"] == []
     assert [status["code"] for status in model["statuses"]] == ["submitted", "in_review", "done"]
     listed = client.get("/api/v1/models", headers=as_client).get_json()["items"]
@@ -121,12 +140,14 @@ def test_a_client_sees_only_the_portal_side_of_a_model_open_to_clients(client, a
 
 
 def test_client_can_invite_is_off_unless_the_admin_turns_it_on_and_each_version_keeps_its_own(
-        client, as_admin, as_service, model_id, model_body):
+    client, as_admin, as_service, model_id, model_body
+):
     assert client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()["client_can_invite"] is False
     saved = client.put(f"/api/v1/models/{model_id}", json=model_body(client_can_invite=True), headers=as_admin)
     assert saved.status_code == 200 and saved.get_json()["client_can_invite"] is True
-    assert client.get(f"/api/v1/models/{model_id}?version=1", headers=as_service).get_json()["client_can_invite"] \
-        is False
+    assert (
+        client.get(f"/api/v1/models/{model_id}?version=1", headers=as_service).get_json()["client_can_invite"] is False
+    )
     assert client.get(f"/api/v1/models/{model_id}", headers=as_service).get_json()["client_can_invite"] is True
 
 

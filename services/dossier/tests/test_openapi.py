@@ -1,13 +1,22 @@
 """``/openapi.json`` documents every route of the service with its schemas."""
+
 import re
 
 
 def test_every_api_route_is_documented_with_its_body_and_response_schemas(app, client):
     spec = client.get("/openapi.json").get_json()
-    documented = {(re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
-                  for path, operations in spec["paths"].items() for method in operations if method != "parameters"}
-    routed = {(rule.rule, method) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
-              for method in rule.methods - {"HEAD", "OPTIONS"}}
+    documented = {
+        (re.sub(r"\{(\w+)\}", r"<\1>", path), method.upper())
+        for path, operations in spec["paths"].items()
+        for method in operations
+        if method != "parameters"
+    }
+    routed = {
+        (rule.rule, method)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/v1")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
     assert routed == documented
     for path, operations in spec["paths"].items():
         for method, operation in operations.items():

@@ -1,4 +1,5 @@
 """Service-only partner view and partner values, for the partner-gateway."""
+
 import pytest
 
 from platform_shared.testing.unit import outbox_events
@@ -11,8 +12,10 @@ def test_the_partner_view_lists_its_fields_with_modes_and_values(client, as_serv
     view = response.get_json()
     assert (view["status"], view["partner_visible"], view["closed"]) == ("submitted", False, False)
     assert [(f["key"], f["mode"], f["source"], f["value"]) for f in view["fields"]] == [
-        ("start_date", "read", "portal", None), ("work_type", "write", "crm", "roof"),
-        ("partner_estimate", "write", "partner", None)]
+        ("start_date", "read", "portal", None),
+        ("work_type", "write", "crm", "roof"),
+        ("partner_estimate", "write", "partner", None),
+    ]
     assert [f["key"] for f in view["fields"] if f["financial"]] == ["partner_estimate"]
 
 
@@ -26,13 +29,20 @@ def test_the_partner_view_says_when_the_status_is_partner_visible(client, as_ser
 def test_partner_routes_are_for_service_tokens_only(client, request, dossier, headers_name):
     headers = request.getfixturevalue(headers_name)
     assert client.get(f"/api/v1/dossiers/{dossier['id']}/partner-view", headers=headers).status_code == 403
-    assert client.patch(f"/api/v1/dossiers/{dossier['id']}/partner-values", json={"values": {}},
-                        headers=headers).status_code == 403
+    assert (
+        client.patch(
+            f"/api/v1/dossiers/{dossier['id']}/partner-values", json={"values": {}}, headers=headers
+        ).status_code
+        == 403
+    )
 
 
 def test_the_gateway_writes_partner_writable_fields(client, as_service, as_agent, dossier, db):
-    response = client.patch(f"/api/v1/dossiers/{dossier['id']}/partner-values",
-                            json={"values": {"partner_estimate": 950.5, "work_type": "walls"}}, headers=as_service)
+    response = client.patch(
+        f"/api/v1/dossiers/{dossier['id']}/partner-values",
+        json={"values": {"partner_estimate": 950.5, "work_type": "walls"}},
+        headers=as_service,
+    )
     assert response.status_code == 200
     fields = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=as_agent).get_json()["fields"]
     assert (fields["partner_estimate"], fields["work_type"]) == (950.5, "walls")
@@ -40,12 +50,17 @@ def test_the_gateway_writes_partner_writable_fields(client, as_service, as_agent
     assert event.data["changed_fields"] == ["partner_estimate", "work_type"]
 
 
-@pytest.mark.parametrize("values, key", [({"start_date": "2027-01-01"}, "start_date"), ({"budget": 1}, "budget"),
-                                         ({"ghost": 1}, "ghost")])
-def test_anything_not_partner_writable_is_422_and_changes_nothing(client, as_service, as_agent, dossier, db, values,
-                                                                 key):
-    response = client.patch(f"/api/v1/dossiers/{dossier['id']}/partner-values",
-                            json={"values": {"partner_estimate": 1, **values}}, headers=as_service)
+@pytest.mark.parametrize(
+    "values, key", [({"start_date": "2027-01-01"}, "start_date"), ({"budget": 1}, "budget"), ({"ghost": 1}, "ghost")]
+)
+def test_anything_not_partner_writable_is_422_and_changes_nothing(
+    client, as_service, as_agent, dossier, db, values, key
+):
+    response = client.patch(
+        f"/api/v1/dossiers/{dossier['id']}/partner-values",
+        json={"values": {"partner_estimate": 1, **values}},
+        headers=as_service,
+    )
     assert response.status_code == 422
     assert list(response.get_json()["errors"]["fields"]) == [key]
     fields = client.get(f"/api/v1/dossiers/{dossier['id']}", headers=as_agent).get_json()["fields"]

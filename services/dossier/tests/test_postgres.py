@@ -2,6 +2,7 @@
 
 Skipped only when no PostgreSQL answers (see platform_shared.testing.infra).
 """
+
 from __future__ import annotations
 
 import json
@@ -12,15 +13,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event, insert, text
 
+from dossier.cli import MIGRATIONS_DIR
+from dossier.db import Dossier
+from dossier.services import dossiers, models
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import Database
 from platform_shared.migrations import upgrade
 from platform_shared.testing import infra
-
-from dossier.cli import MIGRATIONS_DIR
-from dossier.db import Dossier
-from dossier.services import dossiers, models
 
 ROWS = 30_000
 ADMIN = Caller(sub="admin-ada", role="admin")
@@ -49,16 +49,32 @@ def seed(database: Database, model_id: str, count: int) -> None:
     rows = []
     for index in range(count):
         created = start + timedelta(seconds=index * 600)
-        rows.append(dict(
-            id=clock.new_id(), reference=f"SEED-{index:06d}",
-            title=f"Dossier {rng.choice(['roof', 'wall', 'lease', 'patent'])} {index}",
-            description="", model_id=model_id, model_version=1,
-            category=rng.choice(["corporate", "litigation", "intellectual_property", "housing", "grant"]),
-            kind="dossier", origin=rng.choice(["crm", "crm", "portal"]),
-            status=rng.choice(["submitted", "screening", "in_review", "done"]), client_status="submitted",
-            client_sub=f"client-{rng.randrange(5000)}", client_org=f"org-{rng.randrange(800)}", client_email=None,
-            client_reference=None, assignee_sub=f"agent-{rng.randrange(40)}", assignee_email=None,
-            field_values={}, closed_at=None, created_by="seed", created_at=created, updated_at=created))
+        rows.append(
+            {
+                "id": clock.new_id(),
+                "reference": f"SEED-{index:06d}",
+                "title": f"Dossier {rng.choice(['roof', 'wall', 'lease', 'patent'])} {index}",
+                "description": "",
+                "model_id": model_id,
+                "model_version": 1,
+                "category": rng.choice(["corporate", "litigation", "intellectual_property", "housing", "grant"]),
+                "kind": "dossier",
+                "origin": rng.choice(["crm", "crm", "portal"]),
+                "status": rng.choice(["submitted", "screening", "in_review", "done"]),
+                "client_status": "submitted",
+                "client_sub": f"client-{rng.randrange(5000)}",
+                "client_org": f"org-{rng.randrange(800)}",
+                "client_email": None,
+                "client_reference": None,
+                "assignee_sub": f"agent-{rng.randrange(40)}",
+                "assignee_email": None,
+                "field_values": {},
+                "closed_at": None,
+                "created_by": "seed",
+                "created_at": created,
+                "updated_at": created,
+            }
+        )
     with database.transaction() as session:
         session.execute(insert(Dossier), rows)
     with database.engine.connect() as connection:
@@ -108,16 +124,20 @@ def explain(database: Database, query) -> list[dict]:
 AGENT = Caller(sub="agent-alice", role="agent")
 
 
-@pytest.mark.parametrize("caller, filters", [
-    (AGENT, {}),
-    (AGENT, {"status": "in_review"}),
-    (AGENT, {"category": "litigation"}),
-    (AGENT, {"origin": "portal"}),
-    (AGENT, {"assignee": "agent-7"}),
-    (AGENT, {"q": "seed-000123"}),
-    (AGENT, {"q": "patent 99"}),
-    (Caller(sub="client-42", role="client", org="org-7"), {}),
-], ids=["newest", "status", "category", "origin", "assignee", "q-reference", "q-title", "client-audience"])
+@pytest.mark.parametrize(
+    "caller, filters",
+    [
+        (AGENT, {}),
+        (AGENT, {"status": "in_review"}),
+        (AGENT, {"category": "litigation"}),
+        (AGENT, {"origin": "portal"}),
+        (AGENT, {"assignee": "agent-7"}),
+        (AGENT, {"q": "seed-000123"}),
+        (AGENT, {"q": "patent 99"}),
+        (Caller(sub="client-42", role="client", org="org-7"), {}),
+    ],
+    ids=["newest", "status", "category", "origin", "assignee", "q-reference", "q-title", "client-audience"],
+)
 def test_the_list_s_main_filters_use_indexes_not_a_sequential_scan(seeded, caller, filters):
     query, _ = _captured_list_query(seeded, caller, filters)
     nodes = explain(seeded, query)
@@ -141,8 +161,12 @@ def test_concurrent_creations_get_distinct_consecutive_references(pg):
         try:
             with database.transaction() as session:
                 dossier, _ = dossiers.create_dossier(
-                    session, agent, {"model_id": model_id, "title": "race", "fields": {"site_name": "s"}},
-                    origin="crm", reference_prefix="RACE")
+                    session,
+                    agent,
+                    {"model_id": model_id, "title": "race", "fields": {"site_name": "s"}},
+                    origin="crm",
+                    reference_prefix="RACE",
+                )
                 references.append(dossier.reference)
         except Exception as error:  # collected so the assertion shows it
             errors.append(error)

@@ -1,4 +1,5 @@
 """Notes of participants, relayed by the partner-gateway: always ``participants``, authored by the third party."""
+
 import pytest
 
 from platform_shared.testing.unit import outbox_events
@@ -7,8 +8,9 @@ AUTHOR = {"sub": "partner-sam", "name": "Sam Subcontractor", "email": "sam@build
 
 
 def third_party_note(client, headers, dossier_id, body="Scaffolding arrives Monday.", author=AUTHOR):
-    return client.post(f"/api/v1/dossiers/{dossier_id}/third-party-notes", json={"body": body, "author": author},
-                       headers=headers)
+    return client.post(
+        f"/api/v1/dossiers/{dossier_id}/third-party-notes", json={"body": body, "author": author}, headers=headers
+    )
 
 
 def test_a_participant_note_is_visible_to_participants_and_its_author_is_the_third_party(client, as_service, dossier):
@@ -16,35 +18,48 @@ def test_a_participant_note_is_visible_to_participants_and_its_author_is_the_thi
     assert response.status_code == 201, response.get_json()
     note = response.get_json()
     assert (note["visibility"], note["author_sub"], note["author_role"], note["author_name"]) == (
-        "participants", "partner-sam", "partner", "Sam Subcontractor")
+        "participants",
+        "partner-sam",
+        "partner",
+        "Sam Subcontractor",
+    )
 
 
-def test_the_note_reaches_staff_and_the_client_but_never_as_internal(client, as_service, as_agent, as_client,
-                                                                    dossier):
+def test_the_note_reaches_staff_and_the_client_but_never_as_internal(client, as_service, as_agent, as_client, dossier):
     third_party_note(client, as_service, dossier["id"])
     for headers in (as_agent, as_client):
         items = client.get(f"/api/v1/dossiers/{dossier['id']}/notes", headers=headers).get_json()["items"]
-        assert [(item["body"], item["visibility"]) for item in items] == [("Scaffolding arrives Monday.",
-                                                                           "participants")]
+        assert [(item["body"], item["visibility"]) for item in items] == [
+            ("Scaffolding arrives Monday.", "participants")
+        ]
 
 
 def test_note_added_names_the_third_party_as_author_and_actor(client, as_service, dossier, db):
     note = third_party_note(client, as_service, dossier["id"]).get_json()
     (event,) = outbox_events(db, "dossier.note_added")
-    assert event.data == {"dossier_id": dossier["id"], "note_id": note["id"], "visibility": "participants",
-                          "author_sub": "partner-sam", "author_role": "partner",
-                          "excerpt": "Scaffolding arrives Monday."}
-    assert event.actor == {"sub": "partner-sam", "role": "partner", "email": "sam@builders.example",
-                           "name": "Sam Subcontractor"}
+    assert event.data == {
+        "dossier_id": dossier["id"],
+        "note_id": note["id"],
+        "visibility": "participants",
+        "author_sub": "partner-sam",
+        "author_role": "partner",
+        "excerpt": "Scaffolding arrives Monday.",
+    }
+    assert event.actor == {
+        "sub": "partner-sam",
+        "role": "partner",
+        "email": "sam@builders.example",
+        "name": "Sam Subcontractor",
+    }
 
 
-def test_the_timeline_shows_the_note_to_the_client_with_the_third_party_as_actor(client, as_service, as_client,
-                                                                                 dossier):
+def test_the_timeline_shows_the_note_to_the_client_with_the_third_party_as_actor(
+    client, as_service, as_client, dossier
+):
     third_party_note(client, as_service, dossier["id"])
     items = client.get(f"/api/v1/dossiers/{dossier['id']}/timeline", headers=as_client).get_json()["items"]
     [entry] = [item for item in items if item["kind"] == "note"]
-    assert (entry["visibility"], entry["actor_sub"], entry["actor_role"]) == ("participants", "partner-sam",
-                                                                              "partner")
+    assert (entry["visibility"], entry["actor_sub"], entry["actor_role"]) == ("participants", "partner-sam", "partner")
 
 
 def test_a_closed_dossier_refuses_a_participant_note_with_409(client, as_service, as_agent, dossier, db):
@@ -63,9 +78,16 @@ def test_only_services_relay_third_party_notes(client, request, dossier, headers
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("body", [{"body": "x"}, {"body": "", "author": AUTHOR}, {"body": "x", "author": {}},
-                                  {"body": "x", "author": {"sub": "s", "email": "not-an-address"}},
-                                  {"body": "x", "author": AUTHOR, "visibility": "internal"}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"body": "x"},
+        {"body": "", "author": AUTHOR},
+        {"body": "x", "author": {}},
+        {"body": "x", "author": {"sub": "s", "email": "not-an-address"}},
+        {"body": "x", "author": AUTHOR, "visibility": "internal"},
+    ],
+)
 def test_an_invalid_third_party_note_is_422_and_records_nothing(client, as_service, dossier, db, body):
     response = client.post(f"/api/v1/dossiers/{dossier['id']}/third-party-notes", json=body, headers=as_service)
     assert response.status_code == 422
@@ -74,12 +96,17 @@ def test_an_invalid_third_party_note_is_422_and_records_nothing(client, as_servi
 
 
 @pytest.mark.parametrize("view_name", ["participant-view", "partner-view"])
-def test_the_third_party_views_carry_only_the_participants_notes_oldest_first(client, as_service, as_agent,
-                                                                            dossier, view_name):
-    for body, visibility in (("staff only", "internal"), ("for the client", "requester"),
-                             ("for everyone invited", "participants")):
-        client.post(f"/api/v1/dossiers/{dossier['id']}/notes", json={"body": body, "visibility": visibility},
-                    headers=as_agent)
+def test_the_third_party_views_carry_only_the_participants_notes_oldest_first(
+    client, as_service, as_agent, dossier, view_name
+):
+    for body, visibility in (
+        ("staff only", "internal"),
+        ("for the client", "requester"),
+        ("for everyone invited", "participants"),
+    ):
+        client.post(
+            f"/api/v1/dossiers/{dossier['id']}/notes", json={"body": body, "visibility": visibility}, headers=as_agent
+        )
     third_party_note(client, as_service, dossier["id"], body="From the subcontractor.")
     view = client.get(f"/api/v1/dossiers/{dossier['id']}/{view_name}", headers=as_service).get_json()
     assert [note["body"] for note in view["notes"]] == ["for everyone invited", "From the subcontractor."]

@@ -1,4 +1,5 @@
 """Status transitions along the model, and closing: readable, never changed again."""
+
 import pytest
 
 from platform_shared.testing.unit import outbox_events
@@ -13,10 +14,18 @@ def test_an_allowed_transition_publishes_status_changed_with_partner_visibility(
     assert response.status_code == 200
     assert response.get_json()["status"] == "in_review"
     (event,) = outbox_events(db, "dossier.status_changed")
-    assert event.data == {"dossier_id": dossier["id"], "reference": dossier["reference"], "from": "submitted",
-                          "to": "in_review", "status_label": "In review", "partner_visible": True,
-                          "client_visible": True, "category": "corporate", "client_sub": "client-bob",
-                          "client_org": "acme"}
+    assert event.data == {
+        "dossier_id": dossier["id"],
+        "reference": dossier["reference"],
+        "from": "submitted",
+        "to": "in_review",
+        "status_label": "In review",
+        "partner_visible": True,
+        "client_visible": True,
+        "category": "corporate",
+        "client_sub": "client-bob",
+        "client_org": "acme",
+    }
 
 
 def test_an_illegal_transition_is_409_and_changes_nothing(client, as_agent, dossier, db):
@@ -53,19 +62,23 @@ def test_closing_publishes_dossier_closed_and_the_dossier_stays_readable(client,
     assert client.get(f"/api/v1/dossiers/{dossier['id']}/timeline", headers=as_client).status_code == 200
 
 
-@pytest.mark.parametrize("method, route, headers_name, body", [
-    ("patch", "", "as_agent", {"fields": {"budget": 5}}),
-    ("patch", "", "as_client", {"client_reference": "X"}),
-    ("patch", "", "as_agent", {"assignee_sub": "agent-zoe"}),
-    ("post", "/transitions", "as_agent", {"to": "in_review"}),
-    ("post", "/notes", "as_agent", {"body": "late note"}),
-    ("post", "/notes", "as_client", {"body": "late note"}),
-    ("post", "/developments", "as_agent", {"title": "late"}),
-    ("post", "/close", "as_agent", None),
-    ("patch", "/partner-values", "as_service", {"values": {"work_type": "roof"}}),
-])
-def test_every_change_to_a_closed_dossier_is_409(client, request, as_agent, dossier, db, method, route,
-                                                 headers_name, body):
+@pytest.mark.parametrize(
+    "method, route, headers_name, body",
+    [
+        ("patch", "", "as_agent", {"fields": {"budget": 5}}),
+        ("patch", "", "as_client", {"client_reference": "X"}),
+        ("patch", "", "as_agent", {"assignee_sub": "agent-zoe"}),
+        ("post", "/transitions", "as_agent", {"to": "in_review"}),
+        ("post", "/notes", "as_agent", {"body": "late note"}),
+        ("post", "/notes", "as_client", {"body": "late note"}),
+        ("post", "/developments", "as_agent", {"title": "late"}),
+        ("post", "/close", "as_agent", None),
+        ("patch", "/partner-values", "as_service", {"values": {"work_type": "roof"}}),
+    ],
+)
+def test_every_change_to_a_closed_dossier_is_409(
+    client, request, as_agent, dossier, db, method, route, headers_name, body
+):
     client.post(f"/api/v1/dossiers/{dossier['id']}/close", headers=as_agent)
     before = len(outbox_events(db))
     headers = request.getfixturevalue(headers_name)

@@ -11,6 +11,7 @@ Run: ``.venv/bin/python services/notification/perf/notification_perf.py [--event
 [--claim-size 1]``.
 Prints figures; asserts nothing. Not collected by pytest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,17 +26,16 @@ from pathlib import Path
 from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
-from platform_shared.db import Database
-from platform_shared.messaging.envelope import new_envelope
-from platform_shared.messaging.inbox import handle_once
-from platform_shared.migrations import upgrade
-from platform_shared.testing import infra
-
 from notification import config
 from notification.cli import MIGRATIONS_DIR
 from notification.db import Delivery
 from notification.handlers import handlers
 from notification.sending.sender import sender_job
+from platform_shared.db import Database
+from platform_shared.messaging.envelope import new_envelope
+from platform_shared.messaging.inbox import handle_once
+from platform_shared.migrations import upgrade
+from platform_shared.testing import infra
 
 
 class CountingSink:
@@ -69,11 +69,21 @@ def queue_events(db: Database, settings, count: int) -> float:
     table = handlers(settings)
     started = time.perf_counter()
     for number in range(count):
-        envelope = new_envelope("attestation.issued", {
-            "request_id": f"r-{number}", "contract_id": f"k-{number}", "document_id": f"doc-{number}",
-            "template_id": "t", "title": "Attestation d'assurance", "client_sub": f"client-{number}",
-            "client_org": None, "client_email": f"client{number}@perf.test"},
-            producer="attestation", actor={"sub": "agent-1", "role": "agent"})
+        envelope = new_envelope(
+            "attestation.issued",
+            {
+                "request_id": f"r-{number}",
+                "contract_id": f"k-{number}",
+                "document_id": f"doc-{number}",
+                "template_id": "t",
+                "title": "Attestation d'assurance",
+                "client_sub": f"client-{number}",
+                "client_org": None,
+                "client_email": f"client{number}@perf.test",
+            },
+            producer="attestation",
+            actor={"sub": "agent-1", "role": "agent"},
+        )
         handle_once(db, "notification", table, envelope)
     return time.perf_counter() - started
 
@@ -84,8 +94,7 @@ def drain(db: Database, settings, sink: CountingSink, count: int) -> float:
         sender_job(db, settings)
     elapsed = time.perf_counter() - started
     with db.read_only() as session:
-        sent = session.execute(select(func.count()).select_from(Delivery)
-                               .where(Delivery.status == "sent")).scalar_one()
+        sent = session.execute(select(func.count()).select_from(Delivery).where(Delivery.status == "sent")).scalar_one()
     assert sent == count, f"{sent} deliveries marked sent, {count} expected"
     return elapsed
 
@@ -118,8 +127,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as work:
         url, postgres_name = database_url(args.postgres, Path(work))
         upgrade(MIGRATIONS_DIR, url)
-        settings = config.load(database_url=url, smtp_port=port, sender_batch_size=500,
-                               sender_claim_size=args.claim_size, log_json=False)
+        settings = config.load(
+            database_url=url, smtp_port=port, sender_batch_size=500, sender_claim_size=args.claim_size, log_json=False
+        )
         db = Database(url)
         try:
             queued = queue_events(db, settings, args.events)

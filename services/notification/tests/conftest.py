@@ -6,13 +6,19 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
-from platform_shared.testing.unit import bearer
-from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
-    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
-
 from notification import config
 from notification.app import create_app
 from notification.cli import MIGRATIONS_DIR
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER,
+    ServiceUnderTest,
+    app,
+    client,
+    database_url,
+    db,
+    template_dir,
+)
+from platform_shared.testing.unit import bearer
 
 
 @pytest.fixture(scope="session")
@@ -52,9 +58,9 @@ def smtp_server():
 @pytest.fixture
 def sending_settings(settings, smtp_server):
     """Settings pointing at the test's SMTP server, retrying at once, no debounce wait."""
-    return settings.replace(smtp_port=smtp_server.port, retry_base_seconds=0.0, debounce_seconds=0.0,
-                            smtp_timeout_seconds=5.0)
-
+    return settings.replace(
+        smtp_port=smtp_server.port, retry_base_seconds=0.0, debounce_seconds=0.0, smtp_timeout_seconds=5.0
+    )
 
 
 def free_port() -> int:
@@ -101,9 +107,8 @@ class ScriptedSmtpServer:
 @pytest.fixture
 def publish(db, settings):
     """Deliver an event to the notification handlers the way the consumer does (inbox included)."""
-    from platform_shared.testing.unit import deliver
-
     from notification.handlers import handlers
+    from platform_shared.testing.unit import deliver
 
     table = handlers(settings)
 
@@ -137,25 +142,74 @@ def dossier_world(publish):
     """A dossier with a client, an assignee, an attached external partner, a partner not attached,
     a guarantor contributor and a participant, all with known addresses."""
     dossier_id = "d-0001"
-    publish("dossier.created", {"dossier_id": dossier_id, "reference": "DOS-1", "title": "Roof", "model_id": "m-1",
-                                "category": "building", "origin": "crm", "status": "open", "client_visible": True,
-                                "partner_visible": True, "client_sub": "client-1", "client_email": "client@x.test",
-                                "assignee_sub": "agent-1"},
-            actor={"sub": "agent-1", "role": "agent", "email": "agent@x.test"})
-    for solicitation_id, email, attach in (("s-1", "partner@x.test", True), ("s-2", "idle@x.test", False)):
-        publish("solicitation.created", {"solicitation_id": solicitation_id, "dossier_id": dossier_id,
-                                         "partner_id": "p-" + solicitation_id, "partner_kind": "external",
-                                         "partner_name": "Partner", "partner_email": email},
-                actor={"sub": "agent-1", "role": "agent"})
+    publish(
+        "dossier.created",
+        {
+            "dossier_id": dossier_id,
+            "reference": "DOS-1",
+            "title": "Roof",
+            "model_id": "m-1",
+            "category": "building",
+            "origin": "crm",
+            "status": "open",
+            "client_visible": True,
+            "partner_visible": True,
+            "client_sub": "client-1",
+            "client_email": "client@x.test",
+            "assignee_sub": "agent-1",
+        },
+        actor={"sub": "agent-1", "role": "agent", "email": "agent@x.test"},
+    )
+    for solicitation_id, partner_email, attach in (("s-1", "partner@x.test", True), ("s-2", "idle@x.test", False)):
+        publish(
+            "solicitation.created",
+            {
+                "solicitation_id": solicitation_id,
+                "dossier_id": dossier_id,
+                "partner_id": "p-" + solicitation_id,
+                "partner_kind": "external",
+                "partner_name": "Partner",
+                "partner_email": partner_email,
+            },
+            actor={"sub": "agent-1", "role": "agent"},
+        )
         if attach:
-            publish("solicitation.attached", {"solicitation_id": solicitation_id, "dossier_id": dossier_id,
-                                              "partner_id": "p-" + solicitation_id, "partner_sub": "partner-1"},
-                    actor={"sub": "partner-1", "role": "partner"})
-    for contributor_id, kind, role, email, sub in (("c-1", "contributor", "guarantor", "guarantor@x.test", "guar-1"),
-                                                   ("c-2", "participant", None, "sub@x.test", "part-1")):
-        publish("contributor.invited", {"contributor_id": contributor_id, "dossier_id": dossier_id, "kind": kind,
-                                        "role": role, "name": "Someone", "email": email, "notify": False},
-                actor={"sub": "agent-1", "role": "agent"})
-        publish("contributor.attached", {"contributor_id": contributor_id, "dossier_id": dossier_id, "kind": kind,
-                                         "role": role, "account_sub": sub}, actor={"sub": sub, "role": "partner"})
+            publish(
+                "solicitation.attached",
+                {
+                    "solicitation_id": solicitation_id,
+                    "dossier_id": dossier_id,
+                    "partner_id": "p-" + solicitation_id,
+                    "partner_sub": "partner-1",
+                },
+                actor={"sub": "partner-1", "role": "partner"},
+            )
+    for contributor_id, kind, role, contributor_email, sub in (
+        ("c-1", "contributor", "guarantor", "guarantor@x.test", "guar-1"),
+        ("c-2", "participant", None, "sub@x.test", "part-1"),
+    ):
+        publish(
+            "contributor.invited",
+            {
+                "contributor_id": contributor_id,
+                "dossier_id": dossier_id,
+                "kind": kind,
+                "role": role,
+                "name": "Someone",
+                "email": contributor_email,
+                "notify": False,
+            },
+            actor={"sub": "agent-1", "role": "agent"},
+        )
+        publish(
+            "contributor.attached",
+            {
+                "contributor_id": contributor_id,
+                "dossier_id": dossier_id,
+                "kind": kind,
+                "role": role,
+                "account_sub": sub,
+            },
+            actor={"sub": sub, "role": "partner"},
+        )
     return dossier_id

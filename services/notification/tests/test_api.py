@@ -1,20 +1,34 @@
 """Rules, contacts, the in-app feed and the deliveries list over HTTP."""
+
 from datetime import timedelta
 
 from platform_shared import clock
 from platform_shared.testing.unit import bearer
 
 AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
-RULE = {"name": "Litigation to the legal team", "event_type": "dossier.created",
-        "filters": {"category": "litigation", "origin": "portal"},
-        "recipients": {"addresses": ["legal@x.test"], "users": ["boss-1"]}, "channel": "both"}
+RULE = {
+    "name": "Litigation to the legal team",
+    "event_type": "dossier.created",
+    "filters": {"category": "litigation", "origin": "portal"},
+    "recipients": {"addresses": ["legal@x.test"], "users": ["boss-1"]},
+    "channel": "both",
+}
 
 
 def _created(publish, dossier_id, category, origin="portal"):
-    return publish("dossier.created", {"dossier_id": dossier_id, "reference": "R-" + dossier_id, "title": "T",
-                                       "category": category, "origin": origin, "client_sub": "client-1",
-                                       "client_email": "client@x.test"},
-                   actor={"sub": "client-1", "role": "client"})
+    return publish(
+        "dossier.created",
+        {
+            "dossier_id": dossier_id,
+            "reference": "R-" + dossier_id,
+            "title": "T",
+            "category": category,
+            "origin": origin,
+            "client_sub": "client-1",
+            "client_email": "client@x.test",
+        },
+        actor={"sub": "client-1", "role": "client"},
+    )
 
 
 def test_only_admins_manage_rules(client, as_agent, as_client):
@@ -29,8 +43,9 @@ def test_the_built_in_rules_are_listed_switched_on(client, as_admin):
     assert builtin["builtin:partner_key"] is True and len(builtin) == 13
 
 
-def test_an_admin_rule_mails_its_recipients_when_its_filters_match(client, as_admin, publish, email_recipients,
-                                                                    settings):
+def test_an_admin_rule_mails_its_recipients_when_its_filters_match(
+    client, as_admin, publish, email_recipients, settings
+):
     rule = client.post("/api/v1/rules", json=RULE, headers=as_admin)
     assert rule.status_code == 201, rule.get_json()
     client.post("/api/v1/contacts", json={"email": "boss@x.test", "sub": "boss-1"}, headers=as_admin)
@@ -62,9 +77,17 @@ def test_the_feed_lists_unread_first_and_counts_them(client, settings, publish):
     me = bearer(settings, "client", "client-7")
     for number in range(3):
         with clock.frozen_at(clock.now() + timedelta(minutes=number)):
-            publish("attestation.issued", {"request_id": f"r-{number}", "contract_id": f"k-{number}",
-                                           "document_id": "doc", "client_sub": "client-7",
-                                           "client_email": "c7@x.test"}, actor=AGENT)
+            publish(
+                "attestation.issued",
+                {
+                    "request_id": f"r-{number}",
+                    "contract_id": f"k-{number}",
+                    "document_id": "doc",
+                    "client_sub": "client-7",
+                    "client_email": "c7@x.test",
+                },
+                actor=AGENT,
+            )
     page = client.get("/api/v1/notifications", headers=me).get_json()
     assert page["unread_count"] == 3 and len(page["items"]) == 3
     oldest = page["items"][-1]
@@ -78,8 +101,17 @@ def test_the_feed_lists_unread_first_and_counts_them(client, settings, publish):
 
 
 def test_nobody_reads_someone_elses_notification(client, settings, publish):
-    publish("attestation.issued", {"request_id": "r", "contract_id": "k", "document_id": "doc",
-                                   "client_sub": "client-7", "client_email": "c7@x.test"}, actor=AGENT)
+    publish(
+        "attestation.issued",
+        {
+            "request_id": "r",
+            "contract_id": "k",
+            "document_id": "doc",
+            "client_sub": "client-7",
+            "client_email": "c7@x.test",
+        },
+        actor=AGENT,
+    )
     mine = client.get("/api/v1/notifications", headers=bearer(settings, "client", "client-7")).get_json()
     other = bearer(settings, "client", "client-8")
     assert client.post(f"/api/v1/notifications/{mine['items'][0]['id']}/read", headers=other).status_code == 404
@@ -87,10 +119,28 @@ def test_nobody_reads_someone_elses_notification(client, settings, publish):
 
 
 def test_admins_filter_deliveries_by_event_recipient_and_status(client, as_admin, as_agent, publish):
-    first = publish("attestation.issued", {"request_id": "r1", "contract_id": "k", "document_id": "doc",
-                                           "client_sub": "c-1", "client_email": "one@x.test"}, actor=AGENT)
-    publish("attestation.issued", {"request_id": "r2", "contract_id": "k", "document_id": "doc",
-                                   "client_sub": "c-2", "client_email": "two@x.test"}, actor=AGENT)
+    first = publish(
+        "attestation.issued",
+        {
+            "request_id": "r1",
+            "contract_id": "k",
+            "document_id": "doc",
+            "client_sub": "c-1",
+            "client_email": "one@x.test",
+        },
+        actor=AGENT,
+    )
+    publish(
+        "attestation.issued",
+        {
+            "request_id": "r2",
+            "contract_id": "k",
+            "document_id": "doc",
+            "client_sub": "c-2",
+            "client_email": "two@x.test",
+        },
+        actor=AGENT,
+    )
     by_event = client.get(f"/api/v1/deliveries?event_id={first.id}", headers=as_admin).get_json()["items"]
     by_recipient = client.get("/api/v1/deliveries?recipient=TWO@x.test", headers=as_admin).get_json()["items"]
     pending = client.get("/api/v1/deliveries?status=pending", headers=as_admin).get_json()["items"]
@@ -104,8 +154,17 @@ def test_admins_filter_deliveries_by_event_recipient_and_status(client, as_admin
 
 def test_a_registered_address_wins_over_what_events_teach(client, as_admin, publish, email_recipients):
     client.post("/api/v1/contacts", json={"email": "Right@x.test", "sub": "c-1"}, headers=as_admin)
-    envelope = publish("attestation.issued", {"request_id": "r1", "contract_id": "k", "document_id": "doc",
-                                              "client_sub": "c-1", "client_email": "stale@x.test"}, actor=AGENT)
+    envelope = publish(
+        "attestation.issued",
+        {
+            "request_id": "r1",
+            "contract_id": "k",
+            "document_id": "doc",
+            "client_sub": "c-1",
+            "client_email": "stale@x.test",
+        },
+        actor=AGENT,
+    )
     assert email_recipients(envelope.id) == ["right@x.test"]
     contacts = client.get("/api/v1/contacts?registered=true", headers=as_admin).get_json()["items"]
     assert [contact["email"] for contact in contacts] == ["right@x.test"]

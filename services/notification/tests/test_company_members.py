@@ -1,4 +1,5 @@
 """A client company's members who take part in its dossier become actors of that dossier (from events only)."""
+
 from sqlalchemy import select
 
 from notification.db import DossierParty
@@ -11,10 +12,25 @@ DOSSIER = "d-acme"
 
 
 def _company_dossier(publish):
-    publish("dossier.created", {"dossier_id": DOSSIER, "reference": "DOS-7", "title": "Kitchen", "model_id": "m-1",
-                                "category": "works", "origin": "crm", "status": "planned", "client_visible": True,
-                                "partner_visible": False, "client_sub": OWNER["sub"], "client_org": "acme",
-                                "client_email": OWNER["email"], "assignee_sub": AGENT["sub"]}, actor=AGENT)
+    publish(
+        "dossier.created",
+        {
+            "dossier_id": DOSSIER,
+            "reference": "DOS-7",
+            "title": "Kitchen",
+            "model_id": "m-1",
+            "category": "works",
+            "origin": "crm",
+            "status": "planned",
+            "client_visible": True,
+            "partner_visible": False,
+            "client_sub": OWNER["sub"],
+            "client_org": "acme",
+            "client_email": OWNER["email"],
+            "assignee_sub": AGENT["sub"],
+        },
+        actor=AGENT,
+    )
 
 
 def _note(visibility, note_id):
@@ -22,15 +38,29 @@ def _note(visibility, note_id):
 
 
 def _document(document_id, client=True):
-    return {"document_id": document_id, "owner_type": "dossier", "owner_id": DOSSIER, "dossier_id": DOSSIER,
-            "filename": f"{document_id}.pdf", "category": "plans", "state": "ready",
-            "visibility": {"client": client, "partner": False, "roles": [], "financial": False}}
+    return {
+        "document_id": document_id,
+        "owner_type": "dossier",
+        "owner_id": DOSSIER,
+        "dossier_id": DOSSIER,
+        "filename": f"{document_id}.pdf",
+        "category": "plans",
+        "state": "ready",
+        "visibility": {"client": client, "partner": False, "roles": [], "financial": False},
+    }
 
 
 def _status(to, client_visible=True, client_org="acme"):
-    return {"dossier_id": DOSSIER, "from": "planned", "to": to, "status_label": to.title(),
-            "client_visible": client_visible, "partner_visible": False, "client_sub": OWNER["sub"],
-            "client_org": client_org}
+    return {
+        "dossier_id": DOSSIER,
+        "from": "planned",
+        "to": to,
+        "status_label": to.title(),
+        "client_visible": client_visible,
+        "partner_visible": False,
+        "client_sub": OWNER["sub"],
+        "client_org": client_org,
+    }
 
 
 def test_a_company_member_who_took_part_hears_of_later_changes_by_others(publish, email_recipients):
@@ -82,14 +112,28 @@ def test_members_of_the_former_company_stop_hearing_when_the_dossier_changes_com
 
 def test_a_member_on_two_dossiers_is_an_actor_of_each(publish, email_recipients):
     _company_dossier(publish)
-    publish("dossier.created", {"dossier_id": "d-other", "reference": "DOS-8", "title": "Roof", "model_id": "m-1",
-                                "status": "planned", "client_visible": True, "partner_visible": False,
-                                "client_sub": OWNER["sub"], "client_org": "acme", "client_email": OWNER["email"],
-                                "assignee_sub": AGENT["sub"]}, actor=AGENT)
+    publish(
+        "dossier.created",
+        {
+            "dossier_id": "d-other",
+            "reference": "DOS-8",
+            "title": "Roof",
+            "model_id": "m-1",
+            "status": "planned",
+            "client_visible": True,
+            "partner_visible": False,
+            "client_sub": OWNER["sub"],
+            "client_org": "acme",
+            "client_email": OWNER["email"],
+            "assignee_sub": AGENT["sub"],
+        },
+        actor=AGENT,
+    )
     publish("dossier.note_added", _note("requester", "n-1"), actor=MEMBER)
     publish("dossier.note_added", {**_note("requester", "n-2"), "dossier_id": "d-other"}, actor=MEMBER)
     first = publish("document.added", _document("plan"), actor=AGENT)
-    second = publish("document.added", {**_document("roof"), "dossier_id": "d-other", "owner_id": "d-other"},
-                     actor=AGENT)
+    second = publish(
+        "document.added", {**_document("roof"), "dossier_id": "d-other", "owner_id": "d-other"}, actor=AGENT
+    )
     assert email_recipients(first.id) == ["claire@acme.test", OWNER["email"]]
     assert email_recipients(second.id) == ["claire@acme.test", OWNER["email"]]

@@ -1,9 +1,8 @@
 from sqlalchemy import func, select
 
-from platform_shared.testing.unit import deliver
-
 from notification.db import ReceivedEvent
 from notification.handlers import handlers
+from platform_shared.testing.unit import deliver
 
 
 def _count(db):

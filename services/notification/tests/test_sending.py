@@ -1,27 +1,38 @@
 """The sender against a real SMTP server: at most once, retries, permanent failures, debounce, secrets."""
+
 import logging
 from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import select
 
-from platform_shared import clock
-from platform_shared.messaging.sealed import seal
-from platform_shared.testing.unit import outbox_events
-
 from notification.db import Delivery
 from notification.sending.mailer import Mailer
 from notification.sending.sender import _claim, backoff_seconds, send_due, sender_job
+from platform_shared import clock
+from platform_shared.messaging.sealed import seal
+from platform_shared.testing.unit import outbox_events
 
 AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
 KEY = "K7QF-2M9X-PL4D-88ZT-WQ3R-HN5C"
 
 
 def _attestation(publish, email="client7@x.test", request_id="r-1"):
-    return publish("attestation.issued", {"request_id": request_id, "contract_id": "k-1", "beneficiary_id": None,
-                                          "document_id": "doc-1", "template_id": "t", "title": "Assurance",
-                                          "client_sub": "client-7", "client_org": None, "client_email": email},
-                   actor=AGENT)
+    return publish(
+        "attestation.issued",
+        {
+            "request_id": request_id,
+            "contract_id": "k-1",
+            "beneficiary_id": None,
+            "document_id": "doc-1",
+            "template_id": "t",
+            "title": "Assurance",
+            "client_sub": "client-7",
+            "client_org": None,
+            "client_email": email,
+        },
+        actor=AGENT,
+    )
 
 
 def _deliveries(db, **filters):
@@ -46,33 +57,51 @@ def test_an_event_is_mailed_once_with_text_and_html_parts_in_french(publish, db,
     [delivery] = _deliveries(db)
     assert (delivery.status, delivery.attempts) == ("sent", 1)
     [sent] = outbox_events(db, "notification.sent")
-    assert sent.data == {"delivery_id": delivery.id, "event_id": delivery.event_id, "recipient": "client7@x.test",
-                         "channel": "email"}
+    assert sent.data == {
+        "delivery_id": delivery.id,
+        "event_id": delivery.event_id,
+        "recipient": "client7@x.test",
+        "channel": "email",
+    }
 
 
-def test_a_recipient_registered_in_english_gets_english(publish, db, sending_settings, smtp_server, client,
-                                                        as_admin):
-    client.post("/api/v1/contacts", json={"email": "client7@x.test", "sub": "client-7", "language": "en"},
-                headers=as_admin)
+def test_a_recipient_registered_in_english_gets_english(publish, db, sending_settings, smtp_server, client, as_admin):
+    client.post(
+        "/api/v1/contacts", json={"email": "client7@x.test", "sub": "client-7", "language": "en"}, headers=as_admin
+    )
     _attestation(publish)
     sender_job(db, sending_settings)
     assert smtp_server.messages[0]["Subject"] == "Your attestation is ready"
 
 
 def _failed_attestation(publish, reason):
-    return publish("attestation.failed", {
-        "request_id": "r-1", "contract_id": "k-1", "beneficiary_id": None, "template_id": "tpl-1",
-        "title": "Carte verte", "client_sub": "client-7", "client_org": None, "client_email": "client7@x.test",
-        "reason": reason, "attempts": 3, "validator_subs": ["val-1"], "validator_role": None},
-        actor={"sub": "service:attestation", "role": "service"})
+    return publish(
+        "attestation.failed",
+        {
+            "request_id": "r-1",
+            "contract_id": "k-1",
+            "beneficiary_id": None,
+            "template_id": "tpl-1",
+            "title": "Carte verte",
+            "client_sub": "client-7",
+            "client_org": None,
+            "client_email": "client7@x.test",
+            "reason": reason,
+            "attempts": 3,
+            "validator_subs": ["val-1"],
+            "validator_role": None,
+        },
+        actor={"sub": "service:attestation", "role": "service"},
+    )
 
 
 def _parts(message):
     return message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content()
 
 
-def test_a_failed_attestation_tells_the_client_in_french_with_the_portal_link(publish, db, sending_settings,
-                                                                               smtp_server):
+def test_a_failed_attestation_tells_the_client_in_french_with_the_portal_link(
+    publish, db, sending_settings, smtp_server
+):
     _failed_attestation(publish, "render_refused")
     sender_job(db, sending_settings)
     [message] = smtp_server.messages
@@ -83,10 +112,13 @@ def test_a_failed_attestation_tells_the_client_in_french_with_the_portal_link(pu
     assert 'href="http://127.0.0.1:3000/portal/contracts/k-1"' in html
 
 
-def test_a_failed_attestation_tells_an_english_client_and_an_english_validator(publish, db, sending_settings,
-                                                                                smtp_server, client, as_admin):
-    for contact in ({"email": "client7@x.test", "sub": "client-7", "language": "en"},
-                    {"email": "val@x.test", "sub": "val-1", "role": "agent", "language": "en"}):
+def test_a_failed_attestation_tells_an_english_client_and_an_english_validator(
+    publish, db, sending_settings, smtp_server, client, as_admin
+):
+    for contact in (
+        {"email": "client7@x.test", "sub": "client-7", "language": "en"},
+        {"email": "val@x.test", "sub": "val-1", "role": "agent", "language": "en"},
+    ):
         client.post("/api/v1/contacts", json=contact, headers=as_admin)
     _failed_attestation(publish, "attempts_exhausted")
     sender_job(db, sending_settings)
@@ -102,8 +134,9 @@ def test_a_failed_attestation_tells_an_english_client_and_an_english_validator(p
     assert 'href="http://127.0.0.1:3000/crm/contracts/k-1"' in html
 
 
-def test_421_three_times_then_accepted_delivers_one_email_after_four_attempts(publish, db, sending_settings,
-                                                                              smtp_server):
+def test_421_three_times_then_accepted_delivers_one_email_after_four_attempts(
+    publish, db, sending_settings, smtp_server
+):
     smtp_server.replies = ["421 4.3.2 try again later"] * 3
     _attestation(publish)
     for _ in range(4):
@@ -181,8 +214,7 @@ def test_a_delivery_left_sending_by_a_dead_worker_is_never_sent_again(publish, d
     assert len(outbox_events(db, "notification.failed")) == 1
 
 
-def test_a_dead_smtp_server_costs_one_attempt_per_pass_and_blocks_no_event(publish, db, settings,
-                                                                           email_recipients):
+def test_a_dead_smtp_server_costs_one_attempt_per_pass_and_blocks_no_event(publish, db, settings, email_recipients):
     dead = settings.replace(smtp_port=1, retry_base_seconds=0.0, smtp_timeout_seconds=1.0)
     for number in range(3):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
@@ -198,9 +230,18 @@ def test_a_dead_smtp_server_costs_one_attempt_per_pass_and_blocks_no_event(publi
 def test_several_documents_within_the_window_make_one_email(dossier_world, publish, db, settings, smtp_server):
     windowed = settings.replace(smtp_port=smtp_server.port, debounce_seconds=60.0)
     for number in range(5):
-        publish("document.added", {"document_id": f"doc-{number}", "dossier_id": dossier_world,
-                                   "owner_type": "dossier", "owner_id": dossier_world, "filename": f"f{number}.pdf",
-                                   "visibility": {"client": True, "partner": False, "roles": []}}, actor=AGENT)
+        publish(
+            "document.added",
+            {
+                "document_id": f"doc-{number}",
+                "dossier_id": dossier_world,
+                "owner_type": "dossier",
+                "owner_id": dossier_world,
+                "filename": f"f{number}.pdf",
+                "visibility": {"client": True, "partner": False, "roles": []},
+            },
+            actor=AGENT,
+        )
     sender_job(db, windowed)
     assert "client@x.test" not in smtp_server.recipients()
     with clock.frozen_at(clock.now() + timedelta(seconds=61)):
@@ -216,13 +257,26 @@ def test_several_documents_within_the_window_make_one_email(dossier_world, publi
     assert len(outbox_events(db, "notification.sent")) >= 5
 
 
-def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(publish, db, sending_settings,
-                                                                        smtp_server, caplog):
+def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(
+    publish, db, sending_settings, smtp_server, caplog
+):
     caplog.set_level(logging.DEBUG)
-    publish("solicitation.created", {
-        "solicitation_id": "s-9", "dossier_id": "d-9", "partner_id": "p-9", "partner_kind": "external",
-        "partner_name": "Expert", "partner_email": "expert@x.test", "type": "opinion", "scope": "legal",
-        "due_date": "2026-12-01", "sealed_key": seal(KEY, sending_settings.event_secret_key)}, actor=AGENT)
+    publish(
+        "solicitation.created",
+        {
+            "solicitation_id": "s-9",
+            "dossier_id": "d-9",
+            "partner_id": "p-9",
+            "partner_kind": "external",
+            "partner_name": "Expert",
+            "partner_email": "expert@x.test",
+            "type": "opinion",
+            "scope": "legal",
+            "due_date": "2026-12-01",
+            "sealed_key": seal(KEY, sending_settings.event_secret_key),
+        },
+        actor=AGENT,
+    )
     smtp_server.replies = ["421 busy"]
     sender_job(db, sending_settings)
     sender_job(db, sending_settings)
@@ -232,8 +286,9 @@ def test_the_key_reaches_the_partner_but_never_the_database_or_the_logs(publish,
     database_file = Path(sending_settings.database_url.removeprefix("sqlite:///"))
     db.dispose()
     assert KEY.encode() not in database_file.read_bytes()
-    service_logs = "\n".join(record.getMessage() for record in caplog.records
-                             if not record.name.startswith("mail.log"))  # the test's own SMTP server
+    service_logs = "\n".join(
+        record.getMessage() for record in caplog.records if not record.name.startswith("mail.log")
+    )  # the test's own SMTP server
     assert service_logs and KEY not in service_logs
     [delivery] = _deliveries(db)
     assert "sealed_key" not in delivery.context
@@ -272,14 +327,18 @@ def _status_when_received(db, smtp_server):
     return seen
 
 
-def test_each_email_is_claimed_before_it_is_sent_and_recorded_before_the_next_one(publish, db, sending_settings,
-                                                                                  smtp_server):
+def test_each_email_is_claimed_before_it_is_sent_and_recorded_before_the_next_one(
+    publish, db, sending_settings, smtp_server
+):
     seen = _status_when_received(db, smtp_server)
     for number in range(3):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     sender_job(db, sending_settings)
-    assert seen == [("sending", ["pending", "pending"]), ("sending", ["pending", "sent"]),
-                    ("sending", ["sent", "sent"])]
+    assert seen == [
+        ("sending", ["pending", "pending"]),
+        ("sending", ["pending", "sent"]),
+        ("sending", ["sent", "sent"]),
+    ]
 
 
 def test_a_larger_claim_commits_the_whole_claim_before_its_first_email(publish, db, sending_settings, smtp_server):
@@ -287,8 +346,12 @@ def test_a_larger_claim_commits_the_whole_claim_before_its_first_email(publish, 
     for number in range(4):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     sender_job(db, sending_settings.replace(sender_claim_size=2))
-    assert seen == [("sending", ["pending", "pending", "sending"]), ("sending", ["pending", "pending", "sending"]),
-                    ("sending", ["sending", "sent", "sent"]), ("sending", ["sending", "sent", "sent"])]
+    assert seen == [
+        ("sending", ["pending", "pending", "sending"]),
+        ("sending", ["pending", "pending", "sending"]),
+        ("sending", ["sending", "sent", "sent"]),
+        ("sending", ["sending", "sent", "sent"]),
+    ]
     assert {delivery.status for delivery in _deliveries(db)} == {"sent"}
 
 
@@ -297,8 +360,7 @@ def test_a_claim_takes_only_rows_still_pending(publish, db):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     first, taken, last = _deliveries(db)
     with db.transaction() as session:
-        session.execute(Delivery.__table__.update().where(Delivery.id == taken.id).values(status="sending",
-                                                                                          attempts=1))
+        session.execute(Delivery.__table__.update().where(Delivery.id == taken.id).values(status="sending", attempts=1))
     with db.transaction() as session:
         claimed = _claim(session, [[first.id], [taken.id], [last.id, taken.id]])
     assert [[delivery.id for delivery in group] for group in claimed] == [[first.id], [], [last.id]]
@@ -311,6 +373,9 @@ def test_outcomes_of_one_claim_are_each_recorded_and_published(publish, db, send
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
     send_due(db, sending_settings.replace(sender_claim_size=3, retry_base_seconds=600.0), Mailer(sending_settings))
     assert [(d.status, d.attempts, d.last_error) for d in _deliveries(db)] == [
-        ("failed", 1, "550 5.1.1 no such mailbox"), ("pending", 1, "451 4.7.1 greylisted"), ("sent", 1, None)]
+        ("failed", 1, "550 5.1.1 no such mailbox"),
+        ("pending", 1, "451 4.7.1 greylisted"),
+        ("sent", 1, None),
+    ]
     assert [event.data["recipient"] for event in outbox_events(db, "notification.failed")] == ["c0@x.test"]
     assert [event.data["recipient"] for event in outbox_events(db, "notification.sent")] == ["c2@x.test"]

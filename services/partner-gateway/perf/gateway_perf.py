@@ -10,6 +10,7 @@ Run: ``.venv/bin/python services/partner-gateway/perf/gateway_perf.py [--seconds
 Needs the local PostgreSQL and RabbitMQ (the integration harness starts the services). Prints figures;
 asserts nothing. Not collected by pytest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,10 @@ def load(url: str, headers: dict, seconds: float, threads: int) -> tuple[float, 
 
 
 def report(name: str, throughput: float, latencies: list[float], errors: int) -> None:
-    print(f"{name:<48} {throughput:8.1f} req/s   p50 {percentile(latencies, 0.5) * 1000:7.1f} ms   "
-          f"p99 {percentile(latencies, 0.99) * 1000:7.1f} ms   errors {errors}")
+    print(
+        f"{name:<48} {throughput:8.1f} req/s   p50 {percentile(latencies, 0.5) * 1000:7.1f} ms   "
+        f"p99 {percentile(latencies, 0.99) * 1000:7.1f} ms   errors {errors}"
+    )
 
 
 def attached_partner(platform: Platform) -> tuple[str, dict, dict]:
@@ -70,11 +73,24 @@ def attached_partner(platform: Platform) -> tuple[str, dict, dict]:
     dossier_id = new_dossier(platform, agent)
     move(platform, agent, dossier_id, "review")
     gateway = platform.api("partner-gateway", "")
-    partner = requests.post(f"{gateway}/partners", headers=agent, timeout=10,
-                            json={"name": "Perf", "email": "perf@example.org", "kind": "external"}).json()
-    solicitation = requests.post(f"{gateway}/dossiers/{dossier_id}/solicitations", headers=agent, timeout=10, json={
-        "partner_id": partner["id"], "type": "opinion", "scope": "technical",
-        "due_date": (date.today() + timedelta(days=10)).isoformat(), "open_statuses": ["review"]}).json()
+    partner = requests.post(
+        f"{gateway}/partners",
+        headers=agent,
+        timeout=10,
+        json={"name": "Perf", "email": "perf@example.org", "kind": "external"},
+    ).json()
+    solicitation = requests.post(
+        f"{gateway}/dossiers/{dossier_id}/solicitations",
+        headers=agent,
+        timeout=10,
+        json={
+            "partner_id": partner["id"],
+            "type": "opinion",
+            "scope": "technical",
+            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "open_statuses": ["review"],
+        },
+    ).json()
     partner_headers = platform.headers("partner", f"partner-{uuid.uuid4().hex[:6]}")
     requests.post(f"{gateway}/attach", headers=partner_headers, json={"key": solicitation["access_key"]}, timeout=10)
     return dossier_id, agent, partner_headers
@@ -117,12 +133,16 @@ def main() -> None:
             load(dossier_url, agent, 2, args.threads)
             print(f"closed loop, {args.threads} client threads, {args.seconds:.0f} s each, gunicorn as in the harness")
             report("dossier    GET /dossiers/{id} (agent)", *load(dossier_url, agent, args.seconds, args.threads))
-            report("gateway    GET /me/dossiers/{id} (partner, composed)",
-                   *load(gateway_url, partner_headers, args.seconds, args.threads))
+            report(
+                "gateway    GET /me/dossiers/{id} (partner, composed)",
+                *load(gateway_url, partner_headers, args.seconds, args.threads),
+            )
             delays = loss_delays(platform, dossier_id, agent, partner_headers, args.changes)
-            print(f"status change -> partner loses access ({len(delays)} changes): "
-                  f"p50 {percentile(delays, 0.5) * 1000:.0f} ms, p99 {percentile(delays, 0.99) * 1000:.0f} ms, "
-                  f"max {max(delays) * 1000:.0f} ms (polling every ~2 ms)")
+            print(
+                f"status change -> partner loses access ({len(delays)} changes): "
+                f"p50 {percentile(delays, 0.5) * 1000:.0f} ms, p99 {percentile(delays, 0.99) * 1000:.0f} ms, "
+                f"max {max(delays) * 1000:.0f} ms (polling every ~2 ms)"
+            )
         finally:
             platform.stop()
 

@@ -3,18 +3,24 @@ from pathlib import Path
 
 import pytest
 
-from platform_shared.testing.unit import bearer
-from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
-    UNREACHABLE_BROKER, ServiceUnderTest, app, client, database_url, db, template_dir)
-
 from partner_gateway import config
 from partner_gateway.app import create_app
 from partner_gateway.cli import MIGRATIONS_DIR
+from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
+    UNREACHABLE_BROKER,
+    ServiceUnderTest,
+    app,
+    client,
+    database_url,
+    db,
+    template_dir,
+)
+from platform_shared.testing.unit import bearer
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from gateway_upstream_fake import UpstreamFake  # noqa: E402
-from gateway_world import World  # noqa: E402
+from gateway_upstream_fake import UpstreamFake
+from gateway_world import World
 
 
 @pytest.fixture(scope="session")
@@ -37,8 +43,13 @@ def service_under_test():
 
 @pytest.fixture
 def settings(database_url, upstream_server):
-    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False,
-                       dossier_url=upstream_server.url, documents_url=upstream_server.url)
+    return config.load(
+        database_url=database_url,
+        amqp_url=UNREACHABLE_BROKER,
+        log_json=False,
+        dossier_url=upstream_server.url,
+        documents_url=upstream_server.url,
+    )
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 The gateway's unit tests need the two services it calls; the real ones are proven by the integration tests.
 This tiny WSGI app answers the calls the gateway makes, with the state a test puts in it, and records writes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -37,15 +38,21 @@ class UpstreamFake:
     def stop(self) -> None:
         self.server.shutdown()
 
-    def add_document(self, owner_type: str, owner_id: str, *, uploaded_by: str, dossier_id: str | None = None,
-                     partner: bool = False) -> str:
+    def add_document(
+        self, owner_type: str, owner_id: str, *, uploaded_by: str, dossier_id: str | None = None, partner: bool = False
+    ) -> str:
         """A document as ``GET /documents/{id}`` describes it (docs/contracts.md); returns its id."""
         document_id = str(uuid.uuid4())
-        self.documents.append({
-            "id": document_id, "owner_type": owner_type, "owner_id": owner_id,
-            "dossier_id": dossier_id or (owner_id if owner_type == "dossier" else None),
-            "uploaded_by": {"sub": uploaded_by, "role": "partner"},
-            "visibility": {"client": False, "partner": partner, "roles": []}})
+        self.documents.append(
+            {
+                "id": document_id,
+                "owner_type": owner_type,
+                "owner_id": owner_id,
+                "dossier_id": dossier_id or (owner_id if owner_type == "dossier" else None),
+                "uploaded_by": {"sub": uploaded_by, "role": "partner"},
+                "visibility": {"client": False, "partner": partner, "roles": []},
+            }
+        )
         return document_id
 
     def _build(self) -> Flask:
@@ -73,16 +80,30 @@ class UpstreamFake:
             if dossier_id not in fake.dossiers:
                 return problem(404, "No such dossier.")
             record = fake.dossiers[dossier_id]
-            return jsonify({"dossier_id": dossier_id, "reference": record["reference"], "title": record["title"],
-                            "status": record["status"], "status_label": record["status"],
-                            "partner_visible": record["partner_visible"], "closed": record["closed"],
-                            "fields": record["view"]})
+            return jsonify(
+                {
+                    "dossier_id": dossier_id,
+                    "reference": record["reference"],
+                    "title": record["title"],
+                    "status": record["status"],
+                    "status_label": record["status"],
+                    "partner_visible": record["partner_visible"],
+                    "closed": record["closed"],
+                    "fields": record["view"],
+                }
+            )
 
         @app.get("/api/v1/dossiers/<dossier_id>/participant-view")
         def participant_view(dossier_id):
             record = fake.dossiers[dossier_id]
-            return jsonify({"id": dossier_id, "reference": record["reference"], "fields": {"court": "Lyon"},
-                            "notes": [note for note in fake.notes if note["dossier_id"] == dossier_id]})
+            return jsonify(
+                {
+                    "id": dossier_id,
+                    "reference": record["reference"],
+                    "fields": {"court": "Lyon"},
+                    "notes": [note for note in fake.notes if note["dossier_id"] == dossier_id],
+                }
+            )
 
         @app.post("/api/v1/dossiers/<dossier_id>/third-party-notes")
         def third_party_note(dossier_id):
@@ -91,10 +112,17 @@ class UpstreamFake:
             if fake.dossiers[dossier_id]["closed"]:
                 return problem(409, "Closed.")
             body = request.get_json()
-            note = {"id": str(uuid.uuid4()), "dossier_id": dossier_id, "visibility": "participants",
-                    "body": body["body"], "author_sub": body["author"]["sub"], "author_role": "partner",
-                    "author_name": body["author"].get("name"), "created_at": "2026-11-23T10:00:00Z",
-                    "author": body["author"]}
+            note = {
+                "id": str(uuid.uuid4()),
+                "dossier_id": dossier_id,
+                "visibility": "participants",
+                "body": body["body"],
+                "author_sub": body["author"]["sub"],
+                "author_role": "partner",
+                "author_name": body["author"].get("name"),
+                "created_at": "2026-11-23T10:00:00Z",
+                "author": body["author"],
+            }
             fake.notes.append(note)
             return jsonify({key: value for key, value in note.items() if key != "author"}), 201
 
@@ -118,9 +146,13 @@ class UpstreamFake:
         @app.get("/api/v1/documents")
         def documents():
             args = request.args
-            items = [document for document in fake.documents
-                     if document["owner_type"] == args["owner_type"] and document["owner_id"] == args["owner_id"]
-                     and (args.get("partner") != "true" or document["visibility"]["partner"])]
+            items = [
+                document
+                for document in fake.documents
+                if document["owner_type"] == args["owner_type"]
+                and document["owner_id"] == args["owner_id"]
+                and (args.get("partner") != "true" or document["visibility"]["partner"])
+            ]
             return jsonify({"items": items, "next_cursor": None})
 
         @app.get("/api/v1/documents/<document_id>")

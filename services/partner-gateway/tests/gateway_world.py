@@ -1,28 +1,54 @@
 """Builders for the gateway's tests: dossiers (in the upstream fake and the local copy), partners, keys."""
+
 from __future__ import annotations
 
 import uuid
 from datetime import date, timedelta
 from typing import Any
 
+from partner_gateway.handlers import handlers
 from platform_shared import clock
 from platform_shared.testing.unit import bearer, deliver
 
-from partner_gateway.handlers import handlers
-
 MODEL = {
-    "id": "model-1", "version": 1, "name": "Loan",
-    "roles": [{"code": "guarantor", "label": "Guarantor",
-               "pieces": [{"code": "payslip", "label": "Payslip", "required": True}]},
-              {"code": "co_borrower", "label": "Co-borrower",
-               "pieces": [{"code": "tax_notice", "label": "Tax notice", "required": True}]}],
+    "id": "model-1",
+    "version": 1,
+    "name": "Loan",
+    "roles": [
+        {
+            "code": "guarantor",
+            "label": "Guarantor",
+            "pieces": [{"code": "payslip", "label": "Payslip", "required": True}],
+        },
+        {
+            "code": "co_borrower",
+            "label": "Co-borrower",
+            "pieces": [{"code": "tax_notice", "label": "Tax notice", "required": True}],
+        },
+    ],
 }
 CLIENT_INVITES_MODEL = {**MODEL, "id": "model-client-invites", "client_can_invite": True}
 PARTNER_VIEW = [
-    {"key": "court", "label": "Court", "type": "text", "mode": "read", "value": "Lyon", "source": "portal",
-     "financial": False, "choices": []},
-    {"key": "expert_opinion", "label": "Expert opinion", "type": "long_text", "mode": "write", "value": None,
-     "source": "partner", "financial": False, "choices": []},
+    {
+        "key": "court",
+        "label": "Court",
+        "type": "text",
+        "mode": "read",
+        "value": "Lyon",
+        "source": "portal",
+        "financial": False,
+        "choices": [],
+    },
+    {
+        "key": "expert_opinion",
+        "label": "Expert opinion",
+        "type": "long_text",
+        "mode": "write",
+        "value": None,
+        "source": "partner",
+        "financial": False,
+        "choices": [],
+    },
 ]
 
 
@@ -42,23 +68,48 @@ class World:
     def event(self, event_type: str, data: dict) -> None:
         deliver(self.db, "partner-gateway", handlers(self.settings), event_type, data, producer="dossier")
 
-    def dossier(self, status: str = "review", partner_visible: bool = True, model: dict = MODEL,
-                client_sub: str | None = "client-bob", client_org: str | None = "acme") -> str:
+    def dossier(
+        self,
+        status: str = "review",
+        partner_visible: bool = True,
+        model: dict = MODEL,
+        client_sub: str | None = "client-bob",
+        client_org: str | None = "acme",
+    ) -> str:
         dossier_id = str(uuid.uuid4())
         self.upstream.models[model["id"]] = model
         self.upstream.dossiers[dossier_id] = {
-            "id": dossier_id, "reference": unique("DOS"), "title": "Loan request", "status": status,
-            "partner_visible": partner_visible, "closed": False, "model_id": model["id"], "model_version": 1,
-            "client_sub": client_sub, "client_org": client_org,
-            "updated_at": "2000-01-01T00:00:00Z", "view": [dict(field) for field in PARTNER_VIEW]}
-        self.event("dossier.created", {"dossier_id": dossier_id, "status": status, "partner_visible": partner_visible,
-                                       "model_id": model["id"], "model_version": 1})
+            "id": dossier_id,
+            "reference": unique("DOS"),
+            "title": "Loan request",
+            "status": status,
+            "partner_visible": partner_visible,
+            "closed": False,
+            "model_id": model["id"],
+            "model_version": 1,
+            "client_sub": client_sub,
+            "client_org": client_org,
+            "updated_at": "2000-01-01T00:00:00Z",
+            "view": [dict(field) for field in PARTNER_VIEW],
+        }
+        self.event(
+            "dossier.created",
+            {
+                "dossier_id": dossier_id,
+                "status": status,
+                "partner_visible": partner_visible,
+                "model_id": model["id"],
+                "model_version": 1,
+            },
+        )
         return dossier_id
 
     def change_status(self, dossier_id: str, to: str, partner_visible: bool) -> None:
         self.upstream.dossiers[dossier_id].update(status=to, partner_visible=partner_visible)
-        self.event("dossier.status_changed", {"dossier_id": dossier_id, "from": "x", "to": to,
-                                              "partner_visible": partner_visible})
+        self.event(
+            "dossier.status_changed",
+            {"dossier_id": dossier_id, "from": "x", "to": to, "partner_visible": partner_visible},
+        )
 
     def close(self, dossier_id: str) -> None:
         self.upstream.dossiers[dossier_id]["closed"] = True
@@ -73,9 +124,15 @@ class World:
         return response.get_json()
 
     def solicit(self, dossier_id: str, partner_id: str | None = None, **overrides: Any) -> dict:
-        body = {"partner_id": partner_id or self.partner()["id"], "type": "opinion", "scope": "financial",
-                "due_date": (date.today() + timedelta(days=10)).isoformat(), "instructions": "Check the figures.",
-                "open_statuses": ["review"], **overrides}
+        body = {
+            "partner_id": partner_id or self.partner()["id"],
+            "type": "opinion",
+            "scope": "financial",
+            "due_date": (date.today() + timedelta(days=10)).isoformat(),
+            "instructions": "Check the figures.",
+            "open_statuses": ["review"],
+            **overrides,
+        }
         response = self.client.post(f"/api/v1/dossiers/{dossier_id}/solicitations", json=body, headers=self.agent)
         assert response.status_code == 201, response.get_json()
         return response.get_json()
@@ -98,10 +155,15 @@ class World:
         return response.get_json()
 
     def try_invite(self, dossier_id: str, headers: dict | None = None, **overrides: Any):
-        body = {"kind": "contributor", "role": "guarantor", "name": "Gus", "email": "gus@example.org",
-                "notify": False, **overrides}
-        return self.client.post(f"/api/v1/dossiers/{dossier_id}/contributors", json=body,
-                                headers=headers or self.agent)
+        body = {
+            "kind": "contributor",
+            "role": "guarantor",
+            "name": "Gus",
+            "email": "gus@example.org",
+            "notify": False,
+            **overrides,
+        }
+        return self.client.post(f"/api/v1/dossiers/{dossier_id}/contributors", json=body, headers=headers or self.agent)
 
     def attached_invitation(self, dossier_id: str | None = None, **overrides: Any) -> tuple[dict, str, dict]:
         """An invitation attached by a fresh account: (invitation, account sub, its headers)."""

@@ -1,16 +1,18 @@
 """Opinions and completions: drafts as versions, submit locks (409 after), writable fields only,
 closed dossiers refuse changes, confidential opinions hidden from other partners, solicitation.answered."""
+
 from __future__ import annotations
 
-from platform_shared.testing.unit import outbox_events
-
 from gateway_world import unique
+
 from partner_gateway.app import create_app
+from platform_shared.testing.unit import outbox_events
 
 
 def opinion(world, solicitation_id, headers, **body):
-    return world.client.post(f"/api/v1/solicitations/{solicitation_id}/opinion",
-                             json={"verdict": "favorable", **body}, headers=headers)
+    return world.client.post(
+        f"/api/v1/solicitations/{solicitation_id}/opinion", json={"verdict": "favorable", **body}, headers=headers
+    )
 
 
 def submit(world, solicitation_id, headers):
@@ -28,7 +30,9 @@ def test_an_opinion_is_drafted_submitted_and_then_locked(world):
     assert submit(world, solicitation["id"], headers).status_code == 409
     history = world.client.get(f"/api/v1/solicitations/{solicitation['id']}/history", headers=headers).get_json()
     assert [(item["version"], item["verdict"], item["submitted"]) for item in history] == [
-        (1, "reserved", False), (2, "favorable", True)]
+        (1, "reserved", False),
+        (2, "favorable", True),
+    ]
 
 
 def test_submitting_publishes_solicitation_answered(world):
@@ -36,10 +40,17 @@ def test_submitting_publishes_solicitation_answered(world):
     opinion(world, solicitation["id"], headers, verdict="unfavorable")
     submit(world, solicitation["id"], headers)
     [event] = outbox_events(world.db, "solicitation.answered")
-    assert event.data == {"solicitation_id": solicitation["id"], "dossier_id": solicitation["dossier_id"],
-                          "partner_id": solicitation["partner"]["id"], "partner_sub": sub, "answer_kind": "opinion",
-                          "verdict": "unfavorable", "confidential": True, "version": 1,
-                          "completed_fields": []}
+    assert event.data == {
+        "solicitation_id": solicitation["id"],
+        "dossier_id": solicitation["dossier_id"],
+        "partner_id": solicitation["partner"]["id"],
+        "partner_sub": sub,
+        "answer_kind": "opinion",
+        "verdict": "unfavorable",
+        "confidential": True,
+        "version": 1,
+        "completed_fields": [],
+    }
 
 
 def test_agents_see_answers_as_they_arrive_and_after_a_revoke(world):
@@ -83,8 +94,11 @@ def test_a_partner_cannot_write_a_read_only_or_crm_only_field(world, upstream):
 
 def test_an_opinion_only_solicitation_takes_no_completion_and_vice_versa(world):
     solicitation, _, headers = world.attached_solicitation(type="opinion")
-    response = world.client.patch(f"/api/v1/solicitations/{solicitation['id']}/completion",
-                                  json={"values": {"expert_opinion": "x"}}, headers=headers)
+    response = world.client.patch(
+        f"/api/v1/solicitations/{solicitation['id']}/completion",
+        json={"values": {"expert_opinion": "x"}},
+        headers=headers,
+    )
     assert response.status_code == 422
     completion, _, completion_headers = world.attached_solicitation(type="completion")
     assert opinion(world, completion["id"], completion_headers).status_code == 422
@@ -93,12 +107,18 @@ def test_an_opinion_only_solicitation_takes_no_completion_and_vice_versa(world):
 def test_an_opinion_with_completion_is_one_answered_event_naming_the_completed_fields(world):
     solicitation, _, headers = world.attached_solicitation(type="opinion_completion")
     opinion(world, solicitation["id"], headers)
-    world.client.patch(f"/api/v1/solicitations/{solicitation['id']}/completion",
-                       json={"values": {"expert_opinion": "ok"}}, headers=headers)
+    world.client.patch(
+        f"/api/v1/solicitations/{solicitation['id']}/completion",
+        json={"values": {"expert_opinion": "ok"}},
+        headers=headers,
+    )
     submit(world, solicitation["id"], headers)
     [event] = outbox_events(world.db, "solicitation.answered")
     assert (event.data["answer_kind"], event.data["verdict"], event.data["completed_fields"]) == (
-        "opinion", "favorable", ["expert_opinion"])
+        "opinion",
+        "favorable",
+        ["expert_opinion"],
+    )
 
 
 def test_a_partner_cannot_act_on_a_closed_dossier(world):
@@ -135,13 +155,20 @@ def test_the_partner_sees_their_own_previous_answers(world):
 
 def test_every_partner_action_is_in_the_dossiers_audit_log_for_staff(world):
     solicitation, sub, headers = world.attached_solicitation()
-    world.client.post(f"/api/v1/solicitations/{solicitation['id']}/opinion", json={"verdict": "favorable"},
-                      headers={**headers, "X-Request-ID": "req-42"})
+    world.client.post(
+        f"/api/v1/solicitations/{solicitation['id']}/opinion",
+        json={"verdict": "favorable"},
+        headers={**headers, "X-Request-ID": "req-42"},
+    )
     submit(world, solicitation["id"], headers)
     url = f"/api/v1/dossiers/{solicitation['dossier_id']}/audit"
     entries = world.client.get(url, headers=world.agent).get_json()["items"]
     assert [entry["action"] for entry in entries] == [
-        "solicitation.created", "solicitation.attached", "opinion.saved", "answer.submitted"]
+        "solicitation.created",
+        "solicitation.attached",
+        "opinion.saved",
+        "answer.submitted",
+    ]
     saved = entries[2]
     assert (saved["actor_sub"], saved["actor_role"], saved["request_id"]) == (sub, "partner", "req-42")
     assert world.client.get(url, headers=headers).status_code == 403
@@ -165,10 +192,12 @@ def test_a_partner_cannot_present_a_document_they_may_not_present_as_their_suppo
     refused = {
         "unknown": "no-such-document",
         "internal staff file": upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice"),
-        "another partner's upload": upstream.add_document("solicitation", other["id"], uploaded_by=other_sub,
-                                                          dossier_id=dossier_id),
+        "another partner's upload": upstream.add_document(
+            "solicitation", other["id"], uploaded_by=other_sub, dossier_id=dossier_id
+        ),
         "a file staff shared with another partner's solicitation only": upstream.add_document(
-            "solicitation", other["id"], uploaded_by="agent-alice", dossier_id=dossier_id, partner=True),
+            "solicitation", other["id"], uploaded_by="agent-alice", dossier_id=dossier_id, partner=True
+        ),
         "my upload on another dossier": upstream.add_document("dossier", world.dossier(), uploaded_by=sub),
     }
     for what, document_id in refused.items():
@@ -188,10 +217,14 @@ def test_the_supporting_file_is_checked_only_after_the_solicitation_itself(world
 
 def test_an_unreachable_documents_service_refuses_a_supporting_file_with_503(world, settings, db, upstream):
     solicitation, sub, headers = world.attached_solicitation()
-    mine = upstream.add_document("solicitation", solicitation["id"], uploaded_by=sub,
-                                 dossier_id=solicitation["dossier_id"])
+    mine = upstream.add_document(
+        "solicitation", solicitation["id"], uploaded_by=sub, dossier_id=solicitation["dossier_id"]
+    )
     documents_down = create_app(settings.replace(documents_url="http://127.0.0.1:1"), db).test_client()
-    response = documents_down.post(f"/api/v1/solicitations/{solicitation['id']}/opinion",
-                                   json={"verdict": "favorable", "document_id": mine}, headers=headers)
+    response = documents_down.post(
+        f"/api/v1/solicitations/{solicitation['id']}/opinion",
+        json={"verdict": "favorable", "document_id": mine},
+        headers=headers,
+    )
     assert response.status_code == 503 and response.mimetype == "application/problem+json"
     assert world.client.get(f"/api/v1/solicitations/{solicitation['id']}/history", headers=headers).get_json() == []

@@ -1,27 +1,41 @@
 """Bad input is a 4xx problem+json, never a 500 (an absent body is fine where every field is optional)."""
+
 from __future__ import annotations
 
 import pytest
-
 from gateway_world import unique
 
-JUNK_BODIES = [None, [], "text", {"partner_id": 5, "type": None, "due_date": "yesterday", "open_statuses": "x"},
-               {"key": ["a"]}, {"values": "nope"}, {"verdict": "maybe"}, {"solicitation_ids": [1, 2]},
-               {"kind": "contributor", "role": 3, "name": "", "email": "not-an-email"}]
-ROUTES = [("POST", "/api/v1/partners"), ("POST", "/api/v1/dossiers/{dossier}/solicitations"),
-          ("POST", "/api/v1/dossiers/{dossier}/solicitations/remind"), ("POST", "/api/v1/attach"),
-          ("POST", "/api/v1/solicitations/{solicitation}/opinion"),
-          ("PATCH", "/api/v1/solicitations/{solicitation}/completion"),
-          ("POST", "/api/v1/dossiers/{dossier}/contributors"),
-          ("POST", "/api/v1/me/pieces/{solicitation}/payslip"), ("POST", "/api/v1/me/dossiers/{dossier}/notes")]
+JUNK_BODIES = [
+    None,
+    [],
+    "text",
+    {"partner_id": 5, "type": None, "due_date": "yesterday", "open_statuses": "x"},
+    {"key": ["a"]},
+    {"values": "nope"},
+    {"verdict": "maybe"},
+    {"solicitation_ids": [1, 2]},
+    {"kind": "contributor", "role": 3, "name": "", "email": "not-an-email"},
+]
+ROUTES = [
+    ("POST", "/api/v1/partners"),
+    ("POST", "/api/v1/dossiers/{dossier}/solicitations"),
+    ("POST", "/api/v1/dossiers/{dossier}/solicitations/remind"),
+    ("POST", "/api/v1/attach"),
+    ("POST", "/api/v1/solicitations/{solicitation}/opinion"),
+    ("PATCH", "/api/v1/solicitations/{solicitation}/completion"),
+    ("POST", "/api/v1/dossiers/{dossier}/contributors"),
+    ("POST", "/api/v1/me/pieces/{solicitation}/payslip"),
+    ("POST", "/api/v1/me/dossiers/{dossier}/notes"),
+]
 
 
 @pytest.mark.parametrize("method,path", ROUTES)
 def test_junk_bodies_never_cause_a_server_error(world, method, path):
     solicitation, sub, partner = world.attached_solicitation()
     url = path.format(dossier=solicitation["dossier_id"], solicitation=solicitation["id"])
-    headers = partner if "/me/" in path or "attach" in path or "/opinion" in path or "/completion" in path \
-        else world.agent
+    headers = (
+        partner if "/me/" in path or "attach" in path or "/opinion" in path or "/completion" in path else world.agent
+    )
     for body in JUNK_BODIES:
         response = world.client.open(url, method=method, json=body, headers=headers)
         assert response.status_code < 500, (url, body, response.get_json())

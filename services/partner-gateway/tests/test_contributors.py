@@ -1,14 +1,15 @@
 """Contributors and participants: invitations with keys, notify, only the pieces of one's role, piece.provided."""
+
 from __future__ import annotations
 
 import uuid
 
-from platform_shared.messaging.sealed import unseal
-from platform_shared.testing.unit import bearer, outbox_events
-
 from gateway_world import CLIENT_INVITES_MODEL, unique
+
 from partner_gateway.app import create_app
 from partner_gateway.domain.rules import client_may_invite_kind, is_the_dossiers_client
+from platform_shared.messaging.sealed import unseal
+from platform_shared.testing.unit import bearer, outbox_events
 
 
 def test_notify_false_returns_the_key_to_hand_over_and_sends_no_sealed_key(world):
@@ -28,8 +29,11 @@ def test_notify_true_emails_the_key_sealed_and_does_not_return_it(world, setting
 
 
 def test_a_contributor_role_must_be_one_of_the_models_roles(world, client):
-    response = client.post(f"/api/v1/dossiers/{world.dossier()}/contributors", headers=world.agent,
-                           json={"kind": "contributor", "role": "landlord", "name": "L", "email": "l@example.org"})
+    response = client.post(
+        f"/api/v1/dossiers/{world.dossier()}/contributors",
+        headers=world.agent,
+        json={"kind": "contributor", "role": "landlord", "name": "L", "email": "l@example.org"},
+    )
     assert response.status_code == 422
 
 
@@ -44,7 +48,8 @@ def test_a_contributor_sees_only_the_pieces_of_their_role(world, client):
     world.attached_invitation(dossier_id, role="co_borrower")
     pieces = client.get("/api/v1/me/pieces", headers=guarantor).get_json()
     assert [(item["role"], [piece["code"] for piece in item["pieces"]]) for item in pieces] == [
-        ("guarantor", ["payslip"])]
+        ("guarantor", ["payslip"])
+    ]
     assert "tax_notice" not in str(pieces)
 
 
@@ -62,13 +67,20 @@ def test_providing_a_piece_publishes_piece_provided_and_another_roles_piece_is_r
     assert provided.get_json()["pieces"][0]["document_ids"] == [mine]
     assert client.post(f"{url}/tax_notice", json={"document_id": mine}, headers=headers).status_code == 404
     [event] = outbox_events(world.db, "piece.provided")
-    assert event.data == {"contributor_id": invitation["id"], "dossier_id": invitation["dossier_id"],
-                          "role": "guarantor", "piece_code": "payslip", "document_id": mine, "account_sub": sub}
+    assert event.data == {
+        "contributor_id": invitation["id"],
+        "dossier_id": invitation["dossier_id"],
+        "role": "guarantor",
+        "piece_code": "payslip",
+        "document_id": mine,
+        "account_sub": sub,
+    }
 
 
 def provide(client, invitation, headers, document_id):
-    return client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": document_id},
-                       headers=headers)
+    return client.post(
+        f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": document_id}, headers=headers
+    )
 
 
 def test_a_contributor_provides_only_a_document_they_uploaded_on_this_dossier(world, client, upstream):
@@ -101,8 +113,7 @@ def test_an_unreachable_documents_service_refuses_a_piece_with_503_and_saves_not
 def test_another_account_cannot_provide_on_someone_elses_invitation(world, client):
     invitation, _, _ = world.attached_invitation()
     stranger = world.partner_headers(unique("guest"))
-    response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"},
-                           headers=stranger)
+    response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"}, headers=stranger)
     assert response.status_code == 404
 
 
@@ -111,8 +122,7 @@ def test_a_closed_dossier_keeps_the_pieces_readable_but_refuses_a_new_one_with_4
     world.close(invitation["dossier_id"])
     pieces = client.get("/api/v1/me/pieces", headers=headers).get_json()
     assert [item["role"] for item in pieces] == ["guarantor"]
-    response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"},
-                           headers=headers)
+    response = client.post(f"/api/v1/me/pieces/{invitation['id']}/payslip", json={"document_id": "d"}, headers=headers)
     assert response.status_code == 409
     assert outbox_events(world.db, "piece.provided") == []
 
@@ -130,23 +140,27 @@ def test_a_participant_gets_the_participant_view_and_access_says_so(world, clien
     assert world.attach(invitation["access_key"], sub).get_json()["kind"] == "participant"
     body = client.get(f"/api/v1/me/dossiers/{dossier_id}", headers=world.partner_headers(sub)).get_json()
     assert body["dossier"]["fields"] == {"court": "Lyon"} and body["solicitations"] == []
-    access = client.get(f"/api/v1/access?dossier_id={dossier_id}&sub={sub}",
-                        headers=bearer(settings, "service", "service:documents")).get_json()
+    access = client.get(
+        f"/api/v1/access?dossier_id={dossier_id}&sub={sub}", headers=bearer(settings, "service", "service:documents")
+    ).get_json()
     assert (access["participant"], access["partner"], access["contributor_roles"]) == (True, False, [])
 
 
 def test_the_access_route_lists_contributor_roles(world, client, settings):
     invitation, sub, _ = world.attached_invitation()
-    access = client.get(f"/api/v1/access?dossier_id={invitation['dossier_id']}&sub={sub}",
-                        headers=bearer(settings, "service", "service:documents")).get_json()
+    access = client.get(
+        f"/api/v1/access?dossier_id={invitation['dossier_id']}&sub={sub}",
+        headers=bearer(settings, "service", "service:documents"),
+    ).get_json()
     assert access["contributor_roles"] == ["guarantor"]
     assert outbox_events(world.db, "contributor.attached")[0].data["account_sub"] == sub
 
 
 def test_the_agents_list_the_dossiers_invitations(world, client):
     invitation, _, _ = world.attached_invitation()
-    items = client.get(f"/api/v1/dossiers/{invitation['dossier_id']}/contributors",
-                       headers=world.agent).get_json()["items"]
+    items = client.get(f"/api/v1/dossiers/{invitation['dossier_id']}/contributors", headers=world.agent).get_json()[
+        "items"
+    ]
     assert [(item["id"], item["state"]) for item in items] == [(invitation["id"], "attached")]
     assert "access_key" not in items[0]
 
@@ -178,11 +192,9 @@ def test_a_client_is_refused_when_the_model_does_not_allow_it_and_nothing_is_cre
 
 def test_a_client_of_another_dossier_gets_404_whatever_the_model(world, settings):
     dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
-    for stranger in (bearer(settings, "client", "client-dave", org="globex"),
-                     bearer(settings, "client", "client-eve")):
+    for stranger in (bearer(settings, "client", "client-dave", org="globex"), bearer(settings, "client", "client-eve")):
         assert world.try_invite(dossier_id, stranger).status_code == 404
-    assert world.try_invite(str(uuid.uuid4()), bearer(settings, "client", "client-bob", org="acme")).status_code \
-        == 404
+    assert world.try_invite(str(uuid.uuid4()), bearer(settings, "client", "client-bob", org="acme")).status_code == 404
     assert outbox_events(world.db, "contributor.invited") == []
 
 
@@ -202,7 +214,9 @@ def test_a_client_lists_and_revokes_only_the_invitations_they_made(world, client
     assert [item["id"] for item in client.get(path, headers=owner).get_json()["items"]] == [by_owner["id"]]
     assert client.get(path, headers=colleague).get_json()["items"] == []
     assert [item["id"] for item in client.get(path, headers=world.agent).get_json()["items"]] == [
-        by_owner["id"], by_agent["id"]]
+        by_owner["id"],
+        by_agent["id"],
+    ]
     for headers, invitation in ((owner, by_agent), (colleague, by_owner)):
         refused = client.post(f"/api/v1/contributors/{invitation['id']}/revoke", headers=headers)
         assert refused.status_code == 404 and refused.mimetype == "application/problem+json"
@@ -254,7 +268,10 @@ def test_a_participant_posts_a_note_that_the_dossier_records_as_theirs_and_reads
     assert [item["body"] for item in view["dossier"]["notes"]] == ["Scaffolding arrives Monday."]
     audit = client.get(f"/api/v1/dossiers/{dossier_id}/audit", headers=world.agent).get_json()["items"]
     assert (audit[-1]["action"], audit[-1]["actor_sub"], audit[-1]["details"]) == (
-        "note.posted", sub, {"note_id": note["id"]})
+        "note.posted",
+        sub,
+        {"note_id": note["id"]},
+    )
 
 
 def test_only_an_attached_participant_of_that_dossier_may_post_a_note(world, client, upstream):

@@ -1,18 +1,18 @@
 """Access keys: entropy and format, hash at rest, single use, expiry, re-issue, lock-out, generic errors."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from platform_shared import clock
-from platform_shared.messaging.sealed import unseal
-from platform_shared.testing.unit import outbox_events
+from gateway_world import unique
 
 from partner_gateway.domain import keys
 from partner_gateway.domain.rules import key_expiry, lockout_retry_after
-
-from gateway_world import unique
+from platform_shared import clock
+from platform_shared.messaging.sealed import unseal
+from platform_shared.testing.unit import outbox_events
 
 
 def test_a_key_has_at_least_128_bits_in_groups_of_an_unambiguous_alphabet():
@@ -33,8 +33,9 @@ def test_a_typed_key_is_forgiven_case_spaces_and_look_alike_letters():
 def test_the_plain_key_is_nowhere_in_the_database_only_its_hash_and_a_sealed_copy(world, settings):
     created = world.solicit(world.dossier())
     key = created["access_key"]
-    database_bytes = b"".join(path.read_bytes() for path in Path(settings.database_url[len("sqlite:///"):]).parent
-                              .glob("service.db*"))
+    database_bytes = b"".join(
+        path.read_bytes() for path in Path(settings.database_url[len("sqlite:///") :]).parent.glob("service.db*")
+    )
     assert key.encode() not in database_bytes
     assert key.replace("-", "").encode() not in database_bytes
     assert keys.hash_key(key).encode() in database_bytes
@@ -71,7 +72,7 @@ def test_the_key_expires_at_the_end_of_the_due_date_plus_the_grace_period(world,
     created = world.solicit(world.dossier())
     due = datetime.fromisoformat(created["due_date"]).date()
     assert datetime.fromisoformat(created["key_expires_at"]) == key_expiry(due, settings.key_grace_days)
-    assert key_expiry(due, 7) == datetime(due.year, due.month, due.day, tzinfo=timezone.utc) + timedelta(days=8)
+    assert key_expiry(due, 7) == datetime(due.year, due.month, due.day, tzinfo=UTC) + timedelta(days=8)
 
 
 def test_a_reissued_key_replaces_the_old_one(world, client, settings):
@@ -88,7 +89,9 @@ def test_a_reissued_key_replaces_the_old_one(world, client, settings):
 
 def test_a_key_cannot_be_reissued_once_attached(world, client):
     solicitation, _, _ = world.attached_solicitation()
-    assert client.post(f"/api/v1/solicitations/{solicitation['id']}/reissue-key", headers=world.agent).status_code == 409
+    assert (
+        client.post(f"/api/v1/solicitations/{solicitation['id']}/reissue-key", headers=world.agent).status_code == 409
+    )
 
 
 def test_unknown_withdrawn_and_revoked_keys_get_the_same_generic_answer(world, client):
@@ -124,7 +127,7 @@ def test_the_lock_opens_when_the_window_has_passed(world):
 
 
 def test_lockout_counts_only_failures_inside_the_window():
-    now = datetime(2026, 11, 23, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
     window = timedelta(minutes=15)
     old = [now - timedelta(minutes=20)] * 10
     assert lockout_retry_after(old, now, 5, window) is None

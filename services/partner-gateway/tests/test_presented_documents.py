@@ -1,17 +1,26 @@
 """The rules on which document a third party may present as their own, on plain values."""
+
 from __future__ import annotations
 
-from partner_gateway.domain.presented_documents import (PresentedDocument, may_present_as_supporting_file,
-                                                         may_provide_as_piece)
+from partner_gateway.domain.presented_documents import (
+    PresentedDocument,
+    may_present_as_supporting_file,
+    may_provide_as_piece,
+)
 
 DOSSIER, SOLICITATION, PARTNER = "dossier-1", "solicitation-1", "partner-pat"
 
 
 def document(owner_type="dossier", owner_id=DOSSIER, dossier_id=DOSSIER, uploaded_by=PARTNER, partner=False):
-    return PresentedDocument.from_documents_service({
-        "owner_type": owner_type, "owner_id": owner_id, "dossier_id": dossier_id,
-        "uploaded_by": {"sub": uploaded_by, "role": "partner"},
-        "visibility": {"client": False, "partner": partner, "roles": []}})
+    return PresentedDocument.from_documents_service(
+        {
+            "owner_type": owner_type,
+            "owner_id": owner_id,
+            "dossier_id": dossier_id,
+            "uploaded_by": {"sub": uploaded_by, "role": "partner"},
+            "visibility": {"client": False, "partner": partner, "roles": []},
+        }
+    )
 
 
 def supporting(doc) -> bool:
@@ -38,14 +47,17 @@ def test_an_internal_file_another_partners_file_or_another_dossiers_file_is_not(
 def test_a_piece_is_only_my_own_upload_on_the_dossier():
     assert may_provide_as_piece(document(), dossier_id=DOSSIER, contributor_sub=PARTNER)
     assert not may_provide_as_piece(document(uploaded_by="guest-2"), dossier_id=DOSSIER, contributor_sub=PARTNER)
-    assert not may_provide_as_piece(document(uploaded_by="agent-alice", partner=True), dossier_id=DOSSIER,
-                                    contributor_sub=PARTNER)
-    assert not may_provide_as_piece(document(owner_id="dossier-2", dossier_id="dossier-2"), dossier_id=DOSSIER,
-                                    contributor_sub=PARTNER)
+    assert not may_provide_as_piece(
+        document(uploaded_by="agent-alice", partner=True), dossier_id=DOSSIER, contributor_sub=PARTNER
+    )
+    assert not may_provide_as_piece(
+        document(owner_id="dossier-2", dossier_id="dossier-2"), dossier_id=DOSSIER, contributor_sub=PARTNER
+    )
 
 
 def test_a_document_without_an_uploader_is_nobodys_own():
-    anonymous = PresentedDocument.from_documents_service({"owner_type": "dossier", "owner_id": DOSSIER,
-                                                          "dossier_id": DOSSIER})
+    anonymous = PresentedDocument.from_documents_service(
+        {"owner_type": "dossier", "owner_id": DOSSIER, "dossier_id": DOSSIER}
+    )
     assert not may_provide_as_piece(anonymous, dossier_id=DOSSIER, contributor_sub=PARTNER)
     assert not supporting(anonymous)

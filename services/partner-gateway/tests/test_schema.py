@@ -1,4 +1,5 @@
 """The hand-written migrations build exactly the tables ``db.py`` declares."""
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 

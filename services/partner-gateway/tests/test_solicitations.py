@@ -1,21 +1,25 @@
 """Agents' side: partners, solicitations and their events, internal partners, remind, automatic reminders."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from gateway_world import unique
+
+from partner_gateway.reminders import run_automatic_reminders
 from platform_shared import clock
 from platform_shared.testing.unit import bearer, outbox_events
 
-from partner_gateway.reminders import run_automatic_reminders
-
-from gateway_world import unique
-
 
 def test_an_internal_partner_needs_an_agent_sub_and_an_external_one_has_none(world, client):
-    missing = client.post("/api/v1/partners", json={"name": "Legal", "email": "l@example.org", "kind": "internal"},
-                          headers=world.agent)
-    extra = client.post("/api/v1/partners", json={"name": "X", "email": "x@example.org", "kind": "external",
-                                                  "agent_sub": "agent-x"}, headers=world.agent)
+    missing = client.post(
+        "/api/v1/partners", json={"name": "Legal", "email": "l@example.org", "kind": "internal"}, headers=world.agent
+    )
+    extra = client.post(
+        "/api/v1/partners",
+        json={"name": "X", "email": "x@example.org", "kind": "external", "agent_sub": "agent-x"},
+        headers=world.agent,
+    )
     assert missing.status_code == extra.status_code == 422
     assert client.get("/api/v1/partners", headers=world.agent).get_json()["items"] == []
 
@@ -26,11 +30,28 @@ def test_creating_a_solicitation_for_an_external_partner_publishes_it_with_the_s
     created = world.solicit(dossier_id, partner["id"], scope="technical", open_statuses=["review", "decision"])
     assert created["state"] == "pending" and created["access_key"]
     [event] = outbox_events(world.db, "solicitation.created")
-    assert {key: event.data[key] for key in ("solicitation_id", "dossier_id", "partner_id", "partner_kind",
-                                              "partner_email", "type", "scope", "open_statuses")} == {
-        "solicitation_id": created["id"], "dossier_id": dossier_id, "partner_id": partner["id"],
-        "partner_kind": "external", "partner_email": "expert@example.org", "type": "opinion",
-        "scope": "technical", "open_statuses": ["decision", "review"]}
+    assert {
+        key: event.data[key]
+        for key in (
+            "solicitation_id",
+            "dossier_id",
+            "partner_id",
+            "partner_kind",
+            "partner_email",
+            "type",
+            "scope",
+            "open_statuses",
+        )
+    } == {
+        "solicitation_id": created["id"],
+        "dossier_id": dossier_id,
+        "partner_id": partner["id"],
+        "partner_kind": "external",
+        "partner_email": "expert@example.org",
+        "type": "opinion",
+        "scope": "technical",
+        "open_statuses": ["decision", "review"],
+    }
     assert event.data["key_expires_at"].endswith("Z") and event.actor["sub"] == "agent-alice"
 
 
@@ -45,28 +66,44 @@ def test_an_internal_partner_gets_no_key_and_finds_the_solicitation_in_their_crm
     mine = client.get("/api/v1/me/solicitations", headers=internal).get_json()["items"]
     assert [item["id"] for item in mine] == [created["id"]]
     assert client.get("/api/v1/me/solicitations", headers=world.agent).get_json()["items"] == []
-    assert client.post(f"/api/v1/solicitations/{created['id']}/opinion", json={"verdict": "favorable"},
-                       headers=internal).status_code == 200
+    assert (
+        client.post(
+            f"/api/v1/solicitations/{created['id']}/opinion", json={"verdict": "favorable"}, headers=internal
+        ).status_code
+        == 200
+    )
 
 
 def test_a_solicitation_on_an_unknown_dossier_is_404_and_on_a_closed_one_409(world, client, upstream):
-    body = {"partner_id": world.partner()["id"], "type": "opinion", "scope": "legal",
-            "due_date": (date.today() + timedelta(days=3)).isoformat(), "open_statuses": ["review"]}
+    body = {
+        "partner_id": world.partner()["id"],
+        "type": "opinion",
+        "scope": "legal",
+        "due_date": (date.today() + timedelta(days=3)).isoformat(),
+        "open_statuses": ["review"],
+    }
     assert client.post("/api/v1/dossiers/nope/solicitations", json=body, headers=world.agent).status_code == 404
     dossier_id = world.dossier()
     upstream.dossiers[dossier_id]["closed"] = True
-    assert client.post(f"/api/v1/dossiers/{dossier_id}/solicitations", json=body,
-                       headers=world.agent).status_code == 409
+    assert (
+        client.post(f"/api/v1/dossiers/{dossier_id}/solicitations", json=body, headers=world.agent).status_code == 409
+    )
 
 
 def test_a_solicitation_needs_a_known_type_and_a_due_date_not_in_the_past(world, client):
     dossier_id = world.dossier()
     partner_id = world.partner()["id"]
     base = {"partner_id": partner_id, "type": "opinion", "scope": "legal", "open_statuses": ["review"]}
-    wrong_type = client.post(f"/api/v1/dossiers/{dossier_id}/solicitations", headers=world.agent,
-                             json={**base, "type": "gossip", "due_date": date.today().isoformat()})
-    past = client.post(f"/api/v1/dossiers/{dossier_id}/solicitations", headers=world.agent,
-                       json={**base, "due_date": (date.today() - timedelta(days=1)).isoformat()})
+    wrong_type = client.post(
+        f"/api/v1/dossiers/{dossier_id}/solicitations",
+        headers=world.agent,
+        json={**base, "type": "gossip", "due_date": date.today().isoformat()},
+    )
+    past = client.post(
+        f"/api/v1/dossiers/{dossier_id}/solicitations",
+        headers=world.agent,
+        json={**base, "due_date": (date.today() - timedelta(days=1)).isoformat()},
+    )
     assert wrong_type.status_code == past.status_code == 422
 
 
@@ -131,19 +168,24 @@ def test_revoke_and_cancel_publish_their_events_and_cannot_be_repeated(world, cl
     assert client.post(f"/api/v1/solicitations/{revoked['id']}/revoke", headers=world.agent).status_code == 409
     assert client.delete(f"/api/v1/solicitations/{cancelled['id']}", headers=world.agent).status_code == 200
     assert outbox_events(world.db, "solicitation.revoked")[0].data == {
-        "solicitation_id": revoked["id"], "dossier_id": revoked["dossier_id"], "partner_sub": sub}
+        "solicitation_id": revoked["id"],
+        "dossier_id": revoked["dossier_id"],
+        "partner_sub": sub,
+    }
     assert outbox_events(world.db, "solicitation.cancelled")[0].data["solicitation_id"] == cancelled["id"]
 
 
 def test_attaching_publishes_solicitation_attached(world):
     solicitation, sub, _ = world.attached_solicitation()
     assert outbox_events(world.db, "solicitation.attached")[0].data == {
-        "solicitation_id": solicitation["id"], "dossier_id": solicitation["dossier_id"],
-        "partner_id": solicitation["partner"]["id"], "partner_sub": sub}
+        "solicitation_id": solicitation["id"],
+        "dossier_id": solicitation["dossier_id"],
+        "partner_id": solicitation["partner"]["id"],
+        "partner_sub": sub,
+    }
 
 
 def test_only_agents_manage_solicitations(world, client):
     headers = world.partner_headers(unique("partner"))
     assert client.get(f"/api/v1/dossiers/{world.dossier()}/solicitations", headers=headers).status_code == 403
     assert client.post("/api/v1/partners", json={}, headers=headers).status_code == 403
-

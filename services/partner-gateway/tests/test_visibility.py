@@ -1,17 +1,17 @@
 """A partner sees a dossier only while attached, not revoked/cancelled, the dossier open, its status
 partner-visible and in the solicitation's open statuses; otherwise 404 and gone from GET /me/dossiers."""
+
 from __future__ import annotations
 
 import dataclasses
 
-from platform_shared.messaging.envelope import new_envelope
-from platform_shared.testing.unit import bearer, deliver
+from gateway_world import unique
 
 from partner_gateway.app import create_app
-from partner_gateway.handlers import handlers
 from partner_gateway.domain.rules import DossierStatus, partner_may_see
-
-from gateway_world import unique
+from partner_gateway.handlers import handlers
+from platform_shared.messaging.envelope import new_envelope
+from platform_shared.testing.unit import bearer, deliver
 
 
 def listed(world, headers) -> list[str]:
@@ -48,8 +48,9 @@ def test_a_partner_does_not_see_a_dossier_through_another_partners_solicitation(
     solicitation, _, _ = world.attached_solicitation()
     stranger = world.partner_headers(unique("partner"))
     assert not sees(world, stranger, solicitation["dossier_id"])
-    response = world.client.post(f"/api/v1/solicitations/{solicitation['id']}/opinion",
-                                 json={"verdict": "favorable"}, headers=stranger)
+    response = world.client.post(
+        f"/api/v1/solicitations/{solicitation['id']}/opinion", json={"verdict": "favorable"}, headers=stranger
+    )
     assert response.status_code == 404
 
 
@@ -76,8 +77,9 @@ def test_a_closed_dossier_disappears_for_the_partner(world):
 
 def test_revoking_removes_access_at_once(world):
     solicitation, _, headers = world.attached_solicitation()
-    assert world.client.post(f"/api/v1/solicitations/{solicitation['id']}/revoke",
-                             headers=world.agent).status_code == 200
+    assert (
+        world.client.post(f"/api/v1/solicitations/{solicitation['id']}/revoke", headers=world.agent).status_code == 200
+    )
     assert not sees(world, headers, solicitation["dossier_id"])
 
 
@@ -85,14 +87,21 @@ def test_cancelling_removes_access_at_once(world):
     solicitation, _, headers = world.attached_solicitation()
     assert world.client.delete(f"/api/v1/solicitations/{solicitation['id']}", headers=world.agent).status_code == 200
     assert not sees(world, headers, solicitation["dossier_id"])
-    assert world.client.get(f"/api/v1/dossiers/{solicitation['dossier_id']}/solicitations",
-                            headers=world.agent).get_json()["items"][0]["state"] == "cancelled"
+    assert (
+        world.client.get(
+            f"/api/v1/dossiers/{solicitation['dossier_id']}/solicitations", headers=world.agent
+        ).get_json()["items"][0]["state"]
+        == "cancelled"
+    )
 
 
 def test_events_about_the_past_do_not_overwrite_a_newer_status(world, db):
     solicitation, _, headers = world.attached_solicitation()
-    late = new_envelope("dossier.status_changed", {"dossier_id": solicitation["dossier_id"], "from": "a",
-                                                   "to": "hidden", "partner_visible": False}, producer="dossier")
+    late = new_envelope(
+        "dossier.status_changed",
+        {"dossier_id": solicitation["dossier_id"], "from": "a", "to": "hidden", "partner_visible": False},
+        producer="dossier",
+    )
     world.change_status(solicitation["dossier_id"], "review", partner_visible=True)
     stale = dataclasses.replace(late, occurred_at="2001-01-01T00:00:00Z")
     deliver(db, "partner-gateway", handlers(world.settings), "dossier.status_changed", {}, envelope=stale)
@@ -115,8 +124,13 @@ def test_the_access_route_tells_the_documents_service_what_a_third_party_may_see
     service = bearer(settings, "service", "service:documents")
     url = f"/api/v1/access?dossier_id={solicitation['dossier_id']}&sub={sub}"
     assert client.get(url, headers=service).get_json() == {
-        "dossier_id": solicitation["dossier_id"], "sub": sub, "partner": True,
-        "solicitation_ids": [solicitation["id"]], "contributor_roles": [], "participant": False}
+        "dossier_id": solicitation["dossier_id"],
+        "sub": sub,
+        "partner": True,
+        "solicitation_ids": [solicitation["id"]],
+        "contributor_roles": [],
+        "participant": False,
+    }
     world.change_status(solicitation["dossier_id"], "internal_check", partner_visible=False)
     assert client.get(url, headers=service).get_json()["partner"] is False
     assert client.get(url, headers=world.partner_headers(sub)).status_code == 403

@@ -4,13 +4,14 @@ HS256 with a shared secret by default; RS256 with a public key when
 ``JWT_PUBLIC_KEY`` is set. The algorithm is pinned (never read from the token),
 and audience, issuer, expiry and subject are always required.
 """
+
 from __future__ import annotations
 
 import functools
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable, Iterable
 
 import jwt
 from flask import g, request
@@ -97,18 +98,35 @@ class TokenVerifier:
         role = claims.get("role")
         if role not in ROLES:
             raise Unauthenticated("The token carries no known role.")
-        return Caller(sub=str(claims["sub"]), role=role, org=claims.get("org") or None,
-                      email=claims.get("email"), name=claims.get("name"))
+        return Caller(
+            sub=str(claims["sub"]),
+            role=role,
+            org=claims.get("org") or None,
+            email=claims.get("email"),
+            name=claims.get("name"),
+        )
 
 
-def mint_token(settings: Settings, *, sub: str, role: str, org: str | None = None,
-               email: str | None = None, name: str | None = None,
-               ttl_seconds: int = 3600, extra: dict | None = None) -> str:
+def mint_token(
+    settings: Settings,
+    *,
+    sub: str,
+    role: str,
+    org: str | None = None,
+    email: str | None = None,
+    name: str | None = None,
+    ttl_seconds: int = 3600,
+    extra: dict | None = None,
+) -> str:
     """Sign a token the platform accepts (development tools, tests, service calls)."""
     issued = clock.now()
     claims = {
-        "sub": sub, "role": role, "iss": settings.jwt_issuer, "aud": settings.jwt_audience,
-        "iat": int(issued.timestamp()), "exp": int((issued + timedelta(seconds=ttl_seconds)).timestamp()),
+        "sub": sub,
+        "role": role,
+        "iss": settings.jwt_issuer,
+        "aud": settings.jwt_audience,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(seconds=ttl_seconds)).timestamp()),
     }
     for key, value in (("org", org), ("email", email), ("name", name)):
         if value:
@@ -123,8 +141,9 @@ def mint_token(settings: Settings, *, sub: str, role: str, org: str | None = Non
 
 def service_token(settings: Settings) -> str:
     """A short-lived token this service presents to another service."""
-    return mint_token(settings, sub=f"service:{settings.service_name}", role="service",
-                      ttl_seconds=settings.service_token_ttl_seconds)
+    return mint_token(
+        settings, sub=f"service:{settings.service_name}", role="service", ttl_seconds=settings.service_token_ttl_seconds
+    )
 
 
 def _bearer_token() -> str:

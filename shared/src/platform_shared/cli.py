@@ -1,11 +1,12 @@
 """The same operator commands for every service: ``<service>-ctl migrate|worker|setup-broker|dead-letters``."""
+
 from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import click
 import pika
@@ -49,8 +50,13 @@ def make_cli(service: ServiceCommands) -> click.Group:
         settings = service.load_settings()
         connection = pika.BlockingConnection(connection_parameters(settings))
         try:
-            declare_service_queues(connection.channel(), settings.amqp_exchange, settings.service_name,
-                                   service.handlers(settings).keys(), settings.retry_delays_ms)
+            declare_service_queues(
+                connection.channel(),
+                settings.amqp_exchange,
+                settings.service_name,
+                service.handlers(settings).keys(),
+                settings.retry_delays_ms,
+            )
         finally:
             connection.close()
         click.echo(f"{settings.service_name}: broker topology declared")
@@ -61,8 +67,13 @@ def make_cli(service: ServiceCommands) -> click.Group:
         """Consume events and relay the outbox until SIGTERM."""
         settings = service.load_settings()
         db = Database(settings.database_url)
-        run_worker(settings, db, service.handlers(settings), periodic_jobs=service.periodic_jobs(settings),
-                   metrics_port=metrics_port)
+        run_worker(
+            settings,
+            db,
+            service.handlers(settings),
+            periodic_jobs=service.periodic_jobs(settings),
+            metrics_port=metrics_port,
+        )
 
     @cli.group("dead-letters")
     def dead_letters() -> None:

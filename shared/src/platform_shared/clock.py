@@ -1,12 +1,18 @@
 """The one place time and identifiers come from, so tests can fix them."""
+
 from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import datetime, timezone
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 
-_now_source: Callable[[], datetime] = lambda: datetime.now(timezone.utc)
+
+def _system_now() -> datetime:
+    return datetime.now(UTC)
+
+
+_now_source: Callable[[], datetime] = _system_now
 
 
 def now() -> datetime:
@@ -23,8 +29,12 @@ def frozen_at(moment: datetime) -> Iterator[None]:
     """Make :func:`now` return ``moment`` inside the block (tests)."""
     global _now_source
     previous = _now_source
-    fixed = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    _now_source = lambda: fixed
+    fixed = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+    def _fixed() -> datetime:
+        return fixed
+
+    _now_source = _fixed
     try:
         yield
     finally:
@@ -39,5 +49,5 @@ def new_id() -> str:
 def isoformat(moment: datetime) -> str:
     """RFC 3339 UTC with a ``Z`` suffix, as events carry it."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat().replace("+00:00", "Z")
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -1,11 +1,13 @@
 """Typed settings read once from the environment, with defaults that run everything on one machine."""
+
 from __future__ import annotations
 
 import dataclasses
 import os
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 DEV_JWT_SECRET = "dev-secret-not-for-production"
 DEV_EVENT_SECRET_KEY = "dev-event-secret-not-for-production"
@@ -96,7 +98,7 @@ class Settings:
     def database_is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
-    def replace(self, **changes: Any) -> "Settings":
+    def replace(self, **changes: Any) -> Settings:
         return dataclasses.replace(self, **changes)
 
 

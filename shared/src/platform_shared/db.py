@@ -1,9 +1,10 @@
 """One SQLAlchemy 2 engine and session factory per service, unchanged on SQLite and PostgreSQL."""
+
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime, timezone
-from typing import Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, String, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine
@@ -21,15 +22,15 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
     def process_result_value(self, value: datetime | None, dialect):
         if value is None:
             return None
         if value.tzinfo is None:
-            return value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc)
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
 
 
 def id_column_type() -> String:
@@ -58,12 +59,13 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, poolclass=NullPool,
-                               connect_args={"check_same_thread": False, "timeout": 10})
+        engine = create_engine(
+            url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 10}
+        )
         _configure_sqlite(engine)
         return engine
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
     return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
@@ -82,9 +84,8 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session inside one transaction: committed on success, rolled back on error."""
-        with self.session_factory() as session:
-            with session.begin():
-                yield session
+        with self.session_factory() as session, session.begin():
+            yield session
 
     @contextlib.contextmanager
     def read_only(self) -> Iterator[Session]:

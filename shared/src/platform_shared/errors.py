@@ -1,4 +1,5 @@
 """Domain errors and their one mapping to application/problem+json (RFC 9457)."""
+
 from __future__ import annotations
 
 import logging
@@ -76,9 +77,15 @@ class UpstreamUnavailable(DomainError):
     status, title, slug = 503, "Service unavailable", "upstream-unavailable"
 
 
-def problem_response(status: int, title: str, detail: str | None = None, *,
-                     slug: str | None = None, errors: Any = None,
-                     headers: dict | None = None) -> Response:
+def problem_response(
+    status: int,
+    title: str,
+    detail: str | None = None,
+    *,
+    slug: str | None = None,
+    errors: Any = None,
+    headers: dict | None = None,
+) -> Response:
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (slug or str(status)),
         "title": title,
@@ -108,8 +115,9 @@ def _webargs_messages(error: HTTPException) -> Any:
 
 
 def _handle_domain_error(error: DomainError) -> Response:
-    return problem_response(error.status, error.title, error.detail, slug=error.slug,
-                            errors=error.errors, headers=error.headers)
+    return problem_response(
+        error.status, error.title, error.detail, slug=error.slug, errors=error.errors, headers=error.headers
+    )
 
 
 def _handle_http_exception(error: HTTPException) -> Response:
@@ -120,8 +128,9 @@ def _handle_http_exception(error: HTTPException) -> Response:
     headers = {}
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
-    response = problem_response(status, title, detail, slug=title.lower().replace(" ", "-"),
-                                errors=errors, headers=headers)
+    response = problem_response(
+        status, title, detail, slug=title.lower().replace(" ", "-"), errors=errors, headers=headers
+    )
     return response
 
 
@@ -129,8 +138,9 @@ def _handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return _handle_http_exception(error)
     log.exception("unhandled error while serving %s %s", request.method, request.path)
-    return problem_response(500, "Internal server error",
-                            "An unexpected error occurred; it has been logged.", slug="internal")
+    return problem_response(
+        500, "Internal server error", "An unexpected error occurred; it has been logged.", slug="internal"
+    )
 
 
 def register_error_handlers(app: Flask) -> None:

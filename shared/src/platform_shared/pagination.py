@@ -1,10 +1,12 @@
 """Keyset pagination shared by every list: ``limit`` and an opaque ``cursor``; ``{"items", "next_cursor"}``."""
+
 from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Sequence
+from typing import Any
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, and_, or_
@@ -18,17 +20,24 @@ MAX_LIMIT = 200
 class PageArgsSchema(Schema):
     """Query parameters of every list."""
 
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_LIMIT),
-                           metadata={"description": "Items per page (1 to 200)."})
+    limit = fields.Integer(
+        load_default=50,
+        validate=validate.Range(min=1, max=MAX_LIMIT),
+        metadata={"description": "Items per page (1 to 200)."},
+    )
     cursor = fields.String(load_default=None, metadata={"description": "``next_cursor`` of the previous page."})
 
 
 def page_schema(item_schema: type[Schema], name: str | None = None) -> type[Schema]:
     """``{"items": [...], "next_cursor": ...}`` around ``item_schema``."""
-    return type(name or f"{item_schema.__name__.removesuffix('Schema')}PageSchema", (Schema,), {
-        "items": fields.List(fields.Nested(item_schema), required=True),
-        "next_cursor": fields.String(allow_none=True, required=True),
-    })
+    return type(
+        name or f"{item_schema.__name__.removesuffix('Schema')}PageSchema",
+        (Schema,),
+        {
+            "items": fields.List(fields.Nested(item_schema), required=True),
+            "next_cursor": fields.String(allow_none=True, required=True),
+        },
+    )
 
 
 def _encode_value(value: Any) -> Any:
@@ -64,11 +73,13 @@ def decode_cursor(cursor: str, columns: Sequence) -> list[Any]:
         if not isinstance(values, list) or len(values) != len(columns):
             raise ValueError("wrong width")
         decoded = [_decode_value(value) for value in values]
-        for value, column in zip(decoded, columns):
+        for value, column in zip(decoded, columns, strict=False):
             expected = _expected_type(column)
             # Order columns are never NULL, so a null in a cursor is forged too.
-            if value is None or (expected is not None and not (
-                    isinstance(value, expected) and not (expected is int and isinstance(value, bool)))):
+            if value is None or (
+                expected is not None
+                and not (isinstance(value, expected) and not (expected is int and isinstance(value, bool)))
+            ):
                 raise TypeError(f"cursor value for {column.key} is not a {expected.__name__}")
             if isinstance(value, str) and "\x00" in value:
                 raise ValueError("NUL in cursor")
@@ -87,8 +98,16 @@ def _after(columns: Sequence, values: Sequence[Any], descending: bool):
     return or_(*clauses)
 
 
-def keyset_page(session: Session, statement: Select, order_columns: Sequence, *, limit: int,
-                cursor: str | None, descending: bool = False, scalars: bool = True) -> tuple[list, str | None]:
+def keyset_page(
+    session: Session,
+    statement: Select,
+    order_columns: Sequence,
+    *,
+    limit: int,
+    cursor: str | None,
+    descending: bool = False,
+    scalars: bool = True,
+) -> tuple[list, str | None]:
     """Run ``statement`` one page at a time in a stable order.
 
     ``order_columns`` must end with a unique column (the id) so the order is total.

@@ -1,4 +1,5 @@
 """Calling another service's HTTP API with a service token, its errors mapped back to ours."""
+
 from __future__ import annotations
 
 import threading
@@ -13,7 +14,11 @@ from .errors import Conflict, DomainError, Forbidden, Gone, NotFound, UpstreamUn
 from .logs import current_correlation_id
 
 _STATUS_ERRORS: dict[int, type[DomainError]] = {
-    403: Forbidden, 404: NotFound, 409: Conflict, 410: Gone, 422: ValidationFailed,
+    403: Forbidden,
+    404: NotFound,
+    409: Conflict,
+    410: Gone,
+    422: ValidationFailed,
 }
 
 
@@ -46,8 +51,9 @@ class ServiceClient:
         if correlation_id:
             headers["X-Request-ID"] = correlation_id
         try:
-            response = self._session().request(method, self.base_url + path, headers=headers,
-                                               timeout=self.settings.http_timeout_seconds, **kwargs)
+            response = self._session().request(
+                method, self.base_url + path, headers=headers, timeout=self.settings.http_timeout_seconds, **kwargs
+            )
         except requests.RequestException as error:
             raise UpstreamUnavailable(f"The {self.name} service did not answer.") from error
         if response.status_code < 400:

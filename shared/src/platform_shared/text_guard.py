@@ -4,6 +4,7 @@ PostgreSQL text cannot hold U+0000 (SQLite can): without this guard such input r
 database and fails as a 500 in production while every SQLite test passes.
 Every service gets it from ``web.create_service_app``.
 """
+
 from __future__ import annotations
 
 from typing import Any

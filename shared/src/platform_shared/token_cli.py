@@ -1,4 +1,5 @@
 """``platform-token``: mint a development token, e.g. ``platform-token --role agent --sub alice``."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--ttl", type=int, default=8 * 3600, help="lifetime in seconds")
     args = parser.parse_args(argv)
     settings = load_settings(service_name="token-cli")
-    print(mint_token(settings, sub=args.sub, role=args.role, org=args.org, email=args.email,
-                     name=args.name, ttl_seconds=args.ttl))
+    print(
+        mint_token(
+            settings, sub=args.sub, role=args.role, org=args.org, email=args.email, name=args.name, ttl_seconds=args.ttl
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """The Flask app every service is built on: API docs, errors, auth, request ids, health, metrics."""
+
 from __future__ import annotations
 
 import logging
@@ -8,7 +9,7 @@ import uuid
 import pika
 from flask import Flask, Response, g, jsonify, request
 from flask_smorest import Api
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest, CONTENT_TYPE_LATEST
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
 from .auth import TokenVerifier
 from .config import Settings
@@ -32,8 +33,9 @@ def _openapi_config(title: str, version: str) -> dict:
         "OPENAPI_SWAGGER_UI_PATH": "docs",
         "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
         "API_SPEC_OPTIONS": {
-            "components": {"securitySchemes": {
-                "bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}},
+            "components": {
+                "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+            },
             "security": [{"bearerAuth": []}],
         },
     }
@@ -60,8 +62,13 @@ def _install_request_context(app: Flask, service_name: str) -> None:
         metrics["requests"].labels(request.method, route, str(response.status_code)).inc()
         metrics["latency"].labels(request.method, route, str(response.status_code)).observe(elapsed)
         if route not in ("/healthz", "/metrics"):
-            access_log.info("%s %s %s", request.method, request.path, response.status_code,
-                            extra={"status": response.status_code, "duration_ms": round(elapsed * 1000, 2)})
+            access_log.info(
+                "%s %s %s",
+                request.method,
+                request.path,
+                response.status_code,
+                extra={"status": response.status_code, "duration_ms": round(elapsed * 1000, 2)},
+            )
         return response
 
     @app.teardown_request
@@ -75,10 +82,12 @@ def _install_metrics(app: Flask) -> None:
     registry = CollectorRegistry()
     app.extensions["metrics_registry"] = registry
     app.extensions["http_metrics"] = {
-        "requests": Counter("http_requests_total", "HTTP requests served",
-                            ["method", "route", "status"], registry=registry),
-        "latency": Histogram("http_request_duration_seconds", "HTTP request latency",
-                             ["method", "route", "status"], registry=registry),
+        "requests": Counter(
+            "http_requests_total", "HTTP requests served", ["method", "route", "status"], registry=registry
+        ),
+        "latency": Histogram(
+            "http_request_duration_seconds", "HTTP request latency", ["method", "route", "status"], registry=registry
+        ),
     }
 
     @app.get("/metrics")
@@ -117,8 +126,15 @@ def _install_health(app: Flask, settings: Settings, db: Database) -> None:
         return jsonify(status="ready" if ready else "not ready", checks=checks), (200 if ready else 503)
 
 
-def create_service_app(settings: Settings, db: Database, *, title: str, version: str = "1.0.0",
-                       configure_logs: bool = True, extra_config: dict | None = None) -> tuple[Flask, Api]:
+def create_service_app(
+    settings: Settings,
+    db: Database,
+    *,
+    title: str,
+    version: str = "1.0.0",
+    configure_logs: bool = True,
+    extra_config: dict | None = None,
+) -> tuple[Flask, Api]:
     """A Flask app with everything the five services share; the service registers its blueprints on ``api``."""
     if configure_logs:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)

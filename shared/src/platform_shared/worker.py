@@ -1,11 +1,12 @@
 """A service's worker process: the event consumer, the outbox relay and periodic jobs, stopped cleanly."""
+
 from __future__ import annotations
 
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
 
@@ -40,15 +41,19 @@ def _periodic_loop(job: PeriodicJob, db: Database, settings: Settings, stop: thr
 WORKER_EVENT_OUTCOMES = ("consumed", "duplicates", "failed", "retried", "dead_lettered")
 
 
-def register_worker_metrics(registry: CollectorRegistry, stats: ConsumerStats, db: Database,
-                            consumer_ready: threading.Event | None) -> None:
+def register_worker_metrics(
+    registry: CollectorRegistry, stats: ConsumerStats, db: Database, consumer_ready: threading.Event | None
+) -> None:
     """The worker's figures: ``worker_events_<outcome>_total``, the outbox backlog and its age,
     and (when the service consumes events) whether the consumer holds a broker connection.
     Gauges read the database when scraped; an unreachable database reads as NaN (the scrape
     itself still succeeds)."""
-    counters = {name: Counter(f"worker_events_{name}_total", f"Events {name.replace('_', ' ')} by the consumer",
-                              registry=registry)
-                for name in WORKER_EVENT_OUTCOMES}
+    counters = {
+        name: Counter(
+            f"worker_events_{name}_total", f"Events {name.replace('_', ' ')} by the consumer", registry=registry
+        )
+        for name in WORKER_EVENT_OUTCOMES
+    }
     stats.listeners.append(lambda what: counters[what].inc())
 
     def _read(query: Callable) -> Callable[[], float]:
@@ -59,18 +64,29 @@ def register_worker_metrics(registry: CollectorRegistry, stats: ConsumerStats, d
             except Exception as error:  # the metric says "unknown" rather than failing the scrape
                 log.warning("metrics: database unreadable: %s", type(error).__name__)
                 return float("nan")
+
         return read
 
     Gauge("outbox_backlog", "Unsent outbox rows", registry=registry).set_function(_read(unsent_count))
-    Gauge("outbox_oldest_unsent_age_seconds", "Age of the oldest unsent outbox row",
-          registry=registry).set_function(_read(oldest_unsent_age_seconds))
+    Gauge("outbox_oldest_unsent_age_seconds", "Age of the oldest unsent outbox row", registry=registry).set_function(
+        _read(oldest_unsent_age_seconds)
+    )
     if consumer_ready is not None:
-        Gauge("worker_consumer_connected", "1 while the consumer is connected to the broker and consuming",
-              registry=registry).set_function(lambda: 1.0 if consumer_ready.is_set() else 0.0)
+        Gauge(
+            "worker_consumer_connected",
+            "1 while the consumer is connected to the broker and consuming",
+            registry=registry,
+        ).set_function(lambda: 1.0 if consumer_ready.is_set() else 0.0)
 
 
-def run_worker(settings: Settings, db: Database, handlers: HandlerTable, *,
-               periodic_jobs: list[PeriodicJob] | None = None, metrics_port: int | None = None) -> None:
+def run_worker(
+    settings: Settings,
+    db: Database,
+    handlers: HandlerTable,
+    *,
+    periodic_jobs: list[PeriodicJob] | None = None,
+    metrics_port: int | None = None,
+) -> None:
     """Run until SIGTERM/SIGINT, then let the handler in progress finish and exit."""
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     stop = threading.Event()
@@ -91,8 +107,9 @@ def run_worker(settings: Settings, db: Database, handlers: HandlerTable, *,
         start_http_server(metrics_port, addr="0.0.0.0", registry=registry)
     threads = [threading.Thread(target=relay.run, name="outbox-relay", daemon=True)]
     for job in periodic_jobs or []:
-        threads.append(threading.Thread(target=_periodic_loop, args=(job, db, settings, stop),
-                                        name=f"job-{job.name}", daemon=True))
+        threads.append(
+            threading.Thread(target=_periodic_loop, args=(job, db, settings, stop), name=f"job-{job.name}", daemon=True)
+        )
     for thread in threads:
         thread.start()
     log.info("worker of %s started", settings.service_name)

@@ -4,8 +4,9 @@ attestation requests and validation tasks.
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 
@@ -115,8 +116,7 @@ def upgrade() -> None:
     op.create_table(
         "validation_tasks",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("request_id", sa.String(36), sa.ForeignKey("attestation_requests.id"), nullable=False,
-                  unique=True),
+        sa.Column("request_id", sa.String(36), sa.ForeignKey("attestation_requests.id"), nullable=False, unique=True),
         sa.Column("contract_id", sa.String(36), nullable=False),
         sa.Column("document_id", sa.String(36), nullable=False),
         sa.Column("validator_subs", sa.JSON, nullable=False),
@@ -131,6 +131,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("validation_tasks", "attestation_requests", "receipts", "beneficiaries", "contracts",
-                  "validation_settings", "product_templates", "products"):
+    for table in (
+        "validation_tasks",
+        "attestation_requests",
+        "receipts",
+        "beneficiaries",
+        "contracts",
+        "validation_settings",
+        "product_templates",
+        "products",
+    ):
         op.drop_table(table)

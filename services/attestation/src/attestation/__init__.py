@@ -1,2 +1,3 @@
 """The attestation service."""
+
 SERVICE_NAME = "attestation"

@@ -1,5 +1,6 @@
 """``attestation-ctl``: migrate, worker (with the generation retry job), setup-broker, dead-letters,
 and ``import-contracts`` (the bulk import, from a file)."""
+
 import json
 import sys
 from pathlib import Path
@@ -19,18 +20,28 @@ MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def periodic_jobs(settings: config.AttestationSettings) -> list[PeriodicJob]:
-    return [PeriodicJob("attestation-generation", settings.render_job_interval_seconds,
-                        jobs.generation_job(settings))]
+    return [PeriodicJob("attestation-generation", settings.render_job_interval_seconds, jobs.generation_job(settings))]
 
 
-cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR,
-                               handlers=handlers.handlers, periodic_jobs=periodic_jobs))
+cli = make_cli(
+    ServiceCommands(
+        load_settings=config.load,
+        migrations_dir=MIGRATIONS_DIR,
+        handlers=handlers.handlers,
+        periodic_jobs=periodic_jobs,
+    )
+)
 
 
 @cli.command("import-contracts")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
-              help="Default: from the file's extension (.csv, otherwise JSON lines).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default=None,
+    help="Default: from the file's extension (.csv, otherwise JSON lines).",
+)
 @click.option("--actor", default="cli", help="Who the contract events name as their actor.")
 def import_contracts(path: Path, fmt: str | None, actor: str) -> None:
     """Import contracts, beneficiaries and receipts from a CSV or JSON-lines file; prints the report."""
@@ -38,9 +49,12 @@ def import_contracts(path: Path, fmt: str | None, actor: str) -> None:
     database = Database(settings.database_url)
     try:
         with database.transaction() as session:
-            result = importer.import_contracts(session, Caller(sub=actor, role="admin"),
-                                               path.read_text(encoding="utf-8-sig"),
-                                               fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl"))
+            result = importer.import_contracts(
+                session,
+                Caller(sub=actor, role="admin"),
+                path.read_text(encoding="utf-8-sig"),
+                fmt or ("csv" if path.suffix.lower() == ".csv" else "jsonl"),
+            )
     finally:
         database.dispose()
     click.echo(json.dumps(result, indent=2))

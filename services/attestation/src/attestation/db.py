@@ -1,4 +1,5 @@
 """Tables of the attestation service (its own database only)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -31,8 +32,9 @@ class Product(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    templates: Mapped[list["ProductTemplate"]] = relationship(
-        order_by="ProductTemplate.position", cascade="all, delete-orphan", lazy="selectin")
+    templates: Mapped[list[ProductTemplate]] = relationship(
+        order_by="ProductTemplate.position", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class ProductTemplate(Base):
@@ -40,8 +42,7 @@ class ProductTemplate(Base):
 
     __tablename__ = "product_templates"
 
-    product_id: Mapped[str] = mapped_column(String(36), ForeignKey("products.id", ondelete="CASCADE"),
-                                            primary_key=True)
+    product_id: Mapped[str] = mapped_column(String(36), ForeignKey("products.id", ondelete="CASCADE"), primary_key=True)
     template_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     position: Mapped[int] = mapped_column(Integer)
     extranet_title: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -79,13 +80,18 @@ class Contract(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    beneficiaries: Mapped[list["Beneficiary"]] = relationship(
-        order_by="Beneficiary.created_at", cascade="all, delete-orphan", lazy="selectin")
-    receipts: Mapped[list["Receipt"]] = relationship(
-        order_by="Receipt.period_start", cascade="all, delete-orphan", lazy="selectin")
+    beneficiaries: Mapped[list[Beneficiary]] = relationship(
+        order_by="Beneficiary.created_at", cascade="all, delete-orphan", lazy="selectin"
+    )
+    receipts: Mapped[list[Receipt]] = relationship(
+        order_by="Receipt.period_start", cascade="all, delete-orphan", lazy="selectin"
+    )
 
-    __table_args__ = (Index("ix_contracts_owner_sub", "owner_sub"), Index("ix_contracts_owner_org", "owner_org"),
-                      Index("ix_contracts_created", "created_at", "id"))
+    __table_args__ = (
+        Index("ix_contracts_owner_sub", "owner_sub"),
+        Index("ix_contracts_owner_org", "owner_org"),
+        Index("ix_contracts_created", "created_at", "id"),
+    )
 
 
 class Beneficiary(Base):
@@ -143,10 +149,12 @@ class AttestationRequest(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_attestation_requests_contract_id", "contract_id"),
-                      Index("ix_requests_state_next", "state", "next_attempt_at"),
-                      Index("ix_requests_document", "document_id"),
-                      Index("ix_requests_created", "created_at", "id"))
+    __table_args__ = (
+        Index("ix_attestation_requests_contract_id", "contract_id"),
+        Index("ix_requests_state_next", "state", "next_attempt_at"),
+        Index("ix_requests_document", "document_id"),
+        Index("ix_requests_created", "created_at", "id"),
+    )
 
 
 class ValidationTask(Base):

@@ -1,4 +1,5 @@
 """The documents service as this service uses it: templates, their fields, rendering, visibility, deletion."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,21 +36,48 @@ class DocumentsGateway:
 
     def template(self, template_id: str) -> TemplateInfo:
         body = self.client.get_json(f"/api/v1/templates/{template_id}")
-        return TemplateInfo(id=body["id"], name=body["name"], type=body["type"], entity=body["entity"],
-                            pdf_auto=bool(body.get("pdf_auto")))
+        return TemplateInfo(
+            id=body["id"],
+            name=body["name"],
+            type=body["type"],
+            entity=body["entity"],
+            pdf_auto=bool(body.get("pdf_auto")),
+        )
 
     def input_fields(self, template_id: str) -> list[InputField]:
         body = self.client.get_json(f"/api/v1/templates/{template_id}/fields")
-        return [InputField(name=field["name"], label=field.get("label") or field["name"], default=field.get("default"))
-                for field in body["fields"] if field.get("source") == "input"]
+        return [
+            InputField(name=field["name"], label=field.get("label") or field["name"], default=field.get("default"))
+            for field in body["fields"]
+            if field.get("source") == "input"
+        ]
 
-    def render(self, template_id: str, *, context: dict[str, Any], inputs: dict[str, str], owner_type: str,
-               owner_id: str, dossier_id: str | None, client_visible: bool, filename: str) -> RenderedDocument:
-        body = self.client.request("POST", f"/api/v1/templates/{template_id}/render", json={
-            "context": context, "inputs": inputs, "owner_type": owner_type, "owner_id": owner_id,
-            "dossier_id": dossier_id, "category": "attestation", "filename": filename,
-            "visibility": {"client": client_visible, "partner": False, "roles": []},
-        }).json()
+    def render(
+        self,
+        template_id: str,
+        *,
+        context: dict[str, Any],
+        inputs: dict[str, str],
+        owner_type: str,
+        owner_id: str,
+        dossier_id: str | None,
+        client_visible: bool,
+        filename: str,
+    ) -> RenderedDocument:
+        body = self.client.request(
+            "POST",
+            f"/api/v1/templates/{template_id}/render",
+            json={
+                "context": context,
+                "inputs": inputs,
+                "owner_type": owner_type,
+                "owner_id": owner_id,
+                "dossier_id": dossier_id,
+                "category": "attestation",
+                "filename": filename,
+                "visibility": {"client": client_visible, "partner": False, "roles": []},
+            },
+        ).json()
         return RenderedDocument(id=body["id"], state=body["state"], error=body.get("error"))
 
     def document(self, document_id: str) -> RenderedDocument:

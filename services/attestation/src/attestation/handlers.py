@@ -3,6 +3,7 @@
 The documents service announces the outcome of an asynchronous render (the PDF conversion);
 the request waiting for that document moves on. Handlers only touch this service's tables.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,11 @@ def handlers(settings) -> HandlerTable:
     def document_render_failed(session: Session, envelope: Envelope) -> None:
         request = requests.request_for_document(session, envelope.data["document_id"])
         if request is not None:
-            requests.apply_document_state(session, settings, request, RenderedDocument(
-                id=envelope.data["document_id"], state="pdf_failed", error=envelope.data.get("error")))
+            requests.apply_document_state(
+                session,
+                settings,
+                request,
+                RenderedDocument(id=envelope.data["document_id"], state="pdf_failed", error=envelope.data.get("error")),
+            )
 
     return {"document.rendered": document_rendered, "document.render_failed": document_render_failed}

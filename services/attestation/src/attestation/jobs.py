@@ -1,5 +1,6 @@
 """The worker's periodic generation job: retry failed renders, delete discarded documents,
 and ask the documents service about renders whose outcome event has not come."""
+
 from __future__ import annotations
 
 import logging
@@ -22,8 +23,11 @@ BATCH = 50
 
 def purge_discarded_documents(db: Database, gateway: DocumentsGateway) -> None:
     with db.read_only() as session:
-        rows = session.execute(select(AttestationRequest.id, AttestationRequest.discarded_document_id)
-                               .where(AttestationRequest.discarded_document_id.is_not(None)).limit(BATCH)).all()
+        rows = session.execute(
+            select(AttestationRequest.id, AttestationRequest.discarded_document_id)
+            .where(AttestationRequest.discarded_document_id.is_not(None))
+            .limit(BATCH)
+        ).all()
     for request_id, document_id in rows:
         gateway.destroy(document_id)
         with db.transaction() as session:
@@ -34,10 +38,16 @@ def purge_discarded_documents(db: Database, gateway: DocumentsGateway) -> None:
 
 def retry_due_generations(db: Database, gateway: DocumentsGateway, settings: AttestationSettings) -> None:
     with db.read_only() as session:
-        due = session.scalars(select(AttestationRequest.id).where(
-            AttestationRequest.state == requests.GENERATING, AttestationRequest.document_id.is_(None),
-            AttestationRequest.discarded_document_id.is_(None),
-            AttestationRequest.next_attempt_at <= clock.now()).limit(BATCH)).all()
+        due = session.scalars(
+            select(AttestationRequest.id)
+            .where(
+                AttestationRequest.state == requests.GENERATING,
+                AttestationRequest.document_id.is_(None),
+                AttestationRequest.discarded_document_id.is_(None),
+                AttestationRequest.next_attempt_at <= clock.now(),
+            )
+            .limit(BATCH)
+        ).all()
     for request_id in due:
         requests.generate(db, gateway, settings, request_id)
 
@@ -46,16 +56,23 @@ def check_stale_renders(db: Database, gateway: DocumentsGateway, settings: Attes
     """A render still waiting for its event after ``render_stale_seconds``: read the document's state."""
     cutoff = clock.now() - timedelta(seconds=settings.render_stale_seconds)
     with db.read_only() as session:
-        stale = session.execute(select(AttestationRequest.id, AttestationRequest.document_id).where(
-            AttestationRequest.state == requests.GENERATING, AttestationRequest.document_id.is_not(None),
-            AttestationRequest.updated_at <= cutoff).limit(BATCH)).all()
+        stale = session.execute(
+            select(AttestationRequest.id, AttestationRequest.document_id)
+            .where(
+                AttestationRequest.state == requests.GENERATING,
+                AttestationRequest.document_id.is_not(None),
+                AttestationRequest.updated_at <= cutoff,
+            )
+            .limit(BATCH)
+        ).all()
     for request_id, document_id in stale:
         try:
             document = gateway.document(document_id)
         except NotFound:
             with db.transaction() as session:
-                requests.generation_failed(session, settings, session.get(AttestationRequest, request_id),
-                                           "The rendered document disappeared.")
+                requests.generation_failed(
+                    session, settings, session.get(AttestationRequest, request_id), "The rendered document disappeared."
+                )
             continue
         with db.transaction() as session:
             request = session.get(AttestationRequest, request_id)
@@ -71,9 +88,11 @@ def generation_job(settings: AttestationSettings, gateway: DocumentsGateway | No
     gateway = gateway or DocumentsGateway(settings)
 
     def run(db: Database, _settings) -> None:
-        for step in (lambda: purge_discarded_documents(db, gateway),
-                     lambda: retry_due_generations(db, gateway, settings),
-                     lambda: check_stale_renders(db, gateway, settings)):
+        for step in (
+            lambda: purge_discarded_documents(db, gateway),
+            lambda: retry_due_generations(db, gateway, settings),
+            lambda: check_stale_renders(db, gateway, settings),
+        ):
             try:
                 step()
             except DomainError as error:  # documents unreachable: the next run tries again

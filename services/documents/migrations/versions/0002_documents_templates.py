@@ -3,8 +3,9 @@
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 
@@ -39,8 +40,9 @@ def upgrade() -> None:
     op.create_table(
         "renditions",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("content_type", sa.String(128), nullable=False),
         sa.Column("size", sa.BigInteger, nullable=False),
@@ -62,8 +64,9 @@ def upgrade() -> None:
     op.create_table(
         "conversion_jobs",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "document_id", sa.String(36), sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("state", sa.String(16), nullable=False, index=True),
         sa.Column("attempts", sa.Integer, nullable=False),
         sa.Column("claimed_at", UTCDateTime()),
@@ -84,8 +87,9 @@ def upgrade() -> None:
     op.create_table(
         "template_versions",
         sa.Column("id", sa.String(36), primary_key=True),
-        sa.Column("template_id", sa.String(36), sa.ForeignKey("templates.id", ondelete="CASCADE"),
-                  nullable=False, index=True),
+        sa.Column(
+            "template_id", sa.String(36), sa.ForeignKey("templates.id", ondelete="CASCADE"), nullable=False, index=True
+        ),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("filename", sa.String(255), nullable=False),
         sa.Column("storage_key", sa.String(200), nullable=False),
@@ -98,8 +102,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "template_fields",
-        sa.Column("template_id", sa.String(36), sa.ForeignKey("templates.id", ondelete="CASCADE"),
-                  primary_key=True),
+        sa.Column("template_id", sa.String(36), sa.ForeignKey("templates.id", ondelete="CASCADE"), primary_key=True),
         sa.Column("name", sa.String(200), primary_key=True),
         sa.Column("label", sa.String(300)),
         sa.Column("default", sa.Text),
@@ -107,6 +110,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("template_fields", "template_versions", "templates", "conversion_jobs", "owners",
-                  "renditions", "documents"):
+    for table in (
+        "template_fields",
+        "template_versions",
+        "templates",
+        "conversion_jobs",
+        "owners",
+        "renditions",
+        "documents",
+    ):
         op.drop_table(table)

@@ -5,8 +5,9 @@ Existing documents are not financial (``false``); staff mark them with ``PATCH /
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0003"
 down_revision = "0002"

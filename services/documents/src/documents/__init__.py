@@ -1,2 +1,3 @@
 """The documents service."""
+
 SERVICE_NAME = "documents"

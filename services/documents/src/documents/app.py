@@ -1,4 +1,5 @@
 """``create_app``: the documents service's wiring, nothing else."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -21,16 +22,22 @@ def check_financial_categories(settings: config.DocumentsSettings) -> None:
     """A misspelt ``FINANCIAL_CATEGORIES`` would silently show invoices to participants: refuse to start."""
     unknown = sorted(set(settings.financial_categories) - set(services.CATEGORIES))
     if unknown:
-        raise ConfigError(f"FINANCIAL_CATEGORIES names unknown categories: {', '.join(unknown)} "
-                          f"(known: {', '.join(services.CATEGORIES)})")
+        raise ConfigError(
+            f"FINANCIAL_CATEGORIES names unknown categories: {', '.join(unknown)} "
+            f"(known: {', '.join(services.CATEGORIES)})"
+        )
 
 
 def create_app(settings: config.DocumentsSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     check_financial_categories(settings)
     db = db or Database(settings.database_url)
-    app, api = create_service_app(settings, db, title="Documents service",
-                                  extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES})
+    app, api = create_service_app(
+        settings,
+        db,
+        title="Documents service",
+        extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES},
+    )
     app.extensions["documents_storage"] = make_storage(settings)
     app.extensions["converter_name"] = resolve_converter_name(settings)
     app.extensions["gateway_client"] = gateway_client(settings)

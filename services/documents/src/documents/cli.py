@@ -1,4 +1,5 @@
 """``documents-ctl``: migrate, worker (with its supervised PDF converter), setup-broker, dead-letters."""
+
 from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
@@ -7,5 +8,11 @@ from . import config, handlers, jobs
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR,
-                               handlers=handlers.handlers, periodic_jobs=jobs.periodic_jobs))
+cli = make_cli(
+    ServiceCommands(
+        load_settings=config.load,
+        migrations_dir=MIGRATIONS_DIR,
+        handlers=handlers.handlers,
+        periodic_jobs=jobs.periodic_jobs,
+    )
+)

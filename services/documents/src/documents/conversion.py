@@ -4,6 +4,7 @@ One LibreOffice converts one document at a time, so the pool runs one unoserver 
 with its own profile directory. Every instance runs in its own process group: a hung conversion
 or a shutdown kills the whole group (unoserver does not stop its LibreOffice on SIGTERM).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -18,7 +19,8 @@ import tempfile
 import threading
 import time
 import xmlrpc.client
-from concurrent.futures import ThreadPoolExecutor, TimeoutError as FutureTimeout
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Protocol
 
@@ -75,7 +77,7 @@ def live_group_members(group: int) -> list[int]:
 def _kill_group(process: subprocess.Popen, grace: float = STOP_GRACE_SECONDS) -> None:
     """SIGTERM the process group, then SIGKILL whatever is left of it after ``grace`` seconds."""
     group = process.pid  # started with start_new_session: the leader's pid is the group id
-    for sig in ((signal.SIGTERM, signal.SIGKILL) if grace > 0 else (signal.SIGKILL,)):
+    for sig in (signal.SIGTERM, signal.SIGKILL) if grace > 0 else (signal.SIGKILL,):
         try:
             os.killpg(group, sig)
         except ProcessLookupError:
@@ -140,15 +142,30 @@ class UnoserverInstance:
         self.profile.mkdir(parents=True, exist_ok=True)
         self.port = _free_port()
         uno_port = _free_port()
-        command = [self.python, str(GUARD_SCRIPT), self.python, "-m", "unoserver.server",
-                   "--interface", "127.0.0.1", "--port", str(self.port),
-                   "--uno-port", str(uno_port), "--executable", shutil.which(self.soffice) or self.soffice,
-                   "--user-installation", str(self.profile.resolve()),
-                   "--libreoffice-pid-file", str(self.pid_file)]
-        log_file = open(self.log_path, "ab")
+        command = [
+            self.python,
+            str(GUARD_SCRIPT),
+            self.python,
+            "-m",
+            "unoserver.server",
+            "--interface",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--uno-port",
+            str(uno_port),
+            "--executable",
+            shutil.which(self.soffice) or self.soffice,
+            "--user-installation",
+            str(self.profile.resolve()),
+            "--libreoffice-pid-file",
+            str(self.pid_file),
+        ]
+        log_file = open(self.log_path, "ab")  # noqa: SIM115 (closed once the child holds it)
         # stdin is the guard's lifeline: it kills the group when this process is gone and the pipe closes.
-        self.process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.PIPE,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.PIPE, start_new_session=True
+        )
         log_file.close()
         self.group_file.write_text(str(self.process.pid))
         log.info("converter slot %s: unoserver started (pid %s, port %s)", self.slot, self.process.pid, self.port)
@@ -175,8 +192,9 @@ class UnoserverInstance:
         if not self.alive():
             if self.process is not None:
                 self.restarts += 1
-                log.warning("converter slot %s: unoserver gone (exit %s), restarting", self.slot,
-                            self.process.returncode)
+                log.warning(
+                    "converter slot %s: unoserver gone (exit %s), restarting", self.slot, self.process.returncode
+                )
                 _kill_group(self.process, grace=0)
             self.start()
             self.wait_ready()
@@ -199,8 +217,7 @@ class UnoserverInstance:
         except Exception as error:  # xmlrpc Fault, connection reset by a crashed LibreOffice...
             if not self.alive():
                 raise ConverterUnavailable(f"LibreOffice of slot {self.slot} crashed") from error
-            raise ConversionFailed(f"LibreOffice could not convert the document ({type(error).__name__}).") \
-                from error
+            raise ConversionFailed(f"LibreOffice could not convert the document ({type(error).__name__}).") from error
         finally:
             runner.shutdown(wait=False)
 
@@ -215,12 +232,23 @@ class UnoserverPool:
 
     name = "unoserver"
 
-    def __init__(self, *, slots: int, python: str, soffice: str, data_dir: Path, timeout: float,
-                 start_timeout: float, stop_grace: float = STOP_GRACE_SECONDS):
+    def __init__(
+        self,
+        *,
+        slots: int,
+        python: str,
+        soffice: str,
+        data_dir: Path,
+        timeout: float,
+        start_timeout: float,
+        stop_grace: float = STOP_GRACE_SECONDS,
+    ):
         self.timeout = timeout
         self.stop_grace = stop_grace
-        self.instances = [UnoserverInstance(slot, python=python, data_dir=data_dir, soffice=soffice,
-                                            start_timeout=start_timeout) for slot in range(slots)]
+        self.instances = [
+            UnoserverInstance(slot, python=python, data_dir=data_dir, soffice=soffice, start_timeout=start_timeout)
+            for slot in range(slots)
+        ]
         self.free: queue.Queue[UnoserverInstance] = queue.Queue()
         self._closed = threading.Event()
         for instance in self.instances:
@@ -300,11 +328,24 @@ class ColdSofficeConverter:
             work_dir = Path(work)
             source = work_dir / "document.docx"
             source.write_bytes(docx)
-            command = [self.soffice, "--headless", "--norestore",
-                       f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
-                       "--convert-to", "pdf", "--outdir", str(work_dir / "out"), str(source)]
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       stdin=subprocess.DEVNULL, start_new_session=True)
+            command = [
+                self.soffice,
+                "--headless",
+                "--norestore",
+                f"-env:UserInstallation={(work_dir / 'profile').as_uri()}",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(work_dir / "out"),
+                str(source),
+            ]
+            process = subprocess.Popen(
+                command,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
             try:
                 process.wait(timeout=self.timeout)
             except subprocess.TimeoutExpired as error:
@@ -332,8 +373,12 @@ class NoConverter:
 def unoserver_installed(settings) -> bool:
     if not shutil.which(settings.soffice_path) or not Path(settings.uno_python).exists():
         return False
-    probe = subprocess.run([settings.uno_python, "-c", "import uno, unoserver.server"],
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=30)
+    probe = subprocess.run(
+        [settings.uno_python, "-c", "import uno, unoserver.server"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        timeout=30,
+    )
     return probe.returncode == 0
 
 
@@ -350,15 +395,20 @@ def resolve_converter_name(settings) -> str:
 def make_converter(settings, name: str | None = None) -> Converter:
     name = name or resolve_converter_name(settings)
     if name == "unoserver":
-        return UnoserverPool(slots=settings.converter_slots, python=settings.uno_python,
-                             soffice=settings.soffice_path, data_dir=settings.data_path,
-                             timeout=settings.converter_timeout_seconds,
-                             start_timeout=settings.converter_start_timeout_seconds)
+        return UnoserverPool(
+            slots=settings.converter_slots,
+            python=settings.uno_python,
+            soffice=settings.soffice_path,
+            data_dir=settings.data_path,
+            timeout=settings.converter_timeout_seconds,
+            start_timeout=settings.converter_start_timeout_seconds,
+        )
     if name == "gotenberg":
         return GotenbergConverter(settings.gotenberg_url, settings.converter_timeout_seconds)
     if name == "soffice":
-        return ColdSofficeConverter(settings.soffice_path, settings.data_path / "documents-tmp",
-                                    settings.converter_timeout_seconds)
+        return ColdSofficeConverter(
+            settings.soffice_path, settings.data_path / "documents-tmp", settings.converter_timeout_seconds
+        )
     if name == "none":
         return NoConverter()
     raise ValueError(f"unknown CONVERTER {name!r}")

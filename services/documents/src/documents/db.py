@@ -1,10 +1,10 @@
 """Tables of the documents service (its own database only)."""
+
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint,
-                        false)
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_shared.db import UTCDateTime
@@ -41,9 +41,13 @@ class Document(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    renditions: Mapped[list["Rendition"]] = relationship(
-        back_populates="document", cascade="all, delete-orphan", passive_deletes=True,
-        order_by="Rendition.created_at", lazy="selectin")
+    renditions: Mapped[list[Rendition]] = relationship(
+        back_populates="document",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Rendition.created_at",
+        lazy="selectin",
+    )
 
 
 class Rendition(Base):
@@ -128,8 +132,9 @@ class TemplateField(Base):
 
     __tablename__ = "template_fields"
 
-    template_id: Mapped[str] = mapped_column(String(36), ForeignKey("templates.id", ondelete="CASCADE"),
-                                             primary_key=True)
+    template_id: Mapped[str] = mapped_column(
+        String(36), ForeignKey("templates.id", ondelete="CASCADE"), primary_key=True
+    )
     name: Mapped[str] = mapped_column(String(200), primary_key=True)
     label: Mapped[str | None] = mapped_column(String(300))
     default: Mapped[str | None] = mapped_column(Text)

@@ -1,4 +1,5 @@
 """What a third party may see on a dossier, asked of the partner-gateway (``GET /api/v1/access``)."""
+
 from __future__ import annotations
 
 from platform_shared.errors import NotFound, ValidationFailed

@@ -3,6 +3,7 @@
 It keeps, per owner, the client who may see ``client``-flagged documents, the dossier a
 solicitation belongs to, and whether a dossier is closed.
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session

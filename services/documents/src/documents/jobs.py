@@ -1,4 +1,5 @@
 """The worker's PDF conversions: claim queued jobs, convert them on the converter's slots, record the outcome."""
+
 from __future__ import annotations
 
 import logging
@@ -36,12 +37,22 @@ class ConversionRunner:
         """Take up to one job per slot; a job claimed by a worker that died is taken again after its lease."""
         now = clock.now()
         with self.db.transaction() as session:
-            jobs = session.execute(
-                select(ConversionJob).where(or_(
-                    ConversionJob.state == "pending",
-                    (ConversionJob.state == "running") & (ConversionJob.claimed_at < now - self.lease)))
-                .order_by(ConversionJob.created_at).limit(self.slots).with_for_update(skip_locked=True)
-            ).scalars().all()
+            jobs = (
+                session.execute(
+                    select(ConversionJob)
+                    .where(
+                        or_(
+                            ConversionJob.state == "pending",
+                            (ConversionJob.state == "running") & (ConversionJob.claimed_at < now - self.lease),
+                        )
+                    )
+                    .order_by(ConversionJob.created_at)
+                    .limit(self.slots)
+                    .with_for_update(skip_locked=True)
+                )
+                .scalars()
+                .all()
+            )
             for job in jobs:
                 job.state, job.claimed_at, job.attempts = "running", now, job.attempts + 1
             return [(job.id, job.document_id, job.attempts) for job in jobs]

@@ -5,6 +5,7 @@ and reads its stdin, a pipe the worker holds. When the worker goes, however it g
 OOM), the pipe closes and the guard kills the whole group: unoserver and its LibreOffice.
 Only the standard library, so any Python runs it (the system one that has ``uno``).
 """
+
 import os
 import signal
 import subprocess

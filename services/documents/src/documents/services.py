@@ -1,8 +1,9 @@
 """Use cases on documents: add, read, list, change visibility, delete. They take a session and never commit."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,7 +34,7 @@ class Visibility:
     roles: tuple[str, ...] = ()
     financial: bool | None = None
 
-    def decided(self, caller: Caller, category: str, financial_categories: Iterable[str]) -> "Visibility":
+    def decided(self, caller: Caller, category: str, financial_categories: Iterable[str]) -> Visibility:
         """This visibility with its ``financial`` flag settled for ``caller`` (only staff and services choose)."""
         return replace(self, financial=rules.financial_flag(caller, self.financial, category, financial_categories))
 
@@ -45,13 +46,21 @@ class Uploader:
 
 
 def visibility_of(document: Document) -> dict:
-    return {"client": document.visible_client, "partner": document.visible_partner,
-            "roles": list(document.visible_roles or []), "financial": document.financial}
+    return {
+        "client": document.visible_client,
+        "partner": document.visible_partner,
+        "roles": list(document.visible_roles or []),
+        "financial": document.financial,
+    }
 
 
 def document_event_data(document: Document) -> dict:
-    return {"document_id": document.id, "owner_type": document.owner_type, "owner_id": document.owner_id,
-            "dossier_id": document.dossier_id}
+    return {
+        "document_id": document.id,
+        "owner_type": document.owner_type,
+        "owner_id": document.owner_id,
+        "dossier_id": document.dossier_id,
+    }
 
 
 # ----- owners ---------------------------------------------------------------------------------
@@ -85,53 +94,105 @@ def check_file_type(spooled: Spooled, filename: str, allowed_kinds: Iterable[str
     """The kind read from the bytes; 415 when it is not allowed or the name claims another type."""
     kind = sniff_kind(spooled.path, filename)
     if kind is None or kind not in allowed_kinds:
-        raise UnsupportedMediaType("The file's content is not one of the accepted types "
-                                   f"({', '.join(allowed_kinds)}).")
+        raise UnsupportedMediaType(f"The file's content is not one of the accepted types ({', '.join(allowed_kinds)}).")
     if not name_matches_kind(filename, kind):
         raise UnsupportedMediaType(f"The file name says one type but its content is {kind}.")
     return kind
 
 
 def add_rendition(session: Session, document: Document, *, kind: str, key: str, size: int, sha256: str) -> Rendition:
-    rendition = Rendition(id=clock.new_id(), document_id=document.id, kind=kind, content_type=CONTENT_TYPES[kind],
-                          size=size, sha256=sha256, storage_key=key, created_at=clock.now())
+    rendition = Rendition(
+        id=clock.new_id(),
+        document_id=document.id,
+        kind=kind,
+        content_type=CONTENT_TYPES[kind],
+        size=size,
+        sha256=sha256,
+        storage_key=key,
+        created_at=clock.now(),
+    )
     session.add(rendition)
     document.renditions.append(rendition)
     return rendition
 
 
-def create_document(session: Session, *, owner_type: str, owner_id: str, dossier_id: str | None, filename: str,
-                    category: str, visibility: Visibility, uploader: Uploader, state: str,
-                    template_id: str | None = None, template_version: int | None = None,
-                    warnings: list | None = None, error: str | None = None) -> Document:
+def create_document(
+    session: Session,
+    *,
+    owner_type: str,
+    owner_id: str,
+    dossier_id: str | None,
+    filename: str,
+    category: str,
+    visibility: Visibility,
+    uploader: Uploader,
+    state: str,
+    template_id: str | None = None,
+    template_version: int | None = None,
+    warnings: list | None = None,
+    error: str | None = None,
+) -> Document:
     now = clock.now()
     document = Document(
-        id=clock.new_id(), owner_type=owner_type, owner_id=owner_id,
+        id=clock.new_id(),
+        owner_type=owner_type,
+        owner_id=owner_id,
         dossier_id=resolve_dossier_id(session, owner_type, owner_id, dossier_id),
-        filename=filename, category=category, visible_client=visibility.client,
-        visible_partner=visibility.partner, visible_roles=list(visibility.roles),
+        filename=filename,
+        category=category,
+        visible_client=visibility.client,
+        visible_partner=visibility.partner,
+        visible_roles=list(visibility.roles),
         financial=bool(visibility.financial),
-        uploaded_by_sub=uploader.sub, uploaded_by_role=uploader.role, state=state, error=error,
-        template_id=template_id, template_version=template_version, warnings=warnings or [],
-        created_at=now, updated_at=now,
+        uploaded_by_sub=uploader.sub,
+        uploaded_by_role=uploader.role,
+        state=state,
+        error=error,
+        template_id=template_id,
+        template_version=template_version,
+        warnings=warnings or [],
+        created_at=now,
+        updated_at=now,
     )
     session.add(document)
     return document
 
 
 def record_document_added(session: Session, document: Document, actor: dict) -> None:
-    record_event(session, "document.added", {
-        **document_event_data(document), "filename": document.filename, "category": document.category,
-        "visibility": visibility_of(document),
-        "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
-        "state": document.state,
-    }, producer=SERVICE_NAME, aggregate_id=document.id, actor=actor)
+    record_event(
+        session,
+        "document.added",
+        {
+            **document_event_data(document),
+            "filename": document.filename,
+            "category": document.category,
+            "visibility": visibility_of(document),
+            "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
+            "state": document.state,
+        },
+        producer=SERVICE_NAME,
+        aggregate_id=document.id,
+        actor=actor,
+    )
 
 
-def upload_document(session: Session, storage: Storage, lookup: AccessLookup, caller: Caller, *,
-                    spooled: Spooled, filename: str, owner_type: str, owner_id: str, dossier_id: str | None,
-                    category: str, visibility: Visibility, on_behalf: Uploader | None,
-                    allowed_kinds: Iterable[str], financial_categories: Iterable[str]) -> Document:
+def upload_document(
+    session: Session,
+    storage: Storage,
+    lookup: AccessLookup,
+    caller: Caller,
+    *,
+    spooled: Spooled,
+    filename: str,
+    owner_type: str,
+    owner_id: str,
+    dossier_id: str | None,
+    category: str,
+    visibility: Visibility,
+    on_behalf: Uploader | None,
+    allowed_kinds: Iterable[str],
+    financial_categories: Iterable[str],
+) -> Document:
     """Store an uploaded file for an owner; outside staff the uploader must be allowed on the owner."""
     if on_behalf is not None and not caller.is_service:
         raise Forbidden("Only a service may upload on behalf of someone else.")
@@ -147,9 +208,17 @@ def upload_document(session: Session, storage: Storage, lookup: AccessLookup, ca
         visibility = Visibility(forced.client, forced.partner, forced.roles)
     visibility = visibility.decided(caller, category, financial_categories)
     ensure_dossier_open(session, dossier_id)
-    document = create_document(session, owner_type=owner_type, owner_id=owner_id, dossier_id=dossier_id,
-                               filename=filename, category=category, visibility=visibility,
-                               uploader=uploader, state="ready")
+    document = create_document(
+        session,
+        owner_type=owner_type,
+        owner_id=owner_id,
+        dossier_id=dossier_id,
+        filename=filename,
+        category=category,
+        visibility=visibility,
+        uploader=uploader,
+        state="ready",
+    )
     size, sha256 = spooled.size, spooled.sha256
     key = storage.put(spooled)
     add_rendition(session, document, kind=kind, key=key, size=size, sha256=sha256)
@@ -175,25 +244,41 @@ def get_visible_document(session: Session, lookup: AccessLookup, caller: Caller,
     return document
 
 
-def list_visible_documents(session: Session, lookup: AccessLookup, caller: Caller, *, owner_type: str,
-                           owner_id: str, partner_only: bool, role: str | None, limit: int,
-                           cursor: str | None) -> tuple[list[Document], str | None]:
+def list_visible_documents(
+    session: Session,
+    lookup: AccessLookup,
+    caller: Caller,
+    *,
+    owner_type: str,
+    owner_id: str,
+    partner_only: bool,
+    role: str | None,
+    limit: int,
+    cursor: str | None,
+) -> tuple[list[Document], str | None]:
     """An owner's documents the caller may see, oldest first, one page at a time.
 
     Visibility needs the gateway's answer, so filtering happens here rather than in SQL; an owner
     holds tens of documents, not thousands.
     """
-    documents = session.execute(
-        select(Document).where(Document.owner_type == owner_type, Document.owner_id == owner_id)
-        .order_by(Document.created_at, Document.id)).scalars().all()
+    documents = (
+        session.execute(
+            select(Document)
+            .where(Document.owner_type == owner_type, Document.owner_id == owner_id)
+            .order_by(Document.created_at, Document.id)
+        )
+        .scalars()
+        .all()
+    )
     if partner_only:
         documents = [document for document in documents if document.visible_partner]
     if role:
         documents = [document for document in documents if role in (document.visible_roles or [])]
     if cursor:
         after_created, after_id = decode_cursor(cursor, [Document.created_at, Document.id])
-        documents = [document for document in documents
-                     if (document.created_at, document.id) > (after_created, after_id)]
+        documents = [
+            document for document in documents if (document.created_at, document.id) > (after_created, after_id)
+        ]
     page: list[Document] = []
     for document in documents:
         if visible_to(session, lookup, caller, document):
@@ -205,8 +290,16 @@ def list_visible_documents(session: Session, lookup: AccessLookup, caller: Calle
 
 
 # ----- changing -------------------------------------------------------------------------------
-def change_visibility(session: Session, caller: Caller, document_id: str, *, client: bool | None,
-                      partner: bool | None, roles: list[str] | None, financial: bool | None = None) -> Document:
+def change_visibility(
+    session: Session,
+    caller: Caller,
+    document_id: str,
+    *,
+    client: bool | None,
+    partner: bool | None,
+    roles: list[str] | None,
+    financial: bool | None = None,
+) -> Document:
     document = session.get(Document, document_id)
     if document is None:
         raise NotFound("No such document.")
@@ -220,9 +313,17 @@ def change_visibility(session: Session, caller: Caller, document_id: str, *, cli
     if financial is not None:
         document.financial = financial
     document.updated_at = clock.now()
-    record_event(session, "document.visibility_changed", {
-        **document_event_data(document), "visibility": visibility_of(document),
-    }, producer=SERVICE_NAME, aggregate_id=document.id, actor=caller.as_actor())
+    record_event(
+        session,
+        "document.visibility_changed",
+        {
+            **document_event_data(document),
+            "visibility": visibility_of(document),
+        },
+        producer=SERVICE_NAME,
+        aggregate_id=document.id,
+        actor=caller.as_actor(),
+    )
     return document
 
 
@@ -235,8 +336,14 @@ def delete_document(session: Session, caller: Caller, document_id: str) -> list[
     keys = [rendition.storage_key for rendition in document.renditions]
     data = document_event_data(document)
     session.delete(document)
-    record_event(session, "document.deleted", data, producer=SERVICE_NAME, aggregate_id=data["document_id"],
-                 actor=caller.as_actor())
+    record_event(
+        session,
+        "document.deleted",
+        data,
+        producer=SERVICE_NAME,
+        aggregate_id=data["document_id"],
+        actor=caller.as_actor(),
+    )
     return keys
 
 
@@ -246,8 +353,9 @@ def unreferenced_keys(session: Session, keys: Iterable[str]) -> list[str]:
     if not keys:
         return []
     used = set(session.execute(select(Rendition.storage_key).where(Rendition.storage_key.in_(keys))).scalars())
-    used |= set(session.execute(select(TemplateVersion.storage_key)
-                                .where(TemplateVersion.storage_key.in_(keys))).scalars())
+    used |= set(
+        session.execute(select(TemplateVersion.storage_key).where(TemplateVersion.storage_key.in_(keys))).scalars()
+    )
     return sorted(keys - used)
 
 

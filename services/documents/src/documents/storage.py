@@ -2,15 +2,17 @@
 
 Keys are the SHA-256 of the bytes, so a name sent by a client never reaches a path.
 """
+
 from __future__ import annotations
 
 import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Iterator, Protocol
+from typing import BinaryIO, Protocol
 
 from platform_shared.errors import PayloadTooLarge
 
@@ -43,7 +45,7 @@ def spool(stream: BinaryIO, tmp_dir: Path, max_bytes: int | None = None) -> Spoo
     tmp_dir.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    handle = tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-", delete=False)
+    handle = tempfile.NamedTemporaryFile(dir=tmp_dir, prefix="upload-", delete=False)  # noqa: SIM115 (closed below)
     try:
         with handle:
             while chunk := stream.read(CHUNK_BYTES):
@@ -97,7 +99,7 @@ class LocalStorage:
 
     def read(self, key: str, start: int = 0, end: int | None = None) -> Iterator[bytes]:
         path = self.path_of(key)
-        handle = open(path, "rb")
+        handle = open(path, "rb")  # noqa: SIM115 (opened now so a missing file fails here; closed by the generator)
 
         def _chunks() -> Iterator[bytes]:
             with handle:
@@ -123,14 +125,17 @@ class LocalStorage:
 class S3Storage:
     """An S3-compatible bucket (MinIO in docker-compose); keys are the SHA-256 under ``blobs/``."""
 
-    def __init__(self, *, endpoint_url: str, bucket: str, region: str, access_key_id: str,
-                 secret_access_key: str):
+    def __init__(self, *, endpoint_url: str, bucket: str, region: str, access_key_id: str, secret_access_key: str):
         import boto3
 
         self.bucket = bucket
-        self.client = boto3.client("s3", endpoint_url=endpoint_url or None, region_name=region,
-                                   aws_access_key_id=access_key_id or None,
-                                   aws_secret_access_key=secret_access_key or None)
+        self.client = boto3.client(
+            "s3",
+            endpoint_url=endpoint_url or None,
+            region_name=region,
+            aws_access_key_id=access_key_id or None,
+            aws_secret_access_key=secret_access_key or None,
+        )
 
     @staticmethod
     def _object_key(key: str) -> str:
@@ -172,9 +177,13 @@ class S3Storage:
 def make_storage(settings) -> Storage:
     """The backend ``STORAGE_BACKEND`` names (local by default)."""
     if settings.storage_backend == "s3":
-        storage = S3Storage(endpoint_url=settings.s3_endpoint_url, bucket=settings.s3_bucket,
-                            region=settings.s3_region, access_key_id=settings.s3_access_key_id,
-                            secret_access_key=settings.s3_secret_access_key)
+        storage = S3Storage(
+            endpoint_url=settings.s3_endpoint_url,
+            bucket=settings.s3_bucket,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
         storage.ensure_bucket()
         return storage
     if settings.storage_backend != "local":

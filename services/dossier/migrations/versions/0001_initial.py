@@ -3,8 +3,9 @@
 Revision ID: 0001
 Revises:
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 from platform_shared.messaging.tables import create_messaging_tables, drop_messaging_tables

@@ -3,8 +3,9 @@
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 
@@ -41,14 +42,21 @@ def _dossiers_table() -> None:
         sa.Column("updated_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_dossiers_created", "dossiers", ["created_at", "id"])
-    for name, column in (("status", "status"), ("category", "category"), ("origin", "origin"),
-                         ("assignee", "assignee_sub"), ("client_sub", "client_sub"), ("client_org", "client_org")):
+    for name, column in (
+        ("status", "status"),
+        ("category", "category"),
+        ("origin", "origin"),
+        ("assignee", "assignee_sub"),
+        ("client_sub", "client_sub"),
+        ("client_org", "client_org"),
+    ):
         op.create_index(f"ix_dossiers_{name}", "dossiers", [column, "created_at", "id"])
     if op.get_bind().dialect.name == "postgresql":
         # Text search is a substring match: only a trigram index serves LIKE '%q%' (SQLite scans; it is small there).
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE INDEX ix_dossiers_search ON dossiers "
-                   "USING gin (lower((title || ' ') || reference) gin_trgm_ops)")
+        op.execute(
+            "CREATE INDEX ix_dossiers_search ON dossiers USING gin (lower((title || ' ') || reference) gin_trgm_ops)"
+        )
 
 
 def upgrade() -> None:
@@ -117,8 +125,15 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("timeline_entries", "developments", "notes", "dossiers", "reference_counters",
-                  "model_versions", "dossier_models"):
+    for table in (
+        "timeline_entries",
+        "developments",
+        "notes",
+        "dossiers",
+        "reference_counters",
+        "model_versions",
+        "dossier_models",
+    ):
         op.drop_table(table)
     op.create_table(
         "dossiers",

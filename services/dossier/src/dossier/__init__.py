@@ -1,2 +1,3 @@
 """The dossier service."""
+
 SERVICE_NAME = "dossier"

@@ -1,4 +1,5 @@
 """``create_app``: the dossier service's wiring, nothing else."""
+
 from __future__ import annotations
 
 from flask import Flask

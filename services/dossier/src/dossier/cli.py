@@ -1,4 +1,5 @@
 """``dossier-ctl``: migrate, worker, setup-broker, dead-letters."""
+
 from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
@@ -7,5 +8,4 @@ from . import config, handlers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR,
-                               handlers=handlers.handlers))
+cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR, handlers=handlers.handlers))

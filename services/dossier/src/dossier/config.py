@@ -1,4 +1,5 @@
 """Settings of the dossier service (shared settings plus its own)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

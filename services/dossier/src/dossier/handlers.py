@@ -1,4 +1,5 @@
 """The dossier service's reaction table: other services' events become timeline entries of the dossier they concern."""
+
 from __future__ import annotations
 
 import logging
@@ -19,16 +20,31 @@ def _occurred_at(envelope: Envelope) -> datetime:
     return datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
 
 
-def _append(session: Session, envelope: Envelope, kind: str, summary: str, visibility: str, details: dict,
-            subject_id: str | None = None) -> None:
+def _append(
+    session: Session,
+    envelope: Envelope,
+    kind: str,
+    summary: str,
+    visibility: str,
+    details: dict,
+    subject_id: str | None = None,
+) -> None:
     dossier_id = envelope.data.get("dossier_id")
     if not dossier_id or session.get(Dossier, dossier_id) is None:
         # Not about one of our dossiers (e.g. a contract's attestation): nothing to record, nothing to retry.
         log.info("event concerns no known dossier", extra={"event_id": envelope.id, "event_type": envelope.type})
         return
-    timeline.append(session, dossier_id, kind, summary, visibility=visibility, actor=envelope.actor,
-                    details={**details, "event_id": envelope.id}, occurred_at=_occurred_at(envelope),
-                    subject_id=subject_id)
+    timeline.append(
+        session,
+        dossier_id,
+        kind,
+        summary,
+        visibility=visibility,
+        actor=envelope.actor,
+        details={**details, "event_id": envelope.id},
+        occurred_at=_occurred_at(envelope),
+        subject_id=subject_id,
+    )
 
 
 def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
@@ -37,9 +53,19 @@ def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
         summary = f"Partner opinion received: {data.get('verdict') or 'no verdict'}"
     else:
         summary = "Partner completion received"
-    _append(session, envelope, "third_party_answer", summary, "internal", {
-        "solicitation_id": data.get("solicitation_id"), "answer_kind": data.get("answer_kind"),
-        "verdict": data.get("verdict"), "confidential": data.get("confidential")})
+    _append(
+        session,
+        envelope,
+        "third_party_answer",
+        summary,
+        "internal",
+        {
+            "solicitation_id": data.get("solicitation_id"),
+            "answer_kind": data.get("answer_kind"),
+            "verdict": data.get("verdict"),
+            "confidential": data.get("confidential"),
+        },
+    )
 
 
 def _document_audience(data: dict) -> str:
@@ -48,9 +74,15 @@ def _document_audience(data: dict) -> str:
 
 def on_document_added(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    _append(session, envelope, "document", f"Document added: {data.get('filename') or 'file'}",
-            _document_audience(data), {"document_id": data.get("document_id"), "category": data.get("category")},
-            subject_id=data.get("document_id"))
+    _append(
+        session,
+        envelope,
+        "document",
+        f"Document added: {data.get('filename') or 'file'}",
+        _document_audience(data),
+        {"document_id": data.get("document_id"), "category": data.get("category")},
+        subject_id=data.get("document_id"),
+    )
 
 
 def on_document_visibility_changed(session: Session, envelope: Envelope) -> None:
@@ -66,15 +98,31 @@ def on_document_deleted(session: Session, envelope: Envelope) -> None:
 
 def on_piece_provided(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    _append(session, envelope, "piece", f"Piece provided: {data.get('piece_code')} ({data.get('role')})",
-            "requester", {"contributor_id": data.get("contributor_id"), "role": data.get("role"),
-                          "piece_code": data.get("piece_code"), "document_id": data.get("document_id")})
+    _append(
+        session,
+        envelope,
+        "piece",
+        f"Piece provided: {data.get('piece_code')} ({data.get('role')})",
+        "requester",
+        {
+            "contributor_id": data.get("contributor_id"),
+            "role": data.get("role"),
+            "piece_code": data.get("piece_code"),
+            "document_id": data.get("document_id"),
+        },
+    )
 
 
 def on_attestation_issued(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    _append(session, envelope, "attestation", f"Attestation issued: {data.get('title') or 'attestation'}",
-            "requester", {"request_id": data.get("request_id"), "document_id": data.get("document_id")})
+    _append(
+        session,
+        envelope,
+        "attestation",
+        f"Attestation issued: {data.get('title') or 'attestation'}",
+        "requester",
+        {"request_id": data.get("request_id"), "document_id": data.get("document_id")},
+    )
 
 
 def handlers(settings) -> HandlerTable:

@@ -3,8 +3,9 @@
 Revision ID: 0003
 Revises: 0002
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 
@@ -129,6 +130,13 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("notifications", "deliveries", "contacts", "dossier_parties", "dossiers",
-                  "builtin_switches", "rules"):
+    for table in (
+        "notifications",
+        "deliveries",
+        "contacts",
+        "dossier_parties",
+        "dossiers",
+        "builtin_switches",
+        "rules",
+    ):
         op.drop_table(table)

@@ -1,2 +1,3 @@
 """The notification service."""
+
 SERVICE_NAME = "notification"

@@ -1,4 +1,5 @@
 """``notification-ctl``: migrate, worker (consumer, relay and the email sender), setup-broker, dead-letters."""
+
 from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
@@ -14,5 +15,11 @@ def periodic_jobs(settings) -> list[PeriodicJob]:
     return [PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job)]
 
 
-cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR,
-                               handlers=handlers.handlers, periodic_jobs=periodic_jobs))
+cli = make_cli(
+    ServiceCommands(
+        load_settings=config.load,
+        migrations_dir=MIGRATIONS_DIR,
+        handlers=handlers.handlers,
+        periodic_jobs=periodic_jobs,
+    )
+)

@@ -1,4 +1,5 @@
 """Tables of the notification service (its own database only)."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,5 +1,6 @@
 """A local SMTP catcher for ``make run``: every message is saved as ``<dir>/<n>-<recipient>.eml`` and one line
 (recipients, subject, file) is printed. Run: ``python -m notification.dev_smtp_catcher [--port 1025] [--dir DIR]``."""
+
 from __future__ import annotations
 
 import argparse

@@ -1,4 +1,5 @@
 """The notification service's reaction table: event type -> handler(session, envelope)."""
+
 from __future__ import annotations
 
 from functools import partial
@@ -13,23 +14,47 @@ from .db import ReceivedEvent
 from .domain.planning import plan
 
 CONSUMED_EVENTS = (
-    "dossier.created", "dossier.updated", "dossier.status_changed", "dossier.assigned", "dossier.closed",
-    "dossier.note_added", "dossier.development_added",
-    "solicitation.created", "solicitation.key_reissued", "solicitation.attached", "solicitation.answered",
-    "solicitation.reminded", "solicitation.revoked", "solicitation.cancelled",
-    "contributor.invited", "contributor.attached", "piece.provided",
-    "document.added", "document.visibility_changed", "document.deleted",
-    "contract.created", "contract.updated",
-    "attestation.issued", "attestation.validation_requested", "attestation.approved", "attestation.rejected",
+    "dossier.created",
+    "dossier.updated",
+    "dossier.status_changed",
+    "dossier.assigned",
+    "dossier.closed",
+    "dossier.note_added",
+    "dossier.development_added",
+    "solicitation.created",
+    "solicitation.key_reissued",
+    "solicitation.attached",
+    "solicitation.answered",
+    "solicitation.reminded",
+    "solicitation.revoked",
+    "solicitation.cancelled",
+    "contributor.invited",
+    "contributor.attached",
+    "piece.provided",
+    "document.added",
+    "document.visibility_changed",
+    "document.deleted",
+    "contract.created",
+    "contract.updated",
+    "attestation.issued",
+    "attestation.validation_requested",
+    "attestation.approved",
+    "attestation.rejected",
     "attestation.failed",
 )
 
 
 def handle(settings, session: Session, envelope: Envelope) -> None:
     """Record the event, update the local copy and record the notifications it calls for."""
-    session.add(ReceivedEvent(event_id=envelope.id, event_type=envelope.type,
-                              dossier_id=envelope.data.get("dossier_id"),
-                              correlation_id=envelope.correlation_id, received_at=clock.now()))
+    session.add(
+        ReceivedEvent(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            dossier_id=envelope.data.get("dossier_id"),
+            correlation_id=envelope.correlation_id,
+            received_at=clock.now(),
+        )
+    )
     plan(session, settings, envelope)
 
 

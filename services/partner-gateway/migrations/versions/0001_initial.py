@@ -3,6 +3,7 @@
 Revision ID: 0001
 Revises:
 """
+
 from alembic import op
 
 from platform_shared.messaging.tables import create_messaging_tables, drop_messaging_tables

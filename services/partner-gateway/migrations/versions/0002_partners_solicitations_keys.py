@@ -3,8 +3,9 @@
 Revision ID: 0002
 Revises: 0001
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 from platform_shared.db import UTCDateTime
 
@@ -20,7 +21,8 @@ def _id() -> sa.Column:
 
 def upgrade() -> None:
     op.create_table(
-        "partners", _id(),
+        "partners",
+        _id(),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("email", sa.String(320), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
@@ -41,7 +43,8 @@ def upgrade() -> None:
         sa.Column("as_of", UTCDateTime(), nullable=False),
     )
     op.create_table(
-        "solicitations", _id(),
+        "solicitations",
+        _id(),
         sa.Column("dossier_id", sa.String(36), nullable=False),
         sa.Column("partner_id", sa.String(36), sa.ForeignKey("partners.id"), nullable=False),
         sa.Column("type", sa.String(32), nullable=False),
@@ -68,7 +71,8 @@ def upgrade() -> None:
         sa.Column("status", sa.String(64), primary_key=True),
     )
     op.create_table(
-        "access_keys", _id(),
+        "access_keys",
+        _id(),
         sa.Column("key_hash", sa.String(64), nullable=False, unique=True),
         sa.Column("target_type", sa.String(16), nullable=False),
         sa.Column("target_id", sa.String(36), nullable=False),
@@ -80,13 +84,15 @@ def upgrade() -> None:
     )
     op.create_index("ix_access_keys_target_id", "access_keys", ["target_id"])
     op.create_table(
-        "attach_failures", _id(),
+        "attach_failures",
+        _id(),
         sa.Column("account_sub", sa.String(200), nullable=False),
         sa.Column("failed_at", UTCDateTime(), nullable=False),
     )
     op.create_index("ix_attach_failures_account", "attach_failures", ["account_sub", "failed_at"])
     op.create_table(
-        "answer_versions", _id(),
+        "answer_versions",
+        _id(),
         sa.Column("solicitation_id", sa.String(36), sa.ForeignKey("solicitations.id"), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("verdict", sa.String(16)),
@@ -99,7 +105,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_answer_versions_solicitation_id", "answer_versions", ["solicitation_id"])
     op.create_table(
-        "invitations", _id(),
+        "invitations",
+        _id(),
         sa.Column("dossier_id", sa.String(36), nullable=False),
         sa.Column("kind", sa.String(16), nullable=False),
         sa.Column("role", sa.String(64)),
@@ -115,7 +122,8 @@ def upgrade() -> None:
     op.create_index("ix_invitations_account", "invitations", ["account_sub"])
     op.create_index("ix_invitations_dossier", "invitations", ["dossier_id", "created_at", "id"])
     op.create_table(
-        "provided_pieces", _id(),
+        "provided_pieces",
+        _id(),
         sa.Column("invitation_id", sa.String(36), sa.ForeignKey("invitations.id"), nullable=False),
         sa.Column("piece_code", sa.String(64), nullable=False),
         sa.Column("document_id", sa.String(36), nullable=False),
@@ -123,7 +131,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_provided_pieces_invitation_id", "provided_pieces", ["invitation_id"])
     op.create_table(
-        "audit_entries", _id(),
+        "audit_entries",
+        _id(),
         sa.Column("dossier_id", sa.String(36), nullable=False),
         sa.Column("actor_sub", sa.String(200), nullable=False),
         sa.Column("actor_role", sa.String(16), nullable=False),
@@ -137,6 +146,16 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for table in ("audit_entries", "provided_pieces", "invitations", "answer_versions", "attach_failures",
-                  "access_keys", "solicitation_open_statuses", "solicitations", "dossier_states", "partners"):
+    for table in (
+        "audit_entries",
+        "provided_pieces",
+        "invitations",
+        "answer_versions",
+        "attach_failures",
+        "access_keys",
+        "solicitation_open_statuses",
+        "solicitations",
+        "dossier_states",
+        "partners",
+    ):
         op.drop_table(table)

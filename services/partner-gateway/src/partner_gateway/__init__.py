@@ -1,2 +1,3 @@
 """The partner-gateway service."""
+
 SERVICE_NAME = "partner-gateway"

@@ -1,4 +1,5 @@
 """Settings of the partner-gateway service (shared settings plus its own)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

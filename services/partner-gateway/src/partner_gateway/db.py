@@ -1,4 +1,5 @@
 """Tables of the partner-gateway service (its own database only)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -46,8 +47,10 @@ class DossierState(Base):
 
 class Solicitation(Base):
     __tablename__ = "solicitations"
-    __table_args__ = (Index("ix_solicitations_partner_sub", "partner_sub", "created_at", "id"),
-                      Index("ix_solicitations_dossier", "dossier_id", "created_at", "id"))
+    __table_args__ = (
+        Index("ix_solicitations_partner_sub", "partner_sub", "created_at", "id"),
+        Index("ix_solicitations_dossier", "dossier_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(String(36))
@@ -126,8 +129,10 @@ class Invitation(Base):
     """A contributor (a role of the model) or a participant invited on a dossier."""
 
     __tablename__ = "invitations"
-    __table_args__ = (Index("ix_invitations_account", "account_sub"),
-                      Index("ix_invitations_dossier", "dossier_id", "created_at", "id"))
+    __table_args__ = (
+        Index("ix_invitations_account", "account_sub"),
+        Index("ix_invitations_dossier", "dossier_id", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(String(36))

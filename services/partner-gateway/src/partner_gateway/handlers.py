@@ -1,4 +1,5 @@
 """The partner-gateway's reaction table: the dossier service's events keep the local dossier status copy."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -17,15 +18,26 @@ def _occurred_at(envelope: Envelope) -> datetime:
 
 def on_dossier_created(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    dossier_copy.record_status(session, data["dossier_id"], _occurred_at(envelope), status=data["status"],
-                               partner_visible=bool(data.get("partner_visible")), model_id=data.get("model_id"),
-                               model_version=data.get("model_version"))
+    dossier_copy.record_status(
+        session,
+        data["dossier_id"],
+        _occurred_at(envelope),
+        status=data["status"],
+        partner_visible=bool(data.get("partner_visible")),
+        model_id=data.get("model_id"),
+        model_version=data.get("model_version"),
+    )
 
 
 def on_dossier_status_changed(session: Session, envelope: Envelope) -> None:
     data = envelope.data
-    dossier_copy.record_status(session, data["dossier_id"], _occurred_at(envelope), status=data["to"],
-                               partner_visible=bool(data.get("partner_visible")))
+    dossier_copy.record_status(
+        session,
+        data["dossier_id"],
+        _occurred_at(envelope),
+        status=data["to"],
+        partner_visible=bool(data.get("partner_visible")),
+    )
 
 
 def on_dossier_closed(session: Session, envelope: Envelope) -> None:

@@ -1,4 +1,5 @@
 """The worker's periodic job: remind unanswered partners a few days before their due date."""
+
 from __future__ import annotations
 
 import logging
@@ -14,8 +15,9 @@ log = logging.getLogger(__name__)
 
 def run_automatic_reminders(db: Database, settings) -> int:
     with db.transaction() as session:
-        count = solicitations.remind_automatically(session, settings.auto_reminder_days_before,
-                                                   timedelta(hours=settings.reminder_quiet_hours))
+        count = solicitations.remind_automatically(
+            session, settings.auto_reminder_days_before, timedelta(hours=settings.reminder_quiet_hours)
+        )
     if count:
         log.info("automatic reminders sent", extra={"count": count})
     return count

@@ -1,4 +1,5 @@
 """The calls the gateway makes to the dossier and documents services (docs/contracts.md)."""
+
 from __future__ import annotations
 
 import contextvars
@@ -29,16 +30,18 @@ class Upstreams:
         return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/participant-view")
 
     def write_partner_values(self, dossier_id: str, values: dict[str, Any]) -> dict[str, Any]:
-        return self.dossier.request("PATCH", f"/api/v1/dossiers/{dossier_id}/partner-values",
-                                    json={"values": values}).json()
+        return self.dossier.request(
+            "PATCH", f"/api/v1/dossiers/{dossier_id}/partner-values", json={"values": values}
+        ).json()
 
     def model(self, model_id: str, version: int | None) -> dict[str, Any]:
         params = {"version": version} if version else {}
         return self.dossier.get_json(f"/api/v1/models/{model_id}", params=params)
 
     def add_third_party_note(self, dossier_id: str, body: str, author: dict[str, str | None]) -> dict[str, Any]:
-        return self.dossier.request("POST", f"/api/v1/dossiers/{dossier_id}/third-party-notes",
-                                    json={"body": body, "author": author}).json()
+        return self.dossier.request(
+            "POST", f"/api/v1/dossiers/{dossier_id}/third-party-notes", json={"body": body, "author": author}
+        ).json()
 
     def documents_of(self, owner_type: str, owner_id: str, **filters: str) -> list[dict[str, Any]]:
         params = {"owner_type": owner_type, "owner_id": owner_id, "limit": 200, **filters}
@@ -50,8 +53,9 @@ class Upstreams:
 
     def partner_view_and_documents(self, dossier_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """Both calls of the composed partner view at once (the request id travels with each)."""
-        documents = self._pool.submit(contextvars.copy_context().run, self.documents_of, "dossier", dossier_id,
-                                      partner="true")
+        documents = self._pool.submit(
+            contextvars.copy_context().run, self.documents_of, "dossier", dossier_id, partner="true"
+        )
         return self.partner_view(dossier_id), documents.result()
 
 

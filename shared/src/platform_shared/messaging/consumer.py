@@ -6,14 +6,15 @@ so a crash at any point gets it redelivered, and the inbox makes the second
 delivery a no-op. Handlers run in a helper thread while this thread keeps the
 connection's heartbeats flowing.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import pika
 from pika.exceptions import AMQPError
@@ -49,9 +50,16 @@ class ConsumerStats:
 
 
 class EventConsumer:
-    def __init__(self, db: Database, settings: Settings, handlers: HandlerTable, *,
-                 consumer_name: str | None = None, stop_event: threading.Event | None = None,
-                 stats: ConsumerStats | None = None):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        handlers: HandlerTable,
+        *,
+        consumer_name: str | None = None,
+        stop_event: threading.Event | None = None,
+        stats: ConsumerStats | None = None,
+    ):
         self.db = db
         self.settings = settings
         self.handlers = handlers
@@ -90,8 +98,13 @@ class EventConsumer:
 
     def _consume(self, connection: pika.BlockingConnection) -> None:
         channel = connection.channel()
-        declare_service_queues(channel, self.settings.amqp_exchange, self.settings.service_name,
-                               self.handlers.keys(), self.settings.retry_delays_ms)
+        declare_service_queues(
+            channel,
+            self.settings.amqp_exchange,
+            self.settings.service_name,
+            self.handlers.keys(),
+            self.settings.retry_delays_ms,
+        )
         publisher = connection.channel()
         publisher.confirm_delivery()
         channel.basic_qos(prefetch_count=self.settings.consumer_prefetch)
@@ -124,15 +137,26 @@ class EventConsumer:
             retries = int((properties.headers or {}).get(RETRY_HEADER, 0))
             delays = self.settings.retry_delays_ms
             if retries < len(delays):
-                log.warning("handler of %s failed (attempt %d), retrying in %d ms: %s",
-                            envelope.type, retries + 1, delays[retries], error,
-                            extra={"event_id": envelope.id})
-                self._publish_to(publisher, self.queues.retry(retries + 1), properties, body,
-                                 {RETRY_HEADER: retries + 1})
+                log.warning(
+                    "handler of %s failed (attempt %d), retrying in %d ms: %s",
+                    envelope.type,
+                    retries + 1,
+                    delays[retries],
+                    error,
+                    extra={"event_id": envelope.id},
+                )
+                self._publish_to(
+                    publisher, self.queues.retry(retries + 1), properties, body, {RETRY_HEADER: retries + 1}
+                )
                 self.stats.count("retried")
             else:
-                log.error("handler of %s failed after %d retries; dead-lettered: %s",
-                          envelope.type, retries, error, extra={"event_id": envelope.id})
+                log.error(
+                    "handler of %s failed after %d retries; dead-lettered: %s",
+                    envelope.type,
+                    retries,
+                    error,
+                    extra={"event_id": envelope.id},
+                )
                 self._dead_letter(publisher, properties, body, error)
             channel.basic_ack(method.delivery_tag)
         finally:
@@ -164,16 +188,29 @@ class EventConsumer:
         headers.pop("x-death", None)
         headers.update(extra_headers)
         publisher.basic_publish(
-            exchange="", routing_key=queue, body=body, mandatory=True,
+            exchange="",
+            routing_key=queue,
+            body=body,
+            mandatory=True,
             properties=pika.BasicProperties(
-                delivery_mode=pika.DeliveryMode.Persistent, content_type=properties.content_type,
-                message_id=properties.message_id, type=properties.type, app_id=properties.app_id,
-                timestamp=properties.timestamp, headers=headers))
+                delivery_mode=pika.DeliveryMode.Persistent,
+                content_type=properties.content_type,
+                message_id=properties.message_id,
+                type=properties.type,
+                app_id=properties.app_id,
+                timestamp=properties.timestamp,
+                headers=headers,
+            ),
+        )
 
     def _dead_letter(self, publisher, properties, body: bytes, reason: str) -> None:
-        self._publish_to(publisher, self.queues.dead, properties, body, {
-            "x-error": reason[:1000], "x-failed-at": clock.isoformat(clock.now()),
-            "x-consumer": self.consumer_name})
+        self._publish_to(
+            publisher,
+            self.queues.dead,
+            properties,
+            body,
+            {"x-error": reason[:1000], "x-failed-at": clock.isoformat(clock.now()), "x-consumer": self.consumer_name},
+        )
         self.stats.count("dead_lettered")
 
 

@@ -1,8 +1,9 @@
 """Operator tools for ``<service>.events.dead``: list without consuming, replay into the work queue."""
+
 from __future__ import annotations
 
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
 import pika
 
@@ -31,17 +32,23 @@ def list_dead_letters(settings: Settings, limit: int = 100) -> list[dict]:
             if method is None:
                 break
             headers = properties.headers or {}
-            found.append({"message_id": properties.message_id, "type": properties.type,
-                          "error": headers.get("x-error"), "failed_at": headers.get("x-failed-at"),
-                          "retries": headers.get(RETRY_HEADER, 0), "body": _decode(body)})
+            found.append(
+                {
+                    "message_id": properties.message_id,
+                    "type": properties.type,
+                    "error": headers.get("x-error"),
+                    "failed_at": headers.get("x-failed-at"),
+                    "retries": headers.get(RETRY_HEADER, 0),
+                    "body": _decode(body),
+                }
+            )
         channel.close()  # unacked messages go back to the queue
         return found
     finally:
         connection.close()
 
 
-def replay_dead_letters(settings: Settings, *, message_id: str | None = None,
-                        limit: int | None = None) -> int:
+def replay_dead_letters(settings: Settings, *, message_id: str | None = None, limit: int | None = None) -> int:
     """Move dead letters (all, or the one with ``message_id``) back to the work queue."""
     queues = QueueNames(settings.service_name)
     connection = pika.BlockingConnection(connection_parameters(settings))
@@ -54,15 +61,24 @@ def replay_dead_letters(settings: Settings, *, message_id: str | None = None,
             if message_id and properties.message_id != message_id:
                 skipped.append(method.delivery_tag)
                 continue
-            headers = {key: value for key, value in (properties.headers or {}).items()
-                       if key not in (RETRY_HEADER, "x-death")}
+            headers = {
+                key: value for key, value in (properties.headers or {}).items() if key not in (RETRY_HEADER, "x-death")
+            }
             headers["x-replayed"] = True
-            channel.basic_publish(exchange="", routing_key=queues.work, body=body, mandatory=True,
-                                  properties=pika.BasicProperties(
-                                      delivery_mode=pika.DeliveryMode.Persistent,
-                                      content_type=properties.content_type,
-                                      message_id=properties.message_id, type=properties.type,
-                                      app_id=properties.app_id, headers=headers))
+            channel.basic_publish(
+                exchange="",
+                routing_key=queues.work,
+                body=body,
+                mandatory=True,
+                properties=pika.BasicProperties(
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    content_type=properties.content_type,
+                    message_id=properties.message_id,
+                    type=properties.type,
+                    app_id=properties.app_id,
+                    headers=headers,
+                ),
+            )
             channel.basic_ack(method.delivery_tag)
             replayed += 1
             if limit is not None and replayed >= limit:

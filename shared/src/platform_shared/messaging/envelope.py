@@ -1,4 +1,5 @@
 """The event envelope of DESIGN section 5, validated on publish and on consume."""
+
 from __future__ import annotations
 
 import json
@@ -62,22 +63,38 @@ class Envelope:
     actor: dict | None = field(default=None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "type": self.type, "version": self.version,
-                "occurred_at": self.occurred_at, "producer": self.producer,
-                "correlation_id": self.correlation_id, "actor": self.actor, "data": self.data}
+        return {
+            "id": self.id,
+            "type": self.type,
+            "version": self.version,
+            "occurred_at": self.occurred_at,
+            "producer": self.producer,
+            "correlation_id": self.correlation_id,
+            "actor": self.actor,
+            "data": self.data,
+        }
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), separators=(",", ":"), default=str)
 
 
-def new_envelope(event_type: str, data: dict[str, Any], *, producer: str,
-                 actor: dict | None = None, correlation_id: str | None = None,
-                 version: int = 1) -> Envelope:
+def new_envelope(
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    producer: str,
+    actor: dict | None = None,
+    correlation_id: str | None = None,
+    version: int = 1,
+) -> Envelope:
     """Build and validate an envelope; the correlation id defaults to the one being served."""
     envelope = Envelope(
-        id=clock.new_id(), type=event_type, producer=producer,
+        id=clock.new_id(),
+        type=event_type,
+        producer=producer,
         data=json.loads(json.dumps(data, default=str)),
-        occurred_at=clock.isoformat(clock.now()), version=version,
+        occurred_at=clock.isoformat(clock.now()),
+        version=version,
         correlation_id=correlation_id or current_correlation_id() or clock.new_id(),
         actor=actor,
     )
@@ -103,6 +120,13 @@ def parse_envelope(body: bytes | str) -> Envelope:
         _schema.load(raw)
     except ValidationError as error:
         raise InvalidEnvelope(f"invalid event envelope: {error.messages}") from error
-    return Envelope(id=raw["id"], type=raw["type"], producer=raw["producer"], data=raw["data"],
-                    occurred_at=raw["occurred_at"], version=raw["version"],
-                    correlation_id=raw.get("correlation_id"), actor=raw.get("actor"))
+    return Envelope(
+        id=raw["id"],
+        type=raw["type"],
+        producer=raw["producer"],
+        data=raw["data"],
+        occurred_at=raw["occurred_at"],
+        version=raw["version"],
+        correlation_id=raw.get("correlation_id"),
+        actor=raw.get("actor"),
+    )

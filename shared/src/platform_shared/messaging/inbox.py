@@ -1,8 +1,9 @@
 """Handling an event at most once per consumer: the inbox row and the handler's effects commit together."""
+
 from __future__ import annotations
 
 import logging
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -19,8 +20,12 @@ HandlerTable = Mapping[str, Handler]
 
 
 def already_processed(session: Session, consumer: str, event_id: str) -> bool:
-    return session.execute(select(inbox_table.c.event_id).where(
-        inbox_table.c.event_id == event_id, inbox_table.c.consumer == consumer)).first() is not None
+    return (
+        session.execute(
+            select(inbox_table.c.event_id).where(inbox_table.c.event_id == event_id, inbox_table.c.consumer == consumer)
+        ).first()
+        is not None
+    )
 
 
 def handle_once(db: Database, consumer: str, handlers: HandlerTable, envelope: Envelope) -> bool:
@@ -37,9 +42,11 @@ def handle_once(db: Database, consumer: str, handlers: HandlerTable, envelope: E
         if already_processed(session, consumer, envelope.id):
             log.info("duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type})
             return False
-        session.execute(insert(inbox_table).values(
-            event_id=envelope.id, consumer=consumer, event_type=envelope.type,
-            processed_at=clock.now()))
+        session.execute(
+            insert(inbox_table).values(
+                event_id=envelope.id, consumer=consumer, event_type=envelope.type, processed_at=clock.now()
+            )
+        )
         if handler is None:
             return False
         handler(session, envelope)

@@ -1,6 +1,8 @@
 """Recording an event in the same transaction as the state change it describes."""
+
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from sqlalchemy import func, insert, select, text
@@ -16,38 +18,51 @@ def notify_channel(service_name: str) -> str:
     return "outbox_" + service_name.replace("-", "_")
 
 
-def record_event(session: Session, event_type: str, data: dict[str, Any], *,
-                 producer: str, aggregate_id: str | None = None,
-                 actor: dict | None = None) -> Envelope:
+def record_event(
+    session: Session,
+    event_type: str,
+    data: dict[str, Any],
+    *,
+    producer: str,
+    aggregate_id: str | None = None,
+    actor: dict | None = None,
+) -> Envelope:
     """Add an event to the outbox of the session's transaction; it is published after commit.
 
     On PostgreSQL a ``pg_notify`` in the same transaction wakes the relay at commit
     (notifications are delivered only if the transaction commits).
     """
     envelope = new_envelope(event_type, data, producer=producer, actor=actor)
-    session.execute(insert(outbox_table).values(
-        event_id=envelope.id, event_type=envelope.type,
-        aggregate_id=aggregate_id or data.get("id") or data.get(f"{event_type.split('.')[0]}_id"),
-        payload=envelope.to_json(), created_at=clock.now(),
-    ))
+    session.execute(
+        insert(outbox_table).values(
+            event_id=envelope.id,
+            event_type=envelope.type,
+            aggregate_id=aggregate_id or data.get("id") or data.get(f"{event_type.split('.')[0]}_id"),
+            payload=envelope.to_json(),
+            created_at=clock.now(),
+        )
+    )
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(producer)})
     return envelope
 
 
 def unsent_count(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(outbox_table)
-                           .where(outbox_table.c.sent_at.is_(None))).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(outbox_table).where(outbox_table.c.sent_at.is_(None))
+    ).scalar_one()
 
 
 def oldest_unsent_age_seconds(session: Session) -> float:
-    oldest = session.execute(select(func.min(outbox_table.c.created_at))
-                             .where(outbox_table.c.sent_at.is_(None))).scalar_one()
+    oldest = session.execute(
+        select(func.min(outbox_table.c.created_at)).where(outbox_table.c.sent_at.is_(None))
+    ).scalar_one()
     if oldest is None:
         return 0.0
     if isinstance(oldest, str):  # SQLite aggregate bypasses the column type
-        from datetime import datetime, timezone
+        from datetime import datetime
+
         oldest = datetime.fromisoformat(oldest)
         if oldest.tzinfo is None:
-            oldest = oldest.replace(tzinfo=timezone.utc)
+            oldest = oldest.replace(tzinfo=UTC)
     return max(0.0, (clock.now() - oldest).total_seconds())

@@ -17,13 +17,14 @@ If the broker nacks a message of a batch, the rows before it are marked sent and
 the rest of the batch is published again: a later event of an aggregate may then
 reach consumers twice, never be lost.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
 import time
 import zlib
-from typing import Callable
+from collections.abc import Callable
 
 import pika
 from pika.exceptions import AMQPError
@@ -63,7 +64,8 @@ class LeaderLock:
             self._connection = self.db.engine.connect()
         try:
             acquired = self._connection.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}).scalar_one()
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
+            ).scalar_one()
             self._connection.commit()
             return bool(acquired)
         except Exception:
@@ -93,14 +95,21 @@ class _Batch:
 class OutboxRelay:
     """Runs in its own thread of the worker process, with its own connection."""
 
-    def __init__(self, db: Database, settings: Settings, *, stop_event: threading.Event | None = None,
-                 on_published: Callable[[int], None] | None = None):
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        stop_event: threading.Event | None = None,
+        on_published: Callable[[int], None] | None = None,
+    ):
         self.db = db
         self.settings = settings
         self.stop_event = stop_event or threading.Event()
         self.on_published = on_published or (lambda count: None)
-        self.poll_interval = (settings.relay_sqlite_poll_interval_seconds if db.is_sqlite
-                              else settings.relay_poll_interval_seconds)
+        self.poll_interval = (
+            settings.relay_sqlite_poll_interval_seconds if db.is_sqlite else settings.relay_poll_interval_seconds
+        )
         self._connection: pika.SelectConnection | None = None
         self._channel = None
         self._next_tag = 0
@@ -269,22 +278,33 @@ class OutboxRelay:
             self._next_tag += 1
             batch.by_tag[self._next_tag] = (seq, event_id)
             self._channel.basic_publish(
-                exchange=self.settings.amqp_exchange, routing_key=event_type, body=payload.encode(),
+                exchange=self.settings.amqp_exchange,
+                routing_key=event_type,
+                body=payload.encode(),
                 properties=pika.BasicProperties(
-                    delivery_mode=pika.DeliveryMode.Persistent, content_type="application/json",
-                    message_id=event_id, type=event_type, app_id=self.settings.service_name,
-                    timestamp=int(time.time())),
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    content_type="application/json",
+                    message_id=event_id,
+                    type=event_type,
+                    app_id=self.settings.service_name,
+                    timestamp=int(time.time()),
+                ),
                 mandatory=True,
             )
 
     def _load_unsent(self) -> list[tuple[int, str, str, str]]:
         with self.db.read_only() as session:
-            return [tuple(row) for row in session.execute(
-                select(outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.event_type,
-                       outbox_table.c.payload)
-                .where(outbox_table.c.sent_at.is_(None))
-                .order_by(outbox_table.c.seq)
-                .limit(self.settings.relay_batch_size))]
+            return [
+                tuple(row)
+                for row in session.execute(
+                    select(
+                        outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.event_type, outbox_table.c.payload
+                    )
+                    .where(outbox_table.c.sent_at.is_(None))
+                    .order_by(outbox_table.c.seq)
+                    .limit(self.settings.relay_batch_size)
+                )
+            ]
 
     def _on_return(self, _channel, method, properties, _body) -> None:
         if self._batch is not None and properties.message_id:
@@ -297,8 +317,7 @@ class OutboxRelay:
             return
         method = frame.method
         acked = method.NAME.endswith("Ack")
-        tags = ([tag for tag in batch.by_tag if tag <= method.delivery_tag] if method.multiple
-                else [method.delivery_tag])
+        tags = [tag for tag in batch.by_tag if tag <= method.delivery_tag] if method.multiple else [method.delivery_tag]
         for tag in tags:
             entry = batch.by_tag.pop(tag, None)
             if entry is None:
@@ -318,11 +337,17 @@ class OutboxRelay:
         try:
             with self.db.transaction() as session:
                 if sent:
-                    session.execute(update(outbox_table).where(outbox_table.c.seq.in_(sent))
-                                    .values(sent_at=clock.now(), attempts=outbox_table.c.attempts + 1))
+                    session.execute(
+                        update(outbox_table)
+                        .where(outbox_table.c.seq.in_(sent))
+                        .values(sent_at=clock.now(), attempts=outbox_table.c.attempts + 1)
+                    )
                 for seq, reason in batch.failed.items():
-                    session.execute(update(outbox_table).where(outbox_table.c.seq == seq)
-                                    .values(attempts=outbox_table.c.attempts + 1, last_error=reason))
+                    session.execute(
+                        update(outbox_table)
+                        .where(outbox_table.c.seq == seq)
+                        .values(attempts=outbox_table.c.attempts + 1, last_error=reason)
+                    )
         except Exception as error:
             # Rows stay unsent and are published again: duplicates, never losses.
             log.warning("relay could not mark rows sent: %s", error)
@@ -340,13 +365,16 @@ def declare_exchange_async(channel, exchange: str, callback) -> None:
     """The asynchronous twin of :func:`topology.declare_exchange` (same arguments, or the broker refuses)."""
     unrouted = unrouted_name(exchange)
     steps = [
-        lambda done: channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True,
-                                              callback=done),
-        lambda done: channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM),
-                                           callback=done),
+        lambda done: channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True, callback=done),
+        lambda done: channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM), callback=done),
         lambda done: channel.queue_bind(queue=unrouted, exchange=unrouted, routing_key="", callback=done),
-        lambda done: channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True,
-                                              arguments=exchange_arguments(exchange), callback=done),
+        lambda done: channel.exchange_declare(
+            exchange=exchange,
+            exchange_type="topic",
+            durable=True,
+            arguments=exchange_arguments(exchange),
+            callback=done,
+        ),
     ]
 
     def run(index: int, frame=None):

@@ -4,6 +4,7 @@ The producer seals the value with a key shared only with the services allowed to
 read it (``EVENT_SECRET_KEY``); the outbox row, the message, the dead-letter
 queue and any log only ever hold the ciphertext.
 """
+
 from __future__ import annotations
 
 import base64

@@ -4,10 +4,10 @@ They are declared once here; each service's first Alembic migration creates
 them with :func:`create_messaging_tables`, and each service's metadata
 includes them through :func:`attach_messaging_tables`.
 """
+
 from __future__ import annotations
 
-from sqlalchemy import (BigInteger, Column, Index, Integer, MetaData, String, Table, Text,
-                        text)
+from sqlalchemy import BigInteger, Column, Index, Integer, MetaData, String, Table, Text, text
 
 from ..db import UTCDateTime
 
@@ -28,8 +28,9 @@ def _outbox(metadata: MetaData) -> Table:
         Column("sent_at", UTCDateTime(), nullable=True),
         Column("attempts", Integer, nullable=False, server_default=text("0")),
         Column("last_error", Text, nullable=True),
-        Index("ix_outbox_unsent", "seq", postgresql_where=text("sent_at IS NULL"),
-              sqlite_where=text("sent_at IS NULL")),
+        Index(
+            "ix_outbox_unsent", "seq", postgresql_where=text("sent_at IS NULL"), sqlite_where=text("sent_at IS NULL")
+        ),
     )
 
 
@@ -63,8 +64,13 @@ def create_messaging_tables(op) -> None:
         table = factory(metadata)
         op.create_table(table.name, *[column._copy() for column in table.columns])
         for index in table.indexes:
-            op.create_index(index.name, table.name, [c.name for c in index.columns],
-                            unique=bool(index.unique), **index.dialect_kwargs)
+            op.create_index(
+                index.name,
+                table.name,
+                [c.name for c in index.columns],
+                unique=bool(index.unique),
+                **index.dialect_kwargs,
+            )
 
 
 def drop_messaging_tables(op) -> None:

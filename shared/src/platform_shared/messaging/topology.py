@@ -10,10 +10,11 @@ For a service ``svc``:
 - ``domain.unrouted`` (fanout alternate exchange + quorum queue): events no queue was
   bound for when they were published, kept instead of silently dropped.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -49,25 +50,31 @@ def declare_exchange(channel, exchange: str) -> None:
     channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True)
     channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM))
     channel.queue_bind(queue=unrouted, exchange=unrouted, routing_key="")
-    channel.exchange_declare(exchange=exchange, exchange_type="topic", durable=True,
-                             arguments=exchange_arguments(exchange))
+    channel.exchange_declare(
+        exchange=exchange, exchange_type="topic", durable=True, arguments=exchange_arguments(exchange)
+    )
 
 
-def declare_service_queues(channel, exchange: str, service: str, routing_keys: Iterable[str],
-                           retry_delays_ms: list[int]) -> QueueNames:
+def declare_service_queues(
+    channel, exchange: str, service: str, routing_keys: Iterable[str], retry_delays_ms: list[int]
+) -> QueueNames:
     names = QueueNames(service)
     declare_exchange(channel, exchange)
     channel.queue_declare(queue=names.work, durable=True, arguments=dict(QUORUM))
     for key in sorted(set(routing_keys)):
         channel.queue_bind(queue=names.work, exchange=exchange, routing_key=key)
     for tier, delay_ms in enumerate(retry_delays_ms, start=1):
-        channel.queue_declare(queue=names.retry(tier), durable=True, arguments={
-            **QUORUM,
-            "x-message-ttl": int(delay_ms),
-            "x-dead-letter-exchange": "",
-            "x-dead-letter-routing-key": names.work,
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish",
-        })
+        channel.queue_declare(
+            queue=names.retry(tier),
+            durable=True,
+            arguments={
+                **QUORUM,
+                "x-message-ttl": int(delay_ms),
+                "x-dead-letter-exchange": "",
+                "x-dead-letter-routing-key": names.work,
+                "x-dead-letter-strategy": "at-least-once",
+                "x-overflow": "reject-publish",
+            },
+        )
     channel.queue_declare(queue=names.dead, durable=True, arguments=dict(QUORUM))
     return names

@@ -1,10 +1,11 @@
 """Schemathesis over a service's own ``/openapi.json`` (in process, or a running server's): no generated request
 may get a 500."""
+
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -56,5 +57,9 @@ def fuzz_schema(schema, *, ids: dict, headers_by_role: dict, max_examples: int) 
 
 def fuzz_every_operation(app, *, ids: dict, headers_by_role: dict, max_examples: int) -> int:
     """``fuzz_schema`` over the Flask ``app``'s own ``/openapi.json``, in process."""
-    return fuzz_schema(schemathesis.openapi.from_wsgi("/openapi.json", app), ids=ids,
-                       headers_by_role=headers_by_role, max_examples=max_examples)
+    return fuzz_schema(
+        schemathesis.openapi.from_wsgi("/openapi.json", app),
+        ids=ids,
+        headers_by_role=headers_by_role,
+        max_examples=max_examples,
+    )

@@ -5,6 +5,7 @@ when they answer; else testcontainers when a Docker engine is available; else
 skip with the reason, except under CI (``CI=true``), where it fails so the
 integration suite never silently stops running.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,7 +57,7 @@ def _from_container(kind: str) -> str:
         params = container.get_connection_params()
         return f"amqp://guest:guest@{params.host}:{params.port}/%2F"
     except Exception as error:  # no Docker engine, no testcontainers
-        raise InfraUnavailable(f"no {kind} server: not configured, none local, no Docker engine ({error})")
+        raise InfraUnavailable(f"no {kind} server: not configured, none local, no Docker engine ({error})") from error
 
 
 def postgres_url() -> str:
@@ -115,8 +116,9 @@ def create_vhost(base_url: str, prefix: str = "test") -> Vhost:
     user = parsed.username or "guest"
     try:
         subprocess.run([ctl, "add_vhost", name], check=True, capture_output=True, timeout=60)
-        subprocess.run([ctl, "set_permissions", "-p", name, user, ".*", ".*", ".*"],
-                       check=True, capture_output=True, timeout=60)
+        subprocess.run(
+            [ctl, "set_permissions", "-p", name, user, ".*", ".*", ".*"], check=True, capture_output=True, timeout=60
+        )
     except (subprocess.SubprocessError, OSError):
         return Vhost(base_url, None)
     return Vhost(urlunparse(parsed._replace(path="/" + quote(name, safe=""))), name)

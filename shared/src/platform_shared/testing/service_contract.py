@@ -3,8 +3,8 @@
 A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests use the shared ``client`` and
 ``service_under_test`` fixtures (``service_fixtures``), whose broker is unreachable on purpose.
 """
-from __future__ import annotations
 
+from __future__ import annotations
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -24,8 +24,12 @@ class ServiceContract:
 
     def test_every_operation_is_documented_with_a_summary(self, client):
         spec = client.get("/openapi.json").get_json()
-        operations = [(method, path, operation) for path, item in spec["paths"].items()
-                      for method, operation in item.items() if method in METHODS]
+        operations = [
+            (method, path, operation)
+            for path, item in spec["paths"].items()
+            for method, operation in item.items()
+            if method in METHODS
+        ]
         assert spec["info"]["title"] and operations
         assert [(method, path) for method, path, operation in operations if not operation.get("summary")] == []
 

@@ -3,11 +3,12 @@
 A service's ``tests/conftest.py`` imports them, defines ``service_under_test`` and its own
 ``settings`` (from ``database_url``), and adds what only it needs.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
 

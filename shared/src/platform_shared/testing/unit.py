@@ -1,4 +1,5 @@
 """Helpers for fast service tests: a migrated SQLite database per test, tokens, event delivery."""
+
 from __future__ import annotations
 
 import shutil
@@ -43,9 +44,17 @@ def outbox_events(db: Database, event_type: str | None = None) -> list[Envelope]
         return [parse_envelope(row.payload) for row in session.execute(statement)]
 
 
-def deliver(db: Database, consumer: str, handlers: HandlerTable, event_type: str, data: dict,
-            *, producer: str = "test", actor: dict | None = None,
-            envelope: Envelope | None = None) -> Envelope:
+def deliver(
+    db: Database,
+    consumer: str,
+    handlers: HandlerTable,
+    event_type: str,
+    data: dict,
+    *,
+    producer: str = "test",
+    actor: dict | None = None,
+    envelope: Envelope | None = None,
+) -> Envelope:
     """Hand an event to a service's handlers the way its consumer does (inbox included)."""
     envelope = envelope or new_envelope(event_type, data, producer=producer, actor=actor)
     handle_once(db, consumer, handlers, envelope)

@@ -1,4 +1,5 @@
 """``/api/v1/contracts``: contracts, beneficiaries, receipts (staff write; clients read their own)."""
+
 from __future__ import annotations
 
 from flask import request
@@ -13,9 +14,18 @@ from platform_shared.web import app_db, app_settings
 from ..domain.contracts import beneficiary_label
 from ..services import contracts, importer
 from .presenters import contract_body
-from .schemas import (BeneficiaryInSchema, BeneficiarySchema, ContractCreateSchema, ContractListArgsSchema,
-                      ContractPatchSchema, ContractSchema, ImportArgsSchema, ImportResultSchema, ReceiptInSchema,
-                      ReceiptSchema)
+from .schemas import (
+    BeneficiaryInSchema,
+    BeneficiarySchema,
+    ContractCreateSchema,
+    ContractListArgsSchema,
+    ContractPatchSchema,
+    ContractSchema,
+    ImportArgsSchema,
+    ImportResultSchema,
+    ReceiptInSchema,
+    ReceiptSchema,
+)
 
 blp = Blueprint("contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
 
@@ -46,8 +56,15 @@ class ContractImport(MethodView):
     @require_roles("agent")
     @blp.arguments(ImportArgsSchema, location="query")
     @blp.response(200, ImportResultSchema)
-    @blp.doc(requestBody={"required": True, "content": {"text/csv": {"schema": {"type": "string"}},
-                                                         "application/x-ndjson": {"schema": {"type": "string"}}}})
+    @blp.doc(
+        requestBody={
+            "required": True,
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                "application/x-ndjson": {"schema": {"type": "string"}},
+            },
+        }
+    )
     def post(self, args):
         """Bulk import (CSV with a header or JSON lines): lines ``contract``, ``beneficiary``, ``receipt``;
         rejected lines are reported, the others kept."""
@@ -93,8 +110,12 @@ class Beneficiaries(MethodView):
         kind = body.pop("kind")
         with app_db().transaction() as session:
             beneficiary = contracts.add_beneficiary(session, current_caller(), contract_id, kind, body)
-            return {"id": beneficiary.id, "kind": beneficiary.kind, "attributes": dict(beneficiary.attributes),
-                    "label": beneficiary_label(beneficiary.kind, beneficiary.attributes)}
+            return {
+                "id": beneficiary.id,
+                "kind": beneficiary.kind,
+                "attributes": dict(beneficiary.attributes),
+                "label": beneficiary_label(beneficiary.kind, beneficiary.attributes),
+            }
 
 
 @blp.route("/<contract_id>/receipts")
@@ -106,6 +127,11 @@ class Receipts(MethodView):
         """Add a premium receipt (period, amount due, amount paid)."""
         with app_db().transaction() as session:
             receipt = contracts.add_receipt(session, contract_id, body)
-            return {"id": receipt.id, "period_start": receipt.period_start, "period_end": receipt.period_end,
-                    "amount_due": receipt.amount_due, "amount_paid": receipt.amount_paid,
-                    "fully_paid": receipt.amount_paid >= receipt.amount_due}
+            return {
+                "id": receipt.id,
+                "period_start": receipt.period_start,
+                "period_end": receipt.period_end,
+                "amount_due": receipt.amount_due,
+                "amount_paid": receipt.amount_paid,
+                "fully_paid": receipt.amount_paid >= receipt.amount_due,
+            }

@@ -1,4 +1,5 @@
 """The app's one documents-service gateway (tests may put their own in ``app.extensions``)."""
+
 from __future__ import annotations
 
 from flask import current_app

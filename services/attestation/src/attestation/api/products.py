@@ -1,4 +1,5 @@
 """``/api/v1/products`` and ``/api/v1/validation-settings``: attestation configuration (admin)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -13,8 +14,13 @@ from ..db import Product
 from ..services import products
 from .gateway import documents_gateway
 from .presenters import policy_body, product_body
-from .schemas import (GlobalValidationSchema, ProductCreateSchema, ProductSchema, ProductTemplateSchema,
-                      ValidationConfigSchema)
+from .schemas import (
+    GlobalValidationSchema,
+    ProductCreateSchema,
+    ProductSchema,
+    ProductTemplateSchema,
+    ValidationConfigSchema,
+)
 
 blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Products and attestation configuration")
 
@@ -39,8 +45,9 @@ class Products(MethodView):
     def get(self, args):
         """List products with their templates and validation settings."""
         with app_db().read_only() as session:
-            items, next_cursor = keyset_page(session, select(Product), [Product.created_at, Product.id],
-                                             limit=args["limit"], cursor=args["cursor"])
+            items, next_cursor = keyset_page(
+                session, select(Product), [Product.created_at, Product.id], limit=args["limit"], cursor=args["cursor"]
+            )
             return {"items": [_present(session, item) for item in items], "next_cursor": next_cursor}
 
 
@@ -79,8 +86,13 @@ class ProductValidation(MethodView):
         """Set the product's prior validation (``required: null`` follows the global setting)."""
         with app_db().transaction() as session:
             product = products.get_product(session, product_id)
-            products.set_product_validation(session, product, required=body["required"],
-                                            subs=body["validators"]["subs"], role=body["validators"]["role"])
+            products.set_product_validation(
+                session,
+                product,
+                required=body["required"],
+                subs=body["validators"]["subs"],
+                role=body["validators"]["role"],
+            )
             return _present(session, product)
 
 
@@ -99,5 +111,8 @@ class GlobalValidation(MethodView):
     def put(self, body):
         """Set the global prior validation (products with their own setting keep it)."""
         with app_db().transaction() as session:
-            return policy_body(products.set_global_validation(
-                session, required=body["required"], subs=body["validators"]["subs"], role=body["validators"]["role"]))
+            return policy_body(
+                products.set_global_validation(
+                    session, required=body["required"], subs=body["validators"]["subs"], role=body["validators"]["role"]
+                )
+            )

@@ -1,4 +1,5 @@
 """Client side: ``/contracts/{id}/attestation-options`` and ``/attestation-requests``."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -13,8 +14,12 @@ from ..db import AttestationRequest
 from ..services import requests
 from .gateway import documents_gateway
 from .presenters import request_body
-from .schemas import (AttestationOptionsSchema, AttestationRequestCreateSchema, AttestationRequestSchema,
-                      RequestListArgsSchema)
+from .schemas import (
+    AttestationOptionsSchema,
+    AttestationRequestCreateSchema,
+    AttestationRequestSchema,
+    RequestListArgsSchema,
+)
 
 blp = Blueprint("attestation_requests", __name__, url_prefix="/api/v1", description="Attestation requests")
 
@@ -54,8 +59,9 @@ class AttestationRequests(MethodView):
     def get(self, args):
         """The attestation requests of a contract the caller may see, newest first."""
         with app_db().read_only() as session:
-            items, next_cursor = requests.list_requests(session, current_caller(), args["contract_id"],
-                                                        limit=args["limit"], cursor=args["cursor"])
+            items, next_cursor = requests.list_requests(
+                session, current_caller(), args["contract_id"], limit=args["limit"], cursor=args["cursor"]
+            )
             return {"items": [request_body(item) for item in items], "next_cursor": next_cursor}
 
 

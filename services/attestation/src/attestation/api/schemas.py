@@ -1,4 +1,5 @@
 """Marshmallow schemas of the attestation API (they feed the OpenAPI document)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
@@ -35,11 +36,19 @@ class GlobalValidationSchema(Schema):
 class ProductTemplateSchema(Schema):
     """An attestation template offered on a product."""
 
-    template_id = fields.String(required=True, validate=ID,
-                                metadata={"description": "A documents-service template of type attestation and "
-                                                         "entity contract or beneficiary."})
-    extranet_title = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200),
-                                   metadata={"description": "Shown to the client instead of the template's name."})
+    template_id = fields.String(
+        required=True,
+        validate=ID,
+        metadata={
+            "description": "A documents-service template of type attestation and entity contract or beneficiary."
+        },
+    )
+    extranet_title = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(max=200),
+        metadata={"description": "Shown to the client instead of the template's name."},
+    )
     template_name = fields.String(dump_only=True)
     entity = fields.String(dump_only=True)
     pdf_auto = fields.Boolean(dump_only=True)
@@ -92,8 +101,12 @@ class BeneficiarySchema(Schema):
 
 # Amounts travel as decimal strings ("100.00") so no cent is lost to floating point; a number is
 # accepted on input too.
-AMOUNT_METADATA = {"type": "string", "format": "decimal", "pattern": r"^\d{1,10}(\.\d{1,2})?$",
-                   "description": "From 0 to 9,999,999,999.99, as a decimal string (a number is accepted)."}
+AMOUNT_METADATA = {
+    "type": "string",
+    "format": "decimal",
+    "pattern": r"^\d{1,10}(\.\d{1,2})?$",
+    "description": "From 0 to 9,999,999,999.99, as a decimal string (a number is accepted).",
+}
 
 
 class ReceiptInSchema(Schema):
@@ -101,10 +114,12 @@ class ReceiptInSchema(Schema):
 
     period_start = fields.Date(required=True)
     period_end = fields.Date(required=True)
-    amount_due = fields.Decimal(required=True, places=2, as_string=True, validate=valid_amount,
-                                metadata=AMOUNT_METADATA)
-    amount_paid = fields.Decimal(load_default=0, places=2, as_string=True, validate=valid_amount,
-                                 metadata=AMOUNT_METADATA)
+    amount_due = fields.Decimal(
+        required=True, places=2, as_string=True, validate=valid_amount, metadata=AMOUNT_METADATA
+    )
+    amount_paid = fields.Decimal(
+        load_default=0, places=2, as_string=True, validate=valid_amount, metadata=AMOUNT_METADATA
+    )
 
 
 class ReceiptSchema(ReceiptInSchema):
@@ -117,17 +132,23 @@ class ContractCreateSchema(Schema):
 
     number = fields.String(required=True, validate=validate.Length(min=1, max=64))
     product_id = fields.String(required=True, validate=ID)
-    owner_sub = fields.String(load_default=None, allow_none=True, validate=TEXT,
-                              metadata={"description": "The client person."})
-    owner_org = fields.String(load_default=None, allow_none=True, validate=TEXT,
-                              metadata={"description": "The client company."})
+    owner_sub = fields.String(
+        load_default=None, allow_none=True, validate=TEXT, metadata={"description": "The client person."}
+    )
+    owner_org = fields.String(
+        load_default=None, allow_none=True, validate=TEXT, metadata={"description": "The client company."}
+    )
     owner_email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
     owner_name = fields.String(load_default=None, allow_none=True, validate=TEXT)
     status = fields.String(load_default="draft", validate=validate.OneOf(STATUSES))
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)
-    dossier_id = fields.String(load_default=None, allow_none=True, validate=ID,
-                               metadata={"description": "The dossier the contract belongs to, when there is one."})
+    dossier_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "The dossier the contract belongs to, when there is one."},
+    )
     beneficiaries = fields.List(fields.Nested(BeneficiaryInSchema), load_default=list)
     receipts = fields.List(fields.Nested(ReceiptInSchema), load_default=list)
 
@@ -176,8 +197,11 @@ class ContractListArgsSchema(Schema):
 
 
 class ImportArgsSchema(Schema):
-    format = fields.String(required=True, validate=validate.OneOf(FORMATS),
-                           metadata={"description": "csv (with a header line) or jsonl (one JSON object a line)."})
+    format = fields.String(
+        required=True,
+        validate=validate.OneOf(FORMATS),
+        metadata={"description": "csv (with a header line) or jsonl (one JSON object a line)."},
+    )
 
 
 class RejectedLineSchema(Schema):
@@ -216,8 +240,9 @@ class AttestationOptionsSchema(Schema):
 
     contract_id = fields.String()
     enabled = fields.Boolean()
-    reasons = fields.List(fields.String(), metadata={"description": "no_template, not_in_force, "
-                                                                     "not_covered_by_paid_receipt."})
+    reasons = fields.List(
+        fields.String(), metadata={"description": "no_template, not_in_force, not_covered_by_paid_receipt."}
+    )
     messages = fields.List(fields.String())
     validation_required = fields.Boolean()
     choice_needed = fields.Nested(ChoiceNeededSchema)
@@ -231,9 +256,11 @@ class AttestationRequestCreateSchema(Schema):
     contract_id = fields.String(required=True, validate=ID)
     beneficiary_id = fields.String(load_default=None, allow_none=True, validate=ID)
     template_id = fields.String(load_default=None, allow_none=True, validate=ID)
-    inputs = fields.Dict(keys=fields.String(validate=validate.Length(max=200)),
-                         values=fields.String(allow_none=True, validate=validate.Length(max=5000)),
-                         load_default=dict)
+    inputs = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=200)),
+        values=fields.String(allow_none=True, validate=validate.Length(max=5000)),
+        load_default=dict,
+    )
 
 
 class AttestationRequestSchema(Schema):
@@ -243,11 +270,13 @@ class AttestationRequestSchema(Schema):
     template_id = fields.String()
     title = fields.String()
     inputs = fields.Dict()
-    state = fields.String(metadata={"description": "generating, issued, pending_validation, approved, rejected, "
-                                                  "failed."})
+    state = fields.String(
+        metadata={"description": "generating, issued, pending_validation, approved, rejected, failed."}
+    )
     message = fields.String(metadata={"description": "What to tell the client."})
-    document_id = fields.String(allow_none=True, metadata={"description": "Issued/approved: the attestation in "
-                                                                         "the contract's documents."})
+    document_id = fields.String(
+        allow_none=True, metadata={"description": "Issued/approved: the attestation in the contract's documents."}
+    )
     attempts = fields.Integer()
     error = fields.String(allow_none=True)
     created_at = fields.DateTime()

@@ -1,4 +1,5 @@
 """``/api/v1/validation-tasks``: staff list, approve and reject the requests under prior validation."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -13,8 +14,12 @@ from .gateway import documents_gateway
 from .presenters import task_body
 from .schemas import RejectSchema, TaskListArgsSchema, ValidationTaskSchema
 
-blp = Blueprint("validation_tasks", __name__, url_prefix="/api/v1/validation-tasks",
-                description="Prior validation of attestation requests")
+blp = Blueprint(
+    "validation_tasks",
+    __name__,
+    url_prefix="/api/v1/validation-tasks",
+    description="Prior validation of attestation requests",
+)
 
 
 def _present(task) -> dict:

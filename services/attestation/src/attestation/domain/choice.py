@@ -1,8 +1,9 @@
 """Which templates a request may use, and the input values it renders with."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from platform_shared.errors import ValidationFailed
 
@@ -50,24 +51,31 @@ def choice_needed(offered: list[OfferedTemplate]) -> bool:
     return len(offered) > 1
 
 
-def choose_template(templates: Iterable[OfferedTemplate], template_id: str | None, *,
-                    beneficiary_chosen: bool) -> OfferedTemplate:
+def choose_template(
+    templates: Iterable[OfferedTemplate], template_id: str | None, *, beneficiary_chosen: bool
+) -> OfferedTemplate:
     """The template a request renders; 422 when it breaks the choice rules."""
     offered = offered_templates(templates, beneficiary_chosen=beneficiary_chosen)
     entity = entity_for(beneficiary_chosen)
     if not offered:
-        raise ValidationFailed(f"The product offers no {entity} attestation template.",
-                               errors={"template_id": [f"No {entity} template is offered."]})
+        raise ValidationFailed(
+            f"The product offers no {entity} attestation template.",
+            errors={"template_id": [f"No {entity} template is offered."]},
+        )
     if template_id is None:
         if choice_needed(offered):
-            raise ValidationFailed("Several templates are offered: choose one.",
-                                   errors={"template_id": ["Choose one of the offered templates."]})
+            raise ValidationFailed(
+                "Several templates are offered: choose one.",
+                errors={"template_id": ["Choose one of the offered templates."]},
+            )
         return offered[0]
     for template in offered:
         if template.template_id == template_id:
             return template
-    raise ValidationFailed(f"This template is not offered for a {entity} attestation.",
-                           errors={"template_id": [f"Only {entity} templates of the product may be used."]})
+    raise ValidationFailed(
+        f"This template is not offered for a {entity} attestation.",
+        errors={"template_id": [f"Only {entity} templates of the product may be used."]},
+    )
 
 
 def resolve_inputs(fields: Iterable[InputField], given: Mapping[str, object]) -> dict[str, str]:

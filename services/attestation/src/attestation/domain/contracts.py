@@ -1,9 +1,11 @@
 """Contract rules: who sees a contract, beneficiaries' attributes and what an attestation says about them."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -34,7 +36,8 @@ def client_sees_contract(caller: Caller, owner_sub: str | None, owner_org: str |
     if caller.role != "client":
         return False
     return (owner_sub is not None and owner_sub == caller.sub) or (
-        owner_org is not None and caller.org is not None and owner_org == caller.org)
+        owner_org is not None and caller.org is not None and owner_org == caller.org
+    )
 
 
 def beneficiary_problems(kind: str, attributes: Mapping[str, Any]) -> dict[str, list[str]]:
@@ -70,23 +73,31 @@ def _french_date(value: Any) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def render_context(contract: Mapping[str, Any], client: Mapping[str, Any],
-                   beneficiary: Mapping[str, Any] | None) -> dict[str, Any]:
+def render_context(
+    contract: Mapping[str, Any], client: Mapping[str, Any], beneficiary: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """The ``context`` of a documents-service render (the names its ENTITY_FIELDS list)."""
     context = {
         "contract": {
-            "number": contract["number"], "product_name": contract["product_name"],
-            "product_code": contract["product_code"], "status": contract["status"],
+            "number": contract["number"],
+            "product_name": contract["product_name"],
+            "product_code": contract["product_code"],
+            "status": contract["status"],
             "start_date": _french_date(contract["start_date"]),
             "end_date": _french_date(contract["end_date"]) if contract.get("end_date") else "",
         },
-        "client": {"name": client.get("name") or "", "email": client.get("email") or "",
-                   "org": client.get("org") or "", "address": client.get("address") or ""},
+        "client": {
+            "name": client.get("name") or "",
+            "email": client.get("email") or "",
+            "org": client.get("org") or "",
+            "address": client.get("address") or "",
+        },
     }
     if beneficiary is not None:
         kind, attributes = beneficiary["kind"], beneficiary["attributes"]
         context["beneficiary"] = {
-            "kind": kind, "name": beneficiary_label(kind, attributes),
+            "kind": kind,
+            "name": beneficiary_label(kind, attributes),
             "description": beneficiary_description(kind, attributes),
             **{name: str(value) for name, value in attributes.items() if value not in (None, "")},
         }

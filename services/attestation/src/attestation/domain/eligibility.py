@@ -1,10 +1,11 @@
 """Whether a client may ask for an attestation on a contract today, and if not, why."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Iterable
 
 NO_TEMPLATE = "no_template"
 NOT_IN_FORCE = "not_in_force"
@@ -62,8 +63,14 @@ def covered_by_paid_receipt(receipts: Iterable[ReceiptPeriod], today: date) -> b
     return any(receipt.covers(today) and receipt.fully_paid for receipt in receipts)
 
 
-def attestation_eligibility(*, has_templates: bool, terms: ContractTerms, receipts: Iterable[ReceiptPeriod],
-                            today: date, validation_required: bool) -> Eligibility:
+def attestation_eligibility(
+    *,
+    has_templates: bool,
+    terms: ContractTerms,
+    receipts: Iterable[ReceiptPeriod],
+    today: date,
+    validation_required: bool,
+) -> Eligibility:
     """A template is always needed; in force and paid-up are checked only without prior validation
     (with it, staff decide, so the client may always ask)."""
     reasons = []

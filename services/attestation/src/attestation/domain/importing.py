@@ -3,20 +3,41 @@
 Each record has ``record`` = contract, beneficiary or receipt and ``contract_number``; the
 other keys are the fields of that kind of record. Empty CSV cells are absent values.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 from platform_shared.text_guard import contains_nul
 
 FORMATS = ("csv", "jsonl")
-CSV_COLUMNS = ("record", "contract_number", "product_code", "owner_sub", "owner_org", "owner_email", "owner_name",
-               "status", "start_date", "end_date", "dossier_id", "kind", "name", "birth_date", "registration",
-               "make", "address", "period_start", "period_end", "amount_due", "amount_paid")
+CSV_COLUMNS = (
+    "record",
+    "contract_number",
+    "product_code",
+    "owner_sub",
+    "owner_org",
+    "owner_email",
+    "owner_name",
+    "status",
+    "start_date",
+    "end_date",
+    "dossier_id",
+    "kind",
+    "name",
+    "birth_date",
+    "registration",
+    "make",
+    "address",
+    "period_start",
+    "period_end",
+    "amount_due",
+    "amount_paid",
+)
 
 
 @dataclass(frozen=True)
@@ -39,8 +60,9 @@ def _csv_lines(text: str) -> Iterator[ImportLine]:
             yield ImportLine(1, None, f"Unknown columns: {', '.join(unknown)}.")
             return
         for row in reader:
-            values = {key: value.strip() for key, value in row.items()
-                      if key and isinstance(value, str) and value.strip()}
+            values = {
+                key: value.strip() for key, value in row.items() if key and isinstance(value, str) and value.strip()
+            }
             if values:
                 yield ImportLine(reader.line_num, values)
     except csv.Error as error:

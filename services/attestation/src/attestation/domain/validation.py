@@ -1,8 +1,9 @@
 """Prior validation: the setting that applies to a product, and who may decide a task."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from platform_shared.auth import Caller
 
@@ -17,8 +18,12 @@ class ValidationPolicy:
 NO_VALIDATION = ValidationPolicy(required=False)
 
 
-def effective_policy(global_policy: ValidationPolicy | None, product_required: bool | None,
-                     product_subs: Sequence[str], product_role: str | None) -> ValidationPolicy:
+def effective_policy(
+    global_policy: ValidationPolicy | None,
+    product_required: bool | None,
+    product_subs: Sequence[str],
+    product_role: str | None,
+) -> ValidationPolicy:
     """The product's own choice when it made one (``required`` not null), else the global one."""
     if product_required is None:
         return global_policy or NO_VALIDATION

@@ -1,9 +1,11 @@
 """Contracts, their beneficiaries and premium receipts; ``contract.created``/``contract.updated``."""
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -18,8 +20,18 @@ from .. import SERVICE_NAME
 from ..db import Beneficiary, Contract, Product, Receipt
 from ..domain.contracts import beneficiary_problems, client_sees_contract
 
-CONTRACT_FIELDS = ("number", "product_id", "owner_sub", "owner_org", "owner_email", "owner_name", "status",
-                   "start_date", "end_date", "dossier_id")
+CONTRACT_FIELDS = (
+    "number",
+    "product_id",
+    "owner_sub",
+    "owner_org",
+    "owner_email",
+    "owner_name",
+    "status",
+    "start_date",
+    "end_date",
+    "dossier_id",
+)
 
 
 def _check_dates(start: date, end: date | None) -> None:
@@ -29,8 +41,10 @@ def _check_dates(start: date, end: date | None) -> None:
 
 def _check_owner(owner_sub: str | None, owner_org: str | None) -> None:
     if not owner_sub and not owner_org:
-        raise ValidationFailed("A contract belongs to a client person or company.",
-                               errors={"owner_sub": ["Give owner_sub and/or owner_org."]})
+        raise ValidationFailed(
+            "A contract belongs to a client person or company.",
+            errors={"owner_sub": ["Give owner_sub and/or owner_org."]},
+        )
 
 
 def _check_product(session: Session, product_id: str) -> None:
@@ -45,39 +59,64 @@ def _check_number_free(session: Session, number: str, contract_id: str | None = 
 
 
 def new_beneficiary(contract: Contract, kind: str, attributes: Mapping[str, Any]) -> Beneficiary:
-    attributes = {name: (value.isoformat() if isinstance(value, date) else value)
-                  for name, value in attributes.items() if value not in (None, "")}
+    attributes = {
+        name: (value.isoformat() if isinstance(value, date) else value)
+        for name, value in attributes.items()
+        if value not in (None, "")
+    }
     problems = beneficiary_problems(kind, attributes)
     if problems:
         raise ValidationFailed(f"The {kind} beneficiary is not valid.", errors=problems)
-    beneficiary = Beneficiary(id=clock.new_id(), contract_id=contract.id, kind=kind, attributes=attributes,
-                              created_at=clock.now())
+    beneficiary = Beneficiary(
+        id=clock.new_id(), contract_id=contract.id, kind=kind, attributes=attributes, created_at=clock.now()
+    )
     contract.beneficiaries.append(beneficiary)
     return beneficiary
 
 
-def new_receipt(contract: Contract, *, period_start: date, period_end: date, amount_due: Decimal,
-                amount_paid: Decimal) -> Receipt:
+def new_receipt(
+    contract: Contract, *, period_start: date, period_end: date, amount_due: Decimal, amount_paid: Decimal
+) -> Receipt:
     if period_end < period_start:
-        raise ValidationFailed("The receipt's period ends before it starts.",
-                               errors={"period_end": ["Before period_start."]})
-    receipt = Receipt(id=clock.new_id(), contract_id=contract.id, period_start=period_start, period_end=period_end,
-                      amount_due=amount_due, amount_paid=amount_paid, created_at=clock.now())
+        raise ValidationFailed(
+            "The receipt's period ends before it starts.", errors={"period_end": ["Before period_start."]}
+        )
+    receipt = Receipt(
+        id=clock.new_id(),
+        contract_id=contract.id,
+        period_start=period_start,
+        period_end=period_end,
+        amount_due=amount_due,
+        amount_paid=amount_paid,
+        created_at=clock.now(),
+    )
     contract.receipts.append(receipt)
     return receipt
 
 
 def contract_event_data(contract: Contract) -> dict:
-    return {"contract_id": contract.id, "number": contract.number, "product_id": contract.product_id,
-            "status": contract.status, "owner_sub": contract.owner_sub, "owner_org": contract.owner_org,
-            "owner_email": contract.owner_email,
-            "beneficiaries": [{"id": item.id, "kind": item.kind} for item in contract.beneficiaries]}
+    return {
+        "contract_id": contract.id,
+        "number": contract.number,
+        "product_id": contract.product_id,
+        "status": contract.status,
+        "owner_sub": contract.owner_sub,
+        "owner_org": contract.owner_org,
+        "owner_email": contract.owner_email,
+        "beneficiaries": [{"id": item.id, "kind": item.kind} for item in contract.beneficiaries],
+    }
 
 
 def record_contract_event(session: Session, event_type: str, contract: Contract, caller: Caller) -> None:
     session.flush()
-    record_event(session, event_type, contract_event_data(contract), producer=SERVICE_NAME,
-                 aggregate_id=contract.id, actor=caller.as_actor())
+    record_event(
+        session,
+        event_type,
+        contract_event_data(contract),
+        producer=SERVICE_NAME,
+        aggregate_id=contract.id,
+        actor=caller.as_actor(),
+    )
 
 
 def build_contract(session: Session, values: Mapping[str, Any]) -> Contract:
@@ -87,8 +126,14 @@ def build_contract(session: Session, values: Mapping[str, Any]) -> Contract:
     _check_dates(values["start_date"], values.get("end_date"))
     _check_number_free(session, values["number"])
     now = clock.now()
-    contract = Contract(id=clock.new_id(), created_at=now, updated_at=now, beneficiaries=[], receipts=[],
-                        **{name: values.get(name) for name in CONTRACT_FIELDS})
+    contract = Contract(
+        id=clock.new_id(),
+        created_at=now,
+        updated_at=now,
+        beneficiaries=[],
+        receipts=[],
+        **{name: values.get(name) for name in CONTRACT_FIELDS},
+    )
     session.add(contract)
     for item in values.get("beneficiaries") or []:
         new_beneficiary(contract, item["kind"], {key: value for key, value in item.items() if key != "kind"})
@@ -123,8 +168,9 @@ def update_contract(session: Session, caller: Caller, contract_id: str, changes:
     return contract
 
 
-def add_beneficiary(session: Session, caller: Caller, contract_id: str, kind: str,
-                    attributes: Mapping[str, Any]) -> Beneficiary:
+def add_beneficiary(
+    session: Session, caller: Caller, contract_id: str, kind: str, attributes: Mapping[str, Any]
+) -> Beneficiary:
     contract = get_contract(session, contract_id)
     beneficiary = new_beneficiary(contract, kind, attributes)
     contract.updated_at = clock.now()
@@ -154,8 +200,9 @@ def visible_contract(session: Session, caller: Caller, contract_id: str) -> Cont
     return contract
 
 
-def list_contracts(session: Session, caller: Caller, filters: Mapping[str, Any], *, limit: int,
-                   cursor: str | None) -> tuple[list[Contract], str | None]:
+def list_contracts(
+    session: Session, caller: Caller, filters: Mapping[str, Any], *, limit: int, cursor: str | None
+) -> tuple[list[Contract], str | None]:
     statement = select(Contract)
     if not (caller.is_staff or caller.is_service):
         mine = [Contract.owner_sub == caller.sub]
@@ -165,5 +212,6 @@ def list_contracts(session: Session, caller: Caller, filters: Mapping[str, Any],
     for name in ("product_id", "owner_sub", "owner_org", "status", "number"):
         if filters.get(name):
             statement = statement.where(getattr(Contract, name) == filters[name])
-    return keyset_page(session, statement, [Contract.created_at, Contract.id], limit=limit, cursor=cursor,
-                       descending=True)
+    return keyset_page(
+        session, statement, [Contract.created_at, Contract.id], limit=limit, cursor=cursor, descending=True
+    )

@@ -1,5 +1,6 @@
 """Bulk import of contracts, beneficiaries and receipts: each line stands alone (a savepoint),
 rejected lines are reported with their errors, and every contract touched is announced once."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -73,8 +74,9 @@ def _import_contract(session: Session, values: dict, created: set[str]) -> Contr
         return existing
     missing = [name for name in ("product_id", "start_date", "status") if name not in values]
     if missing:
-        raise ValidationError({name.replace("product_id", "product_code"): ["Required for a new contract."]
-                               for name in missing})
+        raise ValidationError(
+            {name.replace("product_id", "product_code"): ["Required for a new contract."] for name in missing}
+        )
     contract = contracts.build_contract(session, {**values, "number": number})
     created.add(contract.id)
     return contract

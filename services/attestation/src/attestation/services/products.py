@@ -1,7 +1,8 @@
 """Products, the attestation templates they offer, and the prior-validation settings."""
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +23,16 @@ def create_product(session: Session, *, code: str, name: str) -> Product:
     if session.scalar(select(Product.id).where(Product.code == code)) is not None:
         raise Conflict(f"A product with code {code} already exists.")
     now = clock.now()
-    product = Product(id=clock.new_id(), code=code, name=name, validation_required=None, validator_subs=[],
-                      validator_role=None, created_at=now, updated_at=now)
+    product = Product(
+        id=clock.new_id(),
+        code=code,
+        name=name,
+        validation_required=None,
+        validator_subs=[],
+        validator_role=None,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(product)
     try:
         session.flush()
@@ -56,8 +65,10 @@ def check_attestation_templates(gateway: DocumentsGateway, entries: Sequence[dic
             errors[str(index)] = ["No such template in the documents service."]
             continue
         if info.type != "attestation" or info.entity not in ATTESTATION_ENTITIES:
-            errors[str(index)] = [f"Only templates of type attestation and entity contract or beneficiary may be "
-                                  f"used (this one: type {info.type}, entity {info.entity})."]
+            errors[str(index)] = [
+                f"Only templates of type attestation and entity contract or beneficiary may be "
+                f"used (this one: type {info.type}, entity {info.entity})."
+            ]
             continue
         infos.append(info)
     if errors:
@@ -65,27 +76,37 @@ def check_attestation_templates(gateway: DocumentsGateway, entries: Sequence[dic
     return infos
 
 
-def replace_attestation_templates(session: Session, product: Product, entries: Sequence[dict],
-                                  infos: Sequence[TemplateInfo]) -> Product:
+def replace_attestation_templates(
+    session: Session, product: Product, entries: Sequence[dict], infos: Sequence[TemplateInfo]
+) -> Product:
     """The saved list replaces the previous one as a whole (the templates themselves are untouched)."""
     product.templates.clear()
     session.flush()
-    for position, (entry, info) in enumerate(zip(entries, infos)):
-        product.templates.append(ProductTemplate(
-            template_id=info.id, position=position, extranet_title=(entry.get("extranet_title") or None),
-            template_name=info.name, entity=info.entity, pdf_auto=info.pdf_auto))
+    for position, (entry, info) in enumerate(zip(entries, infos, strict=False)):
+        product.templates.append(
+            ProductTemplate(
+                template_id=info.id,
+                position=position,
+                extranet_title=(entry.get("extranet_title") or None),
+                template_name=info.name,
+                entity=info.entity,
+                pdf_auto=info.pdf_auto,
+            )
+        )
     product.updated_at = clock.now()
     return product
 
 
 def _check_validators(required: bool | None, subs: Sequence[str], role: str | None) -> None:
     if required and not subs and not role:
-        raise ValidationFailed("Prior validation needs validators.",
-                               errors={"validators": ["Name at least one user or a role."]})
+        raise ValidationFailed(
+            "Prior validation needs validators.", errors={"validators": ["Name at least one user or a role."]}
+        )
 
 
-def set_product_validation(session: Session, product: Product, *, required: bool | None,
-                           subs: Sequence[str], role: str | None) -> Product:
+def set_product_validation(
+    session: Session, product: Product, *, required: bool | None, subs: Sequence[str], role: str | None
+) -> Product:
     """``required`` null: the product follows the global setting."""
     _check_validators(required, subs, role)
     product.validation_required = required
@@ -102,8 +123,9 @@ def global_policy(session: Session) -> ValidationPolicy:
     return ValidationPolicy(row.required, tuple(row.validator_subs), row.validator_role)
 
 
-def set_global_validation(session: Session, *, required: bool, subs: Sequence[str],
-                          role: str | None) -> ValidationPolicy:
+def set_global_validation(
+    session: Session, *, required: bool, subs: Sequence[str], role: str | None
+) -> ValidationPolicy:
     _check_validators(required, subs, role)
     row = session.get(ValidationSetting, GLOBAL)
     if row is None:
@@ -115,10 +137,18 @@ def set_global_validation(session: Session, *, required: bool, subs: Sequence[st
 
 
 def policy_for(session: Session, product: Product) -> ValidationPolicy:
-    return effective_policy(global_policy(session), product.validation_required, product.validator_subs,
-                            product.validator_role)
+    return effective_policy(
+        global_policy(session), product.validation_required, product.validator_subs, product.validator_role
+    )
 
 
 def offered(product: Product) -> list[OfferedTemplate]:
-    return [OfferedTemplate(template_id=row.template_id, entity=row.entity, template_name=row.template_name,
-                            extranet_title=row.extranet_title) for row in product.templates]
+    return [
+        OfferedTemplate(
+            template_id=row.template_id,
+            entity=row.entity,
+            template_name=row.template_name,
+            extranet_title=row.extranet_title,
+        )
+        for row in product.templates
+    ]

@@ -6,12 +6,14 @@ transaction (or, for a PDF made asynchronously, by the ``document.rendered`` /
 ``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``
 with one ``attestation.failed``.
 """
+
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -63,8 +65,12 @@ class ContractSnapshot:
 
     def eligibility(self, today: date) -> eligibility.Eligibility:
         return eligibility.attestation_eligibility(
-            has_templates=bool(self.templates), terms=self.terms, receipts=self.receipts, today=today,
-            validation_required=self.policy.required)
+            has_templates=bool(self.templates),
+            terms=self.terms,
+            receipts=self.receipts,
+            today=today,
+            validation_required=self.policy.required,
+        )
 
 
 def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnapshot:
@@ -73,12 +79,22 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
     return ContractSnapshot(
         contract_id=contract.id,
         terms=eligibility.ContractTerms(contract.status, contract.start_date, contract.end_date),
-        receipts=tuple(eligibility.ReceiptPeriod(item.period_start, item.period_end, item.amount_due,
-                                                 item.amount_paid) for item in contract.receipts),
+        receipts=tuple(
+            eligibility.ReceiptPeriod(item.period_start, item.period_end, item.amount_due, item.amount_paid)
+            for item in contract.receipts
+        ),
         templates=tuple(products.offered(product)),
         policy=products.policy_for(session, product),
-        beneficiaries=tuple({"id": item.id, "kind": item.kind, "label": beneficiary_label(item.kind, item.attributes),
-                             "attributes": dict(item.attributes)} for item in contract.beneficiaries))
+        beneficiaries=tuple(
+            {
+                "id": item.id,
+                "kind": item.kind,
+                "label": beneficiary_label(item.kind, item.attributes),
+                "attributes": dict(item.attributes),
+            }
+            for item in contract.beneficiaries
+        ),
+    )
 
 
 def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, today: date) -> dict:
@@ -88,51 +104,86 @@ def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, toda
     if verdict.enabled:
         for template in facts.templates:
             fields = gateway.input_fields(template.template_id)
-            templates.append({"template_id": template.template_id, "entity": template.entity,
-                              "title": template.title,
-                              "fields": [{"name": field.name, "label": field.label, "default": field.default,
-                                          "required": field.required} for field in fields]})
+            templates.append(
+                {
+                    "template_id": template.template_id,
+                    "entity": template.entity,
+                    "title": template.title,
+                    "fields": [
+                        {"name": field.name, "label": field.label, "default": field.default, "required": field.required}
+                        for field in fields
+                    ],
+                }
+            )
     return {
-        "contract_id": facts.contract_id, "enabled": verdict.enabled, "reasons": list(verdict.reasons),
-        "messages": verdict.messages, "validation_required": facts.policy.required,
+        "contract_id": facts.contract_id,
+        "enabled": verdict.enabled,
+        "reasons": list(verdict.reasons),
+        "messages": verdict.messages,
+        "validation_required": facts.policy.required,
         "choice_needed": {
             "contract": choice.choice_needed(choice.offered_templates(facts.templates, beneficiary_chosen=False)),
             "beneficiary": choice.choice_needed(choice.offered_templates(facts.templates, beneficiary_chosen=True)),
         },
         "templates": templates,
-        "beneficiaries": [{key: item[key] for key in ("id", "kind", "label", "attributes")}
-                          for item in facts.beneficiaries] if verdict.enabled else [],
+        "beneficiaries": [
+            {key: item[key] for key in ("id", "kind", "label", "attributes")} for item in facts.beneficiaries
+        ]
+        if verdict.enabled
+        else [],
     }
 
 
-def check_request(facts: ContractSnapshot, gateway: DocumentsGateway, body: Mapping[str, Any],
-                  today: date) -> tuple[choice.OfferedTemplate, dict[str, str]]:
+def check_request(
+    facts: ContractSnapshot, gateway: DocumentsGateway, body: Mapping[str, Any], today: date
+) -> tuple[choice.OfferedTemplate, dict[str, str]]:
     """The template and input values of a new request; 409 when not eligible, 422 when it breaks a rule."""
     verdict = facts.eligibility(today)
     if not verdict.enabled:
-        raise Conflict("An attestation cannot be requested on this contract: " + " ".join(verdict.messages),
-                       errors={"reasons": list(verdict.reasons)})
+        raise Conflict(
+            "An attestation cannot be requested on this contract: " + " ".join(verdict.messages),
+            errors={"reasons": list(verdict.reasons)},
+        )
     beneficiary_id = body.get("beneficiary_id")
     if beneficiary_id and beneficiary_id not in {item["id"] for item in facts.beneficiaries}:
-        raise ValidationFailed("No such beneficiary on this contract.",
-                               errors={"beneficiary_id": ["Not a beneficiary of this contract."]})
-    template = choice.choose_template(facts.templates, body.get("template_id"),
-                                      beneficiary_chosen=bool(beneficiary_id))
+        raise ValidationFailed(
+            "No such beneficiary on this contract.", errors={"beneficiary_id": ["Not a beneficiary of this contract."]}
+        )
+    template = choice.choose_template(facts.templates, body.get("template_id"), beneficiary_chosen=bool(beneficiary_id))
     inputs = choice.resolve_inputs(gateway.input_fields(template.template_id), body.get("inputs") or {})
     return template, inputs
 
 
-def create_request(session: Session, caller: Caller, facts: ContractSnapshot, template: choice.OfferedTemplate,
-                   inputs: dict[str, str], beneficiary_id: str | None) -> AttestationRequest:
+def create_request(
+    session: Session,
+    caller: Caller,
+    facts: ContractSnapshot,
+    template: choice.OfferedTemplate,
+    inputs: dict[str, str],
+    beneficiary_id: str | None,
+) -> AttestationRequest:
     contract = session.get(Contract, facts.contract_id)
     now = clock.now()
     request = AttestationRequest(
-        id=clock.new_id(), contract_id=contract.id, beneficiary_id=beneficiary_id, template_id=template.template_id,
-        title=template.title, inputs=inputs, client_sub=caller.sub, client_org=contract.owner_org,
-        client_email=caller.email or contract.owner_email, client_name=caller.name or contract.owner_name,
-        validation_required=facts.policy.required, validator_subs=list(facts.policy.validator_subs),
-        validator_role=facts.policy.validator_role, state=GENERATING, attempts=0, next_attempt_at=now,
-        created_at=now, updated_at=now)
+        id=clock.new_id(),
+        contract_id=contract.id,
+        beneficiary_id=beneficiary_id,
+        template_id=template.template_id,
+        title=template.title,
+        inputs=inputs,
+        client_sub=caller.sub,
+        client_org=contract.owner_org,
+        client_email=caller.email or contract.owner_email,
+        client_name=caller.name or contract.owner_name,
+        validation_required=facts.policy.required,
+        validator_subs=list(facts.policy.validator_subs),
+        validator_role=facts.policy.validator_role,
+        state=GENERATING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(request)
     return request
 
@@ -155,15 +206,28 @@ def render_order(session: Session, request: AttestationRequest) -> RenderOrder:
     product = products.get_product(session, contract.product_id)
     beneficiary = session.get(Beneficiary, request.beneficiary_id) if request.beneficiary_id else None
     context = render_context(
-        {"number": contract.number, "product_name": product.name, "product_code": product.code,
-         "status": contract.status, "start_date": contract.start_date, "end_date": contract.end_date},
+        {
+            "number": contract.number,
+            "product_name": product.name,
+            "product_code": product.code,
+            "status": contract.status,
+            "start_date": contract.start_date,
+            "end_date": contract.end_date,
+        },
         {"name": request.client_name, "email": request.client_email, "org": request.client_org},
-        {"kind": beneficiary.kind, "attributes": beneficiary.attributes} if beneficiary else None)
+        {"kind": beneficiary.kind, "attributes": beneficiary.attributes} if beneficiary else None,
+    )
     return RenderOrder(
-        request_id=request.id, template_id=request.template_id, context=context, inputs=dict(request.inputs),
-        owner_type="beneficiary" if beneficiary else "contract", owner_id=beneficiary.id if beneficiary else contract.id,
-        dossier_id=contract.dossier_id, client_visible=not request.validation_required,
-        filename=f"attestation-{contract.number}")
+        request_id=request.id,
+        template_id=request.template_id,
+        context=context,
+        inputs=dict(request.inputs),
+        owner_type="beneficiary" if beneficiary else "contract",
+        owner_id=beneficiary.id if beneficiary else contract.id,
+        dossier_id=contract.dossier_id,
+        client_visible=not request.validation_required,
+        filename=f"attestation-{contract.number}",
+    )
 
 
 def claim_attempt(session: Session, settings: AttestationSettings, request_id: str) -> bool:
@@ -174,10 +238,16 @@ def claim_attempt(session: Session, settings: AttestationSettings, request_id: s
     """
     now = clock.now()
     lease = timedelta(seconds=settings.http_timeout_seconds * 2 + settings.render_retry_delay_seconds + 30)
-    claimed = session.execute(update(AttestationRequest).where(
-        AttestationRequest.id == request_id, AttestationRequest.state == GENERATING,
-        AttestationRequest.document_id.is_(None), AttestationRequest.next_attempt_at <= now,
-    ).values(attempts=AttestationRequest.attempts + 1, next_attempt_at=now + lease, updated_at=now)).rowcount
+    claimed = session.execute(
+        update(AttestationRequest)
+        .where(
+            AttestationRequest.id == request_id,
+            AttestationRequest.state == GENERATING,
+            AttestationRequest.document_id.is_(None),
+            AttestationRequest.next_attempt_at <= now,
+        )
+        .values(attempts=AttestationRequest.attempts + 1, next_attempt_at=now + lease, updated_at=now)
+    ).rowcount
     return bool(claimed)
 
 
@@ -192,9 +262,16 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
             return
         order = render_order(session, request)
     try:
-        document = gateway.render(order.template_id, context=order.context, inputs=order.inputs,
-                                  owner_type=order.owner_type, owner_id=order.owner_id, dossier_id=order.dossier_id,
-                                  client_visible=order.client_visible, filename=order.filename)
+        document = gateway.render(
+            order.template_id,
+            context=order.context,
+            inputs=order.inputs,
+            owner_type=order.owner_type,
+            owner_id=order.owner_id,
+            dossier_id=order.dossier_id,
+            client_visible=order.client_visible,
+            filename=order.filename,
+        )
     except UpstreamUnavailable as error:
         with db.transaction() as session:
             generation_failed(session, settings, session.get(AttestationRequest, request_id), error.detail)
@@ -202,8 +279,9 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
     except DomainError as error:
         # The documents service refused the render itself (template gone, broken tag): retrying cannot help.
         with db.transaction() as session:
-            generation_failed(session, settings, session.get(AttestationRequest, request_id), error.detail,
-                              permanent=True)
+            generation_failed(
+                session, settings, session.get(AttestationRequest, request_id), error.detail, permanent=True
+            )
         return
     with db.transaction() as session:
         request = session.get(AttestationRequest, request_id)
@@ -212,8 +290,9 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
         apply_document_state(session, settings, request, document)
 
 
-def apply_document_state(session: Session, settings: AttestationSettings, request: AttestationRequest,
-                         document: RenderedDocument) -> None:
+def apply_document_state(
+    session: Session, settings: AttestationSettings, request: AttestationRequest, document: RenderedDocument
+) -> None:
     if document.state in DONE_DOCUMENT_STATES:
         generation_succeeded(session, request)
     elif document.state != "rendering":
@@ -228,9 +307,15 @@ def leave_generating(session: Session, request: AttestationRequest, state: str) 
     """
     if request.state != GENERATING:
         return False
-    moved = session.execute(update(AttestationRequest).where(
-        AttestationRequest.id == request.id, AttestationRequest.state == GENERATING,
-    ).values(state=state).execution_options(synchronize_session=False)).rowcount
+    moved = session.execute(
+        update(AttestationRequest)
+        .where(
+            AttestationRequest.id == request.id,
+            AttestationRequest.state == GENERATING,
+        )
+        .values(state=state)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not moved:
         session.refresh(request)
         return False
@@ -247,30 +332,57 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
     actor = {"sub": request.client_sub, "role": "client"}
     contract = session.get(Contract, request.contract_id)
     if not request.validation_required:
-        data = {"request_id": request.id, "contract_id": request.contract_id,
-                "beneficiary_id": request.beneficiary_id, "document_id": request.document_id,
-                "template_id": request.template_id, "title": request.title, "client_sub": request.client_sub,
-                "client_org": request.client_org, "client_email": request.client_email}
+        data = {
+            "request_id": request.id,
+            "contract_id": request.contract_id,
+            "beneficiary_id": request.beneficiary_id,
+            "document_id": request.document_id,
+            "template_id": request.template_id,
+            "title": request.title,
+            "client_sub": request.client_sub,
+            "client_org": request.client_org,
+            "client_email": request.client_email,
+        }
         if contract.dossier_id:
             data["dossier_id"] = contract.dossier_id
         # Issuing is the platform's act (it may complete in the worker, after rendering), not the client's:
         # with the client as actor, notification rules would leave the client out of their own news.
-        record_event(session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id,
-                     actor=SERVICE_ACTOR)
+        record_event(
+            session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=SERVICE_ACTOR
+        )
         return
-    task = ValidationTask(id=clock.new_id(), request_id=request.id, contract_id=request.contract_id,
-                          document_id=request.document_id, validator_subs=list(request.validator_subs),
-                          validator_role=request.validator_role, state="open", created_at=clock.now())
+    task = ValidationTask(
+        id=clock.new_id(),
+        request_id=request.id,
+        contract_id=request.contract_id,
+        document_id=request.document_id,
+        validator_subs=list(request.validator_subs),
+        validator_role=request.validator_role,
+        state="open",
+        created_at=clock.now(),
+    )
     session.add(task)
-    record_event(session, "attestation.validation_requested", {
-        "request_id": request.id, "task_id": task.id, "contract_id": request.contract_id,
-        "document_id": request.document_id, "validator_subs": list(request.validator_subs),
-        "validator_role": request.validator_role, "client_sub": request.client_sub,
-    }, producer=SERVICE_NAME, aggregate_id=request.id, actor=actor)
+    record_event(
+        session,
+        "attestation.validation_requested",
+        {
+            "request_id": request.id,
+            "task_id": task.id,
+            "contract_id": request.contract_id,
+            "document_id": request.document_id,
+            "validator_subs": list(request.validator_subs),
+            "validator_role": request.validator_role,
+            "client_sub": request.client_sub,
+        },
+        producer=SERVICE_NAME,
+        aggregate_id=request.id,
+        actor=actor,
+    )
 
 
-def generation_failed(session: Session, settings: AttestationSettings, request: AttestationRequest, error: str,
-                      *, permanent: bool = False) -> None:
+def generation_failed(
+    session: Session, settings: AttestationSettings, request: AttestationRequest, error: str, *, permanent: bool = False
+) -> None:
     """Schedule another attempt, or end ``failed`` (``permanent``: the documents service refused the render).
 
     A partial document is left for the worker to delete.
@@ -299,16 +411,26 @@ def announce_failure(session: Session, request: AttestationRequest, reason: str)
 
     The platform's act, like issuing: with the client as actor, the rules would leave them out.
     """
-    data = {"request_id": request.id, "contract_id": request.contract_id, "beneficiary_id": request.beneficiary_id,
-            "template_id": request.template_id, "title": request.title, "client_sub": request.client_sub,
-            "client_org": request.client_org, "client_email": request.client_email, "reason": reason,
-            "attempts": request.attempts, "validator_subs": list(request.validator_subs),
-            "validator_role": request.validator_role}
+    data = {
+        "request_id": request.id,
+        "contract_id": request.contract_id,
+        "beneficiary_id": request.beneficiary_id,
+        "template_id": request.template_id,
+        "title": request.title,
+        "client_sub": request.client_sub,
+        "client_org": request.client_org,
+        "client_email": request.client_email,
+        "reason": reason,
+        "attempts": request.attempts,
+        "validator_subs": list(request.validator_subs),
+        "validator_role": request.validator_role,
+    }
     contract = session.get(Contract, request.contract_id)
     if contract.dossier_id:
         data["dossier_id"] = contract.dossier_id
-    record_event(session, "attestation.failed", data, producer=SERVICE_NAME, aggregate_id=request.id,
-                 actor=SERVICE_ACTOR)
+    record_event(
+        session, "attestation.failed", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=SERVICE_ACTOR
+    )
 
 
 def request_for_document(session: Session, document_id: str) -> AttestationRequest | None:
@@ -325,9 +447,16 @@ def visible_request(session: Session, caller: Caller, request_id: str) -> Attest
     return request
 
 
-def list_requests(session: Session, caller: Caller, contract_id: str, *, limit: int,
-                  cursor: str | None) -> tuple[list[AttestationRequest], str | None]:
+def list_requests(
+    session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[AttestationRequest], str | None]:
     contracts.visible_contract(session, caller, contract_id)
     statement = select(AttestationRequest).where(AttestationRequest.contract_id == contract_id)
-    return keyset_page(session, statement, [AttestationRequest.created_at, AttestationRequest.id], limit=limit,
-                       cursor=cursor, descending=True)
+    return keyset_page(
+        session,
+        statement,
+        [AttestationRequest.created_at, AttestationRequest.id],
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )

@@ -5,10 +5,10 @@ calls the documents service, then records the outcome: two concurrent decisions 
 act on the document. If the documents call fails the claim is released; a claim abandoned by a
 dead process expires after ``DECISION_LEASE``.
 """
+
 from __future__ import annotations
 
-from typing import Mapping
-
+from collections.abc import Mapping
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -38,8 +38,9 @@ def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | 
         statement = statement.where(ValidationTask.state.in_(wanted))
     if filters.get("contract_id"):
         statement = statement.where(ValidationTask.contract_id == filters["contract_id"])
-    return keyset_page(session, statement, [ValidationTask.created_at, ValidationTask.id], limit=limit,
-                       cursor=cursor, descending=True)
+    return keyset_page(
+        session, statement, [ValidationTask.created_at, ValidationTask.id], limit=limit, cursor=cursor, descending=True
+    )
 
 
 def get_task(session: Session, task_id: str) -> ValidationTask:
@@ -57,9 +58,14 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
             raise Forbidden("You are not among this task's validators.")
         now = clock.now()
         abandoned = and_(ValidationTask.state == "deciding", ValidationTask.decided_at < now - DECISION_LEASE)
-        claimed = session.execute(update(ValidationTask).where(
-            ValidationTask.id == task_id, or_(ValidationTask.state == "open", abandoned),
-        ).values(state="deciding", decided_at=now)).rowcount
+        claimed = session.execute(
+            update(ValidationTask)
+            .where(
+                ValidationTask.id == task_id,
+                or_(ValidationTask.state == "open", abandoned),
+            )
+            .values(state="deciding", decided_at=now)
+        ).rowcount
         if not claimed:
             raise Conflict("This validation task has already been decided.")
         return task.document_id
@@ -67,8 +73,11 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
 
 def _release(db: Database, task_id: str) -> None:
     with db.transaction() as session:
-        session.execute(update(ValidationTask).where(ValidationTask.id == task_id, ValidationTask.state == "deciding")
-                        .values(state="open", decided_at=None))
+        session.execute(
+            update(ValidationTask)
+            .where(ValidationTask.id == task_id, ValidationTask.state == "deciding")
+            .values(state="open", decided_at=None)
+        )
 
 
 def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
@@ -90,11 +99,22 @@ def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: st
         raise
     with db.transaction() as session:
         task, request = _decide(session, caller, task_id, "approved", None)
-        record_event(session, "attestation.approved", {
-            "request_id": request.id, "task_id": task.id, "contract_id": task.contract_id,
-            "document_id": task.document_id, "client_sub": request.client_sub, "client_org": request.client_org,
-            "client_email": request.client_email,
-        }, producer=SERVICE_NAME, aggregate_id=request.id, actor=caller.as_actor())
+        record_event(
+            session,
+            "attestation.approved",
+            {
+                "request_id": request.id,
+                "task_id": task.id,
+                "contract_id": task.contract_id,
+                "document_id": task.document_id,
+                "client_sub": request.client_sub,
+                "client_org": request.client_org,
+                "client_email": request.client_email,
+            },
+            producer=SERVICE_NAME,
+            aggregate_id=request.id,
+            actor=caller.as_actor(),
+        )
         return task
 
 
@@ -108,9 +128,20 @@ def reject(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str
         raise
     with db.transaction() as session:
         task, request = _decide(session, caller, task_id, "rejected", reason)
-        record_event(session, "attestation.rejected", {
-            "request_id": request.id, "task_id": task.id, "contract_id": task.contract_id, "reason": reason,
-            "client_sub": request.client_sub, "client_org": request.client_org,
-            "client_email": request.client_email,
-        }, producer=SERVICE_NAME, aggregate_id=request.id, actor=caller.as_actor())
+        record_event(
+            session,
+            "attestation.rejected",
+            {
+                "request_id": request.id,
+                "task_id": task.id,
+                "contract_id": task.contract_id,
+                "reason": reason,
+                "client_sub": request.client_sub,
+                "client_org": request.client_org,
+                "client_email": request.client_email,
+            },
+            producer=SERVICE_NAME,
+            aggregate_id=request.id,
+            actor=caller.as_actor(),
+        )
         return task

@@ -1,4 +1,5 @@
 """``/api/v1/documents``: upload, list, read, download, change visibility, delete."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -20,8 +21,12 @@ from ..storage import spool, tmp_dir
 from .downloads import ranged_response
 from .schemas import DocumentSchema, document_body
 
-blp = Blueprint("documents", __name__, url_prefix="/api/v1/documents",
-                description="Documents: files with per-file visibility and renditions")
+blp = Blueprint(
+    "documents",
+    __name__,
+    url_prefix="/api/v1/documents",
+    description="Documents: files with per-file visibility and renditions",
+)
 
 ALL_ROLES = ("agent", "client", "partner", "service")
 
@@ -31,19 +36,34 @@ class UploadFormSchema(Schema):
 
     owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    dossier_id = fields.String(load_default=None, validate=validate.Length(min=1, max=64),
-                               metadata={"description": "The dossier, when the owner is not one (e.g. a contract "
-                                                        "document shared on a dossier)."})
+    dossier_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "The dossier, when the owner is not one (e.g. a contract document shared on a dossier)."
+        },
+    )
     category = fields.String(load_default="other", validate=validate.OneOf(services.CATEGORIES))
     client = fields.Boolean(load_default=False, metadata={"description": "Visible to the owner's client (staff only)."})
-    partner = fields.Boolean(load_default=False, metadata={"description": "Visible to solicited partners (staff only)."})
-    roles = DelimitedList(fields.String(validate=validate.Length(min=1, max=64)), load_default=[],
-                          metadata={"description": "Comma-separated contributor roles that see it."})
-    financial = fields.Boolean(load_default=None, metadata={
-        "description": "A financial item (invoice, quote...), never shown to participants (staff and services "
-                       "only; when omitted, or sent by anyone else, the category decides: FINANCIAL_CATEGORIES)."})
+    partner = fields.Boolean(
+        load_default=False, metadata={"description": "Visible to solicited partners (staff only)."}
+    )
+    roles = DelimitedList(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        load_default=[],
+        metadata={"description": "Comma-separated contributor roles that see it."},
+    )
+    financial = fields.Boolean(
+        load_default=None,
+        metadata={
+            "description": "A financial item (invoice, quote...), never shown to participants (staff and services "
+            "only; when omitted, or sent by anyone else, the category decides: FINANCIAL_CATEGORIES)."
+        },
+    )
     uploaded_by_sub = fields.String(load_default=None, metadata={"description": "Services only: the real uploader."})
-    uploaded_by_role = fields.String(load_default=None, validate=validate.OneOf(("client", "partner", "agent", "admin")))
+    uploaded_by_role = fields.String(
+        load_default=None, validate=validate.OneOf(("client", "partner", "agent", "admin"))
+    )
 
 
 class UploadFilesSchema(Schema):
@@ -67,8 +87,10 @@ class VisibilityPatchSchema(Schema):
 
 
 class ContentArgsSchema(Schema):
-    rendition = fields.String(load_default=None, metadata={"description": "pdf, docx... (default: the PDF when "
-                                                                          "there is one, else the original)."})
+    rendition = fields.String(
+        load_default=None,
+        metadata={"description": "pdf, docx... (default: the PDF when there is one, else the original)."},
+    )
 
 
 def _storage():
@@ -101,8 +123,10 @@ class Documents(MethodView):
         on_behalf = None
         if form["uploaded_by_sub"]:
             if not form["uploaded_by_role"]:
-                raise ValidationFailed("uploaded_by_role goes with uploaded_by_sub.",
-                                       errors={"uploaded_by_role": ["Missing data for required field."]})
+                raise ValidationFailed(
+                    "uploaded_by_role goes with uploaded_by_sub.",
+                    errors={"uploaded_by_role": ["Missing data for required field."]},
+                )
             on_behalf = services.Uploader(form["uploaded_by_sub"], form["uploaded_by_role"])
         upload = files["file"]
         filename = sanitise_filename(upload.filename)
@@ -110,12 +134,23 @@ class Documents(MethodView):
         try:
             with app_db().transaction() as session:
                 document = services.upload_document(
-                    session, _storage(), _lookup(), caller, spooled=spooled, filename=filename,
-                    owner_type=form["owner_type"], owner_id=form["owner_id"], dossier_id=form["dossier_id"],
-                    category=form["category"], on_behalf=on_behalf, allowed_kinds=settings.allowed_types,
+                    session,
+                    _storage(),
+                    _lookup(),
+                    caller,
+                    spooled=spooled,
+                    filename=filename,
+                    owner_type=form["owner_type"],
+                    owner_id=form["owner_id"],
+                    dossier_id=form["dossier_id"],
+                    category=form["category"],
+                    on_behalf=on_behalf,
+                    allowed_kinds=settings.allowed_types,
                     financial_categories=settings.financial_categories,
-                    visibility=services.Visibility(form["client"], form["partner"], tuple(form["roles"]),
-                                                   form["financial"]))
+                    visibility=services.Visibility(
+                        form["client"], form["partner"], tuple(form["roles"]), form["financial"]
+                    ),
+                )
                 return document_body(document)
         finally:
             spooled.path.unlink(missing_ok=True)
@@ -127,13 +162,22 @@ class Documents(MethodView):
         """The documents of an owner that the caller may see."""
         caller = current_caller()
         if (args["partner"] or args["role"]) and not (caller.is_service or caller.is_staff):
-            raise ValidationFailed("The partner and role filters are for staff and services.",
-                                   errors={"partner" if args["partner"] else "role": ["Not allowed."]})
+            raise ValidationFailed(
+                "The partner and role filters are for staff and services.",
+                errors={"partner" if args["partner"] else "role": ["Not allowed."]},
+            )
         with app_db().read_only() as session:
             items, next_cursor = services.list_visible_documents(
-                session, _lookup(), caller, owner_type=args["owner_type"],
-                owner_id=args["owner_id"], partner_only=args["partner"], role=args["role"],
-                limit=args["limit"], cursor=args["cursor"])
+                session,
+                _lookup(),
+                caller,
+                owner_type=args["owner_type"],
+                owner_id=args["owner_id"],
+                partner_only=args["partner"],
+                role=args["role"],
+                limit=args["limit"],
+                cursor=args["cursor"],
+            )
             return {"items": [document_body(document) for document in items], "next_cursor": next_cursor}
 
 
@@ -144,8 +188,7 @@ class DocumentResource(MethodView):
     def get(self, document_id):
         """A document the caller may see (its state tells whether the PDF is ready)."""
         with app_db().read_only() as session:
-            return document_body(services.get_visible_document(session, _lookup(),
-                                                               current_caller(), document_id))
+            return document_body(services.get_visible_document(session, _lookup(), current_caller(), document_id))
 
     @require_roles("agent", "service")
     @blp.arguments(VisibilityPatchSchema)
@@ -153,9 +196,15 @@ class DocumentResource(MethodView):
     def patch(self, body, document_id):
         """Change the document's visibility or financial flag (staff); publishes ``document.visibility_changed``."""
         with app_db().transaction() as session:
-            document = services.change_visibility(session, current_caller(), document_id,
-                                                  client=body.get("client"), partner=body.get("partner"),
-                                                  roles=body.get("roles"), financial=body.get("financial"))
+            document = services.change_visibility(
+                session,
+                current_caller(),
+                document_id,
+                client=body.get("client"),
+                partner=body.get("partner"),
+                roles=body.get("roles"),
+                financial=body.get("financial"),
+            )
             return document_body(document)
 
     @require_roles("agent", "service")
@@ -175,8 +224,7 @@ class DocumentContent(MethodView):
     def get(self, args, document_id):
         """Download a rendition (streams; supports ``Range``)."""
         with app_db().read_only() as session:
-            document = services.get_visible_document(session, _lookup(), current_caller(),
-                                                     document_id)
+            document = services.get_visible_document(session, _lookup(), current_caller(), document_id)
             rendition = services.find_rendition(document, args["rendition"])
             if rendition is None:
                 raise NotFound("The document has no such rendition.")

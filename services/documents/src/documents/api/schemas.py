@@ -1,4 +1,5 @@
 """Response schemas shared by the documents and templates resources."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields
@@ -9,12 +10,18 @@ from ..services import find_rendition, visibility_of
 class VisibilitySchema(Schema):
     """Who sees a document besides staff and its uploader."""
 
-    client = fields.Boolean(metadata={"description": "The owner's client (requester, extranet customer) and their company."})
+    client = fields.Boolean(
+        metadata={"description": "The owner's client (requester, extranet customer) and their company."}
+    )
     partner = fields.Boolean(metadata={"description": "The partners solicited on the dossier."})
     roles = fields.List(fields.String(), metadata={"description": "Contributor roles that see it (e.g. guarantor)."})
-    financial = fields.Boolean(metadata={"description": "A financial item (invoice, quote...): participants never "
-                                                        "see it, even when it is shared with the client. On render, "
-                                                        "omitted means the category's default."})
+    financial = fields.Boolean(
+        metadata={
+            "description": "A financial item (invoice, quote...): participants never "
+            "see it, even when it is shared with the client. On render, "
+            "omitted means the category's default."
+        }
+    )
 
 
 class ActorRefSchema(Schema):
@@ -50,8 +57,12 @@ class DocumentSchema(Schema):
     sha256 = fields.String()
     visibility = fields.Nested(VisibilitySchema)
     uploaded_by = fields.Nested(ActorRefSchema)
-    state = fields.String(metadata={"description": "ready; rendering (PDF on its way); pdf_failed (the .docx "
-                                                   "is kept, see error); pdf_unavailable (no converter)."})
+    state = fields.String(
+        metadata={
+            "description": "ready; rendering (PDF on its way); pdf_failed (the .docx "
+            "is kept, see error); pdf_unavailable (no converter)."
+        }
+    )
     error = fields.String(allow_none=True)
     warnings = fields.List(fields.Nested(WarningSchema))
     template_id = fields.String(allow_none=True)
@@ -65,16 +76,26 @@ def document_body(document) -> dict:
     """The ``DocumentSchema`` view of a ``db.Document``."""
     primary = find_rendition(document, None)
     return {
-        "id": document.id, "owner_type": document.owner_type, "owner_id": document.owner_id,
-        "dossier_id": document.dossier_id, "filename": document.filename, "category": document.category,
+        "id": document.id,
+        "owner_type": document.owner_type,
+        "owner_id": document.owner_id,
+        "dossier_id": document.dossier_id,
+        "filename": document.filename,
+        "category": document.category,
         "content_type": primary.content_type if primary else None,
-        "size": primary.size if primary else None, "sha256": primary.sha256 if primary else None,
+        "size": primary.size if primary else None,
+        "sha256": primary.sha256 if primary else None,
         "visibility": visibility_of(document),
         "uploaded_by": {"sub": document.uploaded_by_sub, "role": document.uploaded_by_role},
-        "state": document.state, "error": document.error, "warnings": document.warnings or [],
-        "template_id": document.template_id, "template_version": document.template_version,
-        "renditions": [{"kind": r.kind, "content_type": r.content_type, "size": r.size, "sha256": r.sha256}
-                       for r in document.renditions],
-        "created_at": document.created_at, "updated_at": document.updated_at,
+        "state": document.state,
+        "error": document.error,
+        "warnings": document.warnings or [],
+        "template_id": document.template_id,
+        "template_version": document.template_version,
+        "renditions": [
+            {"kind": r.kind, "content_type": r.content_type, "size": r.size, "sha256": r.sha256}
+            for r in document.renditions
+        ],
+        "created_at": document.created_at,
+        "updated_at": document.updated_at,
     }
-

@@ -1,4 +1,5 @@
 """``/api/v1/templates``: Word templates, their fields, and rendering them into documents."""
+
 from __future__ import annotations
 
 from flask import current_app
@@ -19,8 +20,12 @@ from ..domain.templates import ENTITIES
 from ..storage import spool, tmp_dir
 from .schemas import DocumentSchema, VisibilitySchema, document_body
 
-blp = Blueprint("templates", __name__, url_prefix="/api/v1/templates",
-                description="Word templates with {{ tags }}, rendered to .docx and PDF")
+blp = Blueprint(
+    "templates",
+    __name__,
+    url_prefix="/api/v1/templates",
+    description="Word templates with {{ tags }}, rendered to .docx and PDF",
+)
 
 
 class TemplateFormSchema(Schema):
@@ -28,8 +33,11 @@ class TemplateFormSchema(Schema):
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     type = fields.String(required=True, validate=validate.OneOf(templating.TEMPLATE_TYPES))
-    entity = fields.String(required=True, validate=validate.OneOf(ENTITIES),
-                           metadata={"description": "Whose data fills the entity fields: contract, beneficiary, dossier."})
+    entity = fields.String(
+        required=True,
+        validate=validate.OneOf(ENTITIES),
+        metadata={"description": "Whose data fills the entity fields: contract, beneficiary, dossier."},
+    )
     pdf_auto = fields.Boolean(load_default=False, metadata={"description": "Also produce a PDF of each render."})
 
 
@@ -81,10 +89,12 @@ class FieldsUpdateSchema(Schema):
 class RenderSchema(Schema):
     """What to fill in and where the produced document goes."""
 
-    context = fields.Dict(load_default=dict, metadata={"description": "The entity's values, e.g. "
-                                                                     "{\"contract\": {\"number\": \"C-1\"}}."})
-    inputs = fields.Dict(keys=fields.String(), load_default=dict,
-                         metadata={"description": "Values of the input fields, by tag name."})
+    context = fields.Dict(
+        load_default=dict, metadata={"description": 'The entity\'s values, e.g. {"contract": {"number": "C-1"}}.'}
+    )
+    inputs = fields.Dict(
+        keys=fields.String(), load_default=dict, metadata={"description": "Values of the input fields, by tag name."}
+    )
     owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     dossier_id = fields.String(load_default=None, allow_none=True)
@@ -99,8 +109,10 @@ def _storage():
 
 def _template_body(template: Template) -> dict:
     """Read while the session is open (``TemplateSchema`` dumps it after the transaction)."""
-    return {key: getattr(template, key) for key in ("id", "name", "type", "entity", "pdf_auto", "current_version",
-                                                    "created_at", "updated_at")}
+    return {
+        key: getattr(template, key)
+        for key in ("id", "name", "type", "entity", "pdf_auto", "current_version", "created_at", "updated_at")
+    }
 
 
 @blp.route("")
@@ -116,9 +128,16 @@ class Templates(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return _template_body(templating.create_template(
-                    session, _storage(), current_caller(), spooled=spooled,
-                    filename=sanitise_filename(upload.filename), **form))
+                return _template_body(
+                    templating.create_template(
+                        session,
+                        _storage(),
+                        current_caller(),
+                        spooled=spooled,
+                        filename=sanitise_filename(upload.filename),
+                        **form,
+                    )
+                )
         finally:
             spooled.path.unlink(missing_ok=True)
 
@@ -128,8 +147,13 @@ class Templates(MethodView):
     def get(self, args):
         """List templates."""
         with app_db().read_only() as session:
-            items, next_cursor = keyset_page(session, select(Template), [Template.created_at, Template.id],
-                                             limit=args["limit"], cursor=args["cursor"])
+            items, next_cursor = keyset_page(
+                session,
+                select(Template),
+                [Template.created_at, Template.id],
+                limit=args["limit"],
+                cursor=args["cursor"],
+            )
             return {"items": [_template_body(template) for template in items], "next_cursor": next_cursor}
 
 
@@ -155,9 +179,16 @@ class TemplateVersions(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return _template_body(templating.add_template_version(
-                    session, _storage(), current_caller(), template_id, spooled=spooled,
-                    filename=sanitise_filename(upload.filename)))
+                return _template_body(
+                    templating.add_template_version(
+                        session,
+                        _storage(),
+                        current_caller(),
+                        template_id,
+                        spooled=spooled,
+                        filename=sanitise_filename(upload.filename),
+                    )
+                )
         finally:
             spooled.path.unlink(missing_ok=True)
 
@@ -170,8 +201,11 @@ class TemplateFields(MethodView):
         """Every tag of the current version: entity fields and inputs (with label and default)."""
         with app_db().read_only() as session:
             template = templating.get_template(session, template_id)
-            return {"template_id": template.id, "version": template.current_version,
-                    "fields": templating.template_fields(session, template)}
+            return {
+                "template_id": template.id,
+                "version": template.current_version,
+                "fields": templating.template_fields(session, template),
+            }
 
     @require_roles("admin")
     @blp.arguments(FieldsUpdateSchema)
@@ -180,8 +214,11 @@ class TemplateFields(MethodView):
         """Set labels and defaults of input fields (admin); 422 for a tag that is not an input."""
         with app_db().transaction() as session:
             template = templating.configure_fields(session, template_id, body["fields"])
-            return {"template_id": template.id, "version": template.current_version,
-                    "fields": templating.template_fields(session, template)}
+            return {
+                "template_id": template.id,
+                "version": template.current_version,
+                "fields": templating.template_fields(session, template),
+            }
 
 
 @blp.route("/<template_id>/render")
@@ -189,22 +226,40 @@ class TemplateRender(MethodView):
     @require_roles("agent", "service")
     @blp.arguments(RenderSchema)
     @blp.response(201, DocumentSchema, description="Rendered (state ready, or pdf_unavailable).")
-    @blp.alt_response(202, schema=DocumentSchema, description="The .docx is stored; the PDF is being made "
-                                                             "by the worker (state rendering): poll the document.")
+    @blp.alt_response(
+        202,
+        schema=DocumentSchema,
+        description="The .docx is stored; the PDF is being made by the worker (state rendering): poll the document.",
+    )
     def post(self, body, template_id):
         """Render the template into a document with its .docx (and, when ``pdf_auto``, its PDF)."""
         settings = app_settings()
         visibility = body["visibility"]
         request = templating.RenderRequest(
-            context=body["context"], inputs=body["inputs"], owner_type=body["owner_type"],
-            owner_id=body["owner_id"], dossier_id=body["dossier_id"], category=body["category"],
+            context=body["context"],
+            inputs=body["inputs"],
+            owner_type=body["owner_type"],
+            owner_id=body["owner_id"],
+            dossier_id=body["dossier_id"],
+            category=body["category"],
             filename=body["filename"],
-            visibility=services.Visibility(visibility.get("client", False), visibility.get("partner", False),
-                                           tuple(visibility.get("roles", ())), visibility.get("financial")))
+            visibility=services.Visibility(
+                visibility.get("client", False),
+                visibility.get("partner", False),
+                tuple(visibility.get("roles", ())),
+                visibility.get("financial"),
+            ),
+        )
         with app_db().transaction() as session:
-            document = templating.render_template(session, _storage(), current_caller(), template_id, request,
-                                                  converter_name=current_app.extensions["converter_name"],
-                                                  tmp_dir=tmp_dir(settings),
-                                                  financial_categories=settings.financial_categories)
+            document = templating.render_template(
+                session,
+                _storage(),
+                current_caller(),
+                template_id,
+                request,
+                converter_name=current_app.extensions["converter_name"],
+                tmp_dir=tmp_dir(settings),
+                financial_categories=settings.financial_categories,
+            )
             body = document_body(document)
         return body, (202 if document.state == "rendering" else 201)

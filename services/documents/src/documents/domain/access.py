@@ -1,8 +1,10 @@
 """Who may see a document, as plain rules over the caller, the owner's client and third-party access."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from platform_shared.auth import Caller
 
@@ -62,8 +64,9 @@ def granted_without_gateway(caller: Caller, document: VisibleDocument, owner_cli
 def may_need_gateway(document: VisibleDocument) -> bool:
     """Only a document of a dossier flagged for someone outside staff can be seen by a third party
     (a financial document flagged for the client side alone reaches no third party)."""
-    return bool(document.dossier_id and (document.visible_partner or document.visible_roles
-                                         or shown_to_participants(document)))
+    return bool(
+        document.dossier_id and (document.visible_partner or document.visible_roles or shown_to_participants(document))
+    )
 
 
 def shown_to_participants(document: VisibleDocument) -> bool:
@@ -77,9 +80,12 @@ def granted_to_third_party(document: VisibleDocument, access: ThirdPartyAccess) 
 
     ``financial`` only narrows the participant's view: a partner asked for a financial opinion must see
     the financial piece flagged for partners, and a contributor the financial piece of their role."""
-    if access.partner and document.visible_partner:
-        if document.owner_type != "solicitation" or document.owner_id in access.solicitation_ids:
-            return True
+    if (
+        access.partner
+        and document.visible_partner
+        and (document.owner_type != "solicitation" or document.owner_id in access.solicitation_ids)
+    ):
+        return True
     if access.contributor_roles & set(document.visible_roles or ()):
         return True
     return access.participant and shown_to_participants(document)
@@ -91,8 +97,7 @@ def financial_by_default(category: str, financial_categories: Iterable[str]) -> 
     return category in set(financial_categories)
 
 
-def financial_flag(caller: Caller, requested: bool | None, category: str,
-                   financial_categories: Iterable[str]) -> bool:
+def financial_flag(caller: Caller, requested: bool | None, category: str, financial_categories: Iterable[str]) -> bool:
     """Staff and services choose; everyone else gets the category's default, whatever they asked.
 
     The category default applies to every upload: a client who files an invoice keeps it from the
@@ -102,8 +107,9 @@ def financial_flag(caller: Caller, requested: bool | None, category: str,
     return financial_by_default(category, financial_categories)
 
 
-def may_see(caller: Caller, document: VisibleDocument, owner_client: OwnerClient | None,
-            access: ThirdPartyAccess = NO_ACCESS) -> bool:
+def may_see(
+    caller: Caller, document: VisibleDocument, owner_client: OwnerClient | None, access: ThirdPartyAccess = NO_ACCESS
+) -> bool:
     if granted_without_gateway(caller, document, owner_client):
         return True
     return granted_to_third_party(document, access)
@@ -116,8 +122,9 @@ class UploadVisibility:
     roles: tuple[str, ...]
 
 
-def visibility_for_non_staff_upload(caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess,
-                                    requested_roles: Iterable[str]) -> UploadVisibility:
+def visibility_for_non_staff_upload(
+    caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess, requested_roles: Iterable[str]
+) -> UploadVisibility:
     """Outside staff, nobody chooses who sees a file: the owner's client shares with their side,
     a contributor with their own role; everything else stays between the uploader and staff."""
     is_client = bool(owner_client and owner_client.includes(caller))

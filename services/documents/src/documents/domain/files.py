@@ -1,4 +1,5 @@
 """File rules: the type read from the bytes, safe display names, the download headers."""
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,14 @@ CONTENT_TYPES = {
 }
 # The extensions a name may carry for each kind (a name without an extension is accepted).
 EXTENSIONS = {
-    "pdf": {"pdf"}, "png": {"png"}, "jpeg": {"jpg", "jpeg", "jpe"}, "docx": {"docx"},
-    "xlsx": {"xlsx"}, "odt": {"odt"}, "txt": {"txt", "text", "log", "md"}, "csv": {"csv"},
+    "pdf": {"pdf"},
+    "png": {"png"},
+    "jpeg": {"jpg", "jpeg", "jpe"},
+    "docx": {"docx"},
+    "xlsx": {"xlsx"},
+    "odt": {"odt"},
+    "txt": {"txt", "text", "log", "md"},
+    "csv": {"csv"},
 }
 _OOXML_MAIN_PARTS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
@@ -40,8 +47,10 @@ def _sniff_zip(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and _read_head(archive, "mimetype").strip() == \
-                    b"application/vnd.oasis.opendocument.text":
+            if (
+                "mimetype" in names
+                and _read_head(archive, "mimetype").strip() == b"application/vnd.oasis.opendocument.text"
+            ):
                 return "odt"
             if "[Content_Types].xml" in names:
                 content_types = _read_head(archive, "[Content_Types].xml").decode("utf-8", "replace")
@@ -62,7 +71,7 @@ def _looks_like_text(sample: bytes) -> bool:
         # A multi-byte character cut by the end of the sample is still text.
         if error.start < len(sample) - 4:
             return False
-        text = sample[:error.start].decode("utf-8")
+        text = sample[: error.start].decode("utf-8")
     return all(char.isprintable() or char in "\t\r\n\f" for char in text)
 
 
@@ -110,5 +119,5 @@ def sanitise_filename(raw: str | None, fallback: str = "file") -> str:
 def content_disposition(filename: str) -> str:
     """``attachment`` with an ASCII fallback and the exact UTF-8 name (RFC 6266 / RFC 5987)."""
     ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode("ascii")
-    ascii_name = re.sub(r'[^A-Za-z0-9._ ()+,-]', "_", ascii_name).strip() or "file"
+    ascii_name = re.sub(r"[^A-Za-z0-9._ ()+,-]", "_", ascii_name).strip() or "file"
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -4,16 +4,18 @@ Tags are found by walking the Jinja syntax tree of the XML that docxtpl renders 
 footers, after docxtpl has joined tags Word split across runs): ``get_undeclared_template_variables``
 only reports top-level names. Rendering always goes through a sandboxed, autoescaping environment.
 """
+
 from __future__ import annotations
 
 import copy
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
-from docxtpl import DocxTemplate
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -114,13 +116,15 @@ def _refuse_private_access(node: nodes.Node) -> None:
         name = item.attr if isinstance(item, nodes.Getattr) else getattr(item.arg, "value", None)
         if isinstance(name, str) and name.startswith("_"):
             tag = _dotted(item) or name
-            raise TemplateProblem(f"The tag {tag} uses a private attribute ({name}), which templates may not use.",
-                                  tag=tag)
+            raise TemplateProblem(
+                f"The tag {tag} uses a private attribute ({name}), which templates may not use.", tag=tag
+            )
 
 
 def _target_names(target: nodes.Node) -> set[str]:
     return {name.name for name in target.find_all(nodes.Name)} | (
-        {target.name} if isinstance(target, nodes.Name) else set())
+        {target.name} if isinstance(target, nodes.Name) else set()
+    )
 
 
 def _collect(node: nodes.Node, bound: frozenset[str], found: set[str], global_names: set[str]) -> None:
@@ -128,8 +132,11 @@ def _collect(node: nodes.Node, bound: frozenset[str], found: set[str], global_na
         path = _dotted(node)
         if path is not None:
             root = path.split(".")[0]
-            if root not in bound and root not in global_names and not (
-                    isinstance(node, nodes.Name) and node.ctx != "load"):
+            if (
+                root not in bound
+                and root not in global_names
+                and not (isinstance(node, nodes.Name) and node.ctx != "load")
+            ):
                 found.add(path)
             return
     if isinstance(node, nodes.For):
@@ -160,8 +167,11 @@ def discover_tags(docx_bytes: bytes) -> list[str]:
         except TemplateSyntaxError as error:
             tag = _culprit(xml, env)
             where = f" in the tag {tag}" if tag else ""
-            hint = " (Word's typographic quotes are not allowed inside tags: use straight quotes)" \
-                if tag and any(quote in tag for quote in _UNUSUAL_QUOTES) else ""
+            hint = (
+                " (Word's typographic quotes are not allowed inside tags: use straight quotes)"
+                if tag and any(quote in tag for quote in _UNUSUAL_QUOTES)
+                else ""
+            )
             raise TemplateProblem(f"Template syntax error{where}: {error.message}{hint}.", tag=tag) from error
         _refuse_private_access(tree)
         assigned = {name for assign in tree.find_all(nodes.Assign) for name in _target_names(assign.target)}
@@ -225,8 +235,9 @@ class UnknownInputs(Exception):
         self.names = names
 
 
-def build_context(*, entity: str, tags: list[str], context: dict, inputs: dict,
-                  fields: dict[str, FieldConfig], today: str) -> RenderContext:
+def build_context(
+    *, entity: str, tags: list[str], context: dict, inputs: dict, fields: dict[str, FieldConfig], today: str
+) -> RenderContext:
     """The values a render uses: the entity's context, the inputs (or their defaults), ``today``.
 
     Raises ``MissingInputs`` for inputs without value nor default, ``UnknownInputs`` for inputs the
@@ -249,8 +260,11 @@ def build_context(*, entity: str, tags: list[str], context: dict, inputs: dict,
         _set_path(values, name, value)
     if missing:
         raise MissingInputs(missing)
-    warnings = [{"field": tag, "message": "The tag resolved to an empty value."}
-                for tag in tags if _is_empty(_get_path(values, tag))]
+    warnings = [
+        {"field": tag, "message": "The tag resolved to an empty value."}
+        for tag in tags
+        if _is_empty(_get_path(values, tag))
+    ]
     for tag in tags:
         if _get_path(values, tag) is None:  # render as nothing rather than "None" or an undefined error
             _set_path(values, tag, "")
@@ -263,8 +277,9 @@ def render_docx(docx_bytes: bytes, values: dict) -> bytes:
     try:
         template.render(values, jinja_env=sandbox())
     except TemplateError as error:
-        raise TemplateProblem(f"The template could not be rendered: {error.message or type(error).__name__}.") \
-            from error
+        raise TemplateProblem(
+            f"The template could not be rendered: {error.message or type(error).__name__}."
+        ) from error
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()

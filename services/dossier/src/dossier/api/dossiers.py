@@ -1,4 +1,5 @@
 """``/api/v1/dossiers``: create, list, read, change, transitions, close."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -12,8 +13,7 @@ from platform_shared.web import app_db, app_settings
 from ..domain.access import sees_everything
 from ..domain.presentation import present_dossier, present_summary
 from ..services import dossiers, models
-from .schemas import (KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, documents_problems,
-                      field_values)
+from .schemas import KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, documents_problems, field_values
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Dossiers (case files)")
 
@@ -73,8 +73,9 @@ class Dossiers(MethodView):
         caller = current_caller()
         origin = "crm" if sees_everything(caller) else "portal"
         with app_db().transaction() as session:
-            dossier, model = dossiers.create_dossier(session, caller, body, origin=origin,
-                                                     reference_prefix=app_settings().reference_prefix)
+            dossier, model = dossiers.create_dossier(
+                session, caller, body, origin=origin, reference_prefix=app_settings().reference_prefix
+            )
             return present(session, caller, dossier, model)
 
     @require_roles("agent", "client", "service")
@@ -86,9 +87,13 @@ class Dossiers(MethodView):
         limit, cursor = args.pop("limit"), args.pop("cursor")
         with app_db().read_only() as session:
             items, next_cursor = dossiers.list_dossiers(session, caller, args, limit=limit, cursor=cursor)
-            return {"items": [present_summary(item, models.load_definition(session, item.model_id, item.model_version),
-                                              caller) for item in items],
-                    "next_cursor": next_cursor}
+            return {
+                "items": [
+                    present_summary(item, models.load_definition(session, item.model_id, item.model_version), caller)
+                    for item in items
+                ],
+                "next_cursor": next_cursor,
+            }
 
 
 @blp.route("/<dossier_id>")

@@ -1,4 +1,5 @@
 """``/api/v1/models``: dossier models (admins write; every save is a new immutable version)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -27,10 +28,16 @@ class FieldSpecSchema(Schema):
     label = fields.String(required=True, validate=LABEL)
     type = fields.String(required=True, validate=validate.OneOf(FIELD_TYPES))
     required = fields.Boolean(load_default=False)
-    choices = fields.List(fields.String(validate=LABEL), load_default=list, validate=MAX_ITEMS,
-                          metadata={"description": "Allowed values of a ``choice`` field."})
-    financial = fields.Boolean(load_default=False, metadata={
-        "description": "A financial item: participants (third parties of kind participant) never see it."})
+    choices = fields.List(
+        fields.String(validate=LABEL),
+        load_default=list,
+        validate=MAX_ITEMS,
+        metadata={"description": "Allowed values of a ``choice`` field."},
+    )
+    financial = fields.Boolean(
+        load_default=False,
+        metadata={"description": "A financial item: participants (third parties of kind participant) never see it."},
+    )
 
 
 class ViewEntrySchema(Schema):
@@ -62,13 +69,18 @@ class StatusSpecSchema(Schema):
     initial = fields.Boolean(load_default=False)
     terminal = fields.Boolean(load_default=False)
     partner_visible = fields.Boolean(load_default=False, metadata={"description": "Partners may see the dossier."})
-    client_visible = fields.Boolean(load_default=True, metadata={
-        "description": "Clients see this status; otherwise they see the last visible one."})
+    client_visible = fields.Boolean(
+        load_default=True, metadata={"description": "Clients see this status; otherwise they see the last visible one."}
+    )
 
 
-TransitionSpecSchema = Schema.from_dict({
-    "from": fields.String(required=True, validate=KEY), "to": fields.String(required=True, validate=KEY),
-}, name="TransitionSpecSchema")
+TransitionSpecSchema = Schema.from_dict(
+    {
+        "from": fields.String(required=True, validate=KEY),
+        "to": fields.String(required=True, validate=KEY),
+    },
+    name="TransitionSpecSchema",
+)
 
 
 class RoleSpecSchema(Schema):
@@ -103,16 +115,28 @@ class ModelInputSchema(Schema):
     """A whole model as an admin saves it; it is validated as a whole (422 names each problem)."""
 
     name = fields.String(required=True, validate=LABEL)
-    category = fields.String(required=True, validate=KEY, metadata={
-        "description": "Classification of its dossiers (corporate, litigation, intellectual_property...)."})
+    category = fields.String(
+        required=True,
+        validate=KEY,
+        metadata={"description": "Classification of its dossiers (corporate, litigation, intellectual_property...)."},
+    )
     client_can_create = fields.Boolean(load_default=False)
-    client_can_invite = fields.Boolean(load_default=False, metadata={
-        "description": "The dossier's client (and their company's members) may invite contributors into the "
-                       "model's roles through the partner-gateway, besides staff."})
-    fields_ = fields.List(fields.Nested(FieldSpecSchema), data_key="fields", attribute="fields",
-                          load_default=list, validate=MAX_ITEMS)
-    partner_fields = fields.List(fields.Nested(FieldSpecSchema), load_default=list, validate=MAX_ITEMS,
-                                 metadata={"description": "Fields that exist only in the partner view."})
+    client_can_invite = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The dossier's client (and their company's members) may invite contributors into the "
+            "model's roles through the partner-gateway, besides staff."
+        },
+    )
+    fields_ = fields.List(
+        fields.Nested(FieldSpecSchema), data_key="fields", attribute="fields", load_default=list, validate=MAX_ITEMS
+    )
+    partner_fields = fields.List(
+        fields.Nested(FieldSpecSchema),
+        load_default=list,
+        validate=MAX_ITEMS,
+        metadata={"description": "Fields that exist only in the partner view."},
+    )
     views = fields.Nested(ViewsSchema, load_default=dict)
     statuses = fields.List(fields.Nested(StatusSpecSchema), required=True, validate=MAX_ITEMS)
     transitions = fields.List(fields.Nested(TransitionSpecSchema), load_default=list, validate=MAX_ITEMS)
@@ -130,8 +154,11 @@ class ModelSchema(ModelInputSchema):
 
 
 class ModelQuerySchema(Schema):
-    version = fields.Integer(load_default=None, validate=validate.Range(min=1, max=1_000_000),
-                             metadata={"description": "A past version (default: the current one)."})
+    version = fields.Integer(
+        load_default=None,
+        validate=validate.Range(min=1, max=1_000_000),
+        metadata={"description": "A past version (default: the current one)."},
+    )
 
 
 @blp.route("")

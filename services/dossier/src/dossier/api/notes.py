@@ -1,4 +1,5 @@
 """``/api/v1/dossiers/{id}/notes``, ``/developments`` and ``/timeline``."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

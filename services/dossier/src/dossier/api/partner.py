@@ -1,4 +1,5 @@
 """Service-only routes for the partner-gateway: the partner view of a dossier and partner-written values."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -45,15 +46,20 @@ class PartnerViewWithNotesSchema(PartnerViewSchema):
     """The partner view as a partner reads it: the fields, and the ``participants`` notes (partners are among
     the dossier's intervenants, whom those notes are for)."""
 
-    notes = fields.List(fields.Nested(NoteSchema), metadata={
-        "description": "Notes with visibility participants, oldest first."})
+    notes = fields.List(
+        fields.Nested(NoteSchema), metadata={"description": "Notes with visibility participants, oldest first."}
+    )
 
 
 class ParticipantViewSchema(DossierSchema):
     """What a participant sees: the client's view without financial fields, and the ``participants`` notes."""
 
-    notes = fields.List(fields.Nested(NoteSchema), metadata={
-        "description": "Notes with visibility participants, oldest first (the dossier's discussion with them)."})
+    notes = fields.List(
+        fields.Nested(NoteSchema),
+        metadata={
+            "description": "Notes with visibility participants, oldest first (the dossier's discussion with them)."
+        },
+    )
 
 
 class PartnerValuesSchema(Schema):
@@ -103,8 +109,9 @@ class ParticipantView(MethodView):
         caller = current_caller()
         with app_db().read_only() as session:
             dossier = dossiers.visible_dossier(session, caller, dossier_id)
-            view = present_participant_view(dossier, dossiers.definition_for(session, dossier),
-                                            dossiers.developments_of(session, dossier.id))
+            view = present_participant_view(
+                dossier, dossiers.definition_for(session, dossier), dossiers.developments_of(session, dossier.id)
+            )
             participant_notes = notes.participant_notes(session, dossier.id)
             session.expunge_all()  # serialised after the read-only session ends
             return {**view, "notes": participant_notes}

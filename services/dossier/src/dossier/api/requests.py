@@ -1,4 +1,5 @@
 """``/api/v1/requests``: portal requests (a dossier or a contract request), classified by the model's category."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -36,6 +37,7 @@ class PortalRequests(MethodView):
         """Submit a portal request (the model must be open to clients)."""
         caller = current_caller()
         with app_db().transaction() as session:
-            dossier, model = dossiers.create_dossier(session, caller, body, origin="portal",
-                                                     reference_prefix=app_settings().reference_prefix)
+            dossier, model = dossiers.create_dossier(
+                session, caller, body, origin="portal", reference_prefix=app_settings().reference_prefix
+            )
             return present(session, caller, dossier, model)

@@ -1,4 +1,5 @@
 """Schemas of the dossier resources shared by several route modules."""
+
 from __future__ import annotations
 
 from flask_smorest import Blueprint
@@ -12,9 +13,14 @@ ORIGINS = ("crm", "portal")
 
 def field_values(**options) -> fields.Dict:
     """``fields`` of a request body: field key -> value, typed by the model."""
-    return fields.Dict(keys=fields.String(validate=validate.Length(max=64)), values=fields.Raw(allow_none=True),
-                       data_key="fields", attribute="fields",
-                       metadata={"description": "Field key -> value, as the model types them."}, **options)
+    return fields.Dict(
+        keys=fields.String(validate=validate.Length(max=64)),
+        values=fields.Raw(allow_none=True),
+        data_key="fields",
+        attribute="fields",
+        metadata={"description": "Field key -> value, as the model types them."},
+        **options,
+    )
 
 
 class DevelopmentSchema(Schema):
@@ -72,10 +78,12 @@ class DossierSchema(DossierSummarySchema):
     closed_at = fields.DateTime(allow_none=True)
     updated_at = fields.DateTime()
     fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "Values of readable fields."})
-    field_modes = fields.Dict(keys=fields.String(), values=fields.String(),
-                              metadata={"description": "read or write, per readable field."})
-    financial_fields = fields.List(fields.String(), metadata={
-        "description": "Staff only: keys marked financial (never shown to participants)."})
+    field_modes = fields.Dict(
+        keys=fields.String(), values=fields.String(), metadata={"description": "read or write, per readable field."}
+    )
+    financial_fields = fields.List(
+        fields.String(), metadata={"description": "Staff only: keys marked financial (never shown to participants)."}
+    )
     important_developments = fields.List(fields.Nested(DevelopmentSchema))
 
 
@@ -85,12 +93,16 @@ class DossierListArgsSchema(PageArgsSchema):
     status = fields.String(load_default=None, validate=validate.Length(max=64))
     category = fields.String(load_default=None, validate=validate.Length(max=64))
     origin = fields.String(load_default=None, validate=validate.OneOf(ORIGINS))
-    assignee = fields.String(load_default=None, validate=validate.Length(max=200),
-                             metadata={"description": "Assignee's sub."})
+    assignee = fields.String(
+        load_default=None, validate=validate.Length(max=200), metadata={"description": "Assignee's sub."}
+    )
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
     model_id = fields.String(load_default=None, validate=validate.Length(max=36))
-    q = fields.String(load_default=None, validate=validate.Length(min=1, max=200),
-                      metadata={"description": "Text search in the title and the reference."})
+    q = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Text search in the title and the reference."},
+    )
 
 
 class ProblemSchema(Schema):
@@ -113,9 +125,15 @@ PROBLEM_DESCRIPTIONS = {
 
 def documents_problems(blp: Blueprint, *statuses: int):
     """Document the problem+json answers a route gives besides its success."""
+
     def decorate(view):
         for status in statuses:
-            view = blp.alt_response(status, schema=ProblemSchema, description=PROBLEM_DESCRIPTIONS[status],
-                                    content_type="application/problem+json")(view)
+            view = blp.alt_response(
+                status,
+                schema=ProblemSchema,
+                description=PROBLEM_DESCRIPTIONS[status],
+                content_type="application/problem+json",
+            )(view)
         return view
+
     return decorate

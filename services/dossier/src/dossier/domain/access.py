@@ -1,4 +1,5 @@
 """Who may see a dossier, and which view (fields and modes) applies to them."""
+
 from __future__ import annotations
 
 from platform_shared.auth import Caller

@@ -1,4 +1,5 @@
 """Domain exceptions of the dossier service, mapped to problem+json by the shared error classes they extend."""
+
 from __future__ import annotations
 
 from platform_shared.errors import Conflict, ValidationFailed
@@ -26,5 +27,4 @@ class InvalidModel(ValidationFailed):
 
 class InvalidValues(ValidationFailed):
     def __init__(self, problems: dict[str, list[str]]):
-        super().__init__("Some fields cannot be written: " + ", ".join(sorted(problems)),
-                         errors={"fields": problems})
+        super().__init__("Some fields cannot be written: " + ", ".join(sorted(problems)), errors={"fields": problems})

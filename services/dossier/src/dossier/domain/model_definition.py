@@ -1,4 +1,5 @@
 """A dossier model's definition (fields, views, statuses, transitions, roles, pieces) and its whole-model validation."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -25,8 +26,14 @@ class FieldSpec:
     partner_only: bool = False
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "type": self.type, "required": self.required,
-                "choices": list(self.choices), "financial": self.financial}
+        return {
+            "key": self.key,
+            "label": self.label,
+            "type": self.type,
+            "required": self.required,
+            "choices": list(self.choices),
+            "financial": self.financial,
+        }
 
 
 @dataclass(frozen=True)
@@ -40,9 +47,15 @@ class StatusSpec:
 
 
 def _field(raw: dict, partner_only: bool = False) -> FieldSpec:
-    return FieldSpec(key=raw["key"], label=raw.get("label") or raw["key"], type=raw["type"],
-                     required=bool(raw.get("required")), choices=tuple(raw.get("choices") or ()),
-                     financial=bool(raw.get("financial")), partner_only=partner_only)
+    return FieldSpec(
+        key=raw["key"],
+        label=raw.get("label") or raw["key"],
+        type=raw["type"],
+        required=bool(raw.get("required")),
+        choices=tuple(raw.get("choices") or ()),
+        financial=bool(raw.get("financial")),
+        partner_only=partner_only,
+    )
 
 
 class ModelDefinition:
@@ -51,14 +64,18 @@ class ModelDefinition:
     def __init__(self, raw: dict[str, Any]):
         self.raw = raw
         self.fields = {spec.key: spec for spec in map(_field, raw.get("fields", []))}
-        self.partner_fields = {spec.key: spec for spec in
-                               (_field(item, partner_only=True) for item in raw.get("partner_fields", []))}
+        self.partner_fields = {
+            spec.key: spec for spec in (_field(item, partner_only=True) for item in raw.get("partner_fields", []))
+        }
         views = raw.get("views") or {}
         self.views: dict[str, dict[str, str]] = {
-            name: {entry["key"]: entry["mode"] for entry in views.get(name, [])} for name in VIEW_NAMES}
+            name: {entry["key"]: entry["mode"] for entry in views.get(name, [])} for name in VIEW_NAMES
+        }
         self.partner_sources = {entry["key"]: entry.get("source", "partner") for entry in views.get("partner", [])}
-        self.statuses = {item["code"]: StatusSpec(**{k: item[k] for k in StatusSpec.__dataclass_fields__ if k in item})
-                         for item in raw.get("statuses", [])}
+        self.statuses = {
+            item["code"]: StatusSpec(**{k: item[k] for k in StatusSpec.__dataclass_fields__ if k in item})
+            for item in raw.get("statuses", [])
+        }
         self.transitions = {(item["from"], item["to"]) for item in raw.get("transitions", [])}
         self.roles = list(raw.get("roles", []))
         self.pieces = list(raw.get("pieces", []))
@@ -85,10 +102,17 @@ class ModelDefinition:
     def roles_with_pieces(self) -> list[dict[str, Any]]:
         by_role = defaultdict(list)
         for piece in self.pieces:
-            by_role[piece["role"]].append({"code": piece["code"], "label": piece.get("label") or piece["code"],
-                                           "required": bool(piece.get("required", True))})
-        return [{"code": role["code"], "label": role.get("label") or role["code"],
-                 "pieces": by_role.get(role["code"], [])} for role in self.roles]
+            by_role[piece["role"]].append(
+                {
+                    "code": piece["code"],
+                    "label": piece.get("label") or piece["code"],
+                    "required": bool(piece.get("required", True)),
+                }
+            )
+        return [
+            {"code": role["code"], "label": role.get("label") or role["code"], "pieces": by_role.get(role["code"], [])}
+            for role in self.roles
+        ]
 
 
 def _duplicates(values) -> list[str]:

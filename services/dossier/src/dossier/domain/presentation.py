@@ -1,4 +1,5 @@
 """What a caller is shown of a dossier: the fields of their view, and the status as their audience may see it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,17 +15,28 @@ CLIENT_AUDIENCE = Caller(sub="", role="client")  # presents "what a client sees"
 def _status(dossier, model: ModelDefinition, caller: Caller) -> dict[str, Any]:
     if sees_everything(caller):
         spec = model.status(dossier.status)
-        return {"status": dossier.status, "status_label": spec.label, "partner_visible": spec.partner_visible,
-                "client_visible": spec.client_visible}
+        return {
+            "status": dossier.status,
+            "status_label": spec.label,
+            "partner_visible": spec.partner_visible,
+            "client_visible": spec.client_visible,
+        }
     return {"status": dossier.client_status, "status_label": model.client_status_label(dossier.client_status)}
 
 
 def present_summary(dossier, model: ModelDefinition, caller: Caller) -> dict[str, Any]:
     """A list item: identity, classification, status, assignee."""
     summary = {
-        "id": dossier.id, "reference": dossier.reference, "title": dossier.title, "category": dossier.category,
-        "kind": dossier.kind, "origin": dossier.origin, "client_reference": dossier.client_reference,
-        "assignee_sub": dossier.assignee_sub, "closed": dossier.closed, "created_at": dossier.created_at,
+        "id": dossier.id,
+        "reference": dossier.reference,
+        "title": dossier.title,
+        "category": dossier.category,
+        "kind": dossier.kind,
+        "origin": dossier.origin,
+        "client_reference": dossier.client_reference,
+        "assignee_sub": dossier.assignee_sub,
+        "closed": dossier.closed,
+        "created_at": dossier.created_at,
         **_status(dossier, model, caller),
     }
     if sees_everything(caller):
@@ -38,17 +50,25 @@ def present_dossier(dossier, model: ModelDefinition, caller: Caller, development
     values = dossier.field_values or {}
     body = {
         **present_summary(dossier, model, caller),
-        "description": dossier.description, "model_id": dossier.model_id, "model_version": dossier.model_version,
-        "assignee_email": dossier.assignee_email, "closed_at": dossier.closed_at, "updated_at": dossier.updated_at,
+        "description": dossier.description,
+        "model_id": dossier.model_id,
+        "model_version": dossier.model_version,
+        "assignee_email": dossier.assignee_email,
+        "closed_at": dossier.closed_at,
+        "updated_at": dossier.updated_at,
         "fields": {key: values.get(key) for key in modes},
         "field_modes": modes,
         "important_developments": [
             {"id": item.id, "title": item.title, "body": item.body, "created_at": item.created_at}
-            for item in developments],
+            for item in developments
+        ],
     }
     if sees_everything(caller):
-        body.update(client_email=dossier.client_email, created_by=dossier.created_by,
-                    financial_fields=[key for key, spec in model.all_fields().items() if spec.financial])
+        body.update(
+            client_email=dossier.client_email,
+            created_by=dossier.created_by,
+            financial_fields=[key for key, spec in model.all_fields().items() if spec.financial],
+        )
     return body
 
 
@@ -57,7 +77,7 @@ def present_participant_view(dossier, model: ModelDefinition, developments: list
     body = present_dossier(dossier, model, CLIENT_AUDIENCE, developments)
     financial = {key for key, spec in model.all_fields().items() if spec.financial}
     body["fields"] = {key: value for key, value in body["fields"].items() if key not in financial}
-    body["field_modes"] = {key: "read" for key in body["fields"]}
+    body["field_modes"] = dict.fromkeys(body["fields"], "read")
     return body
 
 
@@ -67,11 +87,25 @@ def present_partner_view(dossier, model: ModelDefinition) -> dict[str, Any]:
     values = dossier.field_values or {}
     status = model.status(dossier.status)
     return {
-        "dossier_id": dossier.id, "reference": dossier.reference, "title": dossier.title,
-        "status": dossier.status, "status_label": status.label, "partner_visible": status.partner_visible,
+        "dossier_id": dossier.id,
+        "reference": dossier.reference,
+        "title": dossier.title,
+        "status": dossier.status,
+        "status_label": status.label,
+        "partner_visible": status.partner_visible,
         "closed": dossier.closed,
-        "fields": [{"key": key, "label": specs[key].label, "type": specs[key].type, "mode": mode,
-                    "source": model.partner_sources.get(key, "partner"), "financial": specs[key].financial,
-                    "choices": list(specs[key].choices), "value": values.get(key)}
-                   for key, mode in model.views["partner"].items() if key in specs],
+        "fields": [
+            {
+                "key": key,
+                "label": specs[key].label,
+                "type": specs[key].type,
+                "mode": mode,
+                "source": model.partner_sources.get(key, "partner"),
+                "financial": specs[key].financial,
+                "choices": list(specs[key].choices),
+                "value": values.get(key),
+            }
+            for key, mode in model.views["partner"].items()
+            if key in specs
+        ],
     }

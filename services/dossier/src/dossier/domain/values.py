@@ -1,9 +1,11 @@
 """Checking field values against a view (may the caller write this key?) and against the field's type."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from .errors import InvalidValues
 from .model_definition import FieldSpec
@@ -14,8 +16,7 @@ MAX_LONG_TEXT = 50000
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value \
-        and abs(value) < 1e15
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value and abs(value) < 1e15
 
 
 def _is_date(value: Any) -> bool:
@@ -49,8 +50,11 @@ def type_problem(spec: FieldSpec, value: Any) -> str | None:
     if kind == "date":
         return None if _is_date(value) else "must be a date (YYYY-MM-DD)"
     if kind == "email":
-        return None if isinstance(value, str) and EMAIL_PATTERN.match(value) and len(value) <= 320 \
+        return (
+            None
+            if isinstance(value, str) and EMAIL_PATTERN.match(value) and len(value) <= 320
             else "must be an email address"
+        )
     if kind == "choice":
         return None if value in spec.choices else f"must be one of: {', '.join(spec.choices)}"
     return f"has an unknown type '{kind}'"
@@ -72,10 +76,12 @@ def check_writable(values: Mapping[str, Any], view: Mapping[str, str], specs: Ma
         raise InvalidValues(problems)
 
 
-def check_required_present(values: Mapping[str, Any], view: Mapping[str, str],
-                           specs: Mapping[str, FieldSpec]) -> None:
+def check_required_present(values: Mapping[str, Any], view: Mapping[str, str], specs: Mapping[str, FieldSpec]) -> None:
     """On creation, every required field the creator may write must be given."""
-    missing = {key: ["is required"] for key, mode in view.items()
-               if mode == "write" and key in specs and specs[key].required and values.get(key) in (None, "")}
+    missing = {
+        key: ["is required"]
+        for key, mode in view.items()
+        if mode == "write" and key in specs and specs[key].required and values.get(key) in (None, "")
+    }
     if missing:
         raise InvalidValues(missing)

@@ -1,4 +1,5 @@
 """Dossier use cases: create, read, change fields and assignment, move along transitions, close, list."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -10,7 +11,6 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from .paging import checked_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Dossier, search_text
@@ -20,13 +20,20 @@ from ..domain.model_definition import ModelDefinition
 from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
 from . import models, references, timeline
+from .paging import checked_page
 
 CLIENT_EDITABLE = ("client_reference", "fields")
 
 
 def _event(session: Session, caller: Caller, event_type: str, dossier: Dossier, data: dict[str, Any]) -> None:
-    record_event(session, event_type, {"dossier_id": dossier.id, **data}, producer=SERVICE_NAME,
-                 aggregate_id=dossier.id, actor=caller.as_actor())
+    record_event(
+        session,
+        event_type,
+        {"dossier_id": dossier.id, **data},
+        producer=SERVICE_NAME,
+        aggregate_id=dossier.id,
+        actor=caller.as_actor(),
+    )
 
 
 def _refuse_staff_only(caller: Caller, body: dict[str, Any], allowed: tuple[str, ...]) -> None:
@@ -43,12 +50,16 @@ def _client_party(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str
     return caller.sub, caller.org, caller.email
 
 
-def create_dossier(session: Session, caller: Caller, body: dict[str, Any], *, origin: str,
-                   reference_prefix: str) -> tuple[Dossier, ModelDefinition]:
+def create_dossier(
+    session: Session, caller: Caller, body: dict[str, Any], *, origin: str, reference_prefix: str
+) -> tuple[Dossier, ModelDefinition]:
     """A dossier of the model's current version, in its initial status, with ``dossier.created``."""
     version = models.get_model(session, caller, body["model_id"])  # 404 for clients unless client_can_create
-    _refuse_staff_only(caller, {key: value for key, value in body.items() if value is not None},
-                       ("model_id", "title", "description", "kind", "client_reference", "fields"))
+    _refuse_staff_only(
+        caller,
+        {key: value for key, value in body.items() if value is not None},
+        ("model_id", "title", "description", "kind", "client_reference", "fields"),
+    )
     model = models.definition_of(version)
     values = body.get("fields") or {}
     view = writable_view(caller, model)
@@ -58,23 +69,63 @@ def create_dossier(session: Session, caller: Caller, body: dict[str, Any], *, or
     initial = model.initial_status
     now = clock.now()
     dossier = Dossier(
-        id=clock.new_id(), reference=references.next_reference(session, reference_prefix), title=body["title"],
-        description=body.get("description") or "", model_id=version.model_id, model_version=version.version,
-        category=version.category, kind=body.get("kind") or "dossier", origin=origin, status=initial.code,
-        client_status=initial.code if initial.client_visible else None, client_sub=client_sub,
-        client_org=client_org, client_email=client_email, client_reference=body.get("client_reference"),
-        assignee_sub=body.get("assignee_sub"), assignee_email=body.get("assignee_email"), field_values=values,
-        closed_at=None, created_by=caller.sub, created_at=now, updated_at=now)
+        id=clock.new_id(),
+        reference=references.next_reference(session, reference_prefix),
+        title=body["title"],
+        description=body.get("description") or "",
+        model_id=version.model_id,
+        model_version=version.version,
+        category=version.category,
+        kind=body.get("kind") or "dossier",
+        origin=origin,
+        status=initial.code,
+        client_status=initial.code if initial.client_visible else None,
+        client_sub=client_sub,
+        client_org=client_org,
+        client_email=client_email,
+        client_reference=body.get("client_reference"),
+        assignee_sub=body.get("assignee_sub"),
+        assignee_email=body.get("assignee_email"),
+        field_values=values,
+        closed_at=None,
+        created_by=caller.sub,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(dossier)
-    timeline.append(session, dossier.id, "created", f"Dossier {dossier.reference} created",
-                    visibility="requester", actor=caller.as_actor(), details={"origin": origin})
-    _event(session, caller, "dossier.created", dossier, {
-        "reference": dossier.reference, "title": dossier.title, "model_id": dossier.model_id,
-        "model_version": dossier.model_version, "category": dossier.category, "origin": origin,
-        "kind": dossier.kind, "status": initial.code, "status_label": initial.label,
-        "client_visible": initial.client_visible, "partner_visible": initial.partner_visible,
-        "client_sub": client_sub, "client_org": client_org, "client_email": client_email,
-        "assignee_sub": dossier.assignee_sub, "created_by": caller.sub})
+    timeline.append(
+        session,
+        dossier.id,
+        "created",
+        f"Dossier {dossier.reference} created",
+        visibility="requester",
+        actor=caller.as_actor(),
+        details={"origin": origin},
+    )
+    _event(
+        session,
+        caller,
+        "dossier.created",
+        dossier,
+        {
+            "reference": dossier.reference,
+            "title": dossier.title,
+            "model_id": dossier.model_id,
+            "model_version": dossier.model_version,
+            "category": dossier.category,
+            "origin": origin,
+            "kind": dossier.kind,
+            "status": initial.code,
+            "status_label": initial.label,
+            "client_visible": initial.client_visible,
+            "partner_visible": initial.partner_visible,
+            "client_sub": client_sub,
+            "client_org": client_org,
+            "client_email": client_email,
+            "assignee_sub": dossier.assignee_sub,
+            "created_by": caller.sub,
+        },
+    )
     session.flush()
     return dossier, model
 
@@ -87,12 +138,16 @@ def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_up
     return dossier
 
 
-def visible_dossier_with_developments(session: Session, caller: Caller,
-                                     dossier_id: str) -> tuple[Dossier, list[Development]]:
+def visible_dossier_with_developments(
+    session: Session, caller: Caller, dossier_id: str
+) -> tuple[Dossier, list[Development]]:
     """The dossier and its important developments in one round trip (the hot read path)."""
     rows = session.execute(
-        select(Dossier, Development).outerjoin(Development, Development.dossier_id == Dossier.id)
-        .where(Dossier.id == dossier_id).order_by(Development.created_at, Development.id)).all()
+        select(Dossier, Development)
+        .outerjoin(Development, Development.dossier_id == Dossier.id)
+        .where(Dossier.id == dossier_id)
+        .order_by(Development.created_at, Development.id)
+    ).all()
     if not rows or not may_read(caller, rows[0][0].client_sub, rows[0][0].client_org):
         raise NotFound("No such dossier.")
     return rows[0][0], [development for _, development in rows if development is not None]
@@ -107,8 +162,13 @@ def open_dossier(session: Session, caller: Caller, dossier_id: str) -> Dossier:
 
 
 def developments_of(session: Session, dossier_id: str) -> list[Development]:
-    return list(session.scalars(select(Development).where(Development.dossier_id == dossier_id)
-                                .order_by(Development.created_at, Development.id)))
+    return list(
+        session.scalars(
+            select(Development)
+            .where(Development.dossier_id == dossier_id)
+            .order_by(Development.created_at, Development.id)
+        )
+    )
 
 
 def definition_for(session: Session, dossier: Dossier) -> ModelDefinition:
@@ -119,16 +179,28 @@ def _changed(dossier: Dossier, attributes: dict[str, Any]) -> list[str]:
     return [key for key, value in attributes.items() if getattr(dossier, key) != value]
 
 
-def _assign(session: Session, caller: Caller, dossier: Dossier, assignee_sub: str | None,
-            assignee_email: str | None) -> None:
+def _assign(
+    session: Session, caller: Caller, dossier: Dossier, assignee_sub: str | None, assignee_email: str | None
+) -> None:
     previous = dossier.assignee_sub
     dossier.assignee_sub, dossier.assignee_email = assignee_sub, assignee_email
     dossier.updated_at = clock.now()
-    timeline.append(session, dossier.id, "assigned", f"Assigned to {assignee_sub or 'nobody'}",
-                    visibility="requester", actor=caller.as_actor(),
-                    details={"assignee_sub": assignee_sub, "previous_assignee_sub": previous})
-    _event(session, caller, "dossier.assigned", dossier, {
-        "assignee_sub": assignee_sub, "assignee_email": assignee_email, "previous_assignee_sub": previous})
+    timeline.append(
+        session,
+        dossier.id,
+        "assigned",
+        f"Assigned to {assignee_sub or 'nobody'}",
+        visibility="requester",
+        actor=caller.as_actor(),
+        details={"assignee_sub": assignee_sub, "previous_assignee_sub": previous},
+    )
+    _event(
+        session,
+        caller,
+        "dossier.assigned",
+        dossier,
+        {"assignee_sub": assignee_sub, "assignee_email": assignee_email, "previous_assignee_sub": previous},
+    )
 
 
 def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict[str, Any]) -> Dossier:
@@ -148,8 +220,10 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
     changed_values = [key for key, value in values.items() if current.get(key) != value]
     if changed_values:
         dossier.field_values = {**current, **values}
-    if "assignee_sub" in body and (body["assignee_sub"], body.get("assignee_email")) != \
-            (dossier.assignee_sub, dossier.assignee_email):
+    if "assignee_sub" in body and (body["assignee_sub"], body.get("assignee_email")) != (
+        dossier.assignee_sub,
+        dossier.assignee_email,
+    ):
         _assign(session, caller, dossier, body["assignee_sub"], body.get("assignee_email"))
     if changed or changed_values:
         _record_update(session, caller, dossier, model, changed + changed_values)
@@ -157,13 +231,21 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
     return dossier
 
 
-def _record_update(session: Session, caller: Caller, dossier: Dossier, model: ModelDefinition,
-                   changed: list[str]) -> None:
+def _record_update(
+    session: Session, caller: Caller, dossier: Dossier, model: ModelDefinition, changed: list[str]
+) -> None:
     dossier.updated_at = clock.now()
     client_readable = set(readable_fields(CLIENT_AUDIENCE, model)) | {"title", "description", "client_reference"}
     visibility = "requester" if set(changed) <= client_readable else "internal"
-    timeline.append(session, dossier.id, "updated", "Updated: " + ", ".join(changed), visibility=visibility,
-                    actor=caller.as_actor(), details={"changed_fields": changed})
+    timeline.append(
+        session,
+        dossier.id,
+        "updated",
+        "Updated: " + ", ".join(changed),
+        visibility=visibility,
+        actor=caller.as_actor(),
+        details={"changed_fields": changed},
+    )
     _event(session, caller, "dossier.updated", dossier, {"changed_fields": changed})
 
 
@@ -192,13 +274,32 @@ def transition(session: Session, caller: Caller, dossier_id: str, target: str) -
     if spec.client_visible:
         dossier.client_status = target
     dossier.updated_at = clock.now()
-    timeline.append(session, dossier.id, "status_changed", f"Status: {spec.label}",
-                    visibility="requester" if spec.client_visible else "internal", actor=caller.as_actor(),
-                    details={"from": previous, "to": target})
-    _event(session, caller, "dossier.status_changed", dossier, {
-        "reference": dossier.reference, "from": previous, "to": target, "status_label": spec.label,
-        "partner_visible": spec.partner_visible, "client_visible": spec.client_visible,
-        "category": dossier.category, "client_sub": dossier.client_sub, "client_org": dossier.client_org})
+    timeline.append(
+        session,
+        dossier.id,
+        "status_changed",
+        f"Status: {spec.label}",
+        visibility="requester" if spec.client_visible else "internal",
+        actor=caller.as_actor(),
+        details={"from": previous, "to": target},
+    )
+    _event(
+        session,
+        caller,
+        "dossier.status_changed",
+        dossier,
+        {
+            "reference": dossier.reference,
+            "from": previous,
+            "to": target,
+            "status_label": spec.label,
+            "partner_visible": spec.partner_visible,
+            "client_visible": spec.client_visible,
+            "category": dossier.category,
+            "client_sub": dossier.client_sub,
+            "client_org": dossier.client_org,
+        },
+    )
     session.flush()
     return dossier, model
 
@@ -213,8 +314,9 @@ def close(session: Session, caller: Caller, dossier_id: str) -> Dossier:
     return dossier
 
 
-def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, limit: int,
-                  cursor: str | None) -> tuple[list[Dossier], str | None]:
+def list_dossiers(
+    session: Session, caller: Caller, filters: dict[str, Any], *, limit: int, cursor: str | None
+) -> tuple[list[Dossier], str | None]:
     """Newest first, keyset-paginated; clients only see their own and their company's dossiers."""
     statement = select(Dossier)
     if not sees_everything(caller):
@@ -223,13 +325,19 @@ def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, 
             audience.append(Dossier.client_org == caller.org)
         statement = statement.where(or_(*audience))
     status_column = Dossier.status if sees_everything(caller) else Dossier.client_status
-    for value, column in ((filters.get("status"), status_column), (filters.get("category"), Dossier.category),
-                          (filters.get("origin"), Dossier.origin), (filters.get("assignee"), Dossier.assignee_sub),
-                          (filters.get("kind"), Dossier.kind), (filters.get("model_id"), Dossier.model_id)):
+    for value, column in (
+        (filters.get("status"), status_column),
+        (filters.get("category"), Dossier.category),
+        (filters.get("origin"), Dossier.origin),
+        (filters.get("assignee"), Dossier.assignee_sub),
+        (filters.get("kind"), Dossier.kind),
+        (filters.get("model_id"), Dossier.model_id),
+    ):
         if value is not None:
             statement = statement.where(column == value)
     if filters.get("q"):
         pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(search_text().like(pattern, escape="\\"))
-    return checked_page(session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor,
-                       descending=True)
+    return checked_page(
+        session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor, descending=True
+    )

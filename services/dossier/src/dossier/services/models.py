@@ -1,4 +1,5 @@
 """Dossier models: create, replace (a new immutable version), read; definitions cached per (id, version)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -9,11 +10,11 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import NotFound
-from .paging import checked_page
 
 from ..db import DossierModel, ModelVersion
 from ..domain.access import sees_everything
 from ..domain.model_definition import ModelDefinition, validate_model
+from .paging import checked_page
 
 _definitions: dict[tuple[str, int], ModelDefinition] = {}
 DEFINITION_KEYS = ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
@@ -44,9 +45,16 @@ def _new_version(model_id: str, number: int, body: dict[str, Any], caller: Calle
     # Kept in the version's JSON (no column): nothing filters models on it, and a version saved before
     # the flag existed reads as false.
     definition["client_can_invite"] = bool(body.get("client_can_invite"))
-    return ModelVersion(model_id=model_id, version=number, name=body["name"], category=body["category"],
-                        client_can_create=body["client_can_create"], definition=definition,
-                        created_by=caller.sub, created_at=clock.now())
+    return ModelVersion(
+        model_id=model_id,
+        version=number,
+        name=body["name"],
+        category=body["category"],
+        client_can_create=body["client_can_create"],
+        definition=definition,
+        created_by=caller.sub,
+        created_at=clock.now(),
+    )
 
 
 def create_model(session: Session, caller: Caller, body: dict[str, Any]) -> ModelVersion:
@@ -87,25 +95,38 @@ def get_model(session: Session, caller: Caller, model_id: str, version_number: i
 
 def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
     """Current versions; clients only see models they may create dossiers with."""
-    statement = select(ModelVersion).join(DossierModel, (DossierModel.id == ModelVersion.model_id)
-                                          & (DossierModel.current_version == ModelVersion.version))
+    statement = select(ModelVersion).join(
+        DossierModel,
+        (DossierModel.id == ModelVersion.model_id) & (DossierModel.current_version == ModelVersion.version),
+    )
     if not sees_everything(caller):
         statement = statement.where(ModelVersion.client_can_create.is_(True))
-    return checked_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit,
-                        cursor=cursor)
+    return checked_page(
+        session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor
+    )
 
 
 def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:
     """Staff and services get the whole definition; clients only what the portal shows them."""
     definition = definition_of(version)
-    body = {"id": version.model_id, "version": version.version, "name": version.name, "category": version.category,
-            "client_can_create": version.client_can_create, **version.definition,
-            "client_can_invite": bool(version.definition.get("client_can_invite")),
-            "roles": definition.roles_with_pieces(), "created_at": version.created_at}
+    body = {
+        "id": version.model_id,
+        "version": version.version,
+        "name": version.name,
+        "category": version.category,
+        "client_can_create": version.client_can_create,
+        **version.definition,
+        "client_can_invite": bool(version.definition.get("client_can_invite")),
+        "roles": definition.roles_with_pieces(),
+        "created_at": version.created_at,
+    }
     if not sees_everything(caller):
         portal = definition.views["portal"]
         body.update(
             fields=[field for field in version.definition["fields"] if field["key"] in portal],
-            views={"portal": version.definition["views"].get("portal", [])}, partner_fields=[], transitions=[],
-            statuses=[status for status in version.definition["statuses"] if status.get("client_visible", True)])
+            views={"portal": version.definition["views"].get("portal", [])},
+            partner_fields=[],
+            transitions=[],
+            statuses=[status for status in version.definition["statuses"] if status.get("client_visible", True)],
+        )
     return body

@@ -1,4 +1,5 @@
 """Notes (with visibility) and important developments on a dossier."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -8,13 +9,13 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from .paging import checked_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Note
 from ..domain.access import sees_everything, visible_audiences
 from . import timeline
 from .dossiers import open_dossier, visible_dossier
+from .paging import checked_page
 
 EXCERPT_LENGTH = 200
 THIRD_PARTY_ROLE = "partner"
@@ -26,13 +27,15 @@ def add_note(session: Session, caller: Caller, dossier_id: str, body: str, visib
     if visibility is None:
         visibility = "internal" if sees_everything(caller) else "requester"
     if visibility not in visible_audiences(caller):
-        raise ValidationFailed("Clients cannot write internal notes.",
-                               errors={"visibility": ["must be requester or participants"]})
+        raise ValidationFailed(
+            "Clients cannot write internal notes.", errors={"visibility": ["must be requester or participants"]}
+        )
     return _record_note(session, dossier.id, caller, body, visibility)
 
 
-def add_third_party_note(session: Session, caller: Caller, dossier_id: str, body: str,
-                         author: dict[str, str | None]) -> Note:
+def add_third_party_note(
+    session: Session, caller: Caller, dossier_id: str, body: str, author: dict[str, str | None]
+) -> Note:
     """A note a participant posts through the partner-gateway (``caller``, a service, vouches for ``author``).
 
     Its visibility is always ``participants``, and the participant is its author and the event's actor
@@ -43,27 +46,59 @@ def add_third_party_note(session: Session, caller: Caller, dossier_id: str, body
 
 
 def _record_note(session: Session, dossier_id: str, author: Caller, body: str, visibility: str) -> Note:
-    note = Note(id=clock.new_id(), dossier_id=dossier_id, visibility=visibility, body=body, author_sub=author.sub,
-                author_role=author.role, author_name=author.name, created_at=clock.now())
+    note = Note(
+        id=clock.new_id(),
+        dossier_id=dossier_id,
+        visibility=visibility,
+        body=body,
+        author_sub=author.sub,
+        author_role=author.role,
+        author_name=author.name,
+        created_at=clock.now(),
+    )
     session.add(note)
-    timeline.append(session, dossier_id, "note", f"Note by {author.name or author.sub}", visibility=visibility,
-                    actor=author.as_actor(), details={"note_id": note.id})
-    record_event(session, "dossier.note_added", {
-        "dossier_id": dossier_id, "note_id": note.id, "visibility": visibility, "author_sub": author.sub,
-        "author_role": author.role, "excerpt": body[:EXCERPT_LENGTH]},
-        producer=SERVICE_NAME, aggregate_id=dossier_id, actor=author.as_actor())
+    timeline.append(
+        session,
+        dossier_id,
+        "note",
+        f"Note by {author.name or author.sub}",
+        visibility=visibility,
+        actor=author.as_actor(),
+        details={"note_id": note.id},
+    )
+    record_event(
+        session,
+        "dossier.note_added",
+        {
+            "dossier_id": dossier_id,
+            "note_id": note.id,
+            "visibility": visibility,
+            "author_sub": author.sub,
+            "author_role": author.role,
+            "excerpt": body[:EXCERPT_LENGTH],
+        },
+        producer=SERVICE_NAME,
+        aggregate_id=dossier_id,
+        actor=author.as_actor(),
+    )
     session.flush()
     return note
 
 
 def participant_notes(session: Session, dossier_id: str) -> list[Note]:
     """The notes a participant may read: visibility ``participants``, oldest first."""
-    return list(session.scalars(select(Note).where(Note.dossier_id == dossier_id, Note.visibility == "participants")
-                                .order_by(Note.created_at, Note.id)))
+    return list(
+        session.scalars(
+            select(Note)
+            .where(Note.dossier_id == dossier_id, Note.visibility == "participants")
+            .order_by(Note.created_at, Note.id)
+        )
+    )
 
 
-def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int,
-               cursor: str | None) -> tuple[list[Note], str | None]:
+def list_notes(
+    session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None
+) -> tuple[list[Note], str | None]:
     visible_dossier(session, caller, dossier_id)
     statement = select(Note).where(Note.dossier_id == dossier_id, Note.visibility.in_(visible_audiences(caller)))
     return checked_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
@@ -72,13 +107,26 @@ def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int,
 def add_development(session: Session, caller: Caller, dossier_id: str, title: str, body: str) -> Development:
     """An important development: staff write it, the requester sees it."""
     dossier = open_dossier(session, caller, dossier_id)
-    development = Development(id=clock.new_id(), dossier_id=dossier.id, title=title, body=body,
-                              author_sub=caller.sub, created_at=clock.now())
+    development = Development(
+        id=clock.new_id(), dossier_id=dossier.id, title=title, body=body, author_sub=caller.sub, created_at=clock.now()
+    )
     session.add(development)
-    timeline.append(session, dossier.id, "development", title, visibility="requester", actor=caller.as_actor(),
-                    details={"development_id": development.id})
-    record_event(session, "dossier.development_added",
-                 {"dossier_id": dossier.id, "development_id": development.id, "title": title},
-                 producer=SERVICE_NAME, aggregate_id=dossier.id, actor=caller.as_actor())
+    timeline.append(
+        session,
+        dossier.id,
+        "development",
+        title,
+        visibility="requester",
+        actor=caller.as_actor(),
+        details={"development_id": development.id},
+    )
+    record_event(
+        session,
+        "dossier.development_added",
+        {"dossier_id": dossier.id, "development_id": development.id, "title": title},
+        producer=SERVICE_NAME,
+        aggregate_id=dossier.id,
+        actor=caller.as_actor(),
+    )
     session.flush()
     return development

@@ -1,4 +1,5 @@
 """Human references ``DOS-2026-000042``: a counter row per prefix and year, incremented in the caller's transaction."""
+
 from __future__ import annotations
 
 from sqlalchemy import insert, update

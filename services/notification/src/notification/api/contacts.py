@@ -1,4 +1,5 @@
 """``/api/v1/contacts`` (admin): recipients' addresses, registered (with groups) or learnt from events."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

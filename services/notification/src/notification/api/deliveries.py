@@ -1,4 +1,5 @@
 """``/api/v1/deliveries`` (admin): every email intent, its status, attempts and last error."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

@@ -1,4 +1,5 @@
 """``/api/v1/notifications``: the signed-in user's in-app feed."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -25,8 +26,11 @@ class Notifications(MethodView):
         sub = current_caller().sub
         with app_db().read_only() as session:
             items, next_cursor = feed.feed_page(session, sub, limit=args["limit"], cursor=args["cursor"])
-            return {"items": [feed.present_notification(item) for item in items], "next_cursor": next_cursor,
-                    "unread_count": feed.unread_count(session, sub)}
+            return {
+                "items": [feed.present_notification(item) for item in items],
+                "next_cursor": next_cursor,
+                "unread_count": feed.unread_count(session, sub),
+            }
 
 
 @blp.route("/unread-count")

@@ -1,4 +1,5 @@
 """``/api/v1/rules`` (admin): configured rules and the built-in ones, which can be switched off and on."""
+
 from __future__ import annotations
 
 from flask.views import MethodView

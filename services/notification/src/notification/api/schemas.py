@@ -1,4 +1,5 @@
 """Marshmallow schemas of the notification API (they feed the OpenAPI document)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -20,22 +21,35 @@ class RuleFiltersSchema(Schema):
     category = fields.String(load_default=None, validate=SHORT, metadata={"description": "Dossier category."})
     model_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
     origin = fields.String(load_default=None, validate=validate.OneOf(("crm", "portal")))
-    visibility = fields.String(load_default=None, validate=SHORT, metadata={
-        "description": "A note's visibility (internal/requester/participants), or a document flag "
-                       "(client, partner, role:<role>)."})
+    visibility = fields.String(
+        load_default=None,
+        validate=SHORT,
+        metadata={
+            "description": "A note's visibility (internal/requester/participants), or a document flag "
+            "(client, partner, role:<role>)."
+        },
+    )
 
 
 class RuleRecipientsSchema(Schema):
     """Who receives it; the actor who caused the event never does."""
 
     users = fields.List(fields.String(validate=SHORT), load_default=list, metadata={"description": "Subs."})
-    roles = fields.List(fields.String(validate=SHORT), load_default=list,
-                        metadata={"description": "Everyone known with this role."})
-    groups = fields.List(fields.String(validate=SHORT), load_default=list,
-                         metadata={"description": "Registered contacts of these groups."})
+    roles = fields.List(
+        fields.String(validate=SHORT), load_default=list, metadata={"description": "Everyone known with this role."}
+    )
+    groups = fields.List(
+        fields.String(validate=SHORT),
+        load_default=list,
+        metadata={"description": "Registered contacts of these groups."},
+    )
     addresses = fields.List(fields.Email(), load_default=list)
-    dossier_actors = fields.Boolean(load_default=False, metadata={
-        "description": "The dossier's client side, assignee and attached third parties who may see the subject."})
+    dossier_actors = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The dossier's client side, assignee and attached third parties who may see the subject."
+        },
+    )
 
 
 class RuleCreateSchema(Schema):
@@ -47,8 +61,11 @@ class RuleCreateSchema(Schema):
     recipients = fields.Nested(RuleRecipientsSchema, required=True)
     channel = fields.String(load_default="email", validate=validate.OneOf(CHANNELS))
     template = fields.String(load_default="generic", validate=validate.OneOf(TEMPLATE_NAMES))
-    language = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES),
-                             metadata={"description": "For recipients without a known language (default fr)."})
+    language = fields.String(
+        load_default=None,
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "For recipients without a known language (default fr)."},
+    )
 
 
 class RuleSchema(Schema):
@@ -139,8 +156,9 @@ class DeliveryListArgsSchema(PageArgsSchema):
     """Filters of the delivery list (newest first)."""
 
     event_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
-    recipient = fields.String(load_default=None, validate=validate.Length(min=1, max=320),
-                              metadata={"description": "An address or a sub."})
+    recipient = fields.String(
+        load_default=None, validate=validate.Length(min=1, max=320), metadata={"description": "An address or a sub."}
+    )
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
     dossier_id = fields.String(load_default=None, validate=validate.Length(min=1, max=36))
     event_type = fields.String(load_default=None, validate=validate.Length(min=1, max=100))
@@ -163,8 +181,9 @@ class DeliverySchema(Schema):
     attempts = fields.Integer()
     last_error = fields.String(allow_none=True)
     next_attempt_at = fields.DateTime()
-    sent_with = fields.String(allow_none=True, metadata={
-        "description": "Grouped (debounced): the delivery whose email carried this one."})
+    sent_with = fields.String(
+        allow_none=True, metadata={"description": "Grouped (debounced): the delivery whose email carried this one."}
+    )
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     sent_at = fields.DateTime(allow_none=True)

@@ -1,4 +1,5 @@
 """What admins configure: rules (their own and the built-in switches) and registered recipients."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -17,28 +18,60 @@ BUILTIN_PREFIX = "builtin:"
 
 def present_builtin(name: str, enabled: bool) -> dict:
     rule = BUILTIN_BY_NAME[name]
-    return {"id": BUILTIN_PREFIX + name, "name": name, "builtin": True, "enabled": enabled,
-            "event_type": rule.event_types[0], "event_types": list(rule.event_types),
-            "description": rule.description, "filters": {}, "recipients": {}, "channel": rule.channel,
-            "template": rule.template, "language": None, "created_at": None}
+    return {
+        "id": BUILTIN_PREFIX + name,
+        "name": name,
+        "builtin": True,
+        "enabled": enabled,
+        "event_type": rule.event_types[0],
+        "event_types": list(rule.event_types),
+        "description": rule.description,
+        "filters": {},
+        "recipients": {},
+        "channel": rule.channel,
+        "template": rule.template,
+        "language": None,
+        "created_at": None,
+    }
 
 
 def present_rule(rule: Rule) -> dict:
-    return {"id": rule.id, "name": rule.name, "builtin": False, "enabled": True, "event_type": rule.event_type,
-            "event_types": [rule.event_type], "description": None, "filters": rule.filters,
-            "recipients": rule.recipients, "channel": rule.channel, "template": rule.template,
-            "language": rule.language, "created_at": rule.created_at}
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "builtin": False,
+        "enabled": True,
+        "event_type": rule.event_type,
+        "event_types": [rule.event_type],
+        "description": None,
+        "filters": rule.filters,
+        "recipients": rule.recipients,
+        "channel": rule.channel,
+        "template": rule.template,
+        "language": rule.language,
+        "created_at": rule.created_at,
+    }
 
 
 def create_rule(session: Session, caller: Caller, body: dict) -> Rule:
     recipients = {name: value for name, value in body["recipients"].items() if value}
     if not recipients:
-        raise ValidationFailed("A rule needs at least one recipient.",
-                               errors={"recipients": ["Name users, roles, groups, addresses or dossier_actors."]})
-    rule = Rule(id=clock.new_id(), name=body["name"], event_type=body["event_type"],
-                filters={name: value for name, value in body["filters"].items() if value},
-                recipients=recipients, channel=body["channel"], template=body["template"],
-                language=body.get("language"), created_by=caller.sub, created_at=clock.now())
+        raise ValidationFailed(
+            "A rule needs at least one recipient.",
+            errors={"recipients": ["Name users, roles, groups, addresses or dossier_actors."]},
+        )
+    rule = Rule(
+        id=clock.new_id(),
+        name=body["name"],
+        event_type=body["event_type"],
+        filters={name: value for name, value in body["filters"].items() if value},
+        recipients=recipients,
+        channel=body["channel"],
+        template=body["template"],
+        language=body.get("language"),
+        created_by=caller.sub,
+        created_at=clock.now(),
+    )
     session.add(rule)
     session.flush()
     return rule
@@ -47,8 +80,9 @@ def create_rule(session: Session, caller: Caller, body: dict) -> Rule:
 def list_rules(session: Session) -> list[dict]:
     enabled = builtin_enabled(session)
     own = session.execute(select(Rule).order_by(Rule.created_at, Rule.id)).scalars()
-    return [present_builtin(rule.name, enabled[rule.name]) for rule in BUILTIN_RULES] + \
-        [present_rule(rule) for rule in own]
+    return [present_builtin(rule.name, enabled[rule.name]) for rule in BUILTIN_RULES] + [
+        present_rule(rule) for rule in own
+    ]
 
 
 def get_rule(session: Session, rule_id: str) -> dict:

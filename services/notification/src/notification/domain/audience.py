@@ -1,8 +1,9 @@
 """Who a notification may go to: people, the actors of a dossier, and who may see what an event is about."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,7 +11,13 @@ from sqlalchemy.orm import Session
 from ..db import Contact, DossierCopy, DossierParty
 
 STAFF, CLIENT, PARTNER, CONTRIBUTOR, PARTICIPANT, ADDRESS = (
-    "staff", "client", "partner", "contributor", "participant", "address")
+    "staff",
+    "client",
+    "partner",
+    "contributor",
+    "participant",
+    "address",
+)
 
 
 @dataclass(frozen=True)
@@ -44,14 +51,23 @@ def subject_of(event_type: str, data: dict, dossier: DossierCopy | None) -> Subj
     partner_visible = bool(dossier.partner_visible) if dossier else False
     client_visible = bool(dossier.client_visible) if dossier else True
     if event_type == "document.added":
-        return Subject("document", document_visibility=data.get("visibility") or {},
-                       client_visible=client_visible, partner_visible=partner_visible)
+        return Subject(
+            "document",
+            document_visibility=data.get("visibility") or {},
+            client_visible=client_visible,
+            partner_visible=partner_visible,
+        )
     if event_type == "dossier.note_added":
-        return Subject("note", note_visibility=data.get("visibility") or "internal",
-                       client_visible=client_visible, partner_visible=partner_visible)
+        return Subject(
+            "note",
+            note_visibility=data.get("visibility") or "internal",
+            client_visible=client_visible,
+            partner_visible=partner_visible,
+        )
     if event_type == "dossier.status_changed":
-        return Subject("status", client_visible=bool(data.get("client_visible")),
-                       partner_visible=bool(data.get("partner_visible")))
+        return Subject(
+            "status", client_visible=bool(data.get("client_visible")), partner_visible=bool(data.get("partner_visible"))
+        )
     return Subject("dossier", client_visible=client_visible, partner_visible=partner_visible)
 
 
@@ -85,8 +101,9 @@ def contact_for(session: Session, sub: str) -> Contact | None:
     return session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
 
 
-def person_for_sub(session: Session, sub: str, kind: str, *, email: str | None = None,
-                   name: str | None = None, role: str | None = None) -> Person:
+def person_for_sub(
+    session: Session, sub: str, kind: str, *, email: str | None = None, name: str | None = None, role: str | None = None
+) -> Person:
     contact = contact_for(session, sub)
     if contact is not None:
         return Person(kind, sub, contact.email, name or contact.name, role, contact.language)
@@ -105,13 +122,20 @@ def dossier_actors(session: Session, dossier: DossierCopy | None) -> list[Person
         people.append(Person(CLIENT, email=dossier.client_email))
     if dossier.assignee_sub:
         people.append(person_for_sub(session, dossier.assignee_sub, STAFF))
-    parties = session.execute(select(DossierParty).where(
-        DossierParty.dossier_id == dossier.dossier_id, DossierParty.active.is_(True),
-        DossierParty.attached.is_(True)).order_by(DossierParty.updated_at, DossierParty.id)).scalars()
+    parties = session.execute(
+        select(DossierParty)
+        .where(
+            DossierParty.dossier_id == dossier.dossier_id,
+            DossierParty.active.is_(True),
+            DossierParty.attached.is_(True),
+        )
+        .order_by(DossierParty.updated_at, DossierParty.id)
+    ).scalars()
     for party in parties:
         if party.sub:
-            people.append(person_for_sub(session, party.sub, party.kind, email=party.email, name=party.name,
-                                         role=party.role))
+            people.append(
+                person_for_sub(session, party.sub, party.kind, email=party.email, name=party.name, role=party.role)
+            )
     return people
 
 
@@ -122,8 +146,7 @@ def people_with_role(session: Session, role: str) -> list[Person]:
 
 
 def people_in_group(session: Session, group: str) -> list[Person]:
-    contacts = session.execute(select(Contact).where(Contact.registered.is_(True))
-                               .order_by(Contact.email)).scalars()
+    contacts = session.execute(select(Contact).where(Contact.registered.is_(True)).order_by(Contact.email)).scalars()
     return [Person(STAFF, c.sub, c.email, c.name, None, c.language) for c in contacts if group in (c.groups or [])]
 
 

@@ -1,4 +1,5 @@
 """The in-app feed of the signed-in user, and the admin's view of deliveries."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
@@ -23,13 +24,20 @@ def present_notification(notification: Notification) -> dict:
 def feed_page(session: Session, sub: str, *, limit: int, cursor: str | None):
     """Unread first, then newest first."""
     statement = select(Notification).where(Notification.sub == sub)
-    return keyset_page(session, statement, [Notification.unread, Notification.created_at, Notification.id],
-                       limit=limit, cursor=cursor, descending=True)
+    return keyset_page(
+        session,
+        statement,
+        [Notification.unread, Notification.created_at, Notification.id],
+        limit=limit,
+        cursor=cursor,
+        descending=True,
+    )
 
 
 def unread_count(session: Session, sub: str) -> int:
-    return session.execute(select(func.count()).select_from(Notification).where(
-        Notification.sub == sub, Notification.unread == 1)).scalar_one()
+    return session.execute(
+        select(func.count()).select_from(Notification).where(Notification.sub == sub, Notification.unread == 1)
+    ).scalar_one()
 
 
 def mark_read(session: Session, sub: str, notification_id: str) -> Notification:
@@ -50,5 +58,6 @@ def deliveries_page(session: Session, filters: dict, *, limit: int, cursor: str 
     if filters.get("recipient"):
         wanted = filters["recipient"].strip()
         statement = statement.where(or_(Delivery.recipient == wanted.lower(), Delivery.recipient_sub == wanted))
-    return keyset_page(session, statement, [Delivery.created_at, Delivery.id], limit=limit, cursor=cursor,
-                       descending=True)
+    return keyset_page(
+        session, statement, [Delivery.created_at, Delivery.id], limit=limit, cursor=cursor, descending=True
+    )

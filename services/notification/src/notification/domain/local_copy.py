@@ -1,4 +1,5 @@
 """The local copy of each dossier's actors and of people's addresses, built only from events."""
+
 from __future__ import annotations
 
 import uuid
@@ -14,19 +15,41 @@ from ..db import Contact, DossierCopy, DossierParty
 
 CLIENT_MEMBER = "client"  # a dossier_parties kind: a member of the client's company who took part
 _MEMBER_NAMESPACE = uuid.UUID("5b0c1c1e-9f6a-4d7e-8c1a-2f4b7d3e6a90")
-DOSSIER_FIELDS = ("reference", "title", "category", "model_id", "origin", "status", "status_label",
-                  "client_sub", "client_org", "client_email", "assignee_sub")
+DOSSIER_FIELDS = (
+    "reference",
+    "title",
+    "category",
+    "model_id",
+    "origin",
+    "status",
+    "status_label",
+    "client_sub",
+    "client_org",
+    "client_email",
+    "assignee_sub",
+)
 
 
-def learn_contact(session: Session, sub: str | None, email: str | None, *, name: str | None = None,
-                  role: str | None = None) -> None:
+def learn_contact(
+    session: Session, sub: str | None, email: str | None, *, name: str | None = None, role: str | None = None
+) -> None:
     """Remember ``sub``'s address. An address an admin registered is never overwritten by an event."""
     if not sub or not email:
         return
     contact = session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
     if contact is None:
-        session.add(Contact(id=clock.new_id(), sub=sub, email=email.strip().lower(), name=name, role=role,
-                            groups=[], registered=False, updated_at=clock.now()))
+        session.add(
+            Contact(
+                id=clock.new_id(),
+                sub=sub,
+                email=email.strip().lower(),
+                name=name,
+                role=role,
+                groups=[],
+                registered=False,
+                updated_at=clock.now(),
+            )
+        )
         session.flush()
         return
     if contact.registered:
@@ -40,18 +63,27 @@ def learn_contact(session: Session, sub: str | None, email: str | None, *, name:
 def _dossier(session: Session, dossier_id: str) -> DossierCopy:
     dossier = session.get(DossierCopy, dossier_id)
     if dossier is None:
-        dossier = DossierCopy(dossier_id=dossier_id, client_visible=True, partner_visible=False, closed=False,
-                              updated_at=clock.now())
+        dossier = DossierCopy(
+            dossier_id=dossier_id, client_visible=True, partner_visible=False, closed=False, updated_at=clock.now()
+        )
         session.add(dossier)
     return dossier
 
 
 def _party(session: Session, kind: str, party_id: str, dossier_id: str) -> DossierParty:
-    party = session.execute(select(DossierParty).where(DossierParty.kind == kind,
-                                                       DossierParty.party_id == party_id)).scalar_one_or_none()
+    party = session.execute(
+        select(DossierParty).where(DossierParty.kind == kind, DossierParty.party_id == party_id)
+    ).scalar_one_or_none()
     if party is None:
-        party = DossierParty(id=clock.new_id(), dossier_id=dossier_id, kind=kind, party_id=party_id,
-                             attached=False, active=True, updated_at=clock.now())
+        party = DossierParty(
+            id=clock.new_id(),
+            dossier_id=dossier_id,
+            kind=kind,
+            party_id=party_id,
+            attached=False,
+            active=True,
+            updated_at=clock.now(),
+        )
         session.add(party)
     party.updated_at = clock.now()
     return party
@@ -85,9 +117,11 @@ def _note_member(session: Session, actor: dict, dossier_id: str) -> None:
 def _client_org_changes(session: Session, dossier: DossierCopy, data: dict) -> None:
     """Members of the former company stop being actors when the dossier changes company."""
     if "client_org" in data and dossier.client_org and data["client_org"] != dossier.client_org:
-        session.execute(update(DossierParty).where(DossierParty.dossier_id == dossier.dossier_id,
-                                                   DossierParty.kind == CLIENT_MEMBER)
-                        .values(active=False, updated_at=clock.now()))
+        session.execute(
+            update(DossierParty)
+            .where(DossierParty.dossier_id == dossier.dossier_id, DossierParty.kind == CLIENT_MEMBER)
+            .values(active=False, updated_at=clock.now())
+        )
 
 
 def _set(target: Any, data: dict, *names: str) -> None:
@@ -117,16 +151,26 @@ def _observe_dossier(session: Session, envelope: Envelope) -> None:
         dossier = _dossier(session, dossier_id)
         _client_org_changes(session, dossier, data)
         dossier.status = data.get("to")
-        _set(dossier, data, "status_label", "client_visible", "partner_visible", "category", "client_sub",
-             "client_org", "reference")
+        _set(
+            dossier,
+            data,
+            "status_label",
+            "client_visible",
+            "partner_visible",
+            "category",
+            "client_sub",
+            "client_org",
+            "reference",
+        )
         dossier.updated_at = clock.now()
     elif kind == "dossier.assigned" and dossier_id:
         _dossier(session, dossier_id).assignee_sub = data.get("assignee_sub")
         learn_contact(session, data.get("assignee_sub"), data.get("assignee_email"), role="agent")
     elif kind == "dossier.closed" and dossier_id:
         _dossier(session, dossier_id).closed = True
-    elif kind.startswith(("solicitation.", "contributor.")) and not (data.get("solicitation_id")
-                                                                     or data.get("contributor_id")):
+    elif kind.startswith(("solicitation.", "contributor.")) and not (
+        data.get("solicitation_id") or data.get("contributor_id")
+    ):
         return  # nothing to attach the party to; the rules still run on what the event carries
     elif kind in ("solicitation.created", "solicitation.key_reissued", "solicitation.reminded") and dossier_id:
         party = _party(session, "partner", data["solicitation_id"], dossier_id)

@@ -2,6 +2,7 @@
 
 Runs inside the consumer's transaction: nothing here talks to the network.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -33,28 +34,49 @@ def dossier_summary(data: dict, dossier: DossierCopy | None) -> dict:
     return {"id": dossier.dossier_id, "reference": dossier.reference, "title": dossier.title}
 
 
-def template_variables(settings, context: dict, items: list[dict], recipient_kind: str, dossier_id: str | None,
-                       *, key: str | None = None) -> dict:
-    return {"items": items, "item": items[0], "dossier": context["dossier"], "key": key,
-            "recipient_name": context.get("recipient_name"), "event_label": context["event_type"],
-            "link": rendering.link_for(settings, recipient_kind, context["event_type"], items[0], dossier_id)}
+def template_variables(
+    settings, context: dict, items: list[dict], recipient_kind: str, dossier_id: str | None, *, key: str | None = None
+) -> dict:
+    return {
+        "items": items,
+        "item": items[0],
+        "dossier": context["dossier"],
+        "key": key,
+        "recipient_name": context.get("recipient_name"),
+        "event_label": context["event_type"],
+        "link": rendering.link_for(settings, recipient_kind, context["event_type"], items[0], dossier_id),
+    }
 
 
 def _group_start(session: Session, group_key: str, debounce: timedelta):
     """When a grouped email goes out: with the pending ones of its group, or after the window."""
-    pending = session.execute(select(Delivery.next_attempt_at).where(
-        Delivery.group_key == group_key, Delivery.status == PENDING).limit(1)).scalar_one_or_none()
+    pending = session.execute(
+        select(Delivery.next_attempt_at).where(Delivery.group_key == group_key, Delivery.status == PENDING).limit(1)
+    ).scalar_one_or_none()
     return pending or clock.now() + debounce
 
 
-def _record_email(session: Session, settings, envelope: Envelope, target: Target, context: dict,
-                  dossier_id: str | None, language: str) -> None:
+def _record_email(
+    session: Session, settings, envelope: Envelope, target: Target, context: dict, dossier_id: str | None, language: str
+) -> None:
     person = target.person
     now = clock.now()
-    delivery = Delivery(id=clock.new_id(), event_id=envelope.id, event_type=envelope.type, rule=target.rule,
-                        recipient_sub=person.sub, channel=EMAIL, template=target.template, language=language,
-                        dossier_id=dossier_id, context=context, attempts=0, created_at=now, updated_at=now,
-                        next_attempt_at=now)
+    delivery = Delivery(
+        id=clock.new_id(),
+        event_id=envelope.id,
+        event_type=envelope.type,
+        rule=target.rule,
+        recipient_sub=person.sub,
+        channel=EMAIL,
+        template=target.template,
+        language=language,
+        dossier_id=dossier_id,
+        context=context,
+        attempts=0,
+        created_at=now,
+        updated_at=now,
+        next_attempt_at=now,
+    )
     if not person.email:
         delivery.recipient, delivery.status = f"sub:{person.sub}", SKIPPED
         delivery.last_error = "no email address known for this account"
@@ -62,20 +84,32 @@ def _record_email(session: Session, settings, envelope: Envelope, target: Target
         delivery.recipient, delivery.status = person.email.strip().lower(), PENDING
         if target.template in GROUPED_TEMPLATES and dossier_id:
             delivery.group_key = "|".join((delivery.recipient, target.template, dossier_id, language))
-            delivery.next_attempt_at = _group_start(session, delivery.group_key,
-                                                    timedelta(seconds=settings.debounce_seconds))
+            delivery.next_attempt_at = _group_start(
+                session, delivery.group_key, timedelta(seconds=settings.debounce_seconds)
+            )
     session.add(delivery)
     session.flush()
 
 
-def _record_in_app(session: Session, settings, envelope: Envelope, target: Target, context: dict,
-                   dossier_id: str | None, language: str) -> None:
+def _record_in_app(
+    session: Session, settings, envelope: Envelope, target: Target, context: dict, dossier_id: str | None, language: str
+) -> None:
     items = [context["item"]]
     variables = template_variables(settings, context, items, target.person.kind, dossier_id)
     rendered = rendering.render(target.template, language, variables)
-    session.add(Notification(id=clock.new_id(), sub=target.person.sub, event_id=envelope.id,
-                             event_type=envelope.type, dossier_id=dossier_id, title=rendered.subject[:500],
-                             link=variables["link"], unread=1, created_at=clock.now()))
+    session.add(
+        Notification(
+            id=clock.new_id(),
+            sub=target.person.sub,
+            event_id=envelope.id,
+            event_type=envelope.type,
+            dossier_id=dossier_id,
+            title=rendered.subject[:500],
+            link=variables["link"],
+            unread=1,
+            created_at=clock.now(),
+        )
+    )
     session.flush()
 
 
@@ -88,8 +122,13 @@ def plan(session: Session, settings, envelope: Envelope) -> None:
     for target in targets_for(session, envelope, dossier):
         person: Person = target.person
         language = person.language or settings.default_language
-        context = {"event_type": envelope.type, "recipient_kind": person.kind, "recipient_name": person.name,
-                   "dossier": dossier_summary(envelope.data, dossier), "item": item_of(envelope.data)}
+        context = {
+            "event_type": envelope.type,
+            "recipient_kind": person.kind,
+            "recipient_name": person.name,
+            "dossier": dossier_summary(envelope.data, dossier),
+            "item": item_of(envelope.data),
+        }
         if target.channel in (EMAIL, BOTH) and (person.email or person.sub):
             key = ((person.email or "").lower() or f"sub:{person.sub}", EMAIL)
             if key not in seen:

@@ -1,4 +1,5 @@
 """Emails rendered from Jinja templates (subject, text and HTML), French by default, English available."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,16 +26,21 @@ class RenderedEmail:
 
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> SandboxedEnvironment:
-    return SandboxedEnvironment(loader=FileSystemLoader(str(TEMPLATES_DIR)),
-                                autoescape=select_autoescape(default=True) if html else False,
-                                keep_trailing_newline=True)
+    return SandboxedEnvironment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True) if html else False,
+        keep_trailing_newline=True,
+    )
 
 
 def link_for(settings, recipient_kind: str, event_type: str, item: dict, dossier_id: str | None) -> str:
     """The front-end page the email points to, on the side (CRM or portal) the recipient uses."""
     crm, portal = settings.crm_base_url.rstrip("/"), settings.portal_base_url.rstrip("/")
-    if event_type in ("solicitation.created", "solicitation.key_reissued", "contributor.invited") \
-            and recipient_kind in (ADDRESS, PARTNER, CONTRIBUTOR, PARTICIPANT):
+    if event_type in (
+        "solicitation.created",
+        "solicitation.key_reissued",
+        "contributor.invited",
+    ) and recipient_kind in (ADDRESS, PARTNER, CONTRIBUTOR, PARTICIPANT):
         return f"{portal}/attach"
     if event_type == "attestation.validation_requested":
         return f"{crm}/validation-tasks/{item.get('task_id', '')}"
@@ -61,6 +67,8 @@ def render(template_name: str, language: str, variables: dict) -> RenderedEmail:
     """Render the three parts; ``variables`` carries ``items`` (one per grouped event) and ``item`` (the first)."""
     language = language if language in LANGUAGES else LANGUAGES[0]
     subject = " ".join(_render_block(template_name, language, "subject", variables, html=False).split())
-    return RenderedEmail(subject=subject,
-                         text=_render_block(template_name, language, "text", variables, html=False).strip() + "\n",
-                         html=_render_block(template_name, language, "html", variables, html=True).strip())
+    return RenderedEmail(
+        subject=subject,
+        text=_render_block(template_name, language, "text", variables, html=False).strip() + "\n",
+        html=_render_block(template_name, language, "html", variables, html=True).strip(),
+    )

@@ -1,8 +1,9 @@
 """Built-in rules (work with no configuration, can be switched off) and admin rules: event -> targets."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -86,38 +87,110 @@ def _portal_request_team(session, envelope, dossier) -> list[Person]:
 
 
 BUILTIN_RULES: tuple[BuiltinRule, ...] = (
-    BuiltinRule("partner_key", ("solicitation.created", "solicitation.key_reissued"),
-                "The solicited partner receives the solicitation (and its access key when external).",
-                "partner_key", EMAIL, _partner),
-    BuiltinRule("partner_reminder", ("solicitation.reminded",),
-                "The partner who has not answered is reminded.", "partner_reminder", EMAIL, _partner),
-    BuiltinRule("contributor_invitation", ("contributor.invited",),
-                "An invited contributor or participant receives the invitation and key when 'notify' is set.",
-                "contributor_invitation", EMAIL, _invited),
-    BuiltinRule("validation_requested", ("attestation.validation_requested",),
-                "The validators are asked to approve or reject an attestation.",
-                "validation_requested", BOTH, _validators),
-    BuiltinRule("attestation_issued", ("attestation.issued",), "The client is told an attestation is ready.",
-                "attestation_issued", BOTH, _client),
-    BuiltinRule("attestation_approved", ("attestation.approved",),
-                "The client is told an attestation was approved.", "attestation_approved", BOTH, _client),
-    BuiltinRule("attestation_rejected", ("attestation.rejected",),
-                "The client is told an attestation request was rejected.", "attestation_rejected", BOTH, _client),
-    BuiltinRule("attestation_failed", ("attestation.failed",),
-                "The client is told their attestation could not be generated.", "attestation_failed", BOTH, _client),
-    BuiltinRule("attestation_failed_validators", ("attestation.failed",),
-                "The validators the request names (the product's, or the global ones) are told a generation failed.",
-                "attestation_failed_staff", BOTH, _validators),
-    BuiltinRule("document_added", ("document.added",),
-                "The dossier's other actors who may see the document.", "document_added", BOTH, _visible_actors),
-    BuiltinRule("note_added", ("dossier.note_added",),
-                "The dossier's other actors the note's visibility allows.", "note_added", BOTH, _visible_actors),
-    BuiltinRule("status_changed", ("dossier.status_changed",),
-                "The dossier's other actors, when the new status is visible to the client.",
-                "status_changed", BOTH, _status_actors),
-    BuiltinRule("portal_request", ("dossier.created",),
-                f"The recipients registered in the '{PORTAL_REQUESTS_GROUP}' group, for a portal request.",
-                "portal_request", BOTH, _portal_request_team),
+    BuiltinRule(
+        "partner_key",
+        ("solicitation.created", "solicitation.key_reissued"),
+        "The solicited partner receives the solicitation (and its access key when external).",
+        "partner_key",
+        EMAIL,
+        _partner,
+    ),
+    BuiltinRule(
+        "partner_reminder",
+        ("solicitation.reminded",),
+        "The partner who has not answered is reminded.",
+        "partner_reminder",
+        EMAIL,
+        _partner,
+    ),
+    BuiltinRule(
+        "contributor_invitation",
+        ("contributor.invited",),
+        "An invited contributor or participant receives the invitation and key when 'notify' is set.",
+        "contributor_invitation",
+        EMAIL,
+        _invited,
+    ),
+    BuiltinRule(
+        "validation_requested",
+        ("attestation.validation_requested",),
+        "The validators are asked to approve or reject an attestation.",
+        "validation_requested",
+        BOTH,
+        _validators,
+    ),
+    BuiltinRule(
+        "attestation_issued",
+        ("attestation.issued",),
+        "The client is told an attestation is ready.",
+        "attestation_issued",
+        BOTH,
+        _client,
+    ),
+    BuiltinRule(
+        "attestation_approved",
+        ("attestation.approved",),
+        "The client is told an attestation was approved.",
+        "attestation_approved",
+        BOTH,
+        _client,
+    ),
+    BuiltinRule(
+        "attestation_rejected",
+        ("attestation.rejected",),
+        "The client is told an attestation request was rejected.",
+        "attestation_rejected",
+        BOTH,
+        _client,
+    ),
+    BuiltinRule(
+        "attestation_failed",
+        ("attestation.failed",),
+        "The client is told their attestation could not be generated.",
+        "attestation_failed",
+        BOTH,
+        _client,
+    ),
+    BuiltinRule(
+        "attestation_failed_validators",
+        ("attestation.failed",),
+        "The validators the request names (the product's, or the global ones) are told a generation failed.",
+        "attestation_failed_staff",
+        BOTH,
+        _validators,
+    ),
+    BuiltinRule(
+        "document_added",
+        ("document.added",),
+        "The dossier's other actors who may see the document.",
+        "document_added",
+        BOTH,
+        _visible_actors,
+    ),
+    BuiltinRule(
+        "note_added",
+        ("dossier.note_added",),
+        "The dossier's other actors the note's visibility allows.",
+        "note_added",
+        BOTH,
+        _visible_actors,
+    ),
+    BuiltinRule(
+        "status_changed",
+        ("dossier.status_changed",),
+        "The dossier's other actors, when the new status is visible to the client.",
+        "status_changed",
+        BOTH,
+        _status_actors,
+    ),
+    BuiltinRule(
+        "portal_request",
+        ("dossier.created",),
+        f"The recipients registered in the '{PORTAL_REQUESTS_GROUP}' group, for a portal request.",
+        "portal_request",
+        BOTH,
+        _portal_request_team,
+    ),
 )
 BUILTIN_BY_NAME = {rule.name: rule for rule in BUILTIN_RULES}
 
@@ -149,9 +222,7 @@ def rule_matches(filters: dict, facts: dict) -> bool:
     for name in ("category", "model_id", "origin"):
         if filters.get(name) and filters[name] != facts.get(name):
             return False
-    if filters.get("visibility") and filters["visibility"] not in facts["visibility"]:
-        return False
-    return True
+    return not (filters.get("visibility") and filters["visibility"] not in facts["visibility"])
 
 
 def admin_rule_people(session: Session, rule: Rule, envelope: Envelope, dossier: DossierCopy | None) -> list[Person]:
@@ -164,8 +235,7 @@ def admin_rule_people(session: Session, rule: Rule, envelope: Envelope, dossier:
     people += [Person(ADDRESS, email=address) for address in recipients.get("addresses") or []]
     if recipients.get("dossier_actors"):
         subject = audience.subject_of(envelope.type, envelope.data, dossier)
-        people += [person for person in audience.dossier_actors(session, dossier)
-                   if audience.may_see(person, subject)]
+        people += [person for person in audience.dossier_actors(session, dossier) if audience.may_see(person, subject)]
     return people
 
 
@@ -177,12 +247,15 @@ def targets_for(session: Session, envelope: Envelope, dossier: DossierCopy | Non
         if envelope.type in rule.event_types and enabled[rule.name]:
             people = audience.without_actor(rule.recipients(session, envelope, dossier), envelope.actor)
             targets += [Target(person, rule.channel, rule.template, f"builtin:{rule.name}") for person in people]
-    admin_rules = session.execute(select(Rule).where(Rule.event_type == envelope.type)
-                                  .order_by(Rule.created_at, Rule.id)).scalars()
+    admin_rules = session.execute(
+        select(Rule).where(Rule.event_type == envelope.type).order_by(Rule.created_at, Rule.id)
+    ).scalars()
     facts = event_facts(envelope, dossier)
     for rule in admin_rules:
         if rule_matches(rule.filters or {}, facts):
             people = audience.without_actor(admin_rule_people(session, rule, envelope, dossier), envelope.actor)
-            targets += [Target(audience.with_language(person, rule.language), rule.channel, rule.template,
-                               f"rule:{rule.id}") for person in people]
+            targets += [
+                Target(audience.with_language(person, rule.language), rule.channel, rule.template, f"rule:{rule.id}")
+                for person in people
+            ]
     return targets

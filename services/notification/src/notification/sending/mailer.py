@@ -1,4 +1,5 @@
 """SMTP client: host, port, STARTTLS or implicit TLS, credentials; failures classified temporary or permanent."""
+
 from __future__ import annotations
 
 import smtplib
@@ -45,8 +46,9 @@ class Mailer:
         settings = self.settings
         timeout = settings.smtp_timeout_seconds
         if settings.smtp_tls:
-            smtp = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=timeout,
-                                    context=ssl.create_default_context())
+            smtp = smtplib.SMTP_SSL(
+                settings.smtp_host, settings.smtp_port, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
             if settings.smtp_starttls:

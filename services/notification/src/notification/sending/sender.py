@@ -4,6 +4,7 @@ Order per email: mark ``sending`` and commit, hand the message to SMTP, then rec
 ``pending`` (retry) / ``failed`` and the outcome event in one transaction. A delivery found
 still ``sending`` after ``stale_sending_seconds`` is never sent again: it becomes ``unknown``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -44,8 +45,9 @@ def build_message(settings, deliveries: list[Delivery]) -> EmailMessage:
         except SealError:
             raise SendFailure("the access key in the event could not be unsealed", permanent=True) from None
     items = [delivery.context["item"] for delivery in deliveries]
-    variables = template_variables(settings, first.context, items, first.context["recipient_kind"],
-                                   first.dossier_id, key=key)
+    variables = template_variables(
+        settings, first.context, items, first.context["recipient_kind"], first.dossier_id, key=key
+    )
     rendered = rendering.render(first.template, first.language, variables)
     message = EmailMessage()
     message["From"] = settings.mail_from
@@ -67,8 +69,11 @@ def recover_stale(db: Database, settings) -> int:
     """``sending`` for too long: the worker died mid-send. Never resent (at most once): ``unknown``."""
     limit = clock.now() - timedelta(seconds=settings.stale_sending_seconds)
     with db.transaction() as session:
-        stale = session.execute(select(Delivery).where(Delivery.status == SENDING,
-                                                       Delivery.updated_at < limit)).scalars().all()
+        stale = (
+            session.execute(select(Delivery).where(Delivery.status == SENDING, Delivery.updated_at < limit))
+            .scalars()
+            .all()
+        )
         for delivery in stale:
             delivery.status, delivery.updated_at = UNKNOWN, clock.now()
             delivery.last_error = "the worker stopped while sending; not sent again (at most once)"
@@ -80,9 +85,12 @@ def recover_stale(db: Database, settings) -> int:
 def _due_groups(db: Database, settings) -> list[list[str]]:
     """Ids of due pending deliveries, grouped: the whole pending group rides with its first due row."""
     with db.read_only() as session:
-        due = session.execute(select(Delivery.id, Delivery.group_key).where(
-            Delivery.status == PENDING, Delivery.next_attempt_at <= clock.now())
-            .order_by(Delivery.next_attempt_at, Delivery.id).limit(settings.sender_batch_size)).all()
+        due = session.execute(
+            select(Delivery.id, Delivery.group_key)
+            .where(Delivery.status == PENDING, Delivery.next_attempt_at <= clock.now())
+            .order_by(Delivery.next_attempt_at, Delivery.id)
+            .limit(settings.sender_batch_size)
+        ).all()
         groups: list[list[str]] = []
         seen_groups: set[str] = set()
         for delivery_id, group_key in due:
@@ -90,9 +98,15 @@ def _due_groups(db: Database, settings) -> list[list[str]]:
                 groups.append([delivery_id])
             elif group_key not in seen_groups:
                 seen_groups.add(group_key)
-                groups.append(list(session.execute(select(Delivery.id).where(
-                    Delivery.group_key == group_key, Delivery.status == PENDING)
-                    .order_by(Delivery.created_at, Delivery.id)).scalars()))
+                groups.append(
+                    list(
+                        session.execute(
+                            select(Delivery.id)
+                            .where(Delivery.group_key == group_key, Delivery.status == PENDING)
+                            .order_by(Delivery.created_at, Delivery.id)
+                        ).scalars()
+                    )
+                )
         return groups
 
 
@@ -100,9 +114,13 @@ def _claim(session, groups: list[list[str]]) -> list[list[Delivery]]:
     """Mark the groups ``sending`` in one statement (committed before the SMTP calls); rows another
     sender took are dropped. Each group keeps its order (its first row is the one the email is sent as)."""
     ids = [delivery_id for group in groups for delivery_id in group]
-    taken = session.scalars(update(Delivery).where(Delivery.id.in_(ids), Delivery.status == PENDING)
-                            .values(status=SENDING, attempts=Delivery.attempts + 1, updated_at=clock.now())
-                            .returning(Delivery), execution_options={"synchronize_session": False}).all()
+    taken = session.scalars(
+        update(Delivery)
+        .where(Delivery.id.in_(ids), Delivery.status == PENDING)
+        .values(status=SENDING, attempts=Delivery.attempts + 1, updated_at=clock.now())
+        .returning(Delivery),
+        execution_options={"synchronize_session": False},
+    ).all()
     by_id = {delivery.id: delivery for delivery in taken}
     for delivery in taken:
         session.expunge(delivery)
@@ -110,25 +128,39 @@ def _claim(session, groups: list[list[str]]) -> list[list[Delivery]]:
 
 
 def _record_outcome_event(session, delivery: Delivery, error: str | None) -> None:
-    data = {"delivery_id": delivery.id, "event_id": delivery.event_id, "recipient": delivery.recipient,
-            "channel": delivery.channel}
+    data = {
+        "delivery_id": delivery.id,
+        "event_id": delivery.event_id,
+        "recipient": delivery.recipient,
+        "channel": delivery.channel,
+    }
     if error is None:
         record_event(session, "notification.sent", data, producer=SERVICE_NAME, aggregate_id=delivery.id)
     else:
-        record_event(session, "notification.failed", {**data, "error": error}, producer=SERVICE_NAME,
-                     aggregate_id=delivery.id)
+        record_event(
+            session, "notification.failed", {**data, "error": error}, producer=SERVICE_NAME, aggregate_id=delivery.id
+        )
 
 
 def _outcome(settings, delivery: Delivery, lead_id: str, failure: SendFailure | None, now) -> dict:
     """The columns the outcome changes (the sealed key goes once the delivery is sent or failed)."""
     if failure is None:
-        changes = {"status": SENT, "sent_at": now, "last_error": None,
-                   "sent_with": lead_id if delivery.id != lead_id else None}
+        changes = {
+            "status": SENT,
+            "sent_at": now,
+            "last_error": None,
+            "sent_with": lead_id if delivery.id != lead_id else None,
+        }
     elif failure.permanent or delivery.attempts >= settings.send_max_attempts:
         changes = {"status": FAILED, "last_error": failure.error}
     else:
-        return {"id": delivery.id, "updated_at": now, "status": PENDING, "last_error": failure.error,
-                "next_attempt_at": now + timedelta(seconds=backoff_seconds(settings, delivery.attempts))}
+        return {
+            "id": delivery.id,
+            "updated_at": now,
+            "status": PENDING,
+            "last_error": failure.error,
+            "next_attempt_at": now + timedelta(seconds=backoff_seconds(settings, delivery.attempts)),
+        }
     if "sealed_key" in delivery.context:
         changes["context"] = _without_key(delivery.context)
     return {"id": delivery.id, "updated_at": now, **changes}
@@ -160,7 +192,7 @@ def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
 
 def _chunks(groups: list[list[str]], size: int):
     for start in range(0, len(groups), size):
-        yield groups[start:start + size]
+        yield groups[start : start + size]
 
 
 def send_due(db: Database, settings, mailer: Mailer) -> int:
@@ -189,8 +221,12 @@ def send_due(db: Database, settings, mailer: Mailer) -> int:
             try:
                 mailer.send(_message_or_failure(settings, deliveries))
             except SendFailure as failure:
-                log.warning("delivery %s: %s failure: %s", deliveries[0].id,
-                            "permanent" if failure.permanent else "temporary", failure.error)
+                log.warning(
+                    "delivery %s: %s failure: %s",
+                    deliveries[0].id,
+                    "permanent" if failure.permanent else "temporary",
+                    failure.error,
+                )
                 outcomes.append((deliveries, failure))
                 if failure.connection:
                     unreachable = failure

@@ -1,8 +1,9 @@
 """HTTP resources of the partner-gateway service."""
+
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from sqlalchemy.orm import Session
 

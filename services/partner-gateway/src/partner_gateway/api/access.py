@@ -1,4 +1,5 @@
 """``GET /api/v1/access``: what a third party may see on a dossier now (service tokens only)."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -7,8 +8,8 @@ from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import require_roles
 
-from . import reading
 from ..services import visibility
+from . import reading
 
 blp = Blueprint("access", __name__, url_prefix="/api/v1/access", description="Third-party access (services)")
 

@@ -1,4 +1,5 @@
 """Contributors and participants: invitations (agents), and the invited person's pieces."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,11 +11,11 @@ from platform_shared.errors import Conflict, NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
-from . import reading
 from ..db import DossierState, Invitation
 from ..domain.rules import third_party_may_act
 from ..services import dossier_copy, invitations, presented_documents, visibility
 from ..upstream import app_upstreams
+from . import reading
 from .schemas import ID
 
 blp = Blueprint("contributors", __name__, url_prefix="/api/v1", description="Contributors and participants")
@@ -24,12 +25,18 @@ class InvitationCreateSchema(Schema):
     """Invite a person into one of the model's contributor roles, or as a participant."""
 
     kind = fields.String(load_default="contributor", validate=validate.OneOf(("contributor", "participant")))
-    role = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=64),
-                         metadata={"description": "Contributors: a role code of the dossier's model."})
+    role = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={"description": "Contributors: a role code of the dossier's model."},
+    )
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
-    notify = fields.Boolean(load_default=True, metadata={
-        "description": "Email the key; false: no email, the key is returned for the agent to hand over."})
+    notify = fields.Boolean(
+        load_default=True,
+        metadata={"description": "Email the key; false: no email, the key is returned for the agent to hand over."},
+    )
 
 
 class InvitationSchema(Schema):
@@ -89,7 +96,9 @@ class DossierContributors(MethodView):
         invitations.authorise_inviter(caller, dossier, model, body["kind"])
         with app_db().transaction() as session:
             invitation, key = invitations.invite(session, caller, dossier, model, body, app_settings())
-            fields_of_invitation = {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}
+            fields_of_invitation = {
+                column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns
+            }
             return {**fields_of_invitation, "access_key": None if invitation.notify else key}
 
     @require_roles("agent", "client")
@@ -141,10 +150,15 @@ class MyPieces(MethodView):
     def get(self):
         """The pieces of my contributor roles, never another role's."""
         with reading() as session:
-            mine = [item for item in visibility.invitations_on(session, current_caller().sub)
-                    if item.kind == "contributor"]
-            return [invitations.present_pieces(item, _model_of(session, item.dossier_id),
-                                               invitations.provided(session, item.id)) for item in mine]
+            mine = [
+                item for item in visibility.invitations_on(session, current_caller().sub) if item.kind == "contributor"
+            ]
+            return [
+                invitations.present_pieces(
+                    item, _model_of(session, item.dossier_id), invitations.provided(session, item.id)
+                )
+                for item in mine
+            ]
 
 
 @blp.route("/me/pieces/<invitation_id>/<piece_code>")
@@ -161,8 +175,9 @@ class ProvidePiece(MethodView):
             _open_for_changes(session, invitation)
             model = _model_of(session, invitation.dossier_id)
         invitations.require_piece_of_role(model, invitation.role, piece_code)
-        presented_documents.check_piece(app_upstreams(), body["document_id"], dossier_id=invitation.dossier_id,
-                                        contributor_sub=caller.sub)
+        presented_documents.check_piece(
+            app_upstreams(), body["document_id"], dossier_id=invitation.dossier_id, contributor_sub=caller.sub
+        )
         with app_db().transaction() as session:
             invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
             _open_for_changes(session, invitation)
@@ -202,8 +217,9 @@ class MyDossierNotes(MethodView):
         with reading() as session:
             invitation = invitations.participant_on(session, caller.sub, dossier_id)
             _open_for_changes(session, invitation)
-        note = app_upstreams().add_third_party_note(dossier_id, body["body"],
-                                                    invitations.note_author(caller, invitation))
+        note = app_upstreams().add_third_party_note(
+            dossier_id, body["body"], invitations.note_author(caller, invitation)
+        )
         with app_db().transaction() as session:
             invitations.record_note(session, caller, invitation, note)
         return note

@@ -1,4 +1,5 @@
 """The partner's side (portal, or CRM for internal partners): attach, my dossiers, opinion, completion, submit."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -10,9 +11,9 @@ from platform_shared.errors import NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
-from . import reading
 from ..services import answers, attach, invitations, presented_documents, solicitations, visibility
 from ..upstream import app_upstreams
+from . import reading
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
 blp = Blueprint("partner_side", __name__, url_prefix="/api/v1", description="Partners and third parties")
@@ -68,17 +69,24 @@ class OpinionSchema(Schema):
 
     verdict = fields.String(required=True, validate=validate.OneOf(VERDICTS))
     comment = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=20000))
-    document_id = fields.String(load_default=None, allow_none=True, validate=ID,
-                                metadata={"description": "A supporting file: a document of this dossier that "
-                                                         "I uploaded (owner: the solicitation), or one shared "
-                                                         "with partners."})
+    document_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={
+            "description": "A supporting file: a document of this dossier that "
+            "I uploaded (owner: the solicitation), or one shared "
+            "with partners."
+        },
+    )
 
 
 class CompletionSchema(Schema):
     """Completion draft: values for fields the partner view marks writable."""
 
-    values = fields.Dict(keys=fields.String(validate=validate.Length(max=64)), values=fields.Raw(allow_none=True),
-                         required=True)
+    values = fields.Dict(
+        keys=fields.String(validate=validate.Length(max=64)), values=fields.Raw(allow_none=True), required=True
+    )
 
 
 @blp.route("/attach")
@@ -100,9 +108,13 @@ class MyDossiers(MethodView):
         """The dossiers I may see now through my solicitations (they disappear when the status hides them)."""
         with reading() as session:
             items, next_cursor = visibility.my_dossiers(session, current_caller().sub, **args)
-            return {"items": [{"dossier_id": item.dossier_id,
-                               "solicitation": solicitations.present_solicitation(item)} for item in items],
-                    "next_cursor": next_cursor}
+            return {
+                "items": [
+                    {"dossier_id": item.dossier_id, "solicitation": solicitations.present_solicitation(item)}
+                    for item in items
+                ],
+                "next_cursor": next_cursor,
+            }
 
 
 @blp.route("/me/dossiers/<dossier_id>")
@@ -117,14 +129,23 @@ class MyDossier(MethodView):
             participant = invitations.participant_invitation(session, caller.sub, dossier_id) is not None
             if not mine and not participant:
                 raise NotFound("No such dossier.")
-            details = [{"solicitation": solicitations.present_solicitation(item),
-                        "answers": answers.versions(session, item.id)} for item in mine]
+            details = [
+                {
+                    "solicitation": solicitations.present_solicitation(item),
+                    "answers": answers.versions(session, item.id),
+                }
+                for item in mine
+            ]
             others = answers.others_opinions(session, mine[0]) if mine else []
         upstreams = app_upstreams()
         if not mine:
             # A participant's documents come from the documents service itself, which asks GET /access.
-            return {"dossier": upstreams.participant_view(dossier_id), "solicitations": [], "documents": [],
-                    "other_opinions": []}
+            return {
+                "dossier": upstreams.participant_view(dossier_id),
+                "solicitations": [],
+                "documents": [],
+                "other_opinions": [],
+            }
         view, documents = upstreams.partner_view_and_documents(dossier_id)
         return {"dossier": view, "solicitations": details, "documents": documents, "other_opinions": others}
 
@@ -142,8 +163,12 @@ class Opinion(MethodView):
             with reading() as session:
                 solicitation = answers.writable_solicitation(session, caller, solicitation_id)
             presented_documents.check_supporting_file(
-                app_upstreams(), body["document_id"], dossier_id=solicitation.dossier_id,
-                solicitation_id=solicitation.id, partner_sub=caller.sub)
+                app_upstreams(),
+                body["document_id"],
+                dossier_id=solicitation.dossier_id,
+                solicitation_id=solicitation.id,
+                partner_sub=caller.sub,
+            )
         with app_db().transaction() as session:
             return answers.save_opinion(session, caller, solicitation_id, body)
 

@@ -1,4 +1,5 @@
 """``/api/v1/partners``: the partners agents may solicit."""
+
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -9,8 +10,8 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db
 
-from . import reading
 from ..services import partners
+from . import reading
 from .schemas import PartnerSchema
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Partners (agents)")
@@ -36,6 +37,7 @@ class Partners(MethodView):
     def get(self, args):
         """List partners, oldest first."""
         with reading() as session:
-            items, next_cursor = partners.list_partners(session, args["kind"], limit=args["limit"],
-                                                        cursor=args["cursor"])
+            items, next_cursor = partners.list_partners(
+                session, args["kind"], limit=args["limit"], cursor=args["cursor"]
+            )
             return {"items": items, "next_cursor": next_cursor}

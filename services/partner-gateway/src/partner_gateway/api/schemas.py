@@ -1,4 +1,5 @@
 """Schemas shared by the gateway's route modules."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -18,8 +19,12 @@ class PartnerSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     email = fields.Email(required=True)
     kind = fields.String(required=True, validate=validate.OneOf(("internal", "external")))
-    agent_sub = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=200),
-                              metadata={"description": "Internal partners only: the agent's ``sub``."})
+    agent_sub = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Internal partners only: the agent's ``sub``."},
+    )
     organisation = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
     created_at = fields.DateTime(dump_only=True)
 

@@ -1,4 +1,5 @@
 """Agents' side of solicitations: create, list, remind, revoke, cancel, re-issue a key, history, audit log."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -11,11 +12,17 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
-from . import reading
 from ..services import answers, audit, solicitations
 from ..upstream import app_upstreams
-from .schemas import (ID, SOLICITATION_TYPES, AnswerVersionSchema, CreatedSolicitationSchema, SolicitationPageSchema,
-                      SolicitationSchema)
+from . import reading
+from .schemas import (
+    ID,
+    SOLICITATION_TYPES,
+    AnswerVersionSchema,
+    CreatedSolicitationSchema,
+    SolicitationPageSchema,
+    SolicitationSchema,
+)
 
 blp = Blueprint("solicitations", __name__, url_prefix="/api/v1", description="Solicitations (agents)")
 
@@ -25,16 +32,24 @@ class SolicitationCreateSchema(Schema):
 
     partner_id = fields.String(required=True, validate=ID)
     type = fields.String(required=True, validate=validate.OneOf(SOLICITATION_TYPES))
-    scope = fields.String(required=True, validate=validate.Length(min=1, max=200),
-                          metadata={"description": "financial, legal, technical, or free text."})
-    due_date = fields.Date(required=True, metadata={"description": "Desired answer date; the key expires after it "
-                                                                   "plus the grace period."})
+    scope = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "financial, legal, technical, or free text."},
+    )
+    due_date = fields.Date(
+        required=True, metadata={"description": "Desired answer date; the key expires after it plus the grace period."}
+    )
     instructions = fields.String(load_default="", validate=validate.Length(max=20000))
-    open_statuses = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
-                                validate=validate.Length(min=1, max=100),
-                                metadata={"description": "Dossier statuses in which the partner may see and act."})
-    confidential = fields.Boolean(load_default=False,
-                                  metadata={"description": "The opinion is hidden from the dossier's other partners."})
+    open_statuses = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)),
+        required=True,
+        validate=validate.Length(min=1, max=100),
+        metadata={"description": "Dossier statuses in which the partner may see and act."},
+    )
+    confidential = fields.Boolean(
+        load_default=False, metadata={"description": "The opinion is hidden from the dossier's other partners."}
+    )
 
 
 class RemindSchema(Schema):
@@ -86,8 +101,9 @@ class DossierSolicitations(MethodView):
         """Solicit a partner; an external partner's access key is in this response only."""
         dossier = _dossier_for_staff(dossier_id)
         with app_db().transaction() as session:
-            solicitation, _, key = solicitations.create_solicitation(session, current_caller(), dossier, body,
-                                                                     app_settings())
+            solicitation, _, key = solicitations.create_solicitation(
+                session, current_caller(), dossier, body, app_settings()
+            )
             return {**solicitations.present_for_staff(session, solicitation), "access_key": key}
 
     @require_roles("agent")
@@ -97,8 +113,10 @@ class DossierSolicitations(MethodView):
         """Every solicitation of the dossier with its state, reminders and submitted answers."""
         with reading() as session:
             items, next_cursor = solicitations.list_for_dossier(session, dossier_id, **args)
-            return {"items": [solicitations.present_for_staff(session, item) for item in items],
-                    "next_cursor": next_cursor}
+            return {
+                "items": [solicitations.present_for_staff(session, item) for item in items],
+                "next_cursor": next_cursor,
+            }
 
 
 @blp.route("/dossiers/<dossier_id>/solicitations/remind")
@@ -121,7 +139,8 @@ class Revoke(MethodView):
         """Revoke: the partner loses access at once; answers already given stay visible to staff."""
         with app_db().transaction() as session:
             return solicitations.present_for_staff(
-                session, solicitations.revoke(session, current_caller(), solicitation_id))
+                session, solicitations.revoke(session, current_caller(), solicitation_id)
+            )
 
 
 @blp.route("/solicitations/<solicitation_id>/reissue-key")
@@ -131,8 +150,9 @@ class ReissueKey(MethodView):
     def post(self, solicitation_id):
         """A new key for a partner who has not attached yet; the old key stops working."""
         with app_db().transaction() as session:
-            solicitation, key, expires_at = solicitations.reissue_key(session, current_caller(), solicitation_id,
-                                                                      app_settings())
+            solicitation, key, expires_at = solicitations.reissue_key(
+                session, current_caller(), solicitation_id, app_settings()
+            )
             return {"solicitation_id": solicitation.id, "access_key": key, "key_expires_at": expires_at}
 
 
@@ -151,7 +171,8 @@ class SolicitationById(MethodView):
         """Cancel the solicitation (the partner loses access; answers stay visible to staff)."""
         with app_db().transaction() as session:
             return solicitations.present_for_staff(
-                session, solicitations.cancel(session, current_caller(), solicitation_id))
+                session, solicitations.cancel(session, current_caller(), solicitation_id)
+            )
 
 
 @blp.route("/solicitations/<solicitation_id>/history")
@@ -173,8 +194,10 @@ class MySolicitations(MethodView):
         """Internal partners (agents): the solicitations addressed to me, for my CRM list."""
         with reading() as session:
             items, next_cursor = solicitations.list_for_internal_partner(session, current_caller().sub, **args)
-            return {"items": [solicitations.present_for_staff(session, item) for item in items],
-                    "next_cursor": next_cursor}
+            return {
+                "items": [solicitations.present_for_staff(session, item) for item in items],
+                "next_cursor": next_cursor,
+            }
 
 
 @blp.route("/dossiers/<dossier_id>/audit")

@@ -1,4 +1,5 @@
 """Domain exceptions of the partner-gateway, mapped to problem+json by the shared error classes they extend."""
+
 from __future__ import annotations
 
 from platform_shared.errors import Conflict, Gone, NotFound, TooManyRequests, ValidationFailed
@@ -45,5 +46,7 @@ class DocumentNotPresentable(ValidationFailed):
     """Unknown and not-yours give the same answer: the documents service hides the difference too."""
 
     def __init__(self, what: str, hint: str):
-        super().__init__(f"This document cannot be presented as {what}.",
-                         errors={"document_id": [f"No document you may present as {what} has this id: {hint}."]})
+        super().__init__(
+            f"This document cannot be presented as {what}.",
+            errors={"document_id": [f"No document you may present as {what} has this id: {hint}."]},
+        )

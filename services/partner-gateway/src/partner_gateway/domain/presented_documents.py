@@ -3,6 +3,7 @@
 The gateway asks the documents service for the document (``GET /documents/{id}``, service token) and applies
 these rules to what it answers; the rules see plain values only.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,9 +22,13 @@ class PresentedDocument:
 
     @classmethod
     def from_documents_service(cls, body: dict[str, Any]) -> PresentedDocument:
-        return cls(owner_type=body.get("owner_type") or "", owner_id=body.get("owner_id") or "",
-                   dossier_id=body.get("dossier_id"), uploaded_by_sub=(body.get("uploaded_by") or {}).get("sub"),
-                   partner_visible=bool((body.get("visibility") or {}).get("partner")))
+        return cls(
+            owner_type=body.get("owner_type") or "",
+            owner_id=body.get("owner_id") or "",
+            dossier_id=body.get("dossier_id"),
+            uploaded_by_sub=(body.get("uploaded_by") or {}).get("sub"),
+            partner_visible=bool((body.get("visibility") or {}).get("partner")),
+        )
 
 
 def belongs_to_dossier(document: PresentedDocument, dossier_id: str, solicitation_id: str | None = None) -> bool:
@@ -33,8 +38,9 @@ def belongs_to_dossier(document: PresentedDocument, dossier_id: str, solicitatio
     return document.dossier_id == dossier_id or (document.owner_type, document.owner_id) == ("dossier", dossier_id)
 
 
-def may_present_as_supporting_file(document: PresentedDocument, *, dossier_id: str, solicitation_id: str,
-                                   partner_sub: str) -> bool:
+def may_present_as_supporting_file(
+    document: PresentedDocument, *, dossier_id: str, solicitation_id: str, partner_sub: str
+) -> bool:
     """A partner backs their opinion with a file of this dossier that they uploaded themselves, or one staff
     shared with partners (never one owned by another partner's solicitation)."""
     if not belongs_to_dossier(document, dossier_id, solicitation_id):

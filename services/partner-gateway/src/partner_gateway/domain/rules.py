@@ -1,10 +1,11 @@
 """The gateway's rules as plain functions: who sees a dossier, who invites, the attach lock-out, reminders, key
 expiry."""
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime, time, timedelta
 
 ENDED_STATES = ("revoked", "cancelled")
 OPINION_TYPES = ("opinion", "opinion_completion")
@@ -48,12 +49,11 @@ def client_may_invite_kind(kind: str) -> bool:
 
 def key_expiry(due_date: date, grace_days: int) -> datetime:
     """The end of the due date (UTC) plus the grace period."""
-    end_of_due_day = datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=timezone.utc)
+    end_of_due_day = datetime.combine(due_date + timedelta(days=1), time.min, tzinfo=UTC)
     return end_of_due_day + timedelta(days=grace_days)
 
 
-def lockout_retry_after(failures: list[datetime], now: datetime, max_failures: int,
-                        window: timedelta) -> int | None:
+def lockout_retry_after(failures: list[datetime], now: datetime, max_failures: int, window: timedelta) -> int | None:
     """Seconds until the account may try again, or None when it is not locked.
 
     Locked while ``max_failures`` failures lie within ``window``; it opens when the oldest of the

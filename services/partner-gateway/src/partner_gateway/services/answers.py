@@ -1,4 +1,5 @@
 """Partner answers: drafts saved as numbered versions, ``submit`` locks the last one and publishes it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -18,13 +19,22 @@ from .events import publish
 
 
 def versions(session: Session, solicitation_id: str) -> list[AnswerVersion]:
-    return list(session.execute(select(AnswerVersion).where(AnswerVersion.solicitation_id == solicitation_id)
-                                .order_by(AnswerVersion.version)).scalars())
+    return list(
+        session.execute(
+            select(AnswerVersion)
+            .where(AnswerVersion.solicitation_id == solicitation_id)
+            .order_by(AnswerVersion.version)
+        ).scalars()
+    )
 
 
 def latest(session: Session, solicitation_id: str) -> AnswerVersion | None:
-    return session.execute(select(AnswerVersion).where(AnswerVersion.solicitation_id == solicitation_id)
-                           .order_by(AnswerVersion.version.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(AnswerVersion)
+        .where(AnswerVersion.solicitation_id == solicitation_id)
+        .order_by(AnswerVersion.version.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def writable_solicitation(session: Session, caller: Caller, solicitation_id: str) -> Solicitation:
@@ -49,13 +59,23 @@ def _save(session: Session, caller: Caller, solicitation: Solicitation, **change
     previous = latest(session, solicitation.id)
     base = {"verdict": None, "comment": None, "document_id": None, "values": {}}
     if previous is not None:
-        base = {"verdict": previous.verdict, "comment": previous.comment, "document_id": previous.document_id,
-                "values": dict(previous.values)}
+        base = {
+            "verdict": previous.verdict,
+            "comment": previous.comment,
+            "document_id": previous.document_id,
+            "values": dict(previous.values),
+        }
     if "values" in changes:
         changes["values"] = {**base["values"], **changes["values"]}
-    version = AnswerVersion(id=clock.new_id(), solicitation_id=solicitation.id,
-                            version=(previous.version + 1) if previous else 1, submitted=False,
-                            saved_by=caller.sub, saved_at=clock.now(), **{**base, **changes})
+    version = AnswerVersion(
+        id=clock.new_id(),
+        solicitation_id=solicitation.id,
+        version=(previous.version + 1) if previous else 1,
+        submitted=False,
+        saved_by=caller.sub,
+        saved_at=clock.now(),
+        **{**base, **changes},
+    )
     session.add(version)
     session.flush()
     return version
@@ -74,18 +94,28 @@ def check_writable_keys(values: dict[str, Any], partner_view: dict[str, Any]) ->
     writable = {field["key"] for field in partner_view.get("fields", []) if field.get("mode") == "write"}
     refused = sorted(set(values) - writable)
     if refused:
-        raise ValidationFailed("Some fields cannot be written: " + ", ".join(refused),
-                               errors={"values": {key: ["Not writable in the partner view."] for key in refused}})
+        raise ValidationFailed(
+            "Some fields cannot be written: " + ", ".join(refused),
+            errors={"values": {key: ["Not writable in the partner view."] for key in refused}},
+        )
 
 
-def save_completion(session: Session, caller: Caller, solicitation_id: str, values: dict[str, Any],
-                    partner_view: dict[str, Any]) -> AnswerVersion:
+def save_completion(
+    session: Session, caller: Caller, solicitation_id: str, values: dict[str, Any], partner_view: dict[str, Any]
+) -> AnswerVersion:
     solicitation = writable_solicitation(session, caller, solicitation_id)
     _require_type(solicitation, COMPLETION_TYPES, "completion")
     check_writable_keys(values, partner_view)
     version = _save(session, caller, solicitation, values=values)
-    audit.record(session, caller, solicitation.dossier_id, "completion.saved", solicitation.id,
-                 version=version.version, fields=sorted(values))
+    audit.record(
+        session,
+        caller,
+        solicitation.dossier_id,
+        "completion.saved",
+        solicitation.id,
+        version=version.version,
+        fields=sorted(values),
+    )
     return version
 
 
@@ -93,8 +123,9 @@ def draft_to_submit(session: Session, caller: Caller, solicitation_id: str) -> t
     solicitation = writable_solicitation(session, caller, solicitation_id)
     draft = latest(session, solicitation.id)
     if draft is None:
-        raise ValidationFailed("Nothing to submit: save an opinion or a completion first.",
-                               errors={"answer": ["No draft."]})
+        raise ValidationFailed(
+            "Nothing to submit: save an opinion or a completion first.", errors={"answer": ["No draft."]}
+        )
     if solicitation.type in OPINION_TYPES and not draft.verdict:
         raise ValidationFailed("An opinion needs a verdict.", errors={"verdict": ["Missing."]})
     return solicitation, draft
@@ -109,24 +140,50 @@ def submit(session: Session, caller: Caller, solicitation_id: str) -> AnswerVers
     draft.submitted = True
     solicitation.state, solicitation.answered_at = "answered", clock.now()
     answer_kind = "opinion" if solicitation.type in OPINION_TYPES else "completion"
-    publish(session, "solicitation.answered", {
-        "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id,
-        "partner_id": solicitation.partner_id, "partner_sub": caller.sub, "answer_kind": answer_kind,
-        "verdict": draft.verdict if answer_kind == "opinion" else None, "confidential": solicitation.confidential,
-        "version": draft.version, "completed_fields": sorted(draft.values)}, caller.as_actor())
+    publish(
+        session,
+        "solicitation.answered",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_id": solicitation.partner_id,
+            "partner_sub": caller.sub,
+            "answer_kind": answer_kind,
+            "verdict": draft.verdict if answer_kind == "opinion" else None,
+            "confidential": solicitation.confidential,
+            "version": draft.version,
+            "completed_fields": sorted(draft.values),
+        },
+        caller.as_actor(),
+    )
     audit.record(session, caller, solicitation.dossier_id, "answer.submitted", solicitation.id, version=draft.version)
     return draft
 
 
 def others_opinions(session: Session, solicitation: Solicitation) -> list[dict[str, Any]]:
     """Submitted opinions of the dossier's other partners, never the confidential ones."""
-    rows = session.execute(select(Solicitation, AnswerVersion).join(
-        AnswerVersion, AnswerVersion.solicitation_id == Solicitation.id).where(
-        Solicitation.dossier_id == solicitation.dossier_id, Solicitation.id != solicitation.id,
-        Solicitation.confidential.is_(False), AnswerVersion.submitted.is_(True),
-        AnswerVersion.verdict.is_not(None)).order_by(AnswerVersion.saved_at)).all()
-    return [{"solicitation_id": other.id, "scope": other.scope, "verdict": answer.verdict,
-             "comment": answer.comment, "submitted_at": answer.saved_at} for other, answer in rows]
+    rows = session.execute(
+        select(Solicitation, AnswerVersion)
+        .join(AnswerVersion, AnswerVersion.solicitation_id == Solicitation.id)
+        .where(
+            Solicitation.dossier_id == solicitation.dossier_id,
+            Solicitation.id != solicitation.id,
+            Solicitation.confidential.is_(False),
+            AnswerVersion.submitted.is_(True),
+            AnswerVersion.verdict.is_not(None),
+        )
+        .order_by(AnswerVersion.saved_at)
+    ).all()
+    return [
+        {
+            "solicitation_id": other.id,
+            "scope": other.scope,
+            "verdict": answer.verdict,
+            "comment": answer.comment,
+            "submitted_at": answer.saved_at,
+        }
+        for other, answer in rows
+    ]
 
 
 def history_for(session: Session, caller: Caller, solicitation_id: str) -> list[AnswerVersion]:

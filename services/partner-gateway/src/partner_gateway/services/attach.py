@@ -1,4 +1,5 @@
 """``POST /attach``: a key links a solicitation or an invitation to the signed-in account, under a lock-out."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -44,9 +45,17 @@ def _attach_solicitation(session, caller: Caller, solicitation: Solicitation) ->
         # Revoked or cancelled since the key was sent: the key opens nothing any more.
         raise UnknownKey()
     solicitation.state, solicitation.partner_sub, solicitation.attached_at = "attached", caller.sub, clock.now()
-    publish(session, "solicitation.attached", {
-        "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id,
-        "partner_id": solicitation.partner_id, "partner_sub": caller.sub}, caller.as_actor())
+    publish(
+        session,
+        "solicitation.attached",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_id": solicitation.partner_id,
+            "partner_sub": caller.sub,
+        },
+        caller.as_actor(),
+    )
     audit.record(session, caller, solicitation.dossier_id, "solicitation.attached", solicitation.id)
     return {"kind": "solicitation", "id": solicitation.id, "dossier_id": solicitation.dossier_id}
 
@@ -57,8 +66,17 @@ def _attach_invitation(session, caller: Caller, invitation: Invitation) -> dict[
     if invitation.state != "invited":
         raise UnknownKey()
     invitation.state, invitation.account_sub, invitation.attached_at = "attached", caller.sub, clock.now()
-    publish(session, "contributor.attached", {
-        "contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "kind": invitation.kind,
-        "role": invitation.role, "account_sub": caller.sub}, caller.as_actor())
+    publish(
+        session,
+        "contributor.attached",
+        {
+            "contributor_id": invitation.id,
+            "dossier_id": invitation.dossier_id,
+            "kind": invitation.kind,
+            "role": invitation.role,
+            "account_sub": caller.sub,
+        },
+        caller.as_actor(),
+    )
     audit.record(session, caller, invitation.dossier_id, "contributor.attached", invitation.id, kind=invitation.kind)
     return {"kind": invitation.kind, "id": invitation.id, "dossier_id": invitation.dossier_id}

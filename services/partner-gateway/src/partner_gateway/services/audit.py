@@ -1,4 +1,5 @@
 """The audit log: every partner and third-party action on a dossier, with the request it came from."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -14,11 +15,22 @@ from platform_shared.pagination import keyset_page
 from ..db import AuditEntry
 
 
-def record(session: Session, caller: Caller, dossier_id: str, action: str, subject_id: str | None = None,
-           **details: Any) -> None:
-    session.add(AuditEntry(id=clock.new_id(), dossier_id=dossier_id, actor_sub=caller.sub, actor_role=caller.role,
-                           action=action, subject_id=subject_id, request_id=current_correlation_id(),
-                           details=details, at=clock.now()))
+def record(
+    session: Session, caller: Caller, dossier_id: str, action: str, subject_id: str | None = None, **details: Any
+) -> None:
+    session.add(
+        AuditEntry(
+            id=clock.new_id(),
+            dossier_id=dossier_id,
+            actor_sub=caller.sub,
+            actor_role=caller.role,
+            action=action,
+            subject_id=subject_id,
+            request_id=current_correlation_id(),
+            details=details,
+            at=clock.now(),
+        )
+    )
 
 
 def entries(session: Session, dossier_id: str, *, limit: int, cursor: str | None):

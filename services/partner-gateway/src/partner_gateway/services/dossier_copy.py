@@ -1,4 +1,5 @@
 """The gateway's own copy of each dossier's status, so visibility checks never call the dossier service."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -28,9 +29,15 @@ def record_status(session: Session, dossier_id: str, as_of: datetime, **changes:
             return  # a close or change for a dossier never seen: its creation event will bring the whole state
         try:
             with session.begin_nested():
-                session.add(DossierState(dossier_id=dossier_id, as_of=as_of, closed=changes.get("closed", False),
-                                         partner_visible=bool(changes.get("partner_visible", False)),
-                                         **{k: v for k, v in changes.items() if k not in ("closed", "partner_visible")}))
+                session.add(
+                    DossierState(
+                        dossier_id=dossier_id,
+                        as_of=as_of,
+                        closed=changes.get("closed", False),
+                        partner_visible=bool(changes.get("partner_visible", False)),
+                        **{k: v for k, v in changes.items() if k not in ("closed", "partner_visible")},
+                    )
+                )
             return
         except IntegrityError:
             # The API's first read and the creation event raced to insert the row: the other one won,
@@ -53,6 +60,13 @@ def seed_from_dossier(session: Session, dossier: dict[str, Any]) -> None:
     """First sight of a dossier through the dossier service (before its creation event arrived)."""
     if session.get(DossierState, dossier["id"]) is not None:
         return
-    record_status(session, dossier["id"], parse_instant(dossier.get("updated_at")), status=dossier["status"],
-                  partner_visible=bool(dossier.get("partner_visible")), closed=bool(dossier.get("closed")),
-                  model_id=dossier.get("model_id"), model_version=dossier.get("model_version"))
+    record_status(
+        session,
+        dossier["id"],
+        parse_instant(dossier.get("updated_at")),
+        status=dossier["status"],
+        partner_visible=bool(dossier.get("partner_visible")),
+        closed=bool(dossier.get("closed")),
+        model_id=dossier.get("model_id"),
+        model_version=dossier.get("model_version"),
+    )

@@ -1,4 +1,5 @@
 """Contributors (a role of the dossier's model) and participants: invitations with a key, pieces provided."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -46,36 +47,61 @@ def authorise_inviter(caller: Caller, dossier: dict[str, Any], model: dict[str, 
         raise Forbidden("Only staff invite participants; a client invites contributors.")
 
 
-def invite(session: Session, caller: Caller, dossier: dict[str, Any], model: dict[str, Any], body: dict,
-           settings) -> tuple[Invitation, str]:
+def invite(
+    session: Session, caller: Caller, dossier: dict[str, Any], model: dict[str, Any], body: dict, settings
+) -> tuple[Invitation, str]:
     """A contributor (in one of the model's roles) or a participant; the key is returned here only."""
     if dossier.get("closed"):
         raise DossierClosed()
     if body["kind"] == "contributor" and body.get("role") not in role_codes(model):
-        raise ValidationFailed("The model has no such contributor role.",
-                               errors={"role": [f"One of: {', '.join(sorted(role_codes(model))) or 'none'}."]})
+        raise ValidationFailed(
+            "The model has no such contributor role.",
+            errors={"role": [f"One of: {', '.join(sorted(role_codes(model))) or 'none'}."]},
+        )
     if body["kind"] == "participant":
         body["role"] = None
     dossier_copy.seed_from_dossier(session, dossier)
-    invitation = Invitation(id=clock.new_id(), dossier_id=dossier["id"], state="invited", created_by=caller.sub,
-                            created_at=clock.now(), **body)
+    invitation = Invitation(
+        id=clock.new_id(),
+        dossier_id=dossier["id"],
+        state="invited",
+        created_by=caller.sub,
+        created_at=clock.now(),
+        **body,
+    )
     session.add(invitation)
     session.flush()
     expires_at = clock.now() + timedelta(days=settings.invitation_key_days)
     key = keys.issue(session, "invitation", invitation.id, expires_at)
-    data = {"contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "kind": invitation.kind,
-            "role": invitation.role, "name": invitation.name, "email": invitation.email,
-            "notify": invitation.notify, "key_expires_at": clock.isoformat(expires_at)}
+    data = {
+        "contributor_id": invitation.id,
+        "dossier_id": invitation.dossier_id,
+        "kind": invitation.kind,
+        "role": invitation.role,
+        "name": invitation.name,
+        "email": invitation.email,
+        "notify": invitation.notify,
+        "key_expires_at": clock.isoformat(expires_at),
+    }
     if invitation.notify:
         data["sealed_key"] = seal(key, settings.event_secret_key)
     publish(session, "contributor.invited", data, caller.as_actor())
-    audit.record(session, caller, invitation.dossier_id, "contributor.invited", invitation.id,
-                 kind=invitation.kind, role=invitation.role, notify=invitation.notify)
+    audit.record(
+        session,
+        caller,
+        invitation.dossier_id,
+        "contributor.invited",
+        invitation.id,
+        kind=invitation.kind,
+        role=invitation.role,
+        notify=invitation.notify,
+    )
     return invitation, key
 
 
-def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: str | None,
-                     created_by: str | None = None):
+def list_for_dossier(
+    session: Session, dossier_id: str, *, limit: int, cursor: str | None, created_by: str | None = None
+):
     """The dossier's invitations; ``created_by`` narrows them to one inviter's (what a client gets)."""
     statement = select(Invitation).where(Invitation.dossier_id == dossier_id)
     if created_by is not None:
@@ -84,8 +110,13 @@ def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: s
 
 
 def provided(session: Session, invitation_id: str) -> list[ProvidedPiece]:
-    return list(session.execute(select(ProvidedPiece).where(ProvidedPiece.invitation_id == invitation_id)
-                                .order_by(ProvidedPiece.provided_at)).scalars())
+    return list(
+        session.execute(
+            select(ProvidedPiece)
+            .where(ProvidedPiece.invitation_id == invitation_id)
+            .order_by(ProvidedPiece.provided_at)
+        ).scalars()
+    )
 
 
 def present_pieces(invitation: Invitation, model: dict[str, Any], given: list[ProvidedPiece]) -> dict[str, Any]:
@@ -93,9 +124,15 @@ def present_pieces(invitation: Invitation, model: dict[str, Any], given: list[Pr
     documents: dict[str, list[str]] = {}
     for piece in given:
         documents.setdefault(piece.piece_code, []).append(piece.document_id)
-    return {"contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "role": invitation.role,
-            "pieces": [{**piece, "document_ids": documents.get(piece["code"], [])}
-                       for piece in pieces_of_role(model, invitation.role)]}
+    return {
+        "contributor_id": invitation.id,
+        "dossier_id": invitation.dossier_id,
+        "role": invitation.role,
+        "pieces": [
+            {**piece, "document_ids": documents.get(piece["code"], [])}
+            for piece in pieces_of_role(model, invitation.role)
+        ],
+    }
 
 
 def require_piece_of_role(model: dict[str, Any], role: str, piece_code: str) -> None:
@@ -104,24 +141,53 @@ def require_piece_of_role(model: dict[str, Any], role: str, piece_code: str) -> 
         raise NotFound("No such piece for your role.")
 
 
-def provide_piece(session: Session, caller: Caller, invitation: Invitation, model: dict[str, Any],
-                  piece_code: str, document_id: str) -> ProvidedPiece:
+def provide_piece(
+    session: Session, caller: Caller, invitation: Invitation, model: dict[str, Any], piece_code: str, document_id: str
+) -> ProvidedPiece:
     require_piece_of_role(model, invitation.role, piece_code)
-    piece = ProvidedPiece(id=clock.new_id(), invitation_id=invitation.id, piece_code=piece_code,
-                          document_id=document_id, provided_at=clock.now())
+    piece = ProvidedPiece(
+        id=clock.new_id(),
+        invitation_id=invitation.id,
+        piece_code=piece_code,
+        document_id=document_id,
+        provided_at=clock.now(),
+    )
     session.add(piece)
-    publish(session, "piece.provided", {
-        "contributor_id": invitation.id, "dossier_id": invitation.dossier_id, "role": invitation.role,
-        "piece_code": piece_code, "document_id": document_id, "account_sub": caller.sub}, caller.as_actor())
-    audit.record(session, caller, invitation.dossier_id, "piece.provided", invitation.id, piece_code=piece_code,
-                 document_id=document_id)
+    publish(
+        session,
+        "piece.provided",
+        {
+            "contributor_id": invitation.id,
+            "dossier_id": invitation.dossier_id,
+            "role": invitation.role,
+            "piece_code": piece_code,
+            "document_id": document_id,
+            "account_sub": caller.sub,
+        },
+        caller.as_actor(),
+    )
+    audit.record(
+        session,
+        caller,
+        invitation.dossier_id,
+        "piece.provided",
+        invitation.id,
+        piece_code=piece_code,
+        document_id=document_id,
+    )
     return piece
 
 
 def participant_invitation(session: Session, sub: str, dossier_id: str) -> Invitation | None:
     """``sub``'s attached participant invitation on the dossier, if they are one of its participants."""
-    return next((invitation for invitation in visibility.invitations_on(session, sub, dossier_id)
-                 if invitation.kind == "participant"), None)
+    return next(
+        (
+            invitation
+            for invitation in visibility.invitations_on(session, sub, dossier_id)
+            if invitation.kind == "participant"
+        ),
+        None,
+    )
 
 
 def participant_on(session: Session, sub: str, dossier_id: str) -> Invitation:

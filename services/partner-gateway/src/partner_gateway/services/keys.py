@@ -1,4 +1,5 @@
 """Issuing, withdrawing and redeeming access keys (solicitations and invitations share them)."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -18,26 +19,47 @@ def issue(session: Session, target_type: str, target_id: str, expires_at: dateti
     """Withdraw the target's previous keys and return a new one (the only time it exists in clear)."""
     withdraw(session, target_id)
     key = keys.generate_key()
-    session.add(AccessKey(id=clock.new_id(), key_hash=keys.hash_key(key), target_type=target_type,
-                          target_id=target_id, expires_at=expires_at, created_at=clock.now()))
+    session.add(
+        AccessKey(
+            id=clock.new_id(),
+            key_hash=keys.hash_key(key),
+            target_type=target_type,
+            target_id=target_id,
+            expires_at=expires_at,
+            created_at=clock.now(),
+        )
+    )
     return key
 
 
 def withdraw(session: Session, target_id: str) -> None:
-    session.execute(update(AccessKey).where(AccessKey.target_id == target_id, AccessKey.withdrawn_at.is_(None),
-                                            AccessKey.used_at.is_(None)).values(withdrawn_at=clock.now()))
+    session.execute(
+        update(AccessKey)
+        .where(AccessKey.target_id == target_id, AccessKey.withdrawn_at.is_(None), AccessKey.used_at.is_(None))
+        .values(withdrawn_at=clock.now())
+    )
 
 
 def expiry_of(session: Session, target_id: str) -> datetime | None:
-    return session.execute(select(AccessKey.expires_at).where(
-        AccessKey.target_id == target_id, AccessKey.withdrawn_at.is_(None)).order_by(
-        AccessKey.created_at.desc()).limit(1)).scalar_one_or_none()
+    return session.execute(
+        select(AccessKey.expires_at)
+        .where(AccessKey.target_id == target_id, AccessKey.withdrawn_at.is_(None))
+        .order_by(AccessKey.created_at.desc())
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def ensure_not_locked(session: Session, account_sub: str, max_failures: int, window: timedelta) -> None:
     now = clock.now()
-    failures = session.execute(select(AttachFailure.failed_at).where(
-        AttachFailure.account_sub == account_sub, AttachFailure.failed_at > now - window)).scalars().all()
+    failures = (
+        session.execute(
+            select(AttachFailure.failed_at).where(
+                AttachFailure.account_sub == account_sub, AttachFailure.failed_at > now - window
+            )
+        )
+        .scalars()
+        .all()
+    )
     retry_after = lockout_retry_after(list(failures), now, max_failures, window)
     if retry_after is not None:
         raise AttachLocked(retry_after)
@@ -55,8 +77,9 @@ def redeem(session: Session, typed_key: str, account_sub: str) -> AccessKey:
     """
     typed_hash = keys.hash_key(typed_key)
     # FOR UPDATE: two accounts racing with the same key are served one after the other (the second gets 409).
-    row = session.execute(select(AccessKey).where(AccessKey.key_hash == typed_hash)
-                          .with_for_update()).scalar_one_or_none()
+    row = session.execute(
+        select(AccessKey).where(AccessKey.key_hash == typed_hash).with_for_update()
+    ).scalar_one_or_none()
     if row is None or not keys.hashes_match(row.key_hash, typed_key) or row.withdrawn_at is not None:
         raise UnknownKey()
     if row.used_at is not None:

@@ -1,4 +1,5 @@
 """Partners: the people agents solicit."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -14,11 +15,15 @@ from ..db import Partner
 
 def create_partner(session: Session, caller: Caller, body: dict) -> Partner:
     if body["kind"] == "internal" and not body.get("agent_sub"):
-        raise ValidationFailed("An internal partner is an agent: give their agent_sub.",
-                               errors={"agent_sub": ["Required for an internal partner."]})
+        raise ValidationFailed(
+            "An internal partner is an agent: give their agent_sub.",
+            errors={"agent_sub": ["Required for an internal partner."]},
+        )
     if body["kind"] == "external" and body.get("agent_sub"):
-        raise ValidationFailed("An external partner acts from the portal: no agent_sub.",
-                               errors={"agent_sub": ["Only for internal partners."]})
+        raise ValidationFailed(
+            "An external partner acts from the portal: no agent_sub.",
+            errors={"agent_sub": ["Only for internal partners."]},
+        )
     partner = Partner(id=clock.new_id(), created_by=caller.sub, created_at=clock.now(), **body)
     session.add(partner)
     session.flush()

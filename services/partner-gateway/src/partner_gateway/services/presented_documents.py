@@ -1,4 +1,5 @@
 """Checking, with the documents service, that a document id a third party sends is one they may present."""
+
 from __future__ import annotations
 
 from platform_shared.errors import NotFound, ValidationFailed
@@ -18,17 +19,17 @@ def _document(upstreams, document_id: str) -> PresentedDocument | None:
         return None
 
 
-def check_supporting_file(upstreams, document_id: str, *, dossier_id: str, solicitation_id: str,
-                          partner_sub: str) -> None:
+def check_supporting_file(
+    upstreams, document_id: str, *, dossier_id: str, solicitation_id: str, partner_sub: str
+) -> None:
     document = _document(upstreams, document_id)
-    if document is None or not may_present_as_supporting_file(document, dossier_id=dossier_id,
-                                                              solicitation_id=solicitation_id,
-                                                              partner_sub=partner_sub):
+    if document is None or not may_present_as_supporting_file(
+        document, dossier_id=dossier_id, solicitation_id=solicitation_id, partner_sub=partner_sub
+    ):
         raise DocumentNotPresentable(*SUPPORTING_FILE)
 
 
 def check_piece(upstreams, document_id: str, *, dossier_id: str, contributor_sub: str) -> None:
     document = _document(upstreams, document_id)
-    if document is None or not may_provide_as_piece(document, dossier_id=dossier_id,
-                                                    contributor_sub=contributor_sub):
+    if document is None or not may_provide_as_piece(document, dossier_id=dossier_id, contributor_sub=contributor_sub):
         raise DocumentNotPresentable(*PIECE)

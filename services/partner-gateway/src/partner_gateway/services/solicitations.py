@@ -1,4 +1,5 @@
 """Solicitations on the agents' side: create (with the key once), list, remind, revoke, cancel, re-issue."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -15,8 +16,14 @@ from platform_shared.pagination import keyset_page
 
 from ..db import AnswerVersion, Partner, Solicitation, SolicitationOpenStatus
 from ..domain.errors import DossierClosed, SolicitationClosed
-from ..domain.rules import (ENDED_STATES, display_state, due_for_automatic_reminder, key_expiry, needs_answer,
-                            within_quiet_period)
+from ..domain.rules import (
+    ENDED_STATES,
+    display_state,
+    due_for_automatic_reminder,
+    key_expiry,
+    needs_answer,
+    within_quiet_period,
+)
 from . import audit, dossier_copy, keys
 from .events import publish
 from .partners import get_partner
@@ -29,8 +36,9 @@ def get_solicitation(session: Session, solicitation_id: str) -> Solicitation:
     return solicitation
 
 
-def create_solicitation(session: Session, caller: Caller, dossier: dict[str, Any], body: dict,
-                        settings) -> tuple[Solicitation, Partner, str | None]:
+def create_solicitation(
+    session: Session, caller: Caller, dossier: dict[str, Any], body: dict, settings
+) -> tuple[Solicitation, Partner, str | None]:
     """A new solicitation; an external partner's key is returned here and only here."""
     if dossier.get("closed"):
         raise DossierClosed()
@@ -40,51 +48,95 @@ def create_solicitation(session: Session, caller: Caller, dossier: dict[str, Any
     dossier_copy.seed_from_dossier(session, dossier)
     open_statuses = sorted(set(body.pop("open_statuses")))
     solicitation = Solicitation(
-        id=clock.new_id(), dossier_id=dossier["id"], partner_id=partner.id, open_statuses=open_statuses,
+        id=clock.new_id(),
+        dossier_id=dossier["id"],
+        partner_id=partner.id,
+        open_statuses=open_statuses,
         state="attached" if partner.kind == "internal" else "pending",
         partner_sub=partner.agent_sub if partner.kind == "internal" else None,
-        reminder_count=0, auto_reminded=False, created_by=caller.sub, created_at=clock.now(), **body)
+        reminder_count=0,
+        auto_reminded=False,
+        created_by=caller.sub,
+        created_at=clock.now(),
+        **body,
+    )
     session.add(solicitation)
     session.flush()
     session.add_all(SolicitationOpenStatus(solicitation_id=solicitation.id, status=status) for status in open_statuses)
     key = None
-    data = {"solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id, "partner_id": partner.id,
-            "partner_kind": partner.kind, "partner_name": partner.name, "partner_email": partner.email,
-            "partner_sub": partner.agent_sub, "type": solicitation.type, "scope": solicitation.scope,
-            "due_date": solicitation.due_date.isoformat(), "instructions": solicitation.instructions,
-            "open_statuses": open_statuses, "key_expires_at": None}
+    data = {
+        "solicitation_id": solicitation.id,
+        "dossier_id": solicitation.dossier_id,
+        "partner_id": partner.id,
+        "partner_kind": partner.kind,
+        "partner_name": partner.name,
+        "partner_email": partner.email,
+        "partner_sub": partner.agent_sub,
+        "type": solicitation.type,
+        "scope": solicitation.scope,
+        "due_date": solicitation.due_date.isoformat(),
+        "instructions": solicitation.instructions,
+        "open_statuses": open_statuses,
+        "key_expires_at": None,
+    }
     if partner.kind == "external":
         expires_at = key_expiry(solicitation.due_date, settings.key_grace_days)
         key = keys.issue(session, "solicitation", solicitation.id, expires_at)
         data.update(sealed_key=seal(key, settings.event_secret_key), key_expires_at=clock.isoformat(expires_at))
     publish(session, "solicitation.created", data, caller.as_actor())
-    audit.record(session, caller, solicitation.dossier_id, "solicitation.created", solicitation.id,
-                 partner_id=partner.id, type=solicitation.type)
+    audit.record(
+        session,
+        caller,
+        solicitation.dossier_id,
+        "solicitation.created",
+        solicitation.id,
+        partner_id=partner.id,
+        type=solicitation.type,
+    )
     return solicitation, partner, key
 
 
 def submitted_answers(session: Session, solicitation_id: str) -> list[AnswerVersion]:
-    return list(session.execute(select(AnswerVersion).where(
-        AnswerVersion.solicitation_id == solicitation_id, AnswerVersion.submitted.is_(True)).order_by(
-        AnswerVersion.version)).scalars())
+    return list(
+        session.execute(
+            select(AnswerVersion)
+            .where(AnswerVersion.solicitation_id == solicitation_id, AnswerVersion.submitted.is_(True))
+            .order_by(AnswerVersion.version)
+        ).scalars()
+    )
 
 
 def present_for_staff(session: Session, solicitation: Solicitation) -> dict[str, Any]:
     partner = session.get(Partner, solicitation.partner_id)
     expires_at = keys.expiry_of(session, solicitation.id) if partner.kind == "external" else None
-    return {**present_solicitation(solicitation), "partner": partner, "partner_sub": solicitation.partner_sub,
-            "state": display_state(solicitation.state, expires_at, clock.now()), "key_expires_at": expires_at,
-            "reminded_at": solicitation.reminded_at, "reminder_count": solicitation.reminder_count,
-            "attached_at": solicitation.attached_at, "answered_at": solicitation.answered_at,
-            "answers": submitted_answers(session, solicitation.id), "created_at": solicitation.created_at}
+    return {
+        **present_solicitation(solicitation),
+        "partner": partner,
+        "partner_sub": solicitation.partner_sub,
+        "state": display_state(solicitation.state, expires_at, clock.now()),
+        "key_expires_at": expires_at,
+        "reminded_at": solicitation.reminded_at,
+        "reminder_count": solicitation.reminder_count,
+        "attached_at": solicitation.attached_at,
+        "answered_at": solicitation.answered_at,
+        "answers": submitted_answers(session, solicitation.id),
+        "created_at": solicitation.created_at,
+    }
 
 
 def present_solicitation(solicitation: Solicitation) -> dict[str, Any]:
     """What the partner is told about their own solicitation."""
-    return {"id": solicitation.id, "dossier_id": solicitation.dossier_id, "type": solicitation.type,
-            "scope": solicitation.scope, "due_date": solicitation.due_date,
-            "instructions": solicitation.instructions, "open_statuses": solicitation.open_statuses,
-            "confidential": solicitation.confidential, "state": solicitation.state}
+    return {
+        "id": solicitation.id,
+        "dossier_id": solicitation.dossier_id,
+        "type": solicitation.type,
+        "scope": solicitation.scope,
+        "due_date": solicitation.due_date,
+        "instructions": solicitation.instructions,
+        "open_statuses": solicitation.open_statuses,
+        "confidential": solicitation.confidential,
+        "state": solicitation.state,
+    }
 
 
 def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: str | None):
@@ -93,8 +145,11 @@ def list_for_dossier(session: Session, dossier_id: str, *, limit: int, cursor: s
 
 
 def list_for_internal_partner(session: Session, agent_sub: str, *, limit: int, cursor: str | None):
-    statement = select(Solicitation).join(Partner, Partner.id == Solicitation.partner_id).where(
-        Partner.kind == "internal", Partner.agent_sub == agent_sub)
+    statement = (
+        select(Solicitation)
+        .join(Partner, Partner.id == Solicitation.partner_id)
+        .where(Partner.kind == "internal", Partner.agent_sub == agent_sub)
+    )
     return keyset_page(session, statement, [Solicitation.created_at, Solicitation.id], limit=limit, cursor=cursor)
 
 
@@ -102,15 +157,27 @@ def _remind_one(session: Session, solicitation: Solicitation, actor: dict | None
     partner = session.get(Partner, solicitation.partner_id)
     solicitation.reminded_at = clock.now()
     solicitation.reminder_count += 1
-    publish(session, "solicitation.reminded", {
-        "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id, "partner_id": partner.id,
-        "partner_name": partner.name, "partner_email": partner.email, "partner_sub": solicitation.partner_sub,
-        "due_date": solicitation.due_date.isoformat(), "reminder_count": solicitation.reminder_count,
-        "automatic": automatic}, actor)
+    publish(
+        session,
+        "solicitation.reminded",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+            "partner_sub": solicitation.partner_sub,
+            "due_date": solicitation.due_date.isoformat(),
+            "reminder_count": solicitation.reminder_count,
+            "automatic": automatic,
+        },
+        actor,
+    )
 
 
-def remind(session: Session, caller: Caller, dossier_id: str, solicitation_ids: list[str] | None,
-           quiet: timedelta) -> dict[str, Any]:
+def remind(
+    session: Session, caller: Caller, dossier_id: str, solicitation_ids: list[str] | None, quiet: timedelta
+) -> dict[str, Any]:
     """Remind the unanswered solicitations of a dossier (or the given ones), except those reminded recently."""
     statement = select(Solicitation).where(Solicitation.dossier_id == dossier_id)
     if solicitation_ids:
@@ -132,9 +199,14 @@ def remind(session: Session, caller: Caller, dossier_id: str, solicitation_ids: 
 def remind_automatically(session: Session, days_before: int, quiet: timedelta) -> int:
     """The worker's pass: each unanswered solicitation due within ``days_before`` days is reminded once."""
     today = clock.today()
-    candidates = session.execute(select(Solicitation).where(
-        Solicitation.state.in_(("pending", "attached")), Solicitation.auto_reminded.is_(False),
-        Solicitation.due_date >= today, Solicitation.due_date <= today + timedelta(days=days_before))).scalars()
+    candidates = session.execute(
+        select(Solicitation).where(
+            Solicitation.state.in_(("pending", "attached")),
+            Solicitation.auto_reminded.is_(False),
+            Solicitation.due_date >= today,
+            Solicitation.due_date <= today + timedelta(days=days_before),
+        )
+    ).scalars()
     count = 0
     for solicitation in candidates:
         if not due_for_automatic_reminder(solicitation.due_date, today, days_before):
@@ -154,8 +226,16 @@ def _end(session: Session, caller: Caller, solicitation_id: str, state: str) -> 
     solicitation.state = state
     keys.withdraw(session, solicitation.id)
     event = "solicitation.revoked" if state == "revoked" else "solicitation.cancelled"
-    publish(session, event, {"solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id,
-                             "partner_sub": solicitation.partner_sub}, caller.as_actor())
+    publish(
+        session,
+        event,
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_sub": solicitation.partner_sub,
+        },
+        caller.as_actor(),
+    )
     audit.record(session, caller, solicitation.dossier_id, event, solicitation.id)
     return solicitation
 
@@ -177,13 +257,23 @@ def reissue_key(session: Session, caller: Caller, solicitation_id: str, settings
         raise ValidationFailed("An internal partner has no key.", errors={"solicitation_id": ["Internal partner."]})
     if solicitation.state != "pending":
         raise SolicitationClosed(solicitation.state)
-    expires_at = max(key_expiry(solicitation.due_date, settings.key_grace_days),
-                     clock.now() + timedelta(days=settings.key_grace_days))
+    expires_at = max(
+        key_expiry(solicitation.due_date, settings.key_grace_days),
+        clock.now() + timedelta(days=settings.key_grace_days),
+    )
     key = keys.issue(session, "solicitation", solicitation.id, expires_at)
-    publish(session, "solicitation.key_reissued", {
-        "solicitation_id": solicitation.id, "dossier_id": solicitation.dossier_id, "partner_name": partner.name,
-        "partner_email": partner.email, "sealed_key": seal(key, settings.event_secret_key),
-        "key_expires_at": clock.isoformat(expires_at)}, caller.as_actor())
+    publish(
+        session,
+        "solicitation.key_reissued",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+            "sealed_key": seal(key, settings.event_secret_key),
+            "key_expires_at": clock.isoformat(expires_at),
+        },
+        caller.as_actor(),
+    )
     audit.record(session, caller, solicitation.dossier_id, "solicitation.key_reissued", solicitation.id)
     return solicitation, key, expires_at
-

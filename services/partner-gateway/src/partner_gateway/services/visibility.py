@@ -1,4 +1,5 @@
 """What a third party may see now: their open solicitations and invitations, checked on the local dossier copy."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,22 +18,37 @@ from . import dossier_copy
 
 def _visible_solicitations(sub: str):
     """The SQL form of ``partner_may_see`` for every solicitation of ``sub``."""
-    return (select(Solicitation)
-            .join(DossierState, DossierState.dossier_id == Solicitation.dossier_id)
-            .join(SolicitationOpenStatus, and_(SolicitationOpenStatus.solicitation_id == Solicitation.id,
-                                               SolicitationOpenStatus.status == DossierState.status))
-            .where(Solicitation.partner_sub == sub, Solicitation.state.not_in(ENDED_STATES),
-                   DossierState.closed.is_(False), DossierState.partner_visible.is_(True)))
+    return (
+        select(Solicitation)
+        .join(DossierState, DossierState.dossier_id == Solicitation.dossier_id)
+        .join(
+            SolicitationOpenStatus,
+            and_(
+                SolicitationOpenStatus.solicitation_id == Solicitation.id,
+                SolicitationOpenStatus.status == DossierState.status,
+            ),
+        )
+        .where(
+            Solicitation.partner_sub == sub,
+            Solicitation.state.not_in(ENDED_STATES),
+            DossierState.closed.is_(False),
+            DossierState.partner_visible.is_(True),
+        )
+    )
 
 
 def my_dossiers(session: Session, sub: str, *, limit: int, cursor: str | None):
-    return keyset_page(session, _visible_solicitations(sub), [Solicitation.created_at, Solicitation.id],
-                       limit=limit, cursor=cursor)
+    return keyset_page(
+        session, _visible_solicitations(sub), [Solicitation.created_at, Solicitation.id], limit=limit, cursor=cursor
+    )
 
 
 def solicitations_on(session: Session, sub: str, dossier_id: str) -> list[Solicitation]:
-    return list(session.execute(_visible_solicitations(sub).where(Solicitation.dossier_id == dossier_id)
-                                .order_by(Solicitation.created_at)).scalars())
+    return list(
+        session.execute(
+            _visible_solicitations(sub).where(Solicitation.dossier_id == dossier_id).order_by(Solicitation.created_at)
+        ).scalars()
+    )
 
 
 def invitations_on(session: Session, sub: str, dossier_id: str | None = None) -> list[Invitation]:
@@ -40,16 +56,23 @@ def invitations_on(session: Session, sub: str, dossier_id: str | None = None) ->
     statement = select(Invitation).where(Invitation.account_sub == sub, Invitation.state == "attached")
     if dossier_id:
         statement = statement.where(Invitation.dossier_id == dossier_id)
-    return [invitation for invitation in session.execute(statement.order_by(Invitation.created_at)).scalars()
-            if third_party_may_see(invitation.state, dossier_copy.status_of(session, invitation.dossier_id))]
+    return [
+        invitation
+        for invitation in session.execute(statement.order_by(Invitation.created_at)).scalars()
+        if third_party_may_see(invitation.state, dossier_copy.status_of(session, invitation.dossier_id))
+    ]
 
 
 def acting_solicitation(session: Session, caller: Caller, solicitation_id: str) -> Solicitation:
     """The caller's solicitation, only while they may see its dossier (404 otherwise, never 403)."""
     solicitation = session.get(Solicitation, solicitation_id)
-    if (solicitation is None or solicitation.partner_sub != caller.sub
-            or not partner_may_see(solicitation.state, solicitation.open_statuses,
-                                   dossier_copy.status_of(session, solicitation.dossier_id))):
+    if (
+        solicitation is None
+        or solicitation.partner_sub != caller.sub
+        or not partner_may_see(
+            solicitation.state, solicitation.open_statuses, dossier_copy.status_of(session, solicitation.dossier_id)
+        )
+    ):
         raise NotFound("No such solicitation.")
     return solicitation
 
@@ -58,7 +81,11 @@ def access_now(session: Session, dossier_id: str, sub: str) -> dict[str, Any]:
     """``GET /access``: what ``sub`` may see on the dossier now (the documents service asks)."""
     solicitation_ids = [solicitation.id for solicitation in solicitations_on(session, sub, dossier_id)]
     invitations = invitations_on(session, sub, dossier_id)
-    return {"dossier_id": dossier_id, "sub": sub, "partner": bool(solicitation_ids),
-            "solicitation_ids": solicitation_ids,
-            "contributor_roles": sorted({i.role for i in invitations if i.kind == "contributor"}),
-            "participant": any(i.kind == "participant" for i in invitations)}
+    return {
+        "dossier_id": dossier_id,
+        "sub": sub,
+        "partner": bool(solicitation_ids),
+        "solicitation_ids": solicitation_ids,
+        "contributor_roles": sorted({i.role for i in invitations if i.kind == "contributor"}),
+        "participant": any(i.kind == "participant" for i in invitations),
+    }
