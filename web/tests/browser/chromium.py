@@ -62,6 +62,9 @@ class Browser:
         )
         self.driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
         self.driver.set_page_load_timeout(60)
+        self.driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(self.downloads)}
+        )
 
     def full_page_screenshot(self, path: Path, width: int = 1366) -> None:
         """The whole page (not only the window), as the README and failure reports want it."""

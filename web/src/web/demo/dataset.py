@@ -103,7 +103,12 @@ RENTAL_MODEL = {
     "pieces": [
         {"code": "guarantor_id", "label": "Pièce d'identité du garant", "role": "guarantor", "required": True},
         {"code": "guarantor_tax", "label": "Dernier avis d'imposition", "role": "guarantor", "required": True},
-        {"code": "guarantor_payslips", "label": "Trois derniers bulletins de salaire", "role": "guarantor"},
+        {
+            "code": "guarantor_payslips",
+            "label": "Trois derniers bulletins de salaire",
+            "role": "guarantor",
+            "required": False,
+        },
         {"code": "co_tenant_id", "label": "Pièce d'identité du colocataire", "role": "co_tenant", "required": True},
         {"code": "co_tenant_income", "label": "Justificatif de revenus", "role": "co_tenant", "required": True},
     ],

@@ -41,8 +41,9 @@ def home_insurance_attestation() -> bytes:
     _paragraphs(
         document,
         [
-            f"{INSURER} atteste que {{{{ client.name }}}} est titulaire du contrat n° {{{{ contract.number }}}}"
-            " (« {{ contract.product_name }} »).",
+            f"{INSURER} atteste que {{{{ client.name }}}} est titulaire du contrat « {{{{ contract.product_name }}}} »"
+            " référencé ci-dessous.",
+            "Contrat n° {{ contract.number }}",
             "Le contrat est en vigueur du {{ contract.start_date }} au {{ contract.end_date }} et garantit la"
             " responsabilité civile de l'occupant ainsi que les dommages au logement assuré.",
             "Cette attestation est délivrée pour servir et valoir ce que de droit.",
@@ -57,8 +58,9 @@ def event_attestation() -> bytes:
     _paragraphs(
         document,
         [
-            f"{INSURER} atteste que {{{{ client.name }}}}, titulaire du contrat n° {{{{ contract.number }}}},"
-            " est assuré(e) pour l'évènement suivant :",
+            "Contrat n° {{ contract.number }}",
+            f"{INSURER} atteste que {{{{ client.name }}}}, titulaire du contrat ci-dessus, est assuré(e) pour"
+            " l'évènement suivant :",
             "Motif : {{ motif }}",
             "Lieu : {{ lieu }}",
             "Du {{ date_debut }} au {{ date_fin }}.",
@@ -73,8 +75,9 @@ def vehicle_attestation() -> bytes:
     _paragraphs(
         document,
         [
+            "Contrat n° {{ contract.number }}",
             f"{INSURER} atteste que le véhicule {{{{ beneficiary.description }}}} est assuré au titre du contrat"
-            " n° {{ contract.number }} souscrit par {{ client.name }}.",
+            " ci-dessus, souscrit par {{ client.name }}.",
             "Période de garantie : du {{ contract.start_date }} au {{ contract.end_date }}.",
             "Fait le {{ today }}.",
         ],

@@ -8,6 +8,7 @@ from flask import Response, g, render_template
 from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 
+from ..api_messages import translated
 from ..clients import Api, ApiError
 from ..identity import Person
 
@@ -38,9 +39,9 @@ def field_errors(error: ApiError, keys: Iterable[str], prefixes: Iterable[str] =
                 bare = name[len(prefix) :]
                 break
         if bare in keys:
-            by_key[bare] = message
+            by_key[bare] = translated(message)
         else:
-            by_key[name] = message
+            by_key[name] = translated(message)
     return by_key
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
+from ..api_messages import translated
 from ..clients import ApiError
 from ..identity import signed_in
 from . import bp
@@ -109,7 +110,9 @@ def attestation(contract_id: str):
             if error.status not in (409, 422):
                 raise
             errors = {
-                (f"input-{template_id}-{name[len('inputs.') :]}" if name.startswith("inputs.") else name): message
+                (f"input-{template_id}-{name[len('inputs.') :]}" if name.startswith("inputs.") else name): translated(
+                    message
+                )
                 for name, message in error.errors.items()
             }
             if error.status == 409 or not errors:
