@@ -7,13 +7,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 UPLOAD_CATEGORIES = (
-    ("supporting_piece", _l("Supporting piece")),
-    ("other", _l("Other document")),
-    ("invoice", _l("Invoice")),
-    ("quote", _l("Quote")),
+    SelectChoice("supporting_piece", _l("Supporting piece")),
+    SelectChoice("other", _l("Other document")),
+    SelectChoice("invoice", _l("Invoice")),
+    SelectChoice("quote", _l("Quote")),
 )
 
 
@@ -59,7 +60,7 @@ class RequestForm(FlaskForm):
 
     kind = RadioField(
         _l("What do you request?"),
-        choices=(("dossier", _l("A new dossier")), ("contract", _l("A contract"))),
+        choices=(SelectChoice("dossier", _l("A new dossier")), SelectChoice("contract", _l("A contract"))),
         default="dossier",
         validators=[DataRequired()],
     )
@@ -71,9 +72,9 @@ class RequestForm(FlaskForm):
 
 
 VERDICTS = (
-    ("favorable", _l("Favourable")),
-    ("reserved", _l("Favourable with reservations")),
-    ("unfavorable", _l("Unfavourable")),
+    SelectChoice("favorable", _l("Favourable")),
+    SelectChoice("reserved", _l("Favourable with reservations")),
+    SelectChoice("unfavorable", _l("Unfavourable")),
 )
 
 

@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from flask_babel import format_currency, format_decimal
 from flask_babel import lazy_gettext as _l
 
 INPUT_TYPES = {"text": "text", "email": "email", "date": "date", "number": "number", "amount": "number"}
@@ -48,11 +49,12 @@ class ModelField:
             return ""
         if self.type == "boolean":
             return str(_l("Yes") if self.value else _l("No"))
-        if self.type == "amount":
+        if self.type in ("amount", "number"):
             try:
-                return f"{Decimal(str(self.value)):,.2f} €".replace(",", "\u202f")
+                number = Decimal(str(self.value))
             except InvalidOperation:
                 return str(self.value)
+            return format_currency(number, "EUR") if self.type == "amount" else format_decimal(number)
         return str(self.value)
 
     def input_value(self) -> str:
