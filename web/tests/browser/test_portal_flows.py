@@ -164,3 +164,39 @@ def test_a_client_files_a_portal_request_that_reaches_the_team_marked_as_from_th
         lambda message: recipient(message) == AGENT.email and dossier["reference"] in str(message["Subject"])
     )
     assert emailed, "the contact of the portal_requests group is emailed"
+
+
+def test_a_participant_writes_on_the_dossier_and_the_client_reads_the_message(platform, screens, tmp_path):
+    # dossier-workspace.txt: participants see what clients see (no financial item), exchange with the other
+    # actors of the dossier and upload documents.
+    lea = BY_KEY["participant"]
+    screens.sign_in_as(lea.name)
+    screens.follow("Rénovation de la toiture")
+    assert "Infiltrations au dernier étage" in screens.text()
+    assert "Budget" not in screens.text()  # a financial field: never shown to participants
+    screens.fill("Message", "Le couvreur passera jeudi à 8 h.")
+    screens.press("Envoyer")
+    assert "Votre message est envoyé." in screens.text()
+    screens.attach_file("Fichier", a_pdf(tmp_path, "planning-couverture.pdf", "planning"))
+    screens.press("Ajouter le fichier")
+    assert "« planning-couverture.pdf » est ajouté au dossier." in screens.text()
+    screens.press("Se déconnecter")
+
+    screens.sign_in_as(BY_KEY["client"].name)
+    screens.follow("Rénovation de la toiture")
+    assert "Le couvreur passera jeudi à 8 h." in screens.text()
+    assert "Léa Garnier" in screens.text()
+    # A third party's upload goes to the staff (the documents service's rule), not to the client.
+    dossier = find_dossier(platform, "Rénovation de la toiture – 12 rue des Lilas")
+    staff_sees = ok(
+        call(
+            platform,
+            "documents",
+            "GET",
+            "/documents",
+            agent_headers(platform),
+            params={"owner_type": "dossier", "owner_id": dossier["id"]},
+        )
+    )["items"]
+    assert "planning-couverture.pdf" in {item["filename"] for item in staff_sees}
+    assert "planning-couverture.pdf" not in screens.text()
