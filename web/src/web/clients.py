@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -171,7 +172,8 @@ class Api:
             raise ServiceUnavailable(503, "Service unavailable", str(error), service=service) from error
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            self.log.add(CallTiming(service, method, path, status, elapsed))
+            query = urlencode(kwargs.get("params") or {})
+            self.log.add(CallTiming(service, method, f"{path}?{query}" if query else path, status, elapsed))
         if response.status_code >= 400:
             raise ApiError.from_response(service, response)
         return response

@@ -13,6 +13,11 @@ from selenium.webdriver.chrome.service import Service
 CHROMIUM = "/usr/bin/chromium"
 CHROMEDRIVER = "/usr/bin/chromedriver"
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+# The bottom of the page's last element: the body's min-height (100vh) would otherwise grow with the window.
+CONTENT_HEIGHT = (
+    "const last = document.querySelector('footer') || document.body.lastElementChild;"
+    "return Math.max(Math.ceil(last.getBoundingClientRect().bottom + window.scrollY), 600);"
+)
 FLAGS = (
     "--headless=new",
     "--no-sandbox",
@@ -66,13 +71,20 @@ class Browser:
             "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(self.downloads)}
         )
 
-    def full_page_screenshot(self, path: Path, width: int = 1366) -> None:
-        """The whole page (not only the window), as the README and failure reports want it."""
-        height = self.driver.execute_script("return Math.max(document.documentElement.scrollHeight, 600)")
-        self.driver.set_window_size(width, min(int(height) + 40, 4000))
+    def fit_window(self, width: int = 1366, max_height: int = 4000) -> None:
+        """Make the viewport as tall as the page's content (up to ``max_height``)."""
+        self.driver.set_window_size(width, 800)
+        height = min(int(self.driver.execute_script(CONTENT_HEIGHT)), max_height)
+        chrome = int(self.driver.execute_script("return window.outerHeight - window.innerHeight"))
+        self.driver.set_window_size(width, height + chrome)
+        self.driver.execute_script("window.scrollTo(0, 0)")
         self.driver.execute_script(
             "return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
         )
+
+    def full_page_screenshot(self, path: Path, width: int = 1366) -> None:
+        """The whole page (not only the window), as the README and failure reports want it."""
+        self.fit_window(width)
         self.driver.save_screenshot(str(path))
 
     def axe_violations(self, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
