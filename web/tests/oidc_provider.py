@@ -25,7 +25,8 @@ from werkzeug.serving import make_server
 
 
 class OidcProvider:
-    def __init__(self, client_id: str, client_secret: str, access_audience: str, access_issuer: str):
+    def __init__(self, client_id: str, client_secret: str | None, access_audience: str, access_issuer: str):
+        """``client_secret`` None: a public client, which only PKCE authenticates (as Keycloak's realm has it)."""
         self.client_id, self.client_secret = client_id, client_secret
         self.access_audience, self.access_issuer = access_audience, access_issuer
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -103,7 +104,10 @@ class OidcProvider:
         @app.post("/token")
         def token():
             auth = request.authorization
-            if auth is None or (auth.username, auth.password) != (provider.client_id, provider.client_secret):
+            if provider.client_secret is None:
+                if auth is not None or request.form.get("client_id") != provider.client_id:
+                    return jsonify(error="invalid_client"), 401
+            elif auth is None or (auth.username, auth.password) != (provider.client_id, provider.client_secret):
                 return jsonify(error="invalid_client"), 401
             grant = provider.codes.pop(request.form.get("code", ""), None)
             if grant is None or request.form.get("redirect_uri") != grant["redirect_uri"]:

@@ -108,3 +108,16 @@ def test_signing_out_also_ends_the_session_at_the_provider(oidc_client, provider
     assert parse_qs(location.query)["post_logout_redirect_uri"] == [f"{BASE_URL}/sign-in"]
     with oidc_client.session_transaction() as session:
         assert "person" not in session
+
+
+def test_a_public_client_signs_in_with_pkce_alone(apis):
+    public = OidcProvider("web", None, "dossier-platform", "dossier-platform").start()
+    try:
+        settings = make_settings(apis, web_base_url=BASE_URL, oidc_issuer=public.issuer, oidc_client_id="web")
+        client = create_app(settings, {"TESTING": True}).test_client()
+        response = sign_in_with_the_provider(client, public, {**JULIE, "role": "partner", "realm_access": {}})
+        assert response.status_code == 302 and response.headers["Location"] == "/"
+        with client.session_transaction() as session:
+            assert session["person"]["role"] == "partner"
+    finally:
+        public.stop()

@@ -120,11 +120,16 @@ def test_production_has_no_demo_sign_in(apis):
         ({"web_secret_key": "dev-web-secret-not-for-production"}, "WEB_SECRET_KEY"),
         ({"oidc_issuer": ""}, "OIDC_ISSUER"),
         ({"web_base_url": "http://portal.example.org"}, "WEB_BASE_URL"),
+        ({"jwt_secret": "dev-secret-not-for-production"}, "JWT_SECRET"),
     ],
 )
 def test_production_refuses_to_start_with_development_settings(change, problem):
     with pytest.raises(ConfigError, match=problem):
         load(environ={}, **{**PRODUCTION, **change})
+
+
+def test_production_on_the_operators_own_machine_may_use_plain_http_on_localhost():
+    assert load(environ={}, **{**PRODUCTION, "web_base_url": "http://localhost:8000"}).is_production
 
 
 def test_production_cookies_are_sent_over_tls_only(apis):

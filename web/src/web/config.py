@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 from platform_shared.config import ConfigError, Settings, load_settings
 
@@ -28,9 +29,11 @@ class WebSettings(Settings):
     web_mail_dir: str = ""  # the SMTP catcher's folder, shown on the development sign-in page
     demo_data: bool = True
     # OpenID Connect (production sign-in)
-    oidc_issuer: str = ""  # e.g. https://sso.example.org/realms/platform (discovery at /.well-known/...)
+    # Where the web application reads the provider's discovery document (/.well-known/openid-configuration),
+    # e.g. https://sso.example.org/realms/platform; inside docker-compose, Keycloak's address on the network.
+    oidc_issuer: str = ""
     oidc_client_id: str = ""
-    oidc_client_secret: str = ""
+    oidc_client_secret: str = ""  # empty: a public client (PKCE only), as docker-compose's Keycloak realm has it
     oidc_scope: str = "openid email profile"
     # Where the provider puts each claim the platform uses: a dotted path into the ID token / userinfo
     # (a list, e.g. Keycloak's realm_access.roles, yields the first platform role it holds).
@@ -50,6 +53,11 @@ class WebSettings(Settings):
         return not self.is_production
 
 
+def _local(url: str) -> bool:
+    """A trial on the operator's own machine (browsers treat localhost as a secure origin)."""
+    return urlparse(url).hostname in ("localhost", "127.0.0.1")
+
+
 def check_web_production_safety(settings: WebSettings) -> None:
     if not settings.is_production:
         return
@@ -58,7 +66,7 @@ def check_web_production_safety(settings: WebSettings) -> None:
         problems.append("WEB_SECRET_KEY is the development default or shorter than 256 bits")
     if not settings.oidc_enabled:
         problems.append("OIDC_ISSUER and OIDC_CLIENT_ID are required (sign-in goes through the identity provider)")
-    if not settings.web_base_url.startswith("https://"):
+    if not settings.web_base_url.startswith("https://") and not _local(settings.web_base_url):
         problems.append("WEB_BASE_URL must be https (session cookies are sent over TLS only)")
     if problems:
         raise ConfigError("refusing to start with ENV=production: " + "; ".join(problems))

@@ -32,7 +32,12 @@ def init_app(app: Flask, settings: WebSettings) -> None:
         client_id=settings.oidc_client_id,
         client_secret=settings.oidc_client_secret or None,
         server_metadata_url=settings.oidc_issuer.rstrip("/") + "/.well-known/openid-configuration",
-        client_kwargs={"scope": settings.oidc_scope, "code_challenge_method": "S256"},
+        client_kwargs={
+            "scope": settings.oidc_scope,
+            "code_challenge_method": "S256",
+            # Without a secret the client is public: PKCE alone proves the code's redeemer.
+            "token_endpoint_auth_method": "client_secret_basic" if settings.oidc_client_secret else "none",
+        },
     )
     app.extensions["web.oauth"] = oauth
 
