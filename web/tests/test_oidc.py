@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
-from conftest import csrf_token, make_settings
+from helpers import csrf_token, make_settings
 from oidc_provider import OidcProvider
 
 from web.app import create_app

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from conftest import csrf_token, make_settings, sign_in
 from fake_apis import problem
+from helpers import csrf_token, make_settings, sign_in
 
 from web.app import create_app
 

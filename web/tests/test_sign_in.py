@@ -3,22 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_token, make_settings, sign_in
+from helpers import PRODUCTION, csrf_token, make_settings, sign_in
 
 from platform_shared.auth import TokenVerifier
 from web.app import create_app
 from web.config import ConfigError, load
 from web.demo.people import DEMO_PEOPLE
-
-PRODUCTION = {
-    "env": "production",
-    "web_secret_key": "a-production-web-secret-of-at-least-32-bytes",
-    "web_base_url": "https://portal.example.org",
-    "jwt_secret": "a-production-jwt-secret-of-at-least-32-bytes!",
-    "event_secret_key": "a-production-event-secret",
-    "oidc_issuer": "https://sso.example.org/realms/platform",
-    "oidc_client_id": "web",
-}
 
 
 def test_the_sign_in_page_lists_every_demo_person_with_what_they_are(client):
