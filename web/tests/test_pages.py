@@ -212,3 +212,28 @@ def test_pages_forbid_framing_inline_scripts_and_caching(client):
     assert "frame-ancestors 'none'" in policy and "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response.headers["Cache-Control"] == "no-store"
     assert "<script>" not in response.get_data(as_text=True)
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link_inside_the_application(client, apis):
+    sign_in(client, "client")
+    read = {"id": "n-1", "title": "Dossier DOS-1 : Étude technique", "read": True}
+    apis.answer(
+        "notification",
+        "POST",
+        "/notifications/n-1/read",
+        body={**read, "link": "http://127.0.0.1:8000/portal/dossiers/d-1"},
+    )
+    apis.answer("notification", "POST", "/notifications/n-2/read", body={**read, "link": "https://elsewhere.example/x"})
+    token = csrf_token(client, "/no-such-page")
+    inside = client.post("/portal/notifications/n-1/read", data={"csrf_token": token})
+    assert inside.headers["Location"] == "/portal/dossiers/d-1"
+    outside = client.post("/portal/notifications/n-2/read", data={"csrf_token": token})
+    assert outside.headers["Location"] == "/portal/notifications"  # never sent to another site
+    assert len(apis.calls("notification", "POST")) == 2
+
+
+def test_the_unread_count_is_loaded_after_the_page(client, apis):
+    sign_in(client, "client")
+    apis.answer("notification", "GET", "/notifications/unread-count", body={"unread_count": 3})
+    badge = client.get("/portal/notifications/badge").get_data(as_text=True)
+    assert ">3<" in badge and "notifications non lues" in badge
