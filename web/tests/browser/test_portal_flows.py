@@ -200,3 +200,24 @@ def test_a_participant_writes_on_the_dossier_and_the_client_reads_the_message(pl
     )["items"]
     assert "planning-couverture.pdf" in {item["filename"] for item in staff_sees}
     assert "planning-couverture.pdf" not in screens.text()
+
+
+def test_a_vehicle_attestation_is_chosen_by_beneficiary_and_sent_for_validation(platform, screens):
+    # attestation-requests.txt: a beneficiary chosen offers only the beneficiary templates (one here: no
+    # choice, no title); with prior validation the client reads that the request went to the services.
+    screens.sign_in_as(BY_KEY["colleague"].name)  # the company's contract: a colleague may ask too
+    screens.follow("Mes contrats")
+    number = next(re.finditer(r"FLT-\d{4}-000021", screens.text())).group(0)
+    screens.follow(number)
+    screens.follow("Demander une attestation")
+    assert "Quelle attestation" not in screens.text()  # a single template for vehicles: nothing to choose
+    screens.choose("GH-482-KT")
+    screens.press("Envoyer la demande")
+    screens.wait_for_text("transmise à nos services pour validation", timeout=120)
+
+    agent = agent_headers(platform)
+    contracts = ok(call(platform, "attestation", "GET", "/contracts", agent, params={"number": number}))["items"]
+    tasks = ok(
+        call(platform, "attestation", "GET", "/validation-tasks", agent, params={"contract_id": contracts[0]["id"]})
+    )["items"]
+    assert [task["state"] for task in tasks] == ["open"]
