@@ -27,4 +27,4 @@ if [ ! -f "$stamp" ] || [ -n "$(find $inputs -newer "$stamp" 2>/dev/null)" ]; th
     touch "$stamp"
 fi
 # The web application's translations (.po, committed) compiled to the .mo files Flask-Babel reads.
-.venv/bin/pybabel compile --use-fuzzy -d web/src/web/translations >/dev/null
+.venv/bin/pybabel -q compile --use-fuzzy -d web/src/web/translations
