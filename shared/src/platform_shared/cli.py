@@ -47,7 +47,7 @@ def make_cli(service: ServiceCommands) -> click.Group:
 
     @cli.command()
     @click.option("-m", "--message", required=True, help="What the revision does; its file name is made from it.")
-    @click.option("--autogenerate", is_flag=True, help="Write what the models declare that the migrations lack.")
+    @click.option("--autogenerate", is_flag=True, help="Write the difference between the models and the migrations.")
     @click.option(
         "--against",
         "database_url",
