@@ -1,6 +1,6 @@
 """What the code says about the five services, and the deployment files loaded for comparison.
 
-Environment names come from the code itself: each service's settings dataclass (fields
+Environment names come from the code itself: each service's settings class (fields
 upper-cased, as ``platform_shared.config.load_settings`` reads them) plus the few
 variables read directly (``os.environ.get("X")``, click's ``envvar="X"``) by the shared
 library, the service's own package and ``deploy/gunicorn.conf.py``.
@@ -8,7 +8,6 @@ library, the service's own package and ``deploy/gunicorn.conf.py``.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import re
 import shutil
@@ -17,6 +16,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from platform_shared.config import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -62,7 +63,7 @@ def settings_class(service: str):
 
 
 def settings_env_names(service: str) -> set[str]:
-    return {field.name.upper() for field in dataclasses.fields(settings_class(service))}
+    return env_names(settings_class(service))
 
 
 def directly_read_names(*paths: Path) -> set[str]:
