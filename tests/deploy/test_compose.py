@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from platform_model import (
     API_PORT,
     DEPLOY,
-    K8S,
     PROXY_PORT,
     ROLES,
     ROOT,
@@ -204,8 +204,8 @@ def test_the_proxy_routes_every_service_with_its_prefix_and_hides_health_and_met
     assert re.search(r"location ~ \^/api/\[a-z-\]\+/\(metrics\|healthz\|readyz\)\$ \{\s*return 404;", config)
 
 
-def test_kubernetes_uses_the_same_proxy_configuration():
-    assert (K8S / "proxy" / "nginx.conf").read_text() == (DEPLOY / "nginx" / "nginx.conf").read_text()
+def test_there_is_one_proxy_configuration():
+    assert [path.relative_to(ROOT) for path in ROOT.glob("deploy/**/nginx*.conf")] == [Path("deploy/nginx/nginx.conf")]
 
 
 def test_the_documents_containers_use_minio_and_gotenberg(containers):
