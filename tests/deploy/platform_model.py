@@ -66,6 +66,11 @@ def settings_env_names(service: str) -> set[str]:
     return env_names(settings_class(service))
 
 
+def load_service_settings(service: str, environ: dict[str, str]):
+    """The service's settings as its code loads them from ``environ`` (``ConfigError`` if one is bad)."""
+    return importlib.import_module(f"{SERVICES[service][0]}.config").load(environ=environ)
+
+
 def directly_read_names(*paths: Path) -> set[str]:
     names: set[str] = set()
     for path in paths:

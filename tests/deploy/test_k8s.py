@@ -17,6 +17,7 @@ from platform_model import (
     k8s_workload,
     load_compose,
     load_kustomization,
+    load_service_settings,
     pod_spec,
     render_kustomization,
     secret_examples,
@@ -181,6 +182,20 @@ def test_every_referenced_config_map_and_secret_exists(docs, index):
                     else ("Secret", source["secretRef"])
                 )
                 assert (kind, ref["name"]) in index, (doc["metadata"]["name"], ref["name"])
+
+
+@pytest.mark.parametrize("service,role", APP_CONTAINERS)
+def test_the_values_each_container_reads_are_valid_settings(docs, secrets, service, role, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    values = {}
+    for doc in docs + secrets:
+        if doc["kind"] in ("ConfigMap", "Secret"):
+            values[doc["metadata"]["name"]] = {**(doc.get("data") or {}), **(doc.get("stringData") or {})}
+    environ = {}
+    for source in _container(docs, service, role)["envFrom"]:
+        environ.update(values[(source.get("configMapRef") or source["secretRef"])["name"]])
+    strong_secrets = {"JWT_SECRET": "j" * 40, "EVENT_SECRET_KEY": "e" * 40}  # the examples hold placeholders
+    assert load_service_settings(service, {**environ, **strong_secrets}).is_production
 
 
 OVERLAYS = K8S / "services"
