@@ -12,7 +12,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import decode_cursor, encode_cursor
+from platform_shared.pagination import Page, decode_cursor, encode_cursor
 
 from . import SERVICE_NAME
 from .db import Document, Owner, Rendition, TemplateVersion
@@ -255,7 +255,7 @@ def list_visible_documents(
     role: str | None,
     limit: int,
     cursor: str | None,
-) -> tuple[list[Document], str | None]:
+) -> Page:
     """An owner's documents the caller may see, oldest first, one page at a time.
 
     Visibility needs the gateway's answer, so filtering happens here rather than in SQL; an owner
@@ -284,9 +284,9 @@ def list_visible_documents(
         if visible_to(session, lookup, caller, document):
             if len(page) == limit:
                 last = page[-1]
-                return page, encode_cursor([last.created_at, last.id])
+                return Page(page, encode_cursor([last.created_at, last.id]))
             page.append(document)
-    return page, None
+    return Page(page, None)
 
 
 # ----- changing -------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import Conflict, NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..db import Beneficiary, Contract, Product, Receipt
@@ -202,7 +202,7 @@ def visible_contract(session: Session, caller: Caller, contract_id: str) -> Cont
 
 def list_contracts(
     session: Session, caller: Caller, filters: Mapping[str, Any], *, limit: int, cursor: str | None
-) -> tuple[list[Contract], str | None]:
+) -> Page:
     statement = select(Contract)
     if not (caller.is_staff or caller.is_service):
         mine = [Contract.owner_sub == caller.sub]

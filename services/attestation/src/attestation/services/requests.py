@@ -23,14 +23,14 @@ from platform_shared.auth import Caller
 from platform_shared.db import Database
 from platform_shared.errors import Conflict, DomainError, NotFound, UpstreamUnavailable, ValidationFailed
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..config import AttestationSettings
 from ..db import AttestationRequest, Beneficiary, Contract, ValidationTask
 from ..documents_gateway import DocumentsGateway, RenderedDocument
 from ..domain import choice, eligibility
-from ..domain.contracts import beneficiary_label, client_sees_contract, render_context
+from ..domain.contracts import client_sees_contract, render_context
 from ..domain.validation import ValidationPolicy
 from . import contracts, products
 
@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 
 GENERATING, ISSUED, PENDING, FAILED = "generating", "issued", "pending_validation", "failed"
 DONE_DOCUMENT_STATES = ("ready", "pdf_unavailable")
+# Before approval the document is internal: the client is pointed at it only in these states.
+SHOWN_DOCUMENT_STATES = (ISSUED, "approved")
 MESSAGES = {
     GENERATING: "Your attestation is being generated.",
     ISSUED: "Your attestation is available in the contract's documents.",
@@ -79,19 +81,11 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
     return ContractSnapshot(
         contract_id=contract.id,
         terms=eligibility.ContractTerms(contract.status, contract.start_date, contract.end_date),
-        receipts=tuple(
-            eligibility.ReceiptPeriod(item.period_start, item.period_end, item.amount_due, item.amount_paid)
-            for item in contract.receipts
-        ),
+        receipts=tuple(item.period for item in contract.receipts),
         templates=tuple(products.offered(product)),
         policy=products.policy_for(session, product),
         beneficiaries=tuple(
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "label": beneficiary_label(item.kind, item.attributes),
-                "attributes": dict(item.attributes),
-            }
+            {"id": item.id, "kind": item.kind, "label": item.label, "attributes": dict(item.attributes)}
             for item in contract.beneficiaries
         ),
     )
@@ -447,9 +441,7 @@ def visible_request(session: Session, caller: Caller, request_id: str) -> Attest
     return request
 
 
-def list_requests(
-    session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None
-) -> tuple[list[AttestationRequest], str | None]:
+def list_requests(session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None) -> Page:
     contracts.visible_contract(session, caller, contract_id)
     statement = select(AttestationRequest).where(AttestationRequest.contract_id == contract_id)
     return keyset_page(

@@ -167,7 +167,7 @@ class Documents(MethodView):
                 errors={"partner" if args["partner"] else "role": ["Not allowed."]},
             )
         with app_db().read_only() as session:
-            items, next_cursor = services.list_visible_documents(
+            page = services.list_visible_documents(
                 session,
                 _lookup(),
                 caller,
@@ -178,7 +178,7 @@ class Documents(MethodView):
                 limit=args["limit"],
                 cursor=args["cursor"],
             )
-            return {"items": [document_body(document) for document in items], "next_cursor": next_cursor}
+            return page.map(document_body)
 
 
 @blp.route("/<document_id>")

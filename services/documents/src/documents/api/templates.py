@@ -107,14 +107,6 @@ def _storage():
     return current_app.extensions["documents_storage"]
 
 
-def _template_body(template: Template) -> dict:
-    """Read while the session is open (``TemplateSchema`` dumps it after the transaction)."""
-    return {
-        key: getattr(template, key)
-        for key in ("id", "name", "type", "entity", "pdf_auto", "current_version", "created_at", "updated_at")
-    }
-
-
 @blp.route("")
 class Templates(MethodView):
     @require_roles("admin")
@@ -128,15 +120,13 @@ class Templates(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return _template_body(
-                    templating.create_template(
-                        session,
-                        _storage(),
-                        current_caller(),
-                        spooled=spooled,
-                        filename=sanitise_filename(upload.filename),
-                        **form,
-                    )
+                return templating.create_template(
+                    session,
+                    _storage(),
+                    current_caller(),
+                    spooled=spooled,
+                    filename=sanitise_filename(upload.filename),
+                    **form,
                 )
         finally:
             spooled.path.unlink(missing_ok=True)
@@ -147,14 +137,7 @@ class Templates(MethodView):
     def get(self, args):
         """List templates."""
         with app_db().read_only() as session:
-            items, next_cursor = keyset_page(
-                session,
-                select(Template),
-                [Template.created_at, Template.id],
-                limit=args["limit"],
-                cursor=args["cursor"],
-            )
-            return {"items": [_template_body(template) for template in items], "next_cursor": next_cursor}
+            return keyset_page(session, select(Template), [Template.created_at, Template.id], **args)
 
 
 @blp.route("/<template_id>")
@@ -164,7 +147,7 @@ class TemplateResource(MethodView):
     def get(self, template_id):
         """A template's metadata and current version."""
         with app_db().read_only() as session:
-            return _template_body(templating.get_template(session, template_id))
+            return templating.get_template(session, template_id)
 
 
 @blp.route("/<template_id>/versions")
@@ -179,15 +162,13 @@ class TemplateVersions(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return _template_body(
-                    templating.add_template_version(
-                        session,
-                        _storage(),
-                        current_caller(),
-                        template_id,
-                        spooled=spooled,
-                        filename=sanitise_filename(upload.filename),
-                    )
+                return templating.add_template_version(
+                    session,
+                    _storage(),
+                    current_caller(),
+                    template_id,
+                    spooled=spooled,
+                    filename=sanitise_filename(upload.filename),
                 )
         finally:
             spooled.path.unlink(missing_ok=True)

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import NotFound
+from platform_shared.pagination import Page, keyset_page
 
 from ..db import DossierModel, ModelVersion
 from ..domain.access import sees_everything
 from ..domain.model_definition import ModelDefinition, validate_model
-from .paging import checked_page
 
 _definitions: dict[tuple[str, int], ModelDefinition] = {}
 DEFINITION_KEYS = ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
@@ -93,7 +93,7 @@ def get_model(session: Session, caller: Caller, model_id: str, version_number: i
     return version
 
 
-def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page:
     """Current versions; clients only see models they may create dossiers with."""
     statement = select(ModelVersion).join(
         DossierModel,
@@ -101,9 +101,7 @@ def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | N
     )
     if not sees_everything(caller):
         statement = statement.where(ModelVersion.client_can_create.is_(True))
-    return checked_page(
-        session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor
-    )
+    return keyset_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
 
 
 def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:

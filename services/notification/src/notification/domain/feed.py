@@ -12,15 +12,6 @@ from platform_shared.pagination import keyset_page
 from ..db import Delivery, Notification
 
 
-def row_dict(row) -> dict:
-    """A row's columns as a dict (answers are built inside the session)."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
-def present_notification(notification: Notification) -> dict:
-    return {**row_dict(notification), "read": not notification.unread}
-
-
 def feed_page(session: Session, sub: str, *, limit: int, cursor: str | None):
     """Unread first, then newest first."""
     statement = select(Notification).where(Notification.sub == sub)
