@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.db import get_or_404
 from platform_shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, decode_cursor, encode_cursor
@@ -238,9 +239,13 @@ def visible_to(session: Session, lookup: AccessLookup, caller: Caller, document:
 
 
 def get_visible_document(session: Session, lookup: AccessLookup, caller: Caller, document_id: str) -> Document:
-    document = session.get(Document, document_id)
-    if document is None or not visible_to(session, lookup, caller, document):
-        raise NotFound("No such document.")
+    document = get_or_404(
+        session,
+        Document,
+        document_id,
+        "No such document.",
+        visible=lambda document: visible_to(session, lookup, caller, document),
+    )
     return document
 
 
@@ -300,9 +305,7 @@ def change_visibility(
     roles: list[str] | None,
     financial: bool | None = None,
 ) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFound("No such document.")
+    document = get_or_404(session, Document, document_id, "No such document.")
     ensure_dossier_open(session, document.dossier_id)
     if client is not None:
         document.visible_client = client
@@ -329,9 +332,7 @@ def change_visibility(
 
 def delete_document(session: Session, caller: Caller, document_id: str) -> list[str]:
     """Remove the document and its renditions; return the storage keys to purge after commit."""
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFound("No such document.")
+    document = get_or_404(session, Document, document_id, "No such document.")
     ensure_dossier_open(session, document.dossier_id)
     keys = [rendition.storage_key for rendition in document.renditions]
     data = document_event_data(document)

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
 
 from . import SERVICE_NAME
@@ -111,9 +112,7 @@ def add_template_version(
 
 
 def get_template(session: Session, template_id: str) -> Template:
-    template = session.get(Template, template_id)
-    if template is None:
-        raise NotFound("No such template.")
+    template = get_or_404(session, Template, template_id, "No such template.")
     return template
 
 

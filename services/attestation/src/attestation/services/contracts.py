@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import Conflict, NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import Conflict, ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
@@ -186,17 +187,19 @@ def add_receipt(session: Session, contract_id: str, values: Mapping[str, Any]) -
 
 
 def get_contract(session: Session, contract_id: str) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound("No such contract.")
+    contract = get_or_404(session, Contract, contract_id, "No such contract.")
     return contract
 
 
 def visible_contract(session: Session, caller: Caller, contract_id: str) -> Contract:
     """The contract if the caller may see it; 404 otherwise (existence is not revealed)."""
-    contract = session.get(Contract, contract_id)
-    if contract is None or not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
-        raise NotFound("No such contract.")
+    contract = get_or_404(
+        session,
+        Contract,
+        contract_id,
+        "No such contract.",
+        visible=lambda contract: client_sees_contract(caller, contract.owner_sub, contract.owner_org),
+    )
     return contract
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.db import get_or_404
 from platform_shared.errors import Conflict, NotFound, ValidationFailed
 
 from ..db import Product, ProductTemplate, ValidationSetting
@@ -42,9 +43,7 @@ def create_product(session: Session, *, code: str, name: str) -> Product:
 
 
 def get_product(session: Session, product_id: str) -> Product:
-    product = session.get(Product, product_id)
-    if product is None:
-        raise NotFound("No such product.")
+    product = get_or_404(session, Product, product_id, "No such product.")
     return product
 
 

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.db import Database
-from platform_shared.errors import Conflict, DomainError, NotFound, UpstreamUnavailable, ValidationFailed
+from platform_shared.db import Database, get_or_404
+from platform_shared.errors import Conflict, DomainError, UpstreamUnavailable, ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
@@ -432,13 +432,11 @@ def request_for_document(session: Session, document_id: str) -> AttestationReque
 
 
 def visible_request(session: Session, caller: Caller, request_id: str) -> AttestationRequest:
-    request = session.get(AttestationRequest, request_id)
-    if request is None:
-        raise NotFound("No such attestation request.")
-    contract = session.get(Contract, request.contract_id)
-    if not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
-        raise NotFound("No such attestation request.")
-    return request
+    def visible(request: AttestationRequest) -> bool:
+        contract = session.get(Contract, request.contract_id)
+        return client_sees_contract(caller, contract.owner_sub, contract.owner_org)
+
+    return get_or_404(session, AttestationRequest, request_id, "No such attestation request.", visible=visible)
 
 
 def list_requests(session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None) -> Page:

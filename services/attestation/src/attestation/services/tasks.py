@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.db import Database
-from platform_shared.errors import Conflict, Forbidden, NotFound
+from platform_shared.db import Database, get_or_404
+from platform_shared.errors import Conflict, Forbidden
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import keyset_page
 
@@ -44,9 +44,7 @@ def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | 
 
 
 def get_task(session: Session, task_id: str) -> ValidationTask:
-    task = session.get(ValidationTask, task_id)
-    if task is None:
-        raise NotFound("No such validation task.")
+    task = get_or_404(session, ValidationTask, task_id, "No such validation task.")
     return task
 
 

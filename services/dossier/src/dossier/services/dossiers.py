@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
@@ -132,9 +133,14 @@ def create_dossier(
 
 def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_update: bool = False) -> Dossier:
     """The dossier, or 404 when it does not exist or the caller may not see it."""
-    dossier = session.get(Dossier, dossier_id, with_for_update=for_update or None)
-    if dossier is None or not may_read(caller, dossier.client_sub, dossier.client_org):
-        raise NotFound("No such dossier.")
+    dossier = get_or_404(
+        session,
+        Dossier,
+        dossier_id,
+        "No such dossier.",
+        visible=lambda dossier: may_read(caller, dossier.client_sub, dossier.client_org),
+        with_for_update=for_update or None,
+    )
     return dossier
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.pagination import keyset_page
 
@@ -89,9 +90,7 @@ def get_rule(session: Session, rule_id: str) -> dict:
     if rule_id.startswith(BUILTIN_PREFIX):
         name = _builtin_name(rule_id)
         return present_builtin(name, builtin_enabled(session)[name])
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound("No such rule.")
+    rule = get_or_404(session, Rule, rule_id, "No such rule.")
     return present_rule(rule)
 
 
@@ -120,9 +119,7 @@ def delete_rule(session: Session, caller: Caller, rule_id: str) -> None:
     if rule_id.startswith(BUILTIN_PREFIX):
         switch_builtin(session, caller, rule_id, False)
         return
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound("No such rule.")
+    rule = get_or_404(session, Rule, rule_id, "No such rule.")
     session.delete(rule)
 
 
@@ -142,9 +139,7 @@ def register_contact(session: Session, body: dict) -> Contact:
 
 
 def delete_contact(session: Session, contact_id: str) -> None:
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFound("No such contact.")
+    contact = get_or_404(session, Contact, contact_id, "No such contact.")
     session.delete(contact)
 
 
