@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -212,12 +211,3 @@ class EventConsumer:
             {"x-error": reason[:1000], "x-failed-at": clock.isoformat(clock.now()), "x-consumer": self.consumer_name},
         )
         self.stats.count("dead_lettered")
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
