@@ -12,9 +12,9 @@ from platform_shared import clock
 from platform_shared.db import Database
 from platform_shared.errors import DomainError, NotFound
 
+from .clients import DocumentsGateway
 from .config import AttestationSettings
 from .db import AttestationRequest
-from .documents_gateway import DocumentsGateway
 from .services import requests
 
 log = logging.getLogger(__name__)

@@ -10,10 +10,10 @@ from platform_shared.auth import require_roles
 from platform_shared.pagination import PageArgsSchema, keyset_page, page_schema
 from platform_shared.web import app_db
 
+from ..clients import documents_gateway
 from ..db import Product
 from ..domain.validation import ValidationPolicy
 from ..services import products
-from .gateway import documents_gateway
 from .schemas import (
     GlobalValidationSchema,
     ProductCreateSchema,

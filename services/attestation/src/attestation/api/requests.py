@@ -10,9 +10,9 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
+from ..clients import documents_gateway
 from ..db import AttestationRequest
 from ..services import requests
-from .gateway import documents_gateway
 from .schemas import (
     AttestationOptionsSchema,
     AttestationRequestCreateSchema,

@@ -9,8 +9,8 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db
 
+from ..clients import documents_gateway
 from ..services import tasks
-from .gateway import documents_gateway
 from .schemas import RejectSchema, TaskListArgsSchema, ValidationTaskSchema
 
 blp = Blueprint(

@@ -21,16 +21,17 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import Database, get_or_404
-from platform_shared.errors import Conflict, DomainError, UpstreamUnavailable, ValidationFailed
+from platform_shared.errors import DomainError, UpstreamUnavailable
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
+from ..clients import DocumentsGateway, RenderedDocument
 from ..config import AttestationSettings
 from ..db import AttestationRequest, Beneficiary, Contract, ValidationTask
-from ..documents_gateway import DocumentsGateway, RenderedDocument
 from ..domain import choice, eligibility
 from ..domain.contracts import client_sees_contract, render_context
+from ..domain.errors import InvalidContract, NotEligible
 from ..domain.validation import ValidationPolicy
 from . import contracts, products
 
@@ -134,14 +135,11 @@ def check_request(
     """The template and input values of a new request; 409 when not eligible, 422 when it breaks a rule."""
     verdict = facts.eligibility(today)
     if not verdict.enabled:
-        raise Conflict(
-            "An attestation cannot be requested on this contract: " + " ".join(verdict.messages),
-            errors={"reasons": list(verdict.reasons)},
-        )
+        raise NotEligible(verdict.reasons, verdict.messages)
     beneficiary_id = body.get("beneficiary_id")
     if beneficiary_id and beneficiary_id not in {item["id"] for item in facts.beneficiaries}:
-        raise ValidationFailed(
-            "No such beneficiary on this contract.", errors={"beneficiary_id": ["Not a beneficiary of this contract."]}
+        raise InvalidContract(
+            "No such beneficiary on this contract.", "beneficiary_id", "Not a beneficiary of this contract."
         )
     template = choice.choose_template(facts.templates, body.get("template_id"), beneficiary_chosen=bool(beneficiary_id))
     inputs = choice.resolve_inputs(gateway.input_fields(template.template_id), body.get("inputs") or {})

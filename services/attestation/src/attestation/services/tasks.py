@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import Database, get_or_404
-from platform_shared.errors import Conflict, Forbidden
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import keyset_page
 
 from .. import SERVICE_NAME
+from ..clients import DocumentsGateway
 from ..db import AttestationRequest, ValidationTask
-from ..documents_gateway import DocumentsGateway
+from ..domain.errors import NotAValidator, TaskAlreadyDecided
 from ..domain.validation import may_decide
 
 # A claim older than this was left by a process that died mid-decision: the task may be decided again
@@ -53,7 +53,7 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
     with db.transaction() as session:
         task = get_task(session, task_id)
         if not may_decide(caller, task.validator_subs, task.validator_role):
-            raise Forbidden("You are not among this task's validators.")
+            raise NotAValidator()
         now = clock.now()
         abandoned = and_(ValidationTask.state == "deciding", ValidationTask.decided_at < now - DECISION_LEASE)
         claimed = session.execute(
@@ -65,7 +65,7 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
             .values(state="deciding", decided_at=now)
         ).rowcount
         if not claimed:
-            raise Conflict("This validation task has already been decided.")
+            raise TaskAlreadyDecided()
         return task.document_id
 
 
