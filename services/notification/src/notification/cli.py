@@ -6,7 +6,7 @@ from platform_shared.cli import ServiceCommands, make_cli
 from platform_shared.worker import PeriodicJob
 
 from . import config, handlers
-from .sending.sender import sender_job
+from .jobs import sender_job
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 

@@ -9,7 +9,7 @@ from platform_shared.auth import require_roles
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db
 
-from ..domain import administration
+from ..services import administration
 from .schemas import ContactCreateSchema, ContactListArgsSchema, ContactSchema
 
 blp = Blueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Recipients' addresses (admin)")

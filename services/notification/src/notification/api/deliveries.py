@@ -9,7 +9,7 @@ from platform_shared.auth import require_roles
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db
 
-from ..domain import feed
+from ..services import feed
 from .schemas import DeliveryListArgsSchema, DeliverySchema
 
 blp = Blueprint("deliveries", __name__, url_prefix="/api/v1/deliveries", description="Email deliveries (admin)")

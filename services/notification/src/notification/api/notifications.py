@@ -9,7 +9,7 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema
 from platform_shared.web import app_db
 
-from ..domain import feed
+from ..services import feed
 from .schemas import NotificationPageSchema, NotificationSchema, UnreadCountSchema
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="In-app feed")

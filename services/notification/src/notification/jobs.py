@@ -20,10 +20,10 @@ from platform_shared.db import Database
 from platform_shared.messaging.outbox import record_event
 from platform_shared.messaging.sealed import SealError, unseal
 
-from .. import SERVICE_NAME
-from ..db import Delivery
-from ..domain import rendering
-from ..domain.planning import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
+from . import SERVICE_NAME
+from .db import Delivery
+from .domain import rendering
+from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
 from .mailer import Mailer, SendFailure
 
 log = logging.getLogger(__name__)
