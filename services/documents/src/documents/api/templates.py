@@ -13,10 +13,10 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, keyset_page, page_schema
 from platform_shared.web import app_db, app_settings
 
-from .. import services, templating
 from ..db import Template
 from ..domain.files import sanitise_filename
 from ..domain.templates import ENTITIES
+from ..services import documents, templates
 from ..storage import spool, tmp_dir
 from .schemas import DocumentSchema, VisibilitySchema, document_body
 
@@ -32,7 +32,7 @@ class TemplateFormSchema(Schema):
     """Multipart fields of a template upload (the .docx is the ``file`` part)."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    type = fields.String(required=True, validate=validate.OneOf(templating.TEMPLATE_TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(templates.TEMPLATE_TYPES))
     entity = fields.String(
         required=True,
         validate=validate.OneOf(ENTITIES),
@@ -95,10 +95,10 @@ class RenderSchema(Schema):
     inputs = fields.Dict(
         keys=fields.String(), load_default=dict, metadata={"description": "Values of the input fields, by tag name."}
     )
-    owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
+    owner_type = fields.String(required=True, validate=validate.OneOf(documents.OWNER_TYPES))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     dossier_id = fields.String(load_default=None, allow_none=True)
-    category = fields.String(load_default="other", validate=validate.OneOf(services.CATEGORIES))
+    category = fields.String(load_default="other", validate=validate.OneOf(documents.CATEGORIES))
     visibility = fields.Nested(VisibilitySchema, load_default=dict)
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
@@ -120,7 +120,7 @@ class Templates(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return templating.create_template(
+                return templates.create_template(
                     session,
                     _storage(),
                     current_caller(),
@@ -147,7 +147,7 @@ class TemplateResource(MethodView):
     def get(self, template_id):
         """A template's metadata and current version."""
         with app_db().read_only() as session:
-            return templating.get_template(session, template_id)
+            return templates.get_template(session, template_id)
 
 
 @blp.route("/<template_id>/versions")
@@ -162,7 +162,7 @@ class TemplateVersions(MethodView):
         spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
         try:
             with app_db().transaction() as session:
-                return templating.add_template_version(
+                return templates.add_template_version(
                     session,
                     _storage(),
                     current_caller(),
@@ -181,11 +181,11 @@ class TemplateFields(MethodView):
     def get(self, template_id):
         """Every tag of the current version: entity fields and inputs (with label and default)."""
         with app_db().read_only() as session:
-            template = templating.get_template(session, template_id)
+            template = templates.get_template(session, template_id)
             return {
                 "template_id": template.id,
                 "version": template.current_version,
-                "fields": templating.template_fields(session, template),
+                "fields": templates.template_fields(session, template),
             }
 
     @require_roles("admin")
@@ -194,11 +194,11 @@ class TemplateFields(MethodView):
     def put(self, body, template_id):
         """Set labels and defaults of input fields (admin); 422 for a tag that is not an input."""
         with app_db().transaction() as session:
-            template = templating.configure_fields(session, template_id, body["fields"])
+            template = templates.configure_fields(session, template_id, body["fields"])
             return {
                 "template_id": template.id,
                 "version": template.current_version,
-                "fields": templating.template_fields(session, template),
+                "fields": templates.template_fields(session, template),
             }
 
 
@@ -216,7 +216,7 @@ class TemplateRender(MethodView):
         """Render the template into a document with its .docx (and, when ``pdf_auto``, its PDF)."""
         settings = app_settings()
         visibility = body["visibility"]
-        request = templating.RenderRequest(
+        request = templates.RenderRequest(
             context=body["context"],
             inputs=body["inputs"],
             owner_type=body["owner_type"],
@@ -224,7 +224,7 @@ class TemplateRender(MethodView):
             dossier_id=body["dossier_id"],
             category=body["category"],
             filename=body["filename"],
-            visibility=services.Visibility(
+            visibility=documents.Visibility(
                 visibility.get("client", False),
                 visibility.get("partner", False),
                 tuple(visibility.get("roles", ())),
@@ -232,7 +232,7 @@ class TemplateRender(MethodView):
             ),
         )
         with app_db().transaction() as session:
-            document = templating.render_template(
+            document = templates.render_template(
                 session,
                 _storage(),
                 current_caller(),

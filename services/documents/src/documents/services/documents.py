@@ -11,16 +11,18 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
-from platform_shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
+from platform_shared.errors import NotFound
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, decode_cursor, encode_cursor
 
-from . import SERVICE_NAME
-from .db import Document, Owner, Rendition, TemplateVersion
-from .domain import access as rules
-from .domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
-from .gateway import AccessLookup
-from .storage import Spooled, Storage
+from .. import SERVICE_NAME
+from ..clients import AccessLookup
+from ..db import Document, Rendition, TemplateVersion
+from ..domain import access as rules
+from ..domain.errors import FileTypeMismatch, FileTypeNotAllowed, OnBehalfRefused
+from ..domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
+from ..storage import Spooled, Storage
+from .owners import ensure_dossier_open, owner_client, resolve_dossier_id
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
 CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "other")
@@ -64,40 +66,14 @@ def document_event_data(document: Document) -> dict:
     }
 
 
-# ----- owners ---------------------------------------------------------------------------------
-def owner_client(session: Session, owner_type: str, owner_id: str) -> rules.OwnerClient | None:
-    owner = session.get(Owner, (owner_type, owner_id))
-    if owner is None:
-        return None
-    return rules.OwnerClient(owner.client_sub, owner.client_org)
-
-
-def resolve_dossier_id(session: Session, owner_type: str, owner_id: str, given: str | None) -> str | None:
-    """The dossier a document belongs to: the owner itself, a solicitation's dossier, or what was given."""
-    if owner_type == "dossier":
-        return owner_id
-    owner = session.get(Owner, (owner_type, owner_id))
-    if owner is not None and owner.dossier_id:
-        return owner.dossier_id
-    return given
-
-
-def ensure_dossier_open(session: Session, dossier_id: str | None) -> None:
-    if not dossier_id:
-        return
-    owner = session.get(Owner, ("dossier", dossier_id))
-    if owner is not None and owner.closed:
-        raise Conflict("The dossier is closed: its documents can no longer change.")
-
-
 # ----- adding ---------------------------------------------------------------------------------
 def check_file_type(spooled: Spooled, filename: str, allowed_kinds: Iterable[str]) -> str:
     """The kind read from the bytes; 415 when it is not allowed or the name claims another type."""
     kind = sniff_kind(spooled.path, filename)
     if kind is None or kind not in allowed_kinds:
-        raise UnsupportedMediaType(f"The file's content is not one of the accepted types ({', '.join(allowed_kinds)}).")
+        raise FileTypeNotAllowed(allowed_kinds)
     if not name_matches_kind(filename, kind):
-        raise UnsupportedMediaType(f"The file name says one type but its content is {kind}.")
+        raise FileTypeMismatch(kind)
     return kind
 
 
@@ -196,7 +172,7 @@ def upload_document(
 ) -> Document:
     """Store an uploaded file for an owner; outside staff the uploader must be allowed on the owner."""
     if on_behalf is not None and not caller.is_service:
-        raise Forbidden("Only a service may upload on behalf of someone else.")
+        raise OnBehalfRefused()
     kind = check_file_type(spooled, filename, tuple(allowed_kinds))
     uploader = on_behalf or Uploader(caller.sub, caller.role)
     dossier_id = resolve_dossier_id(session, owner_type, owner_id, dossier_id)
