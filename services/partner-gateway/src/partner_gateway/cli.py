@@ -4,7 +4,7 @@ from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
 
-from . import config, handlers, reminders
+from . import config, handlers, jobs
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
@@ -13,6 +13,6 @@ cli = make_cli(
         load_settings=config.load,
         migrations_dir=MIGRATIONS_DIR,
         handlers=handlers.handlers,
-        periodic_jobs=reminders.periodic_jobs,
+        periodic_jobs=jobs.periodic_jobs,
     )
 )

@@ -11,10 +11,10 @@ from platform_shared.errors import Conflict, NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..db import DossierState, Invitation
 from ..domain.rules import third_party_may_act
 from ..services import dossier_copy, invitations, presented_documents, visibility
-from ..upstream import app_upstreams
 from .schemas import ID
 
 blp = Blueprint("contributors", __name__, url_prefix="/api/v1", description="Contributors and participants")

@@ -11,8 +11,8 @@ from platform_shared.errors import NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..services import answers, attach, invitations, presented_documents, solicitations, visibility
-from ..upstream import app_upstreams
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
 blp = Blueprint("partner_side", __name__, url_prefix="/api/v1", description="Partners and third parties")

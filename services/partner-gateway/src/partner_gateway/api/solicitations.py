@@ -12,8 +12,8 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..services import answers, audit, solicitations
-from ..upstream import app_upstreams
 from .schemas import (
     ID,
     SOLICITATION_TYPES,
