@@ -186,21 +186,7 @@ class EventConsumer:
         headers = dict(properties.headers or {})
         headers.pop("x-death", None)
         headers.update(extra_headers)
-        publisher.basic_publish(
-            exchange="",
-            routing_key=queue,
-            body=body,
-            mandatory=True,
-            properties=pika.BasicProperties(
-                delivery_mode=pika.DeliveryMode.Persistent,
-                content_type=properties.content_type,
-                message_id=properties.message_id,
-                type=properties.type,
-                app_id=properties.app_id,
-                timestamp=properties.timestamp,
-                headers=headers,
-            ),
-        )
+        republish(publisher, queue, properties, body, headers)
 
     def _dead_letter(self, publisher, properties, body: bytes, reason: str) -> None:
         self._publish_to(
@@ -211,3 +197,22 @@ class EventConsumer:
             {"x-error": reason[:1000], "x-failed-at": clock.isoformat(clock.now()), "x-consumer": self.consumer_name},
         )
         self.stats.count("dead_lettered")
+
+
+def republish(channel, queue: str, properties, body: bytes, headers: dict) -> None:
+    """Publish a received message again, persistent and unchanged but for ``headers``, straight to ``queue``."""
+    channel.basic_publish(
+        exchange="",
+        routing_key=queue,
+        body=body,
+        mandatory=True,
+        properties=pika.BasicProperties(
+            delivery_mode=pika.DeliveryMode.Persistent,
+            content_type=properties.content_type,
+            message_id=properties.message_id,
+            type=properties.type,
+            app_id=properties.app_id,
+            timestamp=properties.timestamp,
+            headers=headers,
+        ),
+    )

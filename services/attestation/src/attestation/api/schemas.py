@@ -9,6 +9,7 @@ from platform_shared.web import app_settings
 
 from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, valid_amount
 from ..domain.importing import FORMATS
+from ..services.importer import BeneficiaryFieldsSchema
 from ..services.requests import MESSAGES, SHOWN_DOCUMENT_STATES
 
 TEXT = validate.Length(min=1, max=200)
@@ -78,15 +79,8 @@ class ProductSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class BeneficiaryInSchema(Schema):
+class BeneficiaryInSchema(BeneficiaryFieldsSchema):
     """A person (``name``, ``birth_date``), vehicle (``registration``, ``make``) or building (``address``)."""
-
-    kind = fields.String(required=True, validate=validate.OneOf(BENEFICIARY_KINDS))
-    name = fields.String(validate=TEXT)
-    birth_date = fields.Date()
-    registration = fields.String(validate=TEXT)
-    make = fields.String(validate=TEXT)
-    address = fields.String(validate=validate.Length(min=1, max=500))
 
     @validates_schema
     def _fits_kind(self, data, **kwargs):

@@ -18,21 +18,10 @@ from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..db import Beneficiary, Contract, Product, Receipt
-from ..domain.contracts import beneficiary_problems, client_sees_contract
+from ..domain.contracts import CONTRACT_TERMS, beneficiary_problems, client_sees_contract
 from ..domain.errors import ContractNumberTaken, InvalidBeneficiary, InvalidContract
 
-CONTRACT_FIELDS = (
-    "number",
-    "product_id",
-    "owner_sub",
-    "owner_org",
-    "owner_email",
-    "owner_name",
-    "status",
-    "start_date",
-    "end_date",
-    "dossier_id",
-)
+CONTRACT_FIELDS = ("number", "product_id", *CONTRACT_TERMS)
 
 
 def _check_dates(start: date, end: date | None) -> None:

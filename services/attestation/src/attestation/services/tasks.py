@@ -8,7 +8,7 @@ dead process expires after ``DECISION_LEASE``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -78,7 +78,7 @@ def _release(db: Database, task_id: str) -> None:
         )
 
 
-def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
+def _record_decision(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
     task = get_task(session, task_id)
     task.state, task.reason = state, reason
     task.decided_by, task.decided_at = caller.sub, clock.now()
@@ -87,24 +87,28 @@ def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: 
     return task, request
 
 
-def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
-    """The generated attestation becomes visible to the client; ``attestation.approved``."""
+def _decide(
+    db: Database, caller: Caller, task_id: str, state: str, reason: str | None, act_on_document: Callable[[str], None]
+) -> ValidationTask:
+    """Claim the task, act on its document in the documents service (the claim is released if that fails),
+    then record the decision and ``attestation.<state>`` in one transaction."""
     document_id = _claim(db, caller, task_id)
     try:
-        gateway.share_with_client(document_id)
+        act_on_document(document_id)
     except Exception:
         _release(db, task_id)
         raise
     with db.transaction() as session:
-        task, request = _decide(session, caller, task_id, "approved", None)
+        task, request = _record_decision(session, caller, task_id, state, reason)
+        outcome = {"document_id": task.document_id} if state == "approved" else {"reason": reason}
         record_event(
             session,
-            "attestation.approved",
+            f"attestation.{state}",
             {
                 "request_id": request.id,
                 "task_id": task.id,
                 "contract_id": task.contract_id,
-                "document_id": task.document_id,
+                **outcome,
                 "client_sub": request.client_sub,
                 "client_org": request.client_org,
                 "client_email": request.client_email,
@@ -114,32 +118,13 @@ def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: st
             actor=caller.as_actor(),
         )
         return task
+
+
+def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
+    """The generated attestation becomes visible to the client; ``attestation.approved``."""
+    return _decide(db, caller, task_id, "approved", None, gateway.share_with_client)
 
 
 def reject(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, reason: str | None) -> ValidationTask:
     """Every rendition of the attestation is destroyed in the documents service; ``attestation.rejected``."""
-    document_id = _claim(db, caller, task_id)
-    try:
-        gateway.destroy(document_id)
-    except Exception:
-        _release(db, task_id)
-        raise
-    with db.transaction() as session:
-        task, request = _decide(session, caller, task_id, "rejected", reason)
-        record_event(
-            session,
-            "attestation.rejected",
-            {
-                "request_id": request.id,
-                "task_id": task.id,
-                "contract_id": task.contract_id,
-                "reason": reason,
-                "client_sub": request.client_sub,
-                "client_org": request.client_org,
-                "client_email": request.client_email,
-            },
-            producer=SERVICE_NAME,
-            aggregate_id=request.id,
-            actor=caller.as_actor(),
-        )
-        return task
+    return _decide(db, caller, task_id, "rejected", reason, gateway.destroy)

@@ -17,8 +17,8 @@ from platform_shared.web import app_db, app_settings
 from ..clients import AccessLookup
 from ..domain.files import content_disposition, sanitise_filename
 from ..services import documents
-from ..storage import spool, tmp_dir
 from .downloads import ranged_response
+from .files import app_storage, spooled_upload
 from .schemas import DocumentSchema, document_body
 
 blp = Blueprint(
@@ -93,10 +93,6 @@ class ContentArgsSchema(Schema):
     )
 
 
-def _storage():
-    return current_app.extensions["documents_storage"]
-
-
 def _lookup() -> AccessLookup:
     """A fresh per-request cache of the gateway's answers."""
     return AccessLookup(current_app.extensions["gateway_client"])
@@ -107,7 +103,7 @@ def purge_bytes(keys: list[str]) -> None:
     with app_db().read_only() as session:
         unused = documents.unreferenced_keys(session, keys)
     for key in unused:
-        _storage().delete(key)
+        app_storage().delete(key)
 
 
 @blp.route("")
@@ -129,31 +125,26 @@ class Documents(MethodView):
                 )
             on_behalf = documents.Uploader(form["uploaded_by_sub"], form["uploaded_by_role"])
         upload = files["file"]
-        filename = sanitise_filename(upload.filename)
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                document = documents.upload_document(
-                    session,
-                    _storage(),
-                    _lookup(),
-                    caller,
-                    spooled=spooled,
-                    filename=filename,
-                    owner_type=form["owner_type"],
-                    owner_id=form["owner_id"],
-                    dossier_id=form["dossier_id"],
-                    category=form["category"],
-                    on_behalf=on_behalf,
-                    allowed_kinds=settings.allowed_types,
-                    financial_categories=settings.financial_categories,
-                    visibility=documents.Visibility(
-                        form["client"], form["partner"], tuple(form["roles"]), form["financial"]
-                    ),
-                )
-                return document_body(document)
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            document = documents.upload_document(
+                session,
+                app_storage(),
+                _lookup(),
+                caller,
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+                owner_type=form["owner_type"],
+                owner_id=form["owner_id"],
+                dossier_id=form["dossier_id"],
+                category=form["category"],
+                on_behalf=on_behalf,
+                allowed_kinds=settings.allowed_types,
+                financial_categories=settings.financial_categories,
+                visibility=documents.Visibility(
+                    form["client"], form["partner"], tuple(form["roles"]), form["financial"]
+                ),
+            )
+            return document_body(document)
 
     @require_roles(*ALL_ROLES)
     @blp.arguments(ListArgsSchema, location="query")
@@ -229,4 +220,4 @@ class DocumentContent(MethodView):
             if rendition is None:
                 raise NotFound("The document has no such rendition.")
             filename = documents.rendition_filename(document.filename, rendition.kind)
-            return ranged_response(_storage(), rendition, content_disposition(filename))
+            return ranged_response(app_storage(), rendition, content_disposition(filename))

@@ -17,7 +17,8 @@ from ..db import Template
 from ..domain.files import sanitise_filename
 from ..domain.templates import ENTITIES
 from ..services import documents, templates
-from ..storage import spool, tmp_dir
+from ..storage import tmp_dir
+from .files import app_storage, spooled_upload
 from .schemas import DocumentSchema, VisibilitySchema, document_body
 
 blp = Blueprint(
@@ -103,10 +104,6 @@ class RenderSchema(Schema):
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
 
 
-def _storage():
-    return current_app.extensions["documents_storage"]
-
-
 @blp.route("")
 class Templates(MethodView):
     @require_roles("admin")
@@ -115,21 +112,16 @@ class Templates(MethodView):
     @blp.response(201, TemplateSchema)
     def post(self, form, files):
         """Upload a template (admin); 422 names a broken tag (e.g. one with typographic quotes)."""
-        settings = app_settings()
         upload = files["file"]
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                return templates.create_template(
-                    session,
-                    _storage(),
-                    current_caller(),
-                    spooled=spooled,
-                    filename=sanitise_filename(upload.filename),
-                    **form,
-                )
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            return templates.create_template(
+                session,
+                app_storage(),
+                current_caller(),
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+                **form,
+            )
 
     @require_roles("agent", "service")
     @blp.arguments(PageArgsSchema, location="query")
@@ -157,21 +149,16 @@ class TemplateVersions(MethodView):
     @blp.response(201, TemplateSchema)
     def post(self, files, template_id):
         """Upload a new version of the .docx; documents already generated do not change."""
-        settings = app_settings()
         upload = files["file"]
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                return templates.add_template_version(
-                    session,
-                    _storage(),
-                    current_caller(),
-                    template_id,
-                    spooled=spooled,
-                    filename=sanitise_filename(upload.filename),
-                )
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            return templates.add_template_version(
+                session,
+                app_storage(),
+                current_caller(),
+                template_id,
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+            )
 
 
 @blp.route("/<template_id>/fields")
@@ -234,7 +221,7 @@ class TemplateRender(MethodView):
         with app_db().transaction() as session:
             document = templates.render_template(
                 session,
-                _storage(),
+                app_storage(),
                 current_caller(),
                 template_id,
                 request,
