@@ -20,7 +20,7 @@ from . import clock
 from .config import Settings
 from .errors import Forbidden, Unauthenticated
 
-# The development secret is shorter than 256 bits by design (DESIGN section 4); production refuses
+# The development secret is shorter than 256 bits by design (docs/architecture.md §5); production refuses
 # it and any secret under 256 bits (config.check_production_safety), so PyJWT's warning is noise here.
 warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 

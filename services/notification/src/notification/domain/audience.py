@@ -78,7 +78,7 @@ def may_see(person: Person, subject: Subject) -> bool:
     if subject.kind == "document":
         visibility = subject.document_visibility or {}
         if person.kind == PARTICIPANT and visibility.get("financial"):
-            return False  # DESIGN 7: participants never see financial items
+            return False  # participants never see financial items (docs/architecture.md §5)
         if person.kind in (CLIENT, PARTICIPANT):
             return bool(visibility.get("client")) and subject.client_visible
         if person.kind == CONTRIBUTOR:
