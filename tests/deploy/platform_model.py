@@ -36,7 +36,7 @@ API_PORT = 8000
 WORKER_METRICS_PORT = 9100
 PROXY_PORT = 8080
 
-# Every service must be given these in production (DESIGN sections 4 and 8).
+# Every service must be given these in production (docs/architecture.md §5: production refuses the development defaults).
 REQUIRED_ENV = {
     "DATABASE_URL",
     "AMQP_URL",

@@ -231,7 +231,7 @@ def describe_errors(error: ValidationError, service_name: str, environ: Mapping[
 
 
 def check_production_safety(settings: Settings) -> None:
-    """Refuse development secrets when ENV=production (DESIGN section 4)."""
+    """Refuse development secrets when ENV=production (docs/architecture.md §5)."""
     if not settings.is_production:
         return
     problems = []

@@ -19,11 +19,12 @@ from platform_shared import clock
 from platform_shared.db import Database
 from platform_shared.messaging.outbox import record_event
 from platform_shared.messaging.sealed import SealError, unseal
+from platform_shared.worker import PeriodicJob
 
-from .. import SERVICE_NAME
-from ..db import Delivery
-from ..domain import rendering
-from ..domain.planning import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
+from . import SERVICE_NAME
+from .db import Delivery
+from .domain import rendering
+from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
 from .mailer import Mailer, SendFailure
 
 log = logging.getLogger(__name__)
@@ -246,3 +247,7 @@ def sender_job(db: Database, settings) -> None:
             pass
     finally:
         mailer.close()
+
+
+def periodic_jobs(settings) -> list[PeriodicJob]:
+    return [PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job)]

@@ -10,16 +10,19 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import Conflict, Forbidden, NotFound, UnsupportedMediaType
+from platform_shared.db import get_or_404
+from platform_shared.errors import NotFound
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import decode_cursor, encode_cursor
+from platform_shared.pagination import Page, decode_cursor, encode_cursor
 
-from . import SERVICE_NAME
-from .db import Document, Owner, Rendition, TemplateVersion
-from .domain import access as rules
-from .domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
-from .gateway import AccessLookup
-from .storage import Spooled, Storage
+from .. import SERVICE_NAME
+from ..clients import AccessLookup
+from ..db import Document, Rendition, TemplateVersion
+from ..domain import access as rules
+from ..domain.errors import FileTypeMismatch, FileTypeNotAllowed, OnBehalfRefused
+from ..domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
+from ..storage import Spooled, Storage
+from .owners import ensure_dossier_open, owner_client, resolve_dossier_id
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
 CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "other")
@@ -63,40 +66,14 @@ def document_event_data(document: Document) -> dict:
     }
 
 
-# ----- owners ---------------------------------------------------------------------------------
-def owner_client(session: Session, owner_type: str, owner_id: str) -> rules.OwnerClient | None:
-    owner = session.get(Owner, (owner_type, owner_id))
-    if owner is None:
-        return None
-    return rules.OwnerClient(owner.client_sub, owner.client_org)
-
-
-def resolve_dossier_id(session: Session, owner_type: str, owner_id: str, given: str | None) -> str | None:
-    """The dossier a document belongs to: the owner itself, a solicitation's dossier, or what was given."""
-    if owner_type == "dossier":
-        return owner_id
-    owner = session.get(Owner, (owner_type, owner_id))
-    if owner is not None and owner.dossier_id:
-        return owner.dossier_id
-    return given
-
-
-def ensure_dossier_open(session: Session, dossier_id: str | None) -> None:
-    if not dossier_id:
-        return
-    owner = session.get(Owner, ("dossier", dossier_id))
-    if owner is not None and owner.closed:
-        raise Conflict("The dossier is closed: its documents can no longer change.")
-
-
 # ----- adding ---------------------------------------------------------------------------------
 def check_file_type(spooled: Spooled, filename: str, allowed_kinds: Iterable[str]) -> str:
     """The kind read from the bytes; 415 when it is not allowed or the name claims another type."""
     kind = sniff_kind(spooled.path, filename)
     if kind is None or kind not in allowed_kinds:
-        raise UnsupportedMediaType(f"The file's content is not one of the accepted types ({', '.join(allowed_kinds)}).")
+        raise FileTypeNotAllowed(allowed_kinds)
     if not name_matches_kind(filename, kind):
-        raise UnsupportedMediaType(f"The file name says one type but its content is {kind}.")
+        raise FileTypeMismatch(kind)
     return kind
 
 
@@ -195,7 +172,7 @@ def upload_document(
 ) -> Document:
     """Store an uploaded file for an owner; outside staff the uploader must be allowed on the owner."""
     if on_behalf is not None and not caller.is_service:
-        raise Forbidden("Only a service may upload on behalf of someone else.")
+        raise OnBehalfRefused()
     kind = check_file_type(spooled, filename, tuple(allowed_kinds))
     uploader = on_behalf or Uploader(caller.sub, caller.role)
     dossier_id = resolve_dossier_id(session, owner_type, owner_id, dossier_id)
@@ -238,9 +215,13 @@ def visible_to(session: Session, lookup: AccessLookup, caller: Caller, document:
 
 
 def get_visible_document(session: Session, lookup: AccessLookup, caller: Caller, document_id: str) -> Document:
-    document = session.get(Document, document_id)
-    if document is None or not visible_to(session, lookup, caller, document):
-        raise NotFound("No such document.")
+    document = get_or_404(
+        session,
+        Document,
+        document_id,
+        "No such document.",
+        visible=lambda document: visible_to(session, lookup, caller, document),
+    )
     return document
 
 
@@ -255,7 +236,7 @@ def list_visible_documents(
     role: str | None,
     limit: int,
     cursor: str | None,
-) -> tuple[list[Document], str | None]:
+) -> Page:
     """An owner's documents the caller may see, oldest first, one page at a time.
 
     Visibility needs the gateway's answer, so filtering happens here rather than in SQL; an owner
@@ -284,9 +265,9 @@ def list_visible_documents(
         if visible_to(session, lookup, caller, document):
             if len(page) == limit:
                 last = page[-1]
-                return page, encode_cursor([last.created_at, last.id])
+                return Page(page, encode_cursor([last.created_at, last.id]))
             page.append(document)
-    return page, None
+    return Page(page, None)
 
 
 # ----- changing -------------------------------------------------------------------------------
@@ -300,9 +281,7 @@ def change_visibility(
     roles: list[str] | None,
     financial: bool | None = None,
 ) -> Document:
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFound("No such document.")
+    document = get_or_404(session, Document, document_id, "No such document.")
     ensure_dossier_open(session, document.dossier_id)
     if client is not None:
         document.visible_client = client
@@ -329,9 +308,7 @@ def change_visibility(
 
 def delete_document(session: Session, caller: Caller, document_id: str) -> list[str]:
     """Remove the document and its renditions; return the storage keys to purge after commit."""
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFound("No such document.")
+    document = get_or_404(session, Document, document_id, "No such document.")
     ensure_dossier_open(session, document.dossier_id)
     keys = [rendition.storage_key for rendition in document.renditions]
     data = document_event_data(document)

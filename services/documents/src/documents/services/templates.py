@@ -10,31 +10,28 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.db import get_or_404
 from platform_shared.messaging.outbox import record_event
 
-from . import SERVICE_NAME
-from .db import ConversionJob, Document, Template, TemplateField, TemplateVersion
-from .domain import templates as rules
-from .domain.files import sanitise_filename
-from .services import (
+from .. import SERVICE_NAME
+from ..db import ConversionJob, Document, Template, TemplateField, TemplateVersion
+from ..domain import templates as rules
+from ..domain.errors import InvalidTemplate, NotInputFields
+from ..domain.files import sanitise_filename
+from ..storage import Spooled, Storage, read_all, spool_bytes
+from .documents import (
     Uploader,
     Visibility,
     add_rendition,
     check_file_type,
     create_document,
     document_event_data,
-    ensure_dossier_open,
     record_document_added,
 )
-from .storage import Spooled, Storage, read_all, spool_bytes
+from .owners import ensure_dossier_open
 
 TEMPLATE_TYPES = ("attestation", "letter", "opinion", "other")
 NO_CONVERTER_ERROR = "No PDF converter is available (CONVERTER=none or LibreOffice absent): only the .docx exists."
-
-
-def _template_problem(problem: rules.TemplateProblem) -> ValidationFailed:
-    return ValidationFailed(problem.message, errors={"file": [problem.message]})
 
 
 def _store_version(
@@ -50,7 +47,7 @@ def _store_version(
     try:
         tags = rules.discover_tags(spooled.path.read_bytes())
     except rules.TemplateProblem as problem:
-        raise _template_problem(problem) from problem
+        raise InvalidTemplate(problem.message, "file") from problem
     size, sha256 = spooled.size, spooled.sha256
     key = storage.put(spooled)
     template_version = TemplateVersion(
@@ -111,9 +108,7 @@ def add_template_version(
 
 
 def get_template(session: Session, template_id: str) -> Template:
-    template = session.get(Template, template_id)
-    if template is None:
-        raise NotFound("No such template.")
+    template = get_or_404(session, Template, template_id, "No such template.")
     return template
 
 
@@ -161,10 +156,7 @@ def configure_fields(session: Session, template_id: str, fields: list[dict]) -> 
     inputs = set(rules.input_tags(template.entity, current_version(session, template).tags))
     unknown = sorted({field["name"] for field in fields} - inputs)
     if unknown:
-        raise ValidationFailed(
-            f"Not input fields of this template: {', '.join(unknown)}.",
-            errors={"fields": [f"{name} is not an input of this template." for name in unknown]},
-        )
+        raise NotInputFields(unknown)
     for field in fields:
         row = session.get(TemplateField, (template.id, field["name"]))
         if row is None:
@@ -191,25 +183,14 @@ class RenderRequest:
 def _render_values(
     session: Session, template: Template, version: TemplateVersion, request: RenderRequest
 ) -> rules.RenderContext:
-    try:
-        return rules.build_context(
-            entity=template.entity,
-            tags=version.tags,
-            context=request.context,
-            inputs=request.inputs,
-            fields=field_configs(session, template.id),
-            today=clock.today().strftime("%d/%m/%Y"),
-        )
-    except rules.MissingInputs as missing:
-        raise ValidationFailed(
-            f"Missing input without default: {', '.join(missing.names)}.",
-            errors={f"inputs.{name}": ["Missing input without default."] for name in missing.names},
-        ) from missing
-    except rules.UnknownInputs as unknown:
-        raise ValidationFailed(
-            f"Not inputs of this template: {', '.join(unknown.names)}.",
-            errors={f"inputs.{name}": ["Not an input of this template."] for name in unknown.names},
-        ) from unknown
+    return rules.build_context(
+        entity=template.entity,
+        tags=version.tags,
+        context=request.context,
+        inputs=request.inputs,
+        fields=field_configs(session, template.id),
+        today=clock.today().strftime("%d/%m/%Y"),
+    )
 
 
 def _document_name(template: Template, requested: str | None) -> str:
@@ -236,7 +217,7 @@ def render_template(
     try:
         docx = rules.render_docx(read_all(storage, version.storage_key), values.values)
     except rules.TemplateProblem as problem:
-        raise ValidationFailed(problem.message, errors={"template": [problem.message]}) from problem
+        raise InvalidTemplate(problem.message, "template") from problem
     wants_pdf = template.pdf_auto
     state = "ready" if not wants_pdf else ("rendering" if converter_name != "none" else "pdf_unavailable")
     document = create_document(

@@ -6,19 +6,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
-from platform_shared.errors import NotFound
+from platform_shared.db import get_or_404
 from platform_shared.pagination import keyset_page
 
 from ..db import Delivery, Notification
-
-
-def row_dict(row) -> dict:
-    """A row's columns as a dict (answers are built inside the session)."""
-    return {column.key: getattr(row, column.key) for column in row.__table__.columns}
-
-
-def present_notification(notification: Notification) -> dict:
-    return {**row_dict(notification), "read": not notification.unread}
 
 
 def feed_page(session: Session, sub: str, *, limit: int, cursor: str | None):
@@ -41,9 +32,13 @@ def unread_count(session: Session, sub: str) -> int:
 
 
 def mark_read(session: Session, sub: str, notification_id: str) -> Notification:
-    notification = session.get(Notification, notification_id)
-    if notification is None or notification.sub != sub:
-        raise NotFound("No such notification.")
+    notification = get_or_404(
+        session,
+        Notification,
+        notification_id,
+        "No such notification.",
+        visible=lambda notification: notification.sub == sub,
+    )
     if notification.unread:
         notification.unread, notification.read_at = 0, clock.now()
     return notification

@@ -1,9 +1,12 @@
-"""The documents service as this service uses it: templates, their fields, rendering, visibility, deletion."""
+"""Calls to other services: the documents service as this service uses it (templates, their fields, rendering,
+visibility, deletion)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+
+from flask import current_app
 
 from platform_shared.config import Settings
 from platform_shared.errors import NotFound
@@ -93,3 +96,8 @@ class DocumentsGateway:
             self.client.request("DELETE", f"/api/v1/documents/{document_id}")
         except NotFound:
             return
+
+
+def documents_gateway() -> DocumentsGateway:
+    """The app's one documents-service gateway (tests may put their own in ``app.extensions``)."""
+    return current_app.extensions["documents_gateway"]

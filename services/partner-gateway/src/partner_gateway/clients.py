@@ -1,4 +1,4 @@
-"""The calls the gateway makes to the dossier and documents services (docs/contracts.md)."""
+"""Calls to other services: the dossier and documents services as the gateway uses them (docs/contracts.md)."""
 
 from __future__ import annotations
 

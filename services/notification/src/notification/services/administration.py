@@ -7,11 +7,14 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import NotFound
 from platform_shared.pagination import keyset_page
 
 from ..db import BuiltinSwitch, Contact, Rule
-from .rules import BUILTIN_BY_NAME, BUILTIN_RULES, builtin_enabled
+from ..domain.errors import NotABuiltinRule, RuleWithoutRecipients
+from ..domain.rules import BUILTIN_BY_NAME, BUILTIN_RULES
+from .targeting import builtin_enabled
 
 BUILTIN_PREFIX = "builtin:"
 
@@ -56,10 +59,7 @@ def present_rule(rule: Rule) -> dict:
 def create_rule(session: Session, caller: Caller, body: dict) -> Rule:
     recipients = {name: value for name, value in body["recipients"].items() if value}
     if not recipients:
-        raise ValidationFailed(
-            "A rule needs at least one recipient.",
-            errors={"recipients": ["Name users, roles, groups, addresses or dossier_actors."]},
-        )
+        raise RuleWithoutRecipients()
     rule = Rule(
         id=clock.new_id(),
         name=body["name"],
@@ -89,9 +89,7 @@ def get_rule(session: Session, rule_id: str) -> dict:
     if rule_id.startswith(BUILTIN_PREFIX):
         name = _builtin_name(rule_id)
         return present_builtin(name, builtin_enabled(session)[name])
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound("No such rule.")
+    rule = get_or_404(session, Rule, rule_id, "No such rule.")
     return present_rule(rule)
 
 
@@ -104,7 +102,7 @@ def _builtin_name(rule_id: str) -> str:
 
 def switch_builtin(session: Session, caller: Caller, rule_id: str, enabled: bool) -> dict:
     if not rule_id.startswith(BUILTIN_PREFIX):
-        raise NotFound("No such built-in rule.")
+        raise NotABuiltinRule()
     name = _builtin_name(rule_id)
     switch = session.get(BuiltinSwitch, name)
     if switch is None:
@@ -120,9 +118,7 @@ def delete_rule(session: Session, caller: Caller, rule_id: str) -> None:
     if rule_id.startswith(BUILTIN_PREFIX):
         switch_builtin(session, caller, rule_id, False)
         return
-    rule = session.get(Rule, rule_id)
-    if rule is None:
-        raise NotFound("No such rule.")
+    rule = get_or_404(session, Rule, rule_id, "No such rule.")
     session.delete(rule)
 
 
@@ -142,9 +138,7 @@ def register_contact(session: Session, body: dict) -> Contact:
 
 
 def delete_contact(session: Session, contact_id: str) -> None:
-    contact = session.get(Contact, contact_id)
-    if contact is None:
-        raise NotFound("No such contact.")
+    contact = get_or_404(session, Contact, contact_id, "No such contact.")
     session.delete(contact)
 
 
