@@ -5,7 +5,7 @@ from typing import get_args
 import pytest
 
 from documents import config
-from documents.conversion import make_converter
+from documents.conversion.converters import make_converter
 from documents.domain.files import CONTENT_TYPES
 from platform_shared.config import ConfigError
 
