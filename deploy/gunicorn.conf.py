@@ -7,7 +7,9 @@ X-Forwarded-* headers and its SCRIPT_NAME header, so ``/api/<service>/docs`` lin
 requests in flight finish for up to GUNICORN_GRACEFUL_TIMEOUT seconds.
 """
 
+import importlib
 import os
+import sys
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "1"))
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
@@ -20,3 +22,25 @@ accesslog = None  # the app logs each request as JSON with its request id
 errorlog = "-"
 # The app (and any pika connection) is created in each worker after the fork.
 preload_app = False
+
+
+def on_starting(server):
+    """Check the service's settings in the master, before any worker boots.
+
+    A worker failing in ``create_app()`` would print a traceback and be booted again; a bad
+    setting instead stops gunicorn at once with the settings' one message (exit 1).
+    """
+    from platform_shared.config import ConfigError
+
+    package = server.app.app_uri.split(":")[0].split(".")[0]
+    try:
+        settings = importlib.import_module(f"{package}.config")
+    except ModuleNotFoundError as error:
+        if error.name in (package, f"{package}.config"):
+            return  # not one of the services (a test's app): nothing to check
+        raise
+    try:
+        settings.load()
+    except ConfigError as error:
+        server.log.error("%s", error.message)
+        sys.exit(1)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install the shared library, the five services and the web application, pinned by
-# constraints.txt; the web application's browser assets with `npm ci` (web/package-lock.json).
+# Create .venv and install the shared library, the five services and the web application (pinned by
+# constraints/runtime.txt) with the test and lint tooling of requirements-dev.txt (pinned by
+# constraints/dev.txt); the web application's browser assets with `npm ci` (web/package-lock.json).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -9,7 +10,7 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 stamp=.venv/.installed
-inputs="constraints.txt shared/pyproject.toml web/pyproject.toml $(for s in $SERVICES; do echo services/$s/pyproject.toml; done)"
+inputs="constraints/runtime.txt constraints/dev.txt requirements-dev.txt shared/pyproject.toml web/pyproject.toml $(for s in $SERVICES; do echo services/$s/pyproject.toml; done)"
 assets_stamp=web/node_modules/.installed
 if [ ! -f "$assets_stamp" ] || [ web/package-lock.json -nt "$assets_stamp" ]; then
     if command -v npm >/dev/null 2>&1; then
@@ -23,7 +24,7 @@ if [ ! -f "$stamp" ] || [ -n "$(find $inputs -newer "$stamp" 2>/dev/null)" ]; th
     args="-e shared"
     for s in $SERVICES; do args="$args -e services/$s"; done
     args="$args -e web"
-    .venv/bin/pip install --quiet -c constraints.txt $args -r requirements-dev.txt
+    .venv/bin/pip install --quiet -c constraints/runtime.txt -c constraints/dev.txt $args -r requirements-dev.txt
     touch "$stamp"
 fi
 # The web application's translations (.po, committed) compiled to the .mo files Flask-Babel reads.

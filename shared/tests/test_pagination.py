@@ -36,3 +36,23 @@ def test_a_cursor_whose_values_have_the_wrong_types_is_a_validation_error(db, it
     columns = [items_table.c.rank, items_table.c.created_at, items_table.c.id]
     with db.read_only() as session, pytest.raises(ValidationFailed):
         keyset_page(session, select(items_table), columns, limit=5, cursor=forged)
+
+
+def test_a_page_dumps_as_items_and_next_cursor_with_each_item_presented():
+    from marshmallow import Schema, fields
+
+    from platform_shared.pagination import Page, page_schema
+
+    class NameSchema(Schema):
+        name = fields.String()
+
+    page = Page(["a", "b"], "next").map(lambda item: {"name": item.upper()})
+    assert page_schema(NameSchema)().dump(page) == {"items": [{"name": "A"}, {"name": "B"}], "next_cursor": "next"}
+
+
+def test_split_page_args_separates_the_page_from_the_filters():
+    from platform_shared.pagination import split_page_args
+
+    args = {"limit": 5, "cursor": None, "status": "open"}
+    assert split_page_args(args) == ({"limit": 5, "cursor": None}, {"status": "open"})
+    assert args == {"limit": 5, "cursor": None, "status": "open"}

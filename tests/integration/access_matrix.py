@@ -162,8 +162,8 @@ def _parse(table: str) -> list[Route]:
 ROUTES: list[Route] = _parse(TABLE)
 
 
-# Once the dossier is closed (DESIGN 7: "A closed dossier refuses every change (409), including through the
-# gateway"), each caller who could change it before now gets 409 in every service; reads stay open to
+# Once the dossier is closed (docs/architecture.md §5: a closed dossier refuses every change with 409, through the
+# gateway too), each caller who could change it before now gets 409 in every service; reads stay open to
 # those who could read (a partner's view of a closed dossier is gone: 404, like any hidden status).
 CLOSED_TABLE = """
 # service         method path                                               caller   status

@@ -11,7 +11,6 @@ for each caller expected to succeed (``FRESH``). The route list itself comes fro
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import time
 from collections.abc import Callable
@@ -622,7 +621,7 @@ def _bad_token(platform, kind: str) -> str:
     settings = platform.settings
     if kind == "other secret":
         return mint_token(
-            dataclasses.replace(settings, jwt_secret="another-secret-of-32-bytes-or-more!"),
+            settings.replace(jwt_secret="another-secret-of-32-bytes-or-more!"),
             sub="intruder",
             role="admin",
         )

@@ -1,4 +1,4 @@
-"""Financial documents over the real platform (DESIGN 7: "participants never see financial items").
+"""Financial documents over the real platform (docs/architecture.md §5: "participants never see financial items").
 
 An agent shares an invoice (marked financial), a quote (financial by its category) and a plain document
 with the client of a dossier that has a participant attached through the partner-gateway: the client sees

@@ -1,4 +1,5 @@
+from attestation import config
 from attestation.db import Base
 from platform_shared.migrations import run_env
 
-run_env(Base.metadata)
+run_env(Base.metadata, config.load)

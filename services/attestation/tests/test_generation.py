@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from attestation import handlers
+from attestation.clients import DocumentsGateway
 from attestation.db import AttestationRequest
-from attestation.documents_gateway import DocumentsGateway
 from attestation.jobs import generation_job
 from attestation.services import requests as use_cases
 from platform_shared import clock

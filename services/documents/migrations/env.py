@@ -1,4 +1,5 @@
+from documents import config
 from documents.db import Base
 from platform_shared.migrations import run_env
 
-run_env(Base.metadata)
+run_env(Base.metadata, config.load)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import docx
 
-from documents.conversion import ColdSofficeConverter, UnoserverPool
+from documents.conversion.converters import ColdSofficeConverter, UnoserverPool
 from documents.domain.templates import build_context, discover_tags, render_docx
 
 

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from documents import config
 from documents.app import create_app
-from documents.conversion import (
+from documents.conversion.converters import (
     ColdSofficeConverter,
     ConversionTimedOut,
     UnoserverPool,
@@ -196,7 +196,7 @@ def test_closing_the_pool_kills_every_libreoffice_process_group(tmp_path, sample
 WORKER_SCRIPT = """
 import sys, time
 from pathlib import Path
-from documents.conversion import UnoserverPool
+from documents.conversion.converters import UnoserverPool
 pool = UnoserverPool(slots=1, python="/usr/bin/python3", soffice="soffice", data_dir=Path(sys.argv[1]),
                      timeout=60, start_timeout=60)
 pool.start()

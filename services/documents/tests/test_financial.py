@@ -299,13 +299,3 @@ def test_the_migration_marks_existing_documents_not_financial_and_goes_back_down
     with engine.connect() as connection:
         assert connection.execute(text("SELECT id FROM documents")).scalar_one() == "doc-old"
     engine.dispose()
-
-
-def test_the_migrations_match_the_declared_tables(db):
-    from alembic.autogenerate import compare_metadata
-    from alembic.migration import MigrationContext
-
-    from documents.db import Base
-
-    with db.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []

@@ -8,7 +8,7 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from documents.conversion import ConversionTimedOut, ConverterUnavailable, GotenbergConverter
+from documents.conversion.converters import ConversionTimedOut, ConverterUnavailable, GotenbergConverter
 
 
 class FakeGotenberg:

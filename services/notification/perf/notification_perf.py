@@ -30,7 +30,7 @@ from notification import config
 from notification.cli import MIGRATIONS_DIR
 from notification.db import Delivery
 from notification.handlers import handlers
-from notification.sending.sender import sender_job
+from notification.jobs import sender_job
 from platform_shared.db import Database
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.inbox import handle_once

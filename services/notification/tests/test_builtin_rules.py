@@ -3,6 +3,8 @@
 from sqlalchemy import select
 
 from notification.db import Delivery, Notification
+from notification.domain.rules import BUILTIN_RULES
+from notification.services.targeting import BUILTIN_RECIPIENTS
 from platform_shared.messaging.sealed import seal
 
 AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
@@ -375,3 +377,7 @@ def test_an_admin_rule_to_the_dossier_actors_respects_visibility_and_the_actor(
 def test_an_event_missing_its_party_id_is_handled_not_retried(publish, email_recipients):
     envelope = publish("solicitation.reminded", {"dossier_id": "d-9", "partner_email": "expert@x.test"}, actor=AGENT)
     assert email_recipients(envelope.id) == ["expert@x.test"]
+
+
+def test_every_builtin_rule_names_recipients_the_targeting_resolves():
+    assert {rule.recipients for rule in BUILTIN_RULES} <= set(BUILTIN_RECIPIENTS)

@@ -7,8 +7,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from notification.db import Delivery
-from notification.sending.mailer import Mailer
-from notification.sending.sender import _claim, backoff_seconds, send_due, sender_job
+from notification.jobs import _claim, backoff_seconds, send_due, sender_job
+from notification.mailer import Mailer
 from platform_shared import clock
 from platform_shared.messaging.sealed import seal
 from platform_shared.testing.unit import outbox_events

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from gateway_world import unique
 
-from partner_gateway.reminders import run_automatic_reminders
+from partner_gateway.jobs import run_automatic_reminders
 from platform_shared import clock
 from platform_shared.testing.unit import bearer, outbox_events
 

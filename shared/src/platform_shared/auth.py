@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,7 +20,7 @@ from . import clock
 from .config import Settings
 from .errors import Forbidden, Unauthenticated
 
-# The development secret is shorter than 256 bits by design (DESIGN section 4); production refuses
+# The development secret is shorter than 256 bits by design (docs/architecture.md §5); production refuses
 # it and any secret under 256 bits (config.check_production_safety), so PyJWT's warning is noise here.
 warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
 
@@ -183,12 +183,6 @@ def require_roles(*roles: str) -> Callable:
                 raise Forbidden("Your role may not use this operation.")
             return view(*args, **kwargs)
 
-        wrapper._required_roles = tuple(sorted(allowed))  # read by the OpenAPI security docs
         return wrapper
 
     return decorator
-
-
-def require_any_role(roles: Iterable[str] = ROLES) -> Callable:
-    """Decorator: any authenticated caller of one of ``roles``."""
-    return require_roles(*roles)

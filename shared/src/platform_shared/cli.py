@@ -1,9 +1,10 @@
-"""The same operator commands for every service: ``<service>-ctl migrate|worker|setup-broker|dead-letters``."""
+"""The same commands for every service: ``<service>-ctl migrate|revision|worker|setup-broker|dead-letters``."""
 
 from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,7 @@ from .messaging.dead_letters import list_dead_letters, replay_dead_letters
 from .messaging.inbox import HandlerTable
 from .messaging.relay import connection_parameters
 from .messaging.topology import declare_service_queues
-from .migrations import upgrade
+from .migrations import new_revision, upgrade
 from .worker import PeriodicJob, run_worker
 
 
@@ -34,7 +35,7 @@ class ServiceCommands:
 def make_cli(service: ServiceCommands) -> click.Group:
     @click.group()
     def cli() -> None:
-        """Operate the service: migrations, worker, broker topology, dead letters."""
+        """Operate the service: migrations (apply, write), worker, broker topology, dead letters."""
 
     @cli.command()
     @click.option("--revision", default="head")
@@ -43,6 +44,30 @@ def make_cli(service: ServiceCommands) -> click.Group:
         settings = service.load_settings()
         upgrade(service.migrations_dir, settings.database_url, revision)
         click.echo(f"{settings.service_name}: database migrated to {revision}")
+
+    @cli.command()
+    @click.option("-m", "--message", required=True, help="What the revision does; its file name is made from it.")
+    @click.option("--autogenerate", is_flag=True, help="Write the difference between the models and the migrations.")
+    @click.option(
+        "--against",
+        "database_url",
+        metavar="URL",
+        default=None,
+        help="With --autogenerate, compare with this database, already at head (default: a scratch SQLite "
+        "database migrated to head, so neither DATABASE_URL nor its state matters).",
+    )
+    def revision(message: str, autogenerate: bool, database_url: str | None) -> None:
+        """Write the next numbered revision into the service's migrations/versions/."""
+        with tempfile.TemporaryDirectory(prefix="revision-") as scratch:
+            if database_url is None:
+                database_url = f"sqlite:///{Path(scratch) / 'head.db'}"
+                if autogenerate:
+                    upgrade(service.migrations_dir, database_url)
+            path = new_revision(service.migrations_dir, database_url, message, autogenerate=autogenerate)
+        if path is None:
+            click.echo("the models and the migrations agree: no revision written", err=True)
+            sys.exit(1)
+        click.echo(f"wrote {path}")
 
     @cli.command("setup-broker")
     def setup_broker() -> None:

@@ -1,13 +1,30 @@
-"""Typed settings read once from the environment, with defaults that run everything on one machine."""
+"""Typed settings read once from the environment, with defaults that run everything on one machine.
+
+Every field is read from the environment variable of the same name in upper case
+(``database_url`` from ``DATABASE_URL``) by pydantic-settings; an empty variable counts as unset.
+A value of the wrong type, out of range or outside a field's choices makes ``load_settings``
+raise one ``ConfigError`` naming every bad variable, so a service refuses to start with that
+message instead of failing later, deep inside, on the first use of the value.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal, TypeVar
+
+import click
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    NonNegativeInt,
+    PositiveFloat,
+    PositiveInt,
+    ValidationError,
+)
+from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEV_JWT_SECRET = "dev-secret-not-for-production"
 DEV_EVENT_SECRET_KEY = "dev-event-secret-not-for-production"
@@ -23,40 +40,63 @@ SERVICE_PORTS = {
 }
 
 
-class ConfigError(RuntimeError):
-    """The environment holds a setting the platform refuses to start with."""
+class ConfigError(click.ClickException):
+    """The environment holds a setting the platform refuses to start with.
 
-
-def _default_data_dir() -> Path:
-    return Path(os.environ.get("DATA_DIR", Path.cwd() / "var"))
-
-
-def _env_name(field_name: str) -> str:
-    return field_name.upper()
-
-
-def _coerce(raw: str, target: Any) -> Any:
-    if target in (bool, "bool"):
-        return raw.strip().lower() in ("1", "true", "yes", "on")
-    if target in (int, "int"):
-        return int(raw)
-    if target in (float, "float"):
-        return float(raw)
-    if target in ("tuple[str, ...]",):
-        return tuple(part.strip() for part in raw.split(",") if part.strip())
-    return raw
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Settings every service reads. Services subclass it to add their own fields.
-
-    Every field is read from the environment variable of the same name in upper
-    case (``database_url`` from ``DATABASE_URL``).
+    A click exception, so ``<service>-ctl`` prints the message alone and exits 1 (no traceback).
     """
 
+
+T = TypeVar("T")
+
+
+def _split_commas(value: Any) -> Any:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _lower(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _upper(value: Any) -> Any:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+# ``A,B,C`` in the environment (never JSON), a tuple in code.
+CommaSeparated = Annotated[tuple[T, ...], NoDecode, BeforeValidator(_split_commas)]
+# A choice written in any case (``CONVERTER=Gotenberg``), held in lower case.
+LowerCase = BeforeValidator(_lower)
+Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+def one_of(choices: Iterable[str]) -> AfterValidator:
+    """A value among ``choices`` (for choices a service computes, e.g. the file types it can read)."""
+    allowed = tuple(choices)
+    quoted = [repr(choice) for choice in allowed]
+    # Worded like pydantic's own message for a Literal: "must be 'a', 'b' or 'c'".
+    expected = " or ".join(filter(None, (", ".join(quoted[:-1]), quoted[-1])))
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise ValueError(f"must be {expected}")
+        return value
+
+    return AfterValidator(check)
+
+
+class Settings(BaseSettings):
+    """Settings every service reads. Services subclass it to add their own fields.
+
+    Build them with ``load_settings`` (never ``Settings()``): it reads the environment, or the
+    mapping a test passes, and turns validation errors into a ``ConfigError``.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_ignore_empty=True)
+
     service_name: str = "platform"
-    env: str = "development"
+    env: Annotated[Literal["development", "production"], LowerCase] = "development"
     database_url: str = ""
     amqp_url: str = "amqp://guest:guest@127.0.0.1:5672/%2F"
     amqp_exchange: str = "domain"
@@ -65,41 +105,78 @@ class Settings:
     jwt_private_key: str = ""
     jwt_audience: str = DEFAULT_AUDIENCE
     jwt_issuer: str = DEFAULT_ISSUER
-    jwt_leeway_seconds: int = 10
-    service_token_ttl_seconds: int = 300
+    jwt_leeway_seconds: NonNegativeInt = 10
+    service_token_ttl_seconds: PositiveInt = 300
     event_secret_key: str = DEV_EVENT_SECRET_KEY
-    log_level: str = "INFO"
+    log_level: Annotated[Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"], BeforeValidator(_upper)] = "INFO"
     log_json: bool = True
     dossier_url: str = "http://127.0.0.1:8001"
     partner_gateway_url: str = "http://127.0.0.1:8002"
     attestation_url: str = "http://127.0.0.1:8003"
     notification_url: str = "http://127.0.0.1:8004"
     documents_url: str = "http://127.0.0.1:8005"
-    http_timeout_seconds: float = 10.0
+    http_timeout_seconds: PositiveFloat = 10.0
     # Outbox relay
-    relay_batch_size: int = 200
-    relay_poll_interval_seconds: float = 0.5
-    relay_sqlite_poll_interval_seconds: float = 0.02
-    # Consumer
-    consumer_prefetch: int = 20
-    consumer_retry_delays_ms: tuple[str, ...] = ("1000", "5000", "30000")
-    amqp_heartbeat_seconds: int = 30
-    amqp_blocked_timeout_seconds: int = 60
+    relay_batch_size: PositiveInt = 200
+    relay_poll_interval_seconds: PositiveFloat = 0.5
+    relay_sqlite_poll_interval_seconds: PositiveFloat = 0.02
+    # Consumer: one retry tier per delay, in milliseconds, before the dead-letter queue.
+    consumer_prefetch: PositiveInt = 20
+    consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
+    amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
+    amqp_blocked_timeout_seconds: PositiveInt = 60
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Only what load_settings passes: it reads the environment itself (or a test's mapping).
+        return (init_settings,)
 
     @property
     def is_production(self) -> bool:
-        return self.env.lower() == "production"
+        return self.env == "production"
 
     @property
     def retry_delays_ms(self) -> list[int]:
-        return [int(delay) for delay in self.consumer_retry_delays_ms]
+        return list(self.consumer_retry_delays_ms)
 
     @property
     def database_is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     def replace(self, **changes: Any) -> Settings:
-        return dataclasses.replace(self, **changes)
+        """A copy with ``changes``, validated like the environment's values."""
+        try:
+            return type(self)(**{**self.model_dump(), **changes})
+        except ValidationError as error:
+            raise ConfigError(describe_errors(error, self.service_name)) from None
+
+
+def env_names(cls: type[Settings]) -> set[str]:
+    """The environment variables ``cls`` reads."""
+    return {name.upper() for name in cls.model_fields}
+
+
+class _EnvironSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping (``os.environ`` in production)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # The hook pydantic-settings' own .env source overrides to read another mapping.
+        return {name.lower(): value for name, value in self._environ.items() if value != ""}
+
+
+def _default_data_dir() -> Path:
+    return Path(os.environ.get("DATA_DIR", Path.cwd() / "var"))
 
 
 def load_settings(
@@ -108,17 +185,19 @@ def load_settings(
     environ: Mapping[str, str] | None = None,
     **overrides: Any,
 ) -> Settings:
-    """Build ``cls`` from the environment, then apply ``overrides`` (used by tests)."""
+    """Build ``cls`` from the environment, then apply ``overrides`` (used by tests).
+
+    Raises ``ConfigError`` naming every variable whose value is not valid.
+    """
     environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {}
-    for item in dataclasses.fields(cls):
-        name = _env_name(item.name)
-        if name in environ and environ[name] != "":
-            values[item.name] = _coerce(environ[name], item.type)
+    values = _EnvironSource(cls, environ)()
     if service_name:
         values["service_name"] = service_name
     values.update(overrides)
-    settings = cls(**values)
+    try:
+        settings = cls(**values)
+    except ValidationError as error:
+        raise ConfigError(describe_errors(error, values.get("service_name", "platform"), environ)) from None
     if not settings.database_url:
         data_dir = _default_data_dir()
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -128,8 +207,31 @@ def load_settings(
     return settings
 
 
+def describe_errors(error: ValidationError, service_name: str, environ: Mapping[str, str] | None = None) -> str:
+    """One line per bad variable: its name, the value given and what it must be."""
+    environ = environ or {}
+    lines = []
+    for item in error.errors(include_url=False):
+        field, *position = item["loc"] or ("",)
+        name = str(field).upper()
+        given = environ.get(name, item["input"]) if name else None
+        if item["type"] == "bool_parsing":
+            reason = "must be true or false (or 1/0, yes/no, on/off)"
+        elif item["type"] == "extra_forbidden":
+            reason = "is not a setting of this service"
+        else:
+            reason = item["msg"].removeprefix("Value error, ").replace("Input should be", "must be")
+        if not name:
+            lines.append(reason)
+        elif position:
+            lines.append(f"{name}={given!r}: item {int(position[0]) + 1} ({item['input']!r}) {reason}")
+        else:
+            lines.append(f"{name}={given!r} {reason}")
+    return f"{service_name}: refusing to start with invalid settings:\n  " + "\n  ".join(lines)
+
+
 def check_production_safety(settings: Settings) -> None:
-    """Refuse development secrets when ENV=production (DESIGN section 4)."""
+    """Refuse development secrets when ENV=production (docs/architecture.md §5)."""
     if not settings.is_production:
         return
     problems = []

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from typing import Any, TypeVar
 
-from sqlalchemy import DateTime, String, TypeDecorator, create_engine, event, text
+from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
+
+from .errors import NotFound
+
+Row = TypeVar("Row")
 
 
 class UTCDateTime(TypeDecorator):
@@ -31,11 +36,6 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
-
-
-def id_column_type() -> String:
-    """Identifiers are UUIDs stored as text on both backends."""
-    return String(36)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -89,12 +89,15 @@ class Database:
 
     @contextlib.contextmanager
     def read_only(self) -> Iterator[Session]:
-        """A session for reads; nothing it changes is committed."""
+        """A session for reads whose objects stay loaded after it ends; nothing it changes is committed.
+
+        It ends by ``close()``, which rolls the transaction back and detaches the objects with what they had
+        loaded, rather than by ``rollback()``, which would expire them (``expire_on_commit=False`` does not
+        cover a rollback): a route may return them and its response schema dump them after the block. What
+        was never loaded (a lazy relationship not touched inside the block) cannot be loaded later.
+        """
         with self.session_factory() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     def ping(self) -> None:
         with self.engine.connect() as connection:
@@ -104,5 +107,18 @@ class Database:
         self.engine.dispose()
 
 
-class ServiceBase(DeclarativeBase):
-    """Not used directly: each service declares ``class Base(DeclarativeBase)`` of its own."""
+def get_or_404(
+    session: Session,
+    entity: type[Row],
+    ident: Any,
+    detail: str,
+    *,
+    visible: Callable[[Row], bool] | None = None,
+    **options: Any,
+) -> Row:
+    """``session.get(entity, ident, **options)``, or ``NotFound(detail)`` when there is no such row or when
+    ``visible`` refuses it: a row the caller may not see answers exactly like a missing one."""
+    row = session.get(entity, ident, **options)
+    if row is None or (visible is not None and not visible(row)):
+        raise NotFound(detail)
+    return row

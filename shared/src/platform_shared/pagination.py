@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, and_, or_
@@ -26,6 +26,23 @@ class PageArgsSchema(Schema):
         metadata={"description": "Items per page (1 to 200)."},
     )
     cursor = fields.String(load_default=None, metadata={"description": "``next_cursor`` of the previous page."})
+
+
+class Page(NamedTuple):
+    """One page of a list, as ``keyset_page`` returns it and a list route answers it (``page_schema`` dumps it)."""
+
+    items: list
+    next_cursor: str | None
+
+    def map(self, present: Callable[[Any], Any]) -> Page:
+        """The same page with each item passed through ``present`` (e.g. the caller's view of it)."""
+        return Page([present(item) for item in self.items], self.next_cursor)
+
+
+def split_page_args(args: dict) -> tuple[dict, dict]:
+    """``(page, filters)`` of a list's query: ``limit`` and ``cursor`` (for ``keyset_page``), and the rest."""
+    filters = dict(args)
+    return {"limit": filters.pop("limit"), "cursor": filters.pop("cursor")}, filters
 
 
 def page_schema(item_schema: type[Schema], name: str | None = None) -> type[Schema]:
@@ -107,7 +124,7 @@ def keyset_page(
     cursor: str | None,
     descending: bool = False,
     scalars: bool = True,
-) -> tuple[list, str | None]:
+) -> Page:
     """Run ``statement`` one page at a time in a stable order.
 
     ``order_columns`` must end with a unique column (the id) so the order is total.
@@ -123,4 +140,4 @@ def keyset_page(
         rows = rows[:limit]
         last = rows[-1]
         next_cursor = encode_cursor([getattr(last, column.key) for column in order_columns])
-    return rows, next_cursor
+    return Page(rows, next_cursor)

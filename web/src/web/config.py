@@ -2,30 +2,32 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import urlparse
 
-from platform_shared.config import ConfigError, Settings, load_settings
+from pydantic import PositiveInt
+
+from platform_shared.config import ConfigError, LowerCase, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
+from .i18n import LANGUAGES
 
 DEV_WEB_SECRET_KEY = "dev-web-secret-not-for-production"
 WEB_ROOT = Path(__file__).resolve().parents[2]  # web/: package.json and node_modules live here
 NO_DATABASE = "none:"  # the web application keeps no data; the shared loader would default to an SQLite file
 
 
-@dataclass(frozen=True)
 class WebSettings(Settings):
     """Read from the environment like every service's settings (field name in upper case)."""
 
     web_secret_key: str = DEV_WEB_SECRET_KEY
     web_base_url: str = "http://127.0.0.1:8000"
     web_assets_dir: str = str(WEB_ROOT / "node_modules")
-    web_default_locale: str = "fr"
+    web_default_locale: Annotated[str, LowerCase, one_of(LANGUAGES)] = "fr"
     web_timezone: str = "Europe/Paris"  # dates and times are shown in the organisation's time zone
-    web_api_workers: int = 16  # threads for the concurrent API calls of a page, shared by all requests
-    web_token_ttl_seconds: int = 8 * 3600  # development sign-in only
+    web_api_workers: PositiveInt = 16  # threads for the concurrent API calls of a page, shared by all requests
+    web_token_ttl_seconds: PositiveInt = 8 * 3600  # development sign-in only
     web_mail_dir: str = ""  # the SMTP catcher's folder, shown on the development sign-in page
     demo_data: bool = True
     # OpenID Connect (production sign-in)

@@ -9,7 +9,7 @@ from platform_shared.web import create_service_app
 
 from . import config
 from .api import contracts, products, requests, tasks
-from .documents_gateway import DocumentsGateway
+from .clients import DocumentsGateway
 
 
 def create_app(settings: config.AttestationSettings | None = None, db: Database | None = None) -> Flask:

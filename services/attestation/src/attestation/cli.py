@@ -10,7 +10,6 @@ import click
 from platform_shared.auth import Caller
 from platform_shared.cli import ServiceCommands, make_cli
 from platform_shared.db import Database
-from platform_shared.worker import PeriodicJob
 
 from . import config, handlers, jobs
 from .domain.importing import FORMATS
@@ -18,19 +17,7 @@ from .services import importer
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-
-def periodic_jobs(settings: config.AttestationSettings) -> list[PeriodicJob]:
-    return [PeriodicJob("attestation-generation", settings.render_job_interval_seconds, jobs.generation_job(settings))]
-
-
-cli = make_cli(
-    ServiceCommands(
-        load_settings=config.load,
-        migrations_dir=MIGRATIONS_DIR,
-        handlers=handlers.handlers,
-        periodic_jobs=periodic_jobs,
-    )
-)
+cli = make_cli(ServiceCommands(config.load, MIGRATIONS_DIR, handlers.handlers, jobs.periodic_jobs))
 
 
 @cli.command("import-contracts")

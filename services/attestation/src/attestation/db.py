@@ -12,6 +12,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from platform_shared.db import UTCDateTime
 from platform_shared.messaging.tables import attach_messaging_tables
 
+from .domain.contracts import beneficiary_label
+from .domain.eligibility import ReceiptPeriod
+
 
 class Base(DeclarativeBase):
     metadata = MetaData()
@@ -105,6 +108,10 @@ class Beneficiary(Base):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
+    @property
+    def label(self) -> str:
+        return beneficiary_label(self.kind, self.attributes)
+
 
 class Receipt(Base):
     """A premium receipt (quittance): the period it covers, what is due and what was paid."""
@@ -118,6 +125,14 @@ class Receipt(Base):
     amount_due: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     amount_paid: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def period(self) -> ReceiptPeriod:
+        return ReceiptPeriod(self.period_start, self.period_end, self.amount_due, self.amount_paid)
+
+    @property
+    def fully_paid(self) -> bool:
+        return self.period.fully_paid
 
 
 class AttestationRequest(Base):
@@ -175,6 +190,15 @@ class ValidationTask(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (Index("ix_tasks_state_created", "state", "created_at", "id"),)
+
+    # ``deciding`` is this service's own step while a decision is applied: to staff the task is still open.
+    @property
+    def shown_state(self) -> str:
+        return "open" if self.state == "deciding" else self.state
+
+    @property
+    def shown_decided_at(self) -> datetime | None:
+        return None if self.state == "deciding" else self.decided_at
 
 
 attach_messaging_tables(Base.metadata)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
-from .documents_gateway import RenderedDocument
+from .clients import RenderedDocument
 from .services import requests
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from platform_shared import clock
 from platform_shared.db import Database
 from platform_shared.errors import DomainError, NotFound
+from platform_shared.worker import PeriodicJob
 
+from .clients import DocumentsGateway
 from .config import AttestationSettings
 from .db import AttestationRequest
-from .documents_gateway import DocumentsGateway
 from .services import requests
 
 log = logging.getLogger(__name__)
@@ -99,3 +100,7 @@ def generation_job(settings: AttestationSettings, gateway: DocumentsGateway | No
                 log.warning("attestation generation job: %s", error.detail)
 
     return run
+
+
+def periodic_jobs(settings: AttestationSettings) -> list[PeriodicJob]:
+    return [PeriodicJob("attestation-generation", settings.render_job_interval_seconds, generation_job(settings))]

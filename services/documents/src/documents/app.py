@@ -8,10 +8,11 @@ from platform_shared.config import ConfigError
 from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
-from . import config, services
+from . import config
 from .api import documents, templates
-from .conversion import resolve_converter_name
-from .gateway import gateway_client
+from .clients import gateway_client
+from .conversion.converters import resolve_converter_name
+from .services.documents import CATEGORIES
 from .storage import make_storage
 
 # Multipart framing and the other form fields around the file.
@@ -20,11 +21,10 @@ FORM_OVERHEAD_BYTES = 1024 * 1024
 
 def check_financial_categories(settings: config.DocumentsSettings) -> None:
     """A misspelt ``FINANCIAL_CATEGORIES`` would silently show invoices to participants: refuse to start."""
-    unknown = sorted(set(settings.financial_categories) - set(services.CATEGORIES))
+    unknown = sorted(set(settings.financial_categories) - set(CATEGORIES))
     if unknown:
         raise ConfigError(
-            f"FINANCIAL_CATEGORIES names unknown categories: {', '.join(unknown)} "
-            f"(known: {', '.join(services.CATEGORIES)})"
+            f"FINANCIAL_CATEGORIES names unknown categories: {', '.join(unknown)} (known: {', '.join(CATEGORIES)})"
         )
 
 

@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Literal
 
-from platform_shared.config import Settings, load_settings
+from pydantic import PositiveFloat, PositiveInt
+
+from platform_shared.config import CommaSeparated, LowerCase, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
+from .domain.files import CONTENT_TYPES
 
 DEFAULT_ALLOWED_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx", "odt", "txt", "csv")
 DEFAULT_FINANCIAL_CATEGORIES = ("invoice", "quote")
+# "auto" (unoserver if LibreOffice and unoserver are installed, else cold soffice, else none),
+# or one of the converters ``conversion.make_converter`` builds.
+ConverterName = Literal["auto", "unoserver", "gotenberg", "soffice", "none"]
 
 
-@dataclass(frozen=True)
 class DocumentsSettings(Settings):
     # Where the local storage, converter profiles and temporary files live (DATA_DIR).
     data_dir: str = ""
     # "local" (content-addressed files under DATA_DIR/blobs) or "s3" (boto3, e.g. MinIO).
-    storage_backend: str = "local"
+    storage_backend: Annotated[Literal["local", "s3"], LowerCase] = "local"
     s3_endpoint_url: str = ""
     s3_bucket: str = "documents"
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
     s3_secret_access_key: str = ""
-    max_upload_bytes: int = 20 * 1024 * 1024
-    allowed_types: tuple[str, ...] = DEFAULT_ALLOWED_TYPES
+    max_upload_bytes: PositiveInt = 20 * 1024 * 1024
+    # The file types accepted on upload, among those the service recognises from a file's bytes.
+    allowed_types: CommaSeparated[Annotated[str, LowerCase, one_of(CONTENT_TYPES)]] = DEFAULT_ALLOWED_TYPES
     # Categories whose documents are financial (hidden from participants) unless staff say otherwise.
-    financial_categories: tuple[str, ...] = DEFAULT_FINANCIAL_CATEGORIES
-    # "auto" (unoserver if LibreOffice and unoserver are installed, else cold soffice, else none),
-    # "unoserver", "gotenberg", "soffice", "none".
-    converter: str = "auto"
-    converter_slots: int = 2
-    converter_timeout_seconds: float = 60.0
-    converter_start_timeout_seconds: float = 60.0
+    financial_categories: CommaSeparated[str] = DEFAULT_FINANCIAL_CATEGORIES
+    converter: Annotated[ConverterName, LowerCase] = "auto"
+    converter_slots: PositiveInt = 2
+    converter_timeout_seconds: PositiveFloat = 60.0
+    converter_start_timeout_seconds: PositiveFloat = 60.0
     uno_python: str = "/usr/bin/python3"
     soffice_path: str = "soffice"
     gotenberg_url: str = "http://127.0.0.1:3000"
-    conversion_poll_interval_seconds: float = 0.3
-    conversion_max_attempts: int = 3
+    conversion_poll_interval_seconds: PositiveFloat = 0.3
+    conversion_max_attempts: PositiveInt = 3
 
     @property
     def data_path(self) -> Path:

@@ -29,7 +29,7 @@ class Document(Base):
     visible_client: Mapped[bool] = mapped_column(Boolean, default=False)
     visible_partner: Mapped[bool] = mapped_column(Boolean, default=False)
     visible_roles: Mapped[list] = mapped_column(JSON, default=list)
-    # Participants never see a financial document (DESIGN 7); nobody else is affected.
+    # Participants never see a financial document (docs/architecture.md §5); nobody else is affected.
     financial: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     uploaded_by_sub: Mapped[str] = mapped_column(String(200))
     uploaded_by_role: Mapped[str] = mapped_column(String(16))

@@ -12,34 +12,18 @@ from platform_shared import clock
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
-from .db import Owner
-
-
-def _owner(session: Session, owner_type: str, owner_id: str) -> Owner:
-    owner = session.get(Owner, (owner_type, owner_id))
-    if owner is None:
-        owner = Owner(owner_type=owner_type, owner_id=owner_id, closed=False, updated_at=clock.now())
-        session.add(owner)
-    return owner
-
-
-def _set_client(session: Session, owner_type: str, owner_id: str, client_sub, client_org) -> Owner:
-    owner = _owner(session, owner_type, owner_id)
-    owner.client_sub = client_sub or None
-    owner.client_org = client_org or None
-    owner.updated_at = clock.now()
-    return owner
+from .services.owners import owner_row, record_client
 
 
 def dossier_client_known(session: Session, envelope: Envelope) -> None:
     data = envelope.data
     if "client_sub" not in data and "client_org" not in data:
         return
-    _set_client(session, "dossier", data["dossier_id"], data.get("client_sub"), data.get("client_org"))
+    record_client(session, "dossier", data["dossier_id"], data.get("client_sub"), data.get("client_org"))
 
 
 def dossier_closed(session: Session, envelope: Envelope) -> None:
-    owner = _owner(session, "dossier", envelope.data["dossier_id"])
+    owner = owner_row(session, "dossier", envelope.data["dossier_id"])
     owner.closed = True
     owner.updated_at = clock.now()
 
@@ -47,13 +31,13 @@ def dossier_closed(session: Session, envelope: Envelope) -> None:
 def contract_known(session: Session, envelope: Envelope) -> None:
     """A contract's owner sees its documents and those of its beneficiaries."""
     data = envelope.data
-    _set_client(session, "contract", data["contract_id"], data.get("owner_sub"), data.get("owner_org"))
+    record_client(session, "contract", data["contract_id"], data.get("owner_sub"), data.get("owner_org"))
     for beneficiary in data.get("beneficiaries") or []:
-        _set_client(session, "beneficiary", beneficiary["id"], data.get("owner_sub"), data.get("owner_org"))
+        record_client(session, "beneficiary", beneficiary["id"], data.get("owner_sub"), data.get("owner_org"))
 
 
 def solicitation_created(session: Session, envelope: Envelope) -> None:
-    owner = _owner(session, "solicitation", envelope.data["solicitation_id"])
+    owner = owner_row(session, "solicitation", envelope.data["solicitation_id"])
     owner.dossier_id = envelope.data["dossier_id"]
     owner.updated_at = clock.now()
 

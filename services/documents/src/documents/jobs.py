@@ -12,11 +12,17 @@ from platform_shared import clock
 from platform_shared.db import Database
 from platform_shared.worker import PeriodicJob
 
-from .conversion import ConversionFailed, Converter, ConverterUnavailable, make_converter, resolve_converter_name
+from .conversion.converters import (
+    ConversionFailed,
+    Converter,
+    ConverterUnavailable,
+    make_converter,
+    resolve_converter_name,
+)
 from .db import ConversionJob, Document
-from .services import add_rendition, unreferenced_keys
+from .services.documents import add_rendition, unreferenced_keys
+from .services.templates import record_render_failed, record_rendered
 from .storage import Storage, make_storage, read_all, spool_bytes, tmp_dir
-from .templating import record_render_failed, record_rendered
 
 log = logging.getLogger(__name__)
 WORKER_ACTOR = {"sub": "service:documents", "role": "service"}

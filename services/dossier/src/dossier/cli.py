@@ -8,4 +8,4 @@ from . import config, handlers
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-cli = make_cli(ServiceCommands(load_settings=config.load, migrations_dir=MIGRATIONS_DIR, handlers=handlers.handlers))
+cli = make_cli(ServiceCommands(config.load, MIGRATIONS_DIR, handlers.handlers))

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from platform_shared.config import Settings, load_settings
 
 from . import SERVICE_NAME
 
 
-@dataclass(frozen=True)
 class DossierSettings(Settings):
     reference_prefix: str = "DOS"
 

@@ -2,37 +2,47 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Annotated
 
-from platform_shared.config import Settings, load_settings
+from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
+
+from platform_shared.config import LowerCase, Port, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
+from .domain.rendering import LANGUAGES
 
 
-@dataclass(frozen=True)
 class NotificationSettings(Settings):
     # SMTP (the embedded default is the local catcher of `make run`)
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 1025
+    smtp_port: Port = 1025
     smtp_username: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
     smtp_tls: bool = False
-    smtp_timeout_seconds: float = 10.0
+    smtp_timeout_seconds: PositiveFloat = 10.0
     mail_from: str = "Dossier platform <no-reply@dossier-platform.local>"
     # Front-end pages linked from emails
     crm_base_url: str = "http://127.0.0.1:3000/crm"
     portal_base_url: str = "http://127.0.0.1:3000/portal"
-    default_language: str = "fr"
+    # The language of the templates used for a recipient whose language is unknown.
+    default_language: Annotated[str, LowerCase, one_of(LANGUAGES)] = "fr"
     # Sending
-    sender_interval_seconds: float = 0.5
-    sender_batch_size: int = 100
-    sender_claim_size: int = 1  # emails claimed per transaction: 1 = the smallest crash window
-    send_max_attempts: int = 6
-    retry_base_seconds: float = 30.0
-    retry_max_seconds: float = 3600.0
-    debounce_seconds: float = 30.0
-    stale_sending_seconds: float = 300.0
+    sender_interval_seconds: PositiveFloat = 0.5
+    sender_batch_size: PositiveInt = 100
+    sender_claim_size: PositiveInt = 1  # emails claimed per transaction: 1 = the smallest crash window
+    send_max_attempts: PositiveInt = 6
+    retry_base_seconds: NonNegativeFloat = 30.0
+    retry_max_seconds: PositiveFloat = 3600.0
+    debounce_seconds: NonNegativeFloat = 30.0
+    stale_sending_seconds: PositiveFloat = 300.0
+
+    @model_validator(mode="after")
+    def _one_tls_mode(self) -> NotificationSettings:
+        # The mailer opens TLS at once when SMTP_TLS is set and would silently skip STARTTLS.
+        if self.smtp_tls and self.smtp_starttls:
+            raise ValueError("SMTP_TLS (TLS from the first byte, port 465) and SMTP_STARTTLS cannot both be true")
+        return self
 
 
 def load(**overrides) -> NotificationSettings:

@@ -166,5 +166,9 @@ class Notification(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    @property
+    def read(self) -> bool:
+        return not self.unread
+
 
 attach_messaging_tables(Base.metadata)

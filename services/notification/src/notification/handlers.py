@@ -11,7 +11,7 @@ from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .db import ReceivedEvent
-from .domain.planning import plan
+from .services.planning import plan
 
 CONSUMED_EVENTS = (
     "dossier.created",

@@ -9,7 +9,7 @@ from platform_shared.web import create_service_app
 
 from . import config
 from .api import access, contributors, partner_side, partners, solicitations
-from .upstream import Upstreams
+from .clients import Upstreams
 
 
 def create_app(settings: config.PartnerGatewaySettings | None = None, db: Database | None = None) -> Flask:

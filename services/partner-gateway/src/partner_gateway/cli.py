@@ -4,15 +4,8 @@ from pathlib import Path
 
 from platform_shared.cli import ServiceCommands, make_cli
 
-from . import config, handlers, reminders
+from . import config, handlers, jobs
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 
-cli = make_cli(
-    ServiceCommands(
-        load_settings=config.load,
-        migrations_dir=MIGRATIONS_DIR,
-        handlers=handlers.handlers,
-        periodic_jobs=reminders.periodic_jobs,
-    )
-)
+cli = make_cli(ServiceCommands(config.load, MIGRATIONS_DIR, handlers.handlers, jobs.periodic_jobs))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -187,21 +186,7 @@ class EventConsumer:
         headers = dict(properties.headers or {})
         headers.pop("x-death", None)
         headers.update(extra_headers)
-        publisher.basic_publish(
-            exchange="",
-            routing_key=queue,
-            body=body,
-            mandatory=True,
-            properties=pika.BasicProperties(
-                delivery_mode=pika.DeliveryMode.Persistent,
-                content_type=properties.content_type,
-                message_id=properties.message_id,
-                type=properties.type,
-                app_id=properties.app_id,
-                timestamp=properties.timestamp,
-                headers=headers,
-            ),
-        )
+        republish(publisher, queue, properties, body, headers)
 
     def _dead_letter(self, publisher, properties, body: bytes, reason: str) -> None:
         self._publish_to(
@@ -214,10 +199,20 @@ class EventConsumer:
         self.stats.count("dead_lettered")
 
 
-def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()
+def republish(channel, queue: str, properties, body: bytes, headers: dict) -> None:
+    """Publish a received message again, persistent and unchanged but for ``headers``, straight to ``queue``."""
+    channel.basic_publish(
+        exchange="",
+        routing_key=queue,
+        body=body,
+        mandatory=True,
+        properties=pika.BasicProperties(
+            delivery_mode=pika.DeliveryMode.Persistent,
+            content_type=properties.content_type,
+            message_id=properties.message_id,
+            type=properties.type,
+            app_id=properties.app_id,
+            timestamp=properties.timestamp,
+            headers=headers,
+        ),
+    )

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pika
 
 from ..config import Settings
-from .consumer import RETRY_HEADER
+from .consumer import RETRY_HEADER, republish
 from .relay import connection_parameters
 from .topology import QueueNames
 
@@ -65,20 +65,7 @@ def replay_dead_letters(settings: Settings, *, message_id: str | None = None, li
                 key: value for key, value in (properties.headers or {}).items() if key not in (RETRY_HEADER, "x-death")
             }
             headers["x-replayed"] = True
-            channel.basic_publish(
-                exchange="",
-                routing_key=queues.work,
-                body=body,
-                mandatory=True,
-                properties=pika.BasicProperties(
-                    delivery_mode=pika.DeliveryMode.Persistent,
-                    content_type=properties.content_type,
-                    message_id=properties.message_id,
-                    type=properties.type,
-                    app_id=properties.app_id,
-                    headers=headers,
-                ),
-            )
+            republish(channel, queues.work, properties, body, headers)
             channel.basic_ack(method.delivery_tag)
             replayed += 1
             if limit is not None and replayed >= limit:

@@ -1,4 +1,4 @@
-"""The event envelope of DESIGN section 5, validated on publish and on consume."""
+"""The event envelope (docs/architecture.md §3), validated on publish and on consume."""
 
 from __future__ import annotations
 

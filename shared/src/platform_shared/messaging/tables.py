@@ -1,8 +1,9 @@
 """The outbox and inbox tables that live in every service's own database.
 
-They are declared once here; each service's first Alembic migration creates
-them with :func:`create_messaging_tables`, and each service's metadata
-includes them through :func:`attach_messaging_tables`.
+They are declared once here and each service's metadata includes them through
+:func:`attach_messaging_tables`. The migrations do not import them: each service's
+first migration writes them out, and a change here is a new migration in every
+service (``platform_shared.testing.schema`` fails until the migrations agree).
 """
 
 from __future__ import annotations
@@ -55,24 +56,3 @@ def attach_messaging_tables(metadata: MetaData) -> None:
     for table in (outbox_table, inbox_table):
         if table.name not in metadata.tables:
             table.to_metadata(metadata)
-
-
-def create_messaging_tables(op) -> None:
-    """Called from a service's first migration: ``create_messaging_tables(op)``."""
-    metadata = MetaData()
-    for factory in (_outbox, _inbox):
-        table = factory(metadata)
-        op.create_table(table.name, *[column._copy() for column in table.columns])
-        for index in table.indexes:
-            op.create_index(
-                index.name,
-                table.name,
-                [c.name for c in index.columns],
-                unique=bool(index.unique),
-                **index.dialect_kwargs,
-            )
-
-
-def drop_messaging_tables(op) -> None:
-    op.drop_table("inbox")
-    op.drop_table("outbox")

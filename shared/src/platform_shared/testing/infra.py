@@ -8,6 +8,7 @@ integration suite never silently stops running.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
@@ -33,9 +34,6 @@ def _answers(url: str, default_port: int) -> bool:
         return False
 
 
-_containers: list = []
-
-
 def _from_container(kind: str) -> str:
     try:
         if kind == "postgres":
@@ -45,7 +43,7 @@ def _from_container(kind: str) -> str:
                 from testcontainers.community.postgres import PostgresContainer  # type: ignore
             container = PostgresContainer("postgres:16-alpine")
             container.start()
-            _containers.append(container)
+            atexit.register(container.stop)
             return container.get_connection_url(driver=None)
         try:
             from testcontainers.rabbitmq import RabbitMqContainer
@@ -53,7 +51,7 @@ def _from_container(kind: str) -> str:
             from testcontainers.community.rabbitmq import RabbitMqContainer  # type: ignore
         container = RabbitMqContainer("rabbitmq:3.13-management")
         container.start()
-        _containers.append(container)
+        atexit.register(container.stop)
         params = container.get_connection_params()
         return f"amqp://guest:guest@{params.host}:{params.port}/%2F"
     except Exception as error:  # no Docker engine, no testcontainers
@@ -132,8 +130,3 @@ def delete_vhost(vhost: Vhost) -> None:
 
 def unique_name(prefix: str) -> str:
     return f"{prefix}_{uuid.uuid4().hex[:10]}"
-
-
-def stop_containers() -> None:
-    while _containers:
-        _containers.pop().stop()

@@ -8,12 +8,10 @@ from flask_smorest import Blueprint
 
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import PayloadTooLarge, ValidationFailed
-from platform_shared.pagination import page_schema
+from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
-from ..domain.contracts import beneficiary_label
 from ..services import contracts, importer
-from .presenters import contract_body
 from .schemas import (
     BeneficiaryInSchema,
     BeneficiarySchema,
@@ -38,17 +36,16 @@ class Contracts(MethodView):
     def post(self, body):
         """Create a contract with its beneficiaries; publishes ``contract.created``."""
         with app_db().transaction() as session:
-            return contract_body(contracts.create_contract(session, current_caller(), body))
+            return contracts.create_contract(session, current_caller(), body)
 
     @require_roles("agent", "client", "service")
     @blp.arguments(ContractListArgsSchema, location="query")
     @blp.response(200, page_schema(ContractSchema))
     def get(self, args):
         """List contracts: staff all, clients their own and their company's, newest first."""
-        limit, cursor = args.pop("limit"), args.pop("cursor")
+        page, filters = split_page_args(args)
         with app_db().read_only() as session:
-            items, next_cursor = contracts.list_contracts(session, current_caller(), args, limit=limit, cursor=cursor)
-            return {"items": [contract_body(item) for item in items], "next_cursor": next_cursor}
+            return contracts.list_contracts(session, current_caller(), filters, **page)
 
 
 @blp.route("/import")
@@ -89,7 +86,7 @@ class ContractById(MethodView):
     def get(self, contract_id):
         """A contract the caller may see (404 otherwise)."""
         with app_db().read_only() as session:
-            return contract_body(contracts.visible_contract(session, current_caller(), contract_id))
+            return contracts.visible_contract(session, current_caller(), contract_id)
 
     @require_roles("agent")
     @blp.arguments(ContractPatchSchema)
@@ -97,7 +94,7 @@ class ContractById(MethodView):
     def patch(self, body, contract_id):
         """Change a contract; publishes ``contract.updated``."""
         with app_db().transaction() as session:
-            return contract_body(contracts.update_contract(session, current_caller(), contract_id, body))
+            return contracts.update_contract(session, current_caller(), contract_id, body)
 
 
 @blp.route("/<contract_id>/beneficiaries")
@@ -109,13 +106,7 @@ class Beneficiaries(MethodView):
         """Add a beneficiary; publishes ``contract.updated`` (its documents follow the contract's owner)."""
         kind = body.pop("kind")
         with app_db().transaction() as session:
-            beneficiary = contracts.add_beneficiary(session, current_caller(), contract_id, kind, body)
-            return {
-                "id": beneficiary.id,
-                "kind": beneficiary.kind,
-                "attributes": dict(beneficiary.attributes),
-                "label": beneficiary_label(beneficiary.kind, beneficiary.attributes),
-            }
+            return contracts.add_beneficiary(session, current_caller(), contract_id, kind, body)
 
 
 @blp.route("/<contract_id>/receipts")
@@ -126,12 +117,4 @@ class Receipts(MethodView):
     def post(self, body, contract_id):
         """Add a premium receipt (period, amount due, amount paid)."""
         with app_db().transaction() as session:
-            receipt = contracts.add_receipt(session, contract_id, body)
-            return {
-                "id": receipt.id,
-                "period_start": receipt.period_start,
-                "period_end": receipt.period_end,
-                "amount_due": receipt.amount_due,
-                "amount_paid": receipt.amount_paid,
-                "fully_paid": receipt.amount_paid >= receipt.amount_due,
-            }
+            return contracts.add_receipt(session, contract_id, body)

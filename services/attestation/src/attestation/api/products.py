@@ -10,10 +10,10 @@ from platform_shared.auth import require_roles
 from platform_shared.pagination import PageArgsSchema, keyset_page, page_schema
 from platform_shared.web import app_db
 
+from ..clients import documents_gateway
 from ..db import Product
+from ..domain.validation import ValidationPolicy
 from ..services import products
-from .gateway import documents_gateway
-from .presenters import policy_body, product_body
 from .schemas import (
     GlobalValidationSchema,
     ProductCreateSchema,
@@ -25,8 +25,28 @@ from .schemas import (
 blp = Blueprint("products", __name__, url_prefix="/api/v1", description="Products and attestation configuration")
 
 
-def _present(session, product) -> dict:
-    return product_body(product, products.policy_for(session, product))
+def policy_body(policy: ValidationPolicy) -> dict:
+    return {
+        "required": policy.required,
+        "validators": {"subs": list(policy.validator_subs), "role": policy.validator_role},
+    }
+
+
+def _present(session, product: Product) -> dict:
+    """The product with its own validation setting and the effective one (which may be the global setting)."""
+    return {
+        "id": product.id,
+        "code": product.code,
+        "name": product.name,
+        "templates": product.templates,
+        "validation": {
+            "required": product.validation_required,
+            "validators": {"subs": list(product.validator_subs), "role": product.validator_role},
+        },
+        "effective_validation": policy_body(products.policy_for(session, product)),
+        "created_at": product.created_at,
+        "updated_at": product.updated_at,
+    }
 
 
 @blp.route("/products")
@@ -45,10 +65,8 @@ class Products(MethodView):
     def get(self, args):
         """List products with their templates and validation settings."""
         with app_db().read_only() as session:
-            items, next_cursor = keyset_page(
-                session, select(Product), [Product.created_at, Product.id], limit=args["limit"], cursor=args["cursor"]
-            )
-            return {"items": [_present(session, item) for item in items], "next_cursor": next_cursor}
+            page = keyset_page(session, select(Product), [Product.created_at, Product.id], **args)
+            return page.map(lambda item: _present(session, item))
 
 
 @blp.route("/products/<product_id>")

@@ -7,13 +7,12 @@ from flask_smorest import Blueprint
 
 from platform_shared import clock
 from platform_shared.auth import current_caller, require_roles
-from platform_shared.pagination import page_schema
+from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
+from ..clients import documents_gateway
 from ..db import AttestationRequest
 from ..services import requests
-from .gateway import documents_gateway
-from .presenters import request_body
 from .schemas import (
     AttestationOptionsSchema,
     AttestationRequestCreateSchema,
@@ -51,7 +50,7 @@ class AttestationRequests(MethodView):
             request_id = requests.create_request(session, caller, facts, template, inputs, body["beneficiary_id"]).id
         requests.generate(db, gateway, app_settings(), request_id)
         with db.read_only() as session:
-            return request_body(session.get(AttestationRequest, request_id))
+            return session.get(AttestationRequest, request_id)
 
     @require_roles("agent", "client")
     @blp.arguments(RequestListArgsSchema, location="query")
@@ -59,10 +58,8 @@ class AttestationRequests(MethodView):
     def get(self, args):
         """The attestation requests of a contract the caller may see, newest first."""
         with app_db().read_only() as session:
-            items, next_cursor = requests.list_requests(
-                session, current_caller(), args["contract_id"], limit=args["limit"], cursor=args["cursor"]
-            )
-            return {"items": [request_body(item) for item in items], "next_cursor": next_cursor}
+            page, filters = split_page_args(args)
+            return requests.list_requests(session, current_caller(), filters["contract_id"], **page)
 
 
 @blp.route("/attestation-requests/<request_id>")
@@ -72,4 +69,4 @@ class AttestationRequestById(MethodView):
     def get(self, request_id):
         """A request and its state, for its client (and staff)."""
         with app_db().read_only() as session:
-            return request_body(requests.visible_request(session, current_caller(), request_id))
+            return requests.visible_request(session, current_caller(), request_id)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from platform_shared.pagination import PageArgsSchema
+from platform_shared.web import app_settings
+
 from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, valid_amount
 from ..domain.importing import FORMATS
+from ..services.importer import BeneficiaryFieldsSchema
+from ..services.requests import MESSAGES, SHOWN_DOCUMENT_STATES
 
 TEXT = validate.Length(min=1, max=200)
 ID = validate.Length(min=1, max=36)
@@ -74,15 +79,8 @@ class ProductSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class BeneficiaryInSchema(Schema):
+class BeneficiaryInSchema(BeneficiaryFieldsSchema):
     """A person (``name``, ``birth_date``), vehicle (``registration``, ``make``) or building (``address``)."""
-
-    kind = fields.String(required=True, validate=validate.OneOf(BENEFICIARY_KINDS))
-    name = fields.String(validate=TEXT)
-    birth_date = fields.Date()
-    registration = fields.String(validate=TEXT)
-    make = fields.String(validate=TEXT)
-    address = fields.String(validate=validate.Length(min=1, max=500))
 
     @validates_schema
     def _fits_kind(self, data, **kwargs):
@@ -186,9 +184,7 @@ class ContractSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class ContractListArgsSchema(Schema):
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
+class ContractListArgsSchema(PageArgsSchema):
     product_id = fields.String(load_default=None)
     owner_sub = fields.String(load_default=None)
     owner_org = fields.String(load_default=None)
@@ -273,9 +269,13 @@ class AttestationRequestSchema(Schema):
     state = fields.String(
         metadata={"description": "generating, issued, pending_validation, approved, rejected, failed."}
     )
-    message = fields.String(metadata={"description": "What to tell the client."})
-    document_id = fields.String(
-        allow_none=True, metadata={"description": "Issued/approved: the attestation in the contract's documents."}
+    message = fields.Function(
+        lambda request: MESSAGES[request.state], metadata={"type": "string", "description": "What to tell the client."}
+    )
+    document_id = fields.Function(
+        lambda request: request.document_id if request.state in SHOWN_DOCUMENT_STATES else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "Issued/approved: the attestation in the contract's documents."},
     )
     attempts = fields.Integer()
     error = fields.String(allow_none=True)
@@ -283,10 +283,8 @@ class AttestationRequestSchema(Schema):
     updated_at = fields.DateTime()
 
 
-class RequestListArgsSchema(Schema):
+class RequestListArgsSchema(PageArgsSchema):
     contract_id = fields.String(required=True)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
 
 
 class ValidationTaskSchema(Schema):
@@ -296,21 +294,22 @@ class ValidationTaskSchema(Schema):
     request_id = fields.String()
     contract_id = fields.String()
     document_id = fields.String()
-    document_url = fields.String(metadata={"description": "The generated attestation in the documents service."})
+    document_url = fields.Function(
+        lambda task: f"{app_settings().documents_url.rstrip('/')}/api/v1/documents/{task.document_id}/content",
+        metadata={"type": "string", "description": "The generated attestation in the documents service."},
+    )
     validator_subs = fields.List(fields.String())
     validator_role = fields.String(allow_none=True)
-    state = fields.String(metadata={"description": "open, approved, rejected."})
+    state = fields.String(attribute="shown_state", metadata={"description": "open, approved, rejected."})
     reason = fields.String(allow_none=True)
     decided_by = fields.String(allow_none=True)
-    decided_at = fields.DateTime(allow_none=True)
+    decided_at = fields.DateTime(attribute="shown_decided_at", allow_none=True)
     created_at = fields.DateTime()
 
 
-class TaskListArgsSchema(Schema):
+class TaskListArgsSchema(PageArgsSchema):
     state = fields.String(load_default=None, validate=validate.OneOf(("open", "approved", "rejected")))
     contract_id = fields.String(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
-    cursor = fields.String(load_default=None)
 
 
 class RejectSchema(Schema):

@@ -6,12 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from platform_shared.auth import current_caller, require_roles
-from platform_shared.pagination import page_schema
-from platform_shared.web import app_db, app_settings
+from platform_shared.pagination import page_schema, split_page_args
+from platform_shared.web import app_db
 
+from ..clients import documents_gateway
 from ..services import tasks
-from .gateway import documents_gateway
-from .presenters import task_body
 from .schemas import RejectSchema, TaskListArgsSchema, ValidationTaskSchema
 
 blp = Blueprint(
@@ -22,10 +21,6 @@ blp = Blueprint(
 )
 
 
-def _present(task) -> dict:
-    return task_body(task, app_settings().documents_url)
-
-
 @blp.route("")
 class ValidationTasks(MethodView):
     @require_roles("agent")
@@ -33,10 +28,9 @@ class ValidationTasks(MethodView):
     @blp.response(200, page_schema(ValidationTaskSchema))
     def get(self, args):
         """Validation tasks, newest first (filter by state: open, approved, rejected)."""
-        limit, cursor = args.pop("limit"), args.pop("cursor")
+        page, filters = split_page_args(args)
         with app_db().read_only() as session:
-            items, next_cursor = tasks.list_tasks(session, args, limit=limit, cursor=cursor)
-            return {"items": [_present(item) for item in items], "next_cursor": next_cursor}
+            return tasks.list_tasks(session, filters, **page)
 
 
 @blp.route("/<task_id>")
@@ -46,7 +40,7 @@ class ValidationTaskById(MethodView):
     def get(self, task_id):
         """A validation task with the link to the generated attestation."""
         with app_db().read_only() as session:
-            return _present(tasks.get_task(session, task_id))
+            return tasks.get_task(session, task_id)
 
 
 @blp.route("/<task_id>/approve")
@@ -55,7 +49,7 @@ class Approve(MethodView):
     @blp.response(200, ValidationTaskSchema)
     def post(self, task_id):
         """Approve: the attestation becomes visible to the client (409 once decided)."""
-        return _present(tasks.approve(app_db(), documents_gateway(), current_caller(), task_id))
+        return tasks.approve(app_db(), documents_gateway(), current_caller(), task_id)
 
 
 @blp.route("/<task_id>/reject")
@@ -65,4 +59,4 @@ class Reject(MethodView):
     @blp.response(200, ValidationTaskSchema)
     def post(self, body, task_id):
         """Reject with an optional reason: every form of the attestation is destroyed (409 once decided)."""
-        return _present(tasks.reject(app_db(), documents_gateway(), current_caller(), task_id, body["reason"]))
+        return tasks.reject(app_db(), documents_gateway(), current_caller(), task_id, body["reason"])

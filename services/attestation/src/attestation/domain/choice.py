@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from platform_shared.errors import ValidationFailed
+from .errors import InvalidInputs, InvalidTemplateChoice
 
 ATTESTATION_ENTITIES = ("contract", "beneficiary")
 
@@ -58,23 +58,21 @@ def choose_template(
     offered = offered_templates(templates, beneficiary_chosen=beneficiary_chosen)
     entity = entity_for(beneficiary_chosen)
     if not offered:
-        raise ValidationFailed(
-            f"The product offers no {entity} attestation template.",
-            errors={"template_id": [f"No {entity} template is offered."]},
+        raise InvalidTemplateChoice(
+            f"The product offers no {entity} attestation template.", f"No {entity} template is offered."
         )
     if template_id is None:
         if choice_needed(offered):
-            raise ValidationFailed(
-                "Several templates are offered: choose one.",
-                errors={"template_id": ["Choose one of the offered templates."]},
+            raise InvalidTemplateChoice(
+                "Several templates are offered: choose one.", "Choose one of the offered templates."
             )
         return offered[0]
     for template in offered:
         if template.template_id == template_id:
             return template
-    raise ValidationFailed(
+    raise InvalidTemplateChoice(
         f"This template is not offered for a {entity} attestation.",
-        errors={"template_id": [f"Only {entity} templates of the product may be used."]},
+        f"Only {entity} templates of the product may be used.",
     )
 
 
@@ -97,5 +95,5 @@ def resolve_inputs(fields: Iterable[InputField], given: Mapping[str, object]) ->
         else:
             errors[field.name] = [f"{field.label} is required."]
     if errors:
-        raise ValidationFailed("Some input fields are missing or unknown.", errors={"inputs": errors})
+        raise InvalidInputs(errors)
     return values

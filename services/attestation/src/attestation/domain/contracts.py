@@ -14,6 +14,17 @@ from platform_shared.auth import Caller
 MAX_AMOUNT = Decimal("9999999999.99")
 STATUSES = ("draft", "in_force", "suspended", "terminated")
 BENEFICIARY_KINDS = ("person", "vehicle", "building")
+# A contract's fields besides its number and product (which an import names by code).
+CONTRACT_TERMS = (
+    "owner_sub",
+    "owner_org",
+    "owner_email",
+    "owner_name",
+    "status",
+    "start_date",
+    "end_date",
+    "dossier_id",
+)
 # Attributes of each kind of beneficiary; the first one is required.
 BENEFICIARY_ATTRIBUTES = {
     "person": ("name", "birth_date"),

@@ -14,19 +14,14 @@ from dataclasses import dataclass
 
 from platform_shared.text_guard import contains_nul
 
+from .contracts import CONTRACT_TERMS
+
 FORMATS = ("csv", "jsonl")
 CSV_COLUMNS = (
     "record",
     "contract_number",
     "product_code",
-    "owner_sub",
-    "owner_org",
-    "owner_email",
-    "owner_name",
-    "status",
-    "start_date",
-    "end_date",
-    "dossier_id",
+    *CONTRACT_TERMS,
     "kind",
     "name",
     "birth_date",

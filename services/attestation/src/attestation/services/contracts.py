@@ -12,50 +12,39 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import Conflict, NotFound, ValidationFailed
+from platform_shared.db import get_or_404
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..db import Beneficiary, Contract, Product, Receipt
-from ..domain.contracts import beneficiary_problems, client_sees_contract
+from ..domain.contracts import CONTRACT_TERMS, beneficiary_problems, client_sees_contract
+from ..domain.errors import ContractNumberTaken, InvalidBeneficiary, InvalidContract
 
-CONTRACT_FIELDS = (
-    "number",
-    "product_id",
-    "owner_sub",
-    "owner_org",
-    "owner_email",
-    "owner_name",
-    "status",
-    "start_date",
-    "end_date",
-    "dossier_id",
-)
+CONTRACT_FIELDS = ("number", "product_id", *CONTRACT_TERMS)
 
 
 def _check_dates(start: date, end: date | None) -> None:
     if end is not None and end < start:
-        raise ValidationFailed("The contract ends before it starts.", errors={"end_date": ["Before start_date."]})
+        raise InvalidContract("The contract ends before it starts.", "end_date", "Before start_date.")
 
 
 def _check_owner(owner_sub: str | None, owner_org: str | None) -> None:
     if not owner_sub and not owner_org:
-        raise ValidationFailed(
-            "A contract belongs to a client person or company.",
-            errors={"owner_sub": ["Give owner_sub and/or owner_org."]},
+        raise InvalidContract(
+            "A contract belongs to a client person or company.", "owner_sub", "Give owner_sub and/or owner_org."
         )
 
 
 def _check_product(session: Session, product_id: str) -> None:
     if session.get(Product, product_id) is None:
-        raise ValidationFailed("No such product.", errors={"product_id": ["No such product."]})
+        raise InvalidContract("No such product.", "product_id", "No such product.")
 
 
 def _check_number_free(session: Session, number: str, contract_id: str | None = None) -> None:
     existing = session.scalar(select(Contract.id).where(Contract.number == number))
     if existing is not None and existing != contract_id:
-        raise Conflict(f"A contract numbered {number} already exists.")
+        raise ContractNumberTaken(number)
 
 
 def new_beneficiary(contract: Contract, kind: str, attributes: Mapping[str, Any]) -> Beneficiary:
@@ -66,7 +55,7 @@ def new_beneficiary(contract: Contract, kind: str, attributes: Mapping[str, Any]
     }
     problems = beneficiary_problems(kind, attributes)
     if problems:
-        raise ValidationFailed(f"The {kind} beneficiary is not valid.", errors=problems)
+        raise InvalidBeneficiary(kind, problems)
     beneficiary = Beneficiary(
         id=clock.new_id(), contract_id=contract.id, kind=kind, attributes=attributes, created_at=clock.now()
     )
@@ -78,9 +67,7 @@ def new_receipt(
     contract: Contract, *, period_start: date, period_end: date, amount_due: Decimal, amount_paid: Decimal
 ) -> Receipt:
     if period_end < period_start:
-        raise ValidationFailed(
-            "The receipt's period ends before it starts.", errors={"period_end": ["Before period_start."]}
-        )
+        raise InvalidContract("The receipt's period ends before it starts.", "period_end", "Before period_start.")
     receipt = Receipt(
         id=clock.new_id(),
         contract_id=contract.id,
@@ -186,23 +173,25 @@ def add_receipt(session: Session, contract_id: str, values: Mapping[str, Any]) -
 
 
 def get_contract(session: Session, contract_id: str) -> Contract:
-    contract = session.get(Contract, contract_id)
-    if contract is None:
-        raise NotFound("No such contract.")
+    contract = get_or_404(session, Contract, contract_id, "No such contract.")
     return contract
 
 
 def visible_contract(session: Session, caller: Caller, contract_id: str) -> Contract:
     """The contract if the caller may see it; 404 otherwise (existence is not revealed)."""
-    contract = session.get(Contract, contract_id)
-    if contract is None or not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
-        raise NotFound("No such contract.")
+    contract = get_or_404(
+        session,
+        Contract,
+        contract_id,
+        "No such contract.",
+        visible=lambda contract: client_sees_contract(caller, contract.owner_sub, contract.owner_org),
+    )
     return contract
 
 
 def list_contracts(
     session: Session, caller: Caller, filters: Mapping[str, Any], *, limit: int, cursor: str | None
-) -> tuple[list[Contract], str | None]:
+) -> Page:
     statement = select(Contract)
     if not (caller.is_staff or caller.is_service):
         mine = [Contract.owner_sub == caller.sub]

@@ -35,13 +35,19 @@ class ContractLineSchema(_LineSchema):
     dossier_id = fields.String(validate=validate.Length(min=1, max=36))
 
 
-class BeneficiaryLineSchema(_LineSchema):
+class BeneficiaryFieldsSchema(Schema):
+    """A beneficiary's fields, read alike from an import line and from ``POST /contracts/{id}/beneficiaries``."""
+
     kind = fields.String(required=True, validate=validate.OneOf(BENEFICIARY_KINDS))
     name = fields.String(validate=TEXT)
     birth_date = fields.Date()
     registration = fields.String(validate=TEXT)
     make = fields.String(validate=TEXT)
     address = fields.String(validate=validate.Length(min=1, max=500))
+
+
+class BeneficiaryLineSchema(_LineSchema, BeneficiaryFieldsSchema):
+    pass
 
 
 class ReceiptLineSchema(_LineSchema):

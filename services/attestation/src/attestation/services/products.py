@@ -9,11 +9,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
-from platform_shared.errors import Conflict, NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import NotFound
 
+from ..clients import DocumentsGateway, TemplateInfo
 from ..db import Product, ProductTemplate, ValidationSetting
-from ..documents_gateway import DocumentsGateway, TemplateInfo
 from ..domain.choice import ATTESTATION_ENTITIES, OfferedTemplate
+from ..domain.errors import ProductCodeTaken, TemplatesNotOffered, ValidatorsMissing
 from ..domain.validation import ValidationPolicy, effective_policy
 
 GLOBAL = "global"
@@ -21,7 +23,7 @@ GLOBAL = "global"
 
 def create_product(session: Session, *, code: str, name: str) -> Product:
     if session.scalar(select(Product.id).where(Product.code == code)) is not None:
-        raise Conflict(f"A product with code {code} already exists.")
+        raise ProductCodeTaken(code)
     now = clock.now()
     product = Product(
         id=clock.new_id(),
@@ -37,14 +39,12 @@ def create_product(session: Session, *, code: str, name: str) -> Product:
     try:
         session.flush()
     except IntegrityError as error:
-        raise Conflict(f"A product with code {code} already exists.") from error
+        raise ProductCodeTaken(code) from error
     return product
 
 
 def get_product(session: Session, product_id: str) -> Product:
-    product = session.get(Product, product_id)
-    if product is None:
-        raise NotFound("No such product.")
+    product = get_or_404(session, Product, product_id, "No such product.")
     return product
 
 
@@ -72,7 +72,7 @@ def check_attestation_templates(gateway: DocumentsGateway, entries: Sequence[dic
             continue
         infos.append(info)
     if errors:
-        raise ValidationFailed("Some templates cannot be offered as attestations.", errors={"templates": errors})
+        raise TemplatesNotOffered(errors)
     return infos
 
 
@@ -99,9 +99,7 @@ def replace_attestation_templates(
 
 def _check_validators(required: bool | None, subs: Sequence[str], role: str | None) -> None:
     if required and not subs and not role:
-        raise ValidationFailed(
-            "Prior validation needs validators.", errors={"validators": ["Name at least one user or a role."]}
-        )
+        raise ValidatorsMissing()
 
 
 def set_product_validation(

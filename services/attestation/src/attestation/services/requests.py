@@ -20,17 +20,18 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.db import Database
-from platform_shared.errors import Conflict, DomainError, NotFound, UpstreamUnavailable, ValidationFailed
+from platform_shared.db import Database, get_or_404
+from platform_shared.errors import DomainError, UpstreamUnavailable
 from platform_shared.messaging.outbox import record_event
-from platform_shared.pagination import keyset_page
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
+from ..clients import DocumentsGateway, RenderedDocument
 from ..config import AttestationSettings
 from ..db import AttestationRequest, Beneficiary, Contract, ValidationTask
-from ..documents_gateway import DocumentsGateway, RenderedDocument
 from ..domain import choice, eligibility
-from ..domain.contracts import beneficiary_label, client_sees_contract, render_context
+from ..domain.contracts import client_sees_contract, render_context
+from ..domain.errors import InvalidContract, NotEligible
 from ..domain.validation import ValidationPolicy
 from . import contracts, products
 
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 GENERATING, ISSUED, PENDING, FAILED = "generating", "issued", "pending_validation", "failed"
 DONE_DOCUMENT_STATES = ("ready", "pdf_unavailable")
+# Before approval the document is internal: the client is pointed at it only in these states.
+SHOWN_DOCUMENT_STATES = (ISSUED, "approved")
 MESSAGES = {
     GENERATING: "Your attestation is being generated.",
     ISSUED: "Your attestation is available in the contract's documents.",
@@ -79,19 +82,11 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
     return ContractSnapshot(
         contract_id=contract.id,
         terms=eligibility.ContractTerms(contract.status, contract.start_date, contract.end_date),
-        receipts=tuple(
-            eligibility.ReceiptPeriod(item.period_start, item.period_end, item.amount_due, item.amount_paid)
-            for item in contract.receipts
-        ),
+        receipts=tuple(item.period for item in contract.receipts),
         templates=tuple(products.offered(product)),
         policy=products.policy_for(session, product),
         beneficiaries=tuple(
-            {
-                "id": item.id,
-                "kind": item.kind,
-                "label": beneficiary_label(item.kind, item.attributes),
-                "attributes": dict(item.attributes),
-            }
+            {"id": item.id, "kind": item.kind, "label": item.label, "attributes": dict(item.attributes)}
             for item in contract.beneficiaries
         ),
     )
@@ -140,14 +135,11 @@ def check_request(
     """The template and input values of a new request; 409 when not eligible, 422 when it breaks a rule."""
     verdict = facts.eligibility(today)
     if not verdict.enabled:
-        raise Conflict(
-            "An attestation cannot be requested on this contract: " + " ".join(verdict.messages),
-            errors={"reasons": list(verdict.reasons)},
-        )
+        raise NotEligible(verdict.reasons, verdict.messages)
     beneficiary_id = body.get("beneficiary_id")
     if beneficiary_id and beneficiary_id not in {item["id"] for item in facts.beneficiaries}:
-        raise ValidationFailed(
-            "No such beneficiary on this contract.", errors={"beneficiary_id": ["Not a beneficiary of this contract."]}
+        raise InvalidContract(
+            "No such beneficiary on this contract.", "beneficiary_id", "Not a beneficiary of this contract."
         )
     template = choice.choose_template(facts.templates, body.get("template_id"), beneficiary_chosen=bool(beneficiary_id))
     inputs = choice.resolve_inputs(gateway.input_fields(template.template_id), body.get("inputs") or {})
@@ -438,18 +430,14 @@ def request_for_document(session: Session, document_id: str) -> AttestationReque
 
 
 def visible_request(session: Session, caller: Caller, request_id: str) -> AttestationRequest:
-    request = session.get(AttestationRequest, request_id)
-    if request is None:
-        raise NotFound("No such attestation request.")
-    contract = session.get(Contract, request.contract_id)
-    if not client_sees_contract(caller, contract.owner_sub, contract.owner_org):
-        raise NotFound("No such attestation request.")
-    return request
+    def visible(request: AttestationRequest) -> bool:
+        contract = session.get(Contract, request.contract_id)
+        return client_sees_contract(caller, contract.owner_sub, contract.owner_org)
+
+    return get_or_404(session, AttestationRequest, request_id, "No such attestation request.", visible=visible)
 
 
-def list_requests(
-    session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None
-) -> tuple[list[AttestationRequest], str | None]:
+def list_requests(session: Session, caller: Caller, contract_id: str, *, limit: int, cursor: str | None) -> Page:
     contracts.visible_contract(session, caller, contract_id)
     statement = select(AttestationRequest).where(AttestationRequest.contract_id == contract_id)
     return keyset_page(

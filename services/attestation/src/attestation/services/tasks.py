@@ -8,7 +8,7 @@ dead process expires after ``DECISION_LEASE``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -16,14 +16,14 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.db import Database
-from platform_shared.errors import Conflict, Forbidden, NotFound
+from platform_shared.db import Database, get_or_404
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import keyset_page
 
 from .. import SERVICE_NAME
+from ..clients import DocumentsGateway
 from ..db import AttestationRequest, ValidationTask
-from ..documents_gateway import DocumentsGateway
+from ..domain.errors import NotAValidator, TaskAlreadyDecided
 from ..domain.validation import may_decide
 
 # A claim older than this was left by a process that died mid-decision: the task may be decided again
@@ -44,9 +44,7 @@ def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | 
 
 
 def get_task(session: Session, task_id: str) -> ValidationTask:
-    task = session.get(ValidationTask, task_id)
-    if task is None:
-        raise NotFound("No such validation task.")
+    task = get_or_404(session, ValidationTask, task_id, "No such validation task.")
     return task
 
 
@@ -55,7 +53,7 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
     with db.transaction() as session:
         task = get_task(session, task_id)
         if not may_decide(caller, task.validator_subs, task.validator_role):
-            raise Forbidden("You are not among this task's validators.")
+            raise NotAValidator()
         now = clock.now()
         abandoned = and_(ValidationTask.state == "deciding", ValidationTask.decided_at < now - DECISION_LEASE)
         claimed = session.execute(
@@ -67,7 +65,7 @@ def _claim(db: Database, caller: Caller, task_id: str) -> str:
             .values(state="deciding", decided_at=now)
         ).rowcount
         if not claimed:
-            raise Conflict("This validation task has already been decided.")
+            raise TaskAlreadyDecided()
         return task.document_id
 
 
@@ -80,7 +78,7 @@ def _release(db: Database, task_id: str) -> None:
         )
 
 
-def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
+def _record_decision(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
     task = get_task(session, task_id)
     task.state, task.reason = state, reason
     task.decided_by, task.decided_at = caller.sub, clock.now()
@@ -89,24 +87,28 @@ def _decide(session: Session, caller: Caller, task_id: str, state: str, reason: 
     return task, request
 
 
-def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
-    """The generated attestation becomes visible to the client; ``attestation.approved``."""
+def _decide(
+    db: Database, caller: Caller, task_id: str, state: str, reason: str | None, act_on_document: Callable[[str], None]
+) -> ValidationTask:
+    """Claim the task, act on its document in the documents service (the claim is released if that fails),
+    then record the decision and ``attestation.<state>`` in one transaction."""
     document_id = _claim(db, caller, task_id)
     try:
-        gateway.share_with_client(document_id)
+        act_on_document(document_id)
     except Exception:
         _release(db, task_id)
         raise
     with db.transaction() as session:
-        task, request = _decide(session, caller, task_id, "approved", None)
+        task, request = _record_decision(session, caller, task_id, state, reason)
+        outcome = {"document_id": task.document_id} if state == "approved" else {"reason": reason}
         record_event(
             session,
-            "attestation.approved",
+            f"attestation.{state}",
             {
                 "request_id": request.id,
                 "task_id": task.id,
                 "contract_id": task.contract_id,
-                "document_id": task.document_id,
+                **outcome,
                 "client_sub": request.client_sub,
                 "client_org": request.client_org,
                 "client_email": request.client_email,
@@ -116,32 +118,13 @@ def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: st
             actor=caller.as_actor(),
         )
         return task
+
+
+def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
+    """The generated attestation becomes visible to the client; ``attestation.approved``."""
+    return _decide(db, caller, task_id, "approved", None, gateway.share_with_client)
 
 
 def reject(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, reason: str | None) -> ValidationTask:
     """Every rendition of the attestation is destroyed in the documents service; ``attestation.rejected``."""
-    document_id = _claim(db, caller, task_id)
-    try:
-        gateway.destroy(document_id)
-    except Exception:
-        _release(db, task_id)
-        raise
-    with db.transaction() as session:
-        task, request = _decide(session, caller, task_id, "rejected", reason)
-        record_event(
-            session,
-            "attestation.rejected",
-            {
-                "request_id": request.id,
-                "task_id": task.id,
-                "contract_id": task.contract_id,
-                "reason": reason,
-                "client_sub": request.client_sub,
-                "client_org": request.client_org,
-                "client_email": request.client_email,
-            },
-            producer=SERVICE_NAME,
-            aggregate_id=request.id,
-            actor=caller.as_actor(),
-        )
-        return task
+    return _decide(db, caller, task_id, "rejected", reason, gateway.destroy)

@@ -14,11 +14,11 @@ from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
-from .. import services
+from ..clients import AccessLookup
 from ..domain.files import content_disposition, sanitise_filename
-from ..gateway import AccessLookup
-from ..storage import spool, tmp_dir
+from ..services import documents
 from .downloads import ranged_response
+from .files import app_storage, spooled_upload
 from .schemas import DocumentSchema, document_body
 
 blp = Blueprint(
@@ -34,7 +34,7 @@ ALL_ROLES = ("agent", "client", "partner", "service")
 class UploadFormSchema(Schema):
     """Multipart form fields of an upload (the file itself is the ``file`` part)."""
 
-    owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
+    owner_type = fields.String(required=True, validate=validate.OneOf(documents.OWNER_TYPES))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     dossier_id = fields.String(
         load_default=None,
@@ -43,7 +43,7 @@ class UploadFormSchema(Schema):
             "description": "The dossier, when the owner is not one (e.g. a contract document shared on a dossier)."
         },
     )
-    category = fields.String(load_default="other", validate=validate.OneOf(services.CATEGORIES))
+    category = fields.String(load_default="other", validate=validate.OneOf(documents.CATEGORIES))
     client = fields.Boolean(load_default=False, metadata={"description": "Visible to the owner's client (staff only)."})
     partner = fields.Boolean(
         load_default=False, metadata={"description": "Visible to solicited partners (staff only)."}
@@ -71,7 +71,7 @@ class UploadFilesSchema(Schema):
 
 
 class ListArgsSchema(PageArgsSchema):
-    owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
+    owner_type = fields.String(required=True, validate=validate.OneOf(documents.OWNER_TYPES))
     owner_id = fields.String(required=True)
     partner = fields.Boolean(load_default=False, metadata={"description": "Only documents flagged for partners."})
     role = fields.String(load_default=None, metadata={"description": "Only documents flagged for this role."})
@@ -93,10 +93,6 @@ class ContentArgsSchema(Schema):
     )
 
 
-def _storage():
-    return current_app.extensions["documents_storage"]
-
-
 def _lookup() -> AccessLookup:
     """A fresh per-request cache of the gateway's answers."""
     return AccessLookup(current_app.extensions["gateway_client"])
@@ -105,9 +101,9 @@ def _lookup() -> AccessLookup:
 def purge_bytes(keys: list[str]) -> None:
     """Delete the bytes that no rendition or template version uses any more (after the commit)."""
     with app_db().read_only() as session:
-        unused = services.unreferenced_keys(session, keys)
+        unused = documents.unreferenced_keys(session, keys)
     for key in unused:
-        _storage().delete(key)
+        app_storage().delete(key)
 
 
 @blp.route("")
@@ -127,33 +123,28 @@ class Documents(MethodView):
                     "uploaded_by_role goes with uploaded_by_sub.",
                     errors={"uploaded_by_role": ["Missing data for required field."]},
                 )
-            on_behalf = services.Uploader(form["uploaded_by_sub"], form["uploaded_by_role"])
+            on_behalf = documents.Uploader(form["uploaded_by_sub"], form["uploaded_by_role"])
         upload = files["file"]
-        filename = sanitise_filename(upload.filename)
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                document = services.upload_document(
-                    session,
-                    _storage(),
-                    _lookup(),
-                    caller,
-                    spooled=spooled,
-                    filename=filename,
-                    owner_type=form["owner_type"],
-                    owner_id=form["owner_id"],
-                    dossier_id=form["dossier_id"],
-                    category=form["category"],
-                    on_behalf=on_behalf,
-                    allowed_kinds=settings.allowed_types,
-                    financial_categories=settings.financial_categories,
-                    visibility=services.Visibility(
-                        form["client"], form["partner"], tuple(form["roles"]), form["financial"]
-                    ),
-                )
-                return document_body(document)
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            document = documents.upload_document(
+                session,
+                app_storage(),
+                _lookup(),
+                caller,
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+                owner_type=form["owner_type"],
+                owner_id=form["owner_id"],
+                dossier_id=form["dossier_id"],
+                category=form["category"],
+                on_behalf=on_behalf,
+                allowed_kinds=settings.allowed_types,
+                financial_categories=settings.financial_categories,
+                visibility=documents.Visibility(
+                    form["client"], form["partner"], tuple(form["roles"]), form["financial"]
+                ),
+            )
+            return document_body(document)
 
     @require_roles(*ALL_ROLES)
     @blp.arguments(ListArgsSchema, location="query")
@@ -163,11 +154,11 @@ class Documents(MethodView):
         caller = current_caller()
         if (args["partner"] or args["role"]) and not (caller.is_service or caller.is_staff):
             raise ValidationFailed(
-                "The partner and role filters are for staff and services.",
+                "The partner and role filters are for staff and documents.",
                 errors={"partner" if args["partner"] else "role": ["Not allowed."]},
             )
         with app_db().read_only() as session:
-            items, next_cursor = services.list_visible_documents(
+            page = documents.list_visible_documents(
                 session,
                 _lookup(),
                 caller,
@@ -178,7 +169,7 @@ class Documents(MethodView):
                 limit=args["limit"],
                 cursor=args["cursor"],
             )
-            return {"items": [document_body(document) for document in items], "next_cursor": next_cursor}
+            return page.map(document_body)
 
 
 @blp.route("/<document_id>")
@@ -188,7 +179,7 @@ class DocumentResource(MethodView):
     def get(self, document_id):
         """A document the caller may see (its state tells whether the PDF is ready)."""
         with app_db().read_only() as session:
-            return document_body(services.get_visible_document(session, _lookup(), current_caller(), document_id))
+            return document_body(documents.get_visible_document(session, _lookup(), current_caller(), document_id))
 
     @require_roles("agent", "service")
     @blp.arguments(VisibilityPatchSchema)
@@ -196,7 +187,7 @@ class DocumentResource(MethodView):
     def patch(self, body, document_id):
         """Change the document's visibility or financial flag (staff); publishes ``document.visibility_changed``."""
         with app_db().transaction() as session:
-            document = services.change_visibility(
+            document = documents.change_visibility(
                 session,
                 current_caller(),
                 document_id,
@@ -212,7 +203,7 @@ class DocumentResource(MethodView):
     def delete(self, document_id):
         """Delete the document and the bytes of every rendition; publishes ``document.deleted``."""
         with app_db().transaction() as session:
-            keys = services.delete_document(session, current_caller(), document_id)
+            keys = documents.delete_document(session, current_caller(), document_id)
         purge_bytes(keys)
 
 
@@ -224,9 +215,9 @@ class DocumentContent(MethodView):
     def get(self, args, document_id):
         """Download a rendition (streams; supports ``Range``)."""
         with app_db().read_only() as session:
-            document = services.get_visible_document(session, _lookup(), current_caller(), document_id)
-            rendition = services.find_rendition(document, args["rendition"])
+            document = documents.get_visible_document(session, _lookup(), current_caller(), document_id)
+            rendition = documents.find_rendition(document, args["rendition"])
             if rendition is None:
                 raise NotFound("The document has no such rendition.")
-            filename = services.rendition_filename(document.filename, rendition.kind)
-            return ranged_response(_storage(), rendition, content_disposition(filename))
+            filename = documents.rendition_filename(document.filename, rendition.kind)
+            return ranged_response(app_storage(), rendition, content_disposition(filename))

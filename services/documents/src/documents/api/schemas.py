@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from ..services import find_rendition, visibility_of
+from ..services.documents import find_rendition, visibility_of
 
 
 class VisibilitySchema(Schema):

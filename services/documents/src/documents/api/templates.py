@@ -13,11 +13,12 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, keyset_page, page_schema
 from platform_shared.web import app_db, app_settings
 
-from .. import services, templating
 from ..db import Template
 from ..domain.files import sanitise_filename
 from ..domain.templates import ENTITIES
-from ..storage import spool, tmp_dir
+from ..services import documents, templates
+from ..storage import tmp_dir
+from .files import app_storage, spooled_upload
 from .schemas import DocumentSchema, VisibilitySchema, document_body
 
 blp = Blueprint(
@@ -32,7 +33,7 @@ class TemplateFormSchema(Schema):
     """Multipart fields of a template upload (the .docx is the ``file`` part)."""
 
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    type = fields.String(required=True, validate=validate.OneOf(templating.TEMPLATE_TYPES))
+    type = fields.String(required=True, validate=validate.OneOf(templates.TEMPLATE_TYPES))
     entity = fields.String(
         required=True,
         validate=validate.OneOf(ENTITIES),
@@ -95,24 +96,12 @@ class RenderSchema(Schema):
     inputs = fields.Dict(
         keys=fields.String(), load_default=dict, metadata={"description": "Values of the input fields, by tag name."}
     )
-    owner_type = fields.String(required=True, validate=validate.OneOf(services.OWNER_TYPES))
+    owner_type = fields.String(required=True, validate=validate.OneOf(documents.OWNER_TYPES))
     owner_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     dossier_id = fields.String(load_default=None, allow_none=True)
-    category = fields.String(load_default="other", validate=validate.OneOf(services.CATEGORIES))
+    category = fields.String(load_default="other", validate=validate.OneOf(documents.CATEGORIES))
     visibility = fields.Nested(VisibilitySchema, load_default=dict)
     filename = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=200))
-
-
-def _storage():
-    return current_app.extensions["documents_storage"]
-
-
-def _template_body(template: Template) -> dict:
-    """Read while the session is open (``TemplateSchema`` dumps it after the transaction)."""
-    return {
-        key: getattr(template, key)
-        for key in ("id", "name", "type", "entity", "pdf_auto", "current_version", "created_at", "updated_at")
-    }
 
 
 @blp.route("")
@@ -123,23 +112,16 @@ class Templates(MethodView):
     @blp.response(201, TemplateSchema)
     def post(self, form, files):
         """Upload a template (admin); 422 names a broken tag (e.g. one with typographic quotes)."""
-        settings = app_settings()
         upload = files["file"]
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                return _template_body(
-                    templating.create_template(
-                        session,
-                        _storage(),
-                        current_caller(),
-                        spooled=spooled,
-                        filename=sanitise_filename(upload.filename),
-                        **form,
-                    )
-                )
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            return templates.create_template(
+                session,
+                app_storage(),
+                current_caller(),
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+                **form,
+            )
 
     @require_roles("agent", "service")
     @blp.arguments(PageArgsSchema, location="query")
@@ -147,14 +129,7 @@ class Templates(MethodView):
     def get(self, args):
         """List templates."""
         with app_db().read_only() as session:
-            items, next_cursor = keyset_page(
-                session,
-                select(Template),
-                [Template.created_at, Template.id],
-                limit=args["limit"],
-                cursor=args["cursor"],
-            )
-            return {"items": [_template_body(template) for template in items], "next_cursor": next_cursor}
+            return keyset_page(session, select(Template), [Template.created_at, Template.id], **args)
 
 
 @blp.route("/<template_id>")
@@ -164,7 +139,7 @@ class TemplateResource(MethodView):
     def get(self, template_id):
         """A template's metadata and current version."""
         with app_db().read_only() as session:
-            return _template_body(templating.get_template(session, template_id))
+            return templates.get_template(session, template_id)
 
 
 @blp.route("/<template_id>/versions")
@@ -174,23 +149,16 @@ class TemplateVersions(MethodView):
     @blp.response(201, TemplateSchema)
     def post(self, files, template_id):
         """Upload a new version of the .docx; documents already generated do not change."""
-        settings = app_settings()
         upload = files["file"]
-        spooled = spool(upload.stream, tmp_dir(settings), settings.max_upload_bytes)
-        try:
-            with app_db().transaction() as session:
-                return _template_body(
-                    templating.add_template_version(
-                        session,
-                        _storage(),
-                        current_caller(),
-                        template_id,
-                        spooled=spooled,
-                        filename=sanitise_filename(upload.filename),
-                    )
-                )
-        finally:
-            spooled.path.unlink(missing_ok=True)
+        with spooled_upload(upload) as spooled, app_db().transaction() as session:
+            return templates.add_template_version(
+                session,
+                app_storage(),
+                current_caller(),
+                template_id,
+                spooled=spooled,
+                filename=sanitise_filename(upload.filename),
+            )
 
 
 @blp.route("/<template_id>/fields")
@@ -200,11 +168,11 @@ class TemplateFields(MethodView):
     def get(self, template_id):
         """Every tag of the current version: entity fields and inputs (with label and default)."""
         with app_db().read_only() as session:
-            template = templating.get_template(session, template_id)
+            template = templates.get_template(session, template_id)
             return {
                 "template_id": template.id,
                 "version": template.current_version,
-                "fields": templating.template_fields(session, template),
+                "fields": templates.template_fields(session, template),
             }
 
     @require_roles("admin")
@@ -213,11 +181,11 @@ class TemplateFields(MethodView):
     def put(self, body, template_id):
         """Set labels and defaults of input fields (admin); 422 for a tag that is not an input."""
         with app_db().transaction() as session:
-            template = templating.configure_fields(session, template_id, body["fields"])
+            template = templates.configure_fields(session, template_id, body["fields"])
             return {
                 "template_id": template.id,
                 "version": template.current_version,
-                "fields": templating.template_fields(session, template),
+                "fields": templates.template_fields(session, template),
             }
 
 
@@ -235,7 +203,7 @@ class TemplateRender(MethodView):
         """Render the template into a document with its .docx (and, when ``pdf_auto``, its PDF)."""
         settings = app_settings()
         visibility = body["visibility"]
-        request = templating.RenderRequest(
+        request = templates.RenderRequest(
             context=body["context"],
             inputs=body["inputs"],
             owner_type=body["owner_type"],
@@ -243,7 +211,7 @@ class TemplateRender(MethodView):
             dossier_id=body["dossier_id"],
             category=body["category"],
             filename=body["filename"],
-            visibility=services.Visibility(
+            visibility=documents.Visibility(
                 visibility.get("client", False),
                 visibility.get("partner", False),
                 tuple(visibility.get("roles", ())),
@@ -251,9 +219,9 @@ class TemplateRender(MethodView):
             ),
         )
         with app_db().transaction() as session:
-            document = templating.render_template(
+            document = templates.render_template(
                 session,
-                _storage(),
+                app_storage(),
                 current_caller(),
                 template_id,
                 request,

@@ -70,7 +70,7 @@ def may_need_gateway(document: VisibleDocument) -> bool:
 
 
 def shown_to_participants(document: VisibleDocument) -> bool:
-    """Participants see what the client sees, except financial items (DESIGN 7)."""
+    """Participants see what the client sees, except financial items (docs/architecture.md §5)."""
     return bool(document.visible_client and not document.financial)
 
 

@@ -19,6 +19,8 @@ from docxtpl import DocxTemplate
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
+from .errors import MissingInputs, UnknownInputs
+
 # The context each entity's renderer provides (the caller sends these values in ``context``).
 ENTITY_FIELDS: dict[str, dict[str, str]] = {
     "contract": {
@@ -221,18 +223,6 @@ def _is_empty(value: Any) -> bool:
 class RenderContext:
     values: dict
     warnings: list[dict]
-
-
-class MissingInputs(Exception):
-    def __init__(self, names: list[str]):
-        super().__init__(", ".join(names))
-        self.names = names
-
-
-class UnknownInputs(Exception):
-    def __init__(self, names: list[str]):
-        super().__init__(", ".join(names))
-        self.names = names
 
 
 def build_context(

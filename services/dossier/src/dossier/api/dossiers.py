@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
-from platform_shared.pagination import page_schema
+from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
 from ..domain.access import sees_everything
@@ -84,16 +84,13 @@ class Dossiers(MethodView):
     def get(self, args):
         """List the dossiers the caller may see, newest first, with filters."""
         caller = current_caller()
-        limit, cursor = args.pop("limit"), args.pop("cursor")
+        page, filters = split_page_args(args)
         with app_db().read_only() as session:
-            items, next_cursor = dossiers.list_dossiers(session, caller, args, limit=limit, cursor=cursor)
-            return {
-                "items": [
-                    present_summary(item, models.load_definition(session, item.model_id, item.model_version), caller)
-                    for item in items
-                ],
-                "next_cursor": next_cursor,
-            }
+            return dossiers.list_dossiers(session, caller, filters, **page).map(
+                lambda item: present_summary(
+                    item, models.load_definition(session, item.model_id, item.model_version), caller
+                )
+            )
 
 
 @blp.route("/<dossier_id>")

@@ -179,8 +179,7 @@ class Models(MethodView):
         """List current model versions (clients: only those open to them, and only their portal side)."""
         with app_db().read_only() as session:
             caller = current_caller()
-            items, cursor = models.list_models(session, caller, **page)
-            return {"items": [models.present_model(item, caller) for item in items], "next_cursor": cursor}
+            return models.list_models(session, caller, **page).map(lambda item: models.present_model(item, caller))
 
 
 @blp.route("/<model_id>")

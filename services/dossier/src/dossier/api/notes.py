@@ -78,9 +78,7 @@ class Notes(MethodView):
     def get(self, page, dossier_id):
         """List the notes the caller may read, oldest first (clients never see internal notes)."""
         with app_db().read_only() as session:
-            items, cursor = notes.list_notes(session, current_caller(), dossier_id, **page)
-            session.expunge_all()  # serialised after the read-only session ends
-            return {"items": items, "next_cursor": cursor}
+            return notes.list_notes(session, current_caller(), dossier_id, **page)
 
 
 @blp.route("/<dossier_id>/third-party-notes")
@@ -118,6 +116,4 @@ class Timeline(MethodView):
         caller = current_caller()
         with app_db().read_only() as session:
             dossiers.visible_dossier(session, caller, dossier_id)
-            items, cursor = timeline.list_entries(session, caller, dossier_id, **page)
-            session.expunge_all()  # serialised after the read-only session ends
-            return {"items": items, "next_cursor": cursor}
+            return timeline.list_entries(session, caller, dossier_id, **page)

@@ -81,7 +81,6 @@ class PartnerView(MethodView):
             dossier = dossiers.visible_dossier(session, caller, dossier_id)
             view = present_partner_view(dossier, dossiers.definition_for(session, dossier))
             participant_notes = notes.participant_notes(session, dossier.id)
-            session.expunge_all()  # serialised after the read-only session ends
             return {**view, "notes": participant_notes}
 
 
@@ -113,5 +112,4 @@ class ParticipantView(MethodView):
                 dossier, dossiers.definition_for(session, dossier), dossiers.developments_of(session, dossier.id)
             )
             participant_notes = notes.participant_notes(session, dossier.id)
-            session.expunge_all()  # serialised after the read-only session ends
             return {**view, "notes": participant_notes}

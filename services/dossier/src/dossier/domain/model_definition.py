@@ -25,16 +25,6 @@ class FieldSpec:
     financial: bool = False
     partner_only: bool = False
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "type": self.type,
-            "required": self.required,
-            "choices": list(self.choices),
-            "financial": self.financial,
-        }
-
 
 @dataclass(frozen=True)
 class StatusSpec:

@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound, ValidationFailed
 from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Dossier, search_text
@@ -20,7 +22,6 @@ from ..domain.model_definition import ModelDefinition
 from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
 from . import models, references, timeline
-from .paging import checked_page
 
 CLIENT_EDITABLE = ("client_reference", "fields")
 
@@ -132,9 +133,14 @@ def create_dossier(
 
 def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_update: bool = False) -> Dossier:
     """The dossier, or 404 when it does not exist or the caller may not see it."""
-    dossier = session.get(Dossier, dossier_id, with_for_update=for_update or None)
-    if dossier is None or not may_read(caller, dossier.client_sub, dossier.client_org):
-        raise NotFound("No such dossier.")
+    dossier = get_or_404(
+        session,
+        Dossier,
+        dossier_id,
+        "No such dossier.",
+        visible=lambda dossier: may_read(caller, dossier.client_sub, dossier.client_org),
+        with_for_update=for_update or None,
+    )
     return dossier
 
 
@@ -314,9 +320,7 @@ def close(session: Session, caller: Caller, dossier_id: str) -> Dossier:
     return dossier
 
 
-def list_dossiers(
-    session: Session, caller: Caller, filters: dict[str, Any], *, limit: int, cursor: str | None
-) -> tuple[list[Dossier], str | None]:
+def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, limit: int, cursor: str | None) -> Page:
     """Newest first, keyset-paginated; clients only see their own and their company's dossiers."""
     statement = select(Dossier)
     if not sees_everything(caller):
@@ -338,6 +342,6 @@ def list_dossiers(
     if filters.get("q"):
         pattern = "%" + filters["q"].lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         statement = statement.where(search_text().like(pattern, escape="\\"))
-    return checked_page(
+    return keyset_page(
         session, statement, [Dossier.created_at, Dossier.id], limit=limit, cursor=cursor, descending=True
     )

@@ -9,12 +9,12 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound
+from platform_shared.db import get_or_404
+from platform_shared.pagination import Page, keyset_page
 
 from ..db import DossierModel, ModelVersion
 from ..domain.access import sees_everything
 from ..domain.model_definition import ModelDefinition, validate_model
-from .paging import checked_page
 
 _definitions: dict[tuple[str, int], ModelDefinition] = {}
 DEFINITION_KEYS = ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
@@ -33,9 +33,7 @@ def load_definition(session: Session, model_id: str, version: int) -> ModelDefin
     cached = _definitions.get((model_id, version))
     if cached is not None:
         return cached
-    row = session.get(ModelVersion, (model_id, version))
-    if row is None:
-        raise NotFound("No such model version.")
+    row = get_or_404(session, ModelVersion, (model_id, version), "No such model version.")
     return definition_of(row)
 
 
@@ -68,9 +66,7 @@ def create_model(session: Session, caller: Caller, body: dict[str, Any]) -> Mode
 
 def replace_model(session: Session, caller: Caller, model_id: str, body: dict[str, Any]) -> ModelVersion:
     """Save the model as a new version; dossiers keep the version they were created with."""
-    model = session.get(DossierModel, model_id, with_for_update=True)
-    if model is None:
-        raise NotFound("No such model.")
+    model = get_or_404(session, DossierModel, model_id, "No such model.", with_for_update=True)
     version = _new_version(model.id, model.current_version + 1, body, caller)
     model.current_version = version.version
     model.updated_at = version.created_at
@@ -84,16 +80,18 @@ def _visible(caller: Caller, version: ModelVersion) -> bool:
 
 
 def get_model(session: Session, caller: Caller, model_id: str, version_number: int | None = None) -> ModelVersion:
-    model = session.get(DossierModel, model_id)
-    if model is None:
-        raise NotFound("No such model.")
-    version = session.get(ModelVersion, (model_id, version_number or model.current_version))
-    if version is None or not _visible(caller, version):
-        raise NotFound("No such model.")
+    model = get_or_404(session, DossierModel, model_id, "No such model.")
+    version = get_or_404(
+        session,
+        ModelVersion,
+        (model_id, version_number or model.current_version),
+        "No such model.",
+        visible=lambda version: _visible(caller, version),
+    )
     return version
 
 
-def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> tuple[list, str | None]:
+def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | None) -> Page:
     """Current versions; clients only see models they may create dossiers with."""
     statement = select(ModelVersion).join(
         DossierModel,
@@ -101,9 +99,7 @@ def list_models(session: Session, caller: Caller, *, limit: int, cursor: str | N
     )
     if not sees_everything(caller):
         statement = statement.where(ModelVersion.client_can_create.is_(True))
-    return checked_page(
-        session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor
-    )
+    return keyset_page(session, statement, [ModelVersion.created_at, ModelVersion.model_id], limit=limit, cursor=cursor)
 
 
 def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:

@@ -9,13 +9,13 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
+from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..db import Development, Note
 from ..domain.access import sees_everything, visible_audiences
 from . import timeline
 from .dossiers import open_dossier, visible_dossier
-from .paging import checked_page
 
 EXCERPT_LENGTH = 200
 THIRD_PARTY_ROLE = "partner"
@@ -96,12 +96,10 @@ def participant_notes(session: Session, dossier_id: str) -> list[Note]:
     )
 
 
-def list_notes(
-    session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None
-) -> tuple[list[Note], str | None]:
+def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None) -> Page:
     visible_dossier(session, caller, dossier_id)
     statement = select(Note).where(Note.dossier_id == dossier_id, Note.visibility.in_(visible_audiences(caller)))
-    return checked_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
+    return keyset_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
 
 
 def add_development(session: Session, caller: Caller, dossier_id: str, title: str, body: str) -> Development:

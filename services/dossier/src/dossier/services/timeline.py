@@ -10,10 +10,10 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.pagination import Page, keyset_page
 
 from ..db import TimelineEntry
 from ..domain.access import visible_audiences
-from .paging import checked_page
 
 
 def append(
@@ -43,14 +43,12 @@ def append(
     return entry
 
 
-def list_entries(
-    session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None
-) -> tuple[list[TimelineEntry], str | None]:
+def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None) -> Page:
     """Oldest first; only the entries whose visibility the caller's audience includes."""
     statement = select(TimelineEntry).where(
         TimelineEntry.dossier_id == dossier_id, TimelineEntry.visibility.in_(visible_audiences(caller))
     )
-    return checked_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
+    return keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
 
 
 def change_subject_visibility(session: Session, subject_id: str, visibility: str) -> None:

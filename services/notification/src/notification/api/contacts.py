@@ -6,11 +6,10 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from platform_shared.auth import require_roles
-from platform_shared.pagination import page_schema
+from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db
 
-from ..domain import administration
-from ..domain.feed import row_dict
+from ..services import administration
 from .schemas import ContactCreateSchema, ContactListArgsSchema, ContactSchema
 
 blp = Blueprint("contacts", __name__, url_prefix="/api/v1/contacts", description="Recipients' addresses (admin)")
@@ -24,17 +23,16 @@ class Contacts(MethodView):
     def post(self, body):
         """Register a recipient (staff address, a group such as ``portal_requests``); replaces what events taught."""
         with app_db().transaction() as session:
-            return row_dict(administration.register_contact(session, body))
+            return administration.register_contact(session, body)
 
     @require_roles("admin")
     @blp.arguments(ContactListArgsSchema, location="query")
     @blp.response(200, page_schema(ContactSchema))
     def get(self, args):
         """Known addresses, by address."""
-        limit, cursor = args.pop("limit"), args.pop("cursor")
+        page, filters = split_page_args(args)
         with app_db().read_only() as session:
-            items, next_cursor = administration.contacts_page(session, args, limit=limit, cursor=cursor)
-            return {"items": [row_dict(item) for item in items], "next_cursor": next_cursor}
+            return administration.contacts_page(session, filters, **page)
 
 
 @blp.route("/<contact_id>")

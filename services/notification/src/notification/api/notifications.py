@@ -9,7 +9,7 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema
 from platform_shared.web import app_db
 
-from ..domain import feed
+from ..services import feed
 from .schemas import NotificationPageSchema, NotificationSchema, UnreadCountSchema
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="In-app feed")
@@ -25,12 +25,8 @@ class Notifications(MethodView):
         """The caller's notifications: unread first, then newest first, with the unread count."""
         sub = current_caller().sub
         with app_db().read_only() as session:
-            items, next_cursor = feed.feed_page(session, sub, limit=args["limit"], cursor=args["cursor"])
-            return {
-                "items": [feed.present_notification(item) for item in items],
-                "next_cursor": next_cursor,
-                "unread_count": feed.unread_count(session, sub),
-            }
+            page = feed.feed_page(session, sub, **args)
+            return {**page._asdict(), "unread_count": feed.unread_count(session, sub)}
 
 
 @blp.route("/unread-count")
@@ -50,4 +46,4 @@ class MarkRead(MethodView):
     def post(self, notification_id):
         """Mark one of the caller's notifications read (404 for anyone else's)."""
         with app_db().transaction() as session:
-            return feed.present_notification(feed.mark_read(session, current_caller().sub, notification_id))
+            return feed.mark_read(session, current_caller().sub, notification_id)

@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.web import app_db
 
-from ..domain import administration
+from ..services import administration
 from .schemas import RuleCreateSchema, RuleListSchema, RuleSchema
 
 blp = Blueprint("rules", __name__, url_prefix="/api/v1/rules", description="Notification rules (admin)")

@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 
 from platform_shared.pagination import PageArgsSchema
 
-from ..domain.planning import FAILED, PENDING, SENDING, SENT, SKIPPED, UNKNOWN
+from ..domain.deliveries import FAILED, PENDING, SENDING, SENT, SKIPPED, UNKNOWN
 from ..domain.rendering import LANGUAGES, TEMPLATE_NAMES
 from ..domain.rules import CHANNELS
 from ..handlers import CONSUMED_EVENTS

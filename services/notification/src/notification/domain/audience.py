@@ -1,14 +1,14 @@
-"""Who a notification may go to: people, the actors of a dossier, and who may see what an event is about."""
+"""Who a notification may go to: people, their sides, and who may see what an event is about."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+if TYPE_CHECKING:  # the ORM row is read as plain data here
+    from ..db import DossierCopy
 
-from ..db import Contact, DossierCopy, DossierParty
 
 STAFF, CLIENT, PARTNER, CONTRIBUTOR, PARTICIPANT, ADDRESS = (
     "staff",
@@ -78,7 +78,7 @@ def may_see(person: Person, subject: Subject) -> bool:
     if subject.kind == "document":
         visibility = subject.document_visibility or {}
         if person.kind == PARTICIPANT and visibility.get("financial"):
-            return False  # DESIGN 7: participants never see financial items
+            return False  # participants never see financial items (docs/architecture.md §5)
         if person.kind in (CLIENT, PARTICIPANT):
             return bool(visibility.get("client")) and subject.client_visible
         if person.kind == CONTRIBUTOR:
@@ -95,59 +95,6 @@ def may_see(person: Person, subject: Subject) -> bool:
     if person.kind == PARTNER:
         return subject.partner_visible
     return subject.client_visible
-
-
-def contact_for(session: Session, sub: str) -> Contact | None:
-    return session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
-
-
-def person_for_sub(
-    session: Session, sub: str, kind: str, *, email: str | None = None, name: str | None = None, role: str | None = None
-) -> Person:
-    contact = contact_for(session, sub)
-    if contact is not None:
-        return Person(kind, sub, contact.email, name or contact.name, role, contact.language)
-    return Person(kind, sub, email, name, role)
-
-
-def dossier_actors(session: Session, dossier: DossierCopy | None) -> list[Person]:
-    """The client side (the client, and the company's members who took part), the assignee and the
-    attached, active third parties of a dossier."""
-    if dossier is None:
-        return []
-    people: list[Person] = []
-    if dossier.client_sub:
-        people.append(person_for_sub(session, dossier.client_sub, CLIENT, email=dossier.client_email))
-    elif dossier.client_email:
-        people.append(Person(CLIENT, email=dossier.client_email))
-    if dossier.assignee_sub:
-        people.append(person_for_sub(session, dossier.assignee_sub, STAFF))
-    parties = session.execute(
-        select(DossierParty)
-        .where(
-            DossierParty.dossier_id == dossier.dossier_id,
-            DossierParty.active.is_(True),
-            DossierParty.attached.is_(True),
-        )
-        .order_by(DossierParty.updated_at, DossierParty.id)
-    ).scalars()
-    for party in parties:
-        if party.sub:
-            people.append(
-                person_for_sub(session, party.sub, party.kind, email=party.email, name=party.name, role=party.role)
-            )
-    return people
-
-
-def people_with_role(session: Session, role: str) -> list[Person]:
-    contacts = session.execute(select(Contact).where(Contact.role == role).order_by(Contact.email)).scalars()
-    kind = STAFF if role in ("agent", "admin") else CLIENT if role == "client" else PARTNER
-    return [Person(kind, c.sub, c.email, c.name, None, c.language) for c in contacts]
-
-
-def people_in_group(session: Session, group: str) -> list[Person]:
-    contacts = session.execute(select(Contact).where(Contact.registered.is_(True)).order_by(Contact.email)).scalars()
-    return [Person(STAFF, c.sub, c.email, c.name, None, c.language) for c in contacts if group in (c.groups or [])]
 
 
 def without_actor(people: Iterable[Person], actor: dict | None) -> list[Person]:

@@ -7,9 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import require_roles
+from platform_shared.web import app_db
 
 from ..services import visibility
-from . import reading
 
 blp = Blueprint("access", __name__, url_prefix="/api/v1/access", description="Third-party access (services)")
 
@@ -37,5 +37,5 @@ class Access(MethodView):
     @blp.response(200, AccessSchema)
     def get(self, args):
         """What a third party may see on a dossier now (the documents service asks before serving a file)."""
-        with reading() as session:
+        with app_db().read_only() as session:
             return visibility.access_now(session, args["dossier_id"], args["sub"])

@@ -11,11 +11,10 @@ from platform_shared.errors import Conflict, NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..db import DossierState, Invitation
 from ..domain.rules import third_party_may_act
 from ..services import dossier_copy, invitations, presented_documents, visibility
-from ..upstream import app_upstreams
-from . import reading
 from .schemas import ID
 
 blp = Blueprint("contributors", __name__, url_prefix="/api/v1", description="Contributors and participants")
@@ -112,9 +111,8 @@ class DossierContributors(MethodView):
         if not caller.is_staff:
             invitations.require_client_side(caller, app_upstreams().dossier_for_staff(dossier_id))
             created_by = caller.sub
-        with reading() as session:
-            items, next_cursor = invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args)
-            return {"items": items, "next_cursor": next_cursor}
+        with app_db().read_only() as session:
+            return invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args)
 
 
 @blp.route("/contributors/<invitation_id>/revoke")
@@ -134,7 +132,7 @@ class MyInvitations(MethodView):
     @blp.response(200, InvitationSchema(many=True))
     def get(self):
         """My attached invitations (closed dossiers included: they stay readable)."""
-        with reading() as session:
+        with app_db().read_only() as session:
             return visibility.invitations_on(session, current_caller().sub)
 
 
@@ -149,7 +147,7 @@ class MyPieces(MethodView):
     @blp.response(200, MyPiecesSchema(many=True))
     def get(self):
         """The pieces of my contributor roles, never another role's."""
-        with reading() as session:
+        with app_db().read_only() as session:
             mine = [
                 item for item in visibility.invitations_on(session, current_caller().sub) if item.kind == "contributor"
             ]
@@ -170,7 +168,7 @@ class ProvidePiece(MethodView):
         """Provide one of my role's pieces (404 for another role's piece; 422 for a document that is not my own
         upload on this dossier); publishes ``piece.provided``."""
         caller = current_caller()
-        with reading() as session:
+        with app_db().read_only() as session:
             invitation = _my_contributor_invitation(session, caller.sub, invitation_id)
             _open_for_changes(session, invitation)
             model = _model_of(session, invitation.dossier_id)
@@ -214,7 +212,7 @@ class MyDossierNotes(MethodView):
     def post(self, body, dossier_id):
         """Post a note as a participant of the dossier (404 unless I am one; 409 when the dossier is closed)."""
         caller = current_caller()
-        with reading() as session:
+        with app_db().read_only() as session:
             invitation = invitations.participant_on(session, caller.sub, dossier_id)
             _open_for_changes(session, invitation)
         note = app_upstreams().add_third_party_note(

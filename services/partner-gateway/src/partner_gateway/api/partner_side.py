@@ -11,9 +11,8 @@ from platform_shared.errors import NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..services import answers, attach, invitations, presented_documents, solicitations, visibility
-from ..upstream import app_upstreams
-from . import reading
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
 blp = Blueprint("partner_side", __name__, url_prefix="/api/v1", description="Partners and third parties")
@@ -106,15 +105,10 @@ class MyDossiers(MethodView):
     @blp.response(200, page_schema(MyDossierSchema))
     def get(self, args):
         """The dossiers I may see now through my solicitations (they disappear when the status hides them)."""
-        with reading() as session:
-            items, next_cursor = visibility.my_dossiers(session, current_caller().sub, **args)
-            return {
-                "items": [
-                    {"dossier_id": item.dossier_id, "solicitation": solicitations.present_solicitation(item)}
-                    for item in items
-                ],
-                "next_cursor": next_cursor,
-            }
+        with app_db().read_only() as session:
+            return visibility.my_dossiers(session, current_caller().sub, **args).map(
+                lambda item: {"dossier_id": item.dossier_id, "solicitation": solicitations.present_solicitation(item)}
+            )
 
 
 @blp.route("/me/dossiers/<dossier_id>")
@@ -124,7 +118,7 @@ class MyDossier(MethodView):
     def get(self, dossier_id):
         """The dossier as I may see it now: partner view, my solicitations and answers, partner documents."""
         caller = current_caller()
-        with reading() as session:
+        with app_db().read_only() as session:
             mine = visibility.solicitations_on(session, caller.sub, dossier_id)
             participant = invitations.participant_invitation(session, caller.sub, dossier_id) is not None
             if not mine and not participant:
@@ -160,7 +154,7 @@ class Opinion(MethodView):
         ``document_id`` that is not a file of this dossier I uploaded or one shared with partners)."""
         caller = current_caller()
         if body["document_id"] is not None:
-            with reading() as session:
+            with app_db().read_only() as session:
                 solicitation = answers.writable_solicitation(session, caller, solicitation_id)
             presented_documents.check_supporting_file(
                 app_upstreams(),
@@ -181,7 +175,7 @@ class Completion(MethodView):
     def patch(self, body, solicitation_id):
         """Save completion values as a new draft version (422 for a field the partner view does not let me write)."""
         caller = current_caller()
-        with reading() as session:
+        with app_db().read_only() as session:
             dossier_id = answers.writable_solicitation(session, caller, solicitation_id).dossier_id
         partner_view = app_upstreams().partner_view(dossier_id)
         with app_db().transaction() as session:
@@ -195,7 +189,7 @@ class Submit(MethodView):
     def post(self, solicitation_id):
         """Submit my last draft: completion values go to the dossier, the answer is locked (later edits 409)."""
         caller = current_caller()
-        with reading() as session:
+        with app_db().read_only() as session:
             solicitation, draft = answers.draft_to_submit(session, caller, solicitation_id)
             dossier_id, values = solicitation.dossier_id, dict(draft.values)
         if values:

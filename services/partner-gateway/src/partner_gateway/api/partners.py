@@ -7,11 +7,10 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from platform_shared.auth import current_caller, require_roles
-from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.pagination import PageArgsSchema, page_schema, split_page_args
 from platform_shared.web import app_db
 
 from ..services import partners
-from . import reading
 from .schemas import PartnerSchema
 
 blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description="Partners (agents)")
@@ -36,8 +35,6 @@ class Partners(MethodView):
     @blp.response(200, page_schema(PartnerSchema))
     def get(self, args):
         """List partners, oldest first."""
-        with reading() as session:
-            items, next_cursor = partners.list_partners(
-                session, args["kind"], limit=args["limit"], cursor=args["cursor"]
-            )
-            return {"items": items, "next_cursor": next_cursor}
+        with app_db().read_only() as session:
+            page, filters = split_page_args(args)
+            return partners.list_partners(session, filters["kind"], **page)

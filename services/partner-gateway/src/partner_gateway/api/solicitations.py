@@ -12,9 +12,8 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import app_upstreams
 from ..services import answers, audit, solicitations
-from ..upstream import app_upstreams
-from . import reading
 from .schemas import (
     ID,
     SOLICITATION_TYPES,
@@ -111,12 +110,10 @@ class DossierSolicitations(MethodView):
     @blp.response(200, SolicitationPageSchema)
     def get(self, args, dossier_id):
         """Every solicitation of the dossier with its state, reminders and submitted answers."""
-        with reading() as session:
-            items, next_cursor = solicitations.list_for_dossier(session, dossier_id, **args)
-            return {
-                "items": [solicitations.present_for_staff(session, item) for item in items],
-                "next_cursor": next_cursor,
-            }
+        with app_db().read_only() as session:
+            return solicitations.list_for_dossier(session, dossier_id, **args).map(
+                lambda item: solicitations.present_for_staff(session, item)
+            )
 
 
 @blp.route("/dossiers/<dossier_id>/solicitations/remind")
@@ -162,7 +159,7 @@ class SolicitationById(MethodView):
     @blp.response(200, SolicitationSchema)
     def get(self, solicitation_id):
         """One solicitation with its state and submitted answers."""
-        with reading() as session:
+        with app_db().read_only() as session:
             return solicitations.present_for_staff(session, solicitations.get_solicitation(session, solicitation_id))
 
     @require_roles("agent")
@@ -181,7 +178,7 @@ class History(MethodView):
     @blp.response(200, AnswerVersionSchema(many=True))
     def get(self, solicitation_id):
         """Every saved version of the answer (staff; or the partner, on their own solicitation)."""
-        with reading() as session:
+        with app_db().read_only() as session:
             return answers.history_for(session, current_caller(), solicitation_id)
 
 
@@ -192,12 +189,10 @@ class MySolicitations(MethodView):
     @blp.response(200, SolicitationPageSchema)
     def get(self, args):
         """Internal partners (agents): the solicitations addressed to me, for my CRM list."""
-        with reading() as session:
-            items, next_cursor = solicitations.list_for_internal_partner(session, current_caller().sub, **args)
-            return {
-                "items": [solicitations.present_for_staff(session, item) for item in items],
-                "next_cursor": next_cursor,
-            }
+        with app_db().read_only() as session:
+            return solicitations.list_for_internal_partner(session, current_caller().sub, **args).map(
+                lambda item: solicitations.present_for_staff(session, item)
+            )
 
 
 @blp.route("/dossiers/<dossier_id>/audit")
@@ -207,6 +202,5 @@ class Audit(MethodView):
     @blp.response(200, page_schema(AuditEntrySchema))
     def get(self, args, dossier_id):
         """The audit log of partner and third-party actions on the dossier, oldest first (staff)."""
-        with reading() as session:
-            items, next_cursor = audit.entries(session, dossier_id, **args)
-            return {"items": items, "next_cursor": next_cursor}
+        with app_db().read_only() as session:
+            return audit.entries(session, dossier_id, **args)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
+from platform_shared.db import get_or_404
 from platform_shared.errors import Forbidden, NotFound, ValidationFailed
 from platform_shared.messaging.sealed import seal
 from platform_shared.pagination import keyset_page
@@ -209,9 +210,13 @@ def record_note(session: Session, caller: Caller, invitation: Invitation, note: 
 
 def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
     """Staff revoke any invitation; a client only one they made themselves (404 for any other)."""
-    invitation = session.get(Invitation, invitation_id)
-    if invitation is None or not (caller.is_staff or invitation.created_by == caller.sub):
-        raise NotFound("No such invitation.")
+    invitation = get_or_404(
+        session,
+        Invitation,
+        invitation_id,
+        "No such invitation.",
+        visible=lambda invitation: caller.is_staff or invitation.created_by == caller.sub,
+    )
     invitation.state = "revoked"
     keys.withdraw(session, invitation.id)
     audit.record(session, caller, invitation.dossier_id, "contributor.revoked", invitation.id)

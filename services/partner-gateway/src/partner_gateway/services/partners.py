@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import ValidationFailed
 from platform_shared.pagination import keyset_page
 
 from ..db import Partner
@@ -31,9 +32,7 @@ def create_partner(session: Session, caller: Caller, body: dict) -> Partner:
 
 
 def get_partner(session: Session, partner_id: str) -> Partner:
-    partner = session.get(Partner, partner_id)
-    if partner is None:
-        raise NotFound("No such partner.")
+    partner = get_or_404(session, Partner, partner_id, "No such partner.")
     return partner
 
 

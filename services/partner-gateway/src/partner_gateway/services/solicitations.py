@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.db import get_or_404
+from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.sealed import seal
 from platform_shared.pagination import keyset_page
 
@@ -30,9 +31,7 @@ from .partners import get_partner
 
 
 def get_solicitation(session: Session, solicitation_id: str) -> Solicitation:
-    solicitation = session.get(Solicitation, solicitation_id)
-    if solicitation is None:
-        raise NotFound("No such solicitation.")
+    solicitation = get_or_404(session, Solicitation, solicitation_id, "No such solicitation.")
     return solicitation
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from platform_shared.auth import Caller
-from platform_shared.errors import NotFound
+from platform_shared.db import get_or_404
 from platform_shared.pagination import keyset_page
 
 from ..db import DossierState, Invitation, Solicitation, SolicitationOpenStatus
@@ -65,16 +65,13 @@ def invitations_on(session: Session, sub: str, dossier_id: str | None = None) ->
 
 def acting_solicitation(session: Session, caller: Caller, solicitation_id: str) -> Solicitation:
     """The caller's solicitation, only while they may see its dossier (404 otherwise, never 403)."""
-    solicitation = session.get(Solicitation, solicitation_id)
-    if (
-        solicitation is None
-        or solicitation.partner_sub != caller.sub
-        or not partner_may_see(
+
+    def visible(solicitation: Solicitation) -> bool:
+        return solicitation.partner_sub == caller.sub and partner_may_see(
             solicitation.state, solicitation.open_statuses, dossier_copy.status_of(session, solicitation.dossier_id)
         )
-    ):
-        raise NotFound("No such solicitation.")
-    return solicitation
+
+    return get_or_404(session, Solicitation, solicitation_id, "No such solicitation.", visible=visible)
 
 
 def access_now(session: Session, dossier_id: str, sub: str) -> dict[str, Any]:

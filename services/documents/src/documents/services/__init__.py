@@ -1,0 +1,1 @@
+"""Use cases of the documents service: each takes a session, changes state and records events."""

@@ -1,1 +1,0 @@
-"""Sending the recorded email deliveries over SMTP, from the worker."""

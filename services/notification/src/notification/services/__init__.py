@@ -1,0 +1,1 @@
+"""Use cases of the notification service: each takes a session, changes state and records events."""
