@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerate the exact pins: constraints/runtime.txt (what the services import at run time, what the
 # image installs) and constraints/dev.txt (test, lint and bench tooling, consistent with the runtime pins).
-# Inputs: the pyprojects of shared/ and of the five services, and requirements-dev.txt.
+# Inputs: the pyprojects of shared/, of the five services and of the web application, and requirements-dev.txt.
 # uv (pinned in constraints/dev.txt, installed by `make install`) keeps every existing pin unless an
 # input needs another version; pass its options to move on:
 #   scripts/lock.sh                              after adding or removing a dependency
@@ -24,16 +24,17 @@ if [ "${1:-}" = "--check" ]; then
     mkdir "$work/constraints"
     cp constraints/runtime.txt constraints/dev.txt "$work/constraints/"
     cp requirements-dev.txt "$work/"
-    ln -s "$repo/shared" "$repo/services" "$work/"
+    ln -s "$repo/shared" "$repo/services" "$repo/web" "$work/"
     cd "$work"
 fi
 # The local packages are installed editable from the tree, never pinned.
-local_packages="platform-shared $(for s in $SERVICES; do echo "$s-service"; done)"
+local_packages="platform-shared platform-web $(for s in $SERVICES; do echo "$s-service"; done)"
 options=(--quiet --universal --python-version 3.11 --annotation-style line --custom-compile-command scripts/lock.sh)
 for package in $local_packages; do options+=(--no-emit-package "$package"); done
 {
     echo "-e ./shared"
     for s in $SERVICES; do echo "-e ./services/$s"; done
+    echo "-e ./web"
 } | "$UV" pip compile - "${options[@]}" "$@" -o constraints/runtime.txt
 "$UV" pip compile requirements-dev.txt -c constraints/runtime.txt "${options[@]}" "$@" -o constraints/dev.txt
 if [ -n "$check" ]; then

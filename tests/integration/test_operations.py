@@ -98,8 +98,8 @@ class Supervised:
     def _procfile(self) -> str:
         lines = []
         for line in (ROOT / "Procfile").read_text().splitlines():
-            if not line.strip() or line.startswith("smtp-catcher:"):
-                continue  # the test's SMTP sink replaces the catcher
+            if not line.strip() or line.startswith(("smtp-catcher:", "web:")):
+                continue  # the test's SMTP sink replaces the catcher; the drill is about the services' backbone
             for name, port in SERVICE_PORTS.items():
                 line = line.replace(f"--bind 127.0.0.1:{port} ", f"--bind 127.0.0.1:{self.ports[name]} ")
             lines.append(line)

@@ -1,0 +1,1 @@
+"""The demo people of the development sign-in and the demo data set loaded through the public APIs."""

@@ -1,0 +1,123 @@
+"""Words for the codes the APIs send (roles, states, types), in the person's language."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+ROLES = {
+    "agent": _l("Agent"),
+    "admin": _l("Administrator"),
+    "client": _l("Client"),
+    "partner": _l("Partner / third party"),
+}
+SOLICITATION_TYPES = {
+    "opinion": _l("Opinion"),
+    "completion": _l("Completion"),
+    "opinion_completion": _l("Opinion and completion"),
+}
+SOLICITATION_STATES = {
+    "pending": _l("Waiting for the key"),
+    "attached": _l("Answer expected"),
+    "answered": _l("Answered"),
+    "revoked": _l("Revoked"),
+    "expired": _l("Expired"),
+    "cancelled": _l("Cancelled"),
+}
+VERDICTS = {
+    "favorable": _l("Favourable"),
+    "reserved": _l("Favourable with reservations"),
+    "unfavorable": _l("Unfavourable"),
+}
+CONTRACT_STATUSES = {
+    "draft": _l("Draft"),
+    "in_force": _l("In force"),
+    "suspended": _l("Suspended"),
+    "terminated": _l("Terminated"),
+}
+ATTESTATION_STATES = {
+    "generating": _l("Being generated"),
+    "issued": _l("Available"),
+    "pending_validation": _l("Sent for validation"),
+    "failed": _l("Failed"),
+    "rejected": _l("Refused"),
+    "approved": _l("Available"),
+}
+DOCUMENT_CATEGORIES = {
+    "supporting_piece": _l("Supporting piece"),
+    "opinion": _l("Opinion"),
+    "attestation": _l("Attestation"),
+    "letter": _l("Letter"),
+    "invoice": _l("Invoice"),
+    "quote": _l("Quote"),
+    "other": _l("Other"),
+}
+BENEFICIARY_KINDS = {"person": _l("Person"), "vehicle": _l("Vehicle"), "building": _l("Building")}
+NOTE_AUDIENCES = {
+    "requester": _l("With our team"),
+    "participants": _l("Shared with participants"),
+    "internal": _l("Internal"),
+}
+TONES = {
+    "answered": "success",
+    "attached": "warning",
+    "pending": "neutral",
+    "in_force": "success",
+    "terminated": "danger",
+    "suspended": "warning",
+    "issued": "success",
+    "approved": "success",
+    "pending_validation": "warning",
+    "generating": "primary",
+    "failed": "danger",
+    "rejected": "danger",
+}
+
+
+def label(table: dict, code) -> str:
+    return str(table.get(code, code or ""))
+
+
+def tone(code) -> str:
+    return TONES.get(code, "neutral")
+
+
+ATTESTATION_REASONS = {
+    "no_template": _l("no attestation is offered for this product"),
+    "not_in_force": _l("the contract is not in force"),
+    "not_covered_by_paid_receipt": _l("today is not covered by a fully paid premium receipt"),
+}
+
+
+def _after_colon(summary: str) -> str:
+    """The name or label the dossier service puts after "…: " in its English summaries."""
+    return summary.split(": ", 1)[1] if ": " in summary else ""
+
+
+def timeline_text(entry: dict) -> str:
+    """A history line in the person's language (the API's summaries are English sentences)."""
+    kind, summary, details = entry.get("kind"), entry.get("summary") or "", entry.get("details") or {}
+    if kind == "created":
+        if details.get("origin") == "portal":
+            return str(_l("Request filed from the portal"))
+        return str(_l("Dossier created"))
+    if kind == "assigned":
+        return str(_l("Assigned to an agent"))
+    if kind == "updated":
+        return str(_l("Information updated"))
+    if kind == "status_changed":
+        return str(_l("Status: %(label)s", label=_after_colon(summary) or details.get("to", "")))
+    if kind == "development":
+        return str(_l("Important development: %(title)s", title=summary))
+    if kind == "note":
+        return str(_l("New message"))
+    if kind == "document":
+        return str(_l("Document added: %(name)s", name=_after_colon(summary) or summary))
+    if kind == "closed":
+        return str(_l("Dossier closed"))
+    if kind == "piece":
+        return str(_l("Piece provided by a contributor"))
+    if kind == "attestation":
+        return str(_l("Attestation issued: %(title)s", title=_after_colon(summary) or summary))
+    if kind == "third_party_answer":
+        return str(_l("Partner answer received"))
+    return summary

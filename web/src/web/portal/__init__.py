@@ -1,0 +1,7 @@
+"""The portal: clients (and their company's colleagues), partners, contributors and participants."""
+
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__)
+
+from . import client, contracts, home, third_party  # noqa: E402,F401  (the routes register themselves on bp)
