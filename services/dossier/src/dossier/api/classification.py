@@ -102,29 +102,29 @@ class ClassificationRules(MethodView):
             return classification.create_rule(session, current_caller(), body)
 
 
-@blp.route("/classification-rules/<rule_id>")
+@blp.route("/classification-rules/<classification_rule_id>")
 class ClassificationRuleById(MethodView):
     @require_roles("agent")
     @blp.response(200, ClassificationRuleSchema)
     @documents_problems(blp, 404)
-    def get(self, rule_id):
+    def get(self, classification_rule_id):
         """A classification rule."""
         with app_db().read_only() as session:
-            return classification.get_rule(session, rule_id)
+            return classification.get_rule(session, classification_rule_id)
 
     @require_roles("admin")
     @blp.arguments(ClassificationRuleSchema)
     @blp.response(200, ClassificationRuleSchema)
     @documents_problems(blp, 404, 422)
-    def put(self, body, rule_id):
+    def put(self, body, classification_rule_id):
         """Replace a rule (admin); 422 for a category that is not configured."""
         with app_db().transaction() as session:
-            return classification.replace_rule(session, rule_id, body)
+            return classification.replace_rule(session, classification_rule_id, body)
 
     @require_roles("admin")
     @blp.response(200, ClassificationRuleSchema)
     @documents_problems(blp, 404)
-    def delete(self, rule_id):
+    def delete(self, classification_rule_id):
         """Delete a rule (dossiers it classified keep their category); answers the rule deleted."""
         with app_db().transaction() as session:
-            return classification.delete_rule(session, rule_id)
+            return classification.delete_rule(session, classification_rule_id)
