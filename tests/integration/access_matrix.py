@@ -52,6 +52,13 @@ dossier           GET    /dossiers/{dossier_id}/participant-view            403 
 dossier           POST   /dossiers/{dossier_id}/third-party-notes           403   403   403   403  403   403     403      403     403    201     401
 dossier           POST   /requests                                          403   403   201   201  201   403     403      403     403    403     401
 dossier           POST   /dossiers/{dossier_id}/close                       200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /categories                                        200   200   200   200  200   403     403      403     403    200     401
+dossier           PUT    /categories                                        403   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /classification-rules                              200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /classification-rules                              403   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /classification-rules/{classification_rule_id}     200   200   403   403  403   403     403      403     403    403     401
+dossier           PUT    /classification-rules/{classification_rule_id}     403   200   403   403  403   403     403      403     403    403     401
+dossier           DELETE /classification-rules/{classification_rule_id}     403   200   403   403  403   403     403      403     403    403     401
 
 partner-gateway   GET    /partners                                          200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /partners                                          201   201   403   403  403   403     403      403     403    403     401
@@ -102,6 +109,11 @@ attestation       GET    /validation-tasks                                  200 
 attestation       GET    /validation-tasks/{task_id}                        200   200   403   403  403   403     403      403     403    403     401
 attestation       POST   /validation-tasks/{task_id}/approve                200   200   403   403  403   403     403      403     403    403     401
 attestation       POST   /validation-tasks/{task_id}/reject                 200   200   403   403  403   403     403      403     403    403     401
+attestation       PATCH  /products/{product_id}                             403   200   403   403  403   403     403      403     403    403     401
+attestation       GET    /contracts/import/model.csv                        200   200   403   403  403   403     403      403     403    403     401
+attestation       POST   /attestation-requests/{request_id}/revoke          200   200   403   403  403   403     403      403     403    403     401
+attestation       PATCH  /validation-tasks/{task_id}                        200   200   403   403  403   403     403      403     403    403     401
+attestation       GET    /verifications/{code}                              200   200   200   200  200   200     200      200     200    200     200
 
 notification      GET    /rules                                             403   200   403   403  403   403     403      403     403    403     401
 notification      POST   /rules                                             403   201   403   403  403   403     403      403     403    403     401

@@ -248,9 +248,16 @@ class Platform:
         return mint_token(self.settings, sub=sub, role=role, **claims)
 
     def headers(
-        self, role: str, sub: str, org: str | None = None, email: str | None = None, name: str | None = None
+        self,
+        role: str,
+        sub: str,
+        org: str | None = None,
+        email: str | None = None,
+        name: str | None = None,
+        **claims,
     ) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.token(role, sub, org=org, email=email, name=name)}"}
+        """``claims``: the optional ones (``org_name``, ``locale``)."""
+        return {"Authorization": f"Bearer {self.token(role, sub, org=org, email=email, name=name, **claims)}"}
 
     def database_url(self, service: str) -> str:
         return self.databases[service]
@@ -285,6 +292,7 @@ class Platform:
         )
         for name in SERVICES:
             env[f"{name.upper().replace('-', '_')}_URL"] = self.url(name)
+        env["VERIFICATION_BASE_URL"] = f"{self.url('attestation')}/verify"
         env.update(self.extra_env)
         env.update(self.per_service_env.get(service, {}))
         return env

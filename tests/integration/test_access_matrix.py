@@ -182,6 +182,14 @@ class World:
             },
         )["id"]
 
+    def new_classification_rule(self) -> str:
+        return self.call("dossier", "POST", "/classification-rules", "admin", json=MATRIX_CLASSIFICATION_RULE)["id"]
+
+    def new_issued_request(self) -> str:
+        return self.call(
+            "attestation", "POST", "/attestation-requests", "owner", json={"contract_id": self.ids["contract_id"]}
+        )["id"]
+
     def new_contact(self) -> str:
         return self.call(
             "notification", "POST", "/contacts", "admin", json={"email": address("contact"), "name": "Matrix contact"}
@@ -305,6 +313,9 @@ def build_world(platform) -> World:
     world.values["validation_settings"] = world.call("attestation", "GET", "/validation-settings")
     ids["rule_id"] = world.new_rule()
     ids["contact_id"] = world.new_contact()
+    world.call("dossier", "PUT", "/categories", "admin", json=MATRIX_CATEGORIES)
+    ids["classification_rule_id"] = world.new_classification_rule()
+    ids["code"] = "0000-0000-0000-0000-0000-0000-0000"  # a verification code: unknown, answered all the same
 
     # What arrives through events: the services' local copies, then the attestation and the owner's feed.
     def seen(role, service, path):
@@ -363,7 +374,18 @@ def _import(world, role):
     }
 
 
+MATRIX_CATEGORIES = [{"code": "corporate", "label": "Corporate"}, {"code": "matrix", "label": "Matrix"}]
+MATRIX_CLASSIFICATION_RULE = {"name": "Matrix rule", "category": "matrix", "keywords": ["matrix"]}
+
 BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
+    ("dossier", "PUT", "/categories"): lambda w, r: {"json": MATRIX_CATEGORIES},
+    ("dossier", "POST", "/classification-rules"): lambda w, r: {"json": MATRIX_CLASSIFICATION_RULE},
+    ("dossier", "PUT", "/classification-rules/{classification_rule_id}"): lambda w, r: {
+        "json": MATRIX_CLASSIFICATION_RULE
+    },
+    ("attestation", "PATCH", "/products/{product_id}"): lambda w, r: {"json": {"attestation_validity_days": 365}},
+    ("attestation", "POST", "/attestation-requests/{request_id}/revoke"): lambda w, r: {"json": {"reason": "Matrix"}},
+    ("attestation", "PATCH", "/validation-tasks/{task_id}"): lambda w, r: {"json": {"due_date": "2030-01-01"}},
     ("dossier", "POST", "/models"): lambda w, r: {"json": REVIEW_MODEL},
     ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": REVIEW_MODEL},
     ("dossier", "POST", "/dossiers"): lambda w, r: {"json": {"model_id": w.ids["model_id"], "title": "New"}},
@@ -498,6 +520,12 @@ FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
         "invitation_id": w.new_invitation()["id"]
     },
     ("attestation", "POST", "/validation-tasks/{task_id}/approve"): lambda w: {"task_id": w.new_validation_task()},
+    ("attestation", "POST", "/attestation-requests/{request_id}/revoke"): lambda w: {
+        "request_id": w.new_issued_request()
+    },
+    ("dossier", "DELETE", "/classification-rules/{classification_rule_id}"): lambda w: {
+        "classification_rule_id": w.new_classification_rule()
+    },
     ("attestation", "POST", "/validation-tasks/{task_id}/reject"): lambda w: {"task_id": w.new_validation_task()},
     ("notification", "DELETE", "/rules/{rule_id}"): lambda w: {"rule_id": w.new_rule()},
     ("notification", "DELETE", "/contacts/{contact_id}"): lambda w: {"contact_id": w.new_contact()},

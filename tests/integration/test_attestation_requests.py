@@ -7,16 +7,21 @@ A terminated contract and an unpaid period are refused with their reasons. With 
 conditions are waived, the attestation stays internal, the validator is told, one request is approved
 (shared with the client) and one rejected (destroyed in every form). A template the documents service
 cannot render fails the request at once, and the client and the product's validator are emailed.
+A company colleague's request prints the contract's holder, in the template's language, on a PDF named .pdf
+with a verification code and its QR code; anyone checks it (valid, expired, revoked) on the public page.
 Emails: exactly who is told.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from datetime import date, timedelta
 
 import pytest
+import requests
+import sqlalchemy
 from pypdf import PdfReader
 from scenario_helpers import address, call, docx_bytes, mail_counts, mails_to, ok, settle, text_of, unique
 
@@ -494,3 +499,156 @@ def test_a_render_the_documents_service_refuses_fails_the_request_and_tells_the_
     assert (
         ok(call(platform, "attestation", "GET", f"/attestation-requests/{request['id']}", client))["state"] == "failed"
     )
+
+
+# The holder, the values in the template's language, and the verification printed on the paper.
+VERIFIABLE_TEMPLATE = docx_bytes(
+    "Attestation du contrat {{ contract.number }} ({{ contract.status }})",
+    "Assuré : {{ client.name }}, {{ client.address }}",
+    "Prime payée : {{ receipt.amount_paid }} pour la période du {{ receipt.period_start }} au {{ receipt.period_end }}",
+    "Valable du {{ verification.valid_from }} au {{ verification.valid_until }}",
+    "Code de vérification : {{ verification.code }}",
+    "{{ verification.qr }}",
+    "Vérifier : {{ verification.url }}",
+)
+CODE_IN_TEXT = r"Code de vérification : ((?:[0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4})"
+
+
+def one_line(text: str) -> str:
+    """PDF text with every kind of space (Babel writes narrow no-break ones) as a plain space."""
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_images(platform, headers, document_id: str) -> int:
+    response = call(
+        platform, "documents", "GET", f"/documents/{document_id}/content", headers, params={"rendition": "pdf"}
+    )
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(response.content)).pages)
+
+
+def verification_page(platform, code: str, **headers) -> requests.Response:
+    return requests.get(f"{platform.url('attestation')}/verify/{code}", headers=headers, timeout=30)
+
+
+def verification(platform, code: str) -> dict:
+    return ok(call(platform, "attestation", "GET", f"/verifications/{code}", None))
+
+
+def test_a_colleagues_request_prints_the_holder_is_named_pdf_and_is_verified_valid_expired_then_revoked(
+    platform, admin
+):
+    agent = platform.headers("agent", unique("agent"))
+    template = create_template(platform, admin, "Attestation vérifiable", "contract", VERIFIABLE_TEMPLATE, [])
+    product = ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/products",
+            admin,
+            json={"code": unique("AUTO"), "name": "Auto Sérénité", "attestation_validity_days": 30},
+        )
+    )
+    ok(
+        call(
+            platform,
+            "attestation",
+            "PUT",
+            f"/products/{product['id']}/attestation-templates",
+            admin,
+            json=[{"template_id": template}],
+        )
+    )
+    company, holder_sub = unique("org"), unique("client")
+    colleague_mail = address("colleague")
+    colleague = platform.headers("client", "login-x", org=company, email=colleague_mail, name="login-x")
+    contract = ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/contracts",
+            agent,
+            json={
+                "number": unique("CTR"),
+                "product_id": product["id"],
+                "owner_sub": holder_sub,
+                "owner_org": company,
+                "owner_email": address("holder"),
+                "owner_name": "Jeanne Dupont",
+                "address_line1": "12 rue des Lilas",
+                "postal_code": "75011",
+                "city": "Paris",
+                "status": "in_force",
+                "start_date": (TODAY - timedelta(days=300)).isoformat(),
+                "receipts": [PAID_NOW],
+            },
+        )
+    )
+
+    # A colleague of the holder's company asks: the paper names the holder, never the colleague.
+    first = settled(platform, colleague, ok(ask(platform, colleague, contract))["id"], "issued")
+    second = settled(platform, colleague, ok(ask(platform, colleague, contract))["id"], "issued")
+    assert first["filename"] == f"attestation-{contract['number']}.pdf"
+    document = ok(call(platform, "documents", "GET", f"/documents/{first['document_id']}", colleague))
+    assert document["filename"] == first["filename"]
+    text = one_line(pdf_text(platform, colleague, first["document_id"]))
+    assert f"Attestation du contrat {contract['number']} (en cours)" in text
+    assert "Assuré : Jeanne Dupont, 12 rue des Lilas, 75011 Paris" in text and "login-x" not in text
+    assert "Prime payée : 300,00 € pour la période du" in text
+    valid_from, valid_until = TODAY, TODAY + timedelta(days=29)
+    assert f"Valable du {valid_from:%d/%m/%Y} au {valid_until:%d/%m/%Y}" in text
+    assert pdf_images(platform, colleague, first["document_id"]) == 1  # the QR code
+    [code] = re.findall(CODE_IN_TEXT, text)
+    [other_code] = re.findall(CODE_IN_TEXT, one_line(pdf_text(platform, colleague, second["document_id"])))
+    assert code != other_code
+    assert f"{platform.url('attestation')}/verify/{code.replace('-', '')}" in text
+
+    # The colleague is told, by an email naming the contract and the PDF.
+    settle(platform, [colleague_mail], {colleague_mail: 2}, 60)
+    issued_mail = text_of(mails_to(platform, [colleague_mail])[0])
+    assert contract["number"] in issued_mail and f"attestation-{contract['number']}.pdf" in issued_mail
+
+    # Anyone checks the paper, without logging in: valid.
+    assert verification(platform, code) == {
+        "status": "valid",
+        "holder": "Jeanne Dupont",
+        "contract_number": contract["number"],
+        "valid_from": valid_from.isoformat(),
+        "valid_until": valid_until.isoformat(),
+        "checked_on": TODAY.isoformat(),
+    }
+    page = verification_page(platform, code.replace("-", ""))
+    assert page.status_code == 200 and '<html lang="fr">' in page.text
+    assert "Attestation valide" in page.text and "Jeanne Dupont" in page.text and contract["number"] in page.text
+    english = verification_page(platform, code, **{"Accept-Language": "en"})
+    assert "Valid attestation" in english.text and f"{valid_until.day} {valid_until:%B %Y}" in english.text
+
+    # Thirty days later (the validity is moved into the past, as time would): expired.
+    engine = sqlalchemy.create_engine(platform.database_url("attestation"))
+    with engine.begin() as connection:
+        connection.execute(
+            sqlalchemy.text("UPDATE attestation_requests SET valid_from = :from_, valid_until = :until WHERE id = :id"),
+            {"from_": TODAY - timedelta(days=31), "until": TODAY - timedelta(days=2), "id": first["id"]},
+        )
+    engine.dispose()
+    assert verification(platform, code)["status"] == "expired"
+    assert "Attestation expirée" in verification_page(platform, code).text
+
+    # Staff revoke the other one: the client is told, its check says revoked, like an unknown code but for that.
+    ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            f"/attestation-requests/{second['id']}/revoke",
+            agent,
+            json={"reason": "Fausse déclaration"},
+        )
+    )
+    revoked, unknown = verification(platform, other_code), verification(platform, "0000-0000-0000-0000-0000-0000-0000")
+    assert (revoked.pop("status"), unknown.pop("status")) == ("revoked", "unknown")
+    assert revoked == unknown
+    assert "Attestation révoquée" in verification_page(platform, other_code).text
+    settle(platform, [colleague_mail], {colleague_mail: 3}, 60)
+    assert any("révoquée" in str(mail["Subject"]) for mail in mails_to(platform, [colleague_mail]))

@@ -98,7 +98,7 @@ class FakeDocuments:
             registry.clear()
 
     def add_template(
-        self, *, name="Attestation", type="attestation", entity="contract", pdf_auto=False, inputs=()
+        self, *, name="Attestation", type="attestation", entity="contract", pdf_auto=False, inputs=(), language="fr"
     ) -> str:
         template_id = str(uuid.uuid4())
         self.templates[template_id] = {
@@ -107,6 +107,7 @@ class FakeDocuments:
             "type": type,
             "entity": entity,
             "pdf_auto": pdf_auto,
+            "language": language,
             "version": 1,
         }
         self.fields[template_id] = [{"name": "contract.number", "source": "entity", "label": None, "default": None}] + [
@@ -142,8 +143,10 @@ class FakeDocuments:
             body = request.get_json()
             document_id = str(uuid.uuid4())
             self.renders.append({"template_id": template_id, **body, "document_id": document_id})
+            extension = ".pdf" if self.templates[template_id]["pdf_auto"] else ".docx"
             self.documents[document_id] = {
                 "id": document_id,
+                "filename": body["filename"] + extension,
                 "state": outcome,
                 "error": None,
                 "owner_type": body["owner_type"],

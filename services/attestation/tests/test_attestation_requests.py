@@ -85,6 +85,11 @@ def test_without_validation_the_attestation_is_issued_and_shared_with_the_client
         "client_sub": "client-bob",
         "client_org": "acme",
         "client_email": "bob@example.test",
+        "client_name": None,
+        "client_language": "fr",
+        "contract_number": contract["number"],
+        "filename": f"attestation-{contract['number']}.docx",
+        "valid_until": "2027-11-22",
     }
     # The platform issues it, so notification rules (which skip the actor) still tell the client.
     assert event.actor == {"sub": "service:attestation", "role": "service"}
@@ -161,7 +166,7 @@ def test_with_prior_validation_an_unpaid_contract_may_still_ask(client, world, d
     assert response.status_code == 201
     body = response.get_json()
     assert body["state"] == "pending_validation" and body["document_id"] is None
-    assert "passed on" in body["message"]
+    assert "transmise à nos services" in body["message"]
     (render,) = documents.renders
     assert render["visibility"]["client"] is False
     (event,) = outbox_events(db, "attestation.validation_requested")

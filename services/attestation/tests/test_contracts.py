@@ -24,6 +24,8 @@ def test_creating_a_contract_publishes_who_owns_it_and_its_beneficiaries(client,
         "owner_sub": "client-bob",
         "owner_org": "acme",
         "owner_email": "bob@example.test",
+        "owner_name": "Bob Martin",
+        "dossier_id": None,
         "beneficiaries": [{"id": item["id"], "kind": item["kind"]} for item in contract["beneficiaries"]],
     }
     assert [item["label"] for item in contract["beneficiaries"]] == ["AB-123-CD", "Alice Martin"]
@@ -165,7 +167,7 @@ def test_a_csv_import_reads_lines_ended_by_cr_alone_or_cr_lf(client, world, as_a
         response = client.post(
             "/api/v1/contracts/import?format=csv", data=text.encode(), headers=as_agent, content_type="text/csv"
         )
-        assert response.status_code == 200 and response.get_json() == {"imported": 1, "rejected": []}
+        assert response.status_code == 200 and response.get_json() == {"imported": 1, "rejected": [], "dry_run": False}
         assert client.get(f"/api/v1/contracts?number={number}", headers=as_agent).get_json()["items"]
 
 

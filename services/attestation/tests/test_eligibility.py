@@ -94,4 +94,4 @@ def test_without_a_template_on_the_product_no_request_is_possible(validation_req
 def test_every_reason_is_given_at_once():
     verdict = judge(TERMINATED, PARTLY_PAID, has_templates=False)
     assert verdict.reasons == (NO_TEMPLATE, NOT_IN_FORCE, NOT_COVERED)
-    assert len(verdict.messages) == 3
+    assert len(verdict.messages("fr")) == 3 and verdict.messages("en")[1] == "The contract is not in force."

@@ -82,7 +82,7 @@ def test_a_generation_that_keeps_failing_ends_visibly_failed(client, world, docu
         run_job(db, settings)
     read = state_of(client, as_client, body["id"])
     assert read["state"] == "failed" and read["attempts"] == settings.render_max_attempts
-    assert "could not be generated" in read["message"] and read["error"]
+    assert "n'a pas pu être générée" in read["message"] and read["error"]
     assert outbox_events(db, "attestation.issued") == []
     [failed] = outbox_events(db, "attestation.failed")
     assert (failed.data["reason"], failed.data["attempts"]) == ("attempts_exhausted", settings.render_max_attempts)
@@ -112,6 +112,9 @@ def test_a_render_refused_by_the_documents_service_fails_at_once_and_is_announce
         "client_sub": "client-bob",
         "client_org": None,
         "client_email": "bob@example.test",
+        "client_name": None,
+        "client_language": "fr",
+        "contract_number": contract["number"],
         "reason": "render_refused",
         "attempts": 1,
         "validator_subs": [],

@@ -18,6 +18,7 @@ def test_saving_the_templates_replaces_the_list_with_titles_and_template_details
             "template_name": "Carte verte",
             "entity": "beneficiary",
             "pdf_auto": True,
+            "language": "fr",
         }
     ]
     assert first in documents.templates  # removing a template from a product never deletes it

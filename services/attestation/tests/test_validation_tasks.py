@@ -39,9 +39,15 @@ def test_approving_shares_the_attestation_with_the_client(client, pending, docum
         "task_id": task["id"],
         "contract_id": task["contract_id"],
         "document_id": task["document_id"],
+        "title": "Attestation",
+        "filename": f"attestation-{pending['contract_number']}.docx",
+        "valid_until": "2027-11-22",
         "client_sub": "client-bob",
         "client_org": "acme",
         "client_email": "bob@example.test",
+        "client_name": None,
+        "client_language": "fr",
+        "contract_number": pending["contract_number"],
     }
     read = client.get(f"/api/v1/attestation-requests/{pending['id']}", headers=as_client).get_json()
     assert read["state"] == "approved" and read["document_id"] == task["document_id"]

@@ -118,6 +118,11 @@ def test_dossier_created_carries_everything_the_contract_lists(dossier, db, mode
         "client_email": "bob@acme.example",
         "assignee_sub": None,
         "created_by": "agent-alice",
+        "category_label": "corporate",
+        "classification": {"source": "model"},
+        "client_name": None,
+        "client_org_name": None,
+        "client_language": None,
     }
 
 

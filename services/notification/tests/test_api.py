@@ -40,7 +40,7 @@ def test_only_admins_manage_rules(client, as_agent, as_client):
 def test_the_built_in_rules_are_listed_switched_on(client, as_admin):
     items = client.get("/api/v1/rules", headers=as_admin).get_json()["items"]
     builtin = {item["id"]: item["enabled"] for item in items if item["builtin"]}
-    assert builtin["builtin:partner_key"] is True and len(builtin) == 13
+    assert builtin["builtin:partner_key"] is True and len(builtin) == 16
 
 
 def test_an_admin_rule_mails_its_recipients_when_its_filters_match(
@@ -52,8 +52,9 @@ def test_an_admin_rule_mails_its_recipients_when_its_filters_match(
     matching = _created(publish, "d-1", "litigation")
     other_category = _created(publish, "d-2", "corporate")
     from_crm = _created(publish, "d-3", "litigation", origin="crm")
-    assert email_recipients(matching.id) == ["boss@x.test", "legal@x.test"]
-    assert email_recipients(other_category.id) == []
+    # (the requester's own acknowledgement, a built-in rule, comes with every portal request)
+    assert email_recipients(matching.id) == ["boss@x.test", "client@x.test", "legal@x.test"]
+    assert email_recipients(other_category.id) == ["client@x.test"]
     assert email_recipients(from_crm.id) == []
     feed = client.get("/api/v1/notifications", headers=bearer(settings, "agent", "boss-1")).get_json()
     assert [item["event_id"] for item in feed["items"]] == [matching.id]
@@ -70,7 +71,7 @@ def test_a_deleted_rule_sends_nothing_more(client, as_admin, publish, email_reci
     rule_id = client.post("/api/v1/rules", json=RULE, headers=as_admin).get_json()["id"]
     assert client.delete(f"/api/v1/rules/{rule_id}", headers=as_admin).status_code == 204
     assert client.get(f"/api/v1/rules/{rule_id}", headers=as_admin).status_code == 404
-    assert email_recipients(_created(publish, "d-1", "litigation").id) == []
+    assert email_recipients(_created(publish, "d-1", "litigation").id) == ["client@x.test"]  # the acknowledgement
 
 
 def test_the_feed_lists_unread_first_and_counts_them(client, settings, publish):

@@ -299,7 +299,7 @@ def test_a_portal_request_reaches_the_registered_team_only(publish, email_recipi
     }
     portal = publish("dossier.created", data, actor=CLIENT)
     crm = publish("dossier.created", {**data, "dossier_id": "d-c", "origin": "crm"}, actor=AGENT)
-    assert email_recipients(portal.id) == ["legal@x.test"]
+    assert email_recipients(portal.id) == ["client@x.test", "legal@x.test"]  # the requester's acknowledgement
     assert email_recipients(crm.id) == []
 
 

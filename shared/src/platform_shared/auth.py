@@ -37,6 +37,10 @@ class Caller:
     org: str | None = None
     email: str | None = None
     name: str | None = None
+    # The client company's display name (``org`` is its identifier) and the language the person reads
+    # (``fr``/``en``...): optional claims, carried into events so consumers can address people properly.
+    org_name: str | None = None
+    locale: str | None = None
 
     @property
     def is_staff(self) -> bool:
@@ -63,6 +67,10 @@ class Caller:
             actor["email"] = self.email
         if self.name:
             actor["name"] = self.name
+        if self.org_name:
+            actor["org_name"] = self.org_name
+        if self.locale:
+            actor["locale"] = self.locale
         return actor
 
 
@@ -104,6 +112,8 @@ class TokenVerifier:
             org=claims.get("org") or None,
             email=claims.get("email"),
             name=claims.get("name"),
+            org_name=claims.get("org_name") or None,
+            locale=claims.get("locale") or None,
         )
 
 
@@ -115,6 +125,8 @@ def mint_token(
     org: str | None = None,
     email: str | None = None,
     name: str | None = None,
+    org_name: str | None = None,
+    locale: str | None = None,
     ttl_seconds: int = 3600,
     extra: dict | None = None,
 ) -> str:
@@ -128,7 +140,7 @@ def mint_token(
         "iat": int(issued.timestamp()),
         "exp": int((issued + timedelta(seconds=ttl_seconds)).timestamp()),
     }
-    for key, value in (("org", org), ("email", email), ("name", name)):
+    for key, value in (("org", org), ("email", email), ("name", name), ("org_name", org_name), ("locale", locale)):
         if value:
             claims[key] = value
     claims.update(extra or {})

@@ -22,6 +22,7 @@ class TemplateInfo:
     type: str
     entity: str
     pdf_auto: bool
+    language: str = "fr"
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class RenderedDocument:
     id: str
     state: str
     error: str | None
+    filename: str | None = None
 
 
 class DocumentsGateway:
@@ -45,6 +47,7 @@ class DocumentsGateway:
             type=body["type"],
             entity=body["entity"],
             pdf_auto=bool(body.get("pdf_auto")),
+            language=body.get("language") or "fr",
         )
 
     def input_fields(self, template_id: str) -> list[InputField]:
@@ -81,7 +84,9 @@ class DocumentsGateway:
                 "visibility": {"client": client_visible, "partner": False, "roles": []},
             },
         ).json()
-        return RenderedDocument(id=body["id"], state=body["state"], error=body.get("error"))
+        return RenderedDocument(
+            id=body["id"], state=body["state"], error=body.get("error"), filename=body.get("filename")
+        )
 
     def document(self, document_id: str) -> RenderedDocument:
         body = self.client.get_json(f"/api/v1/documents/{document_id}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt
+from pydantic import Field, NonNegativeFloat, NonNegativeInt, PositiveFloat, PositiveInt
 
 from platform_shared.config import Settings, load_settings
 
@@ -19,6 +19,19 @@ class AttestationSettings(Settings):
     render_stale_seconds: NonNegativeFloat = 120.0
     render_job_interval_seconds: PositiveFloat = 2.0
     import_max_bytes: PositiveInt = 5 * 1024 * 1024
+    verification_base_url: str = Field(
+        "http://127.0.0.1:8003/verify",
+        description="The public page an attestation's QR code and printed link point to: <this>/<code>.",
+    )
+    verification_rate_limit: PositiveInt = Field(
+        30, description="Verifications (page or JSON) one client address may make per window."
+    )
+    verification_rate_window_seconds: PositiveInt = Field(60, description="The rate limit's fixed window.")
+    trusted_proxy_hops: NonNegativeInt = Field(
+        0,
+        description="Reverse proxies in front of the API whose X-Forwarded-For is trusted to name the client "
+        "address (0: the TCP peer is the client).",
+    )
 
 
 def load(**overrides) -> AttestationSettings:

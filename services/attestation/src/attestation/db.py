@@ -32,6 +32,10 @@ class Product(Base):
     validation_required: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
     validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # An issued attestation is valid this many days from the day it is generated (never past the contract's end).
+    attestation_validity_days: Mapped[int] = mapped_column(Integer, default=365, server_default="365")
+    # A validation task is due this many days after it opens.
+    validation_due_days: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -52,6 +56,8 @@ class ProductTemplate(Base):
     template_name: Mapped[str] = mapped_column(String(200))
     entity: Mapped[str] = mapped_column(String(32))
     pdf_auto: Mapped[bool] = mapped_column(Boolean)
+    # The language the template is written in (copied from the documents service): its values are written so.
+    language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
 
 
 class ValidationSetting(Base):
@@ -67,17 +73,27 @@ class ValidationSetting(Base):
 
 
 class Contract(Base):
+    """A contract and its holder (the owner: name, postal address), which every attestation on it prints.
+
+    A contract ``requested`` from the portal has no product nor start date until staff complete it.
+    """
+
     __tablename__ = "contracts"
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
-    product_id: Mapped[str] = mapped_column(String(36), ForeignKey("products.id"))
+    product_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("products.id"), nullable=True)
     owner_sub: Mapped[str | None] = mapped_column(String(200), nullable=True)
     owner_org: Mapped[str | None] = mapped_column(String(200), nullable=True)
     owner_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
     owner_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address_line1: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    address_line2: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    postal_code: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    city: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    country: Mapped[str | None] = mapped_column(String(100), nullable=True)
     status: Mapped[str] = mapped_column(String(16))
-    start_date: Mapped[date] = mapped_column(Date)
+    start_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     end_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     dossier_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -94,6 +110,7 @@ class Contract(Base):
         Index("ix_contracts_owner_sub", "owner_sub"),
         Index("ix_contracts_owner_org", "owner_org"),
         Index("ix_contracts_created", "created_at", "id"),
+        Index("ix_contracts_dossier", "dossier_id"),
     )
 
 
@@ -149,13 +166,28 @@ class AttestationRequest(Base):
     client_sub: Mapped[str] = mapped_column(String(200))
     client_org: Mapped[str | None] = mapped_column(String(200), nullable=True)
     client_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
+    # The requester's own name (from their token): never printed, the holder is the contract's.
     client_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # The language the requester reads (messages, emails) and the one the template is written in.
+    client_language: Mapped[str | None] = mapped_column(String(5), nullable=True)
+    template_language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
     validation_required: Mapped[bool] = mapped_column(Boolean)
     validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
     validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # generating, issued, pending_validation, approved, rejected, failed
     state: Mapped[str] = mapped_column(String(32))
     document_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    document_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    # What the attestation prints and its verification page shows: the hash of its code (never the code),
+    # the holder and contract number as printed, and the validity period.
+    verification_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    holder_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    contract_number: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    valid_from: Mapped[date | None] = mapped_column(Date, nullable=True)
+    valid_until: Mapped[date | None] = mapped_column(Date, nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    revocation_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     # A document from a failed attempt, deleted by the worker before it tries again.
     discarded_document_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -169,6 +201,7 @@ class AttestationRequest(Base):
         Index("ix_requests_state_next", "state", "next_attempt_at"),
         Index("ix_requests_document", "document_id"),
         Index("ix_requests_created", "created_at", "id"),
+        Index("uq_requests_verification_hash", "verification_hash", unique=True),
     )
 
 
@@ -180,16 +213,24 @@ class ValidationTask(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     request_id: Mapped[str] = mapped_column(String(36), ForeignKey("attestation_requests.id"), unique=True)
     contract_id: Mapped[str] = mapped_column(String(36))
+    product_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     document_id: Mapped[str] = mapped_column(String(36))
+    assignee_sub: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    due_date: Mapped[date | None] = mapped_column(Date, nullable=True)
     validator_subs: Mapped[list[str]] = mapped_column(JSON, default=list)
     validator_role: Mapped[str | None] = mapped_column(String(64), nullable=True)
     state: Mapped[str] = mapped_column(String(16))
-    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The decider's comment (on a rejection, the client reads it); the column kept its first name.
+    comment: Mapped[str | None] = mapped_column("reason", Text, nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    __table_args__ = (Index("ix_tasks_state_created", "state", "created_at", "id"),)
+    __table_args__ = (
+        Index("ix_tasks_state_created", "state", "created_at", "id"),
+        Index("ix_tasks_assignee", "assignee_sub", "created_at", "id"),
+        Index("ix_tasks_product", "product_id", "created_at", "id"),
+    )
 
     # ``deciding`` is this service's own step while a decision is applied: to staff the task is still open.
     @property
@@ -199,6 +240,21 @@ class ValidationTask(Base):
     @property
     def shown_decided_at(self) -> datetime | None:
         return None if self.state == "deciding" else self.decided_at
+
+
+class VerificationHit(Base):
+    """How many verifications a client address made in one rate-limit window (the address only as a hash).
+
+    In the service's database, so every gunicorn worker and replica counts against the same row.
+    """
+
+    __tablename__ = "verification_hits"
+
+    client_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    window_start: Mapped[datetime] = mapped_column(UTCDateTime(), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_verification_hits_window", "window_start"),)
 
 
 attach_messaging_tables(Base.metadata)

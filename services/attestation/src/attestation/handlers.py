@@ -1,7 +1,9 @@
 """The attestation service's reaction table: event type -> handler(session, envelope).
 
 The documents service announces the outcome of an asynchronous render (the PDF conversion);
-the request waiting for that document moves on. Handlers only touch this service's tables.
+the request waiting for that document moves on. A contract request from the portal
+(``dossier.created`` of kind ``contract``, origin ``portal``) joins the contracts list as ``requested``.
+Handlers only touch this service's tables.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .clients import RenderedDocument
-from .services import requests
+from .services import contracts, requests
 
 
 def handlers(settings) -> HandlerTable:
@@ -31,4 +33,13 @@ def handlers(settings) -> HandlerTable:
                 RenderedDocument(id=envelope.data["document_id"], state="pdf_failed", error=envelope.data.get("error")),
             )
 
-    return {"document.rendered": document_rendered, "document.render_failed": document_render_failed}
+    def dossier_created(session: Session, envelope: Envelope) -> None:
+        data = envelope.data
+        if data.get("kind") == "contract" and data.get("origin") == "portal":
+            contracts.register_requested_contract(session, data, envelope.actor)
+
+    return {
+        "document.rendered": document_rendered,
+        "document.render_failed": document_render_failed,
+        "dossier.created": dossier_created,
+    }

@@ -16,7 +16,7 @@ from platform_shared.worker import PeriodicJob
 from .clients import DocumentsGateway
 from .config import AttestationSettings
 from .db import AttestationRequest
-from .services import requests
+from .services import requests, verification
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -85,6 +85,12 @@ def check_stale_renders(db: Database, gateway: DocumentsGateway, settings: Attes
                 requests.apply_document_state(session, settings, request, document)
 
 
+def purge_verification_hits(db: Database, settings: AttestationSettings) -> None:
+    """Rate-limit windows that are over are no longer needed."""
+    with db.transaction() as session:
+        verification.purge_past_windows(session, settings)
+
+
 def generation_job(settings: AttestationSettings, gateway: DocumentsGateway | None = None):
     gateway = gateway or DocumentsGateway(settings)
 
@@ -93,6 +99,7 @@ def generation_job(settings: AttestationSettings, gateway: DocumentsGateway | No
             lambda: purge_discarded_documents(db, gateway),
             lambda: retry_due_generations(db, gateway, settings),
             lambda: check_stale_renders(db, gateway, settings),
+            lambda: purge_verification_hits(db, settings),
         ):
             try:
                 step()

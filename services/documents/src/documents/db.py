@@ -105,6 +105,8 @@ class Template(Base):
     type: Mapped[str] = mapped_column(String(32))
     entity: Mapped[str] = mapped_column(String(16))
     pdf_auto: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The language the template is written in: ``today`` (and what callers fill in) is written so.
+    language: Mapped[str] = mapped_column(String(5), default="fr", server_default="fr")
     current_version: Mapped[int] = mapped_column(Integer)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

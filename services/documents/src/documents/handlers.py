@@ -49,5 +49,6 @@ def handlers(settings) -> HandlerTable:
         "dossier.closed": dossier_closed,
         "contract.created": contract_known,
         "contract.updated": contract_known,
+        "contract.requested": contract_known,
         "solicitation.created": solicitation_created,
     }

@@ -20,7 +20,7 @@ from .conversion.converters import (
     resolve_converter_name,
 )
 from .db import ConversionJob, Document
-from .services.documents import add_rendition, unreferenced_keys
+from .services.documents import add_rendition, rendition_filename, unreferenced_keys
 from .services.templates import record_render_failed, record_rendered
 from .storage import Storage, make_storage, read_all, spool_bytes, tmp_dir
 
@@ -111,6 +111,8 @@ class ConversionRunner:
             document = session.get(Document, document_id)
             if document is not None:
                 document.state, document.error, document.updated_at = "pdf_failed", error, clock.now()
+                # Named for the PDF it was to become; what exists is the .docx.
+                document.filename = rendition_filename(document.filename, "docx")
                 record_render_failed(session, document, error, WORKER_ACTOR)
             job = session.get(ConversionJob, job_id)
             if job is not None:

@@ -69,6 +69,12 @@ class Dossier(Base):
     client_sub: Mapped[str | None] = mapped_column(String(200))
     client_org: Mapped[str | None] = mapped_column(String(200))
     client_email: Mapped[str | None] = mapped_column(String(320))
+    # The requester's name and their company's (from their token, or given by staff): who asked, for staff.
+    client_name: Mapped[str | None] = mapped_column(String(200))
+    client_org_name: Mapped[str | None] = mapped_column(String(200))
+    # Why the dossier has its category: {"source": "rule", rule_id, rule_name, keyword, found_in},
+    # {"source": "model"} or {"source": "staff", changed_by, previous}.
+    classification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     client_reference: Mapped[str | None] = mapped_column(String(100))
     assignee_sub: Mapped[str | None] = mapped_column(String(200))
     assignee_email: Mapped[str | None] = mapped_column(String(320))
@@ -148,6 +154,37 @@ class TimelineEntry(Base):
 
 Index("ix_timeline_dossier", TimelineEntry.dossier_id, TimelineEntry.occurred_at, TimelineEntry.seq)
 Index("ix_timeline_subject", TimelineEntry.subject_id)
+
+
+class Category(Base):
+    """A category dossiers are classified in (corporate, litigation, intellectual property...), by its label."""
+
+    __tablename__ = "categories"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ClassificationRuleRow(Base):
+    """An admin's rule: keywords (in the title, the description and the chosen fields) -> a category."""
+
+    __tablename__ = "classification_rules"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(64))
+    keywords: Mapped[list[str]] = mapped_column(JSON)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    kinds: Mapped[list[str]] = mapped_column(JSON)
+    position: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_classification_rules_order", ClassificationRuleRow.position, ClassificationRuleRow.created_at)
 
 
 attach_messaging_tables(Base.metadata)

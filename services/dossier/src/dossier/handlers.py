@@ -119,9 +119,22 @@ def on_attestation_issued(session: Session, envelope: Envelope) -> None:
         session,
         envelope,
         "attestation",
-        f"Attestation issued: {data.get('title') or 'attestation'}",
+        f"Attestation issued: {data.get('filename') or data.get('title') or 'attestation'}",
         "requester",
         {"request_id": data.get("request_id"), "document_id": data.get("document_id")},
+    )
+
+
+def on_contract_requested(session: Session, envelope: Envelope) -> None:
+    data = envelope.data
+    _append(
+        session,
+        envelope,
+        "contract_registered",
+        f"Contract request registered in the contracts list: {data.get('number') or ''}".strip(),
+        "requester",
+        {"contract_id": data.get("contract_id"), "number": data.get("number")},
+        subject_id=data.get("contract_id"),
     )
 
 
@@ -133,4 +146,5 @@ def handlers(settings) -> HandlerTable:
         "document.deleted": on_document_deleted,
         "piece.provided": on_piece_provided,
         "attestation.issued": on_attestation_issued,
+        "contract.requested": on_contract_requested,
     }

@@ -41,6 +41,7 @@ CONSUMED_EVENTS = (
     "attestation.approved",
     "attestation.rejected",
     "attestation.failed",
+    "attestation.revoked",
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import request
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -76,7 +76,20 @@ class ContractImport(MethodView):
         except UnicodeDecodeError as error:
             raise ValidationFailed("The import must be UTF-8 text.", errors={"body": ["Not UTF-8."]}) from error
         with app_db().transaction() as session:
-            return importer.import_contracts(session, current_caller(), text, args["format"])
+            return importer.import_contracts(session, current_caller(), text, args["format"], dry_run=args["dry_run"])
+
+
+@blp.route("/import/model.csv")
+class ContractImportModel(MethodView):
+    @require_roles("agent")
+    @blp.response(200, content_type="text/csv")
+    def get(self):
+        """The CSV model of an import: its header line names every column the import reads."""
+        return Response(
+            importer.csv_model(),
+            mimetype="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="contracts-import-model.csv"'},
+        )
 
 
 @blp.route("/<contract_id>")

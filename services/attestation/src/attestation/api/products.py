@@ -17,6 +17,7 @@ from ..services import products
 from .schemas import (
     GlobalValidationSchema,
     ProductCreateSchema,
+    ProductPatchSchema,
     ProductSchema,
     ProductTemplateSchema,
     ValidationConfigSchema,
@@ -44,6 +45,8 @@ def _present(session, product: Product) -> dict:
             "validators": {"subs": list(product.validator_subs), "role": product.validator_role},
         },
         "effective_validation": policy_body(products.policy_for(session, product)),
+        "attestation_validity_days": product.attestation_validity_days,
+        "validation_due_days": product.validation_due_days,
         "created_at": product.created_at,
         "updated_at": product.updated_at,
     }
@@ -77,6 +80,14 @@ class ProductById(MethodView):
         """A product."""
         with app_db().read_only() as session:
             return _present(session, products.get_product(session, product_id))
+
+    @require_roles("admin")
+    @blp.arguments(ProductPatchSchema)
+    @blp.response(200, ProductSchema)
+    def patch(self, body, product_id):
+        """Change a product's name, attestation validity (days) or validation due delay (days)."""
+        with app_db().transaction() as session:
+            return _present(session, products.update_product(session, products.get_product(session, product_id), body))
 
 
 @blp.route("/products/<product_id>/attestation-templates")

@@ -7,17 +7,19 @@ from flask_smorest import Blueprint
 
 from platform_shared import clock
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.i18n import request_language
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
 from ..clients import documents_gateway
 from ..db import AttestationRequest
-from ..services import requests
+from ..services import requests, verification
 from .schemas import (
     AttestationOptionsSchema,
     AttestationRequestCreateSchema,
     AttestationRequestSchema,
     RequestListArgsSchema,
+    RevokeSchema,
 )
 
 blp = Blueprint("attestation_requests", __name__, url_prefix="/api/v1", description="Attestation requests")
@@ -29,9 +31,10 @@ class AttestationOptions(MethodView):
     @blp.response(200, AttestationOptionsSchema)
     def get(self, contract_id):
         """Whether an attestation may be requested (and why not), the templates, inputs and beneficiaries."""
+        caller = current_caller()
         with app_db().read_only() as session:
-            facts = requests.snapshot(session, current_caller(), contract_id)
-        return requests.attestation_options(facts, documents_gateway(), clock.today())
+            facts = requests.snapshot(session, caller, contract_id)
+        return requests.attestation_options(facts, documents_gateway(), clock.today(), request_language(caller))
 
 
 @blp.route("/attestation-requests")
@@ -43,11 +46,14 @@ class AttestationRequests(MethodView):
         """Request an attestation: generated at once (issued), or passed on for prior validation;
         409 when the contract does not allow it, 422 for a template or inputs that break the rules."""
         caller, db, gateway = current_caller(), app_db(), documents_gateway()
+        language = request_language(caller)
         with db.read_only() as session:
             facts = requests.snapshot(session, caller, body["contract_id"])
-        template, inputs = requests.check_request(facts, gateway, body, clock.today())
+        template, inputs = requests.check_request(facts, gateway, body, clock.today(), language)
         with db.transaction() as session:
-            request_id = requests.create_request(session, caller, facts, template, inputs, body["beneficiary_id"]).id
+            request_id = requests.create_request(
+                session, caller, facts, template, inputs, body["beneficiary_id"], language
+            ).id
         requests.generate(db, gateway, app_settings(), request_id)
         with db.read_only() as session:
             return session.get(AttestationRequest, request_id)
@@ -70,3 +76,15 @@ class AttestationRequestById(MethodView):
         """A request and its state, for its client (and staff)."""
         with app_db().read_only() as session:
             return requests.visible_request(session, current_caller(), request_id)
+
+
+@blp.route("/attestation-requests/<request_id>/revoke")
+class RevokeAttestation(MethodView):
+    @require_roles("agent")
+    @blp.arguments(RevokeSchema)
+    @blp.response(200, AttestationRequestSchema)
+    def post(self, body, request_id):
+        """Revoke an issued attestation with a reason: its verification says revoked, the client is told
+        (``attestation.revoked``); 409 when it is not issued or already revoked."""
+        with app_db().transaction() as session:
+            return verification.revoke(session, current_caller(), request_id, body["reason"])

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from platform_shared.auth import current_caller
+from platform_shared.i18n import request_language
 from platform_shared.pagination import PageArgsSchema
 from platform_shared.web import app_settings
 
 from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, beneficiary_problems, valid_amount
 from ..domain.importing import FORMATS
+from ..domain.messages import request_message
+from ..domain.verification import STATUSES as VERIFICATION_STATUSES
 from ..services.importer import BeneficiaryFieldsSchema
-from ..services.requests import MESSAGES, SHOWN_DOCUMENT_STATES
+from ..services.requests import SHOWN_DOCUMENT_STATES
 
 TEXT = validate.Length(min=1, max=200)
 ID = validate.Length(min=1, max=36)
@@ -57,6 +61,25 @@ class ProductTemplateSchema(Schema):
     template_name = fields.String(dump_only=True)
     entity = fields.String(dump_only=True)
     pdf_auto = fields.Boolean(dump_only=True)
+    language = fields.String(
+        dump_only=True, metadata={"description": "The template's language (fr, en): its values are written so."}
+    )
+
+
+def validity_days(**options) -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(min=1, max=3650),
+        metadata={"description": "Days an issued attestation stays valid (never past the contract's end)."},
+        **options,
+    )
+
+
+def due_days(**options) -> fields.Integer:
+    return fields.Integer(
+        validate=validate.Range(min=0, max=365),
+        metadata={"description": "Days a validation task has to be decided."},
+        **options,
+    )
 
 
 class ProductCreateSchema(Schema):
@@ -64,6 +87,16 @@ class ProductCreateSchema(Schema):
 
     code = fields.String(required=True, validate=validate.Length(min=1, max=64))
     name = fields.String(required=True, validate=TEXT)
+    attestation_validity_days = validity_days(load_default=365)
+    validation_due_days = due_days(load_default=3)
+
+
+class ProductPatchSchema(Schema):
+    """Changes to a product (omitted fields stay)."""
+
+    name = fields.String(validate=TEXT)
+    attestation_validity_days = validity_days()
+    validation_due_days = due_days()
 
 
 class ProductSchema(Schema):
@@ -75,6 +108,8 @@ class ProductSchema(Schema):
     templates = fields.List(fields.Nested(ProductTemplateSchema))
     validation = fields.Nested(ValidationConfigSchema)
     effective_validation = fields.Nested(GlobalValidationSchema)
+    attestation_validity_days = fields.Integer()
+    validation_due_days = fields.Integer()
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
 
@@ -137,7 +172,17 @@ class ContractCreateSchema(Schema):
         load_default=None, allow_none=True, validate=TEXT, metadata={"description": "The client company."}
     )
     owner_email = fields.Email(load_default=None, allow_none=True, validate=EMAIL)
-    owner_name = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    owner_name = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=TEXT,
+        metadata={"description": "The holder, as attestations print."},
+    )
+    address_line1 = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    address_line2 = fields.String(load_default=None, allow_none=True, validate=TEXT)
+    postal_code = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=100))
     status = fields.String(load_default="draft", validate=validate.OneOf(STATUSES))
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)
@@ -160,6 +205,11 @@ class ContractPatchSchema(Schema):
     owner_org = fields.String(allow_none=True, validate=TEXT)
     owner_email = fields.Email(allow_none=True, validate=EMAIL)
     owner_name = fields.String(allow_none=True, validate=TEXT)
+    address_line1 = fields.String(allow_none=True, validate=TEXT)
+    address_line2 = fields.String(allow_none=True, validate=TEXT)
+    postal_code = fields.String(allow_none=True, validate=validate.Length(min=1, max=20))
+    city = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    country = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     status = fields.String(validate=validate.OneOf(STATUSES))
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
@@ -167,15 +217,22 @@ class ContractPatchSchema(Schema):
 
 
 class ContractSchema(Schema):
+    """A contract; ``requested`` ones (from the portal) have no product nor start date until staff complete them."""
+
     id = fields.String()
     number = fields.String()
-    product_id = fields.String()
+    product_id = fields.String(allow_none=True)
     owner_sub = fields.String(allow_none=True)
     owner_org = fields.String(allow_none=True)
     owner_email = fields.String(allow_none=True)
     owner_name = fields.String(allow_none=True)
+    address_line1 = fields.String(allow_none=True)
+    address_line2 = fields.String(allow_none=True)
+    postal_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
     status = fields.String()
-    start_date = fields.Date()
+    start_date = fields.Date(allow_none=True)
     end_date = fields.Date(allow_none=True)
     dossier_id = fields.String(allow_none=True)
     beneficiaries = fields.List(fields.Nested(BeneficiarySchema))
@@ -198,6 +255,9 @@ class ImportArgsSchema(Schema):
         validate=validate.OneOf(FORMATS),
         metadata={"description": "csv (with a header line) or jsonl (one JSON object a line)."},
     )
+    dry_run = fields.Boolean(
+        load_default=False, metadata={"description": "true: the same report, and nothing written nor announced."}
+    )
 
 
 class RejectedLineSchema(Schema):
@@ -210,6 +270,7 @@ class ImportResultSchema(Schema):
 
     imported = fields.Integer()
     rejected = fields.List(fields.Nested(RejectedLineSchema))
+    dry_run = fields.Boolean(metadata={"description": "true: nothing was written."})
 
 
 class InputFieldSchema(Schema):
@@ -260,8 +321,11 @@ class AttestationRequestCreateSchema(Schema):
 
 
 class AttestationRequestSchema(Schema):
+    """A request, where its generation stands, and once issued what its paper says (holder, validity)."""
+
     id = fields.String()
     contract_id = fields.String()
+    contract_number = fields.String(allow_none=True)
     beneficiary_id = fields.String(allow_none=True)
     template_id = fields.String()
     title = fields.String()
@@ -270,13 +334,27 @@ class AttestationRequestSchema(Schema):
         metadata={"description": "generating, issued, pending_validation, approved, rejected, failed."}
     )
     message = fields.Function(
-        lambda request: MESSAGES[request.state], metadata={"type": "string", "description": "What to tell the client."}
+        lambda request: request_message(
+            request.state, request.revoked_at is not None, request_language(current_caller())
+        ),
+        metadata={"type": "string", "description": "What to tell the client, in their language."},
     )
     document_id = fields.Function(
         lambda request: request.document_id if request.state in SHOWN_DOCUMENT_STATES else None,
         allow_none=True,
         metadata={"type": "string", "description": "Issued/approved: the attestation in the contract's documents."},
     )
+    filename = fields.Function(
+        lambda request: request.document_filename if request.state in SHOWN_DOCUMENT_STATES else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "The attestation's file name (.pdf when converted)."},
+    )
+    holder_name = fields.String(allow_none=True, metadata={"description": "The holder, as printed (the contract's)."})
+    valid_from = fields.Date(allow_none=True)
+    valid_until = fields.Date(allow_none=True)
+    revoked = fields.Function(lambda request: request.revoked_at is not None, metadata={"type": "boolean"})
+    revoked_at = fields.DateTime(allow_none=True)
+    revocation_reason = fields.String(allow_none=True)
     attempts = fields.Integer()
     error = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -298,10 +376,20 @@ class ValidationTaskSchema(Schema):
         lambda task: f"{app_settings().documents_url.rstrip('/')}/api/v1/documents/{task.document_id}/content",
         metadata={"type": "string", "description": "The generated attestation in the documents service."},
     )
+    product_id = fields.String(allow_none=True)
+    assignee_sub = fields.String(allow_none=True, metadata={"description": "The validator the task is assigned to."})
+    due_date = fields.Date(allow_none=True)
     validator_subs = fields.List(fields.String())
     validator_role = fields.String(allow_none=True)
     state = fields.String(attribute="shown_state", metadata={"description": "open, approved, rejected."})
-    reason = fields.String(allow_none=True)
+    comment = fields.String(
+        allow_none=True, metadata={"description": "The decider's comment (a rejection's is shown to the client)."}
+    )
+    reason = fields.Function(
+        lambda task: task.comment if task.state == "rejected" else None,
+        allow_none=True,
+        metadata={"type": "string", "description": "A rejection's comment (its first name)."},
+    )
     decided_by = fields.String(allow_none=True)
     decided_at = fields.DateTime(attribute="shown_decided_at", allow_none=True)
     created_at = fields.DateTime()
@@ -310,7 +398,44 @@ class ValidationTaskSchema(Schema):
 class TaskListArgsSchema(PageArgsSchema):
     state = fields.String(load_default=None, validate=validate.OneOf(("open", "approved", "rejected")))
     contract_id = fields.String(load_default=None)
+    product_id = fields.String(load_default=None)
+    assignee = fields.String(load_default=None, metadata={"description": "The assignee's sub."})
+
+
+class TaskPatchSchema(Schema):
+    """Reassign an open task (to one of its validators) or move its due date."""
+
+    assignee_sub = fields.String(allow_none=True, validate=TEXT)
+    due_date = fields.Date()
+
+
+COMMENT = validate.Length(max=2000)
+
+
+class ApproveSchema(Schema):
+    comment = fields.String(load_default=None, allow_none=True, validate=COMMENT)
 
 
 class RejectSchema(Schema):
-    reason = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    """A rejection's ``comment`` is shown to the client (``reason`` is its first name, still accepted)."""
+
+    comment = fields.String(load_default=None, allow_none=True, validate=COMMENT)
+    reason = fields.String(load_default=None, allow_none=True, validate=COMMENT)
+
+
+class RevokeSchema(Schema):
+    """Why the attestation is withdrawn (the client is told)."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class VerificationSchema(Schema):
+    """What anyone holding the paper learns: its status, and only for a valid or expired one the details
+    to compare with the paper."""
+
+    status = fields.String(validate=validate.OneOf(VERIFICATION_STATUSES))
+    holder = fields.String(allow_none=True)
+    contract_number = fields.String(allow_none=True)
+    valid_from = fields.Date(allow_none=True)
+    valid_until = fields.Date(allow_none=True)
+    checked_on = fields.Date()

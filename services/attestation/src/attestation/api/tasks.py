@@ -11,7 +11,7 @@ from platform_shared.web import app_db
 
 from ..clients import documents_gateway
 from ..services import tasks
-from .schemas import RejectSchema, TaskListArgsSchema, ValidationTaskSchema
+from .schemas import ApproveSchema, RejectSchema, TaskListArgsSchema, TaskPatchSchema, ValidationTaskSchema
 
 blp = Blueprint(
     "validation_tasks",
@@ -27,7 +27,7 @@ class ValidationTasks(MethodView):
     @blp.arguments(TaskListArgsSchema, location="query")
     @blp.response(200, page_schema(ValidationTaskSchema))
     def get(self, args):
-        """Validation tasks, newest first (filter by state: open, approved, rejected)."""
+        """Validation tasks, newest first (filters: state open/approved/rejected, assignee, product_id, contract_id)."""
         page, filters = split_page_args(args)
         with app_db().read_only() as session:
             return tasks.list_tasks(session, filters, **page)
@@ -42,14 +42,24 @@ class ValidationTaskById(MethodView):
         with app_db().read_only() as session:
             return tasks.get_task(session, task_id)
 
+    @require_roles("agent")
+    @blp.arguments(TaskPatchSchema)
+    @blp.response(200, ValidationTaskSchema)
+    def patch(self, body, task_id):
+        """Reassign an open task to one of its validators, or move its due date (409 once decided)."""
+        with app_db().transaction() as session:
+            return tasks.update_task(session, current_caller(), task_id, body)
+
 
 @blp.route("/<task_id>/approve")
 class Approve(MethodView):
     @require_roles("agent")
+    @blp.arguments(ApproveSchema)
     @blp.response(200, ValidationTaskSchema)
-    def post(self, task_id):
-        """Approve: the attestation becomes visible to the client (409 once decided)."""
-        return tasks.approve(app_db(), documents_gateway(), current_caller(), task_id)
+    def post(self, body, task_id):
+        """Approve, with an optional comment for staff: the attestation becomes visible to the client (409 once
+        decided)."""
+        return tasks.approve(app_db(), documents_gateway(), current_caller(), task_id, body["comment"])
 
 
 @blp.route("/<task_id>/reject")
@@ -58,5 +68,7 @@ class Reject(MethodView):
     @blp.arguments(RejectSchema)
     @blp.response(200, ValidationTaskSchema)
     def post(self, body, task_id):
-        """Reject with an optional reason: every form of the attestation is destroyed (409 once decided)."""
-        return tasks.reject(app_db(), documents_gateway(), current_caller(), task_id, body["reason"])
+        """Reject with an optional comment the client is shown: every form of the attestation is destroyed (409 once
+        decided)."""
+        comment = body["comment"] if body["comment"] is not None else body["reason"]
+        return tasks.reject(app_db(), documents_gateway(), current_caller(), task_id, comment)

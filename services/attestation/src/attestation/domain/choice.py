@@ -16,6 +16,7 @@ class OfferedTemplate:
     entity: str
     template_name: str
     extranet_title: str | None
+    language: str = "fr"
 
     @property
     def title(self) -> str:

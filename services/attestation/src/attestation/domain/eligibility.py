@@ -11,10 +11,18 @@ NO_TEMPLATE = "no_template"
 NOT_IN_FORCE = "not_in_force"
 NOT_COVERED = "not_covered_by_paid_receipt"
 
+# What the client reads, in their language (platform_shared.i18n.LANGUAGES).
 REASON_MESSAGES = {
-    NO_TEMPLATE: "No attestation template is configured on the contract's product.",
-    NOT_IN_FORCE: "The contract is not in force.",
-    NOT_COVERED: "Today is not covered by a fully paid premium receipt.",
+    "fr": {
+        NO_TEMPLATE: "Aucun modèle d'attestation n'est proposé sur le produit de ce contrat.",
+        NOT_IN_FORCE: "Le contrat n'est pas en cours.",
+        NOT_COVERED: "La date du jour n'est pas couverte par une quittance entièrement payée.",
+    },
+    "en": {
+        NO_TEMPLATE: "No attestation template is configured on the contract's product.",
+        NOT_IN_FORCE: "The contract is not in force.",
+        NOT_COVERED: "Today is not covered by a fully paid premium receipt.",
+    },
 }
 
 
@@ -38,7 +46,7 @@ class ReceiptPeriod:
 @dataclass(frozen=True)
 class ContractTerms:
     status: str
-    start_date: date
+    start_date: date | None
     end_date: date | None
 
 
@@ -47,14 +55,14 @@ class Eligibility:
     enabled: bool
     reasons: tuple[str, ...]
 
-    @property
-    def messages(self) -> list[str]:
-        return [REASON_MESSAGES[reason] for reason in self.reasons]
+    def messages(self, language: str) -> list[str]:
+        catalogue = REASON_MESSAGES.get(language, REASON_MESSAGES["fr"])
+        return [catalogue[reason] for reason in self.reasons]
 
 
 def in_force(terms: ContractTerms, today: date) -> bool:
     """Status ``in_force`` and today within the contract's dates."""
-    started = terms.start_date <= today
+    started = terms.start_date is not None and terms.start_date <= today
     not_ended = terms.end_date is None or today <= terms.end_date
     return terms.status == "in_force" and started and not_ended
 

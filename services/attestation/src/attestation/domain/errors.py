@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from platform_shared.errors import Conflict, Forbidden, ValidationFailed
+from platform_shared.errors import Conflict, Forbidden, TooManyRequests, ValidationFailed
 
 
 class ProductCodeTaken(Conflict):
@@ -46,11 +46,8 @@ class ValidatorsMissing(ValidationFailed):
 class NotEligible(Conflict):
     """The contract does not allow an attestation today; ``errors.reasons`` says why."""
 
-    def __init__(self, reasons: Sequence[str], messages: Sequence[str]):
-        super().__init__(
-            "An attestation cannot be requested on this contract: " + " ".join(messages),
-            errors={"reasons": list(reasons)},
-        )
+    def __init__(self, reasons: Sequence[str], messages: Sequence[str], lead: str):
+        super().__init__(f"{lead} " + " ".join(messages), errors={"reasons": list(reasons)})
 
 
 class InvalidTemplateChoice(ValidationFailed):
@@ -71,3 +68,23 @@ class NotAValidator(Forbidden):
 class TaskAlreadyDecided(Conflict):
     def __init__(self):
         super().__init__("This validation task has already been decided.")
+
+
+class NotRevocable(Conflict):
+    """Only an attestation the client holds (issued or approved) can be revoked, and only once."""
+
+    def __init__(self, detail: str):
+        super().__init__(detail)
+
+
+class InvalidAssignee(ValidationFailed):
+    def __init__(self):
+        super().__init__(
+            "The assignee must be one of the task's validators.",
+            errors={"assignee_sub": ["Not among the validators of this task."]},
+        )
+
+
+class TooManyVerifications(TooManyRequests):
+    def __init__(self, retry_after: int):
+        super().__init__("Too many verifications from this address: try again later.", retry_after=retry_after)

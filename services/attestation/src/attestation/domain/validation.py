@@ -37,3 +37,16 @@ def may_decide(caller: Caller, validator_subs: Sequence[str], validator_role: st
     if not caller.is_staff:
         return False
     return caller.sub in validator_subs or (validator_role is not None and caller.role == validator_role)
+
+
+def pick_assignee(validator_subs: Sequence[str], open_counts: dict[str, int]) -> str | None:
+    """The named validator with the fewest open tasks (the first named on a tie); none when only a role is."""
+    if not validator_subs:
+        return None
+    return min(validator_subs, key=lambda sub: (open_counts.get(sub, 0), list(validator_subs).index(sub)))
+
+
+def may_be_assigned(sub: str, validator_subs: Sequence[str], validator_role: str | None) -> bool:
+    """A task goes to one of its named validators; with a validators' role, any staff member may take it
+    (this service does not know who holds a role; deciding still checks it)."""
+    return sub in validator_subs or validator_role is not None

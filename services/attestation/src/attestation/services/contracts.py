@@ -22,10 +22,11 @@ from ..domain.contracts import CONTRACT_TERMS, beneficiary_problems, client_sees
 from ..domain.errors import ContractNumberTaken, InvalidBeneficiary, InvalidContract
 
 CONTRACT_FIELDS = ("number", "product_id", *CONTRACT_TERMS)
+REQUESTED = "requested"
 
 
-def _check_dates(start: date, end: date | None) -> None:
-    if end is not None and end < start:
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and end < start:
         raise InvalidContract("The contract ends before it starts.", "end_date", "Before start_date.")
 
 
@@ -36,9 +37,20 @@ def _check_owner(owner_sub: str | None, owner_org: str | None) -> None:
         )
 
 
-def _check_product(session: Session, product_id: str) -> None:
-    if session.get(Product, product_id) is None:
+def _check_product(session: Session, product_id: str | None) -> None:
+    if product_id is not None and session.get(Product, product_id) is None:
         raise InvalidContract("No such product.", "product_id", "No such product.")
+
+
+def _check_complete(status: str, product_id: str | None, start_date: date | None) -> None:
+    """Only a contract ``requested`` from the portal may lack a product or a start date."""
+    if status == REQUESTED:
+        return
+    for name, value in (("product_id", product_id), ("start_date", start_date)):
+        if value is None:
+            raise InvalidContract(
+                f"A {status} contract needs a {name}.", name, "Required unless the contract is requested."
+            )
 
 
 def _check_number_free(session: Session, number: str, contract_id: str | None = None) -> None:
@@ -90,6 +102,8 @@ def contract_event_data(contract: Contract) -> dict:
         "owner_sub": contract.owner_sub,
         "owner_org": contract.owner_org,
         "owner_email": contract.owner_email,
+        "owner_name": contract.owner_name,
+        "dossier_id": contract.dossier_id,
         "beneficiaries": [{"id": item.id, "kind": item.kind} for item in contract.beneficiaries],
     }
 
@@ -108,9 +122,10 @@ def record_contract_event(session: Session, event_type: str, contract: Contract,
 
 def build_contract(session: Session, values: Mapping[str, Any]) -> Contract:
     """A new contract (not yet announced) with its beneficiaries and receipts."""
-    _check_product(session, values["product_id"])
+    _check_product(session, values.get("product_id"))
+    _check_complete(values.get("status") or "draft", values.get("product_id"), values.get("start_date"))
     _check_owner(values.get("owner_sub"), values.get("owner_org"))
-    _check_dates(values["start_date"], values.get("end_date"))
+    _check_dates(values.get("start_date"), values.get("end_date"))
     _check_number_free(session, values["number"])
     now = clock.now()
     contract = Contract(
@@ -143,6 +158,7 @@ def change_contract(session: Session, contract: Contract, changes: Mapping[str, 
     for name in CONTRACT_FIELDS:
         if name in changes:
             setattr(contract, name, changes[name])
+    _check_complete(contract.status, contract.product_id, contract.start_date)
     _check_owner(contract.owner_sub, contract.owner_org)
     _check_dates(contract.start_date, contract.end_date)
     contract.updated_at = clock.now()
@@ -204,3 +220,49 @@ def list_contracts(
     return keyset_page(
         session, statement, [Contract.created_at, Contract.id], limit=limit, cursor=cursor, descending=True
     )
+
+
+def _free_number(session: Session, wanted: str) -> str:
+    if session.scalar(select(Contract.id).where(Contract.number == wanted)) is None:
+        return wanted
+    return f"{wanted}-{clock.new_id()[:8]}"
+
+
+def register_requested_contract(session: Session, data: Mapping[str, Any], actor: dict | None) -> Contract | None:
+    """A contract request from the portal (``dossier.created`` of kind ``contract``, origin ``portal``) joins
+    the contracts list as ``requested``, numbered like its dossier, for staff to complete; ``contract.requested``.
+
+    A dossier already registered (a redelivered event) changes nothing.
+    """
+    dossier_id = data["dossier_id"]
+    if session.scalar(select(Contract.id).where(Contract.dossier_id == dossier_id)) is not None:
+        return None
+    now = clock.now()
+    contract = Contract(
+        id=clock.new_id(),
+        number=_free_number(session, data.get("reference") or dossier_id),
+        product_id=None,
+        owner_sub=data.get("client_sub"),
+        owner_org=data.get("client_org"),
+        owner_email=data.get("client_email"),
+        owner_name=data.get("client_name"),
+        status=REQUESTED,
+        start_date=None,
+        end_date=None,
+        dossier_id=dossier_id,
+        created_at=now,
+        updated_at=now,
+        beneficiaries=[],
+        receipts=[],
+    )
+    session.add(contract)
+    session.flush()
+    record_event(
+        session,
+        "contract.requested",
+        {**contract_event_data(contract), "reference": data.get("reference"), "title": data.get("title")},
+        producer=SERVICE_NAME,
+        aggregate_id=contract.id,
+        actor=actor,
+    )
+    return contract

@@ -12,7 +12,7 @@ from platform_shared.errors import DomainError
 
 from ..db import Contract, Product
 from ..domain.contracts import BENEFICIARY_KINDS, STATUSES, valid_amount
-from ..domain.importing import read_import
+from ..domain.importing import CSV_COLUMNS, read_import
 from . import contracts
 
 TEXT = validate.Length(min=1, max=200)
@@ -29,6 +29,11 @@ class ContractLineSchema(_LineSchema):
     owner_org = fields.String(validate=TEXT)
     owner_email = fields.Email(validate=validate.Length(max=320))
     owner_name = fields.String(validate=TEXT)
+    address_line1 = fields.String(validate=TEXT)
+    address_line2 = fields.String(validate=TEXT)
+    postal_code = fields.String(validate=validate.Length(min=1, max=20))
+    city = fields.String(validate=validate.Length(min=1, max=100))
+    country = fields.String(validate=validate.Length(min=1, max=100))
     status = fields.String(validate=validate.OneOf(STATUSES))
     start_date = fields.Date()
     end_date = fields.Date()
@@ -106,7 +111,22 @@ def _import_line(session: Session, record: dict, created: set[str]) -> Contract:
     return contract
 
 
-def import_contracts(session: Session, caller: Caller, text: str, fmt: str) -> dict:
+def import_contracts(session: Session, caller: Caller, text: str, fmt: str, *, dry_run: bool = False) -> dict:
+    """Import every line it can; ``dry_run``: the same report, and everything undone (nothing written, nothing
+    announced)."""
+    trial = session.begin_nested() if dry_run else None
+    report = _import(session, caller, text, fmt)
+    if trial is not None:
+        trial.rollback()
+    return {**report, "dry_run": dry_run}
+
+
+def csv_model() -> str:
+    """The CSV file staff fill in: the header line of every column an import reads."""
+    return ",".join(CSV_COLUMNS) + "\r\n"
+
+
+def _import(session: Session, caller: Caller, text: str, fmt: str) -> dict:
     created: set[str] = set()
     touched: dict[str, Contract] = {}
     imported, rejected = 0, []

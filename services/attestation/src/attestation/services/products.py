@@ -21,7 +21,9 @@ from ..domain.validation import ValidationPolicy, effective_policy
 GLOBAL = "global"
 
 
-def create_product(session: Session, *, code: str, name: str) -> Product:
+def create_product(
+    session: Session, *, code: str, name: str, attestation_validity_days: int = 365, validation_due_days: int = 3
+) -> Product:
     if session.scalar(select(Product.id).where(Product.code == code)) is not None:
         raise ProductCodeTaken(code)
     now = clock.now()
@@ -32,6 +34,8 @@ def create_product(session: Session, *, code: str, name: str) -> Product:
         validation_required=None,
         validator_subs=[],
         validator_role=None,
+        attestation_validity_days=attestation_validity_days,
+        validation_due_days=validation_due_days,
         created_at=now,
         updated_at=now,
     )
@@ -40,6 +44,15 @@ def create_product(session: Session, *, code: str, name: str) -> Product:
         session.flush()
     except IntegrityError as error:
         raise ProductCodeTaken(code) from error
+    return product
+
+
+def update_product(session: Session, product: Product, changes: dict) -> Product:
+    """Change a product's name and its attestation settings (validity, validation due delay)."""
+    for name in ("name", "attestation_validity_days", "validation_due_days"):
+        if name in changes:
+            setattr(product, name, changes[name])
+    product.updated_at = clock.now()
     return product
 
 
@@ -91,6 +104,7 @@ def replace_attestation_templates(
                 template_name=info.name,
                 entity=info.entity,
                 pdf_auto=info.pdf_auto,
+                language=info.language,
             )
         )
     product.updated_at = clock.now()
@@ -147,6 +161,7 @@ def offered(product: Product) -> list[OfferedTemplate]:
             entity=row.entity,
             template_name=row.template_name,
             extranet_title=row.extranet_title,
+            language=row.language,
         )
         for row in product.templates
     ]

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from platform_shared import clock
+from platform_shared import clock, secret_codes
 from platform_shared.auth import Caller
 from platform_shared.db import Database, get_or_404
 from platform_shared.errors import DomainError, UpstreamUnavailable
@@ -28,11 +28,13 @@ from platform_shared.pagination import Page, keyset_page
 from .. import SERVICE_NAME
 from ..clients import DocumentsGateway, RenderedDocument
 from ..config import AttestationSettings
-from ..db import AttestationRequest, Beneficiary, Contract, ValidationTask
+from ..db import AttestationRequest, Beneficiary, Contract, Product, Receipt, ValidationTask
 from ..domain import choice, eligibility
 from ..domain.contracts import client_sees_contract, render_context
 from ..domain.errors import InvalidContract, NotEligible
-from ..domain.validation import ValidationPolicy
+from ..domain.messages import NOT_ELIGIBLE
+from ..domain.validation import ValidationPolicy, pick_assignee
+from ..domain.verification import validity_period
 from . import contracts, products
 
 log = logging.getLogger(__name__)
@@ -41,14 +43,6 @@ GENERATING, ISSUED, PENDING, FAILED = "generating", "issued", "pending_validatio
 DONE_DOCUMENT_STATES = ("ready", "pdf_unavailable")
 # Before approval the document is internal: the client is pointed at it only in these states.
 SHOWN_DOCUMENT_STATES = (ISSUED, "approved")
-MESSAGES = {
-    GENERATING: "Your attestation is being generated.",
-    ISSUED: "Your attestation is available in the contract's documents.",
-    PENDING: "Your request has been passed on to our staff for processing.",
-    "approved": "Your attestation has been approved and is available in the contract's documents.",
-    "rejected": "Your request has been declined.",
-    FAILED: "Your attestation could not be generated; you can ask again or contact us.",
-}
 # Why a request ended ``failed``, as ``attestation.failed`` says it: fixed codes, so nothing internal
 # (a documents-service message, a URL, a trace) ever reaches the client's email; ``error`` keeps the detail.
 RENDER_REFUSED, ATTEMPTS_EXHAUSTED = "render_refused", "attempts_exhausted"
@@ -77,14 +71,15 @@ class ContractSnapshot:
 
 
 def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnapshot:
+    """A requested contract has no product yet: no template, so no attestation."""
     contract = contracts.visible_contract(session, caller, contract_id)
-    product = products.get_product(session, contract.product_id)
+    product = products.get_product(session, contract.product_id) if contract.product_id else None
     return ContractSnapshot(
         contract_id=contract.id,
         terms=eligibility.ContractTerms(contract.status, contract.start_date, contract.end_date),
         receipts=tuple(item.period for item in contract.receipts),
-        templates=tuple(products.offered(product)),
-        policy=products.policy_for(session, product),
+        templates=tuple(products.offered(product)) if product else (),
+        policy=products.policy_for(session, product) if product else products.global_policy(session),
         beneficiaries=tuple(
             {"id": item.id, "kind": item.kind, "label": item.label, "attributes": dict(item.attributes)}
             for item in contract.beneficiaries
@@ -92,8 +87,8 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
     )
 
 
-def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, today: date) -> dict:
-    """Everything the extranet button and form need."""
+def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, today: date, language: str) -> dict:
+    """Everything the extranet button and form need; ``messages`` in the client's ``language``."""
     verdict = facts.eligibility(today)
     templates = []
     if verdict.enabled:
@@ -114,7 +109,7 @@ def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, toda
         "contract_id": facts.contract_id,
         "enabled": verdict.enabled,
         "reasons": list(verdict.reasons),
-        "messages": verdict.messages,
+        "messages": verdict.messages(language),
         "validation_required": facts.policy.required,
         "choice_needed": {
             "contract": choice.choice_needed(choice.offered_templates(facts.templates, beneficiary_chosen=False)),
@@ -130,12 +125,13 @@ def attestation_options(facts: ContractSnapshot, gateway: DocumentsGateway, toda
 
 
 def check_request(
-    facts: ContractSnapshot, gateway: DocumentsGateway, body: Mapping[str, Any], today: date
+    facts: ContractSnapshot, gateway: DocumentsGateway, body: Mapping[str, Any], today: date, language: str
 ) -> tuple[choice.OfferedTemplate, dict[str, str]]:
-    """The template and input values of a new request; 409 when not eligible, 422 when it breaks a rule."""
+    """The template and input values of a new request; 409 when not eligible (said in ``language``), 422 when
+    it breaks a rule."""
     verdict = facts.eligibility(today)
     if not verdict.enabled:
-        raise NotEligible(verdict.reasons, verdict.messages)
+        raise NotEligible(verdict.reasons, verdict.messages(language), NOT_ELIGIBLE.get(language, NOT_ELIGIBLE["fr"]))
     beneficiary_id = body.get("beneficiary_id")
     if beneficiary_id and beneficiary_id not in {item["id"] for item in facts.beneficiaries}:
         raise InvalidContract(
@@ -153,7 +149,9 @@ def create_request(
     template: choice.OfferedTemplate,
     inputs: dict[str, str],
     beneficiary_id: str | None,
+    language: str,
 ) -> AttestationRequest:
+    """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract."""
     contract = session.get(Contract, facts.contract_id)
     now = clock.now()
     request = AttestationRequest(
@@ -165,8 +163,13 @@ def create_request(
         inputs=inputs,
         client_sub=caller.sub,
         client_org=contract.owner_org,
-        client_email=caller.email or contract.owner_email,
-        client_name=caller.name or contract.owner_name,
+        # Without an address of their own, a requester who is the holder is told at the contract's address;
+        # a colleague is never told at the holder's.
+        client_email=caller.email or (contract.owner_email if caller.sub == contract.owner_sub else None),
+        client_name=caller.name,
+        client_language=language,
+        template_language=template.language,
+        contract_number=contract.number,
         validation_required=facts.policy.required,
         validator_subs=list(facts.policy.validator_subs),
         validator_role=facts.policy.validator_role,
@@ -193,21 +196,69 @@ class RenderOrder:
     filename: str
 
 
-def render_order(session: Session, request: AttestationRequest) -> RenderOrder:
+def _receipt_covering(receipts: list[Receipt], today: date) -> Receipt | None:
+    """The receipt an attestation states: the one covering today (a paid one first), else the latest."""
+    covering = [item for item in receipts if item.period.covers(today)]
+    covering.sort(key=lambda item: not item.fully_paid)
+    if covering:
+        return covering[0]
+    return max(receipts, key=lambda item: item.period_end) if receipts else None
+
+
+def _contract_facts(contract: Contract, product: Product) -> dict:
+    return {
+        "number": contract.number,
+        "product_name": product.name,
+        "product_code": product.code,
+        "status": contract.status,
+        "start_date": contract.start_date,
+        "end_date": contract.end_date,
+        "owner_name": contract.owner_name,
+        "owner_email": contract.owner_email,
+        "owner_org": contract.owner_org,
+        **{name: getattr(contract, name) for name in ("address_line1", "address_line2", "postal_code", "city")},
+        "country": contract.country,
+    }
+
+
+def prepare_attempt(session: Session, settings: AttestationSettings, request: AttestationRequest) -> RenderOrder:
+    """What the next render sends, with a fresh verification code printed on it.
+
+    Only the code's hash is kept (on the request), with what the paper prints of the holder, the contract
+    number and the validity period; each attempt gets its own code, so only the document that is finally
+    issued carries the one that verifies.
+    """
     contract = session.get(Contract, request.contract_id)
     product = products.get_product(session, contract.product_id)
     beneficiary = session.get(Beneficiary, request.beneficiary_id) if request.beneficiary_id else None
+    today = clock.today()
+    valid_from, valid_until = validity_period(today, product.attestation_validity_days, contract.end_date)
+    code = secret_codes.generate_code()
+    request.verification_hash = secret_codes.hash_code(code)
+    request.holder_name = contract.owner_name
+    request.contract_number = contract.number
+    request.valid_from, request.valid_until = valid_from, valid_until
+    receipt = _receipt_covering(list(contract.receipts), today)
     context = render_context(
-        {
-            "number": contract.number,
-            "product_name": product.name,
-            "product_code": product.code,
-            "status": contract.status,
-            "start_date": contract.start_date,
-            "end_date": contract.end_date,
-        },
-        {"name": request.client_name, "email": request.client_email, "org": request.client_org},
+        _contract_facts(contract, product),
+        [{"kind": item.kind, "attributes": item.attributes} for item in contract.beneficiaries],
         {"kind": beneficiary.kind, "attributes": beneficiary.attributes} if beneficiary else None,
+        {
+            "period_start": receipt.period_start,
+            "period_end": receipt.period_end,
+            "amount_due": receipt.amount_due,
+            "amount_paid": receipt.amount_paid,
+        }
+        if receipt
+        else None,
+        {
+            "code": code,
+            "url": f"{settings.verification_base_url.rstrip('/')}/{secret_codes.compact(code)}",
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+        },
+        language=request.template_language,
+        today=today,
     )
     return RenderOrder(
         request_id=request.id,
@@ -252,7 +303,7 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
         if request.attempts > settings.render_max_attempts:
             generation_failed(session, settings, request, request.error or "No attempt left.")
             return
-        order = render_order(session, request)
+        order = prepare_attempt(session, settings, request)
     try:
         document = gateway.render(
             order.template_id,
@@ -278,6 +329,7 @@ def generate(db: Database, gateway: DocumentsGateway, settings: AttestationSetti
     with db.transaction() as session:
         request = session.get(AttestationRequest, request_id)
         request.document_id = document.id
+        request.document_filename = document.filename
         request.updated_at = clock.now()
         apply_document_state(session, settings, request, document)
 
@@ -331,9 +383,9 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
             "document_id": request.document_id,
             "template_id": request.template_id,
             "title": request.title,
-            "client_sub": request.client_sub,
-            "client_org": request.client_org,
-            "client_email": request.client_email,
+            **client_fields(request),
+            "filename": request.document_filename,
+            "valid_until": _iso(request.valid_until),
         }
         if contract.dossier_id:
             data["dossier_id"] = contract.dossier_id
@@ -343,11 +395,15 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
             session, "attestation.issued", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=SERVICE_ACTOR
         )
         return
+    product = session.get(Product, contract.product_id)
     task = ValidationTask(
         id=clock.new_id(),
         request_id=request.id,
         contract_id=request.contract_id,
+        product_id=contract.product_id,
         document_id=request.document_id,
+        assignee_sub=pick_assignee(request.validator_subs, open_task_counts(session, request.validator_subs)),
+        due_date=clock.today() + timedelta(days=product.validation_due_days),
         validator_subs=list(request.validator_subs),
         validator_role=request.validator_role,
         state="open",
@@ -365,6 +421,12 @@ def generation_succeeded(session: Session, request: AttestationRequest) -> None:
             "validator_subs": list(request.validator_subs),
             "validator_role": request.validator_role,
             "client_sub": request.client_sub,
+            "contract_number": request.contract_number,
+            "title": request.title,
+            "filename": request.document_filename,
+            "product_id": task.product_id,
+            "assignee_sub": task.assignee_sub,
+            "due_date": _iso(task.due_date),
         },
         producer=SERVICE_NAME,
         aggregate_id=request.id,
@@ -409,9 +471,7 @@ def announce_failure(session: Session, request: AttestationRequest, reason: str)
         "beneficiary_id": request.beneficiary_id,
         "template_id": request.template_id,
         "title": request.title,
-        "client_sub": request.client_sub,
-        "client_org": request.client_org,
-        "client_email": request.client_email,
+        **client_fields(request),
         "reason": reason,
         "attempts": request.attempts,
         "validator_subs": list(request.validator_subs),
@@ -423,6 +483,34 @@ def announce_failure(session: Session, request: AttestationRequest, reason: str)
     record_event(
         session, "attestation.failed", data, producer=SERVICE_NAME, aggregate_id=request.id, actor=SERVICE_ACTOR
     )
+
+
+def client_fields(request: AttestationRequest) -> dict:
+    """Who asked (and is told) and which contract, as every ``attestation.*`` event names them."""
+    return {
+        "client_sub": request.client_sub,
+        "client_org": request.client_org,
+        "client_email": request.client_email,
+        "client_name": request.client_name,
+        "client_language": request.client_language,
+        "contract_number": request.contract_number,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def open_task_counts(session: Session, subs) -> dict[str, int]:
+    """How many open tasks each of ``subs`` is assigned (to share new tasks out evenly)."""
+    if not subs:
+        return {}
+    rows = session.execute(
+        select(ValidationTask.assignee_sub, func.count().label("open_tasks"))
+        .where(ValidationTask.assignee_sub.in_(list(subs)), ValidationTask.state.in_(("open", "deciding")))
+        .group_by(ValidationTask.assignee_sub)
+    ).all()
+    return {row.assignee_sub: row.open_tasks for row in rows}
 
 
 def request_for_document(session: Session, document_id: str) -> AttestationRequest | None:

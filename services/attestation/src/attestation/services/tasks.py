@@ -23,8 +23,9 @@ from platform_shared.pagination import keyset_page
 from .. import SERVICE_NAME
 from ..clients import DocumentsGateway
 from ..db import AttestationRequest, ValidationTask
-from ..domain.errors import NotAValidator, TaskAlreadyDecided
-from ..domain.validation import may_decide
+from ..domain.errors import InvalidAssignee, NotAValidator, TaskAlreadyDecided
+from ..domain.validation import may_be_assigned, may_decide
+from .requests import client_fields
 
 # A claim older than this was left by a process that died mid-decision: the task may be decided again
 # (both documents calls are safe to repeat: sharing twice, or deleting what is already gone).
@@ -32,12 +33,18 @@ DECISION_LEASE = timedelta(minutes=5)
 
 
 def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | None):
+    """Newest first; by state, assignee (``assignee``), product (``product_id``) and contract."""
     statement = select(ValidationTask)
     if filters.get("state"):
         wanted = ("open", "deciding") if filters["state"] == "open" else (filters["state"],)
         statement = statement.where(ValidationTask.state.in_(wanted))
-    if filters.get("contract_id"):
-        statement = statement.where(ValidationTask.contract_id == filters["contract_id"])
+    for name, column in (
+        ("contract_id", ValidationTask.contract_id),
+        ("product_id", ValidationTask.product_id),
+        ("assignee", ValidationTask.assignee_sub),
+    ):
+        if filters.get(name):
+            statement = statement.where(column == filters[name])
     return keyset_page(
         session, statement, [ValidationTask.created_at, ValidationTask.id], limit=limit, cursor=cursor, descending=True
     )
@@ -45,6 +52,21 @@ def list_tasks(session: Session, filters: Mapping, *, limit: int, cursor: str | 
 
 def get_task(session: Session, task_id: str) -> ValidationTask:
     task = get_or_404(session, ValidationTask, task_id, "No such validation task.")
+    return task
+
+
+def update_task(session: Session, caller: Caller, task_id: str, changes: Mapping) -> ValidationTask:
+    """Reassign an open task (to one of its validators) or move its due date; 409 once decided."""
+    task = get_task(session, task_id)
+    if task.shown_state != "open":
+        raise TaskAlreadyDecided()
+    if "assignee_sub" in changes:
+        assignee = changes["assignee_sub"]
+        if assignee is not None and not may_be_assigned(assignee, task.validator_subs, task.validator_role):
+            raise InvalidAssignee()
+        task.assignee_sub = assignee
+    if "due_date" in changes:
+        task.due_date = changes["due_date"]
     return task
 
 
@@ -78,9 +100,9 @@ def _release(db: Database, task_id: str) -> None:
         )
 
 
-def _record_decision(session: Session, caller: Caller, task_id: str, state: str, reason: str | None) -> tuple:
+def _record_decision(session: Session, caller: Caller, task_id: str, state: str, comment: str | None) -> tuple:
     task = get_task(session, task_id)
-    task.state, task.reason = state, reason
+    task.state, task.comment = state, comment
     task.decided_by, task.decided_at = caller.sub, clock.now()
     request = session.get(AttestationRequest, task.request_id)
     request.state, request.updated_at = state, clock.now()
@@ -88,7 +110,7 @@ def _record_decision(session: Session, caller: Caller, task_id: str, state: str,
 
 
 def _decide(
-    db: Database, caller: Caller, task_id: str, state: str, reason: str | None, act_on_document: Callable[[str], None]
+    db: Database, caller: Caller, task_id: str, state: str, comment: str | None, act_on_document: Callable[[str], None]
 ) -> ValidationTask:
     """Claim the task, act on its document in the documents service (the claim is released if that fails),
     then record the decision and ``attestation.<state>`` in one transaction."""
@@ -99,8 +121,16 @@ def _decide(
         _release(db, task_id)
         raise
     with db.transaction() as session:
-        task, request = _record_decision(session, caller, task_id, state, reason)
-        outcome = {"document_id": task.document_id} if state == "approved" else {"reason": reason}
+        task, request = _record_decision(session, caller, task_id, state, comment)
+        # The client reads a rejection's comment (``reason``); an approval's stays with staff.
+        if state == "approved":
+            outcome = {
+                "document_id": task.document_id,
+                "filename": request.document_filename,
+                "valid_until": request.valid_until.isoformat() if request.valid_until else None,
+            }
+        else:
+            outcome = {"reason": comment}
         record_event(
             session,
             f"attestation.{state}",
@@ -108,10 +138,9 @@ def _decide(
                 "request_id": request.id,
                 "task_id": task.id,
                 "contract_id": task.contract_id,
+                "title": request.title,
                 **outcome,
-                "client_sub": request.client_sub,
-                "client_org": request.client_org,
-                "client_email": request.client_email,
+                **client_fields(request),
             },
             producer=SERVICE_NAME,
             aggregate_id=request.id,
@@ -120,11 +149,16 @@ def _decide(
         return task
 
 
-def approve(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str) -> ValidationTask:
+def approve(
+    db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, comment: str | None
+) -> ValidationTask:
     """The generated attestation becomes visible to the client; ``attestation.approved``."""
-    return _decide(db, caller, task_id, "approved", None, gateway.share_with_client)
+    return _decide(db, caller, task_id, "approved", comment, gateway.share_with_client)
 
 
-def reject(db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, reason: str | None) -> ValidationTask:
-    """Every rendition of the attestation is destroyed in the documents service; ``attestation.rejected``."""
-    return _decide(db, caller, task_id, "rejected", reason, gateway.destroy)
+def reject(
+    db: Database, gateway: DocumentsGateway, caller: Caller, task_id: str, comment: str | None
+) -> ValidationTask:
+    """Every rendition of the attestation is destroyed in the documents service; ``attestation.rejected``
+    carries the comment, which the client is shown."""
+    return _decide(db, caller, task_id, "rejected", comment, gateway.destroy)

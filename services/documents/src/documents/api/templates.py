@@ -10,6 +10,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.i18n import LANGUAGES
 from platform_shared.pagination import PageArgsSchema, keyset_page, page_schema
 from platform_shared.web import app_db, app_settings
 
@@ -40,6 +41,11 @@ class TemplateFormSchema(Schema):
         metadata={"description": "Whose data fills the entity fields: contract, beneficiary, dossier."},
     )
     pdf_auto = fields.Boolean(load_default=False, metadata={"description": "Also produce a PDF of each render."})
+    language = fields.String(
+        load_default="fr",
+        validate=validate.OneOf(LANGUAGES),
+        metadata={"description": "The language the template is written in (fr, en): its values are written so."},
+    )
 
 
 class TemplateFileSchema(Schema):
@@ -54,6 +60,7 @@ class TemplateSchema(Schema):
     type = fields.String()
     entity = fields.String()
     pdf_auto = fields.Boolean()
+    language = fields.String()
     version = fields.Integer(attribute="current_version", metadata={"description": "Current version number."})
     created_at = fields.DateTime()
     updated_at = fields.DateTime()

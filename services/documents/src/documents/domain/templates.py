@@ -14,32 +14,44 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import segno
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docxtpl import DocxTemplate
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import MissingInputs, UnknownInputs
 
+# What an attestation (the attestation service renders contract and beneficiary templates) says of the
+# contract, its holder, the receipt it relies on, and how to verify it.
+_ATTESTATION_FIELDS = {
+    "contract.number": "Contract number",
+    "contract.product_name": "Product name",
+    "contract.product_code": "Product code",
+    "contract.status": "Contract status, in the template's language",
+    "contract.start_date": "Start date",
+    "contract.end_date": "End date",
+    "contract.beneficiaries": "The contract's beneficiaries, on one line",
+    "client.name": "The holder's name (the contract's, whoever asks)",
+    "client.email": "The holder's email",
+    "client.org": "The holder's company",
+    "client.address": "The holder's postal address, on one line",
+    "receipt.period_start": "Start of the premium receipt covering the day of issue",
+    "receipt.period_end": "End of that receipt",
+    "receipt.amount_due": "Amount due on that receipt",
+    "receipt.amount_paid": "Amount paid on that receipt",
+    "verification.code": "The attestation's verification code",
+    "verification.url": "The public page that verifies it",
+    "verification.qr": "A QR code of that page (an image)",
+    "verification.valid_from": "First day of validity",
+    "verification.valid_until": "Last day of validity",
+}
 # The context each entity's renderer provides (the caller sends these values in ``context``).
 ENTITY_FIELDS: dict[str, dict[str, str]] = {
-    "contract": {
-        "contract.number": "Contract number",
-        "contract.product_name": "Product name",
-        "contract.status": "Contract status",
-        "contract.start_date": "Start date",
-        "contract.end_date": "End date",
-        "client.name": "Client's name",
-        "client.email": "Client's email",
-        "client.address": "Client's postal address",
-    },
+    "contract": dict(_ATTESTATION_FIELDS),
     "beneficiary": {
-        "contract.number": "Contract number",
-        "contract.product_name": "Product name",
-        "contract.start_date": "Start date",
-        "contract.end_date": "End date",
-        "client.name": "Client's name",
-        "client.email": "Client's email",
+        **_ATTESTATION_FIELDS,
         "beneficiary.kind": "person, vehicle or building",
         "beneficiary.name": "Person's name, vehicle's plate or building's address",
         "beneficiary.description": "Free description of the beneficiary",
@@ -55,7 +67,10 @@ ENTITY_FIELDS: dict[str, dict[str, str]] = {
     },
 }
 # Filled by the service itself on every render.
-SERVICE_FIELDS = {"today": "Date of generation (DD/MM/YYYY)"}
+SERVICE_FIELDS = {"today": "Date of generation, in the template's language"}
+# Tags rendered as an image made from another value: a QR code of the URL.
+QR_FIELDS = {"verification.qr": "verification.url"}
+QR_WIDTH_MM = 30
 ENTITIES = tuple(ENTITY_FIELDS)
 _UNUSUAL_QUOTES = "“”„‟‘’‚‛«»‹›′″"
 
@@ -250,20 +265,40 @@ def build_context(
         _set_path(values, name, value)
     if missing:
         raise MissingInputs(missing)
-    warnings = [
-        {"field": tag, "message": "The tag resolved to an empty value."}
-        for tag in tags
-        if _is_empty(_get_path(values, tag))
-    ]
+
+    def empty(tag: str) -> bool:
+        return _is_empty(_get_path(values, QR_FIELDS.get(tag, tag)))
+
+    warnings = [{"field": tag, "message": "The tag resolved to an empty value."} for tag in tags if empty(tag)]
     for tag in tags:
-        if _get_path(values, tag) is None:  # render as nothing rather than "None" or an undefined error
-            _set_path(values, tag, "")
+        if _get_path(values, tag) is None and (tag not in QR_FIELDS or empty(tag)):
+            _set_path(values, tag, "")  # render as nothing rather than "None" or an undefined error
     return RenderContext(values, warnings)
 
 
+def qr_png(data: str) -> bytes:
+    """A QR code (error correction M, a quiet zone of 4 modules) as a PNG, crisp at print size."""
+    output = io.BytesIO()
+    segno.make_qr(data, error="m").save(output, kind="png", scale=10, border=4)
+    return output.getvalue()
+
+
+def _with_qr_codes(template: DocxTemplate, values: dict) -> dict:
+    filled = dict(values)
+    for tag, source in QR_FIELDS.items():
+        data = _get_path(values, source)
+        if isinstance(data, str) and data.strip() and _get_path(values, tag) is None:
+            filled = copy.deepcopy(filled)
+            image = InlineImage(template, io.BytesIO(qr_png(data)), width=Mm(QR_WIDTH_MM))
+            _set_path(filled, tag, image)
+    return filled
+
+
 def render_docx(docx_bytes: bytes, values: dict) -> bytes:
-    """The filled .docx; a sandbox violation or a render error becomes ``TemplateProblem``."""
+    """The filled .docx (QR codes drawn where ``QR_FIELDS`` ask); a sandbox violation or a render error becomes
+    ``TemplateProblem``."""
     template = DocxTemplate(io.BytesIO(docx_bytes))
+    values = _with_qr_codes(template, values)
     try:
         template.render(values, jinja_env=sandbox())
     except TemplateError as error:

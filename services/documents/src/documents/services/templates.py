@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
+from platform_shared.i18n import format_date
 from platform_shared.messaging.outbox import record_event
 
 from .. import SERVICE_NAME
@@ -79,6 +80,7 @@ def create_template(
     type: str,
     entity: str,
     pdf_auto: bool,
+    language: str = "fr",
 ) -> Template:
     now = clock.now()
     template = Template(
@@ -87,6 +89,7 @@ def create_template(
         type=type,
         entity=entity,
         pdf_auto=pdf_auto,
+        language=language,
         current_version=1,
         created_by=caller.sub,
         created_at=now,
@@ -189,13 +192,17 @@ def _render_values(
         context=request.context,
         inputs=request.inputs,
         fields=field_configs(session, template.id),
-        today=clock.today().strftime("%d/%m/%Y"),
+        today=format_date(clock.today(), template.language),
     )
 
 
-def _document_name(template: Template, requested: str | None) -> str:
+def _document_name(template: Template, requested: str | None, state: str) -> str:
+    """The display name: ``.pdf`` when the render yields a PDF (what the client downloads), else ``.docx``."""
     base = sanitise_filename(requested or template.name, fallback="document")
-    return base if base.lower().endswith(".docx") else f"{base}.docx"
+    stem, dot, extension = base.rpartition(".")
+    if dot and stem and extension.lower() in ("docx", "pdf"):
+        base = stem
+    return f"{base}.pdf" if template.pdf_auto and state != "pdf_unavailable" else f"{base}.docx"
 
 
 def render_template(
@@ -225,7 +232,7 @@ def render_template(
         owner_type=request.owner_type,
         owner_id=request.owner_id,
         dossier_id=request.dossier_id,
-        filename=_document_name(template, request.filename),
+        filename=_document_name(template, request.filename, state),
         category=request.category,
         visibility=request.visibility.decided(caller, request.category, financial_categories),
         uploader=Uploader(caller.sub, caller.role),

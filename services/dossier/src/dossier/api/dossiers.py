@@ -12,7 +12,7 @@ from platform_shared.web import app_db, app_settings
 
 from ..domain.access import sees_everything
 from ..domain.presentation import present_dossier, present_summary
-from ..services import dossiers, models
+from ..services import classification, dossiers, models
 from .schemas import KINDS, DossierListArgsSchema, DossierSchema, DossierSummarySchema, documents_problems, field_values
 
 blp = Blueprint("dossiers", __name__, url_prefix="/api/v1/dossiers", description="Dossiers (case files)")
@@ -33,6 +33,8 @@ class DossierCreateSchema(Schema):
     client_sub = fields.String(load_default=None, allow_none=True, validate=SUB)
     client_org = fields.String(load_default=None, allow_none=True, validate=SUB)
     client_email = fields.Email(load_default=None, allow_none=True)
+    client_name = fields.String(load_default=None, allow_none=True, validate=SUB)
+    client_org_name = fields.String(load_default=None, allow_none=True, validate=SUB)
     client_reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     assignee_sub = fields.String(load_default=None, allow_none=True, validate=SUB)
     assignee_email = fields.Email(load_default=None, allow_none=True)
@@ -41,9 +43,10 @@ class DossierCreateSchema(Schema):
 
 class DossierPatchSchema(Schema):
     """Changes: clients may send ``fields`` (their portal view's writable ones) and ``client_reference``;
-    staff also title, description and the assignment."""
+    staff also title, description, the assignment and the category (one of the configured ones)."""
 
     title = fields.String(validate=TITLE)
+    category = fields.String(validate=validate.Length(min=1, max=64))
     description = fields.String(validate=DESCRIPTION)
     client_reference = fields.String(allow_none=True, validate=validate.Length(max=100))
     assignee_sub = fields.String(allow_none=True, validate=SUB)
@@ -59,7 +62,9 @@ class TransitionSchema(Schema):
 
 def present(session, caller, dossier, model=None) -> dict:
     model = model or dossiers.definition_for(session, dossier)
-    return present_dossier(dossier, model, caller, dossiers.developments_of(session, dossier.id))
+    return present_dossier(
+        dossier, model, caller, dossiers.developments_of(session, dossier.id), classification.labels(session)
+    )
 
 
 @blp.route("")
@@ -86,9 +91,10 @@ class Dossiers(MethodView):
         caller = current_caller()
         page, filters = split_page_args(args)
         with app_db().read_only() as session:
+            labels = classification.labels(session)
             return dossiers.list_dossiers(session, caller, filters, **page).map(
                 lambda item: present_summary(
-                    item, models.load_definition(session, item.model_id, item.model_version), caller
+                    item, models.load_definition(session, item.model_id, item.model_version), caller, labels
                 )
             )
 
@@ -103,7 +109,9 @@ class DossierById(MethodView):
         caller = current_caller()
         with app_db().read_only() as session:
             dossier, developments = dossiers.visible_dossier_with_developments(session, caller, dossier_id)
-            return present_dossier(dossier, dossiers.definition_for(session, dossier), caller, developments)
+            return present_dossier(
+                dossier, dossiers.definition_for(session, dossier), caller, developments, classification.labels(session)
+            )
 
     @require_roles("agent", "client")
     @blp.arguments(DossierPatchSchema)

@@ -52,6 +52,7 @@ class DossierSummarySchema(Schema):
     reference = fields.String(metadata={"description": "Human reference, e.g. DOS-2026-000042."})
     title = fields.String()
     category = fields.String()
+    category_label = fields.String(metadata={"description": "The category as people read it (its configured label)."})
     kind = fields.String(validate=validate.OneOf(KINDS))
     origin = fields.String(validate=validate.OneOf(ORIGINS))
     status = fields.String(allow_none=True)
@@ -64,6 +65,8 @@ class DossierSummarySchema(Schema):
     created_at = fields.DateTime()
     client_sub = fields.String(allow_none=True, metadata={"description": "Staff only."})
     client_org = fields.String(allow_none=True, metadata={"description": "Staff only."})
+    client_name = fields.String(allow_none=True, metadata={"description": "Staff only: who asked."})
+    client_org_name = fields.String(allow_none=True, metadata={"description": "Staff only: the requester's company."})
     model_id = fields.String()
 
 
@@ -80,6 +83,12 @@ class DossierSchema(DossierSummarySchema):
     fields_ = fields.Dict(data_key="fields", attribute="fields", metadata={"description": "Values of readable fields."})
     field_modes = fields.Dict(
         keys=fields.String(), values=fields.String(), metadata={"description": "read or write, per readable field."}
+    )
+    classification = fields.Dict(
+        metadata={
+            "description": "Staff only: why the dossier has its category: source rule (rule_id, rule_name, keyword, "
+            "found_in), model, or staff (changed_by, previous)."
+        }
     )
     financial_fields = fields.List(
         fields.String(), metadata={"description": "Staff only: keys marked financial (never shown to participants)."}

@@ -28,3 +28,18 @@ class InvalidModel(ValidationFailed):
 class InvalidValues(ValidationFailed):
     def __init__(self, problems: dict[str, list[str]]):
         super().__init__("Some fields cannot be written: " + ", ".join(sorted(problems)), errors={"fields": problems})
+
+
+class UnknownCategory(ValidationFailed):
+    """A category that is not among the configured ones (``GET /categories``)."""
+
+    def __init__(self, field: str, category: str):
+        super().__init__(
+            f"Unknown category '{category}': configure it first (PUT /categories).",
+            errors={field: [f"Not a configured category: {category}."]},
+        )
+
+
+class CategoryInUse(ValidationFailed):
+    def __init__(self, problems: dict[str, list[str]]):
+        super().__init__("Some categories are still used by classification rules.", errors={"categories": problems})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from platform_shared.auth import Caller
@@ -24,13 +25,16 @@ def _status(dossier, model: ModelDefinition, caller: Caller) -> dict[str, Any]:
     return {"status": dossier.client_status, "status_label": model.client_status_label(dossier.client_status)}
 
 
-def present_summary(dossier, model: ModelDefinition, caller: Caller) -> dict[str, Any]:
-    """A list item: identity, classification, status, assignee."""
+def present_summary(
+    dossier, model: ModelDefinition, caller: Caller, category_labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A list item: identity, classification (the category by its label), status, assignee."""
     summary = {
         "id": dossier.id,
         "reference": dossier.reference,
         "title": dossier.title,
         "category": dossier.category,
+        "category_label": (category_labels or {}).get(dossier.category, dossier.category),
         "kind": dossier.kind,
         "origin": dossier.origin,
         "client_reference": dossier.client_reference,
@@ -40,16 +44,28 @@ def present_summary(dossier, model: ModelDefinition, caller: Caller) -> dict[str
         **_status(dossier, model, caller),
     }
     if sees_everything(caller):
-        summary.update(client_sub=dossier.client_sub, client_org=dossier.client_org, model_id=dossier.model_id)
+        summary.update(
+            client_sub=dossier.client_sub,
+            client_org=dossier.client_org,
+            client_name=dossier.client_name,
+            client_org_name=dossier.client_org_name,
+            model_id=dossier.model_id,
+        )
     return summary
 
 
-def present_dossier(dossier, model: ModelDefinition, caller: Caller, developments: list) -> dict[str, Any]:
+def present_dossier(
+    dossier,
+    model: ModelDefinition,
+    caller: Caller,
+    developments: list,
+    category_labels: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
     """The whole dossier as the caller's view allows: staff everything, clients the portal view."""
     modes = field_modes(caller, model)
     values = dossier.field_values or {}
     body = {
-        **present_summary(dossier, model, caller),
+        **present_summary(dossier, model, caller, category_labels),
         "description": dossier.description,
         "model_id": dossier.model_id,
         "model_version": dossier.model_version,
@@ -67,6 +83,7 @@ def present_dossier(dossier, model: ModelDefinition, caller: Caller, development
         body.update(
             client_email=dossier.client_email,
             created_by=dossier.created_by,
+            classification=dossier.classification or {"source": "model"},
             financial_fields=[key for key, spec in model.all_fields().items() if spec.financial],
         )
     return body

@@ -11,6 +11,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.i18n import supported
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
@@ -21,7 +22,7 @@ from ..domain.errors import DossierClosed, TransitionNotAllowed
 from ..domain.model_definition import ModelDefinition
 from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
-from . import models, references, timeline
+from . import classification, models, references, timeline
 
 CLIENT_EDITABLE = ("client_reference", "fields")
 
@@ -51,6 +52,28 @@ def _client_party(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str
     return caller.sub, caller.org, caller.email
 
 
+def _client_names(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Who asked and for which company, by name: staff say it, a client's token does."""
+    if sees_everything(caller):
+        return body.get("client_name"), body.get("client_org_name")
+    return caller.name, caller.org_name
+
+
+def _classified(session: Session, body: dict[str, Any], values: dict[str, Any], model_category: str, origin: str):
+    """A portal request takes the category of the first admin rule it matches, else its model's."""
+    if origin == "portal":
+        match = classification.classify_request(
+            session,
+            kind=body.get("kind") or "dossier",
+            title=body["title"],
+            description=body.get("description") or "",
+            values=values,
+        )
+        if match is not None:
+            return match.category, match.as_dict()
+    return model_category, {"source": "model"}
+
+
 def create_dossier(
     session: Session, caller: Caller, body: dict[str, Any], *, origin: str, reference_prefix: str
 ) -> tuple[Dossier, ModelDefinition]:
@@ -67,6 +90,8 @@ def create_dossier(
     check_writable(values, view, model.all_fields())
     check_required_present(values, view, model.all_fields())
     client_sub, client_org, client_email = _client_party(caller, body)
+    client_name, client_org_name = _client_names(caller, body)
+    category, why = _classified(session, body, values, version.category, origin)
     initial = model.initial_status
     now = clock.now()
     dossier = Dossier(
@@ -76,7 +101,8 @@ def create_dossier(
         description=body.get("description") or "",
         model_id=version.model_id,
         model_version=version.version,
-        category=version.category,
+        category=category,
+        classification=why,
         kind=body.get("kind") or "dossier",
         origin=origin,
         status=initial.code,
@@ -84,6 +110,8 @@ def create_dossier(
         client_sub=client_sub,
         client_org=client_org,
         client_email=client_email,
+        client_name=client_name,
+        client_org_name=client_org_name,
         client_reference=body.get("client_reference"),
         assignee_sub=body.get("assignee_sub"),
         assignee_email=body.get("assignee_email"),
@@ -125,6 +153,11 @@ def create_dossier(
             "client_email": client_email,
             "assignee_sub": dossier.assignee_sub,
             "created_by": caller.sub,
+            "category_label": classification.labels(session).get(category, category),
+            "classification": why,
+            "client_name": client_name,
+            "client_org_name": client_org_name,
+            "client_language": None if sees_everything(caller) else supported(caller.locale),
         },
     )
     session.flush()
@@ -222,6 +255,11 @@ def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict
     changed = _changed(dossier, attributes)
     for key in changed:
         setattr(dossier, key, attributes[key])
+    if "category" in body and body["category"] != dossier.category:
+        classification.check_category(session, body["category"])
+        dossier.classification = {"source": "staff", "changed_by": caller.sub, "previous": dossier.category}
+        dossier.category = body["category"]
+        changed.append("category")
     current = dossier.field_values or {}
     changed_values = [key for key, value in values.items() if current.get(key) != value]
     if changed_values:
@@ -241,7 +279,12 @@ def _record_update(
     session: Session, caller: Caller, dossier: Dossier, model: ModelDefinition, changed: list[str]
 ) -> None:
     dossier.updated_at = clock.now()
-    client_readable = set(readable_fields(CLIENT_AUDIENCE, model)) | {"title", "description", "client_reference"}
+    client_readable = set(readable_fields(CLIENT_AUDIENCE, model)) | {
+        "title",
+        "description",
+        "client_reference",
+        "category",
+    }
     visibility = "requester" if set(changed) <= client_readable else "internal"
     timeline.append(
         session,
@@ -252,7 +295,10 @@ def _record_update(
         actor=caller.as_actor(),
         details={"changed_fields": changed},
     )
-    _event(session, caller, "dossier.updated", dossier, {"changed_fields": changed})
+    data: dict[str, Any] = {"changed_fields": changed}
+    if "category" in changed:  # consumers filtering on categories follow the new one
+        data.update(category=dossier.category, category_label=classification.labels(session).get(dossier.category))
+    _event(session, caller, "dossier.updated", dossier, data)
 
 
 def write_partner_values(session: Session, caller: Caller, dossier_id: str, values: dict[str, Any]) -> Dossier:

@@ -121,7 +121,13 @@ def add_development(session: Session, caller: Caller, dossier_id: str, title: st
     record_event(
         session,
         "dossier.development_added",
-        {"dossier_id": dossier.id, "development_id": development.id, "title": title},
+        {
+            "dossier_id": dossier.id,
+            "development_id": development.id,
+            "title": title,
+            "reference": dossier.reference,
+            "excerpt": body[:200],
+        },
         producer=SERVICE_NAME,
         aggregate_id=dossier.id,
         actor=caller.as_actor(),

@@ -9,6 +9,8 @@ from pathlib import Path
 from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
+from platform_shared.i18n import format_date
+
 from .audience import ADDRESS, CLIENT, CONTRIBUTOR, PARTICIPANT, PARTNER, STAFF
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -26,11 +28,14 @@ class RenderedEmail:
 
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> SandboxedEnvironment:
-    return SandboxedEnvironment(
+    environment = SandboxedEnvironment(
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         autoescape=select_autoescape(default=True) if html else False,
         keep_trailing_newline=True,
     )
+    # Dates travel as YYYY-MM-DD in events; emails write them the way the reader's language does.
+    environment.filters["format_date"] = format_date
+    return environment
 
 
 def link_for(settings, recipient_kind: str, event_type: str, item: dict, dossier_id: str | None) -> str:
@@ -46,7 +51,7 @@ def link_for(settings, recipient_kind: str, event_type: str, item: dict, dossier
         return f"{crm}/validation-tasks/{item.get('task_id', '')}"
     if event_type == "attestation.failed" and recipient_kind == STAFF:
         return f"{crm}/contracts/{item.get('contract_id', '')}"
-    if event_type.startswith("attestation.") and recipient_kind != STAFF:
+    if event_type.startswith("attestation.") and recipient_kind != STAFF:  # issued, approved, rejected, revoked...
         return f"{portal}/contracts/{item.get('contract_id', '')}"
     if not dossier_id:
         return crm if recipient_kind == STAFF else portal

@@ -35,6 +35,8 @@ class BuiltinRule:
     template: str
     channel: str
     recipients: str  # who receives it: a name that services.targeting resolves (it needs the database)
+    # An acknowledgement goes to the very person who acted; every other rule leaves the actor out.
+    tells_actor: bool = False
 
 
 BUILTIN_RULES: tuple[BuiltinRule, ...] = (
@@ -111,6 +113,14 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "validators",
     ),
     BuiltinRule(
+        "attestation_revoked",
+        ("attestation.revoked",),
+        "The client is told an attestation was revoked (and why).",
+        "attestation_revoked",
+        BOTH,
+        "client",
+    ),
+    BuiltinRule(
         "document_added",
         ("document.added",),
         "The dossier's other actors who may see the document.",
@@ -141,6 +151,23 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         "portal_request",
         BOTH,
         "portal_request_team",
+    ),
+    BuiltinRule(
+        "portal_request_received",
+        ("dossier.created",),
+        "The requester is told their portal request was received (an acknowledgement).",
+        "portal_request_received",
+        EMAIL,
+        "portal_requester",
+        tells_actor=True,
+    ),
+    BuiltinRule(
+        "development_added",
+        ("dossier.development_added",),
+        "The requester (the dossier's client side) is told of an important development.",
+        "development_added",
+        BOTH,
+        "client_side",
     ),
 )
 BUILTIN_BY_NAME = {rule.name: rule for rule in BUILTIN_RULES}

@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.i18n import supported
 from platform_shared.messaging.envelope import Envelope
 
 from ..db import Contact, DossierCopy, DossierParty
@@ -31,9 +32,17 @@ DOSSIER_FIELDS = (
 
 
 def learn_contact(
-    session: Session, sub: str | None, email: str | None, *, name: str | None = None, role: str | None = None
+    session: Session,
+    sub: str | None,
+    email: str | None,
+    *,
+    name: str | None = None,
+    role: str | None = None,
+    language: str | None = None,
 ) -> None:
-    """Remember ``sub``'s address. An address an admin registered is never overwritten by an event."""
+    """Remember ``sub``'s address (and name and language when known). What an admin registered is never
+    overwritten by an event."""
+    language = supported(language)
     if not sub or not email:
         return
     contact = session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
@@ -45,6 +54,7 @@ def learn_contact(
                 email=email.strip().lower(),
                 name=name,
                 role=role,
+                language=language,
                 groups=[],
                 registered=False,
                 updated_at=clock.now(),
@@ -57,6 +67,7 @@ def learn_contact(
     contact.email = email.strip().lower()
     contact.name = name or contact.name
     contact.role = role or contact.role
+    contact.language = language or contact.language
     contact.updated_at = clock.now()
 
 
@@ -133,7 +144,14 @@ def _set(target: Any, data: dict, *names: str) -> None:
 def observe(session: Session, envelope: Envelope) -> None:
     """Update the local copy from one event (any type; unknown types only teach the actor's address)."""
     actor = envelope.actor or {}
-    learn_contact(session, actor.get("sub"), actor.get("email"), name=actor.get("name"), role=actor.get("role"))
+    learn_contact(
+        session,
+        actor.get("sub"),
+        actor.get("email"),
+        name=actor.get("name"),
+        role=actor.get("role"),
+        language=actor.get("locale"),
+    )
     _observe_dossier(session, envelope)
     if envelope.data.get("dossier_id"):
         _note_member(session, actor, envelope.data["dossier_id"])
@@ -146,7 +164,16 @@ def _observe_dossier(session: Session, envelope: Envelope) -> None:
         dossier = _dossier(session, dossier_id)
         _set(dossier, data, *DOSSIER_FIELDS, "client_visible", "partner_visible")
         dossier.updated_at = clock.now()
-        learn_contact(session, data.get("client_sub"), data.get("client_email"), role="client")
+        learn_contact(
+            session,
+            data.get("client_sub"),
+            data.get("client_email"),
+            name=data.get("client_name"),
+            role="client",
+            language=data.get("client_language"),
+        )
+    elif kind == "dossier.updated" and dossier_id and "category" in data:
+        _dossier(session, dossier_id).category = data["category"]
     elif kind == "dossier.status_changed" and dossier_id:
         dossier = _dossier(session, dossier_id)
         _client_org_changes(session, dossier, data)
@@ -197,4 +224,11 @@ def _observe_dossier(session: Session, envelope: Envelope) -> None:
     elif kind in ("contract.created", "contract.updated"):
         learn_contact(session, data.get("owner_sub"), data.get("owner_email"), role="client")
     elif kind.startswith("attestation."):
-        learn_contact(session, data.get("client_sub"), data.get("client_email"), role="client")
+        learn_contact(
+            session,
+            data.get("client_sub"),
+            data.get("client_email"),
+            name=data.get("client_name"),
+            role="client",
+            language=data.get("client_language"),
+        )

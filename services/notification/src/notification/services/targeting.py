@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from platform_shared.i18n import supported
 from platform_shared.messaging.envelope import Envelope
 
 from ..db import BuiltinSwitch, Contact, DossierCopy, DossierParty, Rule
@@ -91,11 +93,34 @@ def _validators(session, envelope, dossier) -> list[Person]:
     return people
 
 
+def _in_language(person: Person, language: str | None) -> Person:
+    """The language the client chose for this request (their token's locale or their browser's) comes first."""
+    chosen = supported(language)
+    return replace(person, language=chosen) if chosen else person
+
+
 def _client(session, envelope, dossier) -> list[Person]:
     data = envelope.data
     if data.get("client_sub"):
-        return [person_for_sub(session, data["client_sub"], CLIENT, email=data.get("client_email"))]
-    return [Person(CLIENT, email=data["client_email"])] if data.get("client_email") else []
+        person = person_for_sub(
+            session, data["client_sub"], CLIENT, email=data.get("client_email"), name=data.get("client_name")
+        )
+    elif data.get("client_email"):
+        person = Person(CLIENT, email=data["client_email"], name=data.get("client_name"))
+    else:
+        return []
+    return [_in_language(person, data.get("client_language"))]
+
+
+def _portal_requester(session, envelope, dossier) -> list[Person]:
+    if envelope.data.get("origin") != "portal":
+        return []
+    return _client(session, envelope, dossier)
+
+
+def _client_side(session, envelope, dossier) -> list[Person]:
+    """The dossier's client and the members of the company who took part."""
+    return [person for person in dossier_actors(session, dossier) if person.kind == CLIENT]
 
 
 def _visible_actors(session, envelope, dossier) -> list[Person]:
@@ -123,6 +148,8 @@ BUILTIN_RECIPIENTS: dict[str, Callable[[Session, Envelope, DossierCopy | None], 
     "visible_actors": _visible_actors,
     "status_actors": _status_actors,
     "portal_request_team": _portal_request_team,
+    "portal_requester": _portal_requester,
+    "client_side": _client_side,
 }
 
 
@@ -151,9 +178,9 @@ def targets_for(session: Session, envelope: Envelope, dossier: DossierCopy | Non
     enabled = builtin_enabled(session)
     for rule in BUILTIN_RULES:
         if envelope.type in rule.event_types and enabled[rule.name]:
-            people = audience.without_actor(
-                BUILTIN_RECIPIENTS[rule.recipients](session, envelope, dossier), envelope.actor
-            )
+            people = BUILTIN_RECIPIENTS[rule.recipients](session, envelope, dossier)
+            if not rule.tells_actor:
+                people = audience.without_actor(people, envelope.actor)
             targets += [Target(person, rule.channel, rule.template, f"builtin:{rule.name}") for person in people]
     admin_rules = session.execute(
         select(Rule).where(Rule.event_type == envelope.type).order_by(Rule.created_at, Rule.id)
