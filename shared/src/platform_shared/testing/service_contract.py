@@ -6,6 +6,8 @@ A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests u
 
 from __future__ import annotations
 
+from ..auth import mint_token
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -21,6 +23,14 @@ class ServiceContract:
         response = client.get("/readyz")
         assert response.status_code == 503
         assert response.get_json()["checks"] == {"database": "ok", "broker": "unreachable: AMQPConnectionError"}
+
+    def test_a_token_with_an_empty_subject_is_refused_with_401(self, client, settings):
+        spec = client.get("/openapi.json").get_json()
+        path = next(path for path, item in sorted(spec["paths"].items()) if "get" in item and "{" not in path)
+        for sub, refused in (("", True), (" ", True), ("someone", False)):
+            token = mint_token(settings, sub=sub, role="admin", ttl_seconds=10**9)  # some suites freeze the clock
+            response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert (response.status_code == 401) is refused, (path, sub, response.status_code)
 
     def test_every_operation_is_documented_with_a_summary(self, client):
         spec = client.get("/openapi.json").get_json()
