@@ -9,10 +9,14 @@ message instead of failing later, deep inside, on the first use of the value.
 
 from __future__ import annotations
 
+import math
 import os
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import unquote, urlparse
 
 import click
 from pydantic import (
@@ -69,6 +73,15 @@ CommaSeparated = Annotated[tuple[T, ...], NoDecode, BeforeValidator(_split_comma
 # A choice written in any case (``CONVERTER=Gotenberg``), held in lower case.
 LowerCase = BeforeValidator(_lower)
 Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Credential:
+    """Marks a setting that holds a password for another system (``Annotated[str, CREDENTIAL]``): with
+    ``ENV=production`` it may be empty, but never a placeholder nor shorter than ``MIN_CREDENTIAL_LENGTH``
+    (``check_production_safety``)."""
+
+
+CREDENTIAL = Credential()
 
 
 def one_of(choices: Iterable[str]) -> AfterValidator:
@@ -230,17 +243,78 @@ def describe_errors(error: ValidationError, service_name: str, environ: Mapping[
     return f"{service_name}: refusing to start with invalid settings:\n  " + "\n  ".join(lines)
 
 
+# The platform's own keys (JWT_SECRET, EVENT_SECRET_KEY): at least 256 bits long, and at least 128 bits of
+# entropy as estimated below; secrets.token_urlsafe(48), as deploy/README.md says, gives about 360.
+MIN_SECRET_BYTES = 32
+MIN_SECRET_ENTROPY_BITS = 128
+ZLIB_FRAMING_BYTES = 6  # header and checksum around the DEFLATE stream
+# Passwords of other systems (database, broker, S3, SMTP): often chosen by their provider, so only what is
+# surely a placeholder or too short is refused.
+MIN_CREDENTIAL_LENGTH = 12
+PLACEHOLDERS = ("change-me", "changeme", "change_me", "replace-me", "placeholder", "example", "not-for-production")
+DEFAULT_PASSWORDS = {"guest", "admin", "password", "postgres", "minioadmin", "secret", "root", "test"}
+
+
+def estimated_entropy_bits(value: str) -> float:
+    """A ceiling on the entropy ``value`` can hold: the smaller of its length times the Shannon entropy of
+    its own characters (which sees short alphabets: "change-me" written four times holds about 100 bits)
+    and the size of its DEFLATE compression (which sees repeated patterns, such as "0123456789" four times).
+    A random key drawn by ``secrets`` comes close to its real entropy under both."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    shannon = -sum(count * math.log2(count / len(value)) for count in counts.values())
+    compressed = 8 * (len(zlib.compress(value.encode(), 9)) - ZLIB_FRAMING_BYTES)
+    return min(shannon, compressed)
+
+
+def _placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in PLACEHOLDERS) or lowered in DEFAULT_PASSWORDS
+
+
+def secret_problem(name: str, value: str, development_default: str | None = None) -> str | None:
+    """Why ``value`` is not a key the platform may sign or seal with in production (None when it is)."""
+    if development_default is not None and value == development_default:
+        return f"{name} is the development default"
+    if _placeholder(value):
+        return f"{name} is a placeholder"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"{name} is shorter than 256 bits ({MIN_SECRET_BYTES} bytes)"
+    if estimated_entropy_bits(value) < MIN_SECRET_ENTROPY_BITS:
+        return f"{name} is too predictable (under {MIN_SECRET_ENTROPY_BITS} bits of entropy: draw it with secrets)"
+    return None
+
+
+def credential_problem(name: str, value: str) -> str | None:
+    """Why ``value`` is not a password to run production with (None when it is, or when it is empty)."""
+    if not value:
+        return None
+    if _placeholder(value):
+        return f"{name} is a placeholder"
+    if len(value) < MIN_CREDENTIAL_LENGTH:
+        return f"{name} is shorter than {MIN_CREDENTIAL_LENGTH} characters"
+    return None
+
+
+def _url_password(url: str) -> str:
+    return unquote(urlparse(url).password or "")
+
+
 def check_production_safety(settings: Settings) -> None:
-    """Refuse development secrets when ENV=production (docs/architecture.md §5)."""
+    """Refuse development, placeholder and weak secrets when ENV=production (docs/architecture.md §5)."""
     if not settings.is_production:
         return
     problems = []
-    if not settings.jwt_public_key and settings.jwt_secret == DEV_JWT_SECRET:
-        problems.append("JWT_SECRET is the development default")
-    if not settings.jwt_public_key and len(settings.jwt_secret.encode()) < 32:
-        problems.append("JWT_SECRET is shorter than 256 bits")
-    if settings.event_secret_key == DEV_EVENT_SECRET_KEY:
-        problems.append("EVENT_SECRET_KEY is the development default")
+    if not settings.jwt_public_key:
+        problems.append(secret_problem("JWT_SECRET", settings.jwt_secret, DEV_JWT_SECRET))
+    problems.append(secret_problem("EVENT_SECRET_KEY", settings.event_secret_key, DEV_EVENT_SECRET_KEY))
+    problems.append(credential_problem("the password in DATABASE_URL", _url_password(settings.database_url)))
+    problems.append(credential_problem("the password in AMQP_URL", _url_password(settings.amqp_url)))
+    for name, field in type(settings).model_fields.items():
+        if any(isinstance(item, Credential) for item in field.metadata):
+            problems.append(credential_problem(name.upper(), getattr(settings, name)))
+    problems = [problem for problem in problems if problem]
     if settings.database_is_sqlite:
         problems.append("DATABASE_URL must point to PostgreSQL in production")
     if problems:

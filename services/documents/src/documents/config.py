@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import PositiveFloat, PositiveInt
 
-from platform_shared.config import CommaSeparated, LowerCase, Settings, load_settings, one_of
+from platform_shared.config import CREDENTIAL, CommaSeparated, LowerCase, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
 from .domain.files import CONTENT_TYPES
@@ -28,7 +28,7 @@ class DocumentsSettings(Settings):
     s3_bucket: str = "documents"
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
-    s3_secret_access_key: str = ""
+    s3_secret_access_key: Annotated[str, CREDENTIAL] = ""
     max_upload_bytes: PositiveInt = 20 * 1024 * 1024
     # The file types accepted on upload, among those the service recognises from a file's bytes.
     allowed_types: CommaSeparated[Annotated[str, LowerCase, one_of(CONTENT_TYPES)]] = DEFAULT_ALLOWED_TYPES
