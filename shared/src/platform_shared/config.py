@@ -138,6 +138,11 @@ class Settings(BaseSettings):
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
     amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
     amqp_blocked_timeout_seconds: PositiveInt = 60
+    # Request bodies (platform_shared.request_guard); uploads and imports keep their own, larger limits.
+    max_json_body_bytes: PositiveInt = Field(
+        1024 * 1024, description="Largest JSON request body accepted (413 above it)."
+    )
+    max_json_depth: PositiveInt = Field(32, description="Deepest nesting of a JSON request body accepted (422).")
 
     @classmethod
     def settings_customise_sources(

@@ -17,6 +17,7 @@ from .db import Database
 from .errors import register_error_handlers
 from .logs import configure_logging, correlation_id_var
 from .messaging.relay import connection_parameters
+from .request_guard import install_request_guard
 from .text_guard import install_nul_guard
 
 log = logging.getLogger(__name__)
@@ -146,6 +147,7 @@ def create_service_app(
     app.extensions["token_verifier"] = TokenVerifier(settings)
     api = Api(app)
     register_error_handlers(app)  # after Api(): ours replace flask-smorest's JSON error handler
+    install_request_guard(app, settings)  # before the NUL guard: it bounds what that guard walks
     install_nul_guard(app)
     _install_metrics(app)
     _install_request_context(app, settings.service_name)

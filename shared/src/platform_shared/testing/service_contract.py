@@ -6,6 +6,8 @@ A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests u
 
 from __future__ import annotations
 
+import re
+
 from ..auth import mint_token
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -31,6 +33,30 @@ class ServiceContract:
             token = mint_token(settings, sub=sub, role="admin", ttl_seconds=10**9)  # some suites freeze the clock
             response = client.get(path, headers={"Authorization": f"Bearer {token}"})
             assert (response.status_code == 401) is refused, (path, sub, response.status_code)
+
+    def test_every_json_route_refuses_deep_nesting_lone_surrogates_and_oversized_bodies(self, client, settings):
+        spec = client.get("/openapi.json").get_json()
+        routes = [
+            (method, re.sub(r"\{[^}]+\}", "x", path))
+            for path, item in spec["paths"].items()
+            for method, operation in item.items()
+            if method in METHODS and "application/json" in operation.get("requestBody", {}).get("content", {})
+        ]
+        headers = {
+            "Authorization": f"Bearer {mint_token(settings, sub='admin-ada', role='admin', ttl_seconds=10**9)}",
+            "Content-Type": "application/json",
+        }
+        bodies = {
+            422: ('{"a": ' + "[" * 1000 + "]" * 1000 + "}", '{"title": "\\ud800"}'),
+            413: ('{"a": "' + "x" * settings.max_json_body_bytes + '"}',),
+        }
+        assert routes
+        for method, path in routes:
+            for status, samples in bodies.items():
+                for body in samples:
+                    response = getattr(client, method)(path, data=body, headers=headers)
+                    assert response.status_code == status, (method, path, body[:20], response.status_code)
+                    assert response.mimetype == "application/problem+json"
 
     def test_every_operation_is_documented_with_a_summary(self, client):
         spec = client.get("/openapi.json").get_json()
