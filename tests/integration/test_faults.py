@@ -1,0 +1,138 @@
+"""Faults and bad messages on the event backbone, over real RabbitMQ and PostgreSQL (issue 19).
+
+Each test builds what it needs in process (a consumer, relays) against a private virtual host and
+throwaway databases, so it can cut, kill and terminate without disturbing the platform of the suite.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+
+import pika
+import pytest
+from harness import publish_envelope, queue_depth, wait_until
+from sqlalchemy import Column, MetaData, String, Table
+
+from platform_shared.config import load_settings
+from platform_shared.db import Database
+from platform_shared.messaging.consumer import EventConsumer
+from platform_shared.messaging.dead_letters import list_dead_letters, replay_dead_letters
+from platform_shared.messaging.envelope import new_envelope
+from platform_shared.messaging.tables import messaging_metadata
+from platform_shared.testing import infra
+
+
+@pytest.fixture(scope="module")
+def vhost():
+    try:
+        created = infra.create_vhost(infra.amqp_url(), prefix="faults")
+    except infra.InfraUnavailable as error:
+        pytest.skip(str(error))
+    yield created
+    infra.delete_vhost(created)
+
+
+@pytest.fixture
+def probe_db(tmp_path):
+    effects = Table("effects", MetaData(), Column("event_id", String(36), primary_key=True))
+    database = Database(f"sqlite:///{tmp_path / 'probe.db'}")
+    messaging_metadata.create_all(database.engine)  # a throwaway probe database
+    effects.metadata.create_all(database.engine)
+    yield database, effects
+    database.dispose()
+
+
+class RunningConsumer:
+    """An ``EventConsumer`` in a thread, stopped at the end of the test."""
+
+    def __init__(self, database, settings, handlers):
+        self.consumer = EventConsumer(database, settings, handlers)
+        self.thread = threading.Thread(target=self.consumer.run, daemon=True)
+
+    def __enter__(self) -> EventConsumer:
+        self.thread.start()
+        assert self.consumer.ready.wait(20)
+        return self.consumer
+
+    def __exit__(self, *exc_info) -> None:
+        self.consumer.stop()
+        self.thread.join(timeout=10)
+
+
+def _publish_raw(amqp_url: str, queue: str, bodies: list[bytes]) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for index, body in enumerate(bodies):
+            channel.basic_publish(
+                "",
+                queue,
+                body,
+                properties=pika.BasicProperties(delivery_mode=2, message_id=f"malformed-{index}"),
+                mandatory=True,
+            )
+    finally:
+        connection.close()
+
+
+def _in_thread(function, timeout: float):
+    """``function()`` in a thread; its result, or a failure if it has not returned after ``timeout`` s."""
+    outcome: dict = {}
+    thread = threading.Thread(target=lambda: outcome.setdefault("value", function()), daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"{function} still running after {timeout} s"
+    return outcome["value"]
+
+
+# ----- finding 2: a replay takes each dead letter once ------------------------------------------------
+
+
+def test_replaying_dead_letters_that_fail_again_at_once_takes_each_one_once_and_ends(vhost, probe_db):
+    database, _effects = probe_db
+    service = f"replay-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url)
+    with RunningConsumer(database, settings, {"probe.any": lambda session, envelope: None}) as consumer:
+        _publish_raw(vhost.url, f"{service}.events", [b"not an envelope %d" % index for index in range(30)])
+        assert wait_until(lambda: consumer.stats.dead_lettered == 30, timeout=30)
+        assert wait_until(lambda: queue_depth(vhost.url, f"{service}.events.dead") == 30, timeout=10)
+
+        assert _in_thread(lambda: replay_dead_letters(settings), timeout=60) == 30
+        # every message went round once more: dead-lettered again at once, and not taken again
+        assert wait_until(lambda: queue_depth(vhost.url, f"{service}.events.dead") == 30, timeout=20)
+        assert wait_until(lambda: consumer.stats.dead_lettered == 60, timeout=20)
+        time.sleep(1.0)  # nothing keeps circulating
+        assert consumer.stats.dead_lettered == 60
+
+        assert _in_thread(lambda: replay_dead_letters(settings, message_id="malformed-7"), timeout=60) == 1
+        assert wait_until(lambda: consumer.stats.dead_lettered == 61, timeout=20)
+        time.sleep(1.0)
+        assert consumer.stats.dead_lettered == 61
+        dead = list_dead_letters(settings)
+        assert sorted(entry["message_id"] for entry in dead) == sorted(f"malformed-{index}" for index in range(30))
+
+
+def test_a_replay_of_a_handler_failing_again_goes_through_its_retries_once(vhost, probe_db):
+    database, effects = probe_db
+    service = f"replay-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(
+        service_name=service, database_url=database.url, amqp_url=vhost.url, consumer_retry_delays_ms=("50",)
+    )
+    attempts: list[str] = []
+
+    def always_failing(session, envelope):
+        attempts.append(envelope.id)
+        raise RuntimeError("still broken")
+
+    with RunningConsumer(database, settings, {"probe.broken": always_failing}) as consumer:
+        envelope = new_envelope("probe.broken", {}, producer="test")
+        publish_envelope(vhost.url, envelope)
+        assert wait_until(lambda: consumer.stats.dead_lettered == 1, timeout=20)
+        assert _in_thread(lambda: replay_dead_letters(settings, message_id=envelope.id), timeout=60) == 1
+        assert wait_until(lambda: consumer.stats.dead_lettered == 2, timeout=20)
+        time.sleep(1.0)
+        assert consumer.stats.dead_lettered == 2
+        assert len(attempts) == 4  # first try, its retry; the replay's try, its retry
