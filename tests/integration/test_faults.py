@@ -136,3 +136,32 @@ def test_a_replay_of_a_handler_failing_again_goes_through_its_retries_once(vhost
         time.sleep(1.0)
         assert consumer.stats.dead_lettered == 2
         assert len(attempts) == 4  # first try, its retry; the replay's try, its retry
+
+
+# ----- finding 8: an event of a type without handler is parked, not dropped ---------------------------
+
+
+def test_an_event_whose_type_has_no_handler_on_a_bound_key_is_dead_lettered_with_the_reason(vhost, probe_db):
+    database, _effects = probe_db
+    service = f"unknown-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url)
+    handled: list[str] = []
+    with RunningConsumer(database, settings, {"probe.known": lambda session, envelope: handled.append(envelope.id)}):
+        stray = new_envelope("probe.stray", {}, producer="test")
+        connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
+        try:
+            channel = connection.channel()
+            channel.confirm_delivery()
+            channel.basic_publish(  # routed by the bound key, but the envelope says another type
+                "domain",
+                "probe.known",
+                stray.to_json().encode(),
+                properties=pika.BasicProperties(delivery_mode=2, message_id=stray.id, type=stray.type),
+                mandatory=True,
+            )
+        finally:
+            connection.close()
+        dead = wait_until(lambda: list_dead_letters(settings), timeout=20)
+    assert dead and dead[0]["message_id"] == stray.id
+    assert dead[0]["error"] == "no handler for event type 'probe.stray' (routing key 'probe.known')"
+    assert handled == []

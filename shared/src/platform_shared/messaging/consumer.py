@@ -125,6 +125,14 @@ class EventConsumer:
             self._dead_letter(publisher, properties, body, str(error))
             channel.basic_ack(method.delivery_tag)
             return
+        if envelope.type not in self.handlers:
+            # Bound by its routing key, but no handler for the type it says it is (a producer's mistake, or
+            # a binding a past release left): parked with the reason rather than acked and forgotten.
+            reason = f"no handler for event type {envelope.type!r} (routing key {method.routing_key!r})"
+            log.error("event dead-lettered: %s", reason, extra={"event_id": envelope.id})
+            self._dead_letter(publisher, properties, body, reason)
+            channel.basic_ack(method.delivery_tag)
+            return
         token = correlation_id_var.set(envelope.correlation_id)
         try:
             self.stats.count("consumed")
