@@ -6,11 +6,15 @@ throwaway databases, so it can cut, kill and terminate without disturbing the pl
 
 from __future__ import annotations
 
+import json
+import random
+import string
 import threading
 import time
 import uuid
 
 import pika
+import psycopg
 import pytest
 from harness import publish_envelope, queue_depth, wait_until
 from sqlalchemy import Column, MetaData, String, Table
@@ -20,7 +24,10 @@ from platform_shared.db import Database
 from platform_shared.messaging.consumer import EventConsumer
 from platform_shared.messaging.dead_letters import list_dead_letters, replay_dead_letters
 from platform_shared.messaging.envelope import new_envelope
+from platform_shared.messaging.outbox import record_event
+from platform_shared.messaging.relay import OutboxRelay
 from platform_shared.messaging.tables import messaging_metadata
+from platform_shared.messaging.topology import declare_exchange
 from platform_shared.testing import infra
 
 
@@ -165,3 +172,97 @@ def test_an_event_whose_type_has_no_handler_on_a_bound_key_is_dead_lettered_with
     assert dead and dead[0]["message_id"] == stray.id
     assert dead[0]["error"] == "no handler for event type 'probe.stray' (routing key 'probe.known')"
     assert handled == []
+
+
+# ----- finding 3: the relay stops publishing the moment its lock session dies -------------------------
+
+
+class RecordingRelay(OutboxRelay):
+    """A relay that notes each batch it is about to publish, in one log shared by the relays of a test."""
+
+    def __init__(self, name: str, batches: list, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.name, self.batches = name, batches
+
+    def _load_unsent(self):
+        rows = super()._load_unsent()
+        if rows:
+            self.batches.append((self.name, [row[0] for row in rows]))
+        return rows
+
+
+def _lock_holder_pid(admin_url: str, database: str) -> int | None:
+    with psycopg.connect(admin_url, dbname=database) as connection:
+        row = connection.execute(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND database = "
+            "(SELECT oid FROM pg_database WHERE datname = %s)",
+            (database,),
+        ).fetchone()
+        return row[0] if row else None
+
+
+def test_a_relay_whose_lock_session_is_terminated_stops_publishing_before_the_standby_takes_over(vhost):
+    admin = infra.postgres_url()
+    name = infra.unique_name("it_lock")
+    url = infra.create_postgres_database(admin, name)
+    database = Database(url)
+    messaging_metadata.create_all(database.engine)  # a throwaway relay database
+    service = "lock_" + "".join(random.choices(string.ascii_lowercase, k=10))  # event types take no digits
+    settings = load_settings(
+        service_name=service, database_url=url, amqp_url=vhost.url, relay_batch_size=20, relay_standby_poll_seconds=0.05
+    )
+    connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
+    channel = connection.channel()
+    declare_exchange(channel, "domain")
+    queue = channel.queue_declare(queue="", exclusive=True).method.queue
+    channel.queue_bind(queue, "domain", routing_key=f"{service}.*")
+    batches: list[tuple[str, list[int]]] = []
+    leader = RecordingRelay("leader", batches, database, settings)
+    standby = RecordingRelay("standby", batches, database, settings)
+    threads = [threading.Thread(target=relay.run, daemon=True) for relay in (leader, standby)]
+    total = 300
+
+    def produce():
+        for index in range(total):
+            with database.transaction() as session:
+                record_event(session, f"{service}.step", {"n": index}, producer=service, aggregate_id="A")
+            time.sleep(0.01)
+
+    producer = threading.Thread(target=produce, daemon=True)
+    received: list[int] = []
+    try:
+        threads[0].start()
+        assert leader.connected.wait(20)
+        threads[1].start()
+        producer.start()
+        terminated = False
+        for method, _properties, body in channel.consume(queue, inactivity_timeout=20):
+            if method is None:
+                break
+            received.append(json.loads(body)["data"]["n"])
+            channel.basic_ack(method.delivery_tag)
+            if not terminated and len(received) >= 100:
+                pid = _lock_holder_pid(admin, name)
+                with psycopg.connect(admin, autocommit=True) as killer:
+                    killer.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                terminated = True
+            if len(set(received)) == total:
+                break
+    finally:
+        producer.join(timeout=30)
+        for relay in (leader, standby):
+            relay.stop()
+        for thread in threads:
+            thread.join(timeout=10)
+        connection.close()
+        database.dispose()
+        infra.drop_postgres_database(admin, name)
+
+    assert terminated and sorted(set(received)) == list(range(total))
+    publishers = [relay_name for relay_name, _seqs in batches]
+    assert "standby" in publishers  # it took over...
+    takeover = publishers.index("standby")
+    assert "leader" not in publishers[takeover:]  # ...and the old leader had stopped: never both at once
+    first_seen = list(dict.fromkeys(received))
+    assert first_seen == sorted(first_seen)  # order kept
+    assert len(received) - total <= settings.relay_batch_size  # at most the batch in flight is published twice

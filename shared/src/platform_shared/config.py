@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     relay_batch_size: PositiveInt = 200
     relay_poll_interval_seconds: PositiveFloat = 0.5
     relay_sqlite_poll_interval_seconds: PositiveFloat = 0.02
+    relay_standby_poll_seconds: PositiveFloat = Field(
+        2.0, description="How often a standby relay tries to take the lead (PostgreSQL advisory lock)."
+    )
     # Consumer: one retry tier per delay, in milliseconds, before the dead-letter queue.
     consumer_prefetch: PositiveInt = 20
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
