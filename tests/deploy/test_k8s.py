@@ -131,7 +131,8 @@ def test_workers_expose_metrics_and_leave_time_for_the_handler_in_progress(docs,
     worker = k8s_workload(docs, service, "worker")
     container = _container(docs, service, "worker")
     assert container["ports"] == [{"name": "metrics", "containerPort": WORKER_METRICS_PORT}]
-    assert container["livenessProbe"]["tcpSocket"] == {"port": "metrics"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
     annotations = worker["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/port"] == str(WORKER_METRICS_PORT)
     assert pod_spec(worker)["terminationGracePeriodSeconds"] >= 30

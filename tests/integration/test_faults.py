@@ -7,17 +7,25 @@ throwaway databases, so it can cut, kill and terminate without disturbing the pl
 from __future__ import annotations
 
 import json
+import os
 import random
+import signal
 import string
+import subprocess
+import sys
 import threading
 import time
 import uuid
+from pathlib import Path
+from urllib.parse import urlparse
 
 import pika
 import psycopg
 import pytest
-from harness import publish_envelope, queue_depth, wait_until
+import requests
+from harness import BIN, free_port, publish_envelope, queue_depth, wait_until
 from sqlalchemy import Column, MetaData, String, Table
+from tcp_proxy import TcpProxy, through_proxy
 
 from platform_shared.config import load_settings
 from platform_shared.db import Database
@@ -266,3 +274,89 @@ def test_a_relay_whose_lock_session_is_terminated_stops_publishing_before_the_st
     first_seen = list(dict.fromkeys(received))
     assert first_seen == sorted(first_seen)  # order kept
     assert len(received) - total <= settings.relay_batch_size  # at most the batch in flight is published twice
+
+
+# ----- finding 10: a worker's liveness and readiness ----------------------------------------------------
+
+
+def _probe(port: int, path: str) -> tuple[int, dict] | None:
+    try:
+        response = requests.get(f"http://127.0.0.1:{port}{path}", timeout=2)
+    except requests.RequestException:
+        return None
+    return response.status_code, response.json()
+
+
+def _worker_env(amqp_url: str, tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("TEST_", "PYTEST_"))}
+    env.update({"AMQP_URL": amqp_url, "DATA_DIR": str(tmp_path), "LOG_JSON": "false", **extra})
+    return env
+
+
+def test_a_worker_without_the_broker_is_alive_but_not_ready_and_ready_again_when_it_returns(vhost, tmp_path):
+    proxy = TcpProxy("127.0.0.1", urlparse(vhost.url).port or 5672, free_port())
+    proxy.open()
+    port = free_port()
+    env = _worker_env(
+        through_proxy(vhost.url, proxy.port),
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'notification.db'}",
+        WORKER_METRICS_PORT=str(port),
+    )
+    subprocess.run([str(BIN / "notification-ctl"), "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    worker = subprocess.Popen(
+        [str(BIN / "notification-ctl"), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        assert wait_until(
+            lambda: _probe(port, "/readyz") == (200, {"status": "ready", "checks": {"database": "ok", "broker": "ok"}}),
+            timeout=30,
+        )
+        proxy.close()
+        assert wait_until(lambda: (_probe(port, "/readyz") or (0,))[0] == 503, timeout=30)
+        assert _probe(port, "/readyz")[1]["checks"]["broker"] == "not connected"
+        status, live = _probe(port, "/healthz")
+        assert status == 200 and live["status"] == "live"  # it reconnects by itself: no restart wanted
+        proxy.open()
+        assert wait_until(lambda: (_probe(port, "/readyz") or (0,))[0] == 200, timeout=40)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=20) == 0
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+        proxy.close()
+
+
+def test_a_worker_stuck_in_a_handler_is_reported_not_live(vhost, tmp_path):
+    service = f"stuck-{uuid.uuid4().hex[:8]}"
+    marker = tmp_path / "started"
+    port = free_port()
+    env = _worker_env(
+        vhost.url,
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'slow.db'}",
+        SERVICE=service,
+        STARTED_MARKER=str(marker),
+        SLOW_SECONDS="60",
+        WORKER_STALL_SECONDS="1",
+        WORKER_METRICS_PORT=str(port),
+    )
+    worker = subprocess.Popen(
+        [sys.executable, str(Path(__file__).with_name("slow_worker.py"))],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_until(
+            lambda: _probe(port, "/healthz") == (200, {"status": "live", "checks": {"outbox-relay": "running"}}),
+            timeout=30,
+        )
+        publish_envelope(vhost.url, new_envelope("probe.slow", {}, producer="test"))
+        assert wait_until(marker.exists, timeout=20)
+        assert wait_until(lambda: (_probe(port, "/healthz") or (0,))[0] == 503, timeout=10)
+        checks = _probe(port, "/healthz")[1]["checks"]
+        assert checks["handler of probe.slow"].startswith("stuck for")
+    finally:
+        worker.kill()
+        worker.wait(timeout=10)

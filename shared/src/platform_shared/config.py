@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
     amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
     amqp_blocked_timeout_seconds: PositiveInt = 60
+    worker_stall_seconds: PositiveFloat = Field(
+        600.0,
+        description="A worker whose event handler or periodic job runs longer than this is reported not live "
+        "(/healthz 503) and replaced.",
+    )
     # Request bodies (platform_shared.request_guard); uploads and imports keep their own, larger limits.
     max_json_body_bytes: PositiveInt = Field(
         1024 * 1024, description="Largest JSON request body accepted (413 above it)."

@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pika
 from pika.exceptions import AMQPError
@@ -26,6 +27,9 @@ from .envelope import Envelope, InvalidEnvelope, parse_envelope
 from .inbox import HandlerTable, handle_once
 from .relay import connection_parameters
 from .topology import QueueNames, declare_service_queues
+
+if TYPE_CHECKING:
+    from ..worker_health import WorkerHealth
 
 log = logging.getLogger(__name__)
 RETRY_HEADER = "x-retry-count"
@@ -58,6 +62,7 @@ class EventConsumer:
         consumer_name: str | None = None,
         stop_event: threading.Event | None = None,
         stats: ConsumerStats | None = None,
+        health: WorkerHealth | None = None,
     ):
         self.db = db
         self.settings = settings
@@ -66,6 +71,7 @@ class EventConsumer:
         self.queues = QueueNames(settings.service_name)
         self.stop_event = stop_event or threading.Event()
         self.stats = stats or ConsumerStats()
+        self.health = health
         self.ready = threading.Event()
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="handler")
 
@@ -178,17 +184,23 @@ class EventConsumer:
             return handle_once(self.db, self.consumer_name, self.handlers, envelope)
 
         future = self._executor.submit(call)
-        while True:
-            try:
-                ran = future.result(timeout=0.05)
-                if not ran:
-                    self.stats.count("duplicates")
-                return None
-            except concurrent.futures.TimeoutError:
-                connection.process_data_events(time_limit=0)
-            except Exception as error:  # the handler's own failure: retried, then dead-lettered
-                log.debug("handler error", exc_info=True)
-                return f"{type(error).__name__}: {error}"
+        if self.health is not None:
+            self.health.started(f"handler of {envelope.type}")
+        try:
+            while True:
+                try:
+                    ran = future.result(timeout=0.05)
+                    if not ran:
+                        self.stats.count("duplicates")
+                    return None
+                except concurrent.futures.TimeoutError:
+                    connection.process_data_events(time_limit=0)
+                except Exception as error:  # the handler's own failure: retried, then dead-lettered
+                    log.debug("handler error", exc_info=True)
+                    return f"{type(error).__name__}: {error}"
+        finally:
+            if self.health is not None:
+                self.health.finished(f"handler of {envelope.type}")
 
     def _publish_to(self, publisher, queue: str, properties, body: bytes, extra_headers: dict) -> None:
         headers = dict(properties.headers or {})
