@@ -6,6 +6,7 @@ throwaway databases, so it can cut, kill and terminate without disturbing the pl
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import random
@@ -23,10 +24,11 @@ import pika
 import psycopg
 import pytest
 import requests
-from harness import BIN, free_port, publish_envelope, queue_depth, wait_until
+from harness import BIN, ROOT, free_port, publish_envelope, queue_depth, wait_until
 from sqlalchemy import Column, MetaData, String, Table
 from tcp_proxy import TcpProxy, through_proxy
 
+from platform_shared.auth import mint_token
 from platform_shared.config import load_settings
 from platform_shared.db import Database
 from platform_shared.messaging.consumer import EventConsumer
@@ -360,3 +362,92 @@ def test_a_worker_stuck_in_a_handler_is_reported_not_live(vhost, tmp_path):
     finally:
         worker.kill()
         worker.wait(timeout=10)
+
+
+# ----- finding 1: a slow template never holds the documents service ------------------------------------
+
+
+def _docx(text: str) -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes_on_writing(tmp_path):
+    port = free_port()
+    env = _worker_env(
+        "amqp://guest:guest@127.0.0.1:1/%2F",  # the API needs no broker
+        tmp_path,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'documents.db'}",
+        CONVERTER="none",
+        RENDER_TIMEOUT_SECONDS="4",
+        GUNICORN_THREADS="4",
+    )
+    subprocess.run([str(BIN / "documents-ctl"), "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    api = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-c",
+            str(ROOT / "deploy/gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "documents.app:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    settings = load_settings(service_name="documents", database_url="sqlite://")
+    admin = {"Authorization": f"Bearer {mint_token(settings, sub='admin-ada', role='admin')}"}
+    try:
+        assert wait_until(lambda: _probe(port, "/healthz"), timeout=30)
+        nested = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
+        template = requests.post(
+            f"{base}/api/v1/templates",
+            headers=admin,
+            data={"name": "Forever", "type": "letter", "entity": "dossier", "pdf_auto": "false"},
+            files={"file": ("forever.docx", _docx(nested))},
+            timeout=30,
+        )
+        assert template.status_code == 201, template.text
+        render = {}
+        rendering = threading.Thread(
+            target=lambda: render.setdefault(
+                "response",
+                requests.post(
+                    f"{base}/api/v1/templates/{template.json()['id']}/render",
+                    headers=admin,
+                    json={"owner_type": "dossier", "owner_id": "dos-1", "category": "other"},
+                    timeout=60,
+                ),
+            ),
+            daemon=True,
+        )
+        rendering.start()
+        time.sleep(0.5)  # the render is under way
+        for index in range(5):  # every upload meanwhile is written at once, none waits for the render
+            uploaded = requests.post(
+                f"{base}/api/v1/documents",
+                headers=admin,
+                data={"owner_type": "dossier", "owner_id": "dos-2", "category": "other"},
+                files={"file": (f"note-{index}.txt", b"a note")},
+                timeout=30,
+            )
+            assert uploaded.status_code == 201, uploaded.text
+        assert rendering.is_alive()
+        assert _probe(port, "/healthz")[0] == 200 and _probe(port, "/readyz")[0] == 200
+        rendering.join(60)
+        response = render["response"]
+        assert response.status_code == 422, response.text
+        assert response.headers["Content-Type"] == "application/problem+json"
+        assert "took longer than 4 s" in response.json()["detail"]
+    finally:
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(timeout=30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import PositiveFloat, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
 from platform_shared.config import CREDENTIAL, CommaSeparated, LowerCase, Settings, load_settings, one_of
 
@@ -43,6 +43,17 @@ class DocumentsSettings(Settings):
     gotenberg_url: str = "http://127.0.0.1:3000"
     conversion_poll_interval_seconds: PositiveFloat = 0.3
     conversion_max_attempts: PositiveInt = 3
+    # Template renders (conversion/render_process.py): each in a child process with these limits.
+    render_timeout_seconds: PositiveFloat = Field(10.0, description="Wall-clock limit of one render (422 past it).")
+    render_memory_bytes: PositiveInt = Field(
+        512 * 1024 * 1024, description="Address-space limit of the process a render runs in (422 past it)."
+    )
+    render_output_bytes: PositiveInt = Field(
+        20 * 1024 * 1024, description="Largest .docx a render may produce (422 past it)."
+    )
+    render_spare_processes: NonNegativeInt = Field(
+        1, description="Render processes started ahead, so a render does not wait for Python to start."
+    )
 
     @property
     def data_path(self) -> Path:
