@@ -27,6 +27,7 @@ from pydantic import (
     PositiveFloat,
     PositiveInt,
     ValidationError,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -141,6 +142,17 @@ class Settings(BaseSettings):
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
     amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
     amqp_blocked_timeout_seconds: PositiveInt = 60
+    # Retention (platform_shared.messaging.retention), run by every worker.
+    outbox_retention_days: PositiveFloat = Field(
+        7.0, description="Sent outbox rows are deleted this many days after the broker confirmed them."
+    )
+    inbox_retention_days: PositiveFloat = Field(
+        30.0,
+        description="Inbox rows (what makes a redelivery a no-op) are deleted this many days after their event "
+        "was handled: longer than any way a copy can still arrive (queues, dead letters, a restored backup).",
+    )
+    retention_batch_size: PositiveInt = Field(1000, description="Rows deleted per transaction by retention jobs.")
+    retention_interval_seconds: PositiveFloat = Field(3600.0, description="How often a worker runs retention jobs.")
     worker_stall_seconds: PositiveFloat = Field(
         600.0,
         description="A worker whose event handler or periodic job runs longer than this is reported not live "
@@ -163,6 +175,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Only what load_settings passes: it reads the environment itself (or a test's mapping).
         return (init_settings,)
+
+    @model_validator(mode="after")
+    def _inbox_outlives_outbox(self) -> Settings:
+        if self.inbox_retention_days < self.outbox_retention_days:
+            raise ValueError(
+                f"INBOX_RETENTION_DAYS={self.inbox_retention_days:g} must be at least OUTBOX_RETENTION_DAYS="
+                f"{self.outbox_retention_days:g}: a copy of an event can arrive as long as its producer may republish it"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:

@@ -17,6 +17,7 @@ from .messaging.consumer import ConsumerStats, EventConsumer
 from .messaging.inbox import HandlerTable
 from .messaging.outbox import oldest_unsent_age_seconds, unsent_count
 from .messaging.relay import OutboxRelay
+from .messaging.retention import purge_messaging_tables
 from .worker_health import WorkerHealth, serve_worker_http
 
 log = logging.getLogger(__name__)
@@ -104,7 +105,8 @@ def run_worker(
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
     threads = [threading.Thread(target=relay.run, name="outbox-relay", daemon=True)]
-    for job in periodic_jobs or []:
+    retention = PeriodicJob("messaging-retention", settings.retention_interval_seconds, purge_messaging_tables)
+    for job in [*(periodic_jobs or []), retention]:
         threads.append(
             threading.Thread(target=_periodic_loop, args=(job, db, settings, stop), name=f"job-{job.name}", daemon=True)
         )

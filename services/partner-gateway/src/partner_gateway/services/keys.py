@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -106,3 +106,14 @@ def redeem(session: Session, typed_key: str, account_sub: str) -> AccessKey:
     row.used_at = clock.now()
     row.used_by = account_sub
     return row
+
+
+def purge_attach_failures(session: Session, window: timedelta, batch_size: int) -> int:
+    """Delete up to ``batch_size`` failures older than the lock-out window: they no longer count."""
+    oldest = (
+        select(AttachFailure.id)
+        .where(AttachFailure.failed_at <= clock.now() - window)
+        .order_by(AttachFailure.failed_at)
+        .limit(batch_size)
+    )
+    return session.execute(delete(AttachFailure).where(AttachFailure.id.in_(oldest.scalar_subquery()))).rowcount
