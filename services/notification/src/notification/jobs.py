@@ -67,7 +67,8 @@ def _without_key(context: dict) -> dict:
 
 
 def recover_stale(db: Database, settings) -> int:
-    """``sending`` for too long: the worker died mid-send. Never resent (at most once): ``unknown``."""
+    """``sending`` for too long: the worker died mid-send. Never resent by itself (at most once): ``unknown``,
+    until an operator chooses to resend it (``services.operators``)."""
     limit = clock.now() - timedelta(seconds=settings.stale_sending_seconds)
     with db.transaction() as session:
         stale = (
@@ -78,7 +79,7 @@ def recover_stale(db: Database, settings) -> int:
         for delivery in stale:
             delivery.status, delivery.updated_at = UNKNOWN, clock.now()
             delivery.last_error = "the worker stopped while sending; not sent again (at most once)"
-            delivery.context = _without_key(delivery.context)
+            # The sealed key stays (ciphertext) so that an operator may resend: notification-ctl deliveries.
             _record_outcome_event(session, delivery, delivery.last_error)
     return len(stale)
 
