@@ -37,7 +37,12 @@ from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.outbox import record_event
 from platform_shared.messaging.relay import OutboxRelay
 from platform_shared.messaging.tables import messaging_metadata
-from platform_shared.messaging.topology import declare_exchange
+from platform_shared.messaging.topology import (
+    UnroutedLimits,
+    declare_exchange,
+    declare_service_queues,
+    unrouted_limits,
+)
 from platform_shared.testing import infra
 
 
@@ -451,3 +456,63 @@ def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes
     finally:
         os.killpg(api.pid, signal.SIGTERM)
         api.wait(timeout=30)
+
+
+# ----- finding 9: domain.unrouted is bounded ----------------------------------------------------------
+
+
+def _publish_unroutable(amqp_url: str, count: int, prefix: str) -> None:
+    connection = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        channel = connection.channel()
+        channel.confirm_delivery()
+        for index in range(count):
+            channel.basic_publish(
+                "domain",
+                f"{prefix}.nobody_listens",
+                b"{}",
+                properties=pika.BasicProperties(message_id=f"{prefix}-{index}"),
+            )
+    finally:
+        connection.close()
+
+
+def test_domain_unrouted_keeps_the_newest_messages_up_to_its_length_and_drops_them_after_their_ttl():
+    try:
+        vhost = infra.create_vhost(infra.amqp_url(), prefix="unrouted")
+    except infra.InfraUnavailable as error:
+        pytest.skip(str(error))
+    settings = load_settings(
+        service_name="probe",
+        database_url="sqlite://",
+        amqp_url=vhost.url,
+        unrouted_max_length=5,
+        unrouted_message_ttl_seconds=2,
+    )
+    try:
+        setup = pika.BlockingConnection(pika.URLParameters(vhost.url))
+        try:
+            declare_service_queues(
+                setup.channel(), "domain", "probe", ["probe.known"], [100], unrouted_limits(settings)
+            )
+        finally:
+            setup.close()
+        _publish_unroutable(vhost.url, 20, "first")
+        assert queue_depth(vhost.url, "domain.unrouted") == 5
+        connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
+        try:
+            method, properties, _body = connection.channel().basic_get("domain.unrouted", auto_ack=False)
+            assert properties.message_id == "first-15"  # the oldest were dropped
+        finally:
+            connection.close()
+        assert wait_until(lambda: queue_depth(vhost.url, "domain.unrouted") == 0, timeout=20)  # expired
+        # declaring again, with other limits, keeps the existing queue (a policy changes its limits)
+        again = pika.BlockingConnection(pika.URLParameters(vhost.url))
+        try:
+            declare_exchange(again.channel(), "domain", UnroutedLimits(max_length=99, message_ttl_seconds=99))
+        finally:
+            again.close()
+        _publish_unroutable(vhost.url, 8, "second")
+        assert queue_depth(vhost.url, "domain.unrouted") == 5
+    finally:
+        infra.delete_vhost(vhost)

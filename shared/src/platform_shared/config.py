@@ -142,6 +142,13 @@ class Settings(BaseSettings):
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
     amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
     amqp_blocked_timeout_seconds: PositiveInt = 60
+    # domain.unrouted (events no queue is bound for), given when the queue is first declared.
+    unrouted_max_length: PositiveInt = Field(
+        10_000, description="Most messages domain.unrouted keeps (the oldest are dropped first)."
+    )
+    unrouted_message_ttl_seconds: PositiveInt = Field(
+        7 * 24 * 3600, description="How long domain.unrouted keeps a message."
+    )
     # Retention (platform_shared.messaging.retention), run by every worker.
     outbox_retention_days: PositiveFloat = Field(
         7.0, description="Sent outbox rows are deleted this many days after the broker confirmed them."

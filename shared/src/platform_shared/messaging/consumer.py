@@ -26,7 +26,7 @@ from ..logs import correlation_id_var
 from .envelope import Envelope, InvalidEnvelope, parse_envelope
 from .inbox import HandlerTable, handle_once
 from .relay import connection_parameters
-from .topology import QueueNames, declare_service_queues
+from .topology import QueueNames, declare_service_queues, unrouted_limits
 
 if TYPE_CHECKING:
     from ..worker_health import WorkerHealth
@@ -109,6 +109,7 @@ class EventConsumer:
             self.settings.service_name,
             self.handlers.keys(),
             self.settings.retry_delays_ms,
+            unrouted_limits(self.settings),
         )
         publisher = connection.channel()
         publisher.confirm_delivery()

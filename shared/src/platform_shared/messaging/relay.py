@@ -40,7 +40,7 @@ from ..config import Settings
 from ..db import Database
 from .outbox import notify_channel
 from .tables import outbox_table
-from .topology import QUORUM, exchange_arguments, unrouted_name
+from .topology import exchange_arguments, unrouted_name
 
 log = logging.getLogger(__name__)
 
@@ -423,12 +423,15 @@ class OutboxRelay:
 
 
 def declare_exchange_async(channel, exchange: str, callback) -> None:
-    """The asynchronous twin of :func:`topology.declare_exchange` (same arguments, or the broker refuses)."""
+    """The exchanges of :func:`topology.declare_exchange` (same arguments, or the broker refuses).
+
+    Not the ``domain.unrouted`` queue: ``setup-broker`` and every consumer declare it, with its limits,
+    before any event is published; were it missing, an unroutable event would come back to the relay
+    (``mandatory``) and stay unsent until it exists.
+    """
     unrouted = unrouted_name(exchange)
     steps = [
         lambda done: channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True, callback=done),
-        lambda done: channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM), callback=done),
-        lambda done: channel.queue_bind(queue=unrouted, exchange=unrouted, routing_key="", callback=done),
         lambda done: channel.exchange_declare(
             exchange=exchange,
             exchange_type="topic",
