@@ -278,7 +278,9 @@ def render_docx(docx_bytes: bytes, values: dict) -> bytes:
     except MemoryError:
         raise
     except Exception as error:
-        raise TemplateProblem(f"The template could not be rendered: {type(error).__name__}: {error}.") from error
+        raise TemplateProblem(
+            f"The template could not be rendered: {type(error).__name__}: {str(error).rstrip('.')}."
+        ) from error
     output = io.BytesIO()
     template.save(output)
     return output.getvalue()
