@@ -46,7 +46,9 @@ class DocumentsSettings(Settings):
     # Template renders (conversion/render_process.py): each in a child process with these limits.
     render_timeout_seconds: PositiveFloat = Field(10.0, description="Wall-clock limit of one render (422 past it).")
     render_memory_bytes: PositiveInt = Field(
-        512 * 1024 * 1024, description="Address-space limit of the process a render runs in (422 past it)."
+        256 * 1024 * 1024,
+        description="Address-space limit of the process a render runs in (422 past it); a render process "
+        "starts at about 50 MiB. Concurrent renders times this must fit the API's memory limit.",
     )
     render_output_bytes: PositiveInt = Field(
         20 * 1024 * 1024, description="Largest .docx a render may produce (422 past it)."

@@ -107,8 +107,10 @@ class TemplateRenderer:
             raise RenderRefused(f"The rendered document is larger than {self.limits.output_bytes} bytes.")
         if child.returncode == REFUSED:
             raise RenderRefused(errors.decode(errors="replace").strip())
-        if child.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        if child.returncode == -signal.SIGXCPU:
             raise RenderRefused(f"The template used more than {self.limits.timeout_seconds:g} s of CPU to render.")
+        if child.returncode == -signal.SIGKILL:  # not ours (that is the timeout above): the kernel's OOM killer
+            raise RenderRefused("The template's render was stopped by the system (out of memory?): try again.")
         log.error("template render child failed (%s): %s", child.returncode, errors[-2000:])
         raise RenderRefused(f"The template could not be rendered (the renderer stopped: {child.returncode}).")
 
