@@ -6,6 +6,8 @@ throwaway databases, so it can cut, kill and terminate without disturbing the pl
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import io
 import json
 import os
@@ -25,7 +27,7 @@ import psycopg
 import pytest
 import requests
 from harness import BIN, ROOT, free_port, publish_envelope, queue_depth, wait_until
-from sqlalchemy import Column, MetaData, String, Table
+from sqlalchemy import Column, MetaData, String, Table, text
 from tcp_proxy import TcpProxy, through_proxy
 
 from platform_shared.auth import mint_token
@@ -108,6 +110,9 @@ def _in_thread(function, timeout: float):
     thread.join(timeout)
     assert not thread.is_alive(), f"{function} still running after {timeout} s"
     return outcome["value"]
+
+
+AGENT = {"sub": "agent-1", "role": "agent", "email": "agent@x.test"}
 
 
 # ----- finding 2: a replay takes each dead letter once ------------------------------------------------
@@ -382,15 +387,17 @@ def _docx(text: str) -> bytes:
     return buffer.getvalue()
 
 
-def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes_on_writing(tmp_path):
+@contextlib.contextmanager
+def _documents_api(tmp_path: Path, **extra: str):
+    """The documents API under gunicorn on SQLite, alone (no broker needed): its base URL and an admin's headers."""
     port = free_port()
     env = _worker_env(
-        "amqp://guest:guest@127.0.0.1:1/%2F",  # the API needs no broker
+        "amqp://guest:guest@127.0.0.1:1/%2F",
         tmp_path,
         DATABASE_URL=f"sqlite:///{tmp_path / 'documents.db'}",
         CONVERTER="none",
-        RENDER_TIMEOUT_SECONDS="4",
         GUNICORN_THREADS="4",
+        **extra,
     )
     subprocess.run([str(BIN / "documents-ctl"), "migrate"], env=env, check=True, capture_output=True, timeout=120)
     api = subprocess.Popen(
@@ -408,11 +415,25 @@ def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    base = f"http://127.0.0.1:{port}"
     settings = load_settings(service_name="documents", database_url="sqlite://")
     admin = {"Authorization": f"Bearer {mint_token(settings, sub='admin-ada', role='admin')}"}
     try:
         assert wait_until(lambda: _probe(port, "/healthz"), timeout=30)
+        yield f"http://127.0.0.1:{port}", port, admin
+    finally:
+        os.killpg(api.pid, signal.SIGTERM)
+        api.wait(timeout=30)
+
+
+def test_a_long_query_reaches_the_app_and_is_answered_in_problem_json(tmp_path):
+    with _documents_api(tmp_path) as (base, _port, admin):
+        response = requests.get(f"{base}/api/v1/documents/x/content?rendition={'r' * 6000}", headers=admin, timeout=30)
+    assert 400 <= response.status_code < 500
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+
+def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes_on_writing(tmp_path):
+    with _documents_api(tmp_path, RENDER_TIMEOUT_SECONDS="4") as (base, port, admin):
         nested = "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}"
         template = requests.post(
             f"{base}/api/v1/templates",
@@ -453,9 +474,6 @@ def test_a_template_that_renders_forever_fails_with_a_422_while_the_service_goes
         assert response.status_code == 422, response.text
         assert response.headers["Content-Type"] == "application/problem+json"
         assert "took longer than 4 s" in response.json()["detail"]
-    finally:
-        os.killpg(api.pid, signal.SIGTERM)
-        api.wait(timeout=30)
 
 
 # ----- finding 9: domain.unrouted is bounded ----------------------------------------------------------
@@ -516,3 +534,107 @@ def test_domain_unrouted_keeps_the_newest_messages_up_to_its_length_and_drops_th
         assert queue_depth(vhost.url, "domain.unrouted") == 5
     finally:
         infra.delete_vhost(vhost)
+
+
+# ----- finding 13: an email whose sender was killed mid-send is the operator's call ---------------------
+
+
+class _HangingSmtp:
+    """An SMTP sink whose first DATA is held until released: a worker killed meanwhile never learns the outcome."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+
+        self.received: list[bytes] = []
+        self.holding = threading.Event()
+        self.release = threading.Event()
+        self.port = free_port()
+        sink = self
+
+        class _Handler:
+            async def handle_DATA(self, server, session, envelope):
+                sink.received.append(envelope.content)
+                if len(sink.received) == 1:
+                    sink.holding.set()
+                    while not sink.release.is_set():
+                        await asyncio.sleep(0.05)
+                return "250 OK"
+
+        self._controller = Controller(_Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.release.set()
+        self._controller.stop()
+
+
+def test_an_email_whose_worker_is_killed_mid_send_stays_unknown_until_an_operator_resends_it(vhost, tmp_path):
+    with _HangingSmtp() as smtp:
+        env = _worker_env(
+            vhost.url,
+            tmp_path,
+            DATABASE_URL=f"sqlite:///{tmp_path / 'notification.db'}",
+            SMTP_HOST="127.0.0.1",
+            SMTP_PORT=str(smtp.port),
+            STALE_SENDING_SECONDS="1",
+            SENDER_INTERVAL_SECONDS="0.2",
+        )
+        ctl = str(BIN / "notification-ctl")
+        for command in ("migrate", "setup-broker"):
+            subprocess.run([ctl, command], env=env, check=True, capture_output=True, timeout=120)
+
+        def start_worker():
+            return subprocess.Popen(
+                [ctl, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            )
+
+        worker = start_worker()
+        try:
+            assert wait_until(lambda: queue_depth(vhost.url, "notification.events") is not None, timeout=30)
+            data = {
+                "request_id": "r-1",
+                "contract_id": "k-1",
+                "beneficiary_id": None,
+                "document_id": "doc-1",
+                "template_id": "t",
+                "title": "Assurance",
+                "client_sub": "client-7",
+                "client_org": None,
+                "client_email": "client7@x.test",
+            }
+            publish_envelope(vhost.url, new_envelope("attestation.issued", data, producer="test", actor=AGENT))
+            assert smtp.holding.wait(30)  # the worker is inside the SMTP exchange
+            os.killpg(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+            smtp.release.set()
+            worker = start_worker()
+
+            def unknown() -> list[dict]:
+                listed = subprocess.run([ctl, "deliveries", "unknown"], env=env, capture_output=True, timeout=60)
+                return [json.loads(line) for line in listed.stdout.decode().splitlines()]
+
+            [delivery] = wait_until(unknown, timeout=30)
+            assert delivery["recipient"] == "client7@x.test"
+            time.sleep(1.0)  # several sender passes: never resent by itself
+            assert len(smtp.received) == 1
+            resent = subprocess.run(
+                [ctl, "deliveries", "resend", delivery["id"], "--by", "ops-anna"],
+                env=env,
+                capture_output=True,
+                timeout=60,
+            )
+            assert resent.returncode == 0, resent.stderr
+            assert wait_until(lambda: len(smtp.received) == 2, timeout=30)
+            assert wait_until(lambda: not unknown(), timeout=10)
+            with Database(env["DATABASE_URL"]).read_only() as session:
+                status, resent_by = session.execute(
+                    text("SELECT status, resent_by FROM deliveries WHERE id = :id"), {"id": delivery["id"]}
+                ).one()
+            assert (status, resent_by) == ("sent", "ops-anna")
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGTERM)
+                worker.wait(timeout=20)
