@@ -361,7 +361,7 @@ def test_a_worker_stuck_in_a_handler_is_reported_not_live(vhost, tmp_path):
     )
     try:
         assert wait_until(
-            lambda: _probe(port, "/healthz") == (200, {"status": "live", "checks": {"outbox-relay": "running"}}),
+            lambda: (_probe(port, "/healthz") or (0, {}))[1].get("status") == "live",
             timeout=30,
         )
         publish_envelope(vhost.url, new_envelope("probe.slow", {}, producer="test"))
