@@ -15,10 +15,10 @@ case "$role" in
         "$SERVICE-ctl" migrate
         exec "$SERVICE-ctl" setup-broker ;;
     healthcheck)
-        # Healthy when the API answers /healthz or the worker answers /metrics.
+        # Healthy when the API or the worker answers /healthz with 200 (a stuck worker answers 503).
         exec python - <<PY
 import sys, urllib.request
-for url in ("http://127.0.0.1:8000/healthz", "http://127.0.0.1:${WORKER_METRICS_PORT:-9100}/metrics"):
+for url in ("http://127.0.0.1:8000/healthz", "http://127.0.0.1:${WORKER_METRICS_PORT:-9100}/healthz"):
     try:
         if urllib.request.urlopen(url, timeout=2).status == 200:
             sys.exit(0)

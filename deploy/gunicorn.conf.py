@@ -18,6 +18,9 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 keepalive = 5
+# The longest request line gunicorn reads (its default is 4094): longer ones get its own 414 in HTML, while
+# up to this the app answers, in problem+json (a long cursor or filter is a 422, never a bare HTML page).
+limit_request_line = 8190
 accesslog = None  # the app logs each request as JSON with its request id
 errorlog = "-"
 # The app (and any pika connection) is created in each worker after the fork.

@@ -81,6 +81,11 @@ def test_a_token_without_expiry_is_401(client):
     _assert_401(_get(client, jwt.encode(_claims(exp=None), DEV_JWT_SECRET, algorithm="HS256")))
 
 
+@pytest.mark.parametrize("sub", ["", "   "])
+def test_a_token_with_an_empty_subject_is_401(client, sub):
+    _assert_401(_get(client, jwt.encode(_claims(sub=sub), DEV_JWT_SECRET, algorithm="HS256")))
+
+
 def test_a_token_with_an_unknown_role_is_401(client):
     _assert_401(_get(client, jwt.encode(_claims(role="superuser"), DEV_JWT_SECRET, algorithm="HS256")))
 

@@ -1,3 +1,4 @@
+import secrets
 from typing import Annotated
 
 import pytest
@@ -5,7 +6,17 @@ from click.testing import CliRunner
 from pydantic import ValidationError
 
 from platform_shared.cli import ServiceCommands, make_cli
-from platform_shared.config import ConfigError, Settings, env_names, load_settings, one_of
+from platform_shared.config import (
+    CREDENTIAL,
+    DEV_EVENT_SECRET_KEY,
+    MIN_SECRET_ENTROPY_BITS,
+    ConfigError,
+    Settings,
+    env_names,
+    estimated_entropy_bits,
+    load_settings,
+    one_of,
+)
 
 
 def test_settings_are_read_from_upper_case_environment_variables():
@@ -30,16 +41,53 @@ def test_production_refuses_the_development_secrets():
         load_settings(environ={"ENV": "production", "DATABASE_URL": "postgresql://db/x"})
 
 
+PRODUCTION = {
+    "ENV": "production",
+    "DATABASE_URL": "postgresql://svc:Kq8vT2pLx9wRm4Zs@db/x",
+    "AMQP_URL": "amqp://svc:Hn3bW7yQe5uJc1Vd@broker:5672/platform",
+    "JWT_SECRET": secrets.token_urlsafe(48),
+    "EVENT_SECRET_KEY": secrets.token_hex(32),
+}
+
+
 def test_production_starts_with_real_secrets():
-    settings = load_settings(
-        environ={
-            "ENV": "production",
-            "DATABASE_URL": "postgresql://db/x",
-            "JWT_SECRET": "s" * 40,
-            "EVENT_SECRET_KEY": "e" * 40,
-        }
-    )
-    assert settings.is_production
+    assert load_settings(environ=PRODUCTION).is_production
+    assert load_settings(environ={**PRODUCTION, "DATABASE_URL": "postgresql://db/x"}).is_production  # no password
+
+
+@pytest.mark.parametrize(
+    "name,value,reason",
+    [
+        ("EVENT_SECRET_KEY", "change-me", "EVENT_SECRET_KEY is a placeholder"),
+        ("JWT_SECRET", "change-me-change-me-change-me-change-me", "JWT_SECRET is a placeholder"),
+        ("EVENT_SECRET_KEY", DEV_EVENT_SECRET_KEY, "EVENT_SECRET_KEY is the development default"),
+        ("JWT_SECRET", secrets.token_urlsafe(16), "JWT_SECRET is shorter than 256 bits"),
+        ("JWT_SECRET", "s" * 40, "JWT_SECRET is too predictable"),
+        ("EVENT_SECRET_KEY", "abab" * 16, "EVENT_SECRET_KEY is too predictable"),
+        ("EVENT_SECRET_KEY", "0123456789" * 4, "EVENT_SECRET_KEY is too predictable"),
+        ("DATABASE_URL", "postgresql://svc:change-me-dossier@db/x", "the password in DATABASE_URL is a placeholder"),
+        ("AMQP_URL", "amqp://guest:guest@broker:5672/%2F", "the password in AMQP_URL is a placeholder"),
+        ("AMQP_URL", "amqp://svc:s3cr3t@broker:5672/%2F", "the password in AMQP_URL is shorter than 12 characters"),
+    ],
+)
+def test_production_refuses_placeholder_short_and_predictable_secrets(name, value, reason):
+    with pytest.raises(ConfigError) as raised:
+        load_settings(environ={**PRODUCTION, name: value})
+    assert reason in raised.value.message
+
+
+def test_production_checks_the_credentials_a_service_marks_as_such():
+    class WithPassword(Settings):
+        smtp_password: Annotated[str, CREDENTIAL] = ""
+
+    assert load_settings(WithPassword, environ=PRODUCTION).is_production  # unset is fine
+    with pytest.raises(ConfigError, match="SMTP_PASSWORD is a placeholder"):
+        load_settings(WithPassword, environ={**PRODUCTION, "SMTP_PASSWORD": "change-me-smtp"})
+
+
+def test_a_key_drawn_by_secrets_is_estimated_close_to_its_real_entropy():
+    assert estimated_entropy_bits(secrets.token_urlsafe(48)) > 300
+    assert estimated_entropy_bits("change-me" * 4) < MIN_SECRET_ENTROPY_BITS
 
 
 def test_the_embedded_default_database_is_a_sqlite_file_per_service(tmp_path, monkeypatch):

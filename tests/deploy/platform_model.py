@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,12 @@ def required_env(service: str) -> set[str]:
             "GOTENBERG_URL",
         }
     return names
+
+
+def with_real_secrets(value: str) -> str:
+    """An example value with each ``change-me`` placeholder replaced by a key drawn by ``secrets``, as an
+    operator does before starting (production refuses placeholders and weak keys)."""
+    return re.sub(r"change-me[a-z0-9-]*", lambda _match: secrets.token_urlsafe(48), value)
 
 
 def load_compose() -> dict:

@@ -21,6 +21,7 @@ from platform_model import (
     load_compose,
     load_service_settings,
     required_env,
+    with_real_secrets,
 )
 
 INFRASTRUCTURE = {"postgres", "rabbitmq", "mailpit", "gotenberg", "minio", "proxy", "keycloak"}
@@ -250,15 +251,13 @@ def test_a_service_started_with_the_example_secrets_refuses_to_run():
         load_settings(service_name="dossier", environ=environ)
 
 
-# Real secrets replace the examples' placeholders (refused in production, see the test above).
-STRONG_SECRETS = {"JWT_SECRET": "j" * 40, "EVENT_SECRET_KEY": "e" * 40}
-
-
 @pytest.mark.parametrize("service,role", APP_CONTAINERS)
 def test_the_values_each_container_sets_are_valid_settings(containers, service, role, tmp_path, monkeypatch):
     monkeypatch.setenv("DATA_DIR", str(tmp_path))
-    environment = _interpolated(containers[f"{service}-{role}"]["environment"], _env_example())
-    settings = load_service_settings(service, {**environment, **STRONG_SECRETS})
+    # Real secrets replace the examples' placeholders (refused in production, see the test above).
+    filled = {name: with_real_secrets(value) for name, value in _env_example().items()}
+    environment = _interpolated(containers[f"{service}-{role}"]["environment"], filled)
+    settings = load_service_settings(service, environment)
     assert settings.is_production
 
 

@@ -21,6 +21,7 @@ from platform_model import (
     pod_spec,
     render_kustomization,
     secret_examples,
+    with_real_secrets,
 )
 
 APP_CONTAINERS = [(service, role) for service in SERVICES for role in ROLES]
@@ -130,7 +131,8 @@ def test_workers_expose_metrics_and_leave_time_for_the_handler_in_progress(docs,
     worker = k8s_workload(docs, service, "worker")
     container = _container(docs, service, "worker")
     assert container["ports"] == [{"name": "metrics", "containerPort": WORKER_METRICS_PORT}]
-    assert container["livenessProbe"]["tcpSocket"] == {"port": "metrics"}
+    assert container["livenessProbe"]["httpGet"] == {"path": "/healthz", "port": "metrics"}
+    assert container["readinessProbe"]["httpGet"] == {"path": "/readyz", "port": "metrics"}
     annotations = worker["spec"]["template"]["metadata"]["annotations"]
     assert annotations["prometheus.io/port"] == str(WORKER_METRICS_PORT)
     assert pod_spec(worker)["terminationGracePeriodSeconds"] >= 30
@@ -194,8 +196,9 @@ def test_the_values_each_container_reads_are_valid_settings(docs, secrets, servi
     environ = {}
     for source in _container(docs, service, role)["envFrom"]:
         environ.update(values[(source.get("configMapRef") or source["secretRef"])["name"]])
-    strong_secrets = {"JWT_SECRET": "j" * 40, "EVENT_SECRET_KEY": "e" * 40}  # the examples hold placeholders
-    assert load_service_settings(service, {**environ, **strong_secrets}).is_production
+    # The examples hold placeholders (refused in production): real secrets replace them.
+    environ = {name: with_real_secrets(value) for name, value in environ.items()}
+    assert load_service_settings(service, environ).is_production
 
 
 OVERLAYS = K8S / "services"

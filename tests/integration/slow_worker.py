@@ -1,6 +1,7 @@
 """A worker process with one slow handler, for the crash test (run as a script by the test).
 
-Environment: DATABASE_URL, AMQP_URL, SERVICE (queue name prefix), SLOW_SECONDS, STARTED_MARKER.
+Environment: DATABASE_URL, AMQP_URL, SERVICE (queue name prefix), SLOW_SECONDS, STARTED_MARKER, and
+WORKER_METRICS_PORT to serve its probes and metrics.
 """
 
 import os
@@ -28,4 +29,5 @@ if __name__ == "__main__":
     db = Database(settings.database_url)
     messaging_metadata.create_all(db.engine)  # a throwaway test database, not a service's
     effects.metadata.create_all(db.engine)
-    run_worker(settings, db, {"probe.slow": slow_handler})
+    port = os.environ.get("WORKER_METRICS_PORT")
+    run_worker(settings, db, {"probe.slow": slow_handler}, metrics_port=int(port) if port else None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+from urllib.parse import urlparse, urlunparse
 
 
 class TcpProxy:
@@ -73,3 +74,9 @@ class TcpProxy:
                     end.close()
                 except OSError:
                     pass
+
+
+def through_proxy(url: str, port: int) -> str:
+    """``url`` (AMQP, PostgreSQL) with its host and port replaced by the proxy's on 127.0.0.1."""
+    parsed = urlparse(url)
+    return urlunparse(parsed._replace(netloc=f"{parsed.username}:{parsed.password}@127.0.0.1:{port}"))

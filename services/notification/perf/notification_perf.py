@@ -2,7 +2,7 @@
 
 1. 10,000 ``attestation.issued`` events handed to the notification handlers (inbox included),
    which record 10,000 email deliveries (and in-app notifications).
-2. The worker's sender (``sender_job``: claim -> SMTP -> outcome + ``notification.sent``, one
+2. The worker's sender (``sender_job``: claim -> SMTP -> outcome (``notification.failed`` when it fails), one
    connection reused) drains them to a local aiosmtpd sink: emails/s.
 3. Baseline: a bare ``smtplib`` loop sending 10,000 equivalent messages over one connection
    to the same sink.

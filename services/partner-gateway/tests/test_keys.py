@@ -7,9 +7,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from gateway_world import unique
+from sqlalchemy import func, select
 
+from partner_gateway.db import AttachFailure
 from partner_gateway.domain import keys
 from partner_gateway.domain.rules import key_expiry, lockout_retry_after
+from partner_gateway.jobs import purge_attach_failures
 from platform_shared import clock
 from platform_shared.messaging.sealed import unseal
 from platform_shared.testing.unit import outbox_events
@@ -139,3 +142,17 @@ def test_lockout_counts_only_failures_inside_the_window():
 def test_attach_is_for_portal_accounts(world, client):
     key = world.solicit(world.dossier())["access_key"]
     assert client.post("/api/v1/attach", json={"key": key}, headers=world.agent).status_code == 403
+
+
+def test_attach_failures_out_of_the_window_are_deleted_in_batches_and_the_recent_ones_kept(world, db, settings):
+    sub = unique("partner")
+    start = clock.now()
+    for minutes in (40, 30, 20, 14, 1):
+        with clock.frozen_at(start - timedelta(minutes=minutes)):
+            world.attach(keys.generate_key(), sub, world.partner_headers(sub))
+    with clock.frozen_at(start):
+        deleted = purge_attach_failures(db, settings.replace(retention_batch_size=2))
+    assert deleted == 3  # 40, 30 and 20 minutes old: out of the 15-minute window
+    with db.read_only() as session:
+        kept = session.execute(select(func.count()).select_from(AttachFailure)).scalar_one()
+    assert kept == 2

@@ -103,6 +103,8 @@ class TokenVerifier:
             raise Unauthenticated("The token has expired.") from error
         except jwt.PyJWTError as error:
             raise Unauthenticated("The token is invalid.") from error
+        if not str(claims["sub"]).strip():  # PyJWT's "require" only checks that the claim is present
+            raise Unauthenticated("The token has no subject.")
         role = claims.get("role")
         if role not in ROLES:
             raise Unauthenticated("The token carries no known role.")

@@ -17,7 +17,7 @@ from .db import Database
 from .messaging.dead_letters import list_dead_letters, replay_dead_letters
 from .messaging.inbox import HandlerTable
 from .messaging.relay import connection_parameters
-from .messaging.topology import declare_service_queues
+from .messaging.topology import declare_service_queues, unrouted_limits
 from .migrations import new_revision, upgrade
 from .worker import PeriodicJob, run_worker
 
@@ -81,6 +81,7 @@ def make_cli(service: ServiceCommands) -> click.Group:
                 settings.service_name,
                 service.handlers(settings).keys(),
                 settings.retry_delays_ms,
+                unrouted_limits(settings),
             )
         finally:
             connection.close()

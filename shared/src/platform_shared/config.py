@@ -9,10 +9,14 @@ message instead of failing later, deep inside, on the first use of the value.
 
 from __future__ import annotations
 
+import math
 import os
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
+from urllib.parse import unquote, urlparse
 
 import click
 from pydantic import (
@@ -23,6 +27,7 @@ from pydantic import (
     PositiveFloat,
     PositiveInt,
     ValidationError,
+    model_validator,
 )
 from pydantic_settings import BaseSettings, EnvSettingsSource, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -69,6 +74,15 @@ CommaSeparated = Annotated[tuple[T, ...], NoDecode, BeforeValidator(_split_comma
 # A choice written in any case (``CONVERTER=Gotenberg``), held in lower case.
 LowerCase = BeforeValidator(_lower)
 Port = Annotated[int, Field(ge=1, le=65535)]
+
+
+class Credential:
+    """Marks a setting that holds a password for another system (``Annotated[str, CREDENTIAL]``): with
+    ``ENV=production`` it may be empty, but never a placeholder nor shorter than ``MIN_CREDENTIAL_LENGTH``
+    (``check_production_safety``)."""
+
+
+CREDENTIAL = Credential()
 
 
 def one_of(choices: Iterable[str]) -> AfterValidator:
@@ -120,11 +134,42 @@ class Settings(BaseSettings):
     relay_batch_size: PositiveInt = 200
     relay_poll_interval_seconds: PositiveFloat = 0.5
     relay_sqlite_poll_interval_seconds: PositiveFloat = 0.02
+    relay_standby_poll_seconds: PositiveFloat = Field(
+        2.0, description="How often a standby relay tries to take the lead (PostgreSQL advisory lock)."
+    )
     # Consumer: one retry tier per delay, in milliseconds, before the dead-letter queue.
     consumer_prefetch: PositiveInt = 20
     consumer_retry_delays_ms: CommaSeparated[PositiveInt] = (1000, 5000, 30000)
     amqp_heartbeat_seconds: NonNegativeInt = 30  # 0 turns pika's heartbeat off
     amqp_blocked_timeout_seconds: PositiveInt = 60
+    # domain.unrouted (events no queue is bound for), given when the queue is first declared.
+    unrouted_max_length: PositiveInt = Field(
+        10_000, description="Most messages domain.unrouted keeps (the oldest are dropped first)."
+    )
+    unrouted_message_ttl_seconds: PositiveInt = Field(
+        7 * 24 * 3600, description="How long domain.unrouted keeps a message."
+    )
+    # Retention (platform_shared.messaging.retention), run by every worker.
+    outbox_retention_days: PositiveFloat = Field(
+        7.0, description="Sent outbox rows are deleted this many days after the broker confirmed them."
+    )
+    inbox_retention_days: PositiveFloat = Field(
+        30.0,
+        description="Inbox rows (what makes a redelivery a no-op) are deleted this many days after their event "
+        "was handled: longer than any way a copy can still arrive (queues, dead letters, a restored backup).",
+    )
+    retention_batch_size: PositiveInt = Field(1000, description="Rows deleted per transaction by retention jobs.")
+    retention_interval_seconds: PositiveFloat = Field(3600.0, description="How often a worker runs retention jobs.")
+    worker_stall_seconds: PositiveFloat = Field(
+        600.0,
+        description="A worker whose event handler or periodic job runs longer than this is reported not live "
+        "(/healthz 503) and replaced.",
+    )
+    # Request bodies (platform_shared.request_guard); uploads and imports keep their own, larger limits.
+    max_json_body_bytes: PositiveInt = Field(
+        1024 * 1024, description="Largest JSON request body accepted (413 above it)."
+    )
+    max_json_depth: PositiveInt = Field(32, description="Deepest nesting of a JSON request body accepted (422).")
 
     @classmethod
     def settings_customise_sources(
@@ -137,6 +182,15 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Only what load_settings passes: it reads the environment itself (or a test's mapping).
         return (init_settings,)
+
+    @model_validator(mode="after")
+    def _inbox_outlives_outbox(self) -> Settings:
+        if self.inbox_retention_days < self.outbox_retention_days:
+            raise ValueError(
+                f"INBOX_RETENTION_DAYS={self.inbox_retention_days:g} must be at least OUTBOX_RETENTION_DAYS="
+                f"{self.outbox_retention_days:g}: a copy of an event can arrive as long as its producer may republish it"
+            )
+        return self
 
     @property
     def is_production(self) -> bool:
@@ -230,17 +284,78 @@ def describe_errors(error: ValidationError, service_name: str, environ: Mapping[
     return f"{service_name}: refusing to start with invalid settings:\n  " + "\n  ".join(lines)
 
 
+# The platform's own keys (JWT_SECRET, EVENT_SECRET_KEY): at least 256 bits long, and at least 128 bits of
+# entropy as estimated below; secrets.token_urlsafe(48), as deploy/README.md says, gives about 360.
+MIN_SECRET_BYTES = 32
+MIN_SECRET_ENTROPY_BITS = 128
+ZLIB_FRAMING_BYTES = 6  # header and checksum around the DEFLATE stream
+# Passwords of other systems (database, broker, S3, SMTP): often chosen by their provider, so only what is
+# surely a placeholder or too short is refused.
+MIN_CREDENTIAL_LENGTH = 12
+PLACEHOLDERS = ("change-me", "changeme", "change_me", "replace-me", "placeholder", "example", "not-for-production")
+DEFAULT_PASSWORDS = {"guest", "admin", "password", "postgres", "minioadmin", "secret", "root", "test"}
+
+
+def estimated_entropy_bits(value: str) -> float:
+    """A ceiling on the entropy ``value`` can hold: the smaller of its length times the Shannon entropy of
+    its own characters (which sees short alphabets: "change-me" written four times holds about 100 bits)
+    and the size of its DEFLATE compression (which sees repeated patterns, such as "0123456789" four times).
+    A random key drawn by ``secrets`` comes close to its real entropy under both."""
+    if not value:
+        return 0.0
+    counts = Counter(value)
+    shannon = -sum(count * math.log2(count / len(value)) for count in counts.values())
+    compressed = 8 * (len(zlib.compress(value.encode(), 9)) - ZLIB_FRAMING_BYTES)
+    return min(shannon, compressed)
+
+
+def _placeholder(value: str) -> bool:
+    lowered = value.lower()
+    return any(marker in lowered for marker in PLACEHOLDERS) or lowered in DEFAULT_PASSWORDS
+
+
+def secret_problem(name: str, value: str, development_default: str | None = None) -> str | None:
+    """Why ``value`` is not a key the platform may sign or seal with in production (None when it is)."""
+    if development_default is not None and value == development_default:
+        return f"{name} is the development default"
+    if _placeholder(value):
+        return f"{name} is a placeholder"
+    if len(value.encode()) < MIN_SECRET_BYTES:
+        return f"{name} is shorter than 256 bits ({MIN_SECRET_BYTES} bytes)"
+    if estimated_entropy_bits(value) < MIN_SECRET_ENTROPY_BITS:
+        return f"{name} is too predictable (under {MIN_SECRET_ENTROPY_BITS} bits of entropy: draw it with secrets)"
+    return None
+
+
+def credential_problem(name: str, value: str) -> str | None:
+    """Why ``value`` is not a password to run production with (None when it is, or when it is empty)."""
+    if not value:
+        return None
+    if _placeholder(value):
+        return f"{name} is a placeholder"
+    if len(value) < MIN_CREDENTIAL_LENGTH:
+        return f"{name} is shorter than {MIN_CREDENTIAL_LENGTH} characters"
+    return None
+
+
+def _url_password(url: str) -> str:
+    return unquote(urlparse(url).password or "")
+
+
 def check_production_safety(settings: Settings) -> None:
-    """Refuse development secrets when ENV=production (docs/architecture.md §5)."""
+    """Refuse development, placeholder and weak secrets when ENV=production (docs/architecture.md §5)."""
     if not settings.is_production:
         return
     problems = []
-    if not settings.jwt_public_key and settings.jwt_secret == DEV_JWT_SECRET:
-        problems.append("JWT_SECRET is the development default")
-    if not settings.jwt_public_key and len(settings.jwt_secret.encode()) < 32:
-        problems.append("JWT_SECRET is shorter than 256 bits")
-    if settings.event_secret_key == DEV_EVENT_SECRET_KEY:
-        problems.append("EVENT_SECRET_KEY is the development default")
+    if not settings.jwt_public_key:
+        problems.append(secret_problem("JWT_SECRET", settings.jwt_secret, DEV_JWT_SECRET))
+    problems.append(secret_problem("EVENT_SECRET_KEY", settings.event_secret_key, DEV_EVENT_SECRET_KEY))
+    problems.append(credential_problem("the password in DATABASE_URL", _url_password(settings.database_url)))
+    problems.append(credential_problem("the password in AMQP_URL", _url_password(settings.amqp_url)))
+    for name, field in type(settings).model_fields.items():
+        if any(isinstance(item, Credential) for item in field.metadata):
+            problems.append(credential_problem(name.upper(), getattr(settings, name)))
+    problems = [problem for problem in problems if problem]
     if settings.database_is_sqlite:
         problems.append("DATABASE_URL must point to PostgreSQL in production")
     if problems:

@@ -8,7 +8,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, start_http_server
+from prometheus_client import CollectorRegistry, Counter, Gauge
 
 from .config import Settings
 from .db import Database
@@ -17,6 +17,8 @@ from .messaging.consumer import ConsumerStats, EventConsumer
 from .messaging.inbox import HandlerTable
 from .messaging.outbox import oldest_unsent_age_seconds, unsent_count
 from .messaging.relay import OutboxRelay
+from .messaging.retention import purge_messaging_tables
+from .worker_health import WorkerHealth, serve_worker_http
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +93,9 @@ def run_worker(
     configure_logging(settings.service_name, settings.log_level, settings.log_json)
     stop = threading.Event()
     stats = ConsumerStats()
+    health = WorkerHealth(db, settings.worker_stall_seconds)
     relay = OutboxRelay(db, settings, stop_event=stop)
-    consumer = EventConsumer(db, settings, handlers, stop_event=stop, stats=stats)
+    consumer = EventConsumer(db, settings, handlers, stop_event=stop, stats=stats, health=health)
 
     def _shutdown(signum, _frame):
         log.info("worker received signal %s: finishing the message in progress", signum)
@@ -101,17 +104,22 @@ def run_worker(
 
     signal.signal(signal.SIGTERM, _shutdown)
     signal.signal(signal.SIGINT, _shutdown)
-    if metrics_port:
-        registry = CollectorRegistry()
-        register_worker_metrics(registry, stats, db, consumer.ready if handlers else None)
-        start_http_server(metrics_port, addr="0.0.0.0", registry=registry)
     threads = [threading.Thread(target=relay.run, name="outbox-relay", daemon=True)]
-    for job in periodic_jobs or []:
+    retention = PeriodicJob("messaging-retention", settings.retention_interval_seconds, purge_messaging_tables)
+    for job in [*(periodic_jobs or []), retention]:
         threads.append(
             threading.Thread(target=_periodic_loop, args=(job, db, settings, stop), name=f"job-{job.name}", daemon=True)
         )
     for thread in threads:
+        health.watch_thread(thread)
+    if handlers:
+        health.needs_connection("broker", consumer.ready)
+    for thread in threads:
         thread.start()
+    if metrics_port:
+        registry = CollectorRegistry()
+        register_worker_metrics(registry, stats, db, consumer.ready if handlers else None)
+        serve_worker_http(metrics_port, registry, health)
     log.info("worker of %s started", settings.service_name)
     if handlers:
         consumer.run()

@@ -12,6 +12,7 @@ from . import config
 from .api import documents, templates
 from .clients import gateway_client
 from .conversion.converters import resolve_converter_name
+from .conversion.render_process import RenderLimits, TemplateRenderer
 from .services.documents import CATEGORIES
 from .storage import make_storage
 
@@ -40,6 +41,10 @@ def create_app(settings: config.DocumentsSettings | None = None, db: Database | 
     )
     app.extensions["documents_storage"] = make_storage(settings)
     app.extensions["converter_name"] = resolve_converter_name(settings)
+    app.extensions["template_renderer"] = TemplateRenderer(
+        RenderLimits(settings.render_timeout_seconds, settings.render_memory_bytes, settings.render_output_bytes),
+        spares=settings.render_spare_processes,
+    )
     app.extensions["gateway_client"] = gateway_client(settings)
     api.register_blueprint(documents.blp)
     api.register_blueprint(templates.blp)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import PositiveFloat, PositiveInt
+from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
 
-from platform_shared.config import CommaSeparated, LowerCase, Settings, load_settings, one_of
+from platform_shared.config import CREDENTIAL, CommaSeparated, LowerCase, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
 from .domain.files import CONTENT_TYPES
@@ -28,7 +28,7 @@ class DocumentsSettings(Settings):
     s3_bucket: str = "documents"
     s3_region: str = "us-east-1"
     s3_access_key_id: str = ""
-    s3_secret_access_key: str = ""
+    s3_secret_access_key: Annotated[str, CREDENTIAL] = ""
     max_upload_bytes: PositiveInt = 20 * 1024 * 1024
     # The file types accepted on upload, among those the service recognises from a file's bytes.
     allowed_types: CommaSeparated[Annotated[str, LowerCase, one_of(CONTENT_TYPES)]] = DEFAULT_ALLOWED_TYPES
@@ -43,6 +43,19 @@ class DocumentsSettings(Settings):
     gotenberg_url: str = "http://127.0.0.1:3000"
     conversion_poll_interval_seconds: PositiveFloat = 0.3
     conversion_max_attempts: PositiveInt = 3
+    # Template renders (conversion/render_process.py): each in a child process with these limits.
+    render_timeout_seconds: PositiveFloat = Field(10.0, description="Wall-clock limit of one render (422 past it).")
+    render_memory_bytes: PositiveInt = Field(
+        256 * 1024 * 1024,
+        description="Address-space limit of the process a render runs in (422 past it); a render process "
+        "starts at about 50 MiB. Concurrent renders times this must fit the API's memory limit.",
+    )
+    render_output_bytes: PositiveInt = Field(
+        20 * 1024 * 1024, description="Largest .docx a render may produce (422 past it)."
+    )
+    render_spare_processes: NonNegativeInt = Field(
+        1, description="Render processes started ahead, so a render does not wait for Python to start."
+    )
 
     @property
     def data_path(self) -> Path:

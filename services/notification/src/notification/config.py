@@ -6,7 +6,7 @@ from typing import Annotated
 
 from pydantic import NonNegativeFloat, PositiveFloat, PositiveInt, model_validator
 
-from platform_shared.config import LowerCase, Port, Settings, load_settings, one_of
+from platform_shared.config import CREDENTIAL, LowerCase, Port, Settings, load_settings, one_of
 
 from . import SERVICE_NAME
 from .domain.rendering import LANGUAGES
@@ -17,7 +17,7 @@ class NotificationSettings(Settings):
     smtp_host: str = "127.0.0.1"
     smtp_port: Port = 1025
     smtp_username: str = ""
-    smtp_password: str = ""
+    smtp_password: Annotated[str, CREDENTIAL] = ""
     smtp_starttls: bool = False
     smtp_tls: bool = False
     smtp_timeout_seconds: PositiveFloat = 10.0

@@ -144,6 +144,9 @@ class Delivery(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # An operator's choice to send again a delivery whose outcome was unknown (notification-ctl deliveries resend).
+    resent_by: Mapped[str | None] = mapped_column(String(200))
+    resent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Notification(Base):

@@ -67,7 +67,8 @@ def _without_key(context: dict) -> dict:
 
 
 def recover_stale(db: Database, settings) -> int:
-    """``sending`` for too long: the worker died mid-send. Never resent (at most once): ``unknown``."""
+    """``sending`` for too long: the worker died mid-send. Never resent by itself (at most once): ``unknown``,
+    until an operator chooses to resend it (``services.operators``)."""
     limit = clock.now() - timedelta(seconds=settings.stale_sending_seconds)
     with db.transaction() as session:
         stale = (
@@ -78,7 +79,7 @@ def recover_stale(db: Database, settings) -> int:
         for delivery in stale:
             delivery.status, delivery.updated_at = UNKNOWN, clock.now()
             delivery.last_error = "the worker stopped while sending; not sent again (at most once)"
-            delivery.context = _without_key(delivery.context)
+            # The sealed key stays (ciphertext) so that an operator may resend: notification-ctl deliveries.
             _record_outcome_event(session, delivery, delivery.last_error)
     return len(stale)
 
@@ -129,18 +130,19 @@ def _claim(session, groups: list[list[str]]) -> list[list[Delivery]]:
 
 
 def _record_outcome_event(session, delivery: Delivery, error: str | None) -> None:
+    """``notification.failed`` for a delivery that failed or whose outcome is unknown. A sent delivery
+    publishes nothing: no service consumes ``notification.sent``, whose every copy ended in
+    ``domain.unrouted`` (one per email); the delivery's row says it (``GET /deliveries``)."""
+    if error is None:
+        return
     data = {
         "delivery_id": delivery.id,
         "event_id": delivery.event_id,
         "recipient": delivery.recipient,
         "channel": delivery.channel,
+        "error": error,
     }
-    if error is None:
-        record_event(session, "notification.sent", data, producer=SERVICE_NAME, aggregate_id=delivery.id)
-    else:
-        record_event(
-            session, "notification.failed", {**data, "error": error}, producer=SERVICE_NAME, aggregate_id=delivery.id
-        )
+    record_event(session, "notification.failed", data, producer=SERVICE_NAME, aggregate_id=delivery.id)
 
 
 def _outcome(settings, delivery: Delivery, lead_id: str, failure: SendFailure | None, now) -> dict:
@@ -169,7 +171,7 @@ def _outcome(settings, delivery: Delivery, lead_id: str, failure: SendFailure | 
 
 def _record(session, settings, outcomes: list[tuple[list[Delivery], SendFailure | None]]) -> None:
     """Record the outcomes of the emails just sent: one UPDATE by primary key per row (sent as one
-    batch), and ``notification.sent`` / ``notification.failed`` for every row that is settled."""
+    batch), and ``notification.failed`` for every row that failed."""
     now = clock.now()
     changes = []
     for deliveries, failure in outcomes:

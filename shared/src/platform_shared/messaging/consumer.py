@@ -14,6 +14,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pika
 from pika.exceptions import AMQPError
@@ -25,7 +26,10 @@ from ..logs import correlation_id_var
 from .envelope import Envelope, InvalidEnvelope, parse_envelope
 from .inbox import HandlerTable, handle_once
 from .relay import connection_parameters
-from .topology import QueueNames, declare_service_queues
+from .topology import QueueNames, declare_service_queues, unrouted_limits
+
+if TYPE_CHECKING:
+    from ..worker_health import WorkerHealth
 
 log = logging.getLogger(__name__)
 RETRY_HEADER = "x-retry-count"
@@ -58,6 +62,7 @@ class EventConsumer:
         consumer_name: str | None = None,
         stop_event: threading.Event | None = None,
         stats: ConsumerStats | None = None,
+        health: WorkerHealth | None = None,
     ):
         self.db = db
         self.settings = settings
@@ -66,6 +71,7 @@ class EventConsumer:
         self.queues = QueueNames(settings.service_name)
         self.stop_event = stop_event or threading.Event()
         self.stats = stats or ConsumerStats()
+        self.health = health
         self.ready = threading.Event()
         self._executor = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="handler")
 
@@ -103,6 +109,7 @@ class EventConsumer:
             self.settings.service_name,
             self.handlers.keys(),
             self.settings.retry_delays_ms,
+            unrouted_limits(self.settings),
         )
         publisher = connection.channel()
         publisher.confirm_delivery()
@@ -123,6 +130,14 @@ class EventConsumer:
         except InvalidEnvelope as error:
             log.error("invalid message dead-lettered: %s", error)
             self._dead_letter(publisher, properties, body, str(error))
+            channel.basic_ack(method.delivery_tag)
+            return
+        if envelope.type not in self.handlers:
+            # Bound by its routing key, but no handler for the type it says it is (a producer's mistake, or
+            # a binding a past release left): parked with the reason rather than acked and forgotten.
+            reason = f"no handler for event type {envelope.type!r} (routing key {method.routing_key!r})"
+            log.error("event dead-lettered: %s", reason, extra={"event_id": envelope.id})
+            self._dead_letter(publisher, properties, body, reason)
             channel.basic_ack(method.delivery_tag)
             return
         token = correlation_id_var.set(envelope.correlation_id)
@@ -170,17 +185,23 @@ class EventConsumer:
             return handle_once(self.db, self.consumer_name, self.handlers, envelope)
 
         future = self._executor.submit(call)
-        while True:
-            try:
-                ran = future.result(timeout=0.05)
-                if not ran:
-                    self.stats.count("duplicates")
-                return None
-            except concurrent.futures.TimeoutError:
-                connection.process_data_events(time_limit=0)
-            except Exception as error:  # the handler's own failure: retried, then dead-lettered
-                log.debug("handler error", exc_info=True)
-                return f"{type(error).__name__}: {error}"
+        if self.health is not None:
+            self.health.started(f"handler of {envelope.type}")
+        try:
+            while True:
+                try:
+                    ran = future.result(timeout=0.05)
+                    if not ran:
+                        self.stats.count("duplicates")
+                    return None
+                except concurrent.futures.TimeoutError:
+                    connection.process_data_events(time_limit=0)
+                except Exception as error:  # the handler's own failure: retried, then dead-lettered
+                    log.debug("handler error", exc_info=True)
+                    return f"{type(error).__name__}: {error}"
+        finally:
+            if self.health is not None:
+                self.health.finished(f"handler of {envelope.type}")
 
     def _publish_to(self, publisher, queue: str, properties, body: bytes, extra_headers: dict) -> None:
         headers = dict(properties.headers or {})

@@ -6,8 +6,10 @@ How it keeps its promises:
   waits for the batch's confirms together (pika's asynchronous ``SelectConnection``:
   one round trip per batch rather than per message);
 - only one relay per service publishes at a time: on PostgreSQL the leader holds an
-  advisory lock, the others wait as hot standbys; SQLite has one writer and one
-  worker per machine, so the lock is not needed there;
+  advisory lock, the others wait as hot standbys; it reads and marks the outbox on
+  the lock's own session, checking the lock before each batch and before marking,
+  so when that session dies it stops publishing before a standby takes over; SQLite
+  has one writer and one worker per machine, so the lock is not needed there;
 - it is woken at commit by PostgreSQL ``NOTIFY`` (polling remains as a backstop), and
   on SQLite polls every ``RELAY_SQLITE_POLL_INTERVAL_SECONDS``;
 - when the broker goes away it reconnects with a growing delay; unconfirmed rows stay
@@ -20,22 +22,25 @@ reach consumers twice, never be lost.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pika
 from pika.exceptions import AMQPError
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError, ResourceClosedError
+from sqlalchemy.orm import Session
 
 from .. import clock
 from ..config import Settings
 from ..db import Database
 from .outbox import notify_channel
 from .tables import outbox_table
-from .topology import QUORUM, exchange_arguments, unrouted_name
+from .topology import exchange_arguments, unrouted_name
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +54,19 @@ def connection_parameters(settings: Settings, *, heartbeat: int | None = None) -
     return params
 
 
+class LeaderLost(Exception):
+    """The relay's advisory lock is gone (its database session ended): it must stop publishing."""
+
+
 class LeaderLock:
-    """PostgreSQL advisory lock held for as long as this relay publishes."""
+    """PostgreSQL advisory lock held for as long as this relay publishes.
+
+    The lock belongs to one database session, and the relay reads and marks the outbox through that same
+    session, checking the lock in each of those transactions: if the session dies (a restart, a network
+    cut, ``pg_terminate_backend``) the lock is free for a standby at once, and this relay's next statement
+    fails, so it stops publishing before the standby starts. On SQLite (one worker) there is no lock and
+    the relay uses the database's ordinary sessions.
+    """
 
     def __init__(self, db: Database, service_name: str):
         self.db = db
@@ -72,10 +88,43 @@ class LeaderLock:
             self.release()
             raise
 
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A transaction on the lock's own session, which first checks the lock is still held.
+
+        Raises ``LeaderLost`` when it is not, or when the session cannot be used any more.
+        """
+        if self.db.is_sqlite:
+            with self.db.transaction() as session:
+                yield session
+            return
+        if self._connection is None:
+            raise LeaderLost("the relay holds no lock")
+        try:
+            with Session(bind=self._connection) as session, session.begin():
+                held = session.execute(
+                    text(
+                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+                        " AND pid = pg_backend_pid() AND classid = 0 AND objid = :key AND objsubid = 1"
+                    ),
+                    {"key": self.key},
+                ).scalar_one()
+                if not held:
+                    raise LeaderLost("the advisory lock is no longer held")
+                yield session
+        except (DBAPIError, ResourceClosedError) as error:
+            self.release()
+            raise LeaderLost(f"the lock's database session ended: {type(error).__name__}") from error
+        except LeaderLost:
+            self.release()
+            raise
+
     def release(self) -> None:
         if self._connection is not None:
             try:
                 self._connection.close()
+            except Exception:  # a dead session: the pool discards it
+                log.debug("closing the relay's lock session failed", exc_info=True)
             finally:
                 self._connection = None
 
@@ -179,7 +228,7 @@ class OutboxRelay:
             if not logged:
                 log.info("another relay of %s is active; standing by", self.settings.service_name)
                 logged = True
-            self.stop_event.wait(2.0)
+            self.stop_event.wait(self.settings.relay_standby_poll_seconds)
         return False
 
     def _start_listener(self) -> None:
@@ -265,6 +314,9 @@ class OutboxRelay:
             return
         try:
             rows = self._load_unsent()
+        except LeaderLost as lost:
+            self._lose_leadership(lost)
+            return
         except Exception as error:
             log.warning("relay cannot read the outbox: %s", error)
             self._schedule(1.0)
@@ -292,8 +344,14 @@ class OutboxRelay:
                 mandatory=True,
             )
 
+    def _lose_leadership(self, lost: LeaderLost) -> None:
+        """Stop publishing now: a standby may already hold the lock. Unconfirmed rows stay unsent."""
+        log.warning("relay of %s lost its leadership (%s): it stops publishing", self.settings.service_name, lost)
+        self._batch = None
+        self._close()
+
     def _load_unsent(self) -> list[tuple[int, str, str, str]]:
-        with self.db.read_only() as session:
+        with self._leader.transaction() as session:
             return [
                 tuple(row)
                 for row in session.execute(
@@ -335,7 +393,7 @@ class OutboxRelay:
         first_failure = min(batch.failed) if batch.failed else None
         sent = sorted(seq for seq in batch.acked if first_failure is None or seq < first_failure)
         try:
-            with self.db.transaction() as session:
+            with self._leader.transaction() as session:
                 if sent:
                     session.execute(
                         update(outbox_table)
@@ -348,6 +406,9 @@ class OutboxRelay:
                         .where(outbox_table.c.seq == seq)
                         .values(attempts=outbox_table.c.attempts + 1, last_error=reason)
                     )
+        except LeaderLost as lost:
+            self._lose_leadership(lost)  # the new leader publishes these rows again: duplicates, never losses
+            return
         except Exception as error:
             # Rows stay unsent and are published again: duplicates, never losses.
             log.warning("relay could not mark rows sent: %s", error)
@@ -362,12 +423,15 @@ class OutboxRelay:
 
 
 def declare_exchange_async(channel, exchange: str, callback) -> None:
-    """The asynchronous twin of :func:`topology.declare_exchange` (same arguments, or the broker refuses)."""
+    """The exchanges of :func:`topology.declare_exchange` (same arguments, or the broker refuses).
+
+    Not the ``domain.unrouted`` queue: ``setup-broker`` and every consumer declare it, with its limits,
+    before any event is published; were it missing, an unroutable event would come back to the relay
+    (``mandatory``) and stay unsent until it exists.
+    """
     unrouted = unrouted_name(exchange)
     steps = [
         lambda done: channel.exchange_declare(exchange=unrouted, exchange_type="fanout", durable=True, callback=done),
-        lambda done: channel.queue_declare(queue=unrouted, durable=True, arguments=dict(QUORUM), callback=done),
-        lambda done: channel.queue_bind(queue=unrouted, exchange=unrouted, routing_key="", callback=done),
         lambda done: channel.exchange_declare(
             exchange=exchange,
             exchange_type="topic",

@@ -6,6 +6,10 @@ A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests u
 
 from __future__ import annotations
 
+import re
+
+from ..auth import mint_token
+
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
@@ -17,10 +21,51 @@ class ServiceContract:
         assert response.status_code == 200
         assert response.get_json()["service"] == service_under_test.name
 
-    def test_readyz_reports_an_unreachable_broker_as_not_ready(self, client):
+    def test_readyz_is_ready_without_the_broker_the_outbox_absorbs_its_outage(self, client):
+        response = client.get("/readyz")  # the fixtures' broker is unreachable
+        assert response.status_code == 200
+        assert response.get_json() == {"status": "ready", "checks": {"database": "ok"}}
+
+    def test_readyz_is_not_ready_without_the_database(self, app, client, monkeypatch):
+        def unreachable():
+            raise ConnectionRefusedError("the database is down")
+
+        monkeypatch.setattr(app.extensions["db"], "ping", unreachable)
         response = client.get("/readyz")
         assert response.status_code == 503
-        assert response.get_json()["checks"] == {"database": "ok", "broker": "unreachable: AMQPConnectionError"}
+        assert response.get_json()["checks"]["database"].startswith("unreachable")
+
+    def test_a_token_with_an_empty_subject_is_refused_with_401(self, client, settings):
+        spec = client.get("/openapi.json").get_json()
+        path = next(path for path, item in sorted(spec["paths"].items()) if "get" in item and "{" not in path)
+        for sub, refused in (("", True), (" ", True), ("someone", False)):
+            token = mint_token(settings, sub=sub, role="admin", ttl_seconds=10**9)  # some suites freeze the clock
+            response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+            assert (response.status_code == 401) is refused, (path, sub, response.status_code)
+
+    def test_every_json_route_refuses_deep_nesting_lone_surrogates_and_oversized_bodies(self, client, settings):
+        spec = client.get("/openapi.json").get_json()
+        routes = [
+            (method, re.sub(r"\{[^}]+\}", "x", path))
+            for path, item in spec["paths"].items()
+            for method, operation in item.items()
+            if method in METHODS and "application/json" in operation.get("requestBody", {}).get("content", {})
+        ]
+        headers = {
+            "Authorization": f"Bearer {mint_token(settings, sub='admin-ada', role='admin', ttl_seconds=10**9)}",
+            "Content-Type": "application/json",
+        }
+        bodies = {
+            422: ('{"a": ' + "[" * 1000 + "]" * 1000 + "}", '{"title": "\\ud800"}'),
+            413: ('{"a": "' + "x" * settings.max_json_body_bytes + '"}',),
+        }
+        assert routes
+        for method, path in routes:
+            for status, samples in bodies.items():
+                for body in samples:
+                    response = getattr(client, method)(path, data=body, headers=headers)
+                    assert response.status_code == status, (method, path, body[:20], response.status_code)
+                    assert response.mimetype == "application/problem+json"
 
     def test_every_operation_is_documented_with_a_summary(self, client):
         spec = client.get("/openapi.json").get_json()

@@ -225,13 +225,18 @@ class TemplateRender(MethodView):
                 visibility.get("financial"),
             ),
         )
+        with app_db().read_only() as session:
+            prepared = templates.prepare_render(session, template_id, request)
+        # Outside any transaction: a slow template never holds the database (SQLite's one writer).
+        docx = templates.render_prepared(app_storage(), current_app.extensions["template_renderer"], prepared)
         with app_db().transaction() as session:
-            document = templates.render_template(
+            document = templates.store_rendered(
                 session,
                 app_storage(),
                 current_caller(),
-                template_id,
+                prepared,
                 request,
+                docx,
                 converter_name=current_app.extensions["converter_name"],
                 tmp_dir=tmp_dir(settings),
                 financial_categories=settings.financial_categories,

@@ -295,8 +295,12 @@ def _with_qr_codes(template: DocxTemplate, values: dict) -> dict:
 
 
 def render_docx(docx_bytes: bytes, values: dict) -> bytes:
-    """The filled .docx (QR codes drawn where ``QR_FIELDS`` ask); a sandbox violation or a render error becomes
-    ``TemplateProblem``."""
+    """The filled .docx (QR codes drawn where ``QR_FIELDS`` ask); a sandbox violation or a render error becomes ``TemplateProblem``.
+
+    Beyond Jinja's own errors a template can fail in any way its expressions do (``range(10**7)`` is
+    an ``OverflowError`` from the sandbox, ``1/0`` a ``ZeroDivisionError``): all are the template's
+    problem, told to its author. Time and memory are bounded by the process it runs in
+    (``conversion.render_process``)."""
     template = DocxTemplate(io.BytesIO(docx_bytes))
     values = _with_qr_codes(template, values)
     try:
@@ -304,6 +308,12 @@ def render_docx(docx_bytes: bytes, values: dict) -> bytes:
     except TemplateError as error:
         raise TemplateProblem(
             f"The template could not be rendered: {error.message or type(error).__name__}."
+        ) from error
+    except MemoryError:
+        raise
+    except Exception as error:
+        raise TemplateProblem(
+            f"The template could not be rendered: {type(error).__name__}: {str(error).rstrip('.')}."
         ) from error
     output = io.BytesIO()
     template.save(output)

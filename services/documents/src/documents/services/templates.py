@@ -15,6 +15,7 @@ from platform_shared.i18n import format_date
 from platform_shared.messaging.outbox import record_event
 
 from .. import SERVICE_NAME
+from ..conversion.render_process import RenderRefused, TemplateRenderer
 from ..db import ConversionJob, Document, Template, TemplateField, TemplateVersion
 from ..domain import templates as rules
 from ..domain.errors import InvalidTemplate, NotInputFields
@@ -196,50 +197,78 @@ def _render_values(
     )
 
 
-def _document_name(template: Template, requested: str | None, state: str) -> str:
+def _document_name(template_name: str, pdf_auto: bool, requested: str | None, state: str) -> str:
     """The display name: ``.pdf`` when the render yields a PDF (what the client downloads), else ``.docx``."""
-    base = sanitise_filename(requested or template.name, fallback="document")
+    base = sanitise_filename(requested or template_name, fallback="document")
     stem, dot, extension = base.rpartition(".")
     if dot and stem and extension.lower() in ("docx", "pdf"):
         base = stem
-    return f"{base}.pdf" if template.pdf_auto and state != "pdf_unavailable" else f"{base}.docx"
+    return f"{base}.pdf" if pdf_auto and state != "pdf_unavailable" else f"{base}.docx"
 
 
-def render_template(
+@dataclass(frozen=True)
+class PreparedRender:
+    """What a render needs, read in a short transaction: the render itself runs outside any."""
+
+    template_id: str
+    template_name: str
+    pdf_auto: bool
+    version: int
+    storage_key: str
+    values: rules.RenderContext
+
+
+def prepare_render(session: Session, template_id: str, request: RenderRequest) -> PreparedRender:
+    """Check the request (inputs, open dossier) and gather what the render needs; writes nothing."""
+    template = get_template(session, template_id)
+    version = current_version(session, template)
+    values = _render_values(session, template, version, request)
+    ensure_dossier_open(session, _dossier_of(request))
+    return PreparedRender(template.id, template.name, template.pdf_auto, version.version, version.storage_key, values)
+
+
+def _dossier_of(request: RenderRequest) -> str | None:
+    return request.dossier_id if request.owner_type != "dossier" else request.owner_id
+
+
+def render_prepared(storage: Storage, renderer: TemplateRenderer, prepared: PreparedRender) -> bytes:
+    """Fill the template in a child process under its time, memory and output limits (no transaction open)."""
+    try:
+        return renderer.render(read_all(storage, prepared.storage_key), prepared.values.values)
+    except RenderRefused as refused:
+        raise InvalidTemplate(refused.message, "template") from refused
+
+
+def store_rendered(
     session: Session,
     storage: Storage,
     caller: Caller,
-    template_id: str,
+    prepared: PreparedRender,
     request: RenderRequest,
+    docx: bytes,
     *,
     converter_name: str,
     tmp_dir,
     financial_categories: Iterable[str],
 ) -> Document:
-    """Fill the template's current version into a .docx document; queue its PDF when ``pdf_auto``."""
-    template = get_template(session, template_id)
-    version = current_version(session, template)
-    values = _render_values(session, template, version, request)
-    ensure_dossier_open(session, request.dossier_id if request.owner_type != "dossier" else request.owner_id)
-    try:
-        docx = rules.render_docx(read_all(storage, version.storage_key), values.values)
-    except rules.TemplateProblem as problem:
-        raise InvalidTemplate(problem.message, "template") from problem
-    wants_pdf = template.pdf_auto
+    """The rendered .docx becomes a document (its PDF queued when ``pdf_auto``); the dossier is checked
+    open again, since it may have closed while the template rendered."""
+    ensure_dossier_open(session, _dossier_of(request))
+    wants_pdf = prepared.pdf_auto
     state = "ready" if not wants_pdf else ("rendering" if converter_name != "none" else "pdf_unavailable")
     document = create_document(
         session,
         owner_type=request.owner_type,
         owner_id=request.owner_id,
         dossier_id=request.dossier_id,
-        filename=_document_name(template, request.filename, state),
+        filename=_document_name(prepared.template_name, prepared.pdf_auto, request.filename, state),
         category=request.category,
         visibility=request.visibility.decided(caller, request.category, financial_categories),
         uploader=Uploader(caller.sub, caller.role),
         state=state,
-        template_id=template.id,
-        template_version=version.version,
-        warnings=values.warnings,
+        template_id=prepared.template_id,
+        template_version=prepared.version,
+        warnings=prepared.values.warnings,
         error=NO_CONVERTER_ERROR if state == "pdf_unavailable" else None,
     )
     spooled = spool_bytes(docx, tmp_dir)

@@ -18,3 +18,10 @@ class NotABuiltinRule(NotFound):
 
     def __init__(self):
         super().__init__("No such built-in rule.")
+
+
+class CannotResend(ValidationFailed):
+    """An operator asked to resend deliveries that are not all unknown (``errors``: id -> why)."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__("Only deliveries whose outcome is unknown can be resent.", errors=problems)

@@ -24,6 +24,7 @@ def attach_with_key(db: Database, caller: Caller, typed_key: str, settings) -> d
     window = timedelta(minutes=settings.attach_window_minutes)
     failure: DomainError | None = None
     with db.transaction() as session:
+        keys.serialise_attempts(session, caller.sub)
         keys.ensure_not_locked(session, caller.sub, settings.attach_max_failures, window)
         try:
             with session.begin_nested():

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -49,6 +50,22 @@ def expiry_of(session: Session, target_id: str) -> datetime | None:
     ).scalar_one_or_none()
 
 
+def serialise_attempts(session: Session, account_sub: str) -> None:
+    """Make the account's attempts wait for one another until this transaction ends.
+
+    Counting the failures and recording one must be one step, or concurrent wrong keys all read the
+    same count and all get through (40 at once let 8 pass a limit of 5). On PostgreSQL a transaction-level
+    advisory lock on the account does it (no row to lock exists before the first failure, and it is
+    released at commit or rollback, whatever happens); on SQLite every transaction already takes the
+    write lock up front (``BEGIN IMMEDIATE``).
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        digest = hashlib.sha256(f"attach:{account_sub}".encode()).digest()
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": int.from_bytes(digest[:8], "big", signed=True)}
+        )
+
+
 def ensure_not_locked(session: Session, account_sub: str, max_failures: int, window: timedelta) -> None:
     now = clock.now()
     failures = (
@@ -89,3 +106,14 @@ def redeem(session: Session, typed_key: str, account_sub: str) -> AccessKey:
     row.used_at = clock.now()
     row.used_by = account_sub
     return row
+
+
+def purge_attach_failures(session: Session, window: timedelta, batch_size: int) -> int:
+    """Delete up to ``batch_size`` failures older than the lock-out window: they no longer count."""
+    oldest = (
+        select(AttachFailure.id)
+        .where(AttachFailure.failed_at <= clock.now() - window)
+        .order_by(AttachFailure.failed_at)
+        .limit(batch_size)
+    )
+    return session.execute(delete(AttachFailure).where(AttachFailure.id.in_(oldest.scalar_subquery()))).rowcount
