@@ -308,8 +308,10 @@ def test_partner_contributor_validator_attestation_and_portal_built_in_rules_rea
     )
 
     everyone = [partner_mail, invited_mail, quiet_mail, validator_mail, client_mail, legal_mail, outsider_mail]
-    expected = {partner_mail: 1, invited_mail: 1, validator_mail: 1, client_mail: 3, legal_mail: 1}
+    # The client: the three attestation outcomes and the acknowledgement of their portal request.
+    expected = {partner_mail: 1, invited_mail: 1, validator_mail: 1, client_mail: 4, legal_mail: 1}
     assert settle(platform, everyone, expected, 30) == expected
+    assert [mail for mail in mails_to(platform, [client_mail]) if reference in mail["Subject"]]
     [invitation] = mails_to(platform, [invited_mail])
     assert secret in text_of(invitation)
     [request_mail] = mails_to(platform, [legal_mail])

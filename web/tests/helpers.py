@@ -12,10 +12,12 @@ from web.config import load
 SERVICE_SETTINGS = {service: f"{service.replace('-', '_')}_url" for service in SERVICES}
 PRODUCTION = {
     "env": "production",
-    "web_secret_key": "a-production-web-secret-of-at-least-32-bytes",
+    # Keys as `secrets.token_urlsafe(32)` draws them: production refuses short, predictable or placeholder ones.
+    "web_secret_key": "kJ3v9QzT7mXw2LpR8sNc4HdY6aFb1UeG0oVtZqWiE5M",
     "web_base_url": "https://portal.example.org",
-    "jwt_secret": "a-production-jwt-secret-of-at-least-32-bytes!",
-    "event_secret_key": "a-production-event-secret",
+    "jwt_secret": "Xr7Qp2LmN9sVb4TcW8kHz1JdF6yGa3UeR0oPiZtM5nE",
+    "event_secret_key": "c8Vn3KqL1xT9wRb6YpM2sHd7ZgF4aJe0UoNiQtW5zEk",
+    "amqp_url": "amqp://platform:Wq4Zt8Lr2Nx6Vb9Kc3Hm@rabbitmq.internal:5672/%2F",
     "oidc_issuer": "https://sso.example.org/realms/platform",
     "oidc_client_id": "web",
 }

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from pydantic import PositiveInt
 
-from platform_shared.config import ConfigError, LowerCase, Settings, load_settings, one_of
+from platform_shared.config import ConfigError, LowerCase, Settings, load_settings, one_of, secret_problem
 
 from . import SERVICE_NAME
 from .i18n import LANGUAGES
@@ -64,12 +64,12 @@ def check_web_production_safety(settings: WebSettings) -> None:
     if not settings.is_production:
         return
     problems = []
-    if settings.web_secret_key == DEV_WEB_SECRET_KEY or len(settings.web_secret_key.encode()) < 32:
-        problems.append("WEB_SECRET_KEY is the development default or shorter than 256 bits")
+    problems.append(secret_problem("WEB_SECRET_KEY", settings.web_secret_key, DEV_WEB_SECRET_KEY))
     if not settings.oidc_enabled:
         problems.append("OIDC_ISSUER and OIDC_CLIENT_ID are required (sign-in goes through the identity provider)")
     if not settings.web_base_url.startswith("https://") and not _local(settings.web_base_url):
         problems.append("WEB_BASE_URL must be https (session cookies are sent over TLS only)")
+    problems = [problem for problem in problems if problem]
     if problems:
         raise ConfigError("refusing to start with ENV=production: " + "; ".join(problems))
 
