@@ -150,3 +150,60 @@ def test_with_rs256_configured_an_hs256_token_signed_with_the_public_key_is_401(
     signature = b64(hmac.new(public.encode(), f"{header}.{payload}".encode(), hashlib.sha256).digest())
     forged = f"{header}.{payload}.{signature}"
     _assert_401(_get(client, forged))
+
+
+# ----- the verified-token cache (issue 18) ---------------------------------------------------------------------
+def _verifier(settings):
+    from platform_shared.auth import TokenVerifier
+
+    return TokenVerifier(settings)
+
+
+def test_a_verified_token_is_not_decoded_again_and_gives_the_same_caller(settings, monkeypatch):
+    verifier = _verifier(settings)
+    token = jwt.encode(_claims(org="acme"), DEV_JWT_SECRET, algorithm="HS256")
+    decoded = []
+    real_decode = jwt.decode
+    monkeypatch.setattr(jwt, "decode", lambda *a, **k: decoded.append(1) or real_decode(*a, **k))
+    first = verifier.verify(token)
+    assert verifier.verify(token) == first == Caller(sub="alice", role="agent", org="acme")
+    assert len(decoded) == 1
+
+
+def test_a_cached_token_is_refused_once_it_expires(settings):
+    import time
+
+    from platform_shared.errors import Unauthenticated
+
+    verifier = _verifier(settings)
+    verifier.leeway = 0
+    expires = int(time.time()) + 1
+    token = jwt.encode(_claims(exp=expires), DEV_JWT_SECRET, algorithm="HS256")
+    assert verifier.verify(token).sub == "alice"
+    time.sleep(max(0.0, expires - time.time()) + 0.05)
+    with pytest.raises(Unauthenticated, match="expired"):
+        verifier.verify(token)
+    assert token not in verifier._verified
+
+
+def test_a_token_that_failed_is_never_cached_nor_a_forged_twin_of_a_cached_one(settings, client):
+    good = jwt.encode(_claims(), DEV_JWT_SECRET, algorithm="HS256")
+    assert _get(client, good).status_code == 200
+    header, payload, _signature = good.split(".")
+    forged = f"{header}.{payload}.{base64.urlsafe_b64encode(b'x' * 32).decode().rstrip('=')}"
+    _assert_401(_get(client, forged))
+    _assert_401(_get(client, forged))
+    verifier = _verifier(settings)
+    with pytest.raises(Exception):  # noqa: B017 (Unauthenticated)
+        verifier.verify(forged)
+    assert forged not in verifier._verified
+
+
+def test_the_cache_holds_a_bounded_number_of_tokens(settings):
+    verifier = _verifier(settings)
+    verifier.CACHE_SIZE = 3
+    tokens = [jwt.encode(_claims(sub=f"user-{index}"), DEV_JWT_SECRET, algorithm="HS256") for index in range(5)]
+    for token in tokens:
+        verifier.verify(token)
+    assert list(verifier._verified) == tokens[2:]
+    assert verifier.verify(tokens[0]).sub == "user-0"  # verified again, not refused

@@ -1,5 +1,7 @@
+import time
+
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import DeclarativeBase
 
 from platform_shared.db import get_or_404
@@ -56,3 +58,36 @@ def test_get_or_404_answers_a_missing_row_and_an_invisible_one_alike(db, items_t
         with pytest.raises(NotFound) as hidden:
             get_or_404(session, item_class, "a", "No such item.", visible=lambda row: row.rank > 0)
     assert missing.value.detail == hidden.value.detail == "No such item."
+
+
+def test_on_postgresql_a_pooled_connection_killed_while_resting_is_replaced_without_an_error(monkeypatch):
+    """No pre-ping per request (issue 18), yet a connection the server closed while it rested is not used."""
+    import psycopg
+    import pytest
+
+    from platform_shared import db as db_module
+    from platform_shared.testing import infra
+
+    try:
+        admin = infra.postgres_url()
+    except infra.InfraUnavailable as error:
+        pytest.skip(str(error))
+    monkeypatch.setattr(db_module, "IDLE_PING_SECONDS", 0.2)
+    name = infra.unique_name("idle_ping")
+    database = db_module.Database(infra.create_postgres_database(admin, name))
+    try:
+        with database.read_only() as session:
+            backend = session.execute(text("select pg_backend_pid()")).scalar_one()
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute("select pg_terminate_backend(%s)", (backend,))
+        time.sleep(0.3)
+        with database.read_only() as session:
+            assert session.execute(text("select pg_backend_pid()")).scalar_one() != backend
+        # Back to back (no rest), the same pooled connection serves again.
+        with database.read_only() as session:
+            again = session.execute(text("select pg_backend_pid()")).scalar_one()
+        with database.read_only() as session:
+            assert session.execute(text("select pg_backend_pid()")).scalar_one() == again
+    finally:
+        database.dispose()
+        infra.drop_postgres_database(admin, name)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -66,7 +68,40 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10, pool_recycle=RECYCLE_SECONDS)
+    _ping_after_idle(engine, IDLE_PING_SECONDS)
+    return engine
+
+
+# No ``pool_pre_ping`` (a round trip before every request, issue 18): a connection is pinged only when it comes
+# back to work after resting IDLE_PING_SECONDS in the pool (where a restarted or failed-over server, or a
+# firewall, may have closed it), and none is kept longer than RECYCLE_SECONDS. A connection found dead by the
+# ping is replaced at checkout (the pool retries); one that dies in use fails its statement once, and
+# SQLAlchemy then invalidates every connection of the pool, so the next requests get new ones.
+IDLE_PING_SECONDS = 10.0
+RECYCLE_SECONDS = 1800
+
+
+def _ping_after_idle(engine: Engine, idle_seconds: float) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection, record):
+        if record is not None:
+            record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection, record, _proxy):
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < idle_seconds:
+            return
+        try:
+            cursor = dbapi_connection.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_connection.rollback()
+        except Exception as error:
+            raise DisconnectionError(f"connection dead after resting in the pool: {error}") from error
 
 
 class Database:

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any, NamedTuple
 
 from marshmallow import Schema, fields, validate
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import Select, bindparam, tuple_
 from sqlalchemy.orm import Session
 
 from .errors import ValidationFailed
@@ -106,13 +106,22 @@ def decode_cursor(cursor: str, columns: Sequence) -> list[Any]:
 
 
 def _after(columns: Sequence, values: Sequence[Any], descending: bool):
-    """Rows strictly after ``values`` in the order of ``columns`` (portable: no row-value syntax)."""
-    clauses = []
-    for index, column in enumerate(columns):
-        equal_prefix = [columns[i] == values[i] for i in range(index)]
-        step = column < values[index] if descending else column > values[index]
-        clauses.append(and_(*equal_prefix, step))
-    return or_(*clauses)
+    """Rows strictly after ``values`` in the order of ``columns``, as one row-value bound.
+
+    ``(created_at, id) < (c, i)`` is what PostgreSQL (and SQLite, 3.15+) use as the start of an index range
+    scan over ``(…, created_at, id)``; the expanded ``created_at < c OR (created_at = c AND id < i)`` returns
+    the same rows but is only a filter, read row by row from the start of the list (issue 18).
+    """
+    if len(columns) == 1:
+        return columns[0] < values[0] if descending else columns[0] > values[0]
+    bound = tuple_(*[_bound(column, value) for column, value in zip(columns, values, strict=True)])
+    row = tuple_(*columns)
+    return row < bound if descending else row > bound
+
+
+def _bound(column, value: Any):
+    """``value`` bound with ``column``'s type (its TypeDecorator converts it as for ``column == value``)."""
+    return bindparam(None, value, type_=column.type)
 
 
 def keyset_page(

@@ -101,6 +101,10 @@ Index("ix_dossiers_origin", Dossier.origin, Dossier.created_at, Dossier.id)
 Index("ix_dossiers_assignee", Dossier.assignee_sub, Dossier.created_at, Dossier.id)
 Index("ix_dossiers_client_sub", Dossier.client_sub, Dossier.created_at, Dossier.id)
 Index("ix_dossiers_client_org", Dossier.client_org, Dossier.created_at, Dossier.id)
+# One index per list filter, each ending with the keyset order (migration 0005_perf_indexes).
+Index("ix_dossiers_client_status", Dossier.client_status, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_kind", Dossier.kind, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_model", Dossier.model_id, Dossier.created_at, Dossier.id)
 
 
 class Note(Base):
