@@ -351,6 +351,10 @@ def test_a_bad_csv_line_imports_nothing_and_names_every_line(client, as_agent, c
     assert wrong_type.status_code == 415
     not_utf8 = client.post("/api/v1/people/import", data=b"name\n\xff\n", content_type="text/csv", headers=as_agent)
     assert not_utf8.status_code == 422
+    with_nul = client.post("/api/v1/people/import", data=b"name\nA\x00B\n", content_type="text/csv", headers=as_agent)
+    assert with_nul.status_code == 422
+    unclosed = client.post("/api/v1/people/import", data=b'name\n"Open\n', content_type="text/csv", headers=as_agent)
+    assert unclosed.status_code in (200, 422)
 
 
 def test_export_is_staffs_or_the_persons_own(client, as_agent, sophie, settings, new_dossier):

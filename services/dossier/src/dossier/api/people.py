@@ -265,6 +265,8 @@ class Import(MethodView):
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
             raise ValidationFailed("The file is not UTF-8.", errors={"file": [str(error)]}) from error
+        if "\x00" in text:
+            raise ValidationFailed("The file holds a NUL character.", errors={"file": ["no NUL characters"]})
         with app_db().transaction() as session:
             return people.import_csv(session, current_caller(), text)
 

@@ -54,7 +54,10 @@ def parse_csv(text: str) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     """Rows of an import (header line: ``name,email`` at least, plus any of ``CSV_COLUMNS``) and the problems
     by line (``line 3``...). Nothing is imported when there is any problem."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [column.strip().lower() for column in (reader.fieldnames or [])]
+    try:
+        header = [column.strip().lower() for column in (reader.fieldnames or [])]
+    except csv.Error as error:
+        return [], {"file": [f"not a CSV file: {error}"]}
     problems: dict[str, list[str]] = {}
     if "name" not in header:
         return [], {"header": ["the first line names the columns and includes 'name'"]}
@@ -64,7 +67,11 @@ def parse_csv(text: str) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
     reader.fieldnames = header
     rows: list[dict[str, Any]] = []
     seen_emails: dict[str, int] = {}
-    for number, raw in enumerate(reader, start=2):
+    try:
+        raw_rows = list(reader)
+    except csv.Error as error:
+        return [], {"file": [f"not a CSV file: {error}"]}
+    for number, raw in enumerate(raw_rows, start=2):
         if number - 1 > MAX_IMPORT_ROWS:
             problems["file"] = [f"at most {MAX_IMPORT_ROWS} rows per import"]
             break
