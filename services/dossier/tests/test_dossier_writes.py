@@ -122,6 +122,8 @@ def test_dossier_created_carries_everything_the_contract_lists(dossier, db, mode
         "classification": {"source": "model"},
         "client_name": None,
         "client_org_name": None,
+        "client_person_id": None,
+        "client_organisation_id": None,
         "client_language": None,
     }
 

@@ -10,6 +10,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_shared.db import UTCDateTime
+from platform_shared.directory import attach_directory_copy
 from platform_shared.messaging.tables import attach_messaging_tables
 
 from .domain.contracts import beneficiary_label
@@ -258,3 +259,4 @@ class VerificationHit(Base):
 
 
 attach_messaging_tables(Base.metadata)
+attach_directory_copy(Base.metadata)

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .clients import RenderedDocument
-from .services import contracts, requests
+from .services import contracts, erasure, requests
 
 
 def handlers(settings) -> HandlerTable:
@@ -42,4 +43,5 @@ def handlers(settings) -> HandlerTable:
         "document.rendered": document_rendered,
         "document.render_failed": document_render_failed,
         "dossier.created": dossier_created,
+        **directory_handlers(on_erased=erasure.erase_person),
     }

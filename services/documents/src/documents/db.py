@@ -8,6 +8,7 @@ from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, MetaData,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from platform_shared.db import UTCDateTime
+from platform_shared.directory import attach_directory_copy
 from platform_shared.messaging.tables import attach_messaging_tables
 
 
@@ -143,3 +144,4 @@ class TemplateField(Base):
 
 
 attach_messaging_tables(Base.metadata)
+attach_directory_copy(Base.metadata)

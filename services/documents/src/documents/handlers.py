@@ -9,9 +9,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
+from .services.erasure import erase_person
 from .services.owners import owner_row, record_client
 
 
@@ -51,4 +53,5 @@ def handlers(settings) -> HandlerTable:
         "contract.updated": contract_known,
         "contract.requested": contract_known,
         "solicitation.created": solicitation_created,
+        **directory_handlers(on_erased=erase_person),
     }

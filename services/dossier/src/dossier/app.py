@@ -8,13 +8,13 @@ from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
 from . import config
-from .api import classification, dossiers, models, notes, partner, requests
+from .api import classification, dossiers, models, notes, partner, people, requests
 
 
 def create_app(settings: config.DossierSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Dossier service")
-    for module in (models, dossiers, notes, partner, requests, classification):
+    for module in (models, dossiers, notes, partner, requests, classification, people):
         api.register_blueprint(module.blp)
     return app

@@ -72,6 +72,9 @@ class Dossier(Base):
     # The requester's name and their company's (from their token, or given by staff): who asked, for staff.
     client_name: Mapped[str | None] = mapped_column(String(200))
     client_org_name: Mapped[str | None] = mapped_column(String(200))
+    # The directory entries of the client (a person) and of its company (an organisation), when known.
+    client_person_id: Mapped[str | None] = mapped_column(String(36))
+    client_organisation_id: Mapped[str | None] = mapped_column(String(36))
     # Why the dossier has its category: {"source": "rule", rule_id, rule_name, keyword, found_in},
     # {"source": "model"} or {"source": "staff", changed_by, previous}.
     classification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -105,6 +108,7 @@ Index("ix_dossiers_client_org", Dossier.client_org, Dossier.created_at, Dossier.
 Index("ix_dossiers_client_status", Dossier.client_status, Dossier.created_at, Dossier.id)
 Index("ix_dossiers_kind", Dossier.kind, Dossier.created_at, Dossier.id)
 Index("ix_dossiers_model", Dossier.model_id, Dossier.created_at, Dossier.id)
+Index("ix_dossiers_client_person", Dossier.client_person_id)
 
 
 class Note(Base):
@@ -189,6 +193,66 @@ class ClassificationRuleRow(Base):
 
 
 Index("ix_classification_rules_order", ClassificationRuleRow.position, ClassificationRuleRow.created_at)
+
+
+class Person(Base):
+    """A person of the directory: created by staff, by import or at first sign-in (``source``).
+
+    ``staff_fields`` lists what staff typed: a sign-in never overwrites those. An erased person keeps only
+    their id (``erased_at``); a merged duplicate points to the entry it was merged into (``merged_into``).
+    """
+
+    __tablename__ = "persons"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(50))
+    postal_address: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str | None] = mapped_column(String(8))
+    sub: Mapped[str | None] = mapped_column(String(200), unique=True)
+    source: Mapped[str] = mapped_column(String(16))
+    staff_fields: Mapped[list[str]] = mapped_column(JSON)
+    merged_into: Mapped[str | None] = mapped_column(String(36))
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_persons_sort", Person.sort_name, Person.id)
+
+
+class Organisation(Base):
+    """A company of the directory. ``code`` is what tokens carry as ``org`` and dossiers as ``client_org``."""
+
+    __tablename__ = "organisations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    code: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    sort_name: Mapped[str] = mapped_column(String(200))
+    registration_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    postal_address: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_organisations_sort", Organisation.sort_name, Organisation.id)
+
+
+class OrganisationMember(Base):
+    """A person's membership of an organisation, with their function there."""
+
+    __tablename__ = "organisation_members"
+
+    organisation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    function: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+Index("ix_organisation_members_person", OrganisationMember.person_id)
 
 
 attach_messaging_tables(Base.metadata)

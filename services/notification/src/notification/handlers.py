@@ -7,10 +7,12 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .db import ReceivedEvent
+from .services.erasure import erase_person
 from .services.planning import plan
 
 CONSUMED_EVENTS = (
@@ -60,4 +62,8 @@ def handle(settings, session: Session, envelope: Envelope) -> None:
 
 
 def handlers(settings) -> HandlerTable:
-    return {event_type: partial(handle, settings) for event_type in CONSUMED_EVENTS}
+    """The notification events, and the directory's (names and languages of recipients, erasure)."""
+    return {
+        **{event_type: partial(handle, settings) for event_type in CONSUMED_EVENTS},
+        **directory_handlers(on_erased=erase_person),
+    }

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import UTCDateTime
+from platform_shared.directory import attach_directory_copy
 from platform_shared.messaging.tables import attach_messaging_tables
 
 
@@ -176,3 +177,4 @@ class AuditEntry(Base):
 
 
 attach_messaging_tables(Base.metadata)
+attach_directory_copy(Base.metadata)

@@ -6,10 +6,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .services import dossier_copy
+from .services.erasure import erase_person
 
 
 def _occurred_at(envelope: Envelope) -> datetime:
@@ -49,4 +51,5 @@ def handlers(settings) -> HandlerTable:
         "dossier.created": on_dossier_created,
         "dossier.status_changed": on_dossier_status_changed,
         "dossier.closed": on_dossier_closed,
+        **directory_handlers(on_erased=erase_person),
     }

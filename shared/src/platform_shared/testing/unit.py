@@ -59,3 +59,19 @@ def deliver(
     envelope = envelope or new_envelope(event_type, data, producer=producer, actor=actor)
     handle_once(db, consumer, handlers, envelope)
     return envelope
+
+
+def tables_holding(db: Database, *values: str) -> dict[str, list[str]]:
+    """``table -> values`` for every table of ``db`` whose rows hold one of ``values`` (checking an erasure)."""
+    from sqlalchemy import MetaData, select
+
+    metadata = MetaData()
+    metadata.reflect(db.engine)
+    found: dict[str, list[str]] = {}
+    with db.read_only() as session:
+        for table in metadata.sorted_tables:
+            dump = " ".join(str(tuple(row)) for row in session.execute(select(table)))
+            hits = [value for value in values if value in dump or value.encode("unicode_escape").decode() in dump]
+            if hits:
+                found[table.name] = hits
+    return found

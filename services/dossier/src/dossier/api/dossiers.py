@@ -35,6 +35,18 @@ class DossierCreateSchema(Schema):
     client_email = fields.Email(load_default=None, allow_none=True)
     client_name = fields.String(load_default=None, allow_none=True, validate=SUB)
     client_org_name = fields.String(load_default=None, allow_none=True, validate=SUB)
+    client_person_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "The client as a directory entry (its account, email and name come from it)."},
+    )
+    client_organisation_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "The client company as a directory entry (its code and name come from it)."},
+    )
     client_reference = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=100))
     assignee_sub = fields.String(load_default=None, allow_none=True, validate=SUB)
     assignee_email = fields.Email(load_default=None, allow_none=True)

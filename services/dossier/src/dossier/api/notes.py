@@ -57,6 +57,9 @@ class TimelineEntrySchema(Schema):
     details = fields.Dict()
     actor_sub = fields.String(allow_none=True)
     actor_role = fields.String(allow_none=True)
+    actor_name = fields.String(
+        allow_none=True, metadata={"description": "The actor's name (the directory's, else the event's), or null."}
+    )
     occurred_at = fields.DateTime()
 
 

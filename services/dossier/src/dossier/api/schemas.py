@@ -67,6 +67,10 @@ class DossierSummarySchema(Schema):
     client_org = fields.String(allow_none=True, metadata={"description": "Staff only."})
     client_name = fields.String(allow_none=True, metadata={"description": "Staff only: who asked."})
     client_org_name = fields.String(allow_none=True, metadata={"description": "Staff only: the requester's company."})
+    client_person_id = fields.String(allow_none=True, metadata={"description": "Staff only: the client's entry."})
+    client_organisation_id = fields.String(
+        allow_none=True, metadata={"description": "Staff only: the client company's entry."}
+    )
     model_id = fields.String()
 
 

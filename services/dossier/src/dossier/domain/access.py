@@ -15,13 +15,18 @@ def sees_everything(caller: Caller) -> bool:
     return caller.is_staff or caller.is_service
 
 
-def may_read(caller: Caller, client_sub: str | None, client_org: str | None) -> bool:
-    """Staff see all; a client sees their own dossiers and every dossier of their company."""
+def may_read(
+    caller: Caller, client_sub: str | None, client_org: str | None, member_of: frozenset[str] = frozenset()
+) -> bool:
+    """Staff see all; a client sees their own dossiers and every dossier of their company: the token's ``org``
+    or an organisation the directory makes them a member of (``member_of``, its codes)."""
     if sees_everything(caller):
         return True
     if caller.role != "client":
         return False
-    return client_sub == caller.sub or (client_org is not None and client_org == caller.org)
+    if client_sub == caller.sub:
+        return True
+    return client_org is not None and (client_org == caller.org or client_org in member_of)
 
 
 def visible_audiences(caller: Caller) -> tuple[str, ...]:

@@ -49,6 +49,8 @@ def present_summary(
             client_org=dossier.client_org,
             client_name=dossier.client_name,
             client_org_name=dossier.client_org_name,
+            client_person_id=dossier.client_person_id,
+            client_organisation_id=dossier.client_organisation_id,
             model_id=dossier.model_id,
         )
     return summary

@@ -16,13 +16,13 @@ from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
-from ..db import Development, Dossier, search_text
+from ..db import Development, Dossier, Person, search_text
 from ..domain.access import may_read, readable_fields, sees_everything, writable_view
 from ..domain.errors import DossierClosed, TransitionNotAllowed
 from ..domain.model_definition import ModelDefinition
 from ..domain.presentation import CLIENT_AUDIENCE
 from ..domain.values import check_required_present, check_writable
-from . import classification, models, references, timeline
+from . import classification, models, people, references, timeline
 
 CLIENT_EDITABLE = ("client_reference", "fields")
 
@@ -59,6 +59,14 @@ def _client_names(caller: Caller, body: dict[str, Any]) -> tuple[str | None, str
     return caller.name, caller.org_name
 
 
+def _client_language(session: Session, caller: Caller, client_person_id: str | None) -> str | None:
+    """The language the client reads: the client's token, else their directory entry."""
+    if not sees_everything(caller) and supported(caller.locale):
+        return supported(caller.locale)
+    person = session.get(Person, client_person_id) if client_person_id else None
+    return person.language if person is not None else None
+
+
 def _classified(session: Session, body: dict[str, Any], values: dict[str, Any], model_category: str, origin: str):
     """A portal request takes the category of the first admin rule it matches, else its model's."""
     if origin == "portal":
@@ -91,6 +99,21 @@ def create_dossier(
     check_required_present(values, view, model.all_fields())
     client_sub, client_org, client_email = _client_party(caller, body)
     client_name, client_org_name = _client_names(caller, body)
+    client_person_id = client_organisation_id = None
+    if sees_everything(caller):
+        party = people.resolve_client(session, body)
+        client_sub, client_org = party.get("client_sub"), party.get("client_org")
+        client_email, client_name = party.get("client_email"), party.get("client_name")
+        client_org_name = party.get("client_org_name")
+        client_person_id, client_organisation_id = party.get("client_person_id"), party.get("client_organisation_id")
+    else:
+        person = people.ensure_from_caller(session, caller)  # the requester is in the directory from now on
+        organisation = people.organisation_by_code(session, caller.org)
+        client_person_id = person.id if person else None
+        client_name = client_name or (person.name if person else None)
+        client_email = client_email or (person.email if person else None)
+        if organisation is not None:
+            client_organisation_id, client_org_name = organisation.id, client_org_name or organisation.name
     category, why = _classified(session, body, values, version.category, origin)
     initial = model.initial_status
     now = clock.now()
@@ -112,6 +135,8 @@ def create_dossier(
         client_email=client_email,
         client_name=client_name,
         client_org_name=client_org_name,
+        client_person_id=client_person_id,
+        client_organisation_id=client_organisation_id,
         client_reference=body.get("client_reference"),
         assignee_sub=body.get("assignee_sub"),
         assignee_email=body.get("assignee_email"),
@@ -157,7 +182,9 @@ def create_dossier(
             "classification": why,
             "client_name": client_name,
             "client_org_name": client_org_name,
-            "client_language": None if sees_everything(caller) else supported(caller.locale),
+            "client_person_id": client_person_id,
+            "client_organisation_id": client_organisation_id,
+            "client_language": _client_language(session, caller, client_person_id),
         },
     )
     session.flush()
@@ -171,7 +198,9 @@ def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_up
         Dossier,
         dossier_id,
         "No such dossier.",
-        visible=lambda dossier: may_read(caller, dossier.client_sub, dossier.client_org),
+        visible=lambda dossier: may_read(
+            caller, dossier.client_sub, dossier.client_org, people.member_org_codes(session, caller)
+        ),
         with_for_update=for_update or None,
     )
     return dossier
@@ -187,7 +216,9 @@ def visible_dossier_with_developments(
         .where(Dossier.id == dossier_id)
         .order_by(Development.created_at, Development.id)
     ).all()
-    if not rows or not may_read(caller, rows[0][0].client_sub, rows[0][0].client_org):
+    if not rows or not may_read(
+        caller, rows[0][0].client_sub, rows[0][0].client_org, people.member_org_codes(session, caller)
+    ):
         raise NotFound("No such dossier.")
     return rows[0][0], [development for _, development in rows if development is not None]
 
@@ -371,8 +402,9 @@ def list_dossiers(session: Session, caller: Caller, filters: dict[str, Any], *, 
     statement = select(Dossier)
     if not sees_everything(caller):
         audience = [Dossier.client_sub == caller.sub]
-        if caller.org:
-            audience.append(Dossier.client_org == caller.org)
+        orgs = set(people.member_org_codes(session, caller)) | ({caller.org} if caller.org else set())
+        if orgs:
+            audience.append(Dossier.client_org.in_(sorted(orgs)))
         statement = statement.where(or_(*audience))
     status_column = Dossier.status if sees_everything(caller) else Dossier.client_status
     for value, column in (

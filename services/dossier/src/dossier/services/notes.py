@@ -16,6 +16,7 @@ from ..db import Development, Note
 from ..domain.access import sees_everything, visible_audiences
 from . import timeline
 from .dossiers import open_dossier, visible_dossier
+from .people import names_by_sub
 
 EXCERPT_LENGTH = 200
 THIRD_PARTY_ROLE = "partner"
@@ -53,7 +54,7 @@ def _record_note(session: Session, dossier_id: str, author: Caller, body: str, v
         body=body,
         author_sub=author.sub,
         author_role=author.role,
-        author_name=author.name,
+        author_name=author.name or names_by_sub(session, [author.sub]).get(author.sub),
         created_at=clock.now(),
     )
     session.add(note)

@@ -28,12 +28,15 @@ def append(
     occurred_at: datetime | None = None,
     subject_id: str | None = None,
 ) -> TimelineEntry:
+    details = dict(details or {})
+    if (actor or {}).get("name") and "actor_name" not in details:
+        details["actor_name"] = actor["name"]
     entry = TimelineEntry(
         dossier_id=dossier_id,
         kind=kind,
         visibility=visibility,
         summary=summary[:500],
-        details=details or {},
+        details=details,
         actor_sub=(actor or {}).get("sub"),
         actor_role=(actor or {}).get("role"),
         occurred_at=occurred_at or clock.now(),
@@ -48,7 +51,29 @@ def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: in
     statement = select(TimelineEntry).where(
         TimelineEntry.dossier_id == dossier_id, TimelineEntry.visibility.in_(visible_audiences(caller))
     )
-    return keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
+    page = keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
+    return with_actor_names(session, page)
+
+
+def with_actor_names(session: Session, page: Page) -> Page:
+    """Each entry with ``actor_name``: the directory's name of its actor (one query per page), else the name
+    the event carried, else none (never the account id in its place)."""
+    from .people import names_by_sub  # the directory reads the timeline too
+
+    names = names_by_sub(session, (entry.actor_sub for entry in page.items))
+    return page.map(
+        lambda entry: {
+            "seq": entry.seq,
+            "kind": entry.kind,
+            "visibility": entry.visibility,
+            "summary": entry.summary,
+            "details": entry.details,
+            "actor_sub": entry.actor_sub,
+            "actor_role": entry.actor_role,
+            "actor_name": names.get(entry.actor_sub) or (entry.details or {}).get("actor_name"),
+            "occurred_at": entry.occurred_at,
+        }
+    )
 
 
 def change_subject_visibility(session: Session, subject_id: str, visibility: str) -> None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from platform_shared import clock
+from platform_shared import clock, directory
 from platform_shared.messaging.envelope import Envelope
 
 from ..db import Delivery, DossierCopy, Notification
@@ -103,11 +103,12 @@ def plan(session: Session, settings, envelope: Envelope) -> None:
     seen: set[tuple[str, str]] = set()
     for target in targets_for(session, envelope, dossier):
         person: Person = target.person
-        language = person.language or settings.default_language
+        known = directory.lookup(session, sub=person.sub, email=person.email)  # the directory's copy
+        language = person.language or (known.language if known else None) or settings.default_language
         context = {
             "event_type": envelope.type,
             "recipient_kind": person.kind,
-            "recipient_name": person.name,
+            "recipient_name": (known.name if known else None) or person.name,
             "dossier": dossier_summary(envelope.data, dossier),
             "item": item_of(envelope.data),
         }

@@ -1,0 +1,238 @@
+"""The local copy of the people directory that every service keeps from the dossier service's events.
+
+The dossier service owns the directory of persons and organisations. Every other service copies the few
+things it shows (name, email, language, the account ``sub``) from ``person.created``, ``person.updated``,
+``organisation.updated``, ``person.merged`` and ``person.erased`` into its own ``directory_copy`` table, so
+timelines, views and emails name people without a call per line. Each service's migration writes the table out
+(as the outbox's), and adds :data:`DIRECTORY_EVENTS` to its handler table through :func:`directory_handlers`.
+
+On ``person.erased`` the service first runs its own erasure (``on_erased``: the rows of its tables that hold the
+person's data, found by the copy's ``sub``, email and name), then drops the copy's row and redacts the person's
+values from its outbox (an event already published keeps no trace of them in the database).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Column, Index, MetaData, String, Table, Text, cast, delete, or_, select
+from sqlalchemy.orm import Session
+
+from . import clock
+from .db import UTCDateTime
+from .i18n import supported
+from .messaging.envelope import Envelope
+from .messaging.tables import outbox_table
+
+DIRECTORY_EVENTS = ("person.created", "person.updated", "organisation.updated", "person.merged", "person.erased")
+ERASED = "[erased]"
+PERSON, ORGANISATION = "person", "organisation"
+
+
+def _directory_copy(metadata: MetaData) -> Table:
+    return Table(
+        "directory_copy",
+        metadata,
+        Column("entry_id", String(36), primary_key=True),
+        Column("kind", String(16), nullable=False),
+        Column("sub", String(200), nullable=True),
+        Column("email", String(320), nullable=True),
+        Column("name", String(200), nullable=True),
+        Column("language", String(8), nullable=True),
+        Column("updated_at", UTCDateTime(), nullable=False),
+        Index("ix_directory_copy_sub", "sub"),
+        Index("ix_directory_copy_email", "email"),
+    )
+
+
+directory_metadata = MetaData()
+directory_copy_table = _directory_copy(directory_metadata)
+
+
+def attach_directory_copy(metadata: MetaData) -> None:
+    """Add ``directory_copy`` to a service's metadata (for the migration contract)."""
+    if directory_copy_table.name not in metadata.tables:
+        directory_copy_table.to_metadata(metadata)
+
+
+@dataclass(frozen=True)
+class PersonRef:
+    """Who an erasure or a lookup is about, as the local copy knows them (any part may be unknown)."""
+
+    entry_id: str
+    sub: str | None = None
+    email: str | None = None
+    name: str | None = None
+    language: str | None = None
+
+    def values(self) -> list[str]:
+        """The personal values to scrub from free-form columns (email and name)."""
+        return [value for value in (self.email, self.name) if value]
+
+
+def _ref(row) -> PersonRef:
+    return PersonRef(row.entry_id, row.sub, row.email, row.name, row.language)
+
+
+def _upsert(session: Session, entry_id: str, kind: str, **values) -> None:
+    table = directory_copy_table
+    values["updated_at"] = clock.now()
+    existing = session.execute(select(table.c.entry_id).where(table.c.entry_id == entry_id)).first()
+    if existing is None:
+        session.execute(table.insert().values(entry_id=entry_id, kind=kind, **values))
+    else:
+        session.execute(table.update().where(table.c.entry_id == entry_id).values(**values))
+
+
+def lookup(session: Session, *, sub: str | None = None, email: str | None = None) -> PersonRef | None:
+    """The person the copy knows by account ``sub``, else by email."""
+    table = directory_copy_table
+    for column, value in ((table.c.sub, sub), (table.c.email, (email or "").strip().lower() or None)):
+        if value:
+            row = session.execute(
+                select(table).where(column == value, table.c.kind == PERSON).order_by(table.c.updated_at.desc())
+            ).first()
+            if row is not None:
+                return _ref(row)
+    return None
+
+
+def entry(session: Session, entry_id: str) -> PersonRef | None:
+    row = session.execute(select(directory_copy_table).where(directory_copy_table.c.entry_id == entry_id)).first()
+    return _ref(row) if row is not None else None
+
+
+def names_by_sub(session: Session, subs: Iterable[str | None]) -> dict[str, str]:
+    """``sub -> name`` for the persons of ``subs`` the copy knows (one query for a whole page)."""
+    wanted = sorted({sub for sub in subs if sub})
+    if not wanted:
+        return {}
+    table = directory_copy_table
+    rows = session.execute(select(table.c.sub, table.c.name).where(table.c.sub.in_(wanted), table.c.name.is_not(None)))
+    return {row.sub: row.name for row in rows}
+
+
+def redact_outbox(session: Session, values: Iterable[str]) -> int:
+    """Replace ``values`` in every outbox payload that holds them by ``[erased]``; returns the rows changed."""
+    changed = 0
+    for encoded in {item for item in _encodings(values) if len(item) >= 2}:
+        rows = session.execute(
+            select(outbox_table.c.seq, outbox_table.c.payload).where(outbox_table.c.payload.contains(encoded))
+        ).all()
+        for row in rows:
+            session.execute(
+                outbox_table.update()
+                .where(outbox_table.c.seq == row.seq)
+                .values(payload=row.payload.replace(encoded, ERASED))
+            )
+            changed += 1
+    return changed
+
+
+def _encodings(values: Iterable[str]) -> set[str]:
+    """Each value as it appears inside JSON text: escaped (``\\u00e9``) and as is."""
+    return {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values if value for ascii in (True, False)}
+
+
+def scrub_rows(session: Session, model, ref: PersonRef, *, text=(), json_columns=(), sub_columns=()) -> int:
+    """Replace the person's email and name by ``[erased]`` in ``model``'s ``text`` and ``json_columns`` of every
+    row that holds them (or whose ``sub_columns`` is the person's account); returns the rows changed."""
+    conditions = []
+    for value in ref.values():
+        conditions += [getattr(model, name).contains(value) for name in text]
+    for encoded in _encodings(ref.values()):
+        conditions += [cast(getattr(model, name), Text).contains(encoded) for name in json_columns]
+    if ref.sub:
+        conditions += [getattr(model, name) == ref.sub for name in sub_columns]
+    if not conditions or not ref.values():
+        return 0
+    changed = 0
+    for row in session.scalars(select(model).where(or_(*conditions))):
+        for name in text:
+            setattr(row, name, scrub(getattr(row, name), ref))
+        for name in json_columns:
+            setattr(row, name, scrub_json(getattr(row, name), ref))
+        changed += 1
+    return changed
+
+
+def scrub(text: str | None, ref: PersonRef) -> str | None:
+    """``text`` with the person's email and name replaced by ``[erased]``."""
+    if not text:
+        return text
+    for value in ref.values():
+        text = text.replace(value, ERASED)
+    return text
+
+
+def scrub_json(value, ref: PersonRef):
+    """A JSON value (dict, list, string) with the person's values replaced, at any depth."""
+    if isinstance(value, str):
+        return scrub(value, ref)
+    if isinstance(value, list):
+        return [scrub_json(item, ref) for item in value]
+    if isinstance(value, dict):
+        return {key: scrub_json(item, ref) for key, item in value.items()}
+    return value
+
+
+Eraser = Callable[[Session, PersonRef], None]
+
+
+def directory_handlers(on_erased: Eraser | None = None) -> dict[str, Callable[[Session, Envelope], None]]:
+    """The handlers keeping ``directory_copy`` up to date; ``on_erased`` erases the service's own rows."""
+
+    def on_person(session: Session, envelope: Envelope) -> None:
+        data = envelope.data
+        if not data.get("person_id"):
+            return
+        _upsert(
+            session,
+            data["person_id"],
+            PERSON,
+            sub=data.get("sub"),
+            email=(data.get("email") or "").strip().lower() or None,
+            name=data.get("name"),
+            language=supported(data.get("language")),
+        )
+
+    def on_organisation(session: Session, envelope: Envelope) -> None:
+        data = envelope.data
+        if data.get("organisation_id"):
+            _upsert(session, data["organisation_id"], ORGANISATION, name=data.get("name"), sub=data.get("code"))
+
+    def on_merged(session: Session, envelope: Envelope) -> None:
+        duplicate = envelope.data.get("duplicate_id")
+        if duplicate:
+            session.execute(delete(directory_copy_table).where(directory_copy_table.c.entry_id == duplicate))
+
+    def on_erased_event(session: Session, envelope: Envelope) -> None:
+        data = envelope.data
+        person_id = data.get("person_id")
+        if not person_id:
+            return
+        known = entry(session, person_id)
+        ref = PersonRef(
+            person_id,
+            sub=(known.sub if known else None) or data.get("sub"),
+            email=known.email if known else None,
+            name=known.name if known else None,
+        )
+        if on_erased is not None:
+            on_erased(session, ref)
+        table = directory_copy_table
+        conditions = [table.c.entry_id == person_id]
+        if ref.sub:
+            conditions.append(table.c.sub == ref.sub)
+        session.execute(delete(table).where(or_(*conditions), table.c.kind == PERSON))
+        redact_outbox(session, ref.values())
+
+    return {
+        "person.created": on_person,
+        "person.updated": on_person,
+        "organisation.updated": on_organisation,
+        "person.merged": on_merged,
+        "person.erased": on_erased_event,
+    }

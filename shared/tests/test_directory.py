@@ -1,0 +1,87 @@
+"""The directory's local copy every service keeps: kept from person/organisation events, looked up by account or
+email, and an erasure that runs the service's own eraser, drops the copy and redacts the outbox."""
+
+import pytest
+from sqlalchemy import select
+
+from platform_shared import directory
+from platform_shared.messaging.envelope import new_envelope
+from platform_shared.messaging.inbox import handle_once
+from platform_shared.messaging.outbox import record_event
+from platform_shared.messaging.tables import outbox_table
+
+CAMILLE = {
+    "person_id": "p-1",
+    "sub": "acct-1",
+    "email": "Camille@X.test",
+    "name": "Camille Hélène",
+    "language": "en-GB",
+}
+
+
+@pytest.fixture
+def copy_db(db):
+    directory.directory_metadata.create_all(db.engine)  # test fixture only: services use Alembic
+    return db
+
+
+def run(db, handlers, event_type, data):
+    handle_once(db, "demo", handlers, new_envelope(event_type, data, producer="dossier"))
+
+
+def test_person_events_fill_and_update_the_copy(copy_db):
+    handlers = directory.directory_handlers()
+    run(copy_db, handlers, "person.created", CAMILLE)
+    with copy_db.read_only() as session:
+        found = directory.lookup(session, email="camille@x.test")
+        assert (found.sub, found.email, found.name, found.language) == (
+            "acct-1",
+            "camille@x.test",
+            "Camille Hélène",
+            "en",
+        )
+        assert directory.names_by_sub(session, ["acct-1", "other", None]) == {"acct-1": "Camille Hélène"}
+    run(copy_db, handlers, "person.updated", {**CAMILLE, "name": "Camille Durand"})
+    run(copy_db, handlers, "organisation.updated", {"organisation_id": "o-1", "code": "acme", "name": "Acme"})
+    with copy_db.read_only() as session:
+        assert directory.lookup(session, sub="acct-1").name == "Camille Durand"
+        assert directory.entry(session, "o-1").name == "Acme"
+        assert directory.lookup(session, sub="acme") is None  # an organisation is not a person
+
+
+def test_a_merged_duplicate_leaves_the_copy(copy_db):
+    handlers = directory.directory_handlers()
+    run(copy_db, handlers, "person.created", CAMILLE)
+    run(copy_db, handlers, "person.merged", {"person_id": "p-2", "duplicate_id": "p-1"})
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1") is None
+
+
+def test_an_erasure_runs_the_eraser_drops_the_copy_and_redacts_the_outbox(copy_db):
+    erased = []
+    handlers = directory.directory_handlers(on_erased=lambda session, ref: erased.append(ref))
+    run(copy_db, handlers, "person.created", CAMILLE)
+    with copy_db.transaction() as session:
+        record_event(session, "thing.sent", {"to": "camille@x.test", "who": "Camille Hélène"}, producer="demo")
+    run(copy_db, handlers, "person.erased", {"person_id": "p-1", "sub": "acct-1"})
+    assert [(ref.sub, ref.email, ref.name) for ref in erased] == [("acct-1", "camille@x.test", "Camille Hélène")]
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1") is None
+        (payload,) = session.execute(select(outbox_table.c.payload)).scalars()
+    assert "camille@x.test" not in payload and "Camille" not in payload and "H\\u00e9l\\u00e8ne" not in payload
+    assert '"to":"[erased]"' in payload
+
+
+def test_an_erasure_of_a_person_never_copied_still_runs_by_account(copy_db):
+    erased = []
+    handlers = directory.directory_handlers(on_erased=lambda session, ref: erased.append(ref))
+    run(copy_db, handlers, "person.erased", {"person_id": "p-9", "sub": "acct-9"})
+    assert [(ref.sub, ref.email) for ref in erased] == [("acct-9", None)]
+
+
+def test_scrub_replaces_values_at_any_depth():
+    ref = directory.PersonRef("p-1", email="a@x.test", name="Ann Lee")
+    assert directory.scrub_json({"a": ["Hi Ann Lee", {"b": "a@x.test"}], "n": 3}, ref) == {
+        "a": ["Hi [erased]", {"b": "[erased]"}],
+        "n": 3,
+    }
