@@ -15,7 +15,9 @@ PRODUCTION = {
     "web_secret_key": "a-production-web-secret-of-at-least-32-bytes",
     "web_base_url": "https://portal.example.org",
     "jwt_secret": "a-production-jwt-secret-of-at-least-32-bytes!",
-    "event_secret_key": "a-production-event-secret",
+    # production refuses short or predictable keys and placeholder passwords (platform_shared.config, issue 19)
+    "event_secret_key": "q7Vx2LmP9rTz4KbN8wYc3HsJ6dFg1AeU5oRi0nWk",
+    "amqp_url": "amqp://platform:Zr8mQ4vLx2Tp9Kw@broker.example.net:5672/",
     "oidc_issuer": "https://sso.example.org/realms/platform",
     "oidc_client_id": "web",
 }
