@@ -299,7 +299,7 @@ def _model_form(client, **overrides):
         "status-0-code": "received",
         "status-0-label": "Demande reçue",
         "status-0-client_visible": "on",
-        "initial_status": "received",
+        "initial_status": "0",
         "status-1-code": "study",
         "status-1-label": "Étude technique",
         "status-1-partner_visible": "on",
@@ -376,3 +376,12 @@ def test_admin_screens_are_refused_to_agents(client, apis):
     sign_in(client, "agent")
     assert client.get("/crm/admin/models").status_code == 403
     assert client.get("/crm/admin/notifications").status_code == 403
+
+
+def test_the_client_downloads_an_attestation_once_its_validation_is_approved(client, apis):
+    sign_in(client, "client")
+    approved = {"id": "r-1", "contract_id": "c-1", "state": "approved", "document_id": "doc-1", "message": "Validée"}
+    apis.answer("attestation", "GET", "/attestation-requests/r-1", body=approved)
+    apis.answer("documents", "GET", "/documents/doc-1", body={"id": "doc-1", "renditions": [{"kind": "pdf"}]})
+    page = client.get("/portal/attestation-requests/r-1").get_data(as_text=True)
+    assert "Télécharger le PDF" in page and "every 1.5s" not in page  # settled: the page stops polling

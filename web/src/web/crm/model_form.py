@@ -22,7 +22,7 @@ def _rows(form: Mapping[str, str], prefix: str) -> list[dict[str, str]]:
     for name, value in form.items():
         parts = name.split("-", 2)
         if len(parts) == 3 and parts[0] == prefix and parts[1].isdigit():
-            rows.setdefault(int(parts[1]), {})[parts[2]] = value.strip()
+            rows.setdefault(int(parts[1]), {"_index": parts[1]})[parts[2]] = value.strip()
     return [rows[index] for index in sorted(rows)]
 
 
@@ -61,7 +61,7 @@ def model_from_form(form) -> dict[str, Any]:
         {
             "code": row["code"],
             "label": row.get("label", ""),
-            "initial": form.get("initial_status") == row["code"],
+            "initial": form.get("initial_status") == row["_index"],
             "terminal": _on(row, "terminal"),
             "client_visible": _on(row, "client_visible"),
             "partner_visible": _on(row, "partner_visible"),
