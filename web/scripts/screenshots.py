@@ -52,6 +52,12 @@ def main() -> int:
         screens.sign_in_as("Thomas Petit")
         screens.follow("Pièces à fournir")
         shoot(screens, out, "contributor-pieces")
+        screens.press("Se déconnecter")
+        screens.sign_in_as("Claire Martin")
+        screens.follow("Dossiers")
+        shoot(screens, out, "crm-dossiers")
+        screens.follow("Extension de l'atelier")
+        shoot(screens, out, "crm-dossier")
     finally:
         browser.quit()
     return 0

@@ -72,6 +72,7 @@ def create_app(settings: WebSettings | None = None, test_config: dict | None = N
 def _register_blueprints(app: Flask, settings: WebSettings) -> None:
     from .auth import bp as auth_bp
     from .auth import oidc
+    from .crm import bp as crm_bp
     from .portal import bp as portal_bp
     from .staff import bp as staff_bp
 
@@ -81,6 +82,7 @@ def _register_blueprints(app: Flask, settings: WebSettings) -> None:
         oidc.init_app(app, settings)
     app.register_blueprint(portal_bp, url_prefix="/portal")
     app.register_blueprint(staff_bp, url_prefix="/crm")
+    app.register_blueprint(crm_bp, url_prefix="/crm")
 
     @app.get("/")
     def home():

@@ -57,6 +57,13 @@ NOTE_AUDIENCES = {
     "participants": _l("Shared with participants"),
     "internal": _l("Internal"),
 }
+STAFF_NOTE_AUDIENCES = {
+    "internal": _l("Internal (staff only)"),
+    "requester": _l("To the requester"),
+    "participants": _l("To the requester and participants"),
+}
+INVITATION_STATES = {"invited": _l("Invited"), "attached": _l("Attached"), "revoked": _l("Revoked")}
+TASK_STATES = {"open": _l("To decide"), "approved": _l("Approved"), "rejected": _l("Rejected")}
 TONES = {
     "answered": "success",
     "attached": "warning",
@@ -70,6 +77,8 @@ TONES = {
     "generating": "primary",
     "failed": "danger",
     "rejected": "danger",
+    "open": "warning",
+    "revoked": "danger",
 }
 
 

@@ -62,8 +62,21 @@ def money(value, currency: str = "EUR") -> str:
         return str(value or "")
 
 
+def zip_labels(values, items) -> list[tuple[str, str]]:
+    """``(value, label)`` options: each value with its item's ``name`` (or ``label``, or the value itself)."""
+    return [
+        (value, str(item.get("name") or item.get("label") or value)) for value, item in zip(values, items, strict=False)
+    ]
+
+
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(when=when, day=day, file_size=file_size)
+    app.jinja_env.filters.update(when=when, day=day, file_size=file_size, zip_labels=zip_labels)
+    app.jinja_env.filters.update(
+        category_option=lambda code: (code, labels.label(labels.DOCUMENT_CATEGORIES, code)),
+        note_option=lambda code: (code, labels.label(labels.STAFF_NOTE_AUDIENCES, code)),
+        pair=lambda code: (code, code),
+        prefix=lambda value, text: f"{text}{value}",
+    )
     # Globals (not context): macros imported without context use them too.
     app.jinja_env.globals.update(
         labels=labels,

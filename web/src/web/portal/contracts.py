@@ -13,7 +13,7 @@ from . import bp
 from .common import api, page
 from .forms import PlainForm
 
-SETTLED_STATES = ("issued", "pending_validation", "failed")
+SETTLED_STATES = ("issued", "approved", "pending_validation", "failed", "rejected")
 
 
 @bp.get("/contracts")
@@ -149,7 +149,8 @@ def attestation_request(request_id: str):
     document = None
     if found.get("document_id"):
         document = api().optional(lambda: api().get("documents", f"/documents/{found['document_id']}"))
-    settled = found["state"] in SETTLED_STATES and (found["state"] != "issued" or document is not None)
+    held = found["state"] in ("issued", "approved")  # approved: issued after the staff's prior validation
+    settled = found["state"] in SETTLED_STATES and (not held or document is not None)
     template = "partials/attestation_state.html" if request.headers.get("HX-Request") else "portal/attestation.html"
     return page(
         template,

@@ -31,7 +31,31 @@
     refresh();
   }
 
+  // A key shown once (CRM): the copy button puts it on the clipboard and says so.
+  function setUpCopyButton(button) {
+    button.addEventListener("click", function () {
+      var target = document.querySelector(button.getAttribute("data-copy"));
+      if (!target) return;
+      var text = target.textContent.trim();
+      var done = function () {
+        var label = button.querySelector("span");
+        if (label) label.textContent = button.getAttribute("data-copied") || "Copied";
+      };
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(text).then(done, function () {});
+      } else {
+        var range = document.createRange();
+        range.selectNodeContents(target);
+        var selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        if (document.execCommand("copy")) done();
+      }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-attestation-form]").forEach(setUpAttestationForm);
+    document.querySelectorAll("[data-copy]").forEach(setUpCopyButton);
   });
 })();

@@ -1,0 +1,295 @@
+"""The CRM's flows (issue 17) through the screens, over the real platform with the demo data: an agent solicits
+two partners, one answers in the portal and the agent sees it arrive without reloading, then "Notifier"
+reminds only the other; an agent approves a validation task and the client downloads the PDF; an admin adds a
+notification rule and its address receives the email of a client's request. axe-core checks every page."""
+
+from __future__ import annotations
+
+import io
+import os
+from datetime import date, timedelta
+
+from chromium import Browser
+from pypdf import PdfReader
+from scenario_helpers import call, ok, recipient
+from screens import Screens
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.select import Select
+from selenium.webdriver.support.ui import WebDriverWait
+
+from web.demo.people import BY_KEY, DEMO_ORG
+
+AGENT = BY_KEY["agent"]
+CLIENT = BY_KEY["client"]
+
+
+def agent_headers(platform) -> dict:
+    return platform.headers("agent", AGENT.sub, email=AGENT.email, name=AGENT.name)
+
+
+def client_headers(platform) -> dict:
+    return platform.headers("client", CLIENT.sub, org=DEMO_ORG, email=CLIENT.email, name=CLIENT.name)
+
+
+def works_model(platform) -> dict:
+    models = ok(call(platform, "dossier", "GET", "/models", agent_headers(platform)))["items"]
+    return next(model for model in models if model["name"] == "Demande de travaux")
+
+
+def follow_href(screens: Screens, fragment: str) -> None:
+    """Click the link whose address contains ``fragment`` (lists whose links read alike)."""
+    link = screens.driver.find_element(By.CSS_SELECTOR, f'a[href*="{fragment}"]')
+    page = screens._html()
+    link.click()
+    screens._arrived(page)
+
+
+def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_and_reminds_only_the_other(
+    platform, web, screens
+):
+    # partners-module.txt: the "Partenaires" sub-panel, the key shown once, answers as they arrive, "Notifier".
+    agent = agent_headers(platform)
+    title = "Surélévation du garage – 3 impasse des Tilleuls"
+    dossier = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/dossiers",
+            agent,
+            json={
+                "model_id": works_model(platform)["id"],
+                "title": title,
+                "client_sub": CLIENT.sub,
+                "client_email": CLIENT.email,
+                "fields": {"address": "3 impasse des Tilleuls, 69005 Lyon", "works_type": "Extension"},
+            },
+        )
+    )
+    ok(call(platform, "dossier", "POST", f"/dossiers/{dossier['id']}/transitions", agent, json={"to": "study"}))
+    due = (date.today() + timedelta(days=14)).isoformat()
+
+    screens.sign_in_as(AGENT.name)
+    screens.follow("Dossiers")
+    screens.fill("Rechercher", "Surélévation du garage")
+    screens.press("Filtrer")
+    screens.follow("Surélévation du garage")
+    assert screens.heading() == title
+
+    # an external partner: the key is on the page this once, with a copy button
+    screens.driver.find_element(By.XPATH, "//summary[contains(., 'Solliciter un partenaire')]").click()
+    screens.fill("Partenaire", "Julien Moreau")
+    screens.fill("Ce qui est demandé", "Un avis")
+    screens.fill("Périmètre", "Structure")
+    screens.fill_date("Réponse souhaitée le", due)
+    screens.fill("Consignes", "Vérifier la charpente existante.")
+    screens.press("Solliciter")
+    assert "Le partenaire est sollicité." in screens.text()
+    key = screens.driver.find_element(By.ID, "new-key-value").text
+    assert key and screens.button("Copier la clé")
+
+    # an internal partner (an agent): no key, she answers from the CRM
+    screens.driver.find_element(By.XPATH, "//summary[contains(., 'Solliciter un partenaire')]").click()
+    screens.fill("Partenaire", "Nadia Rousseau")
+    screens.fill("Périmètre", "Juridique")
+    screens.fill_date("Réponse souhaitée le", due)
+    screens.press("Solliciter")
+    assert "2 partenaires n'ont pas encore répondu." in screens.text()
+    screens.driver.execute_script("window.stillTheSamePage = true;")
+
+    # Julien attaches the dossier with the key and answers, in his own browser
+    partner_browser = Browser()
+    try:
+        julien = Screens(partner_browser, web.url)
+        julien.sign_in_as(BY_KEY["external_partner"].name)
+        julien.follow("Rattacher un dossier")
+        julien.fill("Votre clé", key)
+        julien.press("Rattacher")
+        assert julien.heading() == title
+        julien.choose("Favorable avec réserves")
+        julien.fill("Commentaire", "Charpente à renforcer côté nord.")
+        julien.press("Envoyer ma réponse")
+        assert "Votre réponse est envoyée." in julien.text()
+    finally:
+        partner_browser.quit()
+
+    # the agent's page shows the answer by itself (the panel polls the API), without being reloaded
+    WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(
+        lambda driver: "Charpente à renforcer côté nord." in driver.find_element(By.ID, "solicitations").text
+    )
+    assert screens.driver.execute_script("return window.stillTheSamePage === true;")
+    assert "1 partenaire n'a pas encore répondu." in screens.text()
+    assert not screens.browser.axe_violations()
+    if os.environ.get("CRM_SCREENSHOT"):  # the README's picture of the dossier page and its partners sub-panel
+        screens.browser.fit_window(1280, 2600)
+        screens.driver.save_screenshot(os.environ["CRM_SCREENSHOT"])
+
+    screens.press("Notifier")
+    assert "1 partenaire est relancé." in screens.text()
+    solicitations = ok(call(platform, "partner-gateway", "GET", f"/dossiers/{dossier['id']}/solicitations", agent))[
+        "items"
+    ]
+    by_name = {item["partner"]["name"]: item for item in solicitations}
+    assert by_name["Julien Moreau"]["state"] == "answered" and by_name["Julien Moreau"]["reminder_count"] == 0
+    assert by_name["Nadia Rousseau"]["reminder_count"] == 1 and by_name["Nadia Rousseau"]["reminded_at"]
+    panel = screens.driver.find_element(By.ID, f"solicitation-{by_name['Nadia Rousseau']['id']}").text
+    assert "Dernière relance le" in panel
+    julien_row = screens.driver.find_element(By.ID, f"solicitation-{by_name['Julien Moreau']['id']}").text
+    assert "Jamais relancé" in julien_row
+
+
+def test_an_agent_approves_a_validation_task_and_the_client_downloads_the_pdf(platform, screens):
+    # attestation-requests.txt: prior validation by the staff; the client gets the PDF once it is approved.
+    client = client_headers(platform)
+    contracts = ok(call(platform, "attestation", "GET", "/contracts", client))["items"]
+    fleet = next(item for item in contracts if item["number"].startswith("FLT-"))
+    vehicle = next(
+        item for item in fleet["beneficiaries"] if (item.get("attributes") or {}).get("registration") == "FP-117-ZA"
+    )
+    asked = ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/attestation-requests",
+            client,
+            json={"contract_id": fleet["id"], "beneficiary_id": vehicle["id"], "inputs": {}},
+        )
+    )
+
+    def the_task():
+        tasks = ok(
+            call(
+                platform,
+                "attestation",
+                "GET",
+                "/validation-tasks",
+                agent_headers(platform),
+                params={"contract_id": fleet["id"], "state": "open"},
+            )
+        )["items"]
+        return next((task for task in tasks if task["request_id"] == asked["id"]), None)
+
+    task = platform.wait_until(the_task, timeout=120)
+    assert task, "the generated attestation waits for validation"
+
+    screens.sign_in_as(AGENT.name)
+    screens.follow("Tâches de validation")
+    follow_href(screens, f"/crm/validation-tasks/{task['id']}")
+    assert fleet["number"] in screens.text()
+    assert screens.driver.find_element(By.PARTIAL_LINK_TEXT, "Ouvrir l'attestation générée")
+    screens.fill("Commentaire", "Carte grise vérifiée.")
+    screens.press("Approuver")
+    assert "L'attestation est approuvée" in screens.text()
+    screens.press("Se déconnecter")
+
+    screens.sign_in_as(CLIENT.name)
+    screens.follow("Mes contrats")
+    screens.follow(fleet["number"])
+    follow_href(screens, f"/portal/attestation-requests/{asked['id']}")
+    screens.wait_for_text("Télécharger le PDF", timeout=60)
+    screens.download("Télécharger le PDF")
+    pdf = screens.downloaded(".pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert "FP-117-ZA" in text and fleet["number"] in text, text
+
+
+def test_an_admin_adds_a_notification_rule_and_its_address_receives_the_email_of_a_clients_request(platform, screens):
+    # client-portal-requests.txt: the admins choose who is told of the portal's requests.
+    screens.sign_in_as(BY_KEY["admin"].name)
+    screens.follow("Administration")
+    follow_href(screens, "/crm/admin/notifications")
+    screens.fill("Nom de la règle", "Travaux : le bureau d'études est prévenu")
+    screens.fill("Quand", "dossier.created")
+    screens.fill("Seulement pour la catégorie", "works")
+    screens.fill("Seulement pour l'origine", "Portail")
+    screens.fill("Adresses électroniques", "bureau.etudes@demo.example")
+    screens.press("Ajouter la règle")
+    assert "La règle « Travaux : le bureau d'études est prévenu » est ajoutée." in screens.text()
+    admin = platform.headers("admin", BY_KEY["admin"].sub)
+    rules = ok(call(platform, "notification", "GET", "/rules", admin))["items"]
+    [rule] = [item for item in rules if item["name"] == "Travaux : le bureau d'études est prévenu"]
+    assert rule["filters"]["category"] == "works" and rule["filters"]["origin"] == "portal"
+    assert rule["recipients"]["addresses"] == ["bureau.etudes@demo.example"]
+
+    filed = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/requests",
+            client_headers(platform),
+            json={
+                "kind": "dossier",
+                "model_id": works_model(platform)["id"],
+                "title": "Isolation des combles",
+                "fields": {"address": "12 rue des Lilas, 69003 Lyon"},
+            },
+        )
+    )
+    emailed = platform.mailbox.wait_for(lambda message: recipient(message) == "bureau.etudes@demo.example", timeout=60)
+    assert emailed, f"the rule's address is emailed the client's request {filed['reference']}"
+
+
+def type_into(screens: Screens, element_id: str, value: str) -> None:
+    control = screens.driver.find_element(By.ID, element_id)
+    if control.tag_name == "select":
+        Select(control).select_by_value(value)
+        return
+    control.clear()
+    control.send_keys(value)
+
+
+def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(platform, screens):
+    # partners-module.txt: the administrator "draws" the partner view: a portal field the partner reads, a field
+    # proper to partners that the partner writes. Then the other administration screens (axe-core on each).
+    screens.sign_in_as(BY_KEY["admin"].name)
+    screens.follow("Administration")
+    screens.follow("Nouveau modèle")
+    screens.fill("Nom", "Expertise après sinistre")
+    screens.fill("Catégorie", "claims")
+    type_into(screens, "field-0-key", "loss_address")
+    type_into(screens, "field-0-label", "Adresse du sinistre")
+    type_into(screens, "field-0-portal", "write")
+    type_into(screens, "field-0-crm", "write")
+    type_into(screens, "field-0-partner", "read")
+    type_into(screens, "field-0-source", "portal")
+    type_into(screens, "pfield-0-key", "expert_findings")
+    type_into(screens, "pfield-0-label", "Constat de l'expert")
+    type_into(screens, "pfield-0-type", "long_text")
+    type_into(screens, "pfield-0-partner", "write")
+    type_into(screens, "status-0-code", "open")
+    type_into(screens, "status-0-label", "Ouvert")
+    screens.driver.find_element(By.ID, "status-0-initial").click()
+    type_into(screens, "status-1-code", "expertise")
+    type_into(screens, "status-1-label", "Expertise en cours")
+    type_into(screens, "transition-0-from", "open")
+    type_into(screens, "transition-0-to", "nowhere")
+    screens.press("Créer le modèle")
+    assert screens.driver.find_element(By.ID, "transitions-errors").text  # the API's error, in its section
+    assert screens.driver.find_element(By.ID, "transition-0-to").get_attribute("value") == "nowhere"  # kept
+    type_into(screens, "transition-0-to", "expertise")
+    screens.press("Créer le modèle")
+    assert "Le modèle « Expertise après sinistre » est créé" in screens.text()
+    screens.driver.find_element(By.ID, "status-1-partner_visible").click()
+    screens.press("Enregistrer une nouvelle version")
+    assert "Ce que cette version a changé" in screens.text()
+    assert "statuses : expertise modifié" in screens.text()
+
+    admin = platform.headers("admin", BY_KEY["admin"].sub)
+    models = ok(call(platform, "dossier", "GET", "/models", admin))["items"]
+    [model] = [item for item in models if item["name"] == "Expertise après sinistre"]
+    assert model["views"]["partner"] == [
+        {"key": "loss_address", "mode": "read", "source": "portal"},
+        {"key": "expert_findings", "mode": "write", "source": "partner"},
+    ]
+    assert model["version"] == 2
+
+    follow_href(screens, "/crm/admin/products")
+    screens.follow("Multirisque habitation")
+    assert "Attestation pour un évènement" in screens.driver.page_source  # the extranet titles
+    follow_href(screens, "/crm/admin/products")
+    screens.follow("Attestation évènement temporaire")
+    assert "motif" in screens.text()  # an unknown tag, with its label
+    follow_href(screens, "/crm/admin/partners")
+    assert "Structura Ingénierie" in screens.text()
