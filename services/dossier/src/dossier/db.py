@@ -188,3 +188,6 @@ Index("ix_classification_rules_order", ClassificationRuleRow.position, Classific
 
 
 attach_messaging_tables(Base.metadata)
+
+# The workspace's tables (quotes, invoices, events, expenses, activities...) live in their own module.
+from . import workspace_db  # noqa: E402, F401
