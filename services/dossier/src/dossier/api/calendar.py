@@ -141,14 +141,14 @@ class Feed(MethodView):
             return {"url": None, "active": False, "created_at": None}
 
 
-@blp.route("/calendar/feeds/<token>.ics")
+@blp.route("/calendar/feeds/<feed_token>.ics")
 class FeedIcs(MethodView):
     @blp.doc(responses=_calendar_response("The owner's events (RFC 5545)."))
     @documents_problems(blp, 404)
-    def get(self, token):
+    def get(self, feed_token):
         """The events of every dossier the feed's owner may see. No Bearer token: the URL's secret is the key."""
         with app_db().read_only() as session:
-            return _ics(events.feed_ics(session, token), "dossiers.ics")
+            return _ics(events.feed_ics(session, feed_token), "dossiers.ics")
 
 
 @blp.route("/dossiers/<dossier_id>/participants")

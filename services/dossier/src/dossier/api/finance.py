@@ -92,19 +92,25 @@ class CreditNotes(MethodView):
     )
 
 
+def _id(ids: dict) -> str:
+    """The one path parameter (``quote_id``, ``order_id``, ``invoice_id``, ``credit_note_id``)."""
+    (value,) = ids.values()
+    return value
+
+
 def _one(kind):
-    def get(self, document_id):
+    def get(self, **ids):
         with app_db().read_only() as session:
-            return finance.get_document(session, current_caller(), document_id, kind)
+            return finance.get_document(session, current_caller(), _id(ids), kind)
 
     get.__doc__ = f"One {kind.replace('_', ' ')}."
     return require_roles(*READERS)(blp.response(200, FinanceDocumentSchema)(documents_problems(blp, 403, 404)(get)))
 
 
 def _patch(kind):
-    def patch(self, body, document_id):
+    def patch(self, body, **ids):
         with app_db().transaction() as session:
-            return finance.update_draft(session, current_caller(), document_id, kind, body, app_settings())
+            return finance.update_draft(session, current_caller(), _id(ids), kind, body, app_settings())
 
     patch.__doc__ = f"Change a draft {kind} (409 once it is {'sent' if kind == 'quote' else 'issued'})."
     return require_roles("agent")(
@@ -115,9 +121,9 @@ def _patch(kind):
 
 
 def _transitions(kind, doc, schema=FinanceDocumentSchema):
-    def post(self, body, document_id):
+    def post(self, body, **ids):
         with app_db().transaction() as session:
-            return finance.transition(session, current_caller(), document_id, kind, body["to"])
+            return finance.transition(session, current_caller(), _id(ids), kind, body["to"])
 
     post.__doc__ = doc
     return require_roles("agent")(
@@ -125,13 +131,13 @@ def _transitions(kind, doc, schema=FinanceDocumentSchema):
     )
 
 
-@blp.route("/quotes/<document_id>")
+@blp.route("/quotes/<quote_id>")
 class QuoteById(MethodView):
     get = _one("quote")
     patch = _patch("quote")
 
 
-@blp.route("/quotes/<document_id>/transitions")
+@blp.route("/quotes/<quote_id>/transitions")
 class QuoteTransitions(MethodView):
     post = _transitions(
         "quote",
@@ -140,35 +146,35 @@ class QuoteTransitions(MethodView):
     )
 
 
-@blp.route("/orders/<document_id>")
+@blp.route("/orders/<order_id>")
 class OrderById(MethodView):
     get = _one("order")
 
 
-@blp.route("/orders/<document_id>/transitions")
+@blp.route("/orders/<order_id>/transitions")
 class OrderTransitions(MethodView):
     post = _transitions("order", "open → delivered / cancelled (not while it has invoices).")
 
 
-@blp.route("/orders/<document_id>/invoices")
+@blp.route("/orders/<order_id>/invoices")
 class OrderInvoices(MethodView):
     @require_roles("agent")
     @blp.arguments(InvoiceFromOrderSchema)
     @blp.response(201, FinanceDocumentSchema)
     @documents_problems(blp, 403, 404, 409, 422)
-    def post(self, body, document_id):
+    def post(self, body, order_id):
         """A draft invoice of the order's lines not billed yet (or the given lines and quantities)."""
         with app_db().transaction() as session:
-            return finance.invoice_from_order(session, current_caller(), document_id, body)
+            return finance.invoice_from_order(session, current_caller(), order_id, body)
 
 
-@blp.route("/invoices/<document_id>")
+@blp.route("/invoices/<invoice_id>")
 class InvoiceById(MethodView):
     get = _one("invoice")
     patch = _patch("invoice")
 
 
-@blp.route("/invoices/<document_id>/transitions")
+@blp.route("/invoices/<invoice_id>/transitions")
 class InvoiceTransitions(MethodView):
     post = _transitions(
         "invoice",
@@ -177,38 +183,38 @@ class InvoiceTransitions(MethodView):
     )
 
 
-@blp.route("/invoices/<document_id>/payments")
+@blp.route("/invoices/<invoice_id>/payments")
 class InvoicePayments(MethodView):
     @require_roles("agent")
     @blp.arguments(PaymentCreateSchema)
     @blp.response(201, PaymentSchema)
     @documents_problems(blp, 403, 404, 409, 422)
-    def post(self, body, document_id):
+    def post(self, body, invoice_id):
         """Record a payment (422 for more than is due; 409 unless the invoice is issued or partially paid)."""
         with app_db().transaction() as session:
-            return finance.record_payment(session, current_caller(), document_id, body)
+            return finance.record_payment(session, current_caller(), invoice_id, body)
 
     @require_roles(*READERS)
     @blp.response(200, PaymentListSchema)
     @documents_problems(blp, 403, 404)
-    def get(self, document_id):
+    def get(self, invoice_id):
         """The invoice's payments, oldest first."""
         with app_db().read_only() as session:
-            return {"items": finance.list_payments(session, current_caller(), document_id)}
+            return {"items": finance.list_payments(session, current_caller(), invoice_id)}
 
 
-@blp.route("/invoices/<document_id>/credit-notes")
+@blp.route("/invoices/<invoice_id>/credit-notes")
 class InvoiceCreditNotes(MethodView):
     @require_roles("agent")
     @blp.arguments(CreditNoteCreateSchema)
     @blp.response(201, FinanceDocumentSchema)
     @documents_problems(blp, 403, 404, 409, 422)
-    def post(self, body, document_id):
+    def post(self, body, invoice_id):
         """Correct an issued invoice: a numbered credit note of some or all of its lines."""
         with app_db().transaction() as session:
-            return finance.issue_credit_note(session, current_caller(), document_id, body)
+            return finance.issue_credit_note(session, current_caller(), invoice_id, body)
 
 
-@blp.route("/credit-notes/<document_id>")
+@blp.route("/credit-notes/<credit_note_id>")
 class CreditNoteById(MethodView):
     get = _one("credit_note")
