@@ -8,7 +8,10 @@ from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
 from . import config
+from .api import calendar as calendar_api
 from .api import classification, dossiers, models, notes, partner, people, requests
+from .api import expenses as expenses_api
+from .api import finance as finance_api
 
 
 def create_app(settings: config.DossierSettings | None = None, db: Database | None = None) -> Flask:
@@ -16,5 +19,7 @@ def create_app(settings: config.DossierSettings | None = None, db: Database | No
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Dossier service")
     for module in (models, dossiers, notes, partner, requests, classification, people):
+        api.register_blueprint(module.blp)
+    for module in (finance_api, calendar_api, expenses_api):  # the dossier workspace
         api.register_blueprint(module.blp)
     return app

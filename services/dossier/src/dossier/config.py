@@ -9,6 +9,11 @@ from . import SERVICE_NAME
 
 class DossierSettings(Settings):
     reference_prefix: str = "DOS"
+    # The workspace's money: the VAT rates (percent, decimal strings) and currencies a document may use.
+    vat_rates: list[str] = ["0", "2.1", "5.5", "10", "20"]
+    currencies: list[str] = ["EUR"]
+    # Where calendar clients fetch a feed (the secret token is appended): the public base of this service.
+    calendar_base_url: str = ""  # empty: the URL the request came in on
 
 
 def load(**overrides) -> DossierSettings:

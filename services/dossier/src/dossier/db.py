@@ -256,3 +256,6 @@ Index("ix_organisation_members_person", OrganisationMember.person_id)
 
 
 attach_messaging_tables(Base.metadata)
+
+# The workspace's tables (quotes, invoices, events, expenses, activities...) live in their own module.
+from . import workspace_db  # noqa: E402, F401

@@ -11,7 +11,7 @@ from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .db import Dossier
-from .services import timeline
+from .services import actors, timeline
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +138,11 @@ def on_contract_requested(session: Session, envelope: Envelope) -> None:
     )
 
 
+def on_contributor_invited(session: Session, envelope: Envelope) -> None:
+    """The dossier remembers its third parties (names for the client side, attendees of its events)."""
+    actors.remember_invitation(session, envelope.data)
+
+
 def handlers(settings) -> HandlerTable:
     return {
         "solicitation.answered": on_solicitation_answered,
@@ -147,4 +152,6 @@ def handlers(settings) -> HandlerTable:
         "piece.provided": on_piece_provided,
         "attestation.issued": on_attestation_issued,
         "contract.requested": on_contract_requested,
+        "contributor.invited": on_contributor_invited,
+        "contributor.attached": on_contributor_invited,
     }

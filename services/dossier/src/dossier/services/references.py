@@ -21,7 +21,7 @@ def _increment(session: Session, prefix: str, year: int) -> int | None:
     ).scalar_one_or_none()
 
 
-def next_reference(session: Session, prefix: str) -> str:
+def next_reference(session: Session, prefix: str, *, width: int = 6) -> str:
     year = clock.now().year
     number = _increment(session, prefix, year)
     if number is None:
@@ -31,4 +31,4 @@ def next_reference(session: Session, prefix: str) -> str:
             number = 1
         except IntegrityError:  # another transaction created the year's row first
             number = _increment(session, prefix, year)
-    return f"{prefix}-{year}-{number:06d}"
+    return f"{prefix}-{year}-{number:0{width}d}"
