@@ -478,3 +478,85 @@ def test_a_contributor_invitation_shows_what_is_provided_and_what_is_missing(cli
     page = client.get(f"/crm/dossiers/{DOSSIER_ID}").get_data(as_text=True)
     assert "Fournie: Pièce d&#39;identité" in page
     assert "Manquante: Avis d&#39;imposition</span>" in page
+
+
+def test_every_crm_and_admin_page_renders(client, apis):
+    """Each screen once with the APIs' shapes (a template error would be a 500)."""
+    sign_in(client, "admin")
+    script_dossier(apis)
+    apis.answer("dossier", "GET", "/models", body=page_of([MODEL]))
+    apis.answer(
+        "attestation",
+        "GET",
+        "/products",
+        body=page_of([{"id": "pr-1", "code": "MRH", "name": "Habitation", "templates": []}]),
+    )
+    apis.answer(
+        "documents",
+        "GET",
+        "/templates",
+        body=page_of([{"id": "t-1", "name": "Habitation", "type": "attestation", "entity": "contract", "version": 1}]),
+    )
+    apis.answer(
+        "notification",
+        "GET",
+        "/rules",
+        body=page_of(
+            [
+                {
+                    "id": "builtin:portal_request",
+                    "name": "portal_request",
+                    "builtin": True,
+                    "enabled": False,
+                    "event_types": ["dossier.created"],
+                    "recipients": {"groups": ["portal_requests"]},
+                },
+                {
+                    "id": "r-1",
+                    "name": "Travaux",
+                    "builtin": False,
+                    "event_type": "dossier.created",
+                    "filters": {"origin": "portal"},
+                    "recipients": {"addresses": ["a@example.org"], "roles": ["agent"]},
+                    "channel": "email",
+                },
+            ]
+        ),
+    )
+    apis.answer(
+        "notification",
+        "GET",
+        "/contacts",
+        body=page_of([{"id": "c-1", "email": "a@example.org", "groups": ["portal_requests"]}]),
+    )
+    apis.answer("dossier", "GET", "/categories", body={"items": [{"code": "works", "label": "Travaux"}]})
+    apis.answer(
+        "attestation",
+        "GET",
+        "/validation-tasks",
+        body=page_of([{"id": "t-1", "state": "open", "due_date": "2026-12-10", "created_at": "2026-12-01T10:00:00Z"}]),
+    )
+    apis.answer("partner-gateway", "GET", "/solicitations/s-1", body=SOLICITATIONS[0])
+    apis.answer(
+        "partner-gateway",
+        "GET",
+        "/solicitations/s-1/history",
+        body=[{"version": 1, "verdict": "reserved", "submitted": True, "values": {"x": 1}}],
+    )
+    for path in (
+        "/crm/admin/models",
+        "/crm/admin/models/new",
+        "/crm/admin/models/m-1",
+        "/crm/admin/products",
+        "/crm/admin/notifications",
+        "/crm/admin/partners",
+        "/crm/validation-tasks",
+        f"/crm/dossiers/{DOSSIER_ID}/solicitations/s-1/history",
+        "/crm/",
+    ):
+        if path == "/crm/":
+            apis.answer("partner-gateway", "GET", "/me/solicitations", body=EMPTY)
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[-1500:])
+    rules = client.get("/crm/admin/notifications").get_data(as_text=True)
+    assert "désactivée" in rules and "Activer" in rules  # the built-in rule switched off, and how to switch it on
