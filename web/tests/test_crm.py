@@ -325,7 +325,7 @@ def test_the_model_editor_sends_the_partner_view_and_shows_what_changed(client, 
     ]
     assert body["statuses"][0]["initial"] and body["statuses"][1]["partner_visible"]
     assert body["transitions"] == [{"from": "received", "to": "study"}]
-    assert "fields : budget retiré" in page  # the diff of the new version (in the admin's language)
+    assert "champs : budget retiré" in page  # the diff of the new version (in the admin's language)
 
 
 def test_the_model_editor_shows_the_api_errors_in_their_section_and_keeps_what_was_typed(client, apis):

@@ -274,7 +274,7 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
     screens.driver.find_element(By.ID, "status-1-partner_visible").click()
     screens.press("Enregistrer une nouvelle version")
     assert "Ce que cette version a changé" in screens.text()
-    assert "statuses : expertise modifié" in screens.text()
+    assert "statuts : expertise modifié" in screens.text()
 
     admin = platform.headers("admin", BY_KEY["admin"].sub)
     models = ok(call(platform, "dossier", "GET", "/models", admin))["items"]
