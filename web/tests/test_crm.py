@@ -325,7 +325,7 @@ def test_the_model_editor_sends_the_partner_view_and_shows_what_changed(client, 
     ]
     assert body["statuses"][0]["initial"] and body["statuses"][1]["partner_visible"]
     assert body["transitions"] == [{"from": "received", "to": "study"}]
-    assert "fields : budget retiré" in page  # the diff of the new version (in the admin's language)
+    assert "champs : budget retiré" in page  # the diff of the new version (in the admin's language)
 
 
 def test_the_model_editor_shows_the_api_errors_in_their_section_and_keeps_what_was_typed(client, apis):
@@ -385,3 +385,178 @@ def test_the_client_downloads_an_attestation_once_its_validation_is_approved(cli
     apis.answer("documents", "GET", "/documents/doc-1", body={"id": "doc-1", "renditions": [{"kind": "pdf"}]})
     page = client.get("/portal/attestation-requests/r-1").get_data(as_text=True)
     assert "Télécharger le PDF" in page and "every 1.5s" not in page  # settled: the page stops polling
+
+
+def test_an_admin_attaches_templates_to_a_product_with_their_extranet_titles(client, apis):
+    sign_in(client, "admin")
+    product = {"id": "pr-1", "code": "MRH", "name": "Habitation", "templates": [], "validation": {}}
+    templates = [
+        {"id": "t-1", "name": "Habitation", "type": "attestation", "entity": "contract"},
+        {"id": "t-2", "name": "Évènement", "type": "attestation", "entity": "contract"},
+        {"id": "t-3", "name": "Courrier", "type": "letter", "entity": "dossier"},
+    ]
+    apis.answer("attestation", "GET", "/products/pr-1", body=product)
+    apis.answer("documents", "GET", "/templates", body=page_of(templates))
+    apis.answer("attestation", "PUT", "/products/pr-1/attestation-templates", body=product)
+    page = client.get("/crm/admin/products/pr-1").get_data(as_text=True)
+    assert "Évènement" in page and "Courrier" not in page  # only attestation templates may be attached
+    token = csrf_token(client, "/crm/admin/products/pr-1")
+    response = client.post(
+        "/crm/admin/products/pr-1/templates",
+        data={
+            "csrf_token": token,
+            "template_id": ["t-1", "t-2"],
+            "title-t-1": "Attestation habitation",
+            "title-t-2": "",
+        },
+    )
+    assert response.status_code == 302
+    [call] = apis.calls("attestation", "PUT", "/products/pr-1/attestation-templates")
+    assert json.loads(call.body) == [
+        {"template_id": "t-1", "extranet_title": "Attestation habitation"},
+        {"template_id": "t-2", "extranet_title": None},
+    ]
+
+
+def test_the_unknown_tags_of_a_template_get_their_labels_and_defaults(client, apis):
+    sign_in(client, "admin")
+    apis.answer("documents", "GET", "/templates/t-2", body={"id": "t-2", "name": "Évènement", "version": 1})
+    apis.answer(
+        "documents",
+        "GET",
+        "/templates/t-2/fields",
+        body={"fields": [{"name": "contract.number", "source": "entity"}, {"name": "motif", "source": "input"}]},
+    )
+    apis.answer("documents", "PUT", "/templates/t-2/fields", body={"fields": []})
+    page = client.get("/crm/admin/templates/t-2").get_data(as_text=True)
+    assert "contract.number" in page and 'name="label-motif"' in page
+    token = csrf_token(client, "/crm/admin/templates/t-2")
+    client.post(
+        "/crm/admin/templates/t-2",
+        data={"csrf_token": token, "input": "motif", "label-motif": "Motif", "default-motif": "Fête"},
+    )
+    [call] = apis.calls("documents", "PUT", "/templates/t-2/fields")
+    assert json.loads(call.body) == {"fields": [{"name": "motif", "label": "Motif", "default": "Fête"}]}
+
+
+def test_a_contributor_invitation_shows_what_is_provided_and_what_is_missing(client, apis):
+    sign_in(client, "agent")
+    script_dossier(apis, solicitations=[])
+    rental = {
+        **MODEL,
+        "pieces": [
+            {"code": "gid", "label": "Pièce d'identité", "role": "guarantor", "required": True},
+            {"code": "gtax", "label": "Avis d'imposition", "role": "guarantor", "required": True},
+        ],
+    }
+    apis.answer("dossier", "GET", "/models/m-1", body=rental)
+    apis.answer(
+        "partner-gateway",
+        "GET",
+        f"/dossiers/{DOSSIER_ID}/contributors",
+        body=page_of(
+            [
+                {
+                    "id": "i-1",
+                    "kind": "contributor",
+                    "role": "guarantor",
+                    "name": "Thomas",
+                    "email": "t@x.org",
+                    "state": "attached",
+                }
+            ]
+        ),
+    )
+    apis.answer(
+        "dossier",
+        "GET",
+        f"/dossiers/{DOSSIER_ID}/timeline",
+        body=page_of(
+            [{"kind": "piece", "visibility": "requester", "details": {"contributor_id": "i-1", "piece_code": "gid"}}]
+        ),
+    )
+    page = client.get(f"/crm/dossiers/{DOSSIER_ID}").get_data(as_text=True)
+    assert "Fournie: Pièce d&#39;identité" in page
+    assert "Manquante: Avis d&#39;imposition</span>" in page
+
+
+def test_every_crm_and_admin_page_renders(client, apis):
+    """Each screen once with the APIs' shapes (a template error would be a 500)."""
+    sign_in(client, "admin")
+    script_dossier(apis)
+    apis.answer("dossier", "GET", "/models", body=page_of([MODEL]))
+    apis.answer(
+        "attestation",
+        "GET",
+        "/products",
+        body=page_of([{"id": "pr-1", "code": "MRH", "name": "Habitation", "templates": []}]),
+    )
+    apis.answer(
+        "documents",
+        "GET",
+        "/templates",
+        body=page_of([{"id": "t-1", "name": "Habitation", "type": "attestation", "entity": "contract", "version": 1}]),
+    )
+    apis.answer(
+        "notification",
+        "GET",
+        "/rules",
+        body=page_of(
+            [
+                {
+                    "id": "builtin:portal_request",
+                    "name": "portal_request",
+                    "builtin": True,
+                    "enabled": False,
+                    "event_types": ["dossier.created"],
+                    "recipients": {"groups": ["portal_requests"]},
+                },
+                {
+                    "id": "r-1",
+                    "name": "Travaux",
+                    "builtin": False,
+                    "event_type": "dossier.created",
+                    "filters": {"origin": "portal"},
+                    "recipients": {"addresses": ["a@example.org"], "roles": ["agent"]},
+                    "channel": "email",
+                },
+            ]
+        ),
+    )
+    apis.answer(
+        "notification",
+        "GET",
+        "/contacts",
+        body=page_of([{"id": "c-1", "email": "a@example.org", "groups": ["portal_requests"]}]),
+    )
+    apis.answer("dossier", "GET", "/categories", body={"items": [{"code": "works", "label": "Travaux"}]})
+    apis.answer(
+        "attestation",
+        "GET",
+        "/validation-tasks",
+        body=page_of([{"id": "t-1", "state": "open", "due_date": "2026-12-10", "created_at": "2026-12-01T10:00:00Z"}]),
+    )
+    apis.answer("partner-gateway", "GET", "/solicitations/s-1", body=SOLICITATIONS[0])
+    apis.answer(
+        "partner-gateway",
+        "GET",
+        "/solicitations/s-1/history",
+        body=[{"version": 1, "verdict": "reserved", "submitted": True, "values": {"x": 1}}],
+    )
+    for path in (
+        "/crm/admin/models",
+        "/crm/admin/models/new",
+        "/crm/admin/models/m-1",
+        "/crm/admin/products",
+        "/crm/admin/notifications",
+        "/crm/admin/partners",
+        "/crm/validation-tasks",
+        f"/crm/dossiers/{DOSSIER_ID}/solicitations/s-1/history",
+        "/crm/",
+    ):
+        if path == "/crm/":
+            apis.answer("partner-gateway", "GET", "/me/solicitations", body=EMPTY)
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[-1500:])
+    rules = client.get("/crm/admin/notifications").get_data(as_text=True)
+    assert "désactivée" in rules and "Activer" in rules  # the built-in rule switched off, and how to switch it on

@@ -191,7 +191,7 @@ def test_an_agent_approves_a_validation_task_and_the_client_downloads_the_pdf(pl
     screens.download("Télécharger le PDF")
     pdf = screens.downloaded(".pdf")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
-    assert "FP-117-ZA" in text and fleet["number"] in text, text
+    assert vehicle["attributes"]["make"] in text and fleet["number"] in text, text  # the vehicle, by its make
 
 
 def test_an_admin_adds_a_notification_rule_and_its_address_receives_the_email_of_a_clients_request(platform, screens):
@@ -274,7 +274,7 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
     screens.driver.find_element(By.ID, "status-1-partner_visible").click()
     screens.press("Enregistrer une nouvelle version")
     assert "Ce que cette version a changé" in screens.text()
-    assert "statuses : expertise modifié" in screens.text()
+    assert "statuts : expertise modifié" in screens.text()
 
     admin = platform.headers("admin", BY_KEY["admin"].sub)
     models = ok(call(platform, "dossier", "GET", "/models", admin))["items"]
@@ -285,6 +285,7 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
     ]
     assert model["version"] == 2
 
+    screens.follow("Modèles de dossier")
     follow_href(screens, "/crm/admin/products")
     screens.follow("Multirisque habitation")
     assert "Attestation pour un évènement" in screens.driver.page_source  # the extranet titles

@@ -251,7 +251,7 @@ def upload_template():
 def _template_page(template_id: str, *, status: int = 200, errors: dict | None = None):
     calls = api()
     found = calls.gather(
-        template=lambda: calls.get("documents", f"/templates/{template_id}"),
+        word_template=lambda: calls.get("documents", f"/templates/{template_id}"),
         fields=lambda: calls.get("documents", f"/templates/{template_id}/fields"),
     )
     return page("crm/admin/template.html", nav="crm-admin", **found, errors=errors or {}), status

@@ -14,6 +14,23 @@ FIELD_TYPES = ("text", "long_text", "number", "date", "boolean", "choice", "emai
 MODES = ("", "read", "write")
 BLANK_ROWS = 2
 SECTIONS = ("fields", "partner_fields", "views", "statuses", "transitions", "roles", "pieces")
+SECTION_NAMES = {
+    "fields": _l("fields"),
+    "partner_fields": _l("partner fields"),
+    "statuses": _l("statuses"),
+    "roles": _l("roles"),
+    "portal": _l("portal"),
+    "crm": _l("CRM"),
+    "partner": _l("partner"),
+    "name": _l("name"),
+    "category": _l("category"),
+    "client_can_create": _l("clients may create"),
+    "client_can_invite": _l("clients may invite"),
+}
+
+
+def _name(code: str) -> str:
+    return str(SECTION_NAMES.get(code, code))
 
 
 def _rows(form: Mapping[str, str], prefix: str) -> list[dict[str, str]]:
@@ -150,18 +167,20 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     said: list[str] = []
     for name in ("name", "category", "client_can_create", "client_can_invite"):
         if before.get(name) != after.get(name):
-            said.append(str(_l("%(what)s: %(old)s → %(new)s", what=name, old=before.get(name), new=after.get(name))))
+            said.append(
+                str(_l("%(what)s: %(old)s → %(new)s", what=_name(name), old=before.get(name), new=after.get(name)))
+            )
     for section, key in (("fields", "key"), ("partner_fields", "key"), ("statuses", "code"), ("roles", "code")):
         old, new = _index(before.get(section), key), _index(after.get(section), key)
         for code in new.keys() - old.keys():
-            said.append(str(_l("%(section)s: %(code)s added", section=section, code=code)))
+            said.append(str(_l("%(section)s: %(code)s added", section=_name(section), code=code)))
         for code in old.keys() - new.keys():
-            said.append(str(_l("%(section)s: %(code)s removed", section=section, code=code)))
+            said.append(str(_l("%(section)s: %(code)s removed", section=_name(section), code=code)))
         for code in new.keys() & old.keys():
             if {k: v for k, v in old[code].items() if k != "pieces"} != {
                 k: v for k, v in new[code].items() if k != "pieces"
             }:
-                said.append(str(_l("%(section)s: %(code)s changed", section=section, code=code)))
+                said.append(str(_l("%(section)s: %(code)s changed", section=_name(section), code=code)))
     for view in ("portal", "crm", "partner"):
         old = {e["key"]: (e["mode"], e.get("source")) for e in (before.get("views") or {}).get(view, [])}
         new = {e["key"]: (e["mode"], e.get("source")) for e in (after.get("views") or {}).get(view, [])}
