@@ -24,46 +24,50 @@ log = logging.getLogger(__name__)
 _SUPPORTED = sys.platform.startswith("linux")
 
 
-def address(database_url: str) -> str:
-    """The abstract socket name of a database's worker (a leading NUL: Linux's abstract namespace)."""
-    return "\0platform-outbox-wake-" + hashlib.sha256(database_url.encode()).hexdigest()[:24]
+def address(database_url: str, topic: str = "outbox") -> str:
+    """The abstract socket name of a database's worker for ``topic`` (the relay's ``outbox``, or a periodic
+    job's name), a leading NUL: Linux's abstract namespace."""
+    return f"\0platform-wake-{topic}-" + hashlib.sha256(database_url.encode()).hexdigest()[:24]
 
 
-def send_wake(database_url: str) -> None:
+def send_wake(database_url: str, topic: str = "outbox") -> None:
     """One datagram to the worker of ``database_url``; silently nothing when none listens."""
     if not _SUPPORTED:
         return
     try:
         with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
             sender.setblocking(False)
-            sender.sendto(b"w", address(database_url))
+            sender.sendto(b"w", address(database_url, topic))
     except OSError:
         pass  # no worker listening, or its queue is full (it is waking anyway)
 
 
-def wake_after_commit(session: Session) -> None:
-    """Send the wake once the session's transaction commits (a rollback sends nothing)."""
-    session.info["outbox_wake"] = session.get_bind().engine.url.render_as_string(hide_password=True)
+def wake_after_commit(session: Session, topic: str = "outbox") -> None:
+    """On SQLite, wake ``topic``'s listener once the session's transaction commits (a rollback sends nothing)."""
+    engine = session.get_bind().engine
+    if engine.dialect.name == "sqlite":
+        session.info.setdefault("wake_topics", set()).add((engine.url.render_as_string(hide_password=True), topic))
 
 
 @event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
-    url = session.info.pop("outbox_wake", None)
-    if url is not None:
-        send_wake(url)
+    for url, topic in session.info.pop("wake_topics", ()):
+        send_wake(url, topic)
 
 
 @event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
-    session.info.pop("outbox_wake", None)
+    session.info.pop("wake_topics", None)
 
 
 class WakeListener:
     """Receives the wakes of one database and calls ``on_wake`` for each; ``start()`` is False when it cannot
     listen (another OS, or another process of the same database already listens): the caller then polls."""
 
-    def __init__(self, database_url: str, on_wake: Callable[[], None], stop_event: threading.Event):
-        self.name = address(database_url)
+    def __init__(
+        self, database_url: str, on_wake: Callable[[], None], stop_event: threading.Event, topic: str = "outbox"
+    ):
+        self.name = address(database_url, topic)
         self.on_wake = on_wake
         self.stop_event = stop_event
         self._socket: socket.socket | None = None
@@ -96,3 +100,4 @@ class WakeListener:
                 self.on_wake()
         finally:
             receiver.close()
+            self.on_wake()  # whoever waits for a wake sees the stop at once
