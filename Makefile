@@ -18,7 +18,7 @@ format: install
 	.venv/bin/ruff format .
 
 bench: install
-	.venv/bin/python tests/perf/backbone.py
+	.venv/bin/python tests/perf/bench.py
 
 clean:
 	rm -rf var .venv

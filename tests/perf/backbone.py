@@ -26,6 +26,7 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "integration"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from harness import Platform  # noqa: E402
 from minimal_model import create_minimal_model  # noqa: E402
@@ -168,36 +169,67 @@ def end_to_end(count: int, pauses_ms: tuple[float, ...]) -> dict[float, list[flo
             platform.stop()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--events", type=int, default=5000)
-    parser.add_argument("--requests", type=int, default=1000)
-    args = parser.parse_args()
+def backbone_figures(events: int, requests_count: int) -> list:
+    """Relay throughput and end-to-end latency, printed in detail, as figures of the summary table."""
+    from report import Figure
+
     vhost = infra.create_vhost(infra.amqp_url(), prefix="bench")
     try:
-        unconfirmed = bare_publish_rate(vhost.url, args.events, confirm=False)
-        one_by_one = bare_publish_rate(vhost.url, args.events, confirm=True)
-        relay = relay_rate(vhost.url, args.events)
-        round_trips = bare_round_trip(vhost.url, args.requests)
+        unconfirmed = bare_publish_rate(vhost.url, events, confirm=False)
+        one_by_one = bare_publish_rate(vhost.url, events, confirm=True)
+        relay = relay_rate(vhost.url, events)
+        round_trips = bare_round_trip(vhost.url, requests_count)
     finally:
         infra.delete_vhost(vhost)
-    latencies_by_pause = end_to_end(args.requests, (0.0, 20.0))
+    latencies_by_pause = end_to_end(requests_count, (0.0, 20.0))
     ms = 1000.0
     print("\n== Outbox relay throughput (persistent messages to a quorum queue) ==")
     print(f"bare pika publish loop, no confirms:          {unconfirmed:9.0f} msg/s")
     print(f"bare pika publish loop, confirm each:         {one_by_one:9.0f} msg/s")
     print(f"outbox relay (PostgreSQL, batched confirms):  {relay:9.0f} events/s confirmed and marked sent")
-    print(f"\n== End-to-end latency over {args.requests} events per line ==")
-    print(
-        f"bare pika confirmed publish + consume:                 p50 {statistics.median(round_trips) * ms:7.2f} ms"
-        f"   p99 {percentile(round_trips, 0.99) * ms:7.2f} ms"
-    )
+    print(f"\n== End-to-end latency over {requests_count} events per line ==")
+    bare_p50, bare_p99 = statistics.median(round_trips) * ms, percentile(round_trips, 0.99) * ms
+    print(f"bare pika confirmed publish + consume:                 p50 {bare_p50:7.2f} ms   p99 {bare_p99:7.2f} ms")
+    figures = [
+        Figure(
+            "outbox relay throughput vs bare confirm-each loop",
+            relay,
+            f"{relay:.0f} events/s",
+            one_by_one,
+            f"{one_by_one:.0f} msg/s (no confirms {unconfirmed:.0f})",
+            1.0,
+            True,
+            ">= 1x",
+        )
+    ]
     for pause_ms, latencies in latencies_by_pause.items():
         label = "back to back" if not pause_ms else f"{pause_ms:.0f} ms apart"
-        print(
-            f"POST /dossiers response -> notification handled ({label}):"
-            f" p50 {statistics.median(latencies) * ms:7.2f} ms   p99 {percentile(latencies, 0.99) * ms:7.2f} ms"
+        p50, p99 = statistics.median(latencies) * ms, percentile(latencies, 0.99) * ms
+        print(f"POST /dossiers response -> notification handled ({label}): p50 {p50:7.2f} ms   p99 {p99:7.2f} ms")
+        figures.append(
+            Figure(
+                f"POST /dossiers -> notification handled, {label}",
+                p50,
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms",
+                bare_p50,
+                f"pika publish+consume p50 {bare_p50:.1f} ms, p99 {bare_p99:.1f} ms",
+                0,
+                False,
+                "p50 <= 8 ms",
+                absolute_goal=8.0,
+            )
         )
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--events", type=int, default=5000)
+    parser.add_argument("--requests", type=int, default=1000)
+    args = parser.parse_args()
+    from report import print_table
+
+    print_table(backbone_figures(args.events, args.requests), title="event backbone")
 
 
 if __name__ == "__main__":

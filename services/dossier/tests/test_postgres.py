@@ -135,8 +135,23 @@ AGENT = Caller(sub="agent-alice", role="agent")
         (AGENT, {"q": "seed-000123"}),
         (AGENT, {"q": "patent 99"}),
         (Caller(sub="client-42", role="client", org="org-7"), {}),
+        (AGENT, {"kind": "dossier", "category": "grant"}),
+        (AGENT, {"model_id": "no-such-model"}),
+        (Caller(sub="client-42", role="client"), {"status": "submitted"}),
     ],
-    ids=["newest", "status", "category", "origin", "assignee", "q-reference", "q-title", "client-audience"],
+    ids=[
+        "newest",
+        "status",
+        "category",
+        "origin",
+        "assignee",
+        "q-reference",
+        "q-title",
+        "client-audience",
+        "kind",
+        "model",
+        "client-status",
+    ],
 )
 def test_the_list_s_main_filters_use_indexes_not_a_sequential_scan(seeded, caller, filters):
     query, _ = _captured_list_query(seeded, caller, filters)
@@ -150,6 +165,42 @@ def test_the_second_page_also_uses_an_index(seeded):
     query, _ = _captured_list_query(seeded, AGENT, {"status": "done"}, cursor=cursor)
     scans = [node["Node Type"] for node in explain(seeded, query) if node.get("Relation Name") == "dossiers"]
     assert "Seq Scan" not in scans, scans
+
+
+def test_a_deep_page_starts_its_index_scan_at_the_cursor_rather_than_filtering_the_rows_before_it(seeded):
+    """The row-value bound ``(created_at, id) < (c, i)`` is an index condition (issue 18), not a filter."""
+    cursor = None
+    for _ in range(20):  # page 21: 1,000 rows in
+        _, cursor = _captured_list_query(seeded, AGENT, {}, cursor=cursor)
+    query, _ = _captured_list_query(seeded, AGENT, {}, cursor=cursor)
+    (scan,) = [node for node in explain(seeded, query) if node.get("Relation Name") == "dossiers"]
+    assert "created_at" in scan.get("Index Cond", ""), scan
+    assert "Filter" not in scan, scan
+
+
+def test_the_hot_read_on_postgresql_keeps_the_access_rule_and_refuses_writes(pg):
+    from platform_shared.errors import NotFound
+
+    database, model_id = pg
+    with database.transaction() as session:
+        body = {"title": "Hot", "model_id": model_id, "fields": {"site_name": "s"}}
+        body.update(client_sub="client-hot", client_org="org-hot")
+        dossier, _ = dossiers.create_dossier(session, AGENT, body, origin="crm", reference_prefix="HOT")
+    owner = Caller(sub="client-hot", role="client")
+    colleague = Caller(sub="someone", role="client", org="org-hot")
+    stranger = Caller(sub="client-other", role="client", org="org-other")
+    for caller in (AGENT, owner, colleague):
+        with database.single_statement_read() as session:
+            read, developments, labels = dossiers.visible_dossier_with_developments(session, caller, dossier.id)
+        assert read.id == dossier.id and read.closed is False and developments == []
+    for caller, ident in ((stranger, dossier.id), (AGENT, "no-such-dossier")):
+        with database.single_statement_read() as session, pytest.raises(NotFound):
+            dossiers.visible_dossier_with_developments(session, caller, ident)
+    with pytest.raises(RuntimeError, match="for reads"), database.single_statement_read() as session:
+        session.add(
+            Dossier(**{**{c.key: getattr(dossier, c.key) for c in Dossier.__table__.c}, "id": "x", "reference": "X"})
+        )
+        session.flush()
 
 
 def test_concurrent_creations_get_distinct_consecutive_references(pg):

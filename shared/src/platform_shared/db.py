@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -59,7 +60,7 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(url: str, *, echo: bool = False, **options: Any) -> Engine:
     if url.startswith("sqlite"):
         engine = create_engine(
             url, echo=echo, poolclass=NullPool, connect_args={"check_same_thread": False, "timeout": 10}
@@ -68,7 +69,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
-    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10, pool_recycle=RECYCLE_SECONDS)
+    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10, pool_recycle=RECYCLE_SECONDS, **options)
     _ping_after_idle(engine, IDLE_PING_SECONDS)
     return engine
 
@@ -111,6 +112,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.session_factory = sessionmaker(self.engine, expire_on_commit=False)
+        self._extra_engines: list[Engine] = []
 
     @property
     def is_sqlite(self) -> bool:
@@ -134,12 +136,41 @@ class Database:
         with self.session_factory() as session:
             yield session
 
+    @contextlib.contextmanager
+    def single_statement_read(self) -> Iterator[Session]:
+        """Like ``read_only`` for a read of one statement (each statement its own snapshot), with no
+        BEGIN and no closing ROLLBACK sent on PostgreSQL: its connection is in autocommit (issue 18: three
+        round trips per hot read became one). Writing through it is refused, since nothing would roll it back.
+        """
+        if self.is_sqlite:
+            with self.read_only() as session:
+                yield session
+            return
+        with self._autocommit_session_factory() as session:
+            yield session
+
+    @functools.cached_property
+    def _autocommit_session_factory(self) -> sessionmaker:
+        # Its own small pool of connections that stay in autocommit: nothing to switch at checkout and nothing
+        # to roll back at checkin (``reset_on_return=None``: an autocommit connection has no transaction open).
+        engine = make_engine(self.url, isolation_level="AUTOCOMMIT", pool_reset_on_return=None)
+        self._extra_engines.append(engine)
+        factory = sessionmaker(engine, expire_on_commit=False)
+
+        @event.listens_for(factory, "before_flush")
+        def _refuse_writes(session, _context, _instances):
+            raise RuntimeError("single_statement_read() is for reads: write in a transaction()")
+
+        return factory
+
     def ping(self) -> None:
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
         self.engine.dispose()
+        for engine in self._extra_engines:
+            engine.dispose()
 
 
 def get_or_404(

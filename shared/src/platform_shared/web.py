@@ -42,6 +42,7 @@ def _openapi_config(title: str, version: str) -> dict:
 
 def _install_request_context(app: Flask, service_name: str) -> None:
     access_log = logging.getLogger(f"{service_name}.access")
+    metric_children: dict[tuple, tuple] = {}
 
     @app.before_request
     def _start_request():
@@ -57,9 +58,14 @@ def _install_request_context(app: Flask, service_name: str) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         elapsed = time.perf_counter() - g.get("started", time.perf_counter())
         route = request.url_rule.rule if request.url_rule else "unmatched"
-        metrics = app.extensions["http_metrics"]
-        metrics["requests"].labels(request.method, route, str(response.status_code)).inc()
-        metrics["latency"].labels(request.method, route, str(response.status_code)).observe(elapsed)
+        key = (request.method, route, response.status_code)
+        children = metric_children.get(key)
+        if children is None:  # each label set looked up once (``labels()`` locks and builds a tuple each call)
+            metrics = app.extensions["http_metrics"]
+            labels = (key[0], route, str(key[2]))
+            children = metric_children[key] = (metrics["requests"].labels(*labels), metrics["latency"].labels(*labels))
+        children[0].inc()
+        children[1].observe(elapsed)
         if route not in ("/healthz", "/metrics"):
             access_log.info(
                 "%s %s %s",

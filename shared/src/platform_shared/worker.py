@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from .messaging.inbox import HandlerTable
 from .messaging.outbox import oldest_unsent_age_seconds, unsent_count
 from .messaging.relay import OutboxRelay
 from .messaging.retention import purge_messaging_tables
+from .messaging.wake import WakeListener
 from .worker_health import WorkerHealth, serve_worker_http
 
 log = logging.getLogger(__name__)
@@ -25,15 +27,41 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class PeriodicJob:
-    """``run(db, settings)`` every ``interval_seconds`` (e.g. the automatic partner reminder)."""
+    """``run(db, settings)`` every ``interval_seconds`` (e.g. the automatic partner reminder).
+
+    With a ``wake_topic``, on SQLite, the job also runs as soon as a transaction that gave it work commits
+    (``messaging.wake.wake_after_commit(session, topic)``), and polls every ``interval_seconds`` for
+    ``HOT_SECONDS`` after such a wake, then only every ``idle_interval_seconds`` while nobody gives it work
+    (issue 18: an idle platform sleeps). Work the wake does not announce (a retry falling due) waits at most
+    ``idle_interval_seconds``.
+    """
 
     name: str
     interval_seconds: float
     run: Callable[[Database, Settings], None]
+    wake_topic: str | None = None
+    idle_interval_seconds: float = 5.0
+
+
+HOT_SECONDS = 10.0
 
 
 def _periodic_loop(job: PeriodicJob, db: Database, settings: Settings, stop: threading.Event) -> None:
-    while not stop.wait(job.interval_seconds):
+    woken = stop  # without a wake listener: every interval, as soon as stopped
+    idle_interval = job.interval_seconds
+    if job.wake_topic and db.is_sqlite:
+        url = db.engine.url.render_as_string(hide_password=True)
+        listening = threading.Event()
+        if WakeListener(url, listening.set, stop, topic=job.wake_topic).start():  # it also wakes on stop
+            woken, idle_interval = listening, max(job.interval_seconds, job.idle_interval_seconds)
+    hot_until = 0.0
+    while not stop.is_set():
+        interval = job.interval_seconds if time.monotonic() < hot_until else idle_interval
+        if woken.wait(interval) and woken is not stop:
+            woken.clear()
+            hot_until = time.monotonic() + HOT_SECONDS
+        if stop.is_set():
+            break
         try:
             job.run(db, settings)
         except Exception:

@@ -17,6 +17,7 @@ from .clients import DocumentsGateway
 from .config import AttestationSettings
 from .db import AttestationRequest
 from .services import requests, verification
+from .services.requests import GENERATION_TOPIC
 
 log = logging.getLogger(__name__)
 BATCH = 50
@@ -110,4 +111,11 @@ def generation_job(settings: AttestationSettings, gateway: DocumentsGateway | No
 
 
 def periodic_jobs(settings: AttestationSettings) -> list[PeriodicJob]:
-    return [PeriodicJob("attestation-generation", settings.render_job_interval_seconds, generation_job(settings))]
+    return [
+        PeriodicJob(
+            "attestation-generation",
+            settings.render_job_interval_seconds,
+            generation_job(settings),
+            wake_topic=GENERATION_TOPIC,
+        )
+    ]

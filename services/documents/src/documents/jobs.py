@@ -21,7 +21,7 @@ from .conversion.converters import (
 )
 from .db import ConversionJob, Document
 from .services.documents import add_rendition, rendition_filename, unreferenced_keys
-from .services.templates import record_render_failed, record_rendered
+from .services.templates import CONVERSIONS_TOPIC, record_render_failed, record_rendered
 from .storage import Storage, make_storage, read_all, spool_bytes, tmp_dir
 
 log = logging.getLogger(__name__)
@@ -152,4 +152,11 @@ def periodic_jobs(settings) -> list[PeriodicJob]:
             runners[id(db)] = ConversionRunner(db, job_settings, storage, converter)
         runners[id(db)].run_pending()
 
-    return [PeriodicJob("pdf-conversions", settings.conversion_poll_interval_seconds, convert_queued)]
+    return [
+        PeriodicJob(
+            "pdf-conversions",
+            settings.conversion_poll_interval_seconds,
+            convert_queued,
+            wake_topic=CONVERSIONS_TOPIC,
+        )
+    ]

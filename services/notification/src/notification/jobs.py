@@ -26,6 +26,7 @@ from .db import Delivery
 from .domain import rendering
 from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
 from .mailer import Mailer, SendFailure
+from .services.planning import SENDER_TOPIC
 
 log = logging.getLogger(__name__)
 
@@ -252,4 +253,4 @@ def sender_job(db: Database, settings) -> None:
 
 
 def periodic_jobs(settings) -> list[PeriodicJob]:
-    return [PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job)]
+    return [PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job, wake_topic=SENDER_TOPIC)]

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from .. import clock
 from .envelope import Envelope, new_envelope
 from .tables import outbox_table
+from .wake import wake_after_commit
 
 
 def notify_channel(service_name: str) -> str:
@@ -30,7 +31,8 @@ def record_event(
     """Add an event to the outbox of the session's transaction; it is published after commit.
 
     On PostgreSQL a ``pg_notify`` in the same transaction wakes the relay at commit
-    (notifications are delivered only if the transaction commits).
+    (notifications are delivered only if the transaction commits); on SQLite a datagram sent after the commit
+    does (``messaging.wake``).
     """
     envelope = new_envelope(event_type, data, producer=producer, actor=actor)
     session.execute(
@@ -42,8 +44,11 @@ def record_event(
             created_at=clock.now(),
         )
     )
-    if session.get_bind().dialect.name == "postgresql":
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         session.execute(text("SELECT pg_notify(:channel, '')"), {"channel": notify_channel(producer)})
+    elif dialect == "sqlite":
+        wake_after_commit(session)  # the relay no longer polls every 20 ms (issue 18)
     return envelope
 
 

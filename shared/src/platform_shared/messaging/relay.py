@@ -11,7 +11,8 @@ How it keeps its promises:
   so when that session dies it stops publishing before a standby takes over; SQLite
   has one writer and one worker per machine, so the lock is not needed there;
 - it is woken at commit by PostgreSQL ``NOTIFY`` (polling remains as a backstop), and
-  on SQLite polls every ``RELAY_SQLITE_POLL_INTERVAL_SECONDS``;
+  on SQLite by a datagram the committing process sends after its commit (``messaging.wake``; a slow poll
+  every ``RELAY_SQLITE_POLL_INTERVAL_SECONDS`` remains as the backstop, 20 ms where it cannot listen);
 - when the broker goes away it reconnects with a growing delay; unconfirmed rows stay
   unsent and are published again (the consumers' inbox absorbs the duplicate).
 
@@ -41,8 +42,10 @@ from ..db import Database
 from .outbox import notify_channel
 from .tables import outbox_table
 from .topology import exchange_arguments, unrouted_name
+from .wake import WakeListener
 
 log = logging.getLogger(__name__)
+SQLITE_POLL_WITHOUT_WAKE_SECONDS = 0.02
 
 
 def connection_parameters(settings: Settings, *, heartbeat: int | None = None) -> pika.URLParameters:
@@ -232,7 +235,14 @@ class OutboxRelay:
         return False
 
     def _start_listener(self) -> None:
-        if self.db.is_sqlite or self._listener is not None:
+        if self._listener is not None:
+            return
+        if self.db.is_sqlite:
+            # Woken by the committing process (messaging.wake); without it, the fast poll of before.
+            url = self.db.engine.url.render_as_string(hide_password=True)
+            self._listener = WakeListener(url, self.wake, self.stop_event)
+            if not self._listener.start():
+                self.poll_interval = min(self.poll_interval, SQLITE_POLL_WITHOUT_WAKE_SECONDS)
             return
         self._listener = threading.Thread(target=self._listen_for_commits, name="outbox-listen", daemon=True)
         self._listener.start()

@@ -23,6 +23,7 @@ from platform_shared.auth import Caller
 from platform_shared.db import Database, get_or_404
 from platform_shared.errors import DomainError, UpstreamUnavailable
 from platform_shared.messaging.outbox import record_event
+from platform_shared.messaging.wake import wake_after_commit
 from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
@@ -36,6 +37,8 @@ from ..domain.messages import NOT_ELIGIBLE
 from ..domain.validation import ValidationPolicy, pick_assignee
 from ..domain.verification import validity_period
 from . import contracts, products
+
+GENERATION_TOPIC = "attestation-generation"  # the wake of the generation job (issue 18)
 
 log = logging.getLogger(__name__)
 
@@ -154,6 +157,7 @@ def create_request(
     """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract."""
     contract = session.get(Contract, facts.contract_id)
     now = clock.now()
+    wake_after_commit(session, GENERATION_TOPIC)  # the worker generates at commit, not at its next poll
     request = AttestationRequest(
         id=clock.new_id(),
         contract_id=contract.id,

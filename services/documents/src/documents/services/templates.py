@@ -13,6 +13,7 @@ from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.i18n import format_date
 from platform_shared.messaging.outbox import record_event
+from platform_shared.messaging.wake import wake_after_commit
 
 from .. import SERVICE_NAME
 from ..conversion.render_process import RenderRefused, TemplateRenderer
@@ -31,6 +32,8 @@ from .documents import (
     record_document_added,
 )
 from .owners import ensure_dossier_open
+
+CONVERSIONS_TOPIC = "pdf-conversions"  # the wake of the conversion job (issue 18)
 
 TEMPLATE_TYPES = ("attestation", "letter", "opinion", "other")
 NO_CONVERTER_ERROR = "No PDF converter is available (CONVERTER=none or LibreOffice absent): only the .docx exists."
@@ -277,6 +280,7 @@ def store_rendered(
     session.flush()
     record_document_added(session, document, caller.as_actor())
     if state == "rendering":
+        wake_after_commit(session, CONVERSIONS_TOPIC)  # the worker converts at commit, not at its next poll
         session.add(
             ConversionJob(
                 id=clock.new_id(), document_id=document.id, state="pending", attempts=0, created_at=clock.now()

@@ -119,11 +119,9 @@ class DossierById(MethodView):
     def get(self, dossier_id):
         """Read a dossier through the caller's view."""
         caller = current_caller()
-        with app_db().read_only() as session:
-            dossier, developments = dossiers.visible_dossier_with_developments(session, caller, dossier_id)
-            return present_dossier(
-                dossier, dossiers.definition_for(session, dossier), caller, developments, classification.labels(session)
-            )
+        with app_db().single_statement_read() as session:
+            dossier, developments, labels = dossiers.visible_dossier_with_developments(session, caller, dossier_id)
+            return present_dossier(dossier, dossiers.definition_for(session, dossier), caller, developments, labels)
 
     @require_roles("agent", "client")
     @blp.arguments(DossierPatchSchema)

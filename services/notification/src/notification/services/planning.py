@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock, directory
 from platform_shared.messaging.envelope import Envelope
+from platform_shared.messaging.wake import wake_after_commit
 
 from ..db import Delivery, DossierCopy, Notification
 from ..domain import rendering
@@ -29,6 +30,8 @@ from ..domain.rules import BOTH, EMAIL, IN_APP, Target
 from . import local_copy
 from .targeting import targets_for
 
+SENDER_TOPIC = "email-sender"  # the wake of the sender job (issue 18)
+
 
 def _group_start(session: Session, group_key: str, debounce: timedelta):
     """When a grouped email goes out: with the pending ones of its group, or after the window."""
@@ -43,6 +46,7 @@ def _record_email(
 ) -> None:
     person = target.person
     now = clock.now()
+    wake_after_commit(session, SENDER_TOPIC)  # the sender sends at commit, not at its next poll
     delivery = Delivery(
         id=clock.new_id(),
         event_id=envelope.id,
