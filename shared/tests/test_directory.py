@@ -85,3 +85,9 @@ def test_scrub_replaces_values_at_any_depth():
         "a": ["Hi [erased]", {"b": "[erased]"}],
         "n": 3,
     }
+
+
+def test_scrub_ignores_case_and_reads_special_characters_literally():
+    ref = directory.PersonRef("p-1", email="ann_1%@x.test", name="Ann (Lee)")
+    assert directory.scrub("To ANN_1%@X.TEST, ann (lee)", ref) == "To [erased], [erased]"
+    assert directory.scrub("To ann11@x.test", ref) == "To ann11@x.test"

@@ -59,6 +59,24 @@ dossier           POST   /classification-rules                              403 
 dossier           GET    /classification-rules/{classification_rule_id}     200   200   403   403  403   403     403      403     403    403     401
 dossier           PUT    /classification-rules/{classification_rule_id}     403   200   403   403  403   403     403      403     403    403     401
 dossier           DELETE /classification-rules/{classification_rule_id}     403   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /people                                            200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /people                                            201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /people/me                                         200   200   200   200  200   200     200      200     200    403     401
+dossier           POST   /people/me                                         200   200   200   200  200   200     200      200     200    403     401
+dossier           POST   /people/import                                     200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /people/{person_id}                                200   200   200   404  404   403     403      403     403    403     401
+dossier           PATCH  /people/{person_id}                                200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /people/{person_id}/merge                          200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /people/{person_id}/export                         200   200   200   404  404   403     403      403     403    403     401
+dossier           POST   /people/{person_id}/erase                          403   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /organisations                                     200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /organisations                                     201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /organisations/{organisation_id}                   200   200   200   200  404   403     403      403     403    403     401
+dossier           PATCH  /organisations/{organisation_id}                   200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /organisations/{organisation_id}/members           200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /organisations/{organisation_id}/members           201   201   403   403  403   403     403      403     403    403     401
+dossier           PATCH  /organisations/{organisation_id}/members/{person_id} 200 200   403   403  403   403     403      403     403    403     401
+dossier           DELETE /organisations/{organisation_id}/members/{person_id} 200 200   403   403  403   403     403      403     403    403     401
 
 partner-gateway   GET    /partners                                          200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /partners                                          201   201   403   403  403   403     403      403     403    403     401

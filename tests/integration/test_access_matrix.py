@@ -47,6 +47,15 @@ class World:
         return ok(call(self.platform, service, method, path, self.headers[role], **kwargs), expect)
 
     # ----- builders (also used for fresh objects) ------------------------------------------------
+    def new_person(self) -> str:
+        return self.call("dossier", "POST", "/people", json={"name": unique("Matrix person")})["id"]
+
+    def new_member(self) -> str:
+        person_id = self.new_person()
+        path = f"/organisations/{self.ids['organisation_id']}/members"
+        self.call("dossier", "POST", path, json={"person_id": person_id, "function": "Matrix"})
+        return person_id
+
     def new_dossier(self, status: str = "review") -> str:
         dossier = self.call(
             "dossier",
@@ -316,6 +325,17 @@ def build_world(platform) -> World:
     world.call("dossier", "PUT", "/categories", "admin", json=MATRIX_CATEGORIES)
     ids["classification_rule_id"] = world.new_classification_rule()
     ids["code"] = "0000-0000-0000-0000-0000-0000-0000"  # a verification code: unknown, answered all the same
+    # The directory: the owner's entry (their first sign-in) and company A, the owner a member of it.
+    ids["person_id"] = world.call("dossier", "POST", "/people/me", "owner")["id"]
+    ids["organisation_id"] = world.call("dossier", "POST", "/organisations", json={"name": "Company A", "code": org_a})[
+        "id"
+    ]
+    world.call(
+        "dossier",
+        "POST",
+        f"/organisations/{ids['organisation_id']}/members",
+        json={"person_id": ids["person_id"], "function": "Gérante"},
+    )
 
     # What arrives through events: the services' local copies, then the attestation and the owner's feed.
     def seen(role, service, path):
@@ -378,6 +398,22 @@ MATRIX_CATEGORIES = [{"code": "corporate", "label": "Corporate"}, {"code": "matr
 MATRIX_CLASSIFICATION_RULE = {"name": "Matrix rule", "category": "matrix", "keywords": ["matrix"]}
 
 BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
+    ("dossier", "POST", "/people"): lambda w, r: {"json": {"name": "Matrix person"}},
+    ("dossier", "POST", "/people/import"): lambda w, r: {
+        "data": b"name,organisation\nImported Person,\n",
+        "headers": {"Content-Type": "text/csv"},
+    },
+    ("dossier", "PATCH", "/people/{person_id}"): lambda w, r: {"json": {"phone": "01 02 03 04 05"}},
+    ("dossier", "POST", "/people/{person_id}/merge"): lambda w, r: {"json": {"duplicate_id": w.new_person()}},
+    ("dossier", "POST", "/people/{person_id}/erase"): lambda w, r: {"json": {"reason": "Matrix"}},
+    ("dossier", "POST", "/organisations"): lambda w, r: {"json": {"name": "Matrix org"}},
+    ("dossier", "PATCH", "/organisations/{organisation_id}"): lambda w, r: {"json": {"postal_address": "1 rue"}},
+    ("dossier", "POST", "/organisations/{organisation_id}/members"): lambda w, r: {
+        "json": {"person_id": w.new_person(), "function": "Matrix"}
+    },
+    ("dossier", "PATCH", "/organisations/{organisation_id}/members/{person_id}"): lambda w, r: {
+        "json": {"function": "Gérante"}
+    },
     ("dossier", "PUT", "/categories"): lambda w, r: {"json": MATRIX_CATEGORIES},
     ("dossier", "POST", "/classification-rules"): lambda w, r: {"json": MATRIX_CLASSIFICATION_RULE},
     ("dossier", "PUT", "/classification-rules/{classification_rule_id}"): lambda w, r: {
@@ -502,6 +538,10 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
 # Rows whose successful calls would change the shared world: each caller expected to succeed gets its own
 # object (the path parameter's value), built just before its call.
 FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
+    ("dossier", "POST", "/people/{person_id}/erase"): lambda w: {"person_id": w.new_person()},
+    ("dossier", "DELETE", "/organisations/{organisation_id}/members/{person_id}"): lambda w: {
+        "person_id": w.new_member()
+    },
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w: {"dossier_id": w.new_dossier()},
     ("dossier", "POST", "/dossiers/{dossier_id}/close"): lambda w: {"dossier_id": w.new_dossier()},
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/submit"): lambda w: {

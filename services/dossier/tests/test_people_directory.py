@@ -401,3 +401,30 @@ def test_erasure_anonymises_the_person_and_their_dossier_data(client, as_admin, 
             for value in ("sophie@bernard.example", "Sophie Bernard"):
                 assert value not in dump, (table, value)
     assert client.post(f"/api/v1/people/{entry['id']}/erase", headers=as_admin).status_code == 404
+
+
+def test_a_member_without_an_org_claim_files_for_the_company_the_directory_knows(
+    client, as_agent, sophie, company, model_id, settings
+):
+    client.post(f"/api/v1/organisations/{company['id']}/members", json={"person_id": sophie["id"]}, headers=as_agent)
+    as_sophie = bearer(settings, "client", "sub-sophie", email="sophie@bernard.example")  # no org, no name
+    created = client.post(
+        "/api/v1/requests",
+        json={"kind": "dossier", "model_id": model_id, "title": "Demande", "fields": {"site_name": "x"}},
+        headers=as_sophie,
+    )
+    assert created.status_code == 201, created.get_json()
+    staff_view = client.get(f"/api/v1/dossiers/{created.get_json()['id']}", headers=as_agent).get_json()
+    assert (staff_view["client_org"], staff_view["client_org_name"]) == ("acme", "Bernard & Associés")
+    assert staff_view["client_name"] == "Sophie Bernard"
+    assert staff_view["client_person_id"] == sophie["id"]
+    colleague = bearer(settings, "client", "client-carol", org="acme")
+    assert client.get(f"/api/v1/dossiers/{staff_view['id']}", headers=colleague).status_code == 200
+
+
+def test_third_parties_see_the_client_s_name_and_nothing_else_of_them(client, as_service, sophie, new_dossier):
+    dossier = new_dossier(client_person_id=sophie["id"], client_sub=None, client_email=None)
+    for view in ("partner-view", "participant-view"):
+        body = client.get(f"/api/v1/dossiers/{dossier['id']}/{view}", headers=as_service).get_json()
+        assert body["client_name"] == "Sophie Bernard", view
+        assert "client_email" not in body and "client_sub" not in body and "client_person_id" not in body, view

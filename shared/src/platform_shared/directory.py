@@ -14,6 +14,7 @@ values from its outbox (an event already published keeps no trace of them in the
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -119,13 +120,15 @@ def redact_outbox(session: Session, values: Iterable[str]) -> int:
     changed = 0
     for encoded in {item for item in _encodings(values) if len(item) >= 2}:
         rows = session.execute(
-            select(outbox_table.c.seq, outbox_table.c.payload).where(outbox_table.c.payload.contains(encoded))
+            select(outbox_table.c.seq, outbox_table.c.payload).where(
+                outbox_table.c.payload.icontains(encoded, autoescape=True)
+            )
         ).all()
         for row in rows:
             session.execute(
                 outbox_table.update()
                 .where(outbox_table.c.seq == row.seq)
-                .values(payload=row.payload.replace(encoded, ERASED))
+                .values(payload=_replace(row.payload, encoded, ERASED))
             )
             changed += 1
     return changed
@@ -141,9 +144,9 @@ def scrub_rows(session: Session, model, ref: PersonRef, *, text=(), json_columns
     row that holds them (or whose ``sub_columns`` is the person's account); returns the rows changed."""
     conditions = []
     for value in ref.values():
-        conditions += [getattr(model, name).contains(value) for name in text]
+        conditions += [getattr(model, name).icontains(value, autoescape=True) for name in text]
     for encoded in _encodings(ref.values()):
-        conditions += [cast(getattr(model, name), Text).contains(encoded) for name in json_columns]
+        conditions += [cast(getattr(model, name), Text).icontains(encoded, autoescape=True) for name in json_columns]
     if ref.sub:
         conditions += [getattr(model, name) == ref.sub for name in sub_columns]
     if not conditions or not ref.values():
@@ -163,8 +166,13 @@ def scrub(text: str | None, ref: PersonRef) -> str | None:
     if not text:
         return text
     for value in ref.values():
-        text = text.replace(value, ERASED)
+        text = _replace(text, value, ERASED)
     return text
+
+
+def _replace(text: str, value: str, by: str) -> str:
+    """``text`` with every occurrence of ``value`` replaced, whatever its case (emails are often mixed-case)."""
+    return re.sub(re.escape(value), lambda _match: by, text, flags=re.IGNORECASE)
 
 
 def scrub_json(value, ref: PersonRef):

@@ -71,7 +71,14 @@ def tables_holding(db: Database, *values: str) -> dict[str, list[str]]:
     with db.read_only() as session:
         for table in metadata.sorted_tables:
             dump = " ".join(str(tuple(row)) for row in session.execute(select(table)))
-            hits = [value for value in values if value in dump or value.encode("unicode_escape").decode() in dump]
+            hits = [value for value in values if value.lower() in dump.lower() or _escaped(value) in dump.lower()]
             if hits:
                 found[table.name] = hits
     return found
+
+
+def _escaped(value: str) -> str:
+    """``value`` as JSON text writes it (``\\u00e9``), lower-cased."""
+    import json
+
+    return json.dumps(value)[1:-1].lower()

@@ -39,6 +39,10 @@ class PartnerViewSchema(Schema):
     status_label = fields.String()
     partner_visible = fields.Boolean()
     closed = fields.Boolean()
+    client_name = fields.String(
+        allow_none=True, metadata={"description": "The client's name: third parties see who the dossier is for."}
+    )
+    client_org_name = fields.String(allow_none=True, metadata={"description": "The client company's name."})
     fields_ = fields.List(fields.Nested(PartnerFieldSchema), data_key="fields", attribute="fields")
 
 

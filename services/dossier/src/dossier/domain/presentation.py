@@ -97,6 +97,8 @@ def present_participant_view(dossier, model: ModelDefinition, developments: list
     financial = {key for key, spec in model.all_fields().items() if spec.financial}
     body["fields"] = {key: value for key, value in body["fields"].items() if key not in financial}
     body["field_modes"] = dict.fromkeys(body["fields"], "read")
+    # the names of the people the dossier is for, and nothing else of them (no account, no address)
+    body.update(client_name=dossier.client_name, client_org_name=dossier.client_org_name)
     return body
 
 
@@ -113,6 +115,8 @@ def present_partner_view(dossier, model: ModelDefinition) -> dict[str, Any]:
         "status_label": status.label,
         "partner_visible": status.partner_visible,
         "closed": dossier.closed,
+        "client_name": dossier.client_name,
+        "client_org_name": dossier.client_org_name,
         "fields": [
             {
                 "key": key,

@@ -110,6 +110,9 @@ def create_dossier(
     else:
         person = people.ensure_from_caller(session, caller)  # the requester is in the directory from now on
         organisation = people.organisation_by_code(session, caller.org)
+        if organisation is None and not caller.org and person is not None:
+            organisation = people.sole_organisation(session, person.id)  # the company the directory knows
+            client_org = organisation.code if organisation is not None else None
         client_person_id = person.id if person else None
         client_name = client_name or (person.name if person else None)
         client_email = client_email or (person.email if person else None)

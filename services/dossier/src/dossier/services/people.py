@@ -314,6 +314,17 @@ def organisation_by_code(session: Session, code: str | None) -> Organisation | N
     return session.scalars(select(Organisation).where(Organisation.code == code)).first()
 
 
+def sole_organisation(session: Session, person_id: str) -> Organisation | None:
+    """The organisation a person is the member of, when there is exactly one."""
+    found = session.scalars(
+        select(Organisation)
+        .join(OrganisationMember, OrganisationMember.organisation_id == Organisation.id)
+        .where(OrganisationMember.person_id == person_id)
+        .limit(2)
+    ).all()
+    return found[0] if len(found) == 1 else None
+
+
 def members(session: Session, organisation_id: str) -> list[dict[str, Any]]:
     rows = session.execute(
         select(Person, OrganisationMember.function)

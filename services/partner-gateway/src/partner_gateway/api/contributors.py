@@ -30,8 +30,18 @@ class InvitationCreateSchema(Schema):
         validate=validate.Length(min=1, max=64),
         metadata={"description": "Contributors: a role code of the dossier's model."},
     )
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True)
+    name = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Required unless person_id names a directory entry."},
+    )
+    email = fields.Email(load_default=None, metadata={"description": "Required unless person_id is given."})
+    person_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "A person of the directory (picked by search): their name and email by default."},
+    )
     notify = fields.Boolean(
         load_default=True,
         metadata={"description": "Email the key; false: no email, the key is returned for the agent to hand over."},

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from platform_shared import clock
+from platform_shared import clock, directory
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.errors import Forbidden, NotFound, ValidationFailed
@@ -48,6 +48,26 @@ def authorise_inviter(caller: Caller, dossier: dict[str, Any], model: dict[str, 
         raise Forbidden("Only staff invite participants; a client invites contributors.")
 
 
+def _with_directory_person(session: Session, body: dict) -> dict:
+    """Name and email from the directory's entry ``person_id`` (what the body says wins); 422 when unknown or
+    when neither gives a name and an email."""
+    body = dict(body)
+    person_id = body.pop("person_id", None)
+    if person_id:
+        person = directory.entry(session, person_id)
+        if person is None or not person.email:
+            raise ValidationFailed(
+                "Unknown person, or a person without an email.",
+                errors={"person_id": [f"no person {person_id} with an email in the directory"]},
+            )
+        body["name"] = body.get("name") or person.name
+        body["email"] = body.get("email") or person.email
+    missing = {key: ["required (or give person_id)"] for key in ("name", "email") if not body.get(key)}
+    if missing:
+        raise ValidationFailed("Who is invited: a name and an email, or a person of the directory.", errors=missing)
+    return body
+
+
 def invite(
     session: Session, caller: Caller, dossier: dict[str, Any], model: dict[str, Any], body: dict, settings
 ) -> tuple[Invitation, str]:
@@ -61,6 +81,7 @@ def invite(
         )
     if body["kind"] == "participant":
         body["role"] = None
+    body = _with_directory_person(session, body)
     dossier_copy.seed_from_dossier(session, dossier)
     invitation = Invitation(
         id=clock.new_id(),
