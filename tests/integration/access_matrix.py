@@ -77,6 +77,45 @@ dossier           GET    /organisations/{organisation_id}/members           200 
 dossier           POST   /organisations/{organisation_id}/members           201   201   403   403  403   403     403      403     403    403     401
 dossier           PATCH  /organisations/{organisation_id}/members/{person_id} 200 200   403   403  403   403     403      403     403    403     401
 dossier           DELETE /organisations/{organisation_id}/members/{person_id} 200 200   403   403  403   403     403      403     403    403     401
+# the dossier workspace (issue 13): staff write; the client side reads; partners' tokens never (403);
+# third parties see their part through the partner-gateway's service route (third-party-workspace)
+dossier           POST   /dossiers/{dossier_id}/quotes                      201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/quotes                      200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /quotes/{quote_id}                                 200   200   200   200  404   403     403      403     403    200     401
+dossier           PATCH  /quotes/{quote_id}                                 200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /quotes/{quote_id}/transitions                     200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/orders                      200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /orders/{order_id}                                 200   200   200   200  404   403     403      403     403    200     401
+dossier           POST   /orders/{order_id}/transitions                     200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /orders/{order_id}/invoices                        201   201   403   403  403   403     403      403     403    403     401
+dossier           POST   /dossiers/{dossier_id}/invoices                    201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/invoices                    200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /invoices/{invoice_id}                             200   200   200   200  404   403     403      403     403    200     401
+dossier           PATCH  /invoices/{invoice_id}                             200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /invoices/{invoice_id}/transitions                 200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /invoices/{invoice_id}/payments                    201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /invoices/{invoice_id}/payments                    200   200   200   200  404   403     403      403     403    200     401
+dossier           POST   /invoices/{invoice_id}/credit-notes                201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/credit-notes                200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /credit-notes/{credit_note_id}                     200   200   200   200  404   403     403      403     403    200     401
+dossier           POST   /dossiers/{dossier_id}/events                      201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/events                      200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /events/{event_id}                                 200   200   200   200  404   403     403      403     403    200     401
+dossier           PATCH  /events/{event_id}                                 200   200   403   403  403   403     403      403     403    403     401
+dossier           POST   /events/{event_id}/cancel                          200   200   403   403  403   403     403      403     403    403     401
+dossier           GET    /events/{event_id}.ics                             200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /calendar/feed                                     200   200   200   200  200   403     403      403     403    403     401
+dossier           POST   /calendar/feed                                     201   201   201   201  201   403     403      403     403    403     401
+dossier           DELETE /calendar/feed                                     200   200   200   200  200   403     403      403     403    403     401
+dossier           GET    /calendar/feeds/{feed_token}.ics                   200   200   200   200  200   200     200      200     200    200     200
+dossier           GET    /dossiers/{dossier_id}/participants                200   200   200   200  404   403     403      403     403    200     401
+dossier           POST   /dossiers/{dossier_id}/expenses                    201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/expenses                    200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /expenses/{expense_id}                             200   200   200   200  404   403     403      403     403    200     401
+dossier           POST   /dossiers/{dossier_id}/activities                  201   201   403   403  403   403     403      403     403    403     401
+dossier           GET    /dossiers/{dossier_id}/activities                  200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /dossiers/{dossier_id}/activity-totals             200   200   200   200  404   403     403      403     403    200     401
+dossier           GET    /dossiers/{dossier_id}/third-party-workspace       403   403   403   403  403   403     403      403     403    200     401
 
 partner-gateway   GET    /partners                                          200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /partners                                          201   201   403   403  403   403     403      403     403    403     401
@@ -208,6 +247,13 @@ dossier           POST   /dossiers/{dossier_id}/transitions                 agen
 dossier           PATCH  /dossiers/{dossier_id}/partner-values              service  409
 dossier           POST   /dossiers/{dossier_id}/third-party-notes           service  409
 dossier           POST   /dossiers/{dossier_id}/close                       agent    409
+dossier           GET    /dossiers/{dossier_id}/quotes                      owner    200
+dossier           GET    /dossiers/{dossier_id}/events                      owner    200
+dossier           POST   /dossiers/{dossier_id}/quotes                      agent    409
+dossier           POST   /dossiers/{dossier_id}/invoices                    agent    409
+dossier           POST   /dossiers/{dossier_id}/events                      agent    409
+dossier           POST   /dossiers/{dossier_id}/expenses                    agent    409
+dossier           POST   /dossiers/{dossier_id}/activities                  agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/solicitations               agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                owner    409

@@ -28,6 +28,22 @@ from platform_shared.auth import mint_token
 
 SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+WORKSPACE_LINE = {"label": "Review", "quantity": "2", "unit": "h", "unit_price": "120.00", "vat_rate": "20"}
+WORKSPACE_MEETING = {
+    "kind": "meeting",
+    "title": "Matrix meeting",
+    "starts_at": "2027-02-01T10:00:00",
+    "ends_at": "2027-02-01T11:00:00",
+    "timezone": "Europe/Paris",
+}
+WORKSPACE_EXPENSE = {
+    "spent_on": "2027-02-01",
+    "label": "Taxi",
+    "category": "travel",
+    "amount": "30.00",
+    "vat_rate": "10",
+    "billable": True,
+}
 
 
 @dataclass
@@ -73,6 +89,30 @@ class World:
         if status == "review":
             self.call("dossier", "POST", f"/dossiers/{dossier['id']}/transitions", json={"to": "review"})
         return dossier["id"]
+
+    # ----- the dossier workspace (issue 13) --------------------------------------------------------
+    def new_quote(self, dossier_id: str | None = None) -> str:
+        path = f"/dossiers/{dossier_id or self.ids['dossier_id']}/quotes"
+        return self.call("dossier", "POST", path, json={"lines": [WORKSPACE_LINE]})["id"]
+
+    def new_sent_quote(self) -> str:
+        quote_id = self.new_quote()
+        self.call("dossier", "POST", f"/quotes/{quote_id}/transitions", json={"to": "sent"})
+        return quote_id
+
+    def new_order(self) -> str:
+        accepted = self.call("dossier", "POST", f"/quotes/{self.new_sent_quote()}/transitions", json={"to": "accepted"})
+        return accepted["order"]["id"]
+
+    def new_invoice(self, issued: bool = False) -> str:
+        path = f"/dossiers/{self.ids['dossier_id']}/invoices"
+        invoice_id = self.call("dossier", "POST", path, json={"lines": [WORKSPACE_LINE]})["id"]
+        if issued:
+            self.call("dossier", "POST", f"/invoices/{invoice_id}/transitions", json={"to": "issued"})
+        return invoice_id
+
+    def new_event(self) -> str:
+        return self.call("dossier", "POST", f"/dossiers/{self.ids['dossier_id']}/events", json=WORKSPACE_MEETING)["id"]
 
     def new_solicitation(self, dossier_id: str | None = None) -> dict:
         path = f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations"
@@ -336,6 +376,27 @@ def build_world(platform) -> World:
         f"/organisations/{ids['organisation_id']}/members",
         json={"person_id": ids["person_id"], "function": "Gérante"},
     )
+    # The workspace: a sent quote and its order, an issued invoice and its credit note, an event, a billed
+    # expense, an activity, and a client's calendar feed (its own account: the owner renews theirs in a row).
+    ids["quote_id"] = world.new_sent_quote()
+    ids["order_id"] = world.new_order()
+    ids["invoice_id"] = world.new_invoice(issued=True)
+    ids["credit_note_id"] = world.call(
+        "dossier", "POST", f"/invoices/{world.new_invoice(issued=True)}/credit-notes", json={}
+    )["id"]
+    ids["event_id"] = world.new_event()
+    ids["expense_id"] = world.call(
+        "dossier", "POST", f"/dossiers/{ids['dossier_id']}/expenses", json=WORKSPACE_EXPENSE
+    )["id"]
+    world.call(
+        "dossier",
+        "POST",
+        f"/dossiers/{ids['dossier_id']}/activities",
+        json={"order_id": ids["order_id"], "worked_on": "2027-02-01", "minutes": 30},
+    )
+    feed_owner = platform.headers("client", unique("feed-owner"), org=org_a)
+    feed_url = ok(call(platform, "dossier", "POST", "/calendar/feed", feed_owner, json={}), 201)["url"]
+    ids["feed_token"] = feed_url.rsplit("/", 1)[1].removesuffix(".ics")
 
     # What arrives through events: the services' local copies, then the attestation and the owner's feed.
     def seen(role, service, path):
@@ -345,6 +406,11 @@ def build_world(platform) -> World:
     assert platform.wait_until(seen("owner", "documents", f"/documents/{ids['document_id']}"), timeout=30)
     assert platform.wait_until(seen("contrib", "documents", f"/documents/{ids['document_id']}"), timeout=30)
     ids["piece_document_id"] = world.contributor_upload(ids["dossier_id"])
+    # the dossier learns its participant from contributor.attached
+    assert platform.wait_until(
+        seen("service", "dossier", f"/dossiers/{ids['dossier_id']}/third-party-workspace?sub={subs['partic']}"),
+        timeout=30,
+    )
     ids["request_id"] = world.call(
         "attestation", "POST", "/attestation-requests", "owner", json={"contract_id": ids["contract_id"]}
     )["id"]
@@ -431,6 +497,27 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
         "json": {"body": "A note", "visibility": "requester"}
     },
     ("dossier", "POST", "/dossiers/{dossier_id}/developments"): lambda w, r: {"json": {"title": "News"}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/quotes"): lambda w, r: {"json": {"lines": [WORKSPACE_LINE]}},
+    ("dossier", "PATCH", "/quotes/{quote_id}"): lambda w, r: {"json": {"title": "Revised"}},
+    ("dossier", "POST", "/quotes/{quote_id}/transitions"): lambda w, r: {"json": {"to": "sent"}},
+    ("dossier", "POST", "/orders/{order_id}/transitions"): lambda w, r: {"json": {"to": "delivered"}},
+    ("dossier", "POST", "/orders/{order_id}/invoices"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/invoices"): lambda w, r: {"json": {"lines": [WORKSPACE_LINE]}},
+    ("dossier", "PATCH", "/invoices/{invoice_id}"): lambda w, r: {"json": {"title": "Revised"}},
+    ("dossier", "POST", "/invoices/{invoice_id}/transitions"): lambda w, r: {"json": {"to": "issued"}},
+    ("dossier", "POST", "/invoices/{invoice_id}/payments"): lambda w, r: {"json": {"amount": "10.00"}},
+    ("dossier", "POST", "/invoices/{invoice_id}/credit-notes"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/events"): lambda w, r: {"json": WORKSPACE_MEETING},
+    ("dossier", "PATCH", "/events/{event_id}"): lambda w, r: {"json": {"title": "Matrix meeting, room B"}},
+    ("dossier", "POST", "/events/{event_id}/cancel"): lambda w, r: {"json": {"reason": "Postponed"}},
+    ("dossier", "POST", "/calendar/feed"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/expenses"): lambda w, r: {"json": WORKSPACE_EXPENSE},
+    ("dossier", "POST", "/dossiers/{dossier_id}/activities"): lambda w, r: {
+        "json": {"order_id": w.ids["order_id"], "worked_on": "2027-02-01", "minutes": 15}
+    },
+    ("dossier", "GET", "/dossiers/{dossier_id}/third-party-workspace"): lambda w, r: {
+        "params": {"sub": w.subs["partic"]}
+    },
     ("dossier", "PATCH", "/dossiers/{dossier_id}/partner-values"): lambda w, r: {
         "json": {"values": {"expert_opinion": "Sound."}}
     },
@@ -544,6 +631,15 @@ FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
     },
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w: {"dossier_id": w.new_dossier()},
     ("dossier", "POST", "/dossiers/{dossier_id}/close"): lambda w: {"dossier_id": w.new_dossier()},
+    ("dossier", "PATCH", "/quotes/{quote_id}"): lambda w: {"quote_id": w.new_quote()},
+    ("dossier", "POST", "/quotes/{quote_id}/transitions"): lambda w: {"quote_id": w.new_quote()},
+    ("dossier", "POST", "/orders/{order_id}/transitions"): lambda w: {"order_id": w.new_order()},
+    ("dossier", "POST", "/orders/{order_id}/invoices"): lambda w: {"order_id": w.new_order()},
+    ("dossier", "PATCH", "/invoices/{invoice_id}"): lambda w: {"invoice_id": w.new_invoice()},
+    ("dossier", "POST", "/invoices/{invoice_id}/transitions"): lambda w: {"invoice_id": w.new_invoice()},
+    ("dossier", "POST", "/invoices/{invoice_id}/payments"): lambda w: {"invoice_id": w.new_invoice(issued=True)},
+    ("dossier", "POST", "/invoices/{invoice_id}/credit-notes"): lambda w: {"invoice_id": w.new_invoice(issued=True)},
+    ("dossier", "POST", "/events/{event_id}/cancel"): lambda w: {"event_id": w.new_event()},
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/submit"): lambda w: {
         "solicitation_id": w.attached_solicitation()
     },
@@ -576,6 +672,31 @@ FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
 # route key -> (the world's id, the item field holding it, who sees it in the list)
 LISTED: dict[tuple[str, str, str], tuple[str, str, set[str]]] = {
     ("dossier", "GET", "/dossiers"): ("dossier_id", "id", {"agent", "admin", "owner", "same", "service"}),
+    ("dossier", "GET", "/dossiers/{dossier_id}/quotes"): (
+        "quote_id",
+        "id",
+        {"agent", "admin", "owner", "same", "service"},
+    ),
+    ("dossier", "GET", "/dossiers/{dossier_id}/orders"): (
+        "order_id",
+        "id",
+        {"agent", "admin", "owner", "same", "service"},
+    ),
+    ("dossier", "GET", "/dossiers/{dossier_id}/invoices"): (
+        "invoice_id",
+        "id",
+        {"agent", "admin", "owner", "same", "service"},
+    ),
+    ("dossier", "GET", "/dossiers/{dossier_id}/events"): (
+        "event_id",
+        "id",
+        {"agent", "admin", "owner", "same", "service"},
+    ),
+    ("dossier", "GET", "/dossiers/{dossier_id}/expenses"): (
+        "expense_id",
+        "id",
+        {"agent", "admin", "owner", "same", "service"},
+    ),
     # through solicitations only; contributors and participants find their dossiers in /me/invitations
     ("partner-gateway", "GET", "/me/dossiers"): ("dossier_id", "dossier_id", {"partner"}),
     ("partner-gateway", "GET", "/me/invitations"): ("dossier_id", "dossier_id", {"contrib", "partic"}),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import time
 from datetime import date, timedelta
 
+import icalendar
+import requests
 from scenario_helpers import (
     GROUPED_TIMEOUT,
     address,
@@ -90,7 +92,8 @@ class Workspace:
             "client", self.colleague_sub, org=self.org, email=self.colleague_mail, name="Claire"
         )
         self.stranger = platform.headers("client", unique("stranger"), org=unique("org"), email=self.stranger_mail)
-        self.participant = platform.headers("partner", unique("participant"), email=self.participant_mail)
+        self.participant_sub = unique("participant")
+        self.participant = platform.headers("partner", self.participant_sub, email=self.participant_mail)
         self.partner = platform.headers("partner", unique("partner"), email=self.partner_mail)
         model_id = create_model(platform, MODEL)
         self.dossier = ok(
@@ -396,3 +399,160 @@ def test_a_participant_still_reads_a_closed_dossier_and_its_documents(platform):
     # the step that fails: the closed dossier is no longer readable to the participant
     assert space.participant_view().status_code == 200
     assert shared["id"] in space.documents(space.participant)
+
+
+# ----- the workspace: quotes, orders, invoices, events, expenses, activities (issue 13) ------------------
+WORKS_LINES = [
+    {"label": "Demolition", "quantity": "2", "unit": "day", "unit_price": "480.00", "vat_rate": "20"},
+    {"label": "Tiling", "quantity": "12.5", "unit": "m2", "unit_price": "38.90", "vat_rate": "10"},
+    {"label": "Disposal", "quantity": "1", "unit": "lot", "unit_price": "149.99", "vat_rate": "20"},
+]
+
+
+def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
+    space = Workspace(platform)
+    space.invite_participant()
+
+    def dossier(method, path, headers=space.agent, **kwargs):
+        return call(platform, "dossier", method, path, headers, **kwargs)
+
+    # The dossier learns its participant from the gateway's contributor.attached.
+    service = platform.headers("service", "service:partner-gateway")
+
+    def participant_workspace():
+        response = dossier("GET", f"{space.path}/third-party-workspace", service, params={"sub": space.participant_sub})
+        return response.json() if response.status_code == 200 else None
+
+    assert platform.wait_until(participant_workspace, timeout=30)
+
+    # A quote with three lines, sent then accepted: it becomes an order with the same lines.
+    quote = ok(dossier("POST", f"{space.path}/quotes", json={"title": "Kitchen works", "lines": WORKS_LINES}))
+    # 960.00 + 192.00; 486.25 + 48.63 (48.625 rounded half-up); 149.99 + 30.00 (29.998)
+    assert (quote["net"], quote["vat"], quote["total"]) == ("1596.24", "270.63", "1866.87")
+    assert dossier("GET", f"/quotes/{quote['id']}", space.owner).status_code == 404  # a draft is staff's
+    sent = ok(dossier("POST", f"/quotes/{quote['id']}/transitions", json={"to": "sent"}))
+    assert sent["number"].startswith("QUO-")
+    accepted = ok(dossier("POST", f"/quotes/{quote['id']}/transitions", json={"to": "accepted"}))
+    order = accepted["order"]
+    assert order["number"].startswith("ORD-") and order["total"] == "1866.87"
+    assert ok(dossier("GET", f"/quotes/{quote['id']}", space.colleague))["status"] == "accepted"
+
+    # Two activities on the order; totals per order and per dossier, read by the client.
+    for minutes, text in ((180, "Demolition, day 1"), (150, "Tiling")):
+        ok(
+            dossier(
+                "POST",
+                f"{space.path}/activities",
+                json={"order_id": order["id"], "worked_on": "2027-04-02", "minutes": minutes, "description": text},
+            )
+        )
+    totals = ok(dossier("GET", f"{space.path}/activity-totals", space.owner))
+    assert (totals["minutes"], totals["duration"], totals["orders"][0]["order_number"]) == (
+        330,
+        "5h30",
+        order["number"],
+    )
+
+    # Part of the order invoiced (demolition, half the tiling), issued, paid in two payments.
+    lines = [
+        {"order_line_id": order["lines"][0]["id"]},
+        {"order_line_id": order["lines"][1]["id"], "quantity": "6.25"},
+    ]
+    invoice = ok(dossier("POST", f"/orders/{order['id']}/invoices", json={"lines": lines}))
+    issued = ok(dossier("POST", f"/invoices/{invoice['id']}/transitions", json={"to": "issued"}))
+    assert issued["number"].startswith("INV-") and issued["total"] == "1419.44"  # 1152.00 + 243.13 + 24.31 (24.313)
+    assert dossier("PATCH", f"/invoices/{invoice['id']}", json={"title": "x"}).status_code == 409
+    too_much = dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "1419.45"})
+    assert too_much.status_code == 422 and "amount" in too_much.json()["errors"]
+    ok(dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "700.00", "method": "transfer"}))
+    assert ok(dossier("GET", f"/invoices/{invoice['id']}", space.owner))["status"] == "partially_paid"
+    ok(dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "719.44", "method": "transfer"}))
+    paid = ok(dossier("GET", f"/invoices/{invoice['id']}", space.owner))
+    assert (paid["status"], paid["balance_due"]) == ("paid", "0.00")
+
+    # A meeting with the client lands in the client's iCalendar feed (fetched without any token).
+    meeting = ok(
+        dossier(
+            "POST",
+            f"{space.path}/events",
+            json={
+                "kind": "meeting",
+                "title": "Site handover",
+                "starts_at": "2027-04-20T14:00:00",
+                "ends_at": "2027-04-20T15:00:00",
+                "timezone": "Europe/Paris",
+                "location": "12 rue des Lilas",
+                "attendees": [{"sub": space.owner_sub}, {"sub": space.participant_sub}],
+            },
+        )
+    )
+    feed_url = ok(dossier("POST", "/calendar/feed", space.owner, json={"name": "My works"}), 201)["url"]
+    feed = requests.get(platform.api("dossier", feed_url[feed_url.index("/calendar/") :]), timeout=10)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    (vevent,) = [
+        e for e in icalendar.Calendar.from_ical(feed.content).walk("VEVENT") if "Site handover" in e["summary"]
+    ]
+    assert vevent["uid"].startswith(meeting["id"]) and vevent["dtstart"].dt.hour == 14
+
+    # An expense with its receipt, billed to the client: they list it and download the receipt.
+    receipt = ok(upload(platform, space.agent, space.id, filename="skip-hire.pdf", client=True))
+    expense = ok(
+        dossier(
+            "POST",
+            f"{space.path}/expenses",
+            json={
+                "spent_on": "2027-04-03",
+                "label": "Skip hire",
+                "category": "purchase",
+                "amount": "95.00",
+                "vat_rate": "20",
+                "billable": True,
+                "receipt_document_id": receipt["id"],
+            },
+        )
+    )
+    listed = ok(dossier("GET", f"{space.path}/expenses", space.owner))["items"]
+    assert [(item["id"], item["total"]) for item in listed] == [(expense["id"], "114.00")]
+    content = platform.wait_until(
+        lambda: (
+            (r := call(platform, "documents", "GET", f"/documents/{receipt['id']}/content", space.owner)).status_code
+            == 200
+            and r
+        ),
+        timeout=30,
+    )
+    assert content and content.content.startswith(b"%PDF")
+
+    # The participant (through the gateway's service route) sees all of that but the quote, order and invoice.
+    view = participant_workspace()
+    assert view and view["kind"] == "participant"
+    assert [e["id"] for e in view["events"]] == [meeting["id"]]
+    assert [e["id"] for e in view["expenses"]] == [expense["id"]]
+    assert len(view["activities"]) == 2 and view["activity_totals"]["minutes"] == 330
+    for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"]):
+        assert financial not in str(view)
+    # The client reads the participants' names; the timeline names people, never raw ids.
+    names = ok(dossier("GET", f"{space.path}/participants", space.owner))["items"]
+    assert [row["name"] for row in names] == ["Plomberie Martin"]
+    timeline = ok(dossier("GET", f"{space.path}/timeline", space.owner, params={"limit": 200}))["items"]
+    kinds = {entry["kind"] for entry in timeline}
+    assert {"quote_sent", "order_created", "invoice_issued", "payment_recorded", "event_scheduled"} <= kinds
+    assert {"expense_recorded", "activity_logged"} <= kinds
+    assert all(space.agent_sub not in entry["summary"] for entry in timeline)
+    assert any("Agnès Agent" in entry["summary"] for entry in timeline if entry["kind"] == "quote_sent")
+
+    # Closed: everything stays readable, every change is 409.
+    ok(dossier("POST", f"{space.path}/close"))
+    assert ok(dossier("GET", f"/invoices/{invoice['id']}", space.owner))["status"] == "paid"
+    assert ok(dossier("GET", f"{space.path}/events", space.owner))["items"][0]["id"] == meeting["id"]
+    for method, path, body in (
+        ("POST", f"{space.path}/quotes", {"lines": WORKS_LINES}),
+        ("POST", f"/orders/{order['id']}/invoices", {}),
+        ("POST", f"/orders/{order['id']}/transitions", {"to": "delivered"}),
+        ("POST", f"/invoices/{invoice['id']}/credit-notes", {}),
+        ("PATCH", f"/events/{meeting['id']}", {"title": "Moved"}),
+        ("POST", f"/events/{meeting['id']}/cancel", {}),
+        ("POST", f"{space.path}/activities", {"order_id": order["id"], "worked_on": "2027-04-21", "minutes": 10}),
+    ):
+        response = dossier(method, path, json=body)
+        assert response.status_code == 409, (path, response.text)

@@ -57,6 +57,9 @@ def test_a_meeting_is_stored_in_utc_and_published_with_its_ics(client, as_agent,
     [
         ({"ends_at": "2027-03-10T09:00:00"}, "ends_at"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"timezone": "Europe"}, "timezone"),
+        ({"timezone": "../../etc/passwd"}, "timezone"),
+        ({"starts_at": "0001-01-01T00:00:00+14:00"}, "starts_at"),
         ({"attendees": [{"sub": "somebody-else"}]}, "attendees.0.sub"),
     ],
 )

@@ -23,7 +23,7 @@ def test_line_amounts_are_rounded_half_up_to_the_cent_on_each_line():
 
 
 def test_money_refuses_floats_and_too_many_decimals():
-    for bad in (1.5, True, None, "1.234", "abc", "NaN", "Infinity"):
+    for bad in (1.5, True, None, "1.234", "abc", "NaN", "Infinity", "1E+999999", "-1E+999999999"):
         with pytest.raises(money.MoneyError):
             money.parse_decimal(bad, places=2)
     assert money.parse_decimal("12.50", places=2) == Decimal("12.50")

@@ -148,8 +148,9 @@ def test_a_participant_sees_all_but_quotes_orders_invoices(client, as_service, w
     assert [a["id"] for a in view["activities"]] == [workspace["activity"]]
     assert view["participants"][0]["name"] == "Partner-Paula"
     assert set(view) == {"kind", "events", "expenses", "activities", "activity_totals", "participants"}
-    # the activity detail names the order, never its amounts
-    assert "total" not in view["activities"][0] and "lines" not in str(view)
+    # the activity detail: the time spent, neither the order it was spent on nor its number or amounts
+    assert workspace["order"] not in str(view) and "ORD-" not in str(view)
+    assert view["activity_totals"]["minutes"] == 60 and view["activity_totals"]["orders"] == []
 
 
 def test_a_contributor_sees_none_of_the_workspace(client, as_service, workspace):

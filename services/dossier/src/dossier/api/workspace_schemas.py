@@ -282,7 +282,7 @@ class ActivityCreateSchema(Schema):
 class ActivitySchema(Schema):
     id = fields.String()
     dossier_id = fields.String()
-    order_id = fields.String()
+    order_id = fields.String(allow_none=True, metadata={"description": "None for participants."})
     order_number = fields.String(allow_none=True)
     person_name = fields.String(allow_none=True)
     worked_on = fields.Date()

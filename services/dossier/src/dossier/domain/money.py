@@ -12,6 +12,7 @@ CENT = Decimal("0.01")
 MILLI = Decimal("0.001")
 MAX_CENTS = 10**13  # 100 billion: far above any real document, far below a BIGINT
 MAX_MILLI = 10**12
+MAX_DIGITS = 11  # integer digits of the largest accepted value (under 10**11)
 
 
 class MoneyError(ValueError):
@@ -28,6 +29,8 @@ def parse_decimal(value: object, *, places: int, allow_negative: bool = False, a
         raise MoneyError("Not a decimal number.") from None
     if not number.is_finite():
         raise MoneyError("Not a finite number.")
+    if number and number.adjusted() >= MAX_DIGITS:  # no arithmetic first: 1E+999999 overflows the context
+        raise MoneyError("Too large.")
     if number.as_tuple().exponent < -places:  # type: ignore[operator]
         raise MoneyError(f"At most {places} decimals.")
     if number < 0 and not allow_negative:

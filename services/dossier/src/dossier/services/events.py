@@ -40,14 +40,16 @@ PRODID = "-//Dossier service//Workspace events//EN"
 def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the database, e.g. "Europe"
         raise invalid("timezone", "Not an IANA time zone (e.g. Europe/Paris).") from None
 
 
-def _aware(value: datetime, zone: ZoneInfo) -> datetime:
-    """A naive time is read in the event's zone; every time is stored in UTC."""
+def _aware(value: datetime, zone: ZoneInfo, field: str) -> datetime:
+    """A naive time is read in the event's zone; every time is stored in UTC (years 1900 to 9000)."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=zone)
+    if not 1900 <= value.year <= 9000:
+        raise invalid(field, "Out of range (years 1900 to 9000).")
     return value.astimezone(ZoneInfo("UTC"))
 
 
@@ -76,7 +78,7 @@ def _validate_times(starts_at: datetime, ends_at: datetime) -> None:
 def schedule(session: Session, caller: Caller, dossier_id: str, body: dict[str, Any]) -> dict:
     dossier = writable_dossier(session, caller, dossier_id)
     zone = _zone(body["timezone"])
-    starts_at, ends_at = _aware(body["starts_at"], zone), _aware(body["ends_at"], zone)
+    starts_at, ends_at = _aware(body["starts_at"], zone, "starts_at"), _aware(body["ends_at"], zone, "ends_at")
     _validate_times(starts_at, ends_at)
     attendees = _attendees(session, dossier, body.get("attendees") or [])
     now = clock.now()
@@ -107,8 +109,8 @@ def schedule(session: Session, caller: Caller, dossier_id: str, body: dict[str, 
 def reschedule(session: Session, caller: Caller, event_id: str, body: dict[str, Any]) -> dict:
     event, dossier = _writable(session, caller, event_id)
     zone = _zone(body.get("timezone") or event.timezone)
-    starts_at = _aware(body["starts_at"], zone) if body.get("starts_at") else event.starts_at
-    ends_at = _aware(body["ends_at"], zone) if body.get("ends_at") else event.ends_at
+    starts_at = _aware(body["starts_at"], zone, "starts_at") if body.get("starts_at") else event.starts_at
+    ends_at = _aware(body["ends_at"], zone, "ends_at") if body.get("ends_at") else event.ends_at
     _validate_times(starts_at, ends_at)
     attendees = _attendees(session, dossier, body["attendees"]) if body.get("attendees") is not None else None
     moved = starts_at != event.starts_at or ends_at != event.ends_at

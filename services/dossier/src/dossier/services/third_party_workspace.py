@@ -36,6 +36,10 @@ def workspace_for(session: Session, caller: Caller, dossier_id: str, sub: str) -
     if may_see(kind, "activity"):
         view["activities"] = activities.all_activities(session, dossier_id)
         view["activity_totals"] = activities.totals_of(session, dossier_id)
+        if not may_see(kind, "order"):  # the time spent, not which order (nor its number) it was spent on
+            for activity in view["activities"]:
+                activity["order_id"] = activity["order_number"] = None
+            view["activity_totals"]["orders"] = []
     if may_see(kind, "participant_names"):
         parties = session.scalars(
             select(ThirdParty).where(ThirdParty.dossier_id == dossier_id, ThirdParty.kind == "participant")
