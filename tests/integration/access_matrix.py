@@ -50,6 +50,10 @@ dossier           GET    /dossiers/{dossier_id}/partner-view                403 
 dossier           PATCH  /dossiers/{dossier_id}/partner-values              403   403   403   403  403   403     403      403     403    200     401
 dossier           GET    /dossiers/{dossier_id}/participant-view            403   403   403   403  403   403     403      403     403    200     401
 dossier           POST   /dossiers/{dossier_id}/third-party-notes           403   403   403   403  403   403     403      403     403    201     401
+dossier           POST   /dossiers/on-behalf                                403   403   403   403  403   403     403      403     403    201     401
+dossier           GET    /dossiers/{dossier_id}/portal-view                 403   403   403   403  403   403     403      403     403    200     401
+dossier           PATCH  /dossiers/{dossier_id}/on-behalf-values            403   403   403   403  403   403     403      403     403    409     401
+dossier           POST   /dossiers/{dossier_id}/on-behalf-submit            403   403   403   403  403   403     403      403     403    409     401
 dossier           POST   /requests                                          403   403   201   201  201   403     403      403     403    403     401
 dossier           POST   /dossiers/{dossier_id}/close                       200   200   403   403  403   403     403      403     403    403     401
 dossier           GET    /categories                                        200   200   200   200  200   403     403      403     403    200     401
@@ -137,12 +141,20 @@ partner-gateway   GET    /me/invitations                                    403 
 partner-gateway   GET    /me/pieces                                         403   403   403   403  403   200     200      200     200    403     401
 partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            403   403   403   403  403   404     404      201     404    403     401
 partner-gateway   GET    /access                                            403   403   403   403  403   403     403      403     403    200     401
-partner-gateway   POST   /attach                                            403   403   403   403  403   200     200      200     200    403     401
+partner-gateway   POST   /attach                                            403   403   404   404  404   200     200      200     200    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/submit            404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/reissue-key       200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/revoke            200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   DELETE /solicitations/{solicitation_id}                   200   200   403   403  403   403     403      403     403    403     401
 partner-gateway   POST   /contributors/{invitation_id}/revoke               200   200   404   404  404   403     403      403     403    403     401
+partner-gateway   PATCH  /solicitations/{solicitation_id}                   200   200   403   403  403   403     403      403     403    403     401
+partner-gateway   POST   /solicitations/{solicitation_id}/decline           404   404   403   403  403   200     404      404     404    403     401
+partner-gateway   POST   /dossiers/{dossier_id}/contributors/remind         200   200   403   403  403   403     403      403     403    403     401
+partner-gateway   POST   /filings                                           403   403   403   403  403   201     201      201     201    403     401
+partner-gateway   GET    /me/filings                                        403   403   403   403  403   200     200      200     200    403     401
+partner-gateway   GET    /me/filings/{filing_id}                            403   403   403   403  403   200     404      404     404    403     401
+partner-gateway   PATCH  /me/filings/{filing_id}                            403   403   403   403  403   200     404      404     404    403     401
+partner-gateway   POST   /me/filings/{filing_id}/submit                     403   403   403   403  403   200     404      404     404    403     401
 
 attestation       GET    /products                                          200   200   403   403  403   403     403      403     403    403     401
 attestation       POST   /products                                          403   201   403   403  403   403     403      403     403    403     401
@@ -233,7 +245,8 @@ ROUTES: list[Route] = _parse(TABLE)
 
 # Once the dossier is closed (docs/architecture.md §5: a closed dossier refuses every change with 409, through the
 # gateway too), each caller who could change it before now gets 409 in every service; reads stay open to
-# those who could read (a partner's view of a closed dossier is gone: 404, like any hidden status).
+# those who could read (issue 14: a partner keeps read-only access to a closed dossier; the on-behalf routes
+# on a dossier that was not filed on behalf answer 409 to the service).
 CLOSED_TABLE = """
 # service         method path                                               caller   status
 dossier           GET    /dossiers/{dossier_id}                             owner    200
@@ -258,7 +271,7 @@ partner-gateway   POST   /dossiers/{dossier_id}/solicitations               agen
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                owner    409
 partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    partic   409
-partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  404
+partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  200
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           partner  409
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        partner  409
 partner-gateway   POST   /solicitations/{solicitation_id}/submit            partner  409

@@ -114,6 +114,18 @@ class World:
     def new_event(self) -> str:
         return self.call("dossier", "POST", f"/dossiers/{self.ids['dossier_id']}/events", json=WORKSPACE_MEETING)["id"]
 
+    def new_filing(self) -> str:
+        """A dossier the world's partner filed on behalf of someone (issue 14)."""
+        return self.call("partner-gateway", "POST", "/filings", "partner", json=self.filing_body())["id"]
+
+    def filing_body(self) -> dict:
+        return {
+            "model_id": self.ids["model_id"],
+            "title": "Filed on behalf",
+            "fields": {"address": "2 rue du Port"},
+            "person": {"name": "Matrix person", "email": address("person")},
+        }
+
     def new_solicitation(self, dossier_id: str | None = None) -> dict:
         path = f"/dossiers/{dossier_id or self.ids['dossier_id']}/solicitations"
         body = {
@@ -295,7 +307,9 @@ def build_world(platform) -> World:
     world.values.update(org_a=org_a, owner_email=f"{subs['owner']}@example.org", rule_address=address("rule"))
     ids = world.ids
 
-    ids["model_id"] = world.call("dossier", "POST", "/models", "admin", json=REVIEW_MODEL)["id"]
+    ids["model_id"] = world.call(
+        "dossier", "POST", "/models", "admin", json={**REVIEW_MODEL, "partners_can_file": True}
+    )["id"]
     ids["dossier_id"] = world.new_dossier()
     ids["throwaway_dossier_id"] = world.new_dossier()
     ids["partner_id"] = world.call(
@@ -313,6 +327,7 @@ def build_world(platform) -> World:
     participant = world.new_invitation("participant", None)
     world.call("partner-gateway", "POST", "/attach", "partic", json={"key": participant["access_key"]})
     ids["document_id"] = world.new_document()
+    ids["filing_id"] = world.new_filing()
 
     letter = world.call(
         "documents",
@@ -489,7 +504,7 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("attestation", "POST", "/attestation-requests/{request_id}/revoke"): lambda w, r: {"json": {"reason": "Matrix"}},
     ("attestation", "PATCH", "/validation-tasks/{task_id}"): lambda w, r: {"json": {"due_date": "2030-01-01"}},
     ("dossier", "POST", "/models"): lambda w, r: {"json": REVIEW_MODEL},
-    ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": REVIEW_MODEL},
+    ("dossier", "PUT", "/models/{model_id}"): lambda w, r: {"json": {**REVIEW_MODEL, "partners_can_file": True}},
     ("dossier", "POST", "/dossiers"): lambda w, r: {"json": {"model_id": w.ids["model_id"], "title": "New"}},
     ("dossier", "PATCH", "/dossiers/{dossier_id}"): _dossier_patch,
     ("dossier", "POST", "/dossiers/{dossier_id}/transitions"): lambda w, r: {"json": {"to": "internal_check"}},
@@ -537,6 +552,18 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
         }
     },
     ("partner-gateway", "POST", "/dossiers/{dossier_id}/solicitations/remind"): lambda w, r: {"json": {}},
+    ("partner-gateway", "POST", "/dossiers/{dossier_id}/contributors/remind"): lambda w, r: {"json": {}},
+    ("partner-gateway", "PATCH", "/solicitations/{solicitation_id}"): lambda w, r: {"json": {"instructions": "More."}},
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/decline"): lambda w, r: {"json": {"reason": "Busy."}},
+    ("partner-gateway", "POST", "/filings"): lambda w, r: {"json": w.filing_body()},
+    ("partner-gateway", "PATCH", "/me/filings/{filing_id}"): lambda w, r: {"json": {"fields": {"address": "3 quai"}}},
+    ("dossier", "POST", "/dossiers/on-behalf"): lambda w, r: {
+        "json": {**w.filing_body(), "filer": {"sub": "partner-matrix", "name": "Matrix filer"}}
+    },
+    ("dossier", "PATCH", "/dossiers/{dossier_id}/on-behalf-values"): lambda w, r: {"json": {"fields": {}}},
+    ("dossier", "POST", "/dossiers/{dossier_id}/on-behalf-submit"): lambda w, r: {
+        "json": {"filer": {"sub": "partner-matrix"}}
+    },
     ("partner-gateway", "POST", "/attach"): lambda w, r: {"json": {"key": w.values["attach_key"]}},
     ("partner-gateway", "POST", "/solicitations/{solicitation_id}/opinion"): lambda w, r: {
         "json": {"verdict": "reserved", "comment": "Needs a check."}
@@ -655,6 +682,10 @@ FRESH: dict[tuple[str, str, str], Callable[[World], dict[str, str]]] = {
     ("partner-gateway", "POST", "/contributors/{invitation_id}/revoke"): lambda w: {
         "invitation_id": w.new_invitation()["id"]
     },
+    ("partner-gateway", "POST", "/solicitations/{solicitation_id}/decline"): lambda w: {
+        "solicitation_id": w.attached_solicitation()
+    },
+    ("partner-gateway", "POST", "/me/filings/{filing_id}/submit"): lambda w: {"filing_id": w.new_filing()},
     ("attestation", "POST", "/validation-tasks/{task_id}/approve"): lambda w: {"task_id": w.new_validation_task()},
     ("attestation", "POST", "/attestation-requests/{request_id}/revoke"): lambda w: {
         "request_id": w.new_issued_request()
@@ -910,8 +941,10 @@ def closed(world) -> dict[str, str]:
     patch = world.platform.api("documents", f"/documents/{ids['document_id']}")
 
     def everyone_knows() -> bool:  # the gateway and the documents service learn it from dossier.closed
+        view = requests.get(url, headers=world.headers["partner"], timeout=10)
         return (
-            requests.get(url, headers=world.headers["partner"], timeout=10).status_code == 404
+            view.status_code == 200
+            and view.json().get("read_only") is True  # issue 14: read-only to its partner once closed
             and requests.patch(patch, headers=world.headers["agent"], json={"client": True}, timeout=10).status_code
             == 409
         )

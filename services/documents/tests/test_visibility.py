@@ -129,7 +129,23 @@ def test_a_contributor_sees_only_the_pieces_of_their_role(upload, client, gatewa
     upload(as_agent, partner=True)
     assert _ids(_list(client, contributor)) == {guarantor_piece["id"]}
     provided = upload(contributor, roles="tenant_2", category="supporting_piece").get_json()
-    assert provided["visibility"]["roles"] == ["guarantor"]
+    assert provided["visibility"]["roles"] == []  # between the contributor and staff until staff share it
+
+
+def test_a_contributor_does_not_read_the_pieces_another_contributor_of_the_same_role_provided(
+    upload, client, gateway, settings, as_agent
+):
+    for sub in ("tenant-ann", "tenant-ben"):
+        gateway.grant("dos-1", sub, contributor_roles=["tenant"])
+    ann, ben = bearer(settings, "partner", "tenant-ann"), bearer(settings, "partner", "tenant-ben")
+    payslip = upload(ann, roles="tenant", category="supporting_piece").get_json()
+    assert client.get(f"/api/v1/documents/{payslip['id']}", headers=ann).status_code == 200
+    assert client.get(f"/api/v1/documents/{payslip['id']}", headers=ben).status_code == 404
+    assert client.get(f"/api/v1/documents/{payslip['id']}/content", headers=ben).status_code == 404
+    assert payslip["id"] not in _ids(_list(client, ben))
+    shared = client.patch(f"/api/v1/documents/{payslip['id']}", json={"roles": ["tenant"]}, headers=as_agent)
+    assert shared.status_code == 200, shared.get_json()
+    assert client.get(f"/api/v1/documents/{payslip['id']}", headers=ben).status_code == 200
 
 
 def test_a_participant_sees_what_the_client_sees(upload, client, gateway, settings, as_agent):
@@ -224,3 +240,20 @@ def test_a_status_change_without_client_fields_keeps_the_known_client(upload, cl
     event("dossier.status_changed", {"dossier_id": "dos-1", "from": "a", "to": "b"})
     shared = upload(as_agent, client=True).get_json()
     assert client.get(f"/api/v1/documents/{shared['id']}", headers=as_client).status_code == 200
+
+
+def test_a_third_partys_download_publishes_document_downloaded_for_the_audit_log(
+    upload, client, gateway, settings, db, as_agent
+):
+    gateway.grant("dos-1", "partner-paul", partner=True, solicitation_ids=["sol-1"])
+    partner = bearer(settings, "partner", "partner-paul")
+    shared = upload(as_agent, partner=True).get_json()
+    assert client.get(f"/api/v1/documents/{shared['id']}/content", headers=as_agent).status_code == 200
+    assert outbox_events(db, "document.downloaded") == []  # staff reads are not third-party reads
+    assert client.get(f"/api/v1/documents/{shared['id']}/content", headers=partner).status_code == 200
+    [event] = outbox_events(db, "document.downloaded")
+    assert (event.data["document_id"], event.data["dossier_id"], event.actor["sub"]) == (
+        shared["id"],
+        "dos-1",
+        "partner-paul",
+    )

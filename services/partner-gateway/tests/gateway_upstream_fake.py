@@ -20,6 +20,7 @@ class UpstreamFake:
         self.models: dict[str, dict[str, Any]] = {}
         self.documents: list[dict[str, Any]] = []
         self.notes: list[dict[str, Any]] = []
+        self.filings: list[dict[str, Any]] = []
         self.partner_value_writes: list[tuple[str, dict]] = []
         self.authorizations: list[str] = []
         self.app = self._build()
@@ -32,8 +33,26 @@ class UpstreamFake:
         self.models.clear()
         self.documents.clear()
         self.notes.clear()
+        self.filings.clear()
         self.partner_value_writes.clear()
         self.authorizations.clear()
+
+    def portal(self, dossier_id: str, **extra: Any) -> dict[str, Any]:
+        """A dossier as its client sees it (the dossier service's portal view)."""
+        record = self.dossiers[dossier_id]
+        return {
+            "id": dossier_id,
+            "reference": record["reference"],
+            "title": record["title"],
+            "status": record["status"],
+            "status_label": record.get("status_label", record["status"]),
+            "closed": record["closed"],
+            "updated_at": record["updated_at"],
+            "model_id": record["model_id"],
+            "model_version": record["model_version"],
+            "fields": dict(record.get("portal_fields") or {}),
+            **extra,
+        }
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -138,6 +157,68 @@ class UpstreamFake:
                 return problem(422, "Not writable.", {"fields": {key: ["not writable"] for key in refused}})
             fake.partner_value_writes.append((dossier_id, values))
             return jsonify({"dossier_id": dossier_id, "fields": record["view"]})
+
+        @app.post("/api/v1/dossiers/on-behalf")
+        def on_behalf():
+            body = request.get_json()
+            model = fake.models.get(body["model_id"])
+            if model is None:
+                return problem(404, "No such model.")
+            if not model.get("partners_can_file"):
+                return problem(403, "This model does not let partners file.")
+            refused = sorted(set(body.get("fields") or {}) - {"site_name", "urgent"})
+            if refused:
+                return problem(422, "Not writable.", {"fields": {key: ["not writable"] for key in refused}})
+            dossier_id = str(uuid.uuid4())
+            fake.dossiers[dossier_id] = {
+                "id": dossier_id,
+                "reference": f"DOS-{dossier_id[:6]}",
+                "title": body["title"],
+                "status": "review",
+                "status_label": "Under review",
+                "partner_visible": True,
+                "closed": False,
+                "model_id": model["id"],
+                "model_version": 1,
+                "client_sub": None,
+                "client_org": None,
+                "client_email": body["person"]["email"],
+                "updated_at": "2000-01-01T00:00:00Z",
+                "view": [],
+                "portal_fields": dict(body.get("fields") or {}),
+                "filed_by": body["filer"],
+                "submitted": False,
+            }
+            fake.filings.append(body)
+            return jsonify(
+                fake.portal(dossier_id, filer_access_until=model.get("filer_access_until", "submission"))
+            ), 201
+
+        @app.get("/api/v1/dossiers/<dossier_id>/portal-view")
+        def portal_view(dossier_id):
+            if dossier_id not in fake.dossiers:
+                return problem(404, "No such dossier.")
+            return jsonify(fake.portal(dossier_id))
+
+        @app.patch("/api/v1/dossiers/<dossier_id>/on-behalf-values")
+        def on_behalf_values(dossier_id):
+            record = fake.dossiers[dossier_id]
+            if record["closed"]:
+                return problem(409, "Closed.")
+            values = request.get_json()["fields"]
+            refused = sorted(set(values) - {"site_name", "urgent"})
+            if refused:
+                return problem(422, "Not writable.", {"fields": {key: ["not writable"] for key in refused}})
+            record["portal_fields"].update(values)
+            return jsonify(fake.portal(dossier_id))
+
+        @app.post("/api/v1/dossiers/<dossier_id>/on-behalf-submit")
+        def on_behalf_submit(dossier_id):
+            record = fake.dossiers[dossier_id]
+            if not record["portal_fields"].get("site_name"):
+                return problem(422, "Missing.", {"fields": {"site_name": ["is required"]}})
+            record["submitted"] = True
+            return jsonify(fake.portal(dossier_id))
 
         @app.get("/api/v1/models/<model_id>")
         def model(model_id):

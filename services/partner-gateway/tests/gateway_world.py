@@ -14,6 +14,12 @@ MODEL = {
     "id": "model-1",
     "version": 1,
     "name": "Loan",
+    "statuses": [
+        {"code": "review", "label": "Under review", "initial": True, "partner_visible": True},
+        {"code": "decision", "label": "Decision", "partner_visible": True},
+        {"code": "internal_check", "label": "Internal check", "partner_visible": False},
+        {"code": "hidden", "label": "Hidden", "partner_visible": False},
+    ],
     "roles": [
         {
             "code": "guarantor",

@@ -15,6 +15,9 @@ JUNK_BODIES = [
     {"verdict": "maybe"},
     {"solicitation_ids": [1, 2]},
     {"kind": "contributor", "role": 3, "name": "", "email": "not-an-email"},
+    {"reason": ["x"], "due_date": "soon", "open_statuses": []},
+    {"model_id": 3, "title": "", "fields": "x", "person": {"name": "", "email": "no", "extra": 1}},
+    {"fields": ["not", "a", "dict"], "contributor_ids": "x"},
 ]
 ROUTES = [
     ("POST", "/api/v1/partners"),
@@ -26,6 +29,11 @@ ROUTES = [
     ("POST", "/api/v1/dossiers/{dossier}/contributors"),
     ("POST", "/api/v1/me/pieces/{solicitation}/payslip"),
     ("POST", "/api/v1/me/dossiers/{dossier}/notes"),
+    ("PATCH", "/api/v1/solicitations/{solicitation}"),
+    ("POST", "/api/v1/solicitations/{solicitation}/decline"),
+    ("POST", "/api/v1/dossiers/{dossier}/contributors/remind"),
+    ("POST", "/api/v1/filings"),
+    ("PATCH", "/api/v1/me/filings/{solicitation}"),
 ]
 
 
@@ -33,9 +41,8 @@ ROUTES = [
 def test_junk_bodies_never_cause_a_server_error(world, method, path):
     solicitation, sub, partner = world.attached_solicitation()
     url = path.format(dossier=solicitation["dossier_id"], solicitation=solicitation["id"])
-    headers = (
-        partner if "/me/" in path or "attach" in path or "/opinion" in path or "/completion" in path else world.agent
-    )
+    partner_paths = ("/me/", "attach", "/opinion", "/completion", "/decline", "/filings")
+    headers = partner if any(part in path for part in partner_paths) else world.agent
     for body in JUNK_BODIES:
         response = world.client.open(url, method=method, json=body, headers=headers)
         assert response.status_code < 500, (url, body, response.get_json())
@@ -56,3 +63,10 @@ def test_unknown_ids_are_404(world):
     assert world.client.get("/api/v1/me/dossiers/nope", headers=partner).status_code == 404
     assert world.client.post("/api/v1/solicitations/nope/submit", headers=partner).status_code == 404
     assert world.client.post("/api/v1/contributors/nope/revoke", headers=world.agent).status_code == 404
+    assert world.client.patch("/api/v1/solicitations/nope", json={"scope": "x"}, headers=world.agent).status_code == 404
+    assert (
+        world.client.post("/api/v1/solicitations/nope/decline", json={"reason": "x"}, headers=partner).status_code
+        == 404
+    )
+    assert world.client.get("/api/v1/me/filings/nope", headers=partner).status_code == 404
+    assert world.client.post("/api/v1/me/filings/nope/submit", headers=partner).status_code == 404

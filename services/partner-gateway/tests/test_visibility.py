@@ -1,5 +1,6 @@
-"""A partner sees a dossier only while attached, not revoked/cancelled, the dossier open, its status
-partner-visible and in the solicitation's open statuses; otherwise 404 and gone from GET /me/dossiers."""
+"""A partner sees a dossier only while attached, not revoked/cancelled, and the dossier open with its status
+partner-visible and in the solicitation's open statuses, or closed (read-only); otherwise 404 and gone from
+GET /me/dossiers."""
 
 from __future__ import annotations
 
@@ -69,10 +70,14 @@ def test_a_partner_visible_status_outside_the_open_statuses_hides_the_dossier(wo
     assert not sees(world, headers, solicitation["dossier_id"])
 
 
-def test_a_closed_dossier_disappears_for_the_partner(world):
+def test_a_closed_dossier_stays_readable_to_the_partner_read_only(world):
+    """Issue 14: a closed dossier stays readable (read-only) to its partners; writes are 409
+    (test_partner_rules.py). Before, it disappeared."""
     solicitation, _, headers = world.attached_solicitation()
     world.close(solicitation["dossier_id"])
-    assert not sees(world, headers, solicitation["dossier_id"])
+    assert sees(world, headers, solicitation["dossier_id"])
+    view = world.client.get(f"/api/v1/me/dossiers/{solicitation['dossier_id']}", headers=headers).get_json()
+    assert view["read_only"] is True
 
 
 def test_revoking_removes_access_at_once(world):

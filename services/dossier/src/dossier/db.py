@@ -79,6 +79,10 @@ class Dossier(Base):
     # {"source": "model"} or {"source": "staff", changed_by, previous}.
     classification: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     client_reference: Mapped[str | None] = mapped_column(String(100))
+    # Filed by a partner on behalf of the client (issue 14): who filed it, for staff ("filed by X on behalf of Y").
+    filed_by_sub: Mapped[str | None] = mapped_column(String(200))
+    filed_by_name: Mapped[str | None] = mapped_column(String(200))
+    filed_by_org: Mapped[str | None] = mapped_column(String(200))
     assignee_sub: Mapped[str | None] = mapped_column(String(200))
     assignee_email: Mapped[str | None] = mapped_column(String(320))
     field_values: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -11,7 +11,7 @@ from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
 from .db import Dossier
-from .services import actors, timeline
+from .services import actors, on_behalf, timeline
 
 log = logging.getLogger(__name__)
 
@@ -143,8 +143,14 @@ def on_contributor_invited(session: Session, envelope: Envelope) -> None:
     actors.remember_invitation(session, envelope.data)
 
 
+def on_filing_claimed(session: Session, envelope: Envelope) -> None:
+    """The person a partner filed the dossier for claimed it with their key: it is theirs from now on."""
+    on_behalf.claim(session, envelope.data["dossier_id"], envelope.data, envelope.actor)
+
+
 def handlers(settings) -> HandlerTable:
     return {
+        "filing.claimed": on_filing_claimed,
         "solicitation.answered": on_solicitation_answered,
         "document.added": on_document_added,
         "document.visibility_changed": on_document_visibility_changed,

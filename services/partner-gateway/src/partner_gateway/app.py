@@ -8,7 +8,7 @@ from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
 from . import config
-from .api import access, contributors, partner_side, partners, solicitations
+from .api import access, contributors, filings, partner_side, partners, solicitations
 from .clients import Upstreams
 
 
@@ -17,6 +17,6 @@ def create_app(settings: config.PartnerGatewaySettings | None = None, db: Databa
     db = db or Database(settings.database_url)
     app, api = create_service_app(settings, db, title="Partner gateway service")
     app.extensions["upstreams"] = Upstreams(settings)
-    for module in (partners, solicitations, partner_side, contributors, access):
+    for module in (partners, solicitations, partner_side, contributors, access, filings):
         api.register_blueprint(module.blp)
     return app

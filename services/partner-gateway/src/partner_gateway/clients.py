@@ -34,6 +34,22 @@ class Upstreams:
             "PATCH", f"/api/v1/dossiers/{dossier_id}/partner-values", json={"values": values}
         ).json()
 
+    def file_on_behalf(self, body: dict[str, Any]) -> dict[str, Any]:
+        return self.dossier.request("POST", "/api/v1/dossiers/on-behalf", json=body).json()
+
+    def portal_view(self, dossier_id: str) -> dict[str, Any]:
+        return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/portal-view")
+
+    def write_on_behalf_values(self, dossier_id: str, values: dict[str, Any]) -> dict[str, Any]:
+        return self.dossier.request(
+            "PATCH", f"/api/v1/dossiers/{dossier_id}/on-behalf-values", json={"fields": values}
+        ).json()
+
+    def submit_on_behalf(self, dossier_id: str, filer: dict[str, Any]) -> dict[str, Any]:
+        return self.dossier.request(
+            "POST", f"/api/v1/dossiers/{dossier_id}/on-behalf-submit", json={"filer": filer}
+        ).json()
+
     def model(self, model_id: str, version: int | None) -> dict[str, Any]:
         params = {"version": version} if version else {}
         return self.dossier.get_json(f"/api/v1/models/{model_id}", params=params)
@@ -51,12 +67,22 @@ class Upstreams:
         """One document's metadata (services see every document); the id comes from a caller, hence quoted."""
         return self.documents.get_json(f"/api/v1/documents/{quote(document_id, safe='')}")
 
-    def partner_view_and_documents(self, dossier_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        """Both calls of the composed partner view at once (the request id travels with each)."""
+    def partner_view_and_documents(
+        self, dossier_id: str, solicitation_ids: tuple[str, ...] = ()
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+        """The calls of the composed partner view at once (the request id travels with each): the partner view,
+        the dossier's partner documents and the documents each of the solicitations owns."""
         documents = self._pool.submit(
             contextvars.copy_context().run, self.documents_of, "dossier", dossier_id, partner="true"
         )
-        return self.partner_view(dossier_id), documents.result()
+        addressed = {
+            solicitation_id: self._pool.submit(
+                contextvars.copy_context().run, self.documents_of, "solicitation", solicitation_id
+            )
+            for solicitation_id in solicitation_ids
+        }
+        view = self.partner_view(dossier_id)
+        return view, documents.result(), {key: future.result() for key, future in addressed.items()}
 
 
 def app_upstreams() -> Upstreams:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, MetaData, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from platform_shared.db import UTCDateTime
@@ -43,6 +43,10 @@ class DossierState(Base):
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     model_id: Mapped[str | None] = mapped_column(String(36))
     model_version: Mapped[int | None] = mapped_column(Integer)
+    # What a partner's list screen shows (issue 14), kept from the same events.
+    reference: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(300))
+    status_label: Mapped[str | None] = mapped_column(String(200))
     as_of: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -69,6 +73,11 @@ class Solicitation(Base):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reminder_count: Mapped[int] = mapped_column(Integer, default=0)
     auto_reminded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The key attaches only from an account whose email is the partner's (issue 14, optional).
+    bound_to_email: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -145,6 +154,8 @@ class Invitation(Base):
     state: Mapped[str] = mapped_column(String(16))
     account_sub: Mapped[str | None] = mapped_column(String(200))
     attached_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reminder_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -157,6 +168,30 @@ class ProvidedPiece(Base):
     piece_code: Mapped[str] = mapped_column(String(64))
     document_id: Mapped[str] = mapped_column(String(36))
     provided_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Filing(Base):
+    """A dossier a partner filed on behalf of another person (the dossier's client once they claim it)."""
+
+    __tablename__ = "filings"
+    __table_args__ = (Index("ix_filings_filer", "filer_sub", "created_at", "id"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    dossier_id: Mapped[str] = mapped_column(String(36), unique=True)
+    model_id: Mapped[str] = mapped_column(String(36))
+    filer_sub: Mapped[str] = mapped_column(String(200))
+    filer_name: Mapped[str | None] = mapped_column(String(200))
+    filer_email: Mapped[str | None] = mapped_column(String(320))
+    person_name: Mapped[str] = mapped_column(String(200))
+    person_email: Mapped[str] = mapped_column(String(320))
+    person_company: Mapped[str | None] = mapped_column(String(200))
+    # How long the filer keeps access: "submission" or "closing" (the model's setting when filed).
+    access_until: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # draft, submitted
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(200))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 class AuditEntry(Base):

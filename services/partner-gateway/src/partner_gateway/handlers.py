@@ -10,7 +10,7 @@ from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
-from .services import dossier_copy
+from .services import audit, dossier_copy
 from .services.erasure import erase_person
 
 
@@ -28,7 +28,13 @@ def on_dossier_created(session: Session, envelope: Envelope) -> None:
         partner_visible=bool(data.get("partner_visible")),
         model_id=data.get("model_id"),
         model_version=data.get("model_version"),
+        **_list_facts(data),
     )
+
+
+def _list_facts(data: dict) -> dict:
+    """What a partner's list screen shows of the dossier, when the event carries it."""
+    return {name: data[name] for name in ("reference", "title", "status_label") if data.get(name) is not None}
 
 
 def on_dossier_status_changed(session: Session, envelope: Envelope) -> None:
@@ -39,17 +45,46 @@ def on_dossier_status_changed(session: Session, envelope: Envelope) -> None:
         _occurred_at(envelope),
         status=data["to"],
         partner_visible=bool(data.get("partner_visible")),
+        **_list_facts(data),
     )
+
+
+def on_dossier_updated(session: Session, envelope: Envelope) -> None:
+    """A new title (the event carries it when it changed) for the partners' list."""
+    if envelope.data.get("title") is None:
+        return
+    dossier_copy.record_title(session, envelope.data["dossier_id"], envelope.data["title"])
 
 
 def on_dossier_closed(session: Session, envelope: Envelope) -> None:
     dossier_copy.record_status(session, envelope.data["dossier_id"], _occurred_at(envelope), closed=True)
 
 
+def on_document_downloaded(session: Session, envelope: Envelope) -> None:
+    """A third party downloaded a document of a dossier: the read goes into the dossier's audit log."""
+    actor, data = envelope.actor or {}, envelope.data
+    if actor.get("role") != "partner" or not data.get("dossier_id"):
+        return
+    audit.record_for_actor(
+        session,
+        actor,
+        data["dossier_id"],
+        "document.downloaded",
+        data.get("document_id"),
+        envelope.correlation_id,
+        filename=data.get("filename"),
+        rendition=data.get("rendition"),
+        owner_type=data.get("owner_type"),
+        owner_id=data.get("owner_id"),
+    )
+
+
 def handlers(settings) -> HandlerTable:
     return {
+        "document.downloaded": on_document_downloaded,
         "dossier.created": on_dossier_created,
         "dossier.status_changed": on_dossier_status_changed,
         "dossier.closed": on_dossier_closed,
         **directory_handlers(on_erased=erase_person),
+        "dossier.updated": on_dossier_updated,
     }

@@ -214,10 +214,17 @@ class DocumentContent(MethodView):
     @blp.response(200, description="The bytes, as an attachment; ``Range`` gives 206.")
     def get(self, args, document_id):
         """Download a rendition (streams; supports ``Range``)."""
+        caller = current_caller()
         with app_db().read_only() as session:
-            document = documents.get_visible_document(session, _lookup(), current_caller(), document_id)
+            document = documents.get_visible_document(session, _lookup(), caller, document_id)
             rendition = documents.find_rendition(document, args["rendition"])
             if rendition is None:
                 raise NotFound("The document has no such rendition.")
             filename = documents.rendition_filename(document.filename, rendition.kind)
-            return ranged_response(app_storage(), rendition, content_disposition(filename))
+            response = ranged_response(app_storage(), rendition, content_disposition(filename))
+            download = documents.third_party_download(document, rendition.kind)
+        if caller.role == "partner" and download["dossier_id"] and response.status_code < 300:
+            # A third party read the bytes: the partner-gateway writes it in the dossier's audit log.
+            with app_db().transaction() as session:
+                documents.record_third_party_download(session, download, caller.as_actor())
+        return response

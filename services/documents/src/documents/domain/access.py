@@ -125,11 +125,12 @@ class UploadVisibility:
 def visibility_for_non_staff_upload(
     caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess, requested_roles: Iterable[str]
 ) -> UploadVisibility:
-    """Outside staff, nobody chooses who sees a file: the owner's client shares with their side,
-    a contributor with their own role; everything else stays between the uploader and staff."""
+    """Outside staff, nobody chooses who sees a file: the owner's client shares with their side; everything
+    else, a contributor's piece included, stays between the uploader and staff. One contributor never reads
+    the pieces another provided, even in the same role (two co-tenants), until staff share them
+    (``PATCH /documents/{id}`` with ``roles``)."""
     is_client = bool(owner_client and owner_client.includes(caller))
-    roles = tuple(sorted(set(requested_roles) & access.contributor_roles)) or tuple(sorted(access.contributor_roles))
-    return UploadVisibility(client=is_client, partner=False, roles=roles)
+    return UploadVisibility(client=is_client, partner=False, roles=())
 
 
 def may_upload(caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess) -> bool:

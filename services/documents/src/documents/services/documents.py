@@ -204,6 +204,23 @@ def upload_document(
     return document
 
 
+def third_party_download(document: Document, rendition: str) -> dict:
+    return {**document_event_data(document), "filename": document.filename, "rendition": rendition}
+
+
+def record_third_party_download(session: Session, data: dict, actor: dict) -> None:
+    """``document.downloaded``: a third party (a partner, contributor or participant) read the bytes; the
+    partner-gateway writes it in the dossier's audit log (reads by third parties are audited, not only writes)."""
+    record_event(
+        session,
+        "document.downloaded",
+        data,
+        producer=SERVICE_NAME,
+        aggregate_id=data["document_id"],
+        actor=actor,
+    )
+
+
 # ----- reading --------------------------------------------------------------------------------
 def visible_to(session: Session, lookup: AccessLookup, caller: Caller, document: Document) -> bool:
     client = owner_client(session, document.owner_type, document.owner_id)

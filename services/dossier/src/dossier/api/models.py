@@ -128,6 +128,33 @@ class ModelInputSchema(Schema):
             "model's roles through the partner-gateway, besides staff."
         },
     )
+    partners_can_file = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Partners may file dossiers of this model on behalf of another person (a social worker "
+            "for a citizen, a broker for a client), through the partner-gateway's POST /filings."
+        },
+    )
+    filer_access_until = fields.String(
+        load_default="submission",
+        validate=validate.OneOf(("submission", "closing")),
+        metadata={
+            "description": "How long the filer keeps access to a dossier filed on behalf: until it is "
+            "submitted, or until it is closed."
+        },
+    )
+    invitations_sent_automatically = fields.Boolean(
+        load_default=True,
+        metadata={
+            "description": "An invitation that does not say ``notify`` is emailed (true) or its key handed to the "
+            "inviter (false)."
+        },
+    )
+    invitation_text = fields.String(
+        load_default="",
+        validate=validate.Length(max=5000),
+        metadata={"description": "A text the invitation email carries for this model's contributors."},
+    )
     fields_ = fields.List(
         fields.Nested(FieldSpecSchema), data_key="fields", attribute="fields", load_default=list, validate=MAX_ITEMS
     )

@@ -8,7 +8,7 @@ from marshmallow import Schema, fields, validate
 from platform_shared.pagination import PageArgsSchema
 
 KINDS = ("dossier", "contract")
-ORIGINS = ("crm", "portal")
+ORIGINS = ("crm", "portal", "partner")
 
 
 def field_values(**options) -> fields.Dict:
@@ -98,6 +98,16 @@ class DossierSchema(DossierSummarySchema):
         fields.String(), metadata={"description": "Staff only: keys marked financial (never shown to participants)."}
     )
     important_developments = fields.List(fields.Nested(DevelopmentSchema))
+    filed_by = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "Staff only: the partner who filed the dossier on the client's behalf (sub, name, "
+            "organisation)."
+        },
+    )
+    filed_on_behalf = fields.String(
+        allow_none=True, metadata={"description": 'Staff only: "Filed by X on behalf of Y".'}
+    )
 
 
 class DossierListArgsSchema(PageArgsSchema):
@@ -130,6 +140,7 @@ class ProblemSchema(Schema):
 
 
 PROBLEM_DESCRIPTIONS = {
+    403: "The model does not allow it (e.g. partners filing on behalf of another person).",
     404: "Unknown, or not visible to the caller (the two are never told apart).",
     409: "The dossier is closed, or the model allows no such transition.",
     422: "Invalid body: a field outside the caller's view, a read-only field, a wrong type.",

@@ -87,8 +87,29 @@ def present_dossier(
             created_by=dossier.created_by,
             classification=dossier.classification or {"source": "model"},
             financial_fields=[key for key, spec in model.all_fields().items() if spec.financial],
+            filed_by=_filed_by(dossier),
+            filed_on_behalf=filed_on_behalf_text(dossier),
         )
     return body
+
+
+def _filed_by(dossier) -> dict[str, Any] | None:
+    if not getattr(dossier, "filed_by_sub", None):
+        return None
+    return {"sub": dossier.filed_by_sub, "name": dossier.filed_by_name, "organisation": dossier.filed_by_org}
+
+
+def filed_on_behalf_text(dossier) -> str | None:
+    """Staff read "Filed by X on behalf of Y" on a dossier a partner filed for their client."""
+    if not getattr(dossier, "filed_by_sub", None):
+        return None
+    filer = dossier.filed_by_name or dossier.filed_by_sub
+    if dossier.filed_by_org:
+        filer = f"{filer} ({dossier.filed_by_org})"
+    person = dossier.client_name or dossier.client_email or "the client"
+    if dossier.client_org_name:
+        person = f"{person} ({dossier.client_org_name})"
+    return f"Filed by {filer} on behalf of {person}"
 
 
 def present_participant_view(dossier, model: ModelDefinition, developments: list) -> dict[str, Any]:

@@ -369,6 +369,8 @@ def _record_update(
         details={"changed_fields": changed},
     )
     data: dict[str, Any] = {"changed_fields": changed}
+    if "title" in changed:  # the partner-gateway's list of a partner's dossiers shows it
+        data["title"] = dossier.title
     if "category" in changed:  # consumers filtering on categories follow the new one
         data.update(category=dossier.category, category_label=classification.labels(session).get(dossier.category))
     _event(session, caller, "dossier.updated", dossier, data)

@@ -43,6 +43,7 @@ def _new_version(model_id: str, number: int, body: dict[str, Any], caller: Calle
     # Kept in the version's JSON (no column): nothing filters models on it, and a version saved before
     # the flag existed reads as false.
     definition["client_can_invite"] = bool(body.get("client_can_invite"))
+    definition.update(model_settings(body))
     return ModelVersion(
         model_id=model_id,
         version=number,
@@ -53,6 +54,23 @@ def _new_version(model_id: str, number: int, body: dict[str, Any], caller: Calle
         created_by=caller.sub,
         created_at=clock.now(),
     )
+
+
+MODEL_SETTINGS = {
+    "partners_can_file": False,
+    "filer_access_until": "submission",
+    "invitations_sent_automatically": True,
+    "invitation_text": "",
+}
+
+
+def model_settings(source: dict[str, Any]) -> dict[str, Any]:
+    """The partner and invitation settings of a model (issue 14), with their defaults for versions saved
+    before they existed. Kept in the version's JSON like ``client_can_invite``."""
+    return {
+        name: source.get(name, default) if source.get(name) is not None else default
+        for name, default in MODEL_SETTINGS.items()
+    }
 
 
 def create_model(session: Session, caller: Caller, body: dict[str, Any]) -> ModelVersion:
@@ -113,6 +131,7 @@ def present_model(version: ModelVersion, caller: Caller) -> dict[str, Any]:
         "client_can_create": version.client_can_create,
         **version.definition,
         "client_can_invite": bool(version.definition.get("client_can_invite")),
+        **model_settings(version.definition),
         "roles": definition.roles_with_pieces(),
         "created_at": version.created_at,
     }

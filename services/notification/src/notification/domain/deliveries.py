@@ -9,7 +9,7 @@ from . import rendering
 if TYPE_CHECKING:  # the ORM row is read as plain data here
     from ..db import DossierCopy
 
-KEY_TEMPLATES = ("partner_key", "contributor_invitation")
+KEY_TEMPLATES = ("partner_key", "contributor_invitation", "on_behalf_claim")
 GROUPED_TEMPLATES = ("document_added", "note_added", "generic")
 PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN = "pending", "sending", "sent", "failed", "skipped", "unknown"
 

@@ -45,8 +45,11 @@ def link_for(settings, recipient_kind: str, event_type: str, item: dict, dossier
         "solicitation.created",
         "solicitation.key_reissued",
         "contributor.invited",
+        "filing.created",
     ) and recipient_kind in (ADDRESS, PARTNER, CONTRIBUTOR, PARTICIPANT):
         return f"{portal}/attach"
+    if event_type == "contributor.reminded" and recipient_kind in (ADDRESS, CONTRIBUTOR):
+        return f"{portal}/contributions/{item.get('contributor_id', '')}"
     if event_type == "attestation.validation_requested":
         return f"{crm}/validation-tasks/{item.get('task_id', '')}"
     if event_type == "attestation.failed" and recipient_kind == STAFF:

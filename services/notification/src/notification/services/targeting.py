@@ -13,7 +13,7 @@ from platform_shared.messaging.envelope import Envelope
 
 from ..db import BuiltinSwitch, Contact, DossierCopy, DossierParty, Rule
 from ..domain import audience
-from ..domain.audience import ADDRESS, CLIENT, PARTNER, STAFF, Person
+from ..domain.audience import ADDRESS, CLIENT, CONTRIBUTOR, PARTNER, STAFF, Person
 from ..domain.rules import BUILTIN_RULES, PORTAL_REQUESTS_GROUP, Target, event_facts, rule_matches
 
 
@@ -71,8 +71,14 @@ def people_in_group(session: Session, group: str) -> list[Person]:
 
 
 def _partner(session, envelope, dossier) -> list[Person]:
+    """The solicited partner. An internal partner is an agent working in the CRM: told as staff, so every link
+    goes to the CRM, never to the portal's attach page."""
     data = envelope.data
+    if data.get("notify") is False:
+        return []  # the gateway says the partner cannot act now (closed, hidden status, not open in it)
     kind = PARTNER if data.get("partner_sub") else ADDRESS
+    if data.get("partner_kind") == "internal":
+        kind = STAFF
     if not data.get("partner_email"):
         return []
     return [Person(kind, data.get("partner_sub"), data["partner_email"], data.get("partner_name"))]
@@ -83,6 +89,29 @@ def _invited(session, envelope, dossier) -> list[Person]:
     if not data.get("notify") or not data.get("email"):
         return []
     return [Person(ADDRESS, None, data["email"], data.get("name"), data.get("role"))]
+
+
+def _filed_for(session, envelope, dossier) -> list[Person]:
+    """The person a partner filed a dossier for (by address: they have no account on it yet)."""
+    data = envelope.data
+    if not data.get("person_email"):
+        return []
+    return [Person(ADDRESS, None, data["person_email"], data.get("person_name"))]
+
+
+def _assignee(session, envelope, dossier) -> list[Person]:
+    """The dossier's assignee (from the local copy), told as staff."""
+    if dossier is None or not dossier.assignee_sub:
+        return []
+    return [person_for_sub(session, dossier.assignee_sub, STAFF)]
+
+
+def _invited_reminded(session, envelope, dossier) -> list[Person]:
+    data = envelope.data
+    if not data.get("email"):
+        return []
+    kind = CONTRIBUTOR if data.get("account_sub") else ADDRESS
+    return [Person(kind, data.get("account_sub"), data["email"], data.get("name"), data.get("role"))]
 
 
 def _validators(session, envelope, dossier) -> list[Person]:
@@ -143,6 +172,9 @@ def _portal_request_team(session, envelope, dossier) -> list[Person]:
 BUILTIN_RECIPIENTS: dict[str, Callable[[Session, Envelope, DossierCopy | None], list[Person]]] = {
     "partner": _partner,
     "invited": _invited,
+    "filed_for": _filed_for,
+    "assignee": _assignee,
+    "invited_reminded": _invited_reminded,
     "validators": _validators,
     "client": _client,
     "visible_actors": _visible_actors,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -43,8 +45,12 @@ class InvitationCreateSchema(Schema):
         metadata={"description": "A person of the directory (picked by search): their name and email by default."},
     )
     notify = fields.Boolean(
-        load_default=True,
-        metadata={"description": "Email the key; false: no email, the key is returned for the agent to hand over."},
+        load_default=None,
+        allow_none=True,
+        metadata={
+            "description": "Email the key; false: no email, the key is returned for the agent to hand over. "
+            "Not given: the model's ``invitations_sent_automatically`` decides (default true)."
+        },
     )
 
 
@@ -60,6 +66,39 @@ class InvitationSchema(Schema):
     account_sub = fields.String(allow_none=True)
     attached_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+
+
+class PieceStatusSchema(Schema):
+    code = fields.String()
+    label = fields.String()
+    required = fields.Boolean()
+    provided = fields.Boolean()
+    document_ids = fields.List(fields.String())
+
+
+class StaffInvitationSchema(InvitationSchema):
+    """An invitation as the contributors list shows it: the role's label, each piece provided or missing."""
+
+    role_label = fields.String(allow_none=True)
+    reminded_at = fields.DateTime(allow_none=True)
+    reminder_count = fields.Integer()
+    pieces = fields.List(fields.Nested(PieceStatusSchema))
+    missing = fields.List(fields.String(), metadata={"description": "Required pieces not provided yet."})
+    complete = fields.Boolean(allow_none=True, metadata={"description": "Every required piece provided."})
+
+
+class ContributorRemindSchema(Schema):
+    contributor_ids = fields.List(fields.String(validate=ID), load_default=None, allow_none=True)
+
+
+class ContributorRemindResultSchema(Schema):
+    reminded = fields.Integer()
+    reminded_ids = fields.List(fields.String())
+    skipped = fields.Integer()
+    skipped_details = fields.List(
+        fields.Dict(),
+        metadata={"description": "contributor_id and reason: complete, reminded_recently, dossier_closed"},
+    )
 
 
 class CreatedInvitationSchema(InvitationSchema):
@@ -112,17 +151,38 @@ class DossierContributors(MethodView):
 
     @require_roles("agent", "client")
     @blp.arguments(PageArgsSchema, location="query")
-    @blp.response(200, page_schema(InvitationSchema))
+    @blp.response(200, page_schema(StaffInvitationSchema))
     def get(self, args, dossier_id):
-        """The dossier's contributors and participants; the dossier's client side gets the invitations they made
+        """The dossier's contributors and participants, each contributor with the pieces of their role provided or
+        missing and whether their part is complete; the dossier's client side gets the invitations they made
         themselves (404 for another client)."""
         caller = current_caller()
         created_by = None
+        upstreams = app_upstreams()
+        dossier = upstreams.dossier_for_staff(dossier_id)
         if not caller.is_staff:
-            invitations.require_client_side(caller, app_upstreams().dossier_for_staff(dossier_id))
+            invitations.require_client_side(caller, dossier)
             created_by = caller.sub
+        model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
         with app_db().read_only() as session:
-            return invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args)
+            return invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args).map(
+                lambda item: invitations.present_for_staff(session, item, model)
+            )
+
+
+@blp.route("/dossiers/<dossier_id>/contributors/remind")
+class RemindContributors(MethodView):
+    @require_roles("agent")
+    @blp.arguments(ContributorRemindSchema)
+    @blp.response(200, ContributorRemindResultSchema)
+    def post(self, body, dossier_id):
+        """Remind the contributors who have not provided every required piece (each skip with its reason)."""
+        upstreams = app_upstreams()
+        dossier = upstreams.dossier_for_staff(dossier_id)
+        model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
+        quiet = timedelta(hours=app_settings().reminder_quiet_hours)
+        with app_db().transaction() as session:
+            return invitations.remind(session, current_caller(), dossier_id, model, body["contributor_ids"], quiet)
 
 
 @blp.route("/contributors/<invitation_id>/revoke")

@@ -12,7 +12,7 @@ from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
 from ..clients import app_upstreams
-from ..services import answers, attach, invitations, presented_documents, solicitations, visibility
+from ..services import answers, attach, audit, dossier_copy, invitations, presented_documents, solicitations, visibility
 from .schemas import ID, VERDICTS, AnswerVersionSchema, PartnerSolicitationSchema
 
 blp = Blueprint("partner_side", __name__, url_prefix="/api/v1", description="Partners and third parties")
@@ -27,15 +27,25 @@ class AttachSchema(Schema):
 class AttachedSchema(Schema):
     """What the key opened."""
 
-    kind = fields.String(metadata={"description": "solicitation, contributor or participant"})
+    kind = fields.String(metadata={"description": "solicitation, contributor, participant or filing"})
     id = fields.String()
     dossier_id = fields.String()
 
 
 class MyDossierSchema(Schema):
-    """A dossier the partner may see now, through one of their solicitations."""
+    """A dossier the partner may see now (or read, closed), through one of their solicitations: what a list
+    screen needs, without one call per dossier."""
 
     dossier_id = fields.String()
+    reference = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    status_label = fields.String(allow_none=True)
+    due_date = fields.Date()
+    solicitation_type = fields.String()
+    solicitation_state = fields.String()
+    answer_expected = fields.Boolean(metadata={"description": "An answer is still expected from me."})
+    read_only = fields.Boolean(metadata={"description": "The dossier is closed: readable only."})
     solicitation = fields.Nested(PartnerSolicitationSchema)
 
 
@@ -52,6 +62,13 @@ class OtherOpinionSchema(Schema):
 class MySolicitationDetailSchema(Schema):
     solicitation = fields.Nested(PartnerSolicitationSchema)
     answers = fields.List(fields.Nested(AnswerVersionSchema), metadata={"description": "My saved versions."})
+    documents = fields.List(
+        fields.Dict(),
+        metadata={
+            "description": "Documents this solicitation owns that I may read: addressed to me by staff (visible "
+            "to partners) or uploaded by me."
+        },
+    )
 
 
 class PartnerDossierSchema(Schema):
@@ -61,6 +78,7 @@ class PartnerDossierSchema(Schema):
     solicitations = fields.List(fields.Nested(MySolicitationDetailSchema))
     documents = fields.List(fields.Dict(), metadata={"description": "Documents visible to partners."})
     other_opinions = fields.List(fields.Nested(OtherOpinionSchema))
+    read_only = fields.Boolean(metadata={"description": "The dossier is closed: readable, every write is 409."})
 
 
 class OpinionSchema(Schema):
@@ -90,11 +108,12 @@ class CompletionSchema(Schema):
 
 @blp.route("/attach")
 class Attach(MethodView):
-    @require_roles("partner")
+    @require_roles("partner", "client")
     @blp.arguments(AttachSchema)
     @blp.response(200, AttachedSchema)
     def post(self, body):
-        """Link the solicitation or invitation of a key to my account (404 unknown, 409 used, 410 expired, 429)."""
+        """Link the solicitation or invitation of a key to my account (404 unknown, 409 used, 410 expired, 429;
+        403 for a key bound to another email). A client's key claims a dossier a partner filed for them."""
         return attach.attach_with_key(app_db(), current_caller(), body["key"], app_settings())
 
 
@@ -107,7 +126,7 @@ class MyDossiers(MethodView):
         """The dossiers I may see now through my solicitations (they disappear when the status hides them)."""
         with app_db().read_only() as session:
             return visibility.my_dossiers(session, current_caller().sub, **args).map(
-                lambda item: {"dossier_id": item.dossier_id, "solicitation": solicitations.present_solicitation(item)}
+                lambda item: solicitations.present_list_item(session, item)
             )
 
 
@@ -116,10 +135,12 @@ class MyDossier(MethodView):
     @require_roles("partner", "agent")
     @blp.response(200, PartnerDossierSchema)
     def get(self, dossier_id):
-        """The dossier as I may see it now: partner view, my solicitations and answers, partner documents."""
+        """The dossier as I may see it now: partner view, my solicitations and answers, partner documents and the
+        documents addressed to my solicitations. A closed dossier stays readable (``read_only``: every write is
+        409). The read is in the audit log."""
         caller = current_caller()
         with app_db().read_only() as session:
-            mine = visibility.solicitations_on(session, caller.sub, dossier_id)
+            mine = visibility.solicitations_on(session, caller.sub, dossier_id, readable=True)
             participant = invitations.participant_invitation(session, caller.sub, dossier_id) is not None
             if not mine and not participant:
                 raise NotFound("No such dossier.")
@@ -131,17 +152,39 @@ class MyDossier(MethodView):
                 for item in mine
             ]
             others = answers.others_opinions(session, mine[0]) if mine else []
+            state = dossier_copy.status_of(session, dossier_id)
+        read_only = bool(state and state.closed)
         upstreams = app_upstreams()
         if not mine:
             # A participant's documents come from the documents service itself, which asks GET /access.
+            view = upstreams.participant_view(dossier_id)
+            _audit_read(caller, dossier_id, None, "participant")
             return {
-                "dossier": upstreams.participant_view(dossier_id),
+                "dossier": view,
                 "solicitations": [],
                 "documents": [],
                 "other_opinions": [],
+                "read_only": read_only,
             }
-        view, documents = upstreams.partner_view_and_documents(dossier_id)
-        return {"dossier": view, "solicitations": details, "documents": documents, "other_opinions": others}
+        view, documents, addressed = upstreams.partner_view_and_documents(dossier_id, tuple(item.id for item in mine))
+        for detail in details:
+            detail["documents"] = presented_documents.addressed_to_partner(
+                addressed.get(detail["solicitation"]["id"], []), caller.sub
+            )
+        _audit_read(caller, dossier_id, mine[0].id, "partner")
+        return {
+            "dossier": view,
+            "solicitations": details,
+            "documents": documents,
+            "other_opinions": others,
+            "read_only": read_only,
+        }
+
+
+def _audit_read(caller, dossier_id: str, subject_id: str | None, view: str) -> None:
+    """Reads by third parties are in the audit log too, not only their writes."""
+    with app_db().transaction() as session:
+        audit.record(session, caller, dossier_id, "dossier.viewed", subject_id, view=view)
 
 
 @blp.route("/solicitations/<solicitation_id>/opinion")

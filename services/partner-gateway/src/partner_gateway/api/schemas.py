@@ -8,7 +8,7 @@ from platform_shared.pagination import page_schema
 
 SOLICITATION_TYPES = ("opinion", "completion", "opinion_completion")
 VERDICTS = ("favorable", "unfavorable", "reserved")
-STATES = ("pending", "attached", "answered", "revoked", "expired", "cancelled")
+STATES = ("pending", "attached", "answered", "revoked", "expired", "cancelled", "declined")
 ID = validate.Length(min=1, max=36)
 
 
@@ -54,6 +54,7 @@ class PartnerSolicitationSchema(Schema):
     open_statuses = fields.List(fields.String())
     confidential = fields.Boolean()
     state = fields.String(validate=validate.OneOf(STATES))
+    bound_to_email = fields.Boolean()
 
 
 class SolicitationSchema(PartnerSolicitationSchema):
@@ -66,6 +67,9 @@ class SolicitationSchema(PartnerSolicitationSchema):
     reminder_count = fields.Integer()
     attached_at = fields.DateTime(allow_none=True)
     answered_at = fields.DateTime(allow_none=True)
+    declined_at = fields.DateTime(allow_none=True)
+    decline_reason = fields.String(allow_none=True, metadata={"description": "Why the partner declined."})
+    changed_at = fields.DateTime(allow_none=True, metadata={"description": "Last change after it was sent."})
     answers = fields.List(fields.Nested(AnswerVersionSchema), metadata={"description": "Submitted answers."})
     created_at = fields.DateTime()
 

@@ -19,6 +19,7 @@ from .schemas import (
     SOLICITATION_TYPES,
     AnswerVersionSchema,
     CreatedSolicitationSchema,
+    PartnerSolicitationSchema,
     SolicitationPageSchema,
     SolicitationSchema,
 )
@@ -49,6 +50,30 @@ class SolicitationCreateSchema(Schema):
     confidential = fields.Boolean(
         load_default=False, metadata={"description": "The opinion is hidden from the dossier's other partners."}
     )
+    bound_to_email = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "The key attaches only from an account whose email is the partner's (external "
+            "partners); any other account gets 403."
+        },
+    )
+
+
+class SolicitationChangeSchema(Schema):
+    """What may change after the solicitation was sent; the partner is told."""
+
+    scope = fields.String(validate=validate.Length(min=1, max=200))
+    due_date = fields.Date()
+    instructions = fields.String(validate=validate.Length(max=20000))
+    open_statuses = fields.List(
+        fields.String(validate=validate.Length(min=1, max=64)), validate=validate.Length(min=1, max=100)
+    )
+
+
+class DeclineSchema(Schema):
+    """Why the partner declines (the agent reads it)."""
+
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
 
 
 class RemindSchema(Schema):
@@ -57,13 +82,27 @@ class RemindSchema(Schema):
     solicitation_ids = fields.List(fields.String(validate=ID), load_default=None, allow_none=True)
 
 
+class SkippedReminderSchema(Schema):
+    """A solicitation not reminded, and why."""
+
+    solicitation_id = fields.String()
+    reason = fields.String(
+        metadata={
+            "description": "reminded_recently, dossier_closed, status_hidden, not_open_in_status or dossier_unknown"
+        }
+    )
+    detail = fields.String()
+
+
 class RemindResultSchema(Schema):
-    """How many were reminded, and how many skipped because reminded within the quiet period."""
+    """How many were reminded, and which were skipped with their reason (reminded within the quiet period, or
+    the partner cannot act now)."""
 
     reminded = fields.Integer()
     skipped = fields.Integer()
     reminded_ids = fields.List(fields.String())
     skipped_ids = fields.List(fields.String())
+    skipped_details = fields.List(fields.Nested(SkippedReminderSchema))
 
 
 class ReissuedKeySchema(Schema):
@@ -97,11 +136,13 @@ class DossierSolicitations(MethodView):
     @blp.arguments(SolicitationCreateSchema)
     @blp.response(201, CreatedSolicitationSchema)
     def post(self, body, dossier_id):
-        """Solicit a partner; an external partner's access key is in this response only."""
+        """Solicit a partner; an external partner's access key is in this response only (422 for an open status
+        that is not a status of the dossier's model)."""
         dossier = _dossier_for_staff(dossier_id)
+        model = app_upstreams().model(dossier["model_id"], dossier.get("model_version"))
         with app_db().transaction() as session:
             solicitation, _, key = solicitations.create_solicitation(
-                session, current_caller(), dossier, body, app_settings()
+                session, current_caller(), dossier, body, app_settings(), model
             )
             return {**solicitations.present_for_staff(session, solicitation), "access_key": key}
 
@@ -163,12 +204,42 @@ class SolicitationById(MethodView):
             return solicitations.present_for_staff(session, solicitations.get_solicitation(session, solicitation_id))
 
     @require_roles("agent")
+    @blp.arguments(SolicitationChangeSchema)
+    @blp.response(200, SolicitationSchema)
+    def patch(self, body, solicitation_id):
+        """Change the due date, instructions, scope or open statuses after sending (409 once answered, declined or
+        ended; 422 for an open status the model does not have); the partner is told when they can act."""
+        with app_db().read_only() as session:
+            dossier_id = solicitations.get_solicitation(session, solicitation_id).dossier_id
+        model = {}
+        if "open_statuses" in body:
+            dossier = _dossier_for_staff(dossier_id)
+            model = app_upstreams().model(dossier["model_id"], dossier.get("model_version"))
+        with app_db().transaction() as session:
+            solicitation = solicitations.change(session, current_caller(), solicitation_id, body, model, app_settings())
+            return solicitations.present_for_staff(session, solicitation)
+
+    @require_roles("agent")
     @blp.response(200, SolicitationSchema)
     def delete(self, solicitation_id):
         """Cancel the solicitation (the partner loses access; answers stay visible to staff)."""
         with app_db().transaction() as session:
             return solicitations.present_for_staff(
                 session, solicitations.cancel(session, current_caller(), solicitation_id)
+            )
+
+
+@blp.route("/solicitations/<solicitation_id>/decline")
+class Decline(MethodView):
+    @require_roles("partner", "agent")
+    @blp.arguments(DeclineSchema)
+    @blp.response(200, PartnerSolicitationSchema)
+    def post(self, body, solicitation_id):
+        """The partner declines the solicitation with a reason (404 unless it is mine and I may act on it; 409
+        once answered); the assignee is told."""
+        with app_db().transaction() as session:
+            return solicitations.present_solicitation(
+                solicitations.decline(session, current_caller(), solicitation_id, body["reason"])
             )
 
 

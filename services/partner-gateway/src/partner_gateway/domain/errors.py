@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from platform_shared.errors import Conflict, Gone, NotFound, TooManyRequests, ValidationFailed
+from platform_shared.errors import Conflict, Forbidden, Gone, NotFound, TooManyRequests, ValidationFailed
 
 
 class UnknownKey(NotFound):
@@ -49,4 +49,14 @@ class DocumentNotPresentable(ValidationFailed):
         super().__init__(
             f"This document cannot be presented as {what}.",
             errors={"document_id": [f"No document you may present as {what} has this id: {hint}."]},
+        )
+
+
+class KeyBoundToAnotherEmail(Forbidden):
+    """The agent bound the key to the email they typed; the account signed in has another one."""
+
+    def __init__(self):
+        super().__init__(
+            "This key can only be attached from the account of the email address it was sent to; "
+            "sign in with that address."
         )

@@ -14,6 +14,7 @@ from platform_shared.errors import ValidationFailed
 from ..db import AnswerVersion, Solicitation
 from ..domain.errors import AnswerLocked, DossierClosed
 from ..domain.rules import COMPLETION_TYPES, ENDED_STATES, OPINION_TYPES
+from ..domain.values import value_problems
 from . import audit, dossier_copy, visibility
 from .events import publish
 
@@ -90,13 +91,20 @@ def save_opinion(session: Session, caller: Caller, solicitation_id: str, body: d
 
 
 def check_writable_keys(values: dict[str, Any], partner_view: dict[str, Any]) -> None:
-    """422 for any key the partner view does not mark ``write`` (the dossier service enforces it again)."""
-    writable = {field["key"] for field in partner_view.get("fields", []) if field.get("mode") == "write"}
+    """422 for any key the partner view does not mark ``write``, and for any value that does not fit its
+    field's type (the dossier service enforces both again at submit)."""
+    fields = partner_view.get("fields", [])
+    writable = {field["key"] for field in fields if field.get("mode") == "write"}
     refused = sorted(set(values) - writable)
     if refused:
         raise ValidationFailed(
             "Some fields cannot be written: " + ", ".join(refused),
             errors={"values": {key: ["Not writable in the partner view."] for key in refused}},
+        )
+    problems = value_problems(values, fields)
+    if problems:
+        raise ValidationFailed(
+            "Some values do not fit their field: " + ", ".join(sorted(problems)), errors={"values": problems}
         )
 
 
@@ -187,8 +195,9 @@ def others_opinions(session: Session, solicitation: Solicitation) -> list[dict[s
 
 
 def history_for(session: Session, caller: Caller, solicitation_id: str) -> list[AnswerVersion]:
-    """Staff see any solicitation's versions; a partner only their own, while they may see the dossier."""
+    """Staff see any solicitation's versions; a partner only their own, while they may read the dossier (a
+    closed dossier stays readable)."""
     solicitation = session.get(Solicitation, solicitation_id)
     if solicitation is not None and caller.is_staff and solicitation.partner_sub != caller.sub:
         return versions(session, solicitation_id)
-    return versions(session, visibility.acting_solicitation(session, caller, solicitation_id).id)
+    return versions(session, visibility.readable_solicitation(session, caller, solicitation_id).id)

@@ -8,11 +8,12 @@ from typing import Any
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import Database
-from platform_shared.errors import DomainError
+from platform_shared.errors import DomainError, Forbidden
 
-from ..db import Invitation, Solicitation
-from ..domain.errors import KeyAlreadyUsed, UnknownKey
-from . import audit, keys
+from ..db import Filing, Invitation, Partner, Solicitation
+from ..domain.errors import KeyAlreadyUsed, KeyBoundToAnotherEmail, UnknownKey
+from ..domain.rules import same_email
+from . import audit, filings, keys
 from .events import publish
 
 
@@ -36,6 +37,12 @@ def attach_with_key(db: Database, caller: Caller, typed_key: str, settings) -> d
 
 
 def _attach(session, caller: Caller, key) -> dict[str, Any]:
+    if key.target_type == "filing":
+        if caller.role != "client":
+            raise Forbidden("This key lets the person a dossier was filed for claim it: sign in as a client.")
+        return filings.claim(session, caller, session.get(Filing, key.target_id))
+    if caller.role == "client":
+        raise UnknownKey()  # a client's key only ever claims a dossier filed for them
     if key.target_type == "solicitation":
         return _attach_solicitation(session, caller, session.get(Solicitation, key.target_id))
     return _attach_invitation(session, caller, session.get(Invitation, key.target_id))
@@ -45,6 +52,10 @@ def _attach_solicitation(session, caller: Caller, solicitation: Solicitation) ->
     if solicitation.state != "pending":
         # Revoked or cancelled since the key was sent: the key opens nothing any more.
         raise UnknownKey()
+    if solicitation.bound_to_email:
+        partner = session.get(Partner, solicitation.partner_id)
+        if not same_email(caller.email, partner.email):
+            raise KeyBoundToAnotherEmail()
     solicitation.state, solicitation.partner_sub, solicitation.attached_at = "attached", caller.sub, clock.now()
     publish(
         session,

@@ -69,4 +69,14 @@ def seed_from_dossier(session: Session, dossier: dict[str, Any]) -> None:
         closed=bool(dossier.get("closed")),
         model_id=dossier.get("model_id"),
         model_version=dossier.get("model_version"),
+        reference=dossier.get("reference"),
+        title=dossier.get("title"),
+        status_label=dossier.get("status_label"),
     )
+
+
+def record_title(session: Session, dossier_id: str, title: str) -> None:
+    """Titles are not ordered against statuses: the last one told wins."""
+    row = session.get(DossierState, dossier_id)
+    if row is not None:
+        row.title = title

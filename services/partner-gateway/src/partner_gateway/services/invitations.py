@@ -26,6 +26,11 @@ def role_codes(model: dict[str, Any]) -> set[str]:
     return {role["code"] for role in model.get("roles", [])}
 
 
+def role_label(model: dict[str, Any], role: str | None) -> str | None:
+    """The role's label ("Garant"), what people read; its code stays the machines' business."""
+    return next((item.get("label") or item["code"] for item in model.get("roles", []) if item["code"] == role), role)
+
+
 def pieces_of_role(model: dict[str, Any], role: str) -> list[dict[str, Any]]:
     return next((list(item.get("pieces", [])) for item in model.get("roles", []) if item["code"] == role), [])
 
@@ -82,6 +87,8 @@ def invite(
     if body["kind"] == "participant":
         body["role"] = None
     body = _with_directory_person(session, body)
+    if body.get("notify") is None:  # the invitation does not say: the model's setting decides
+        body["notify"] = bool(model.get("invitations_sent_automatically", True))
     dossier_copy.seed_from_dossier(session, dossier)
     invitation = Invitation(
         id=clock.new_id(),
@@ -100,6 +107,8 @@ def invite(
         "dossier_id": invitation.dossier_id,
         "kind": invitation.kind,
         "role": invitation.role,
+        "role_label": role_label(model, invitation.role),
+        "invitation_text": model.get("invitation_text") or "",
         "name": invitation.name,
         "email": invitation.email,
         "notify": invitation.notify,
@@ -242,3 +251,90 @@ def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
     keys.withdraw(session, invitation.id)
     audit.record(session, caller, invitation.dossier_id, "contributor.revoked", invitation.id)
     return invitation
+
+
+def pieces_status(invitation: Invitation, model: dict[str, Any], given: list[ProvidedPiece]) -> dict[str, Any]:
+    """Per contributor: each piece of their role, provided or not, what is missing and whether their part is
+    complete (every required piece provided). Participants have no pieces."""
+    if invitation.kind != "contributor":
+        return {"pieces": [], "missing": [], "complete": None}
+    documents: dict[str, list[str]] = {}
+    for piece in given:
+        documents.setdefault(piece.piece_code, []).append(piece.document_id)
+    pieces = [
+        {
+            "code": piece["code"],
+            "label": piece.get("label") or piece["code"],
+            "required": bool(piece.get("required", True)),
+            "provided": bool(documents.get(piece["code"])),
+            "document_ids": documents.get(piece["code"], []),
+        }
+        for piece in pieces_of_role(model, invitation.role)
+    ]
+    missing = [piece["code"] for piece in pieces if piece["required"] and not piece["provided"]]
+    return {"pieces": pieces, "missing": missing, "complete": not missing}
+
+
+def present_for_staff(session: Session, invitation: Invitation, model: dict[str, Any]) -> dict[str, Any]:
+    fields = {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}
+    return {
+        **fields,
+        "role_label": role_label(model, invitation.role) if invitation.role else None,
+        **pieces_status(invitation, model, provided(session, invitation.id)),
+    }
+
+
+def remind(
+    session: Session, caller: Caller, dossier_id: str, model: dict[str, Any], ids: list[str] | None, quiet
+) -> dict[str, Any]:
+    """Remind the dossier's contributors (or the given ones) who have not provided every required piece, except
+    those reminded within the quiet period; a closed dossier reminds nobody. Each skip says why."""
+    statement = select(Invitation).where(
+        Invitation.dossier_id == dossier_id,
+        Invitation.kind == "contributor",
+        Invitation.state.in_(("invited", "attached")),
+    )
+    if ids:
+        statement = statement.where(Invitation.id.in_(ids))
+    state = dossier_copy.status_of(session, dossier_id)
+    reminded, skipped = [], []
+    for invitation in session.execute(statement.order_by(Invitation.created_at)).scalars():
+        status = pieces_status(invitation, model, provided(session, invitation.id))
+        if state is not None and state.closed:
+            reason = "dossier_closed"
+        elif status["complete"]:
+            reason = "complete"
+        elif invitation.reminded_at is not None and clock.now() - invitation.reminded_at < quiet:
+            reason = "reminded_recently"
+        else:
+            reason = None
+        if reason:
+            skipped.append({"contributor_id": invitation.id, "reason": reason})
+            continue
+        invitation.reminded_at = clock.now()
+        invitation.reminder_count = (invitation.reminder_count or 0) + 1
+        missing = [
+            {"code": piece["code"], "label": piece["label"]}
+            for piece in status["pieces"]
+            if piece["code"] in status["missing"]
+        ]
+        publish(
+            session,
+            "contributor.reminded",
+            {
+                "contributor_id": invitation.id,
+                "dossier_id": dossier_id,
+                "role": invitation.role,
+                "role_label": role_label(model, invitation.role),
+                "name": invitation.name,
+                "email": invitation.email,
+                "account_sub": invitation.account_sub,
+                "missing": missing,
+                "reminder_count": invitation.reminder_count,
+            },
+            caller.as_actor(),
+        )
+        reminded.append(invitation.id)
+    if reminded:
+        audit.record(session, caller, dossier_id, "contributor.reminded", None, contributor_ids=reminded)
+    return {"reminded": len(reminded), "reminded_ids": reminded, "skipped": len(skipped), "skipped_details": skipped}

@@ -41,6 +41,15 @@ def withdraw(session: Session, target_id: str) -> None:
     )
 
 
+def extend_unused(session: Session, target_id: str, expires_at: datetime) -> None:
+    """A key not used yet lives until ``expires_at`` (the solicitation's due date moved)."""
+    session.execute(
+        update(AccessKey)
+        .where(AccessKey.target_id == target_id, AccessKey.withdrawn_at.is_(None), AccessKey.used_at.is_(None))
+        .values(expires_at=expires_at)
+    )
+
+
 def expiry_of(session: Session, target_id: str) -> datetime | None:
     return session.execute(
         select(AccessKey.expires_at)

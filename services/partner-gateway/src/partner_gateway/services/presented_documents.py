@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from platform_shared.errors import NotFound, ValidationFailed
 
 from ..domain.errors import DocumentNotPresentable
@@ -33,3 +35,14 @@ def check_piece(upstreams, document_id: str, *, dossier_id: str, contributor_sub
     document = _document(upstreams, document_id)
     if document is None or not may_provide_as_piece(document, dossier_id=dossier_id, contributor_sub=contributor_sub):
         raise DocumentNotPresentable(*PIECE)
+
+
+def addressed_to_partner(documents: list[dict[str, Any]], partner_sub: str) -> list[dict[str, Any]]:
+    """Of the documents a solicitation owns, those its partner may read: flagged for partners (staff addressed
+    them) or uploaded by the partner themselves (the documents service grants the same)."""
+    return [
+        document
+        for document in documents
+        if (document.get("visibility") or {}).get("partner")
+        or (document.get("uploaded_by") or {}).get("sub") == partner_sub
+    ]

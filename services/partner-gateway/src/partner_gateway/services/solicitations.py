@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -15,34 +15,60 @@ from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.sealed import seal
 from platform_shared.pagination import keyset_page
 
-from ..db import AnswerVersion, Partner, Solicitation, SolicitationOpenStatus
+from ..db import AnswerVersion, DossierState, Partner, Solicitation, SolicitationOpenStatus
 from ..domain.errors import DossierClosed, SolicitationClosed
 from ..domain.rules import (
+    CANNOT_ACT_REASONS,
     ENDED_STATES,
     display_state,
     due_for_automatic_reminder,
     key_expiry,
     needs_answer,
+    why_partner_cannot_act,
     within_quiet_period,
 )
-from . import audit, dossier_copy, keys
+from . import audit, dossier_copy, keys, visibility
 from .events import publish
 from .partners import get_partner
 
 
-def get_solicitation(session: Session, solicitation_id: str) -> Solicitation:
-    solicitation = get_or_404(session, Solicitation, solicitation_id, "No such solicitation.")
+def get_solicitation(session: Session, solicitation_id: str, *, for_update: bool = False) -> Solicitation:
+    solicitation = get_or_404(
+        session, Solicitation, solicitation_id, "No such solicitation.", with_for_update=for_update or None
+    )
     return solicitation
 
 
+def model_status_codes(model: dict[str, Any]) -> set[str]:
+    return {status["code"] for status in model.get("statuses") or []}
+
+
+def check_open_statuses(open_statuses: list[str], model: dict[str, Any]) -> None:
+    """422 naming every open status that is not a status of the dossier's model."""
+    known = model_status_codes(model)
+    unknown = sorted(set(open_statuses) - known)
+    if unknown:
+        raise ValidationFailed(
+            "Some open statuses are not statuses of the dossier's model: " + ", ".join(unknown),
+            errors={
+                "open_statuses": [f"Unknown status '{code}'; one of: {', '.join(sorted(known))}." for code in unknown]
+            },
+        )
+
+
+def check_due_date(due_date) -> None:
+    if due_date < clock.today():
+        raise ValidationFailed("The due date is in the past.", errors={"due_date": ["Must be today or later."]})
+
+
 def create_solicitation(
-    session: Session, caller: Caller, dossier: dict[str, Any], body: dict, settings
+    session: Session, caller: Caller, dossier: dict[str, Any], body: dict, settings, model: dict[str, Any]
 ) -> tuple[Solicitation, Partner, str | None]:
     """A new solicitation; an external partner's key is returned here and only here."""
     if dossier.get("closed"):
         raise DossierClosed()
-    if body["due_date"] < clock.today():
-        raise ValidationFailed("The due date is in the past.", errors={"due_date": ["Must be today or later."]})
+    check_due_date(body["due_date"])
+    check_open_statuses(body["open_statuses"], model)
     partner = get_partner(session, body.pop("partner_id"))
     dossier_copy.seed_from_dossier(session, dossier)
     open_statuses = sorted(set(body.pop("open_statuses")))
@@ -77,6 +103,7 @@ def create_solicitation(
         "instructions": solicitation.instructions,
         "open_statuses": open_statuses,
         "key_expires_at": None,
+        "assignee_sub": dossier.get("assignee_sub"),
     }
     if partner.kind == "external":
         expires_at = key_expiry(solicitation.due_date, settings.key_grace_days)
@@ -118,6 +145,9 @@ def present_for_staff(session: Session, solicitation: Solicitation) -> dict[str,
         "reminder_count": solicitation.reminder_count,
         "attached_at": solicitation.attached_at,
         "answered_at": solicitation.answered_at,
+        "declined_at": solicitation.declined_at,
+        "decline_reason": solicitation.decline_reason,
+        "changed_at": solicitation.changed_at,
         "answers": submitted_answers(session, solicitation.id),
         "created_at": solicitation.created_at,
     }
@@ -135,6 +165,26 @@ def present_solicitation(solicitation: Solicitation) -> dict[str, Any]:
         "open_statuses": solicitation.open_statuses,
         "confidential": solicitation.confidential,
         "state": solicitation.state,
+        "bound_to_email": solicitation.bound_to_email,
+    }
+
+
+def present_list_item(session: Session, solicitation: Solicitation) -> dict[str, Any]:
+    """One line of a partner's ``GET /me/dossiers``, from the local copy only (no call to another service)."""
+    state = session.get(DossierState, solicitation.dossier_id)
+    closed = bool(state and state.closed)
+    return {
+        "dossier_id": solicitation.dossier_id,
+        "reference": state.reference if state else None,
+        "title": state.title if state else None,
+        "status": state.status if state else None,
+        "status_label": (state.status_label or state.status) if state else None,
+        "due_date": solicitation.due_date,
+        "solicitation_type": solicitation.type,
+        "solicitation_state": solicitation.state,
+        "answer_expected": needs_answer(solicitation.state) and not closed,
+        "read_only": closed,
+        "solicitation": present_solicitation(solicitation),
     }
 
 
@@ -163,6 +213,7 @@ def _remind_one(session: Session, solicitation: Solicitation, actor: dict | None
             "solicitation_id": solicitation.id,
             "dossier_id": solicitation.dossier_id,
             "partner_id": partner.id,
+            "partner_kind": partner.kind,
             "partner_name": partner.name,
             "partner_email": partner.email,
             "partner_sub": solicitation.partner_sub,
@@ -174,10 +225,17 @@ def _remind_one(session: Session, solicitation: Solicitation, actor: dict | None
     )
 
 
+def why_not_told(session: Session, solicitation: Solicitation) -> str | None:
+    """Why the partner must not be told about the solicitation now (they could not act), or None."""
+    return why_partner_cannot_act(solicitation.open_statuses, dossier_copy.status_of(session, solicitation.dossier_id))
+
+
 def remind(
     session: Session, caller: Caller, dossier_id: str, solicitation_ids: list[str] | None, quiet: timedelta
 ) -> dict[str, Any]:
-    """Remind the unanswered solicitations of a dossier (or the given ones), except those reminded recently."""
+    """Remind the unanswered solicitations of a dossier (or the given ones), except those reminded recently
+    and those whose partner cannot act now (closed dossier, status hidden from partners, solicitation not open
+    in the status): each skipped one comes back with its reason."""
     statement = select(Solicitation).where(Solicitation.dossier_id == dossier_id)
     if solicitation_ids:
         statement = statement.where(Solicitation.id.in_(solicitation_ids))
@@ -185,14 +243,26 @@ def remind(
     for solicitation in session.execute(statement.order_by(Solicitation.created_at)).scalars():
         if not needs_answer(solicitation.state):
             continue
-        if within_quiet_period(solicitation.reminded_at, clock.now(), quiet):
-            skipped.append(solicitation.id)
+        reason = why_not_told(session, solicitation)
+        if reason is None and within_quiet_period(solicitation.reminded_at, clock.now(), quiet):
+            reason = "reminded_recently"
+        if reason is not None:
+            skipped.append({"solicitation_id": solicitation.id, "reason": reason, "detail": SKIP_REASONS[reason]})
             continue
         _remind_one(session, solicitation, caller.as_actor(), automatic=False)
         reminded.append(solicitation.id)
     if reminded:
         audit.record(session, caller, dossier_id, "solicitation.reminded", None, solicitation_ids=reminded)
-    return {"reminded": len(reminded), "skipped": len(skipped), "reminded_ids": reminded, "skipped_ids": skipped}
+    return {
+        "reminded": len(reminded),
+        "skipped": len(skipped),
+        "reminded_ids": reminded,
+        "skipped_ids": [item["solicitation_id"] for item in skipped],
+        "skipped_details": skipped,
+    }
+
+
+SKIP_REASONS = {**CANNOT_ACT_REASONS, "reminded_recently": "Reminded within the quiet period."}
 
 
 def remind_automatically(session: Session, days_before: int, quiet: timedelta) -> int:
@@ -210,6 +280,8 @@ def remind_automatically(session: Session, days_before: int, quiet: timedelta) -
     for solicitation in candidates:
         if not due_for_automatic_reminder(solicitation.due_date, today, days_before):
             continue
+        if why_not_told(session, solicitation) is not None:
+            continue  # not marked: reminded once the partner can act again, if still before the due date
         solicitation.auto_reminded = True
         if within_quiet_period(solicitation.reminded_at, clock.now(), quiet):
             continue
@@ -276,3 +348,86 @@ def reissue_key(session: Session, caller: Caller, solicitation_id: str, settings
     )
     audit.record(session, caller, solicitation.dossier_id, "solicitation.key_reissued", solicitation.id)
     return solicitation, key, expires_at
+
+
+CHANGEABLE = ("due_date", "instructions", "scope", "open_statuses")
+
+
+def change(
+    session: Session, caller: Caller, solicitation_id: str, body: dict[str, Any], model: dict[str, Any], settings
+) -> Solicitation:
+    """Change a sent solicitation (due date, instructions, scope, open statuses): 409 once answered, declined or
+    ended; the partner is told (``solicitation.changed``) when they can act on it."""
+    solicitation = get_solicitation(session, solicitation_id, for_update=True)
+    if solicitation.state in (*ENDED_STATES, "answered"):
+        raise SolicitationClosed(solicitation.state)
+    if "due_date" in body:
+        check_due_date(body["due_date"])
+    if "open_statuses" in body:
+        check_open_statuses(body["open_statuses"], model)
+        body["open_statuses"] = sorted(set(body["open_statuses"]))
+    changed = [name for name in CHANGEABLE if name in body and getattr(solicitation, name) != body[name]]
+    if not changed:
+        return solicitation
+    for name in changed:
+        setattr(solicitation, name, body[name])
+    if "open_statuses" in changed:
+        session.execute(delete(SolicitationOpenStatus).where(SolicitationOpenStatus.solicitation_id == solicitation.id))
+        session.add_all(
+            SolicitationOpenStatus(solicitation_id=solicitation.id, status=status)
+            for status in solicitation.open_statuses
+        )
+    if "due_date" in changed and solicitation.state == "pending":
+        keys.extend_unused(session, solicitation.id, key_expiry(solicitation.due_date, settings.key_grace_days))
+    solicitation.changed_at = clock.now()
+    partner = session.get(Partner, solicitation.partner_id)
+    session.flush()
+    reason = why_not_told(session, solicitation)
+    publish(
+        session,
+        "solicitation.changed",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_id": partner.id,
+            "partner_kind": partner.kind,
+            "partner_name": partner.name,
+            "partner_email": partner.email,
+            "partner_sub": solicitation.partner_sub,
+            "changed_fields": changed,
+            "due_date": solicitation.due_date.isoformat(),
+            "instructions": solicitation.instructions,
+            "scope": solicitation.scope,
+            "open_statuses": solicitation.open_statuses,
+            "notify": reason is None,
+            "not_told_because": reason,
+        },
+        caller.as_actor(),
+    )
+    audit.record(session, caller, solicitation.dossier_id, "solicitation.changed", solicitation.id, fields=changed)
+    return solicitation
+
+
+def decline(session: Session, caller: Caller, solicitation_id: str, reason: str) -> Solicitation:
+    """The partner declines, with a reason the agent reads; the solicitation ends (no reminder, no access)."""
+    session.get(Solicitation, solicitation_id, with_for_update=True)
+    solicitation = visibility.acting_solicitation(session, caller, solicitation_id)
+    if solicitation.state == "answered":
+        raise SolicitationClosed(solicitation.state)
+    solicitation.state, solicitation.declined_at, solicitation.decline_reason = "declined", clock.now(), reason
+    partner = session.get(Partner, solicitation.partner_id)
+    publish(
+        session,
+        "solicitation.declined",
+        {
+            "solicitation_id": solicitation.id,
+            "dossier_id": solicitation.dossier_id,
+            "partner_id": partner.id,
+            "partner_name": partner.name,
+            "partner_sub": caller.sub,
+            "reason": reason,
+        },
+        caller.as_actor(),
+    )
+    audit.record(session, caller, solicitation.dossier_id, "solicitation.declined", solicitation.id, reason=reason)
+    return solicitation
