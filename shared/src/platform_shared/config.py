@@ -170,6 +170,27 @@ class Settings(BaseSettings):
         1024 * 1024, description="Largest JSON request body accepted (413 above it)."
     )
     max_json_depth: PositiveInt = Field(32, description="Deepest nesting of a JSON request body accepted (422).")
+    # CORS (platform_shared.cors): off while CORS_ALLOWED_ORIGINS is empty.
+    cors_allowed_origins: CommaSeparated[str] = Field(
+        (), description="Origins (scheme://host:port) whose browser pages may call the API; empty: CORS off."
+    )
+    cors_allowed_methods: CommaSeparated[str] = Field(
+        ("GET", "POST", "PUT", "PATCH", "DELETE"), description="Methods a cross-origin page may use."
+    )
+    cors_allowed_headers: CommaSeparated[str] = Field(
+        (
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Accept-Language",
+            "X-Request-ID",
+            "Last-Event-ID",
+        ),
+        description="Request headers a cross-origin page may send.",
+    )
+    cors_allow_credentials: bool = Field(False, description="Whether cross-origin pages may send cookies.")
+    cors_max_age_seconds: NonNegativeInt = Field(600, description="How long a browser may cache a preflight's answer.")
 
     @classmethod
     def settings_customise_sources(

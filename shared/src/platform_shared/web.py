@@ -11,6 +11,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 
 from .auth import TokenVerifier
 from .config import Settings
+from .cors import install_cors
 from .db import Database
 from .docs import docs_config, install_docs_assets
 from .errors import register_error_handlers
@@ -139,6 +140,7 @@ def create_service_app(
     _install_request_context(app, settings.service_name)
     _install_health(app, settings, db)
     install_docs_assets(app, settings)
+    install_cors(app, settings)
     return app, api
 
 
