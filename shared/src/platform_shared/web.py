@@ -9,12 +9,12 @@ import uuid
 from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from .auth import TokenVerifier
 from .config import Settings
 from .cors import install_cors
 from .db import Database
 from .docs import docs_config, install_docs_assets
 from .errors import register_error_handlers
+from .jwks import token_verifier_for
 from .logs import configure_logging, correlation_id_var
 from .openapi import PlatformApi
 from .request_guard import install_request_guard
@@ -131,7 +131,7 @@ def create_service_app(
     app.config["SETTINGS"] = settings
     app.config.update(extra_config or {})
     app.extensions["db"] = db
-    app.extensions["token_verifier"] = TokenVerifier(settings)
+    app.extensions["token_verifier"] = token_verifier_for(settings)
     api = PlatformApi(app)
     register_error_handlers(app)  # after Api(): ours replace flask-smorest's JSON error handler
     install_request_guard(app, settings)  # before the NUL guard: it bounds what that guard walks
