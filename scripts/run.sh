@@ -10,6 +10,8 @@ export SMTP_HOST=${SMTP_HOST:-127.0.0.1} SMTP_PORT=${SMTP_PORT:-1025}
 # The links of the emails open the web application (http://127.0.0.1:8000).
 export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:8000/portal} CRM_BASE_URL=${CRM_BASE_URL:-http://127.0.0.1:8000/crm}
 export WEB_MAIL_DIR="$PWD/var/mail"
+# The web application's pages may call the APIs from the browser (CORS; off unless set, see shared/README.md).
+export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-http://127.0.0.1:8000,http://localhost:8000}
 mkdir -p "$DATA_DIR"
 .venv/bin/python scripts/preflight.py
 for script in services/*/scripts/install-system-deps.sh; do

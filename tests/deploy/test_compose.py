@@ -210,6 +210,15 @@ def test_the_proxy_routes_every_service_with_its_prefix_and_hides_health_and_met
     assert re.search(r"location ~ \^/api/\[a-z-\]\+/\(metrics\|healthz\|readyz\)\$ \{\s*return 404;", config)
 
 
+def test_the_proxy_serves_an_index_of_every_services_docs_and_spec():
+    config = (DEPLOY / "nginx" / "nginx.conf").read_text()
+    block = re.search(r"location = /docs \{(.*?)\n        \}", config, re.S)
+    assert block and "default_type text/html;" in block.group(1)
+    for service in SERVICES:
+        for page in ("docs", "redoc", "openapi.json"):
+            assert f'href="/api/{service}/{page}"' in block.group(1), (service, page)
+
+
 def test_there_is_one_proxy_configuration():
     assert [path.relative_to(ROOT) for path in ROOT.glob("deploy/**/nginx*.conf")] == [Path("deploy/nginx/nginx.conf")]
 

@@ -36,3 +36,16 @@ def test_every_api_route_is_documented_with_its_body_and_response_schemas(app, c
 def test_the_openapi_document_generates_without_schema_name_clashes(client, recwarn):
     client.get("/openapi.json")
     assert not [warning for warning in recwarn if "Multiple schemas resolved" in str(warning.message)]
+
+
+def test_the_create_operation_shows_a_request_example_and_every_error_an_example_problem(client):
+    spec = client.get("/openapi.json").get_json()
+    create = spec["paths"]["/api/v1/dossiers"]["post"]
+    example = create["requestBody"]["content"]["application/json"]["example"]
+    assert {"model_id", "title", "fields"} <= set(example)
+    assert create["operationId"] == "post_dossiers" and create["summary"] == "Create a dossier"
+    for status in ("401", "403", "404", "422"):
+        response = create["responses"][status]
+        ref = response.get("$ref")
+        response = spec["components"]["responses"][ref.rsplit("/", 1)[-1]] if ref else response
+        assert response["content"]["application/problem+json"]["example"]["status"] == int(status)

@@ -225,6 +225,7 @@ def require_roles(*roles: str) -> Callable:
                 raise Forbidden("Your role may not use this operation.")
             return view(*args, **kwargs)
 
+        wrapper._platform_roles = tuple(sorted(allowed))  # read by openapi.ContractPlugin (401/403, roles)
         return wrapper
 
     return decorator

@@ -23,6 +23,7 @@ from pydantic import (
     AfterValidator,
     BeforeValidator,
     Field,
+    NonNegativeFloat,
     NonNegativeInt,
     PositiveFloat,
     PositiveInt,
@@ -171,6 +172,46 @@ class Settings(BaseSettings):
         1024 * 1024, description="Largest JSON request body accepted (413 above it)."
     )
     max_json_depth: PositiveInt = Field(32, description="Deepest nesting of a JSON request body accepted (422).")
+    # An identity provider's rotating keys (platform_shared.jwks): used instead of JWT_SECRET/JWT_PUBLIC_KEY when set.
+    jwt_jwks_url: str = Field("", description="The provider's JWKS URL (OpenID Connect jwks_uri); empty: off.")
+    jwt_jwks_algorithms: CommaSeparated[
+        Annotated[str, one_of(("RS256", "RS384", "RS512", "PS256", "ES256", "ES384"))]
+    ] = Field(("RS256",), description="Algorithms accepted from the provider (never read from the token).")
+    jwt_jwks_cache_seconds: PositiveFloat = Field(300.0, description="How long the fetched key set is kept.")
+    jwt_jwks_refresh_cooldown_seconds: NonNegativeFloat = Field(
+        30.0, description="Least time between two fetches caused by a token with an unknown key id."
+    )
+    # Where the provider puts who the person is (a dotted path into the claims, e.g. realm_access.roles).
+    jwt_role_claim: str = Field("role", description="Claim holding the role (a string, or a list of them).")
+    jwt_role_values: CommaSeparated[str] = Field(
+        (), description="provider_value=platform_role pairs, e.g. crm-agent=agent; unmapped values are kept as is."
+    )
+    jwt_org_claim: str = "org"
+    jwt_org_name_claim: str = "org_name"
+    jwt_email_claim: str = "email"
+    jwt_name_claim: str = "name"
+    jwt_locale_claim: str = "locale"
+    # CORS (platform_shared.cors): off while CORS_ALLOWED_ORIGINS is empty.
+    cors_allowed_origins: CommaSeparated[str] = Field(
+        (), description="Origins (scheme://host:port) whose browser pages may call the API; empty: CORS off."
+    )
+    cors_allowed_methods: CommaSeparated[str] = Field(
+        ("GET", "POST", "PUT", "PATCH", "DELETE"), description="Methods a cross-origin page may use."
+    )
+    cors_allowed_headers: CommaSeparated[str] = Field(
+        (
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "If-None-Match",
+            "Accept-Language",
+            "X-Request-ID",
+            "Last-Event-ID",
+        ),
+        description="Request headers a cross-origin page may send.",
+    )
+    cors_allow_credentials: bool = Field(False, description="Whether cross-origin pages may send cookies.")
+    cors_max_age_seconds: NonNegativeInt = Field(600, description="How long a browser may cache a preflight's answer.")
 
     @classmethod
     def settings_customise_sources(

@@ -7,14 +7,16 @@ import time
 import uuid
 
 from flask import Flask, Response, g, jsonify, request
-from flask_smorest import Api
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 
-from .auth import TokenVerifier
 from .config import Settings
+from .cors import install_cors
 from .db import Database
+from .docs import docs_config, install_docs_assets
 from .errors import register_error_handlers
+from .jwks import token_verifier_for
 from .logs import configure_logging, correlation_id_var
+from .openapi import PlatformApi
 from .request_guard import install_request_guard
 from .text_guard import install_nul_guard
 
@@ -29,8 +31,7 @@ def _openapi_config(title: str, version: str) -> dict:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "OPENAPI_SWAGGER_UI_PATH": "docs",
-        "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        **docs_config(),
         "API_SPEC_OPTIONS": {
             "components": {
                 "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
@@ -127,7 +128,7 @@ def create_service_app(
     version: str = "1.0.0",
     configure_logs: bool = True,
     extra_config: dict | None = None,
-) -> tuple[Flask, Api]:
+) -> tuple[Flask, PlatformApi]:
     """A Flask app with everything the five services share; the service registers its blueprints on ``api``."""
     if configure_logs:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
@@ -136,14 +137,16 @@ def create_service_app(
     app.config["SETTINGS"] = settings
     app.config.update(extra_config or {})
     app.extensions["db"] = db
-    app.extensions["token_verifier"] = TokenVerifier(settings)
-    api = Api(app)
+    app.extensions["token_verifier"] = token_verifier_for(settings)
+    api = PlatformApi(app)
     register_error_handlers(app)  # after Api(): ours replace flask-smorest's JSON error handler
     install_request_guard(app, settings)  # before the NUL guard: it bounds what that guard walks
     install_nul_guard(app)
     _install_metrics(app)
     _install_request_context(app, settings.service_name)
     _install_health(app, settings, db)
+    install_docs_assets(app, settings)
+    install_cors(app, settings)
     return app, api
 
 

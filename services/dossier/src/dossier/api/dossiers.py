@@ -53,6 +53,16 @@ class DossierCreateSchema(Schema):
     fields_ = field_values(load_default=dict)
 
 
+CREATE_EXAMPLE = {
+    "model_id": "5b0f3c2e-8d7a-4f6e-9a51-2c3d4e5f6a7b",
+    "title": "Roof repair",
+    "client_sub": "client-bob",
+    "client_org": "acme",
+    "client_email": "bob@acme.example",
+    "fields": {"address": "12 rue des Lilas, Lyon"},
+}
+
+
 class DossierPatchSchema(Schema):
     """Changes: clients may send ``fields`` (their portal view's writable ones) and ``client_reference``;
     staff also title, description, the assignment and the category (one of the configured ones)."""
@@ -82,7 +92,7 @@ def present(session, caller, dossier, model=None) -> dict:
 @blp.route("")
 class Dossiers(MethodView):
     @require_roles("agent", "client")
-    @blp.arguments(DossierCreateSchema)
+    @blp.arguments(DossierCreateSchema, example=CREATE_EXAMPLE)
     @blp.response(201, DossierSchema)
     @documents_problems(blp, 404, 422)
     def post(self, body):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from platform_shared.openapi import ProblemSchema
 from platform_shared.pagination import PageArgsSchema
 
 KINDS = ("dossier", "contract")
@@ -126,17 +127,6 @@ class DossierListArgsSchema(PageArgsSchema):
         validate=validate.Length(min=1, max=200),
         metadata={"description": "Text search in the title and the reference."},
     )
-
-
-class ProblemSchema(Schema):
-    """An error as application/problem+json (RFC 9457); ``errors`` names each invalid field on 422."""
-
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    instance = fields.String()
-    errors = fields.Dict()
 
 
 PROBLEM_DESCRIPTIONS = {

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import NotFound
+from platform_shared.openapi import problems
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
@@ -108,6 +109,7 @@ class CompletionSchema(Schema):
 
 @blp.route("/attach")
 class Attach(MethodView):
+    @problems(404, 409, 410, 429)
     @require_roles("partner", "client")
     @blp.arguments(AttachSchema)
     @blp.response(200, AttachedSchema)
