@@ -1,7 +1,10 @@
 """The CRM's flows (issue 17) through the screens, over the real platform with the demo data: an agent solicits
 two partners, one answers in the portal and the agent sees it arrive without reloading, then "Notifier"
 reminds only the other; an agent approves a validation task and the client downloads the PDF; an admin adds a
-notification rule and its address receives the email of a client's request. axe-core checks every page."""
+notification rule and its address receives the email of a client's request. axe-core checks every page.
+
+The file's name makes it run after test_demo_data.py (same session platform): it adds a model, partners' answers
+and a rule that the demo data's own count would otherwise see."""
 
 from __future__ import annotations
 
