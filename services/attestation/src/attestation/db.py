@@ -112,6 +112,9 @@ class Contract(Base):
         Index("ix_contracts_owner_org", "owner_org"),
         Index("ix_contracts_created", "created_at", "id"),
         Index("ix_contracts_dossier", "dossier_id"),
+        # The list's filters, each ending with its order (migration 0004_perf_indexes, issue 18).
+        Index("ix_contracts_product", "product_id", "created_at", "id"),
+        Index("ix_contracts_status", "status", "created_at", "id"),
     )
 
 
@@ -231,6 +234,7 @@ class ValidationTask(Base):
         Index("ix_tasks_state_created", "state", "created_at", "id"),
         Index("ix_tasks_assignee", "assignee_sub", "created_at", "id"),
         Index("ix_tasks_product", "product_id", "created_at", "id"),
+        Index("ix_tasks_contract", "contract_id", "created_at", "id"),
     )
 
     # ``deciding`` is this service's own step while a decision is applied: to staff the task is still open.
