@@ -112,7 +112,7 @@ class Contract(Base):
         Index("ix_contracts_owner_org", "owner_org"),
         Index("ix_contracts_created", "created_at", "id"),
         Index("ix_contracts_dossier", "dossier_id"),
-        # The list's filters, each ending with its order (migration 0004_perf_indexes, issue 18).
+        # The list's filters, each ending with its order (migration 0005_perf_indexes, issue 18).
         Index("ix_contracts_product", "product_id", "created_at", "id"),
         Index("ix_contracts_status", "status", "created_at", "id"),
     )

@@ -123,7 +123,7 @@ class Delivery(Base):
         UniqueConstraint("event_id", "recipient", "channel", name="uq_deliveries_event_recipient_channel"),
         Index("ix_deliveries_due", "status", "next_attempt_at"),
         Index("ix_deliveries_group", "group_key", "status"),
-        # The admin's list, newest first, and its filters (migration 0005_perf_indexes, issue 18).
+        # The admin's list, newest first, and its filters (migration 0006_perf_indexes, issue 18).
         Index("ix_deliveries_created", "created_at", "id"),
         Index("ix_deliveries_dossier", "dossier_id", "created_at", "id"),
         Index("ix_deliveries_status_created", "status", "created_at", "id"),
