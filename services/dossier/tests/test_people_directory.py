@@ -196,6 +196,25 @@ def test_first_sign_in_creates_the_entry_from_the_claims(client, settings, db):
     assert len(outbox_events(db, "person.created")) == 1 and outbox_events(db, "person.updated") == []
 
 
+def test_two_first_sign_ins_of_one_account_at_once_answer_the_same_entry(client, settings, db, monkeypatch):
+    """The other sign-in created the entry after this one looked (unique sub): read it, never a 500."""
+    from dossier.services import people
+
+    headers = bearer(settings, "client", "sub-twice", email="twice@client.example", name="Deux Fois")
+    first = client.post("/api/v1/people/me", headers=headers).get_json()
+    looked = people.person_by_sub
+    misses = iter([True])
+
+    def not_yet_visible(session, sub):
+        return None if next(misses, False) else looked(session, sub)
+
+    monkeypatch.setattr(people, "person_by_sub", not_yet_visible)
+    monkeypatch.setattr(people, "normal_email", lambda _email: None)  # no match by email either
+    raced = client.post("/api/v1/people/me", headers=headers)
+    assert raced.status_code == 200 and raced.get_json()["id"] == first["id"]
+    assert len(outbox_events(db, "person.created")) == 1
+
+
 def test_sign_in_matches_by_email_and_never_overwrites_what_staff_typed(client, as_agent, sophie, settings, db):
     headers = bearer(settings, "client", "sub-sophie", email="SOPHIE@bernard.example", name="sophie b", locale="en")
     entry = client.post("/api/v1/people/me", headers=headers).get_json()

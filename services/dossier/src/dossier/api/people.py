@@ -6,6 +6,7 @@ from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
+from sqlalchemy.exc import IntegrityError
 
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import UnsupportedMediaType, ValidationFailed
@@ -235,6 +236,14 @@ class Me(MethodView):
     @staticmethod
     def _ensure():
         caller = current_caller()
+        try:
+            return Me._ensure_once(caller)
+        except IntegrityError:
+            # Two first sign-ins of one account at once: the other created the entry (unique sub); read it.
+            return Me._ensure_once(caller)
+
+    @staticmethod
+    def _ensure_once(caller):
         with app_db().transaction() as session:
             person = people.ensure_from_caller(session, caller)
             page = people.present_person(person)
