@@ -166,17 +166,7 @@ def create_dossier(
         "dossier.created",
         dossier,
         {
-            "reference": dossier.reference,
-            "title": dossier.title,
-            "model_id": dossier.model_id,
-            "model_version": dossier.model_version,
-            "category": dossier.category,
-            "origin": origin,
-            "kind": dossier.kind,
-            "status": initial.code,
-            "status_label": initial.label,
-            "client_visible": initial.client_visible,
-            "partner_visible": initial.partner_visible,
+            **created_fields(dossier, initial, origin),
             "client_sub": client_sub,
             "client_org": client_org,
             "client_email": client_email,
@@ -193,6 +183,23 @@ def create_dossier(
     )
     session.flush()
     return dossier, model
+
+
+def created_fields(dossier: Dossier, initial, origin: str) -> dict:
+    """What every ``dossier.created`` says of the new dossier and its initial status, however it was filed."""
+    return {
+        "reference": dossier.reference,
+        "title": dossier.title,
+        "model_id": dossier.model_id,
+        "model_version": dossier.model_version,
+        "category": dossier.category,
+        "origin": origin,
+        "kind": dossier.kind,
+        "status": initial.code,
+        "status_label": initial.label,
+        "client_visible": initial.client_visible,
+        "partner_visible": initial.partner_visible,
+    }
 
 
 def visible_dossier(session: Session, caller: Caller, dossier_id: str, *, for_update: bool = False) -> Dossier:
