@@ -494,6 +494,25 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     ]
     assert vevent["uid"].startswith(meeting["id"]) and vevent["dtstart"].dt.hour == 14
 
+    # Its attendees (the client, the participant; never the agent who scheduled it) are mailed the invitation.
+    def invitation_to(mail_address):
+        def is_invitation(message):
+            return message["To"].lower() == mail_address.lower() and "Site handover" in message["Subject"]
+
+        messages = platform.mailbox.wait_for(is_invitation, timeout=60)
+        assert messages, f"no invitation to {mail_address}"
+        return messages[0]
+
+    for attendee_mail in (space.owner_mail, space.participant_mail):
+        invitation = invitation_to(attendee_mail)
+        (part,) = [p for p in invitation.iter_attachments() if p.get_content_type() == "text/calendar"]
+        assert part.get_param("method") == "REQUEST"
+        (invited,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+        assert invited["uid"].startswith(meeting["id"])
+    assert not platform.mailbox.matching(
+        lambda m: m["To"].lower() == space.agent_mail.lower() and "Site handover" in m["Subject"]
+    )
+
     # An expense with its receipt, billed to the client: they list it and download the receipt.
     receipt = ok(upload(platform, space.agent, space.id, filename="skip-hire.pdf", client=True))
     expense = ok(

@@ -156,6 +156,37 @@ def test_a_participant_sees_what_the_client_sees(upload, client, gateway, settin
     assert _ids(_list(client, participant)) == {shared["id"]}
 
 
+def test_a_participants_upload_is_client_visible_by_default_and_staff_can_take_it_back(
+    upload, client, event, gateway, settings, db, as_agent, as_client
+):
+    _dossier_of(event)
+    gateway.grant("dos-1", "sub-contractor", participant=True)
+    participant = bearer(settings, "partner", "sub-contractor")
+    response = upload(participant, partner=True, roles="guarantor")  # a participant chooses nothing else
+    assert response.status_code == 201, response.get_json()
+    report = response.get_json()
+    assert report["visibility"] == {"client": True, "partner": False, "roles": [], "financial": False}
+    assert client.get(f"/api/v1/documents/{report['id']}", headers=as_client).status_code == 200
+    [added] = [e for e in outbox_events(db, "document.added") if e.data["document_id"] == report["id"]]
+    assert added.data["visibility"]["client"] is True  # what tells the client side (notification)
+    hidden = client.patch(f"/api/v1/documents/{report['id']}", json={"client": False}, headers=as_agent)
+    assert hidden.status_code == 200, hidden.get_json()
+    assert client.get(f"/api/v1/documents/{report['id']}", headers=as_client).status_code == 404
+    assert client.get(f"/api/v1/documents/{report['id']}", headers=participant).status_code == 200  # the uploader
+
+
+def test_a_contributors_piece_stays_private_even_when_they_are_also_a_participant(
+    upload, client, event, gateway, settings, as_client
+):
+    _dossier_of(event)
+    gateway.grant("dos-1", "guarantor-gus", contributor_roles=["guarantor"])
+    gateway.grant("dos-1", "both-bea", contributor_roles=["tenant"], participant=True)
+    for sub in ("guarantor-gus", "both-bea"):
+        piece = upload(bearer(settings, "partner", sub), category="supporting_piece").get_json()
+        assert piece["visibility"]["client"] is False and piece["visibility"]["roles"] == []
+        assert client.get(f"/api/v1/documents/{piece['id']}", headers=as_client).status_code == 404
+
+
 def test_a_third_party_check_fails_closed_when_the_gateway_is_down(
     app, upload, event, settings, db, as_agent, as_client
 ):

@@ -40,7 +40,7 @@ def test_only_admins_manage_rules(client, as_agent, as_client):
 def test_the_built_in_rules_are_listed_switched_on(client, as_admin):
     items = client.get("/api/v1/rules", headers=as_admin).get_json()["items"]
     builtin = {item["id"]: item["enabled"] for item in items if item["builtin"]}
-    assert builtin["builtin:partner_key"] is True and len(builtin) == 22
+    assert builtin["builtin:partner_key"] is True and len(builtin) == 24
     for name in ("on_behalf_claim", "partner_answered", "piece_provided", "solicitation_changed", "partner_declined"):
         assert builtin[f"builtin:{name}"] is True  # issue 14's rules, switched on until an admin switches them off
     assert builtin["builtin:contributor_reminder"] is True

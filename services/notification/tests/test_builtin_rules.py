@@ -210,6 +210,16 @@ def test_a_document_reaches_those_who_may_see_it_minus_its_uploader(dossier_worl
     assert _feed_subs(db, envelope.id) == ["client-1", "part-1", "partner-1"]
 
 
+def test_a_participants_client_visible_upload_reaches_the_client_side_and_staff_not_the_participant(
+    dossier_world, publish, email_recipients, db
+):
+    # issue 13 point 6: the documents service makes a participant's upload client-visible by default
+    upload = {**_document(dossier_world, client=True), "uploaded_by": {"sub": "part-1", "role": "partner"}}
+    envelope = publish("document.added", upload, actor={"sub": "part-1", "role": "partner", "email": "sub@x.test"})
+    assert email_recipients(envelope.id) == ["agent@x.test", "client@x.test"]
+    assert _feed_subs(db, envelope.id) == ["agent-1", "client-1"]
+
+
 def test_a_financial_document_reaches_the_client_and_partner_but_never_a_participant(
     dossier_world, publish, email_recipients, db
 ):

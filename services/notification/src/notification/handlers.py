@@ -48,6 +48,10 @@ CONSUMED_EVENTS = (
     "attestation.rejected",
     "attestation.failed",
     "attestation.revoked",
+    # Appointments and meetings (issue 13): the attendees get the invitation, or its cancellation.
+    "event.scheduled",
+    "event.rescheduled",
+    "event.cancelled",
 )
 
 

@@ -24,8 +24,8 @@ from platform_shared.worker import PeriodicJob
 from . import SERVICE_NAME
 from .db import Delivery
 from .domain import rendering
-from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, template_variables
-from .mailer import Mailer, SendFailure
+from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, calendar_of, template_variables
+from .mailer import Mailer, SendFailure, attach_calendar
 from .services.planning import SENDER_TOPIC
 
 log = logging.getLogger(__name__)
@@ -60,6 +60,10 @@ def build_message(settings, deliveries: list[Delivery]) -> EmailMessage:
     message["X-Notification-Delivery"] = first.id
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
+    # The invitation travels in the delivery's recorded context: a resent delivery attaches it again.
+    calendar = calendar_of(first.template, first.context["item"])
+    if calendar is not None:
+        attach_calendar(message, *calendar)
     return message
 
 

@@ -18,6 +18,18 @@ class SendFailure(Exception):
         self.connection = connection
 
 
+def attach_calendar(message: EmailMessage, ics: str, method: str, filename: str = "invite.ics") -> None:
+    """Attach an iCalendar invitation (``text/calendar; method=...``): calendar clients offer to add, move or
+    remove the event. Turns the message into multipart/mixed (text and HTML stay alternatives)."""
+    message.add_attachment(
+        ics,
+        subtype="calendar",
+        charset="utf-8",
+        filename=filename,
+        params={"method": method},
+    )
+
+
 def _describe(code: int, message: bytes | str) -> str:
     text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
     return f"{code} {text}".strip()

@@ -125,12 +125,15 @@ class UploadVisibility:
 def visibility_for_non_staff_upload(
     caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess, requested_roles: Iterable[str]
 ) -> UploadVisibility:
-    """Outside staff, nobody chooses who sees a file: the owner's client shares with their side; everything
-    else, a contributor's piece included, stays between the uploader and staff. One contributor never reads
-    the pieces another provided, even in the same role (two co-tenants), until staff share them
-    (``PATCH /documents/{id}`` with ``roles``)."""
+    """Outside staff, nobody chooses who sees a file: the owner's client shares with their side, and so does
+    a participant (issue 13: what a participant files is the client side's to see, unless staff change it:
+    ``PATCH /documents/{id}`` with ``client``); everything else, a contributor's piece included, stays between
+    the uploader and staff. One contributor never reads the pieces another provided, even in the same role
+    (two co-tenants), until staff share them (``PATCH /documents/{id}`` with ``roles``). Someone who is
+    both a participant and a contributor on the dossier keeps their upload private: it may be a piece."""
     is_client = bool(owner_client and owner_client.includes(caller))
-    return UploadVisibility(client=is_client, partner=False, roles=())
+    is_participant = access.participant and not access.contributor_roles
+    return UploadVisibility(client=is_client or is_participant, partner=False, roles=())
 
 
 def may_upload(caller: Caller, owner_client: OwnerClient | None, access: ThirdPartyAccess) -> bool:

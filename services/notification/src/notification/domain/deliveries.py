@@ -11,12 +11,27 @@ if TYPE_CHECKING:  # the ORM row is read as plain data here
 
 KEY_TEMPLATES = ("partner_key", "contributor_invitation", "on_behalf_claim")
 GROUPED_TEMPLATES = ("document_added", "note_added", "generic")
+# Emails that carry the event's invitation (the RFC 5545 text the dossier service put in the event's ``ics``).
+CALENDAR_TEMPLATES = ("event_invitation", "event_cancelled")
 PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN = "pending", "sending", "sent", "failed", "skipped", "unknown"
 
 
 def item_of(data: dict) -> dict:
     """The event data an email may show: everything but the sealed key."""
     return {name: value for name, value in data.items() if name != "sealed_key"}
+
+
+def calendar_of(template: str, item: dict) -> tuple[str, str] | None:
+    """``(ics text, METHOD)`` an email of ``template`` attaches, or None. The method is read from the
+    calendar itself (REQUEST, or CANCEL once cancelled), so the attachment never contradicts its content."""
+    ics = item.get("ics")
+    if template not in CALENDAR_TEMPLATES or not isinstance(ics, str) or not ics.strip():
+        return None
+    method = next(
+        (line.split(":", 1)[1].strip().upper() for line in ics.splitlines() if line.upper().startswith("METHOD:")),
+        "CANCEL" if item.get("cancelled") else "REQUEST",
+    )
+    return ics, method
 
 
 def dossier_summary(data: dict, dossier: DossierCopy | None) -> dict:

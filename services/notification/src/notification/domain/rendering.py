@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from jinja2 import FileSystemLoader, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
@@ -26,6 +28,19 @@ class RenderedEmail:
     html: str
 
 
+def local_time(value: str | None, timezone: str | None, language: str) -> str:
+    """An event's UTC instant (ISO 8601) as the wall-clock time of its timezone: date the reader's way, HH:MM."""
+    if not value:
+        return ""
+    try:
+        instant = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        zone = ZoneInfo(timezone or "UTC")
+    except (ValueError, ZoneInfoNotFoundError):
+        return str(value)
+    local = instant.astimezone(zone)
+    return f"{format_date(local.date(), language)} {local:%H:%M}"
+
+
 @lru_cache(maxsize=2)
 def _environment(html: bool) -> SandboxedEnvironment:
     environment = SandboxedEnvironment(
@@ -35,6 +50,7 @@ def _environment(html: bool) -> SandboxedEnvironment:
     )
     # Dates travel as YYYY-MM-DD in events; emails write them the way the reader's language does.
     environment.filters["format_date"] = format_date
+    environment.filters["local_time"] = local_time
     return environment
 
 

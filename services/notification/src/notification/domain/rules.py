@@ -218,6 +218,24 @@ BUILTIN_RULES: tuple[BuiltinRule, ...] = (
         BOTH,
         "client_side",
     ),
+    BuiltinRule(
+        "event_invitation",
+        ("event.scheduled", "event.rescheduled"),
+        "The attendees of a scheduled or moved appointment or meeting (and the dossier's client) receive the "
+        "invitation, with its .ics (METHOD:REQUEST).",
+        "event_invitation",
+        BOTH,
+        "event_attendees",
+    ),
+    BuiltinRule(
+        "event_cancelled",
+        ("event.cancelled",),
+        "The attendees of a cancelled appointment or meeting (and the dossier's client) are told, with its .ics "
+        "(METHOD:CANCEL).",
+        "event_cancelled",
+        BOTH,
+        "event_attendees",
+    ),
 )
 BUILTIN_BY_NAME = {rule.name: rule for rule in BUILTIN_RULES}
 

@@ -13,7 +13,7 @@ from platform_shared.messaging.envelope import Envelope
 
 from ..db import BuiltinSwitch, Contact, DossierCopy, DossierParty, Rule
 from ..domain import audience
-from ..domain.audience import ADDRESS, CLIENT, CONTRIBUTOR, PARTNER, STAFF, Person
+from ..domain.audience import ADDRESS, CLIENT, CONTRIBUTOR, PARTICIPANT, PARTNER, STAFF, Person
 from ..domain.rules import BUILTIN_RULES, PORTAL_REQUESTS_GROUP, Target, event_facts, rule_matches
 
 
@@ -152,6 +152,42 @@ def _client_side(session, envelope, dossier) -> list[Person]:
     return [person for person in dossier_actors(session, dossier) if person.kind == CLIENT]
 
 
+# An attendee's role, as the dossier service names it (docs/contracts.md, event.*), -> the side they stand on.
+_ATTENDEE_SIDES = {
+    "client": CLIENT,
+    "agent": STAFF,
+    "admin": STAFF,
+    "participant": PARTICIPANT,
+    "contributor": CONTRIBUTOR,
+    "partner": PARTNER,
+}
+
+
+def _event_attendees(session, envelope, dossier) -> list[Person]:
+    """The attendees the event names, then the dossier's client (an event of their dossier is theirs to know
+    of) when not among them; once per account."""
+    data = envelope.data
+    people: list[Person] = []
+    seen: set[str] = set()
+    for attendee in data.get("attendees") or []:
+        sub = attendee.get("sub")
+        if not sub and not attendee.get("email"):
+            continue
+        kind = _ATTENDEE_SIDES.get(attendee.get("role") or "", STAFF if sub else ADDRESS)
+        person = (
+            person_for_sub(session, sub, kind, email=attendee.get("email"), name=attendee.get("name"))
+            if sub
+            else Person(ADDRESS, None, attendee["email"], attendee.get("name"))
+        )
+        if person.key not in seen:
+            seen.add(person.key)
+            people.append(person)
+    client_sub = data.get("client_sub") or (dossier.client_sub if dossier else None)
+    if client_sub and client_sub not in seen:
+        people.append(person_for_sub(session, client_sub, CLIENT, email=dossier.client_email if dossier else None))
+    return people
+
+
 def _visible_actors(session, envelope, dossier) -> list[Person]:
     subject = audience.subject_of(envelope.type, envelope.data, dossier)
     return [person for person in dossier_actors(session, dossier) if audience.may_see(person, subject)]
@@ -182,6 +218,7 @@ BUILTIN_RECIPIENTS: dict[str, Callable[[Session, Envelope, DossierCopy | None], 
     "portal_request_team": _portal_request_team,
     "portal_requester": _portal_requester,
     "client_side": _client_side,
+    "event_attendees": _event_attendees,
 }
 
 
