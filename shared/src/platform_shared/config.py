@@ -131,6 +131,8 @@ class Settings(BaseSettings):
     notification_url: str = "http://127.0.0.1:8004"
     documents_url: str = "http://127.0.0.1:8005"
     http_timeout_seconds: PositiveFloat = 10.0
+    # Optimistic concurrency (platform_shared.etag): refuse a change without If-Match (428) instead of allowing it.
+    require_if_match: bool = False
     # Outbox relay
     relay_batch_size: PositiveInt = 200
     relay_poll_interval_seconds: PositiveFloat = 0.5

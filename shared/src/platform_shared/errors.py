@@ -49,6 +49,18 @@ class Gone(DomainError):
     status, title, slug = 410, "Gone", "gone"
 
 
+class PreconditionFailed(DomainError):
+    """If-Match names a version of the resource that is no longer the current one (nothing was written)."""
+
+    status, title, slug = 412, "Precondition failed", "precondition-failed"
+
+
+class PreconditionRequired(DomainError):
+    """The change must name the version it is based on: an If-Match header is required."""
+
+    status, title, slug = 428, "Precondition required", "precondition-required"
+
+
 class PayloadTooLarge(DomainError):
     status, title, slug = 413, "Payload too large", "payload-too-large"
 

@@ -160,6 +160,8 @@ class ContractPlugin(BasePlugin):
             self._describe(operation, roles)
             extra = getattr(func, "_platform_problems", ())
             self._document_problems(operation, method, path or "", roles, extra)
+            if getattr(func, "_platform_etag", False) or getattr(func, "_platform_if_match", False):
+                self._document_etag(operation)
 
     def _name(self, operation: dict, method: str, view_name: str, blueprint: str) -> None:
         if "operationId" not in operation:
@@ -204,6 +206,15 @@ class ContractPlugin(BasePlugin):
         for status, response in responses.items():
             if isinstance(response, dict) and str(status)[0] in "45":
                 self._as_problem(int(status), response)
+
+    @staticmethod
+    def _document_etag(operation: dict) -> None:
+        """The ``ETag`` header on each success of an operation answering a resource (see ``etag``)."""
+        from .etag import ETAG_HEADER
+
+        for status, response in (operation.get("responses") or {}).items():
+            if str(status).startswith("2") and isinstance(response, dict):
+                response.setdefault("headers", {}).setdefault("ETag", ETAG_HEADER)
 
     def _names_an_id(self, operation: dict) -> bool:
         """Whether the query or the body names another resource by its id (an unknown one is a 404)."""

@@ -11,6 +11,7 @@ from webargs.fields import DelimitedList
 
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.etag import honours_if_match, if_match, sends_etag, set_etag
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
@@ -176,16 +177,23 @@ class Documents(MethodView):
 class DocumentResource(MethodView):
     @require_roles(*ALL_ROLES)
     @blp.response(200, DocumentSchema)
+    @sends_etag
     def get(self, document_id):
-        """A document the caller may see (its state tells whether the PDF is ready)."""
+        """A document the caller may see (its state tells whether the PDF is ready), with its ETag."""
         with app_db().read_only() as session:
-            return document_body(documents.get_visible_document(session, _lookup(), current_caller(), document_id))
+            document = documents.get_visible_document(session, _lookup(), current_caller(), document_id)
+            set_etag(documents.document_etag(document))
+            return document_body(document)
 
     @require_roles("agent", "service")
     @blp.arguments(VisibilityPatchSchema)
     @blp.response(200, DocumentSchema)
+    @honours_if_match(blp)
     def patch(self, body, document_id):
-        """Change the document's visibility or financial flag (staff); publishes ``document.visibility_changed``."""
+        """Change the document's visibility or financial flag (staff); publishes ``document.visibility_changed``.
+
+        With ``If-Match`` (the ETag of the GET), 412 when the document changed since, and nothing is written."""
+        precondition = if_match(required=app_settings().require_if_match)
         with app_db().transaction() as session:
             document = documents.change_visibility(
                 session,
@@ -195,7 +203,9 @@ class DocumentResource(MethodView):
                 partner=body.get("partner"),
                 roles=body.get("roles"),
                 financial=body.get("financial"),
+                precondition=precondition,
             )
+            set_etag(documents.document_etag(document))
             return document_body(document)
 
     @require_roles("agent", "service")

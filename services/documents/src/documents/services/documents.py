@@ -12,6 +12,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound
+from platform_shared.etag import Precondition, etag_of
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, decode_cursor, encode_cursor
 
@@ -288,6 +289,11 @@ def list_visible_documents(
 
 
 # ----- changing -------------------------------------------------------------------------------
+def document_etag(document: Document) -> str:
+    """The document's strong ETag: every change of its row moves ``updated_at``."""
+    return etag_of(document.id, document.updated_at)
+
+
 def change_visibility(
     session: Session,
     caller: Caller,
@@ -297,8 +303,12 @@ def change_visibility(
     partner: bool | None,
     roles: list[str] | None,
     financial: bool | None = None,
+    precondition: Precondition | None = None,
 ) -> Document:
-    document = get_or_404(session, Document, document_id, "No such document.")
+    """``precondition`` (If-Match) is checked on the locked row before anything is written: 412."""
+    document = get_or_404(session, Document, document_id, "No such document.", with_for_update=True)
+    if precondition is not None:
+        precondition.check(document_etag(document))
     ensure_dossier_open(session, document.dossier_id)
     if client is not None:
         document.visible_client = client

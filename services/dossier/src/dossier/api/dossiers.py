@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.etag import honours_if_match, if_match, sends_etag, set_etag
 from platform_shared.pagination import page_schema, split_page_args
 from platform_shared.web import app_db, app_settings
 
@@ -126,22 +127,31 @@ class DossierById(MethodView):
     @require_roles("agent", "client", "service")
     @blp.response(200, DossierSchema)
     @documents_problems(blp, 404)
+    @sends_etag
     def get(self, dossier_id):
-        """Read a dossier through the caller's view."""
+        """Read a dossier through the caller's view (with its ETag, for a PATCH's If-Match)."""
         caller = current_caller()
         with app_db().single_statement_read() as session:
             dossier, developments, labels = dossiers.visible_dossier_with_developments(session, caller, dossier_id)
+            set_etag(dossiers.dossier_etag(dossier))
             return present_dossier(dossier, dossiers.definition_for(session, dossier), caller, developments, labels)
 
     @require_roles("agent", "client")
     @blp.arguments(DossierPatchSchema)
     @blp.response(200, DossierSchema)
     @documents_problems(blp, 404, 409, 422)
+    @honours_if_match(blp)
     def patch(self, body, dossier_id):
-        """Change what the caller's view lets them write (422 for anything else, 409 when closed)."""
+        """Change what the caller's view lets them write (422 for anything else, 409 when closed).
+
+        With ``If-Match`` (the ETag of the GET), 412 when the dossier changed since, and nothing is written;
+        without it the change is made, unless the service requires If-Match (428)."""
         caller = current_caller()
+        precondition = if_match(required=app_settings().require_if_match)
         with app_db().transaction() as session:
-            return present(session, caller, dossiers.update_dossier(session, caller, dossier_id, body))
+            dossier = dossiers.update_dossier(session, caller, dossier_id, body, precondition=precondition)
+            set_etag(dossiers.dossier_etag(dossier))
+            return present(session, caller, dossier)
 
 
 @blp.route("/<dossier_id>/transitions")

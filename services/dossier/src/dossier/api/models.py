@@ -7,8 +7,9 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.etag import honours_if_match, if_match, sends_etag, set_etag
 from platform_shared.pagination import PageArgsSchema, page_schema
-from platform_shared.web import app_db
+from platform_shared.web import app_db, app_settings
 
 from ..domain.model_definition import FIELD_TYPES, MODES, PARTNER_SOURCES
 from ..services import models
@@ -215,18 +216,27 @@ class ModelById(MethodView):
     @blp.arguments(ModelQuerySchema, location="query")
     @blp.response(200, ModelSchema)
     @documents_problems(blp, 404)
+    @sends_etag
     def get(self, query, model_id):
-        """Read a model: its current version, or ``?version=``."""
+        """Read a model: its current version, or ``?version=`` (its ETag names that version)."""
         with app_db().read_only() as session:
             caller = current_caller()
-            return models.present_model(models.get_model(session, caller, model_id, query["version"]), caller)
+            version = models.get_model(session, caller, model_id, query["version"])
+            set_etag(models.model_etag(version.model_id, version.version))
+            return models.present_model(version, caller)
 
     @require_roles("admin")
     @blp.arguments(ModelInputSchema)
     @blp.response(200, ModelSchema)
     @documents_problems(blp, 404, 422)
+    @honours_if_match(blp)
     def put(self, body, model_id):
-        """Replace a model: saved as a new version; existing dossiers keep theirs."""
+        """Replace a model: saved as a new version; existing dossiers keep theirs.
+
+        With ``If-Match`` (the ETag of the current version), 412 when another version was saved since."""
+        precondition = if_match(required=app_settings().require_if_match)
         with app_db().transaction() as session:
             caller = current_caller()
-            return models.present_model(models.replace_model(session, caller, model_id, body), caller)
+            version = models.replace_model(session, caller, model_id, body, precondition=precondition)
+            set_etag(models.model_etag(version.model_id, version.version))
+            return models.present_model(version, caller)

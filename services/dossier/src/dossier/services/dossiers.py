@@ -12,6 +12,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.errors import NotFound, ValidationFailed
+from platform_shared.etag import Precondition, etag_of
 from platform_shared.i18n import supported
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
@@ -322,9 +323,20 @@ def _assign(
     )
 
 
-def update_dossier(session: Session, caller: Caller, dossier_id: str, body: dict[str, Any]) -> Dossier:
-    """Write what the caller's view allows; anything else is 422 and nothing changes."""
+def dossier_etag(dossier: Dossier) -> str:
+    """The dossier's strong ETag: every change of the dossier itself moves ``updated_at``."""
+    return etag_of(dossier.id, dossier.updated_at)
+
+
+def update_dossier(
+    session: Session, caller: Caller, dossier_id: str, body: dict[str, Any], *, precondition: Precondition | None = None
+) -> Dossier:
+    """Write what the caller's view allows; anything else is 422 and nothing changes.
+
+    ``precondition`` (the request's If-Match) is checked on the locked row before anything is written: 412."""
     dossier = open_dossier(session, caller, dossier_id)
+    if precondition is not None:
+        precondition.check(dossier_etag(dossier))
     _refuse_staff_only(caller, body, CLIENT_EDITABLE)
     if "assignee_email" in body and "assignee_sub" not in body:
         raise ValidationFailed("Assign with assignee_sub.", errors={"assignee_email": ["send it with assignee_sub"]})

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
+from platform_shared.etag import Precondition, etag_of
 from platform_shared.pagination import Page, keyset_page
 
 from ..db import DossierModel, ModelVersion
@@ -82,9 +83,20 @@ def create_model(session: Session, caller: Caller, body: dict[str, Any]) -> Mode
     return version
 
 
-def replace_model(session: Session, caller: Caller, model_id: str, body: dict[str, Any]) -> ModelVersion:
-    """Save the model as a new version; dossiers keep the version they were created with."""
+def model_etag(model_id: str, version: int) -> str:
+    """A model version's strong ETag (a version never changes once saved)."""
+    return etag_of(model_id, version)
+
+
+def replace_model(
+    session: Session, caller: Caller, model_id: str, body: dict[str, Any], *, precondition: Precondition | None = None
+) -> ModelVersion:
+    """Save the model as a new version; dossiers keep the version they were created with.
+
+    ``precondition`` (If-Match) is checked against the current version on the locked row: 412."""
     model = get_or_404(session, DossierModel, model_id, "No such model.", with_for_update=True)
+    if precondition is not None:
+        precondition.check(model_etag(model.id, model.current_version))
     version = _new_version(model.id, model.current_version + 1, body, caller)
     model.current_version = version.version
     model.updated_at = version.created_at

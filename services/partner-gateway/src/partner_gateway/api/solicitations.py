@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.etag import honours_if_match, if_match, row_etag, sends_etag, set_etag
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
@@ -198,17 +199,24 @@ class ReissueKey(MethodView):
 class SolicitationById(MethodView):
     @require_roles("agent")
     @blp.response(200, SolicitationSchema)
+    @sends_etag
     def get(self, solicitation_id):
-        """One solicitation with its state and submitted answers."""
+        """One solicitation with its state and submitted answers (with its ETag)."""
         with app_db().read_only() as session:
-            return solicitations.present_for_staff(session, solicitations.get_solicitation(session, solicitation_id))
+            solicitation = solicitations.get_solicitation(session, solicitation_id)
+            set_etag(row_etag(solicitation))
+            return solicitations.present_for_staff(session, solicitation)
 
     @require_roles("agent")
     @blp.arguments(SolicitationChangeSchema)
     @blp.response(200, SolicitationSchema)
+    @honours_if_match(blp)
     def patch(self, body, solicitation_id):
         """Change the due date, instructions, scope or open statuses after sending (409 once answered, declined or
-        ended; 422 for an open status the model does not have); the partner is told when they can act."""
+        ended; 422 for an open status the model does not have); the partner is told when they can act.
+
+        With ``If-Match`` (the ETag of the GET), 412 when the solicitation changed since, and nothing is written."""
+        precondition = if_match(required=app_settings().require_if_match)
         with app_db().read_only() as session:
             dossier_id = solicitations.get_solicitation(session, solicitation_id).dossier_id
         model = {}
@@ -216,7 +224,10 @@ class SolicitationById(MethodView):
             dossier = _dossier_for_staff(dossier_id)
             model = app_upstreams().model(dossier["model_id"], dossier.get("model_version"))
         with app_db().transaction() as session:
-            solicitation = solicitations.change(session, current_caller(), solicitation_id, body, model, app_settings())
+            solicitation = solicitations.change(
+                session, current_caller(), solicitation_id, body, model, app_settings(), precondition=precondition
+            )
+            set_etag(row_etag(solicitation))
             return solicitations.present_for_staff(session, solicitation)
 
     @require_roles("agent")

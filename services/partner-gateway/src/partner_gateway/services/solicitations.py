@@ -12,6 +12,7 @@ from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
 from platform_shared.errors import ValidationFailed
+from platform_shared.etag import Precondition, row_etag
 from platform_shared.messaging.sealed import seal
 from platform_shared.pagination import keyset_page
 
@@ -354,11 +355,21 @@ CHANGEABLE = ("due_date", "instructions", "scope", "open_statuses")
 
 
 def change(
-    session: Session, caller: Caller, solicitation_id: str, body: dict[str, Any], model: dict[str, Any], settings
+    session: Session,
+    caller: Caller,
+    solicitation_id: str,
+    body: dict[str, Any],
+    model: dict[str, Any],
+    settings,
+    *,
+    precondition: Precondition | None = None,
 ) -> Solicitation:
     """Change a sent solicitation (due date, instructions, scope, open statuses): 409 once answered, declined or
-    ended; the partner is told (``solicitation.changed``) when they can act on it."""
+    ended; the partner is told (``solicitation.changed``) when they can act on it. ``precondition`` (If-Match)
+    is checked on the locked row before anything else: 412 when its tag is no longer the current one."""
     solicitation = get_solicitation(session, solicitation_id, for_update=True)
+    if precondition is not None:
+        precondition.check(row_etag(solicitation))
     if solicitation.state in (*ENDED_STATES, "answered"):
         raise SolicitationClosed(solicitation.state)
     if "due_date" in body:
