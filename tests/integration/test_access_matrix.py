@@ -377,7 +377,14 @@ def build_world(platform) -> World:
     world.values["validation_settings"] = world.call("attestation", "GET", "/validation-settings")
     ids["rule_id"] = world.new_rule()
     ids["contact_id"] = world.new_contact()
-    world.call("dossier", "PUT", "/categories", "admin", json=MATRIX_CATEGORIES)
+    # The organisation is shared with the other scenarios: categories their rules still use are kept.
+    codes = {category["code"] for category in MATRIX_CATEGORIES}
+    kept = [
+        {"code": category["code"], "label": category["label"]}
+        for category in world.call("dossier", "GET", "/categories", "admin")["items"]
+        if category["code"] not in codes
+    ]
+    world.call("dossier", "PUT", "/categories", "admin", json=MATRIX_CATEGORIES + kept)
     ids["classification_rule_id"] = world.new_classification_rule()
     ids["code"] = "0000-0000-0000-0000-0000-0000-0000"  # a verification code: unknown, answered all the same
     # The directory: the owner's entry (their first sign-in) and company A, the owner a member of it.

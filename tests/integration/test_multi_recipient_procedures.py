@@ -298,7 +298,8 @@ def test_invitations_reach_only_the_notified_contributors_and_each_sees_and_prov
     # for their role; a contributor is never told of another role's piece, the applicant of none.
     expected = {rental.agent_mail: 6, guarantor["mail"]: 1}
     assert wait_deliveries(platform, rental.dossier_id, "document.added", expected) == expected
-    expected_mails = {tenant["mail"]: 1, co_tenant["mail"]: 1, guarantor["mail"]: 1, rental.agent_mail: 1}
+    # The assignee: one grouped email of the new documents and one grouped email of the pieces provided.
+    expected_mails = {tenant["mail"]: 1, co_tenant["mail"]: 1, guarantor["mail"]: 1, rental.agent_mail: 2}
     assert settle(platform, rental.everyone, expected_mails, GROUPED_TIMEOUT) == expected_mails
     [form_mail] = mails_to(platform, [guarantor["mail"]])
     assert "guarantee-form.pdf" in text_of(form_mail)

@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # the ORM row is read as plain data here
     from ..db import DossierCopy
 
 KEY_TEMPLATES = ("partner_key", "contributor_invitation", "on_behalf_claim")
-GROUPED_TEMPLATES = ("document_added", "note_added", "generic")
+GROUPED_TEMPLATES = ("document_added", "note_added", "piece_provided", "generic")
 # Emails that carry the event's invitation (the RFC 5545 text the dossier service put in the event's ``ics``).
 CALENDAR_TEMPLATES = ("event_invitation", "event_cancelled")
 PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN = "pending", "sending", "sent", "failed", "skipped", "unknown"
