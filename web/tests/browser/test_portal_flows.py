@@ -186,7 +186,7 @@ def test_a_participant_writes_on_the_dossier_and_the_client_reads_the_message(pl
     screens.follow("Rénovation de la toiture")
     assert "Le couvreur passera jeudi à 8 h." in screens.text()
     assert "Léa Garnier" in screens.text()
-    # A third party's upload goes to the staff (the documents service's rule), not to the client.
+    # A participant's upload is visible to the client side by default (the documents service's rule, issue 13).
     dossier = find_dossier(platform, "Rénovation de la toiture – 12 rue des Lilas")
     staff_sees = ok(
         call(
@@ -199,7 +199,7 @@ def test_a_participant_writes_on_the_dossier_and_the_client_reads_the_message(pl
         )
     )["items"]
     assert "planning-couverture.pdf" in {item["filename"] for item in staff_sees}
-    assert "planning-couverture.pdf" not in screens.text()
+    assert "planning-couverture.pdf" in screens.text()
 
 
 def test_a_vehicle_attestation_is_chosen_by_beneficiary_and_sent_for_validation(platform, screens):
