@@ -127,3 +127,59 @@ def test_a_periodic_job_with_a_wake_topic_runs_at_the_commit_that_gives_it_work_
         stop.set()
     thread.join(timeout=10)
     assert not thread.is_alive()
+
+
+def test_the_relay_keeps_one_poll_pending_however_many_batches_it_publishes(db):
+    """Each batch published after a wake used to leave the pending poll behind and start another one: after
+    the demo data an idle relay polled several times a second. Counted in the relay's own event loop."""
+    from platform_shared.messaging.relay import OutboxRelay
+    from platform_shared.messaging.tables import messaging_metadata
+    from platform_shared.testing import infra
+
+    try:
+        vhost = infra.create_vhost(infra.amqp_url(), prefix="wake")
+    except infra.InfraUnavailable as error:
+        pytest.skip(str(error))
+    import pika
+
+    from platform_shared.messaging.topology import declare_exchange
+
+    connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
+    channel = connection.channel()
+    declare_exchange(channel, "domain")
+    channel.queue_declare("wake.sink", durable=True)
+    channel.queue_bind("wake.sink", "domain", routing_key="thing.created")
+    connection.close()
+    messaging_metadata.create_all(db.engine)
+    settings = load_settings(
+        service_name="demo", database_url=db.url, amqp_url=vhost.url, relay_sqlite_poll_interval_seconds=600
+    )
+    published = threading.Semaphore(0)
+    relay = OutboxRelay(db, settings, on_published=lambda count: published.release())
+    thread = threading.Thread(target=relay.run, daemon=True)
+    thread.start()
+
+    def pending_polls() -> int:
+        counted: list[int] = []
+        done = threading.Event()
+
+        def count() -> None:  # in the loop's own thread
+            heap = relay._connection.ioloop._timer._timeout_heap or []
+            counted.append(sum(1 for timeout in heap if timeout.callback == relay._on_timer))
+            done.set()
+
+        relay._connection.ioloop.add_callback_threadsafe(count)
+        assert done.wait(10)
+        return counted[0]
+
+    try:
+        assert relay.connected.wait(30)
+        for number in range(5):
+            with db.transaction() as session:
+                record_event(session, "thing.created", {"id": str(number)}, producer="demo")
+            assert published.acquire(timeout=20)
+            assert pending_polls() == 1
+    finally:
+        relay.stop()
+        thread.join(timeout=10)
+        infra.delete_vhost(vhost)

@@ -426,10 +426,10 @@ class OutboxRelay:
             return
         if sent:
             self.on_published(len(sent))
-        if batch.failed:
-            self._schedule(1.0)
-        else:
-            self._connection.ioloop.call_later(0, self._on_timer)
+        # Through _schedule, which replaces the pending poll: a second timer here would start a second poll
+        # chain at every batch that began while a poll was pending (issue 18: after the demo data, a relay
+        # polled five times a second instead of once).
+        self._schedule(1.0 if batch.failed else 0)
 
 
 def declare_exchange_async(channel, exchange: str, callback) -> None:
