@@ -137,7 +137,7 @@ class Settings(BaseSettings):
     relay_batch_size: PositiveInt = 200
     relay_poll_interval_seconds: PositiveFloat = 0.5
     # The backstop of the wake datagram (messaging.wake), not the way events normally go out (issue 18).
-    relay_sqlite_poll_interval_seconds: PositiveFloat = 1.0
+    relay_sqlite_poll_interval_seconds: PositiveFloat = 5.0
     relay_standby_poll_seconds: PositiveFloat = Field(
         2.0, description="How often a standby relay tries to take the lead (PostgreSQL advisory lock)."
     )
