@@ -12,6 +12,9 @@ export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:8000/portal} CRM_BASE
 export WEB_MAIL_DIR="$PWD/var/mail"
 # The web application's pages may call the APIs from the browser (CORS; off unless set, see shared/README.md).
 export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-http://127.0.0.1:8000,http://localhost:8000}
+# One LibreOffice converter for a developer's platform (about 50 MiB less; issue 18: memory); compose and the
+# Kubernetes manifests keep the service's default of two.
+export CONVERTER_SLOTS=${CONVERTER_SLOTS:-1}
 mkdir -p "$DATA_DIR"
 .venv/bin/python scripts/preflight.py
 for script in services/*/scripts/install-system-deps.sh; do

@@ -18,7 +18,6 @@ from .messaging.dead_letters import list_dead_letters, replay_dead_letters
 from .messaging.inbox import HandlerTable
 from .messaging.relay import connection_parameters
 from .messaging.topology import declare_service_queues, unrouted_limits
-from .migrations import new_revision, upgrade
 from .worker import PeriodicJob, run_worker
 
 
@@ -41,6 +40,8 @@ def make_cli(service: ServiceCommands) -> click.Group:
     @click.option("--revision", default="head")
     def migrate(revision: str) -> None:
         """Apply the service's Alembic migrations to DATABASE_URL."""
+        from .migrations import upgrade  # Alembic (and Mako) only where migrations run: not in the worker's memory
+
         settings = service.load_settings()
         upgrade(service.migrations_dir, settings.database_url, revision)
         click.echo(f"{settings.service_name}: database migrated to {revision}")
@@ -58,6 +59,8 @@ def make_cli(service: ServiceCommands) -> click.Group:
     )
     def revision(message: str, autogenerate: bool, database_url: str | None) -> None:
         """Write the next numbered revision into the service's migrations/versions/."""
+        from .migrations import new_revision, upgrade
+
         with tempfile.TemporaryDirectory(prefix="revision-") as scratch:
             if database_url is None:
                 database_url = f"sqlite:///{Path(scratch) / 'head.db'}"
