@@ -7,8 +7,8 @@ X-Forwarded-* headers and its SCRIPT_NAME header, so ``/api/<service>/docs`` lin
 requests in flight finish for up to GUNICORN_GRACEFUL_TIMEOUT seconds.
 """
 
-import importlib
 import os
+import subprocess
 import sys
 
 workers = int(os.environ.get("GUNICORN_WORKERS", "1"))
@@ -27,23 +27,36 @@ errorlog = "-"
 preload_app = False
 
 
+# Run by on_starting in a child process: the master stays a small process (the settings' imports, pydantic
+# among them, cost it about 14 MiB that no worker shares; issue 18: memory).
+_CHECK_SETTINGS = """
+import importlib, sys
+from platform_shared.config import ConfigError
+package = sys.argv[1]
+try:
+    settings = importlib.import_module(package + ".config")
+except ModuleNotFoundError as error:
+    if error.name in (package, package + ".config"):
+        sys.exit(0)  # not one of the services (a test's app): nothing to check
+    raise
+try:
+    settings.load()
+except ConfigError as error:
+    print(error.message, file=sys.stderr)
+    sys.exit(3)
+"""
+
+
 def on_starting(server):
-    """Check the service's settings in the master, before any worker boots.
+    """Check the service's settings before any worker boots (in a child process, see above).
 
     A worker failing in ``create_app()`` would print a traceback and be booted again; a bad
     setting instead stops gunicorn at once with the settings' one message (exit 1).
     """
-    from platform_shared.config import ConfigError
-
     package = server.app.app_uri.split(":")[0].split(".")[0]
-    try:
-        settings = importlib.import_module(f"{package}.config")
-    except ModuleNotFoundError as error:
-        if error.name in (package, f"{package}.config"):
-            return  # not one of the services (a test's app): nothing to check
-        raise
-    try:
-        settings.load()
-    except ConfigError as error:
-        server.log.error("%s", error.message)
+    check = subprocess.run(
+        [sys.executable, "-c", _CHECK_SETTINGS, package], capture_output=True, text=True, timeout=120
+    )
+    if check.returncode != 0:
+        server.log.error("%s", check.stderr.strip())
         sys.exit(1)
