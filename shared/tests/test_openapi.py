@@ -166,5 +166,5 @@ def test_swagger_ui_and_redoc_load_only_assets_the_service_serves(client):
 def test_the_docs_index_links_the_five_services_docs_and_specs(client, settings):
     html = client.get("/docs/services").get_data(as_text=True)
     for url in (settings.dossier_url, settings.partner_gateway_url, settings.documents_url):
-        for page in ("/docs", "/redoc", "/openapi.json"):
+        for page in ("/docs", "/redoc", "/openapi.json", "/asyncapi.json"):
             assert f'href="{url}{page}"' in html

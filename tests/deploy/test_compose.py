@@ -215,7 +215,7 @@ def test_the_proxy_serves_an_index_of_every_services_docs_and_spec():
     block = re.search(r"location = /docs \{(.*?)\n        \}", config, re.S)
     assert block and "default_type text/html;" in block.group(1)
     for service in SERVICES:
-        for page in ("docs", "redoc", "openapi.json"):
+        for page in ("docs", "redoc", "openapi.json", "asyncapi.json"):
             assert f'href="/api/{service}/{page}"' in block.group(1), (service, page)
 
 

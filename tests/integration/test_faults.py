@@ -194,6 +194,28 @@ def test_an_event_whose_type_has_no_handler_on_a_bound_key_is_dead_lettered_with
     assert handled == []
 
 
+# ----- issue 20 point 8: an event whose data does not match its type's schema is parked with the reason ---
+
+
+def test_a_known_event_type_whose_data_does_not_match_its_schema_is_dead_lettered_with_the_reason(vhost, probe_db):
+    database, _effects = probe_db
+    service = f"typed-{uuid.uuid4().hex[:8]}"
+    settings = load_settings(service_name=service, database_url=database.url, amqp_url=vhost.url)
+    handled: list[str] = []
+    with RunningConsumer(
+        database, settings, {"document.rendered": lambda session, envelope: handled.append(envelope.id)}
+    ):
+        malformed = new_envelope("document.rendered", {"owner_type": "dossier", "renditions": "pdf"}, producer="test")
+        valid = new_envelope("document.rendered", {"document_id": str(uuid.uuid4())}, producer="test")
+        publish_envelope(vhost.url, malformed)
+        publish_envelope(vhost.url, valid)
+        dead = wait_until(lambda: list_dead_letters(settings), timeout=20)
+        assert wait_until(lambda: handled == [valid.id], timeout=20)
+    assert [letter["message_id"] for letter in dead] == [malformed.id]
+    assert dead[0]["error"].startswith("data of 'document.rendered' does not match its schema: ")
+    assert "document_id" in dead[0]["error"] and "renditions" in dead[0]["error"]
+
+
 # ----- finding 3: the relay stops publishing the moment its lock session dies -------------------------
 
 

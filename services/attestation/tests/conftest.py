@@ -15,7 +15,7 @@ import pytest
 from flask import Flask, jsonify, request
 from werkzeug.serving import make_server
 
-from attestation import config
+from attestation import config, handlers
 from attestation.app import create_app
 from attestation.cli import MIGRATIONS_DIR
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
@@ -49,7 +49,7 @@ def documents(documents_server):
 
 @pytest.fixture(scope="session")
 def service_under_test():
-    return ServiceUnderTest("attestation", MIGRATIONS_DIR, create_app)
+    return ServiceUnderTest("attestation", MIGRATIONS_DIR, create_app, handlers.handlers)
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def gateway():
 
 @pytest.fixture(scope="session")
 def service_under_test():
-    return ServiceUnderTest("documents", MIGRATIONS_DIR, create_app)
+    return ServiceUnderTest("documents", MIGRATIONS_DIR, create_app, handlers.handlers)
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@ import copy
 
 import pytest
 
-from dossier import config
+from dossier import config, handlers
 from dossier.app import create_app
 from dossier.cli import MIGRATIONS_DIR
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
@@ -81,7 +81,7 @@ def sample_model(**changes) -> dict:
 
 @pytest.fixture(scope="session")
 def service_under_test():
-    return ServiceUnderTest("dossier", MIGRATIONS_DIR, create_app)
+    return ServiceUnderTest("dossier", MIGRATIONS_DIR, create_app, handlers.handlers)
 
 
 @pytest.fixture

@@ -134,3 +134,11 @@ def test_the_client_reads_participant_names_but_not_contributors_or_emails(clien
     assert seen == [{"kind": "participant", "role": "guarantor", "name": "Paula Plumber", "attached": True}]
     staff = client.get(f"/api/v1/dossiers/{dossier['id']}/participants", headers=as_agent).get_json()["items"]
     assert {row["name"] for row in staff} == {"Paula Plumber", "Gary Guarantor"} and staff[0]["email"]
+
+
+def test_a_change_that_does_not_move_the_event_is_announced_as_updated(client, as_agent, dossier, db):
+    event = schedule(client, as_agent, dossier).get_json()
+    changed = client.patch(f"/api/v1/events/{event['id']}", json={"location": "Town hall"}, headers=as_agent)
+    assert changed.status_code == 200, changed.get_json()
+    (updated,) = outbox_events(db, "event.updated")  # recorded: its data matched the schema
+    assert updated.data["location"] == "Town hall" and outbox_events(db, "event.rescheduled") == []

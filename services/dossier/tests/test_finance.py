@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from dossier.domain import money
+from platform_shared.events import check_consumed
 from platform_shared.testing.unit import outbox_events
 
 LINES = [
@@ -207,3 +208,22 @@ def test_the_timeline_names_who_sent_the_quote(client, as_agent, as_client, doss
     sent = [entry for entry in entries if entry["kind"] == "quote_sent"]
     assert sent and "alice@firm.example" in sent[0]["summary"] and "agent-alice" not in sent[0]["summary"]
     assert not [entry for entry in entries if entry["kind"] == "quote_created"]  # drafts stay internal
+
+
+def test_every_quote_and_invoice_change_is_recorded_with_the_data_its_event_schema_declares(
+    client, as_agent, dossier, order, db
+):
+    # record_event refuses data that does not match its type's schema (platform_shared.events): each path once.
+    for target in ("refused", "expired"):
+        created = quote(client, as_agent, dossier).get_json()
+        move(client, as_agent, "quotes", created["id"], "sent")
+        assert move(client, as_agent, "quotes", created["id"], target).status_code == 200
+    invoice = invoice_of(client, as_agent, order).get_json()
+    patched = client.patch(f"/api/v1/invoices/{invoice['id']}", json={"title": "Roof"}, headers=as_agent)
+    assert patched.status_code == 200, patched.get_json()
+    assert move(client, as_agent, "invoices", invoice["id"], "cancelled").status_code == 200
+    for event_type in ("quote.refused", "quote.expired", "invoice.updated", "invoice.cancelled"):
+        (event,) = outbox_events(db, event_type)
+        assert check_consumed(event_type, event.data) is None
+    assert outbox_events(db, "invoice.cancelled")[0].data["from"] == "draft"
+    assert outbox_events(db, "quote.expired")[0].data["from"] == "sent"

@@ -6,7 +6,7 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
-from notification import config
+from notification import config, handlers
 from notification.app import create_app
 from notification.cli import MIGRATIONS_DIR
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
@@ -23,7 +23,7 @@ from platform_shared.testing.unit import bearer
 
 @pytest.fixture(scope="session")
 def service_under_test():
-    return ServiceUnderTest("notification", MIGRATIONS_DIR, create_app)
+    return ServiceUnderTest("notification", MIGRATIONS_DIR, create_app, handlers.handlers)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from partner_gateway import config
+from partner_gateway import config, handlers
 from partner_gateway.app import create_app
 from partner_gateway.cli import MIGRATIONS_DIR
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
@@ -38,7 +38,7 @@ def upstream(upstream_server):
 
 @pytest.fixture(scope="session")
 def service_under_test():
-    return ServiceUnderTest("partner-gateway", MIGRATIONS_DIR, create_app)
+    return ServiceUnderTest("partner-gateway", MIGRATIONS_DIR, create_app, handlers.handlers)
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """Cross-origin calls from a browser front-end on another origin (flask-cors), configured by the settings.
 
 Off by default: with ``CORS_ALLOWED_ORIGINS`` empty no ``Access-Control-*`` header is ever sent, so browsers
-refuse every cross-origin call. When it names origins, the ``/api/`` routes (and ``/openapi.json``) answer
+refuse every cross-origin call. When it names origins, the ``/api/`` routes (and the ``/openapi.json`` and
+``/asyncapi.json`` documents) answer
 preflights (``OPTIONS`` with ``Access-Control-Request-Method``) for those origins only, with the methods
 (``CORS_ALLOWED_METHODS``), request headers (``CORS_ALLOWED_HEADERS``), credentials
 (``CORS_ALLOW_CREDENTIALS``) and cache time (``CORS_MAX_AGE_SECONDS``) configured, and expose the headers a
@@ -27,7 +28,7 @@ def install_cors(app: Flask, settings: Settings) -> None:
         raise ConfigError("CORS_ALLOWED_ORIGINS=* cannot be used with CORS_ALLOW_CREDENTIALS=true: name the origins")
     CORS(
         app,
-        resources={r"/api/*": {}, r"/openapi.json": {}},
+        resources={r"/api/*": {}, r"/openapi.json": {}, r"/asyncapi.json": {}},
         origins=origins,
         methods=list(settings.cors_allowed_methods),
         allow_headers=list(settings.cors_allowed_headers),

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .db import UTCDateTime
+from .events import event_data
 from .i18n import supported
 from .messaging.envelope import Envelope
 from .messaging.tables import outbox_table
@@ -193,38 +194,32 @@ def directory_handlers(on_erased: Eraser | None = None) -> dict[str, Callable[[S
     """The handlers keeping ``directory_copy`` up to date; ``on_erased`` erases the service's own rows."""
 
     def on_person(session: Session, envelope: Envelope) -> None:
-        data = envelope.data
-        if not data.get("person_id"):
-            return
+        data = event_data(envelope)
         _upsert(
             session,
             data["person_id"],
             PERSON,
-            sub=data.get("sub"),
-            email=(data.get("email") or "").strip().lower() or None,
-            name=data.get("name"),
-            language=supported(data.get("language")),
+            sub=data["sub"],
+            email=(data["email"] or "").strip().lower() or None,
+            name=data["name"],
+            language=supported(data["language"]),
         )
 
     def on_organisation(session: Session, envelope: Envelope) -> None:
-        data = envelope.data
-        if data.get("organisation_id"):
-            _upsert(session, data["organisation_id"], ORGANISATION, name=data.get("name"), sub=data.get("code"))
+        data = event_data(envelope)
+        _upsert(session, data["organisation_id"], ORGANISATION, name=data["name"], sub=data["code"])
 
     def on_merged(session: Session, envelope: Envelope) -> None:
-        duplicate = envelope.data.get("duplicate_id")
-        if duplicate:
-            session.execute(delete(directory_copy_table).where(directory_copy_table.c.entry_id == duplicate))
+        duplicate = event_data(envelope)["duplicate_id"]
+        session.execute(delete(directory_copy_table).where(directory_copy_table.c.entry_id == duplicate))
 
     def on_erased_event(session: Session, envelope: Envelope) -> None:
-        data = envelope.data
-        person_id = data.get("person_id")
-        if not person_id:
-            return
+        data = event_data(envelope)
+        person_id = data["person_id"]
         known = entry(session, person_id)
         ref = PersonRef(
             person_id,
-            sub=(known.sub if known else None) or data.get("sub"),
+            sub=(known.sub if known else None) or data["sub"],
             email=known.email if known else None,
             name=known.name if known else None,
         )

@@ -2,7 +2,8 @@
 
 - ``/docs``: Swagger UI, its assets from ``swagger-ui-py`` (``swagger_ui/static``) under ``/docs/assets/swagger-ui/``;
 - ``/redoc``: ReDoc, ``redoc.standalone.js`` from ``flask-openapi3-redoc`` under ``/docs/assets/redoc/``;
-- ``/docs/services``: the index of the five services' docs and specs (each service's URL from the settings).
+- ``/docs/services``: the index of the five services' docs and specs (each service's URL from the settings);
+- ``/asyncapi.json``: the AsyncAPI document of the events the service sends and receives (``events.asyncapi``).
 
 The packages are only read from disk (``importlib.util.find_spec`` locates them without importing them). Asset
 URLs are relative to the page, so the pages work as well behind the proxy's ``/api/<service>/`` prefix.
@@ -11,9 +12,10 @@ URLs are relative to the page, so the pages work as well behind the proxy's ``/a
 from __future__ import annotations
 
 import importlib.util
+from collections.abc import Iterable
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, render_template_string, send_from_directory
+from flask import Blueprint, Flask, abort, jsonify, render_template_string, send_from_directory
 
 from .config import Settings
 
@@ -25,10 +27,12 @@ INDEX = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>API documentation</title>
 <style>body{font-family:sans-serif;margin:2rem;max-width:48rem}td,th{padding:.3rem 1rem;text-align:left}</style>
 </head><body><h1>API documentation</h1>
-<p>Each service publishes its OpenAPI; errors are <code>application/problem+json</code>.</p>
-<table><tr><th>service</th><th>Swagger UI</th><th>ReDoc</th><th>OpenAPI</th></tr>
+<p>Each service publishes its OpenAPI; errors are <code>application/problem+json</code>. Its AsyncAPI lists the
+events it sends and receives.</p>
+<table><tr><th>service</th><th>Swagger UI</th><th>ReDoc</th><th>OpenAPI</th><th>AsyncAPI</th></tr>
 {% for name, url in services %}<tr><td>{{ name }}</td><td><a href="{{ url }}/docs">docs</a></td>
-<td><a href="{{ url }}/redoc">redoc</a></td><td><a href="{{ url }}/openapi.json">openapi.json</a></td></tr>
+<td><a href="{{ url }}/redoc">redoc</a></td><td><a href="{{ url }}/openapi.json">openapi.json</a></td>
+<td><a href="{{ url }}/asyncapi.json">asyncapi.json</a></td></tr>
 {% endfor %}</table></body></html>"""
 
 
@@ -55,6 +59,17 @@ def docs_config() -> dict:
         "OPENAPI_REDOC_PATH": "redoc",
         "OPENAPI_REDOC_URL": REDOC_URL,
     }
+
+
+def install_asyncapi(app: Flask, settings: Settings, events_received: Iterable[str], title: str) -> None:
+    """``GET /asyncapi.json``: public, like ``/openapi.json``; made once, at start."""
+    from .events.asyncapi import asyncapi_document
+
+    document = asyncapi_document(settings.service_name, receives=events_received, title=f"{title}: events")
+
+    @app.get("/asyncapi.json")
+    def asyncapi_json():
+        return jsonify(document)
 
 
 def install_docs_assets(app: Flask, settings: Settings) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterable
 
 from flask import Flask, Response, g, jsonify, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
@@ -12,7 +13,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, H
 from .config import Settings
 from .cors import install_cors
 from .db import Database
-from .docs import docs_config, install_docs_assets
+from .docs import docs_config, install_asyncapi, install_docs_assets
 from .errors import register_error_handlers
 from .jwks import token_verifier_for
 from .logs import configure_logging, correlation_id_var
@@ -128,8 +129,11 @@ def create_service_app(
     version: str = "1.0.0",
     configure_logs: bool = True,
     extra_config: dict | None = None,
+    events_received: Iterable[str] = (),
 ) -> tuple[Flask, PlatformApi]:
-    """A Flask app with everything the five services share; the service registers its blueprints on ``api``."""
+    """A Flask app with everything the five services share; the service registers its blueprints on ``api``.
+
+    ``events_received``: the event types its worker handles, for ``/asyncapi.json`` (what it sends is known)."""
     if configure_logs:
         configure_logging(settings.service_name, settings.log_level, settings.log_json)
     app = Flask(settings.service_name)
@@ -146,6 +150,7 @@ def create_service_app(
     _install_request_context(app, settings.service_name)
     _install_health(app, settings, db)
     install_docs_assets(app, settings)
+    install_asyncapi(app, settings, events_received, title)
     install_cors(app, settings)
     return app, api
 

@@ -8,7 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
-from . import config
+from . import config, handlers
 from .api import contracts, products, requests, tasks, verification
 from .clients import DocumentsGateway
 
@@ -16,7 +16,9 @@ from .clients import DocumentsGateway
 def create_app(settings: config.AttestationSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     db = db or Database(settings.database_url)
-    app, api = create_service_app(settings, db, title="Attestation service")
+    app, api = create_service_app(
+        settings, db, title="Attestation service", events_received=handlers.handlers(settings)
+    )
     if settings.trusted_proxy_hops:
         # The verification rate limit counts per client address: behind proxies, their X-Forwarded-For says it.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.trusted_proxy_hops)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from platform_shared.directory import directory_handlers
+from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
@@ -20,23 +21,24 @@ from .services import contracts, erasure, requests
 
 def handlers(settings) -> HandlerTable:
     def document_rendered(session: Session, envelope: Envelope) -> None:
-        request = requests.request_for_document(session, envelope.data["document_id"])
+        request = requests.request_for_document(session, event_data(envelope)["document_id"])
         if request is not None:
             requests.generation_succeeded(session, request)
 
     def document_render_failed(session: Session, envelope: Envelope) -> None:
-        request = requests.request_for_document(session, envelope.data["document_id"])
+        data = event_data(envelope)
+        request = requests.request_for_document(session, data["document_id"])
         if request is not None:
             requests.apply_document_state(
                 session,
                 settings,
                 request,
-                RenderedDocument(id=envelope.data["document_id"], state="pdf_failed", error=envelope.data.get("error")),
+                RenderedDocument(id=data["document_id"], state="pdf_failed", error=data["error"]),
             )
 
     def dossier_created(session: Session, envelope: Envelope) -> None:
-        data = envelope.data
-        if data.get("kind") == "contract" and data.get("origin") == "portal":
+        data = event_data(envelope)
+        if data["kind"] == "contract" and data["origin"] == "portal":
             contracts.register_requested_contract(session, data, envelope.actor)
 
     return {

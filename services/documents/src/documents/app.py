@@ -8,7 +8,7 @@ from platform_shared.config import ConfigError
 from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
-from . import config
+from . import config, handlers
 from .api import documents, templates
 from .clients import gateway_client
 from .conversion.converters import resolve_converter_name
@@ -37,6 +37,7 @@ def create_app(settings: config.DocumentsSettings | None = None, db: Database | 
         settings,
         db,
         title="Documents service",
+        events_received=handlers.handlers(settings),
         extra_config={"MAX_CONTENT_LENGTH": settings.max_upload_bytes + FORM_OVERHEAD_BYTES},
     )
     app.extensions["documents_storage"] = make_storage(settings)

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from platform_shared import clock
 from platform_shared.directory import directory_handlers
+from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
@@ -18,29 +19,30 @@ from .services.owners import owner_row, record_client
 
 
 def dossier_client_known(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
-    if "client_sub" not in data and "client_org" not in data:
-        return
-    record_client(session, "dossier", data["dossier_id"], data.get("client_sub"), data.get("client_org"))
+    if "client_sub" not in envelope.data and "client_org" not in envelope.data:
+        return  # an event that says nothing of the client (not a null one: that one is recorded)
+    data = event_data(envelope)
+    record_client(session, "dossier", data["dossier_id"], data["client_sub"], data["client_org"])
 
 
 def dossier_closed(session: Session, envelope: Envelope) -> None:
-    owner = owner_row(session, "dossier", envelope.data["dossier_id"])
+    owner = owner_row(session, "dossier", event_data(envelope)["dossier_id"])
     owner.closed = True
     owner.updated_at = clock.now()
 
 
 def contract_known(session: Session, envelope: Envelope) -> None:
     """A contract's owner sees its documents and those of its beneficiaries."""
-    data = envelope.data
-    record_client(session, "contract", data["contract_id"], data.get("owner_sub"), data.get("owner_org"))
-    for beneficiary in data.get("beneficiaries") or []:
-        record_client(session, "beneficiary", beneficiary["id"], data.get("owner_sub"), data.get("owner_org"))
+    data = event_data(envelope)
+    record_client(session, "contract", data["contract_id"], data["owner_sub"], data["owner_org"])
+    for beneficiary in data["beneficiaries"] or []:
+        record_client(session, "beneficiary", beneficiary["id"], data["owner_sub"], data["owner_org"])
 
 
 def solicitation_created(session: Session, envelope: Envelope) -> None:
-    owner = owner_row(session, "solicitation", envelope.data["solicitation_id"])
-    owner.dossier_id = envelope.data["dossier_id"]
+    data = event_data(envelope)
+    owner = owner_row(session, "solicitation", data["solicitation_id"])
+    owner.dossier_id = data["dossier_id"]
     owner.updated_at = clock.now()
 
 

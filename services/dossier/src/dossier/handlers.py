@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
@@ -29,7 +30,7 @@ def _append(
     details: dict,
     subject_id: str | None = None,
 ) -> None:
-    dossier_id = envelope.data.get("dossier_id")
+    dossier_id = event_data(envelope).get("dossier_id")
     if not dossier_id or session.get(Dossier, dossier_id) is None:
         # Not about one of our dossiers (e.g. a contract's attestation): nothing to record, nothing to retry.
         log.info("event concerns no known dossier", extra={"event_id": envelope.id, "event_type": envelope.type})
@@ -48,9 +49,9 @@ def _append(
 
 
 def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
-    if data.get("answer_kind") == "opinion":
-        summary = f"Partner opinion received: {data.get('verdict') or 'no verdict'}"
+    data = event_data(envelope)
+    if data["answer_kind"] == "opinion":
+        summary = f"Partner opinion received: {data['verdict'] or 'no verdict'}"
     else:
         summary = "Partner completion received"
     _append(
@@ -60,92 +61,92 @@ def on_solicitation_answered(session: Session, envelope: Envelope) -> None:
         summary,
         "internal",
         {
-            "solicitation_id": data.get("solicitation_id"),
-            "answer_kind": data.get("answer_kind"),
-            "verdict": data.get("verdict"),
-            "confidential": data.get("confidential"),
+            "solicitation_id": data["solicitation_id"],
+            "answer_kind": data["answer_kind"],
+            "verdict": data["verdict"],
+            "confidential": data["confidential"],
         },
     )
 
 
 def _document_audience(data: dict) -> str:
-    return "requester" if (data.get("visibility") or {}).get("client") else "internal"
+    return "requester" if (data["visibility"] or {}).get("client") else "internal"
 
 
 def on_document_added(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     _append(
         session,
         envelope,
         "document",
-        f"Document added: {data.get('filename') or 'file'}",
+        f"Document added: {data['filename'] or 'file'}",
         _document_audience(data),
-        {"document_id": data.get("document_id"), "category": data.get("category")},
-        subject_id=data.get("document_id"),
+        {"document_id": data["document_id"], "category": data["category"]},
+        subject_id=data["document_id"],
     )
 
 
 def on_document_visibility_changed(session: Session, envelope: Envelope) -> None:
-    if envelope.data.get("document_id"):
-        timeline.change_subject_visibility(session, envelope.data["document_id"], _document_audience(envelope.data))
+    data = event_data(envelope)
+    timeline.change_subject_visibility(session, data["document_id"], _document_audience(data))
 
 
 def on_document_deleted(session: Session, envelope: Envelope) -> None:
     # Staff keep the history; clients no longer see a file that no longer exists.
-    if envelope.data.get("document_id"):
-        timeline.change_subject_visibility(session, envelope.data["document_id"], "internal")
+    timeline.change_subject_visibility(session, event_data(envelope)["document_id"], "internal")
 
 
 def on_piece_provided(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     _append(
         session,
         envelope,
         "piece",
-        f"Piece provided: {data.get('piece_code')} ({data.get('role')})",
+        f"Piece provided: {data['piece_code']} ({data['role']})",
         "requester",
         {
-            "contributor_id": data.get("contributor_id"),
-            "role": data.get("role"),
-            "piece_code": data.get("piece_code"),
-            "document_id": data.get("document_id"),
+            "contributor_id": data["contributor_id"],
+            "role": data["role"],
+            "piece_code": data["piece_code"],
+            "document_id": data["document_id"],
         },
     )
 
 
 def on_attestation_issued(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     _append(
         session,
         envelope,
         "attestation",
-        f"Attestation issued: {data.get('filename') or data.get('title') or 'attestation'}",
+        f"Attestation issued: {data['filename'] or data['title'] or 'attestation'}",
         "requester",
-        {"request_id": data.get("request_id"), "document_id": data.get("document_id")},
+        {"request_id": data["request_id"], "document_id": data["document_id"]},
     )
 
 
 def on_contract_requested(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     _append(
         session,
         envelope,
         "contract_registered",
-        f"Contract request registered in the contracts list: {data.get('number') or ''}".strip(),
+        f"Contract request registered in the contracts list: {data['number'] or ''}".strip(),
         "requester",
-        {"contract_id": data.get("contract_id"), "number": data.get("number")},
-        subject_id=data.get("contract_id"),
+        {"contract_id": data["contract_id"], "number": data["number"]},
+        subject_id=data["contract_id"],
     )
 
 
 def on_contributor_invited(session: Session, envelope: Envelope) -> None:
     """The dossier remembers its third parties (names for the client side, attendees of its events)."""
-    actors.remember_invitation(session, envelope.data)
+    actors.remember_invitation(session, event_data(envelope))
 
 
 def on_filing_claimed(session: Session, envelope: Envelope) -> None:
     """The person a partner filed the dossier for claimed it with their key: it is theirs from now on."""
-    on_behalf.claim(session, envelope.data["dossier_id"], envelope.data, envelope.actor)
+    data = event_data(envelope)
+    on_behalf.claim(session, data["dossier_id"], data, envelope.actor)
 
 
 def handlers(settings) -> HandlerTable:

@@ -7,14 +7,16 @@ from flask import Flask
 from platform_shared.db import Database
 from platform_shared.web import create_service_app
 
-from . import config
+from . import config, handlers
 from .api import contacts, deliveries, notifications, rules
 
 
 def create_app(settings: config.NotificationSettings | None = None, db: Database | None = None) -> Flask:
     settings = settings or config.load()
     db = db or Database(settings.database_url)
-    app, api = create_service_app(settings, db, title="Notification service")
+    app, api = create_service_app(
+        settings, db, title="Notification service", events_received=handlers.handlers(settings)
+    )
     for module in (rules, contacts, notifications, deliveries):
         api.register_blueprint(module.blp)
     return app

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from platform_shared.directory import directory_handlers
+from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
 
@@ -19,15 +20,15 @@ def _occurred_at(envelope: Envelope) -> datetime:
 
 
 def on_dossier_created(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     dossier_copy.record_status(
         session,
         data["dossier_id"],
         _occurred_at(envelope),
         status=data["status"],
-        partner_visible=bool(data.get("partner_visible")),
-        model_id=data.get("model_id"),
-        model_version=data.get("model_version"),
+        partner_visible=bool(data["partner_visible"]),
+        model_id=data["model_id"],
+        model_version=data["model_version"],
         **_list_facts(data),
     )
 
@@ -38,44 +39,45 @@ def _list_facts(data: dict) -> dict:
 
 
 def on_dossier_status_changed(session: Session, envelope: Envelope) -> None:
-    data = envelope.data
+    data = event_data(envelope)
     dossier_copy.record_status(
         session,
         data["dossier_id"],
         _occurred_at(envelope),
         status=data["to"],
-        partner_visible=bool(data.get("partner_visible")),
+        partner_visible=bool(data["partner_visible"]),
         **_list_facts(data),
     )
 
 
 def on_dossier_updated(session: Session, envelope: Envelope) -> None:
     """A new title (the event carries it when it changed) for the partners' list."""
-    if envelope.data.get("title") is None:
+    data = event_data(envelope)
+    if data["title"] is None:
         return
-    dossier_copy.record_title(session, envelope.data["dossier_id"], envelope.data["title"])
+    dossier_copy.record_title(session, data["dossier_id"], data["title"])
 
 
 def on_dossier_closed(session: Session, envelope: Envelope) -> None:
-    dossier_copy.record_status(session, envelope.data["dossier_id"], _occurred_at(envelope), closed=True)
+    dossier_copy.record_status(session, event_data(envelope)["dossier_id"], _occurred_at(envelope), closed=True)
 
 
 def on_document_downloaded(session: Session, envelope: Envelope) -> None:
     """A third party downloaded a document of a dossier: the read goes into the dossier's audit log."""
-    actor, data = envelope.actor or {}, envelope.data
-    if actor.get("role") != "partner" or not data.get("dossier_id"):
+    actor, data = envelope.actor or {}, event_data(envelope)
+    if actor.get("role") != "partner" or not data["dossier_id"]:
         return
     audit.record_for_actor(
         session,
         actor,
         data["dossier_id"],
         "document.downloaded",
-        data.get("document_id"),
+        data["document_id"],
         envelope.correlation_id,
-        filename=data.get("filename"),
-        rendition=data.get("rendition"),
-        owner_type=data.get("owner_type"),
-        owner_id=data.get("owner_id"),
+        filename=data["filename"],
+        rendition=data["rendition"],
+        owner_type=data["owner_type"],
+        owner_id=data["owner_id"],
     )
 
 

@@ -22,6 +22,7 @@ from pika.exceptions import AMQPError
 from .. import clock
 from ..config import Settings
 from ..db import Database
+from ..events import check_consumed
 from ..logs import correlation_id_var
 from .envelope import Envelope, InvalidEnvelope, parse_envelope
 from .inbox import HandlerTable, handle_once
@@ -138,6 +139,13 @@ class EventConsumer:
             reason = f"no handler for event type {envelope.type!r} (routing key {method.routing_key!r})"
             log.error("event dead-lettered: %s", reason, extra={"event_id": envelope.id})
             self._dead_letter(publisher, properties, body, reason)
+            channel.basic_ack(method.delivery_tag)
+            return
+        mismatch = check_consumed(envelope.type, envelope.data)
+        if mismatch is not None:
+            # Its data will never satisfy the handler either (platform_shared.events): parked with the reason.
+            log.error("event dead-lettered: %s", mismatch, extra={"event_id": envelope.id})
+            self._dead_letter(publisher, properties, body, mismatch)
             channel.basic_ack(method.delivery_tag)
             return
         token = correlation_id_var.set(envelope.correlation_id)

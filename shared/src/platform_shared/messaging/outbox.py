@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from .. import clock
+from ..events import check_recorded
 from .envelope import Envelope, new_envelope
 from .tables import outbox_table
 from .wake import wake_after_commit
@@ -32,9 +33,11 @@ def record_event(
 
     On PostgreSQL a ``pg_notify`` in the same transaction wakes the relay at commit
     (notifications are delivered only if the transaction commits); on SQLite a datagram sent after the commit
-    does (``messaging.wake``).
+    does (``messaging.wake``). The data must match its type's schema (``platform_shared.events``), else
+    :class:`~platform_shared.events.InvalidEventData` is raised and nothing is written.
     """
     envelope = new_envelope(event_type, data, producer=producer, actor=actor)
+    check_recorded(envelope.type, envelope.data, producer=producer)  # as JSON will carry it (dates as text)
     session.execute(
         insert(outbox_table).values(
             event_id=envelope.id,

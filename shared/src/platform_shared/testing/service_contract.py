@@ -1,4 +1,4 @@
-"""What every service's app answers the same way: health, readiness, OpenAPI and unknown paths.
+"""What every service's app answers the same way: health, readiness, OpenAPI, AsyncAPI and unknown paths.
 
 A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests use the shared ``client`` and
 ``service_under_test`` fixtures (``service_fixtures``), whose broker is unreachable on purpose.
@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from ..auth import mint_token
+from ..events import EVENTS, published_by
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -82,3 +83,28 @@ class ServiceContract:
         response = client.get("/api/v1/nothing-here")
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
+
+    def test_every_event_type_its_worker_handles_has_a_schema(self, service_under_test, settings):
+        handled = set(service_under_test.handlers(settings))
+        assert handled and sorted(handled - set(EVENTS)) == []
+
+    def test_asyncapi_lists_the_events_it_sends_and_those_its_worker_handles(
+        self, client, service_under_test, settings
+    ):
+        response = client.get("/asyncapi.json")  # public, like /openapi.json
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        document = response.get_json()
+        assert document["asyncapi"].startswith("3.")
+
+        def addresses(action: str) -> set[str]:
+            return {
+                document["channels"][operation["channel"]["$ref"].rsplit("/", 1)[1]]["address"]
+                for operation in document["operations"].values()
+                if operation["action"] == action
+            }
+
+        assert addresses("send") == set(published_by(service_under_test.name))
+        assert addresses("receive") == set(service_under_test.handlers(settings))
+        for message in document["components"]["messages"].values():
+            data_ref = message["payload"]["allOf"][1]["properties"]["data"]["$ref"]
+            assert data_ref.rsplit("/", 1)[1] in document["components"]["schemas"], message["name"]

@@ -23,6 +23,7 @@ class ServiceUnderTest:
     name: str
     migrations_dir: Path
     create_app: Callable
+    handlers: Callable | None = None  # ``handlers(settings) -> HandlerTable``: its worker's reaction table
 
 
 @pytest.fixture(scope="session")

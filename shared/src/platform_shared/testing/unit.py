@@ -9,6 +9,7 @@ from typing import Any
 from ..auth import mint_token
 from ..config import Settings
 from ..db import Database
+from ..events import InvalidEventData, check_consumed
 from ..messaging.envelope import Envelope, new_envelope, parse_envelope
 from ..messaging.inbox import HandlerTable, handle_once
 from ..messaging.tables import outbox_table
@@ -55,8 +56,12 @@ def deliver(
     actor: dict | None = None,
     envelope: Envelope | None = None,
 ) -> Envelope:
-    """Hand an event to a service's handlers the way its consumer does (inbox included)."""
+    """Hand an event to a service's handlers the way its consumer does (inbox included); an event whose data does
+    not match its type's schema raises :class:`InvalidEventData` (the consumer would dead-letter it)."""
     envelope = envelope or new_envelope(event_type, data, producer=producer, actor=actor)
+    mismatch = check_consumed(envelope.type, envelope.data)
+    if mismatch is not None:
+        raise InvalidEventData(mismatch)
     handle_once(db, consumer, handlers, envelope)
     return envelope
 
