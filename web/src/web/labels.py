@@ -64,6 +64,36 @@ STAFF_NOTE_AUDIENCES = {
 }
 INVITATION_STATES = {"invited": _l("Invited"), "attached": _l("Attached"), "revoked": _l("Revoked")}
 TASK_STATES = {"open": _l("To decide"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+WORKSPACE_STATUSES = {
+    "draft": _l("Draft"),
+    "sent": _l("Sent"),
+    "accepted": _l("Accepted"),
+    "refused": _l("Refused"),
+    "expired": _l("Expired"),
+    "open": _l("Open"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "issued": _l("Issued"),
+    "partially_paid": _l("Partially paid"),
+    "paid": _l("Paid"),
+}
+# The buttons of a quote's, an order's or an invoice's moves (by the status they lead to).
+WORKSPACE_MOVES = {
+    "sent": _l("Send"),
+    "accepted": _l("Accepted by the client"),
+    "refused": _l("Refused by the client"),
+    "expired": _l("Expired"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancel"),
+    "issued": _l("Issue"),
+}
+EXPENSE_CATEGORIES = {
+    "travel": _l("Travel"),
+    "purchase": _l("Purchase"),
+    "service": _l("Service"),
+    "other": _l("Other"),
+}
+EVENT_KINDS = {"appointment": _l("Appointment"), "meeting": _l("Meeting")}
 TONES = {
     "answered": "success",
     "attached": "warning",
@@ -79,6 +109,15 @@ TONES = {
     "rejected": "danger",
     "open": "warning",
     "revoked": "danger",
+    "draft": "neutral",
+    "sent": "primary",
+    "accepted": "success",
+    "refused": "danger",
+    "expired": "neutral",
+    "delivered": "success",
+    "cancelled": "danger",
+    "partially_paid": "warning",
+    "paid": "success",
 }
 
 

@@ -56,9 +56,13 @@ def dossiers():
 
 
 # ----- a dossier -----------------------------------------------------------------------------------------------
-def load_dossier(dossier_id: str) -> dict:
+def load_dossier(dossier_id: str, *, workspace: bool = False) -> dict:
+    """The dossier and what its page shows (with ``workspace``: its quotes, orders, invoices, events...)."""
+    from .workspace import workspace_calls
+
     calls = api()
     found = calls.gather(
+        **(workspace_calls(dossier_id, calls) if workspace else {}),
         dossier=lambda: calls.get("dossier", f"/dossiers/{dossier_id}"),
         notes=lambda: calls.get_all("dossier", f"/dossiers/{dossier_id}/notes"),
         timeline=lambda: calls.get_all("dossier", f"/dossiers/{dossier_id}/timeline"),
@@ -85,8 +89,9 @@ def load_dossier(dossier_id: str) -> dict:
 
 def dossier_page(dossier_id: str, *, status: int = 200, **context):
     from .partners import load_partners_panel
+    from .workspace import workspace_context
 
-    found = load_dossier(dossier_id)
+    found = load_dossier(dossier_id, workspace=True)
     panel = load_partners_panel(dossier_id, found["model"], found["timeline"])
     return (
         page(
@@ -104,6 +109,7 @@ def dossier_page(dossier_id: str, *, status: int = 200, **context):
             document_categories=DOCUMENT_CATEGORIES,
             errors=context.pop("errors", {}),
             **panel,
+            **workspace_context(found),
             **context,
         ),
         status,
