@@ -560,3 +560,35 @@ def test_every_crm_and_admin_page_renders(client, apis):
         assert response.status_code == 200, (path, response.get_data(as_text=True)[-1500:])
     rules = client.get("/crm/admin/notifications").get_data(as_text=True)
     assert "désactivée" in rules and "Activer" in rules  # the built-in rule switched off, and how to switch it on
+
+
+def test_the_model_editor_keeps_the_partner_filing_and_invitation_settings(client, apis):
+    # A PUT replaces the whole model: a setting the editor did not send would fall back to its default.
+    sign_in(client, "admin")
+    filing = {
+        **MODEL,
+        "partners_can_file": True,
+        "filer_access_until": "closing",
+        "invitations_sent_automatically": False,
+        "invitation_text": "Merci de fournir vos pièces.",
+    }
+    apis.answer("dossier", "GET", "/models/m-1", body=filing)
+    page = client.get("/crm/admin/models/m-1").get_data(as_text=True)
+    assert 'id="c-partners_can_file" name="partners_can_file" value="on" checked' in page
+    assert '<option value="closing" selected>' in page and "Merci de fournir vos pièces." in page
+    apis.answer("dossier", "PUT", "/models/m-1", body={**filing, "version": 2, "partners_can_file": False})
+    form = _model_form(
+        client,
+        partners_can_file="on",
+        filer_access_until="closing",
+        invitation_text="Merci de fournir vos pièces.",
+    )
+    client.post("/crm/admin/models/m-1", data=form)
+    body = json.loads(apis.calls("dossier", "PUT", "/models/m-1")[0].body)
+    assert body["partners_can_file"] is True and body["filer_access_until"] == "closing"
+    assert body["invitations_sent_automatically"] is False  # unticked in the form
+    assert body["invitation_text"] == "Merci de fournir vos pièces."
+    page = client.post("/crm/admin/models/m-1", data=_model_form(client, filer_access_until="closing")).get_data(
+        as_text=True
+    )
+    assert "les partenaires peuvent déposer pour autrui : True → False" in page  # what the new version changed
