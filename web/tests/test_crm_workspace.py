@@ -206,7 +206,7 @@ def test_the_apis_error_on_a_line_is_shown_next_to_that_line_and_what_was_typed_
         "POST",
         f"/dossiers/{DOSSIER_ID}/quotes",
         422,
-        problem(422, "Unprocessable", "Invalid.", {"lines": {"0": {"vat_rate": ["not a configured VAT rate"]}}}),
+        problem(422, "Unprocessable", "Invalid.", {"lines.0.vat_rate": ["Not a configured VAT rate: 0, 5.5, 20."]}),
     )
     response = client.post(
         f"/crm/dossiers/{DOSSIER_ID}/finance/quote",
@@ -222,7 +222,7 @@ def test_the_apis_error_on_a_line_is_shown_next_to_that_line_and_what_was_typed_
     assert response.status_code == 422
     assert 'id="quote-line-1-vat_rate"' in page
     row = page.split('id="quote-line-1-vat_rate"')[1].split("</td>")[0]
-    assert 'aria-invalid="true"' in row and "not a configured VAT rate" in row
+    assert 'aria-invalid="true"' in row and "Taux de TVA non utilisé ici (0, 5.5, 20)." in row
     assert 'value="Étude"' in page  # kept
 
 
@@ -296,7 +296,7 @@ def test_an_attendee_the_api_refuses_is_shown_next_to_the_attendees(client, apis
         "POST",
         f"/dossiers/{DOSSIER_ID}/events",
         422,
-        problem(422, "Unprocessable", "Invalid.", {"attendees": ["x is not an actor of the dossier"]}),
+        problem(422, "Unprocessable", "Invalid.", {"attendees.0.sub": ["Not an actor of this dossier."]}),
     )
     response = client.post(
         f"/crm/dossiers/{DOSSIER_ID}/events",
@@ -312,7 +312,7 @@ def test_an_attendee_the_api_refuses_is_shown_next_to_the_attendees(client, apis
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'aria-describedby="event-attendees-error"' in page
-    assert "x is not an actor of the dossier" in page.split('id="event-attendees-error"')[1][:200]
+    assert "Ne fait pas partie des acteurs du dossier." in page.split('id="event-attendees-error"')[1][:300]
     assert 'value="Visite"' in page
 
 

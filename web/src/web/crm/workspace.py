@@ -279,7 +279,13 @@ def schedule(dossier_id: str):
     try:
         api().post("dossier", f"/dossiers/{dossier_id}/events", body)
     except ApiError as error:
-        return _refused(dossier_id, error, "event", **context)
+        if error.status != 422:
+            return _refused(dossier_id, error, "event", **context)
+        problems: dict[str, str] = {}
+        for name, message in errors_of(error).items():  # "attendees.<n>.sub": shown next to the attendees
+            key = "event.attendees" if name.startswith("attendees") else f"event.{name}"
+            problems[key] = f"{problems[key]} {message}" if key in problems else message
+        return dossier_page(dossier_id, status=422, errors=problems, **context)
     flash(_("“%(title)s” is scheduled; its attendees are told.", title=body["title"]), "success")
     return _back(dossier_id, "events")
 
