@@ -285,6 +285,7 @@ def test_scheduling_an_event_sends_the_local_time_its_zone_and_the_attendees(cli
     assert body["starts_at"] == "2026-12-10T14:00:00" and body["ends_at"] == "2026-12-10T15:30:00"
     assert body["timezone"] == "Europe/Paris" and body["kind"] == "meeting"
     assert body["attendees"] == [{"sub": "client-1"}, {"sub": "lea-1"}]
+    assert "url" not in body  # none given: the API refuses an empty address
 
 
 def test_an_attendee_the_api_refuses_is_shown_next_to_the_attendees(client, apis):

@@ -35,6 +35,7 @@ EXACT = {
     "Must not be negative.": _l("Must not be negative."),
     "At least one line.": _l("Add at least one line."),
     "Not an actor of this dossier.": _l("Not one of the dossier's actors."),
+    "Not a valid URL.": _l("Enter a web address (https://…)."),
 }
 PATTERNS = (
     (re.compile(r"^must be at most (?P<limit>\d+) characters$"), _l("At most %(limit)s characters.")),

@@ -194,7 +194,7 @@ def save_fields(dossier_id: str):
 def assign(dossier_id: str):
     me = person()
     body = {"assignee_sub": me.sub, "assignee_email": me.email or None}
-    chosen = request.form.get("assignee") or "me"
+    chosen = request.form.get("assignee", "me")  # "Assign to me" sends none; the colleague's list may send ""
     if chosen == "nobody":
         body = {"assignee_sub": None, "assignee_email": None}
     elif chosen != "me" and chosen != me.sub:

@@ -17,6 +17,7 @@ from .. import labels
 from ..clients import Api, ApiError
 from ..identity import signed_in
 from ..portal.common import api
+from ..templating import money
 from . import bp
 from .common import checked, errors_of, text
 from .dossiers import _back, _refused, dossier_page
@@ -179,15 +180,11 @@ def draft(dossier_id: str, kind: str):
         if error.status == 422:
             return dossier_page(dossier_id, status=422, errors=_row_errors(kind, error, rows), **context)
         return _refused(dossier_id, error, kind, **context)
+    total = money(created["total"], created.get("currency") or "EUR")
     if kind == "quote":
-        flash(
-            _("The draft quote is saved (%(total)s). Send it to give it its number.", total=created["total"]), "success"
-        )
+        flash(_("The draft quote is saved (%(total)s). Send it to give it its number.", total=total), "success")
     else:
-        flash(
-            _("The draft invoice is saved (%(total)s). Issue it to give it its number.", total=created["total"]),
-            "success",
-        )
+        flash(_("The draft invoice is saved (%(total)s). Issue it to give it its number.", total=total), "success")
     return _back(dossier_id, "finance")
 
 
@@ -226,7 +223,10 @@ def invoice_order(dossier_id: str, order_id: str):
     except ApiError as error:
         return _refused(dossier_id, error, f"item-{order_id}")
     flash(
-        _("A draft invoice of what the order has not billed yet is saved (%(total)s).", total=created["total"]),
+        _(
+            "A draft invoice of what the order has not billed yet is saved (%(total)s).",
+            total=money(created["total"], created.get("currency") or "EUR"),
+        ),
         "success",
     )
     return _back(dossier_id, "finance")
@@ -268,9 +268,10 @@ def schedule(dossier_id: str):
         "ends_at": _local_time("ends_at", errors),
         "timezone": text("timezone"),
         "location": text("location"),
-        "url": text("url"),
         "attendees": [{"sub": sub} for sub in request.form.getlist("attendees") if sub],
     }
+    if text("url"):  # the API takes no empty address
+        body["url"] = text("url")
     if not body["title"]:
         errors["event.title"] = _("Give it a title.")
     context = {"event_form": request.form}
@@ -345,7 +346,12 @@ def record_expense(dossier_id: str):
     except ApiError as error:
         return _refused(dossier_id, error, "expense", **context)
     flash(
-        _("The expense “%(label)s” is recorded (%(total)s).", label=created["label"], total=created["total"]), "success"
+        _(
+            "The expense “%(label)s” is recorded (%(total)s).",
+            label=created["label"],
+            total=money(created["total"], created.get("currency") or "EUR"),
+        ),
+        "success",
     )
     return _back(dossier_id, "expenses")
 
