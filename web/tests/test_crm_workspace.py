@@ -156,6 +156,7 @@ def test_the_dossier_page_lists_the_workspace_with_totals_statuses_and_the_allow
     accepted = page.split('id="item-q-2"')[1].split("</li>")[0]
     assert 'name="to"' not in accepted  # nothing follows an accepted quote
     order = page.split('id="item-o-1"')[1].split("</li>")[0]
+    assert "En cours" in order  # an open order's status (not the verb)
     assert "à partir de QUO-2026-0007" in order and 'value="delivered"' in order and "/orders/o-1/invoice" in order
     invoice = page.split('id="item-i-1"')[1].split("</li>")[0]
     assert "Reste dû" in invoice and "104,00" in invoice and "Enregistrer un paiement" in invoice

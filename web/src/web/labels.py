@@ -70,7 +70,7 @@ WORKSPACE_STATUSES = {
     "accepted": _l("Accepted"),
     "refused": _l("Refused"),
     "expired": _l("Expired"),
-    "open": _l("Open"),
+    "open": _l("Ongoing"),  # an order's status ("Open" reads as the verb in French)
     "delivered": _l("Delivered"),
     "cancelled": _l("Cancelled"),
     "issued": _l("Issued"),
