@@ -411,3 +411,16 @@ def test_a_closed_dossier_shows_its_workspace_without_any_action(client, apis):
     page = client.get(f"/crm/dossiers/{DOSSIER_ID}").get_data(as_text=True)
     assert "QUO-2026-0007" in page and "Visite du chantier" in page
     assert "/finance/quote/" not in page and "Rédiger un devis" not in page and "Enregistrer une dépense" not in page
+
+
+def test_the_workspaces_timeline_entries_read_in_the_persons_language(app):
+    from web.labels import timeline_text
+
+    sent = {
+        "kind": "quote_sent",
+        "summary": "Quote QUO-2026-0001 sent by Claire Martin",
+        "details": {"number": "QUO-2026-0001", "actor_name": "Claire Martin"},
+    }
+    with app.test_request_context():
+        assert timeline_text(sent) == "Devis QUO-2026-0001 envoyé par Claire Martin"
+        assert timeline_text({**sent, "kind": "something_new"}) == sent["summary"]  # unknown: the API's sentence

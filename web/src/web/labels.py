@@ -136,6 +136,32 @@ ATTESTATION_REASONS = {
 }
 
 
+# The workspace's timeline entries (kind: the event type with "_"), by the number and name their details carry.
+WORKSPACE_TIMELINE = {
+    "quote_created": _l("Quote drafted by %(name)s"),
+    "quote_updated": _l("Draft quote changed by %(name)s"),
+    "quote_sent": _l("Quote %(number)s sent by %(name)s"),
+    "quote_accepted": _l("Quote %(number)s accepted (recorded by %(name)s)"),
+    "quote_refused": _l("Quote %(number)s refused (recorded by %(name)s)"),
+    "quote_expired": _l("Quote %(number)s expired (recorded by %(name)s)"),
+    "order_created": _l("Order %(number)s opened by %(name)s"),
+    "order_delivered": _l("Order %(number)s delivered (recorded by %(name)s)"),
+    "order_cancelled": _l("Order %(number)s cancelled by %(name)s"),
+    "invoice_created": _l("Invoice drafted by %(name)s"),
+    "invoice_updated": _l("Draft invoice changed by %(name)s"),
+    "invoice_issued": _l("Invoice %(number)s issued by %(name)s"),
+    "invoice_cancelled": _l("Invoice %(number)s cancelled by %(name)s"),
+    "payment_recorded": _l("Payment on invoice %(number)s recorded by %(name)s"),
+    "credit_note_issued": _l("Credit note %(number)s issued by %(name)s"),
+    "event_scheduled": _l("Event scheduled by %(name)s"),
+    "event_rescheduled": _l("Event moved by %(name)s"),
+    "event_updated": _l("Event changed by %(name)s"),
+    "event_cancelled": _l("Event cancelled by %(name)s"),
+    "expense_recorded": _l("Expense recorded by %(name)s"),
+    "activity_logged": _l("Time spent logged by %(name)s"),
+}
+
+
 def _after_colon(summary: str) -> str:
     """The name or label the dossier service puts after "…: " in its English summaries."""
     return summary.split(": ", 1)[1] if ": " in summary else ""
@@ -168,4 +194,6 @@ def timeline_text(entry: dict) -> str:
         return str(_l("Attestation issued: %(title)s", title=_after_colon(summary) or summary))
     if kind == "third_party_answer":
         return str(_l("Partner answer received"))
+    if kind in WORKSPACE_TIMELINE and details.get("actor_name"):
+        return str(WORKSPACE_TIMELINE[kind]) % {"number": details.get("number") or "", "name": details["actor_name"]}
     return summary
