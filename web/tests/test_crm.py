@@ -536,6 +536,7 @@ def test_every_crm_and_admin_page_renders(client, apis):
         "/validation-tasks",
         body=page_of([{"id": "t-1", "state": "open", "due_date": "2026-12-10", "created_at": "2026-12-01T10:00:00Z"}]),
     )
+    apis.answer("dossier", "GET", "/classification-rules", body={"items": []})
     apis.answer("partner-gateway", "GET", "/solicitations/s-1", body=SOLICITATIONS[0])
     apis.answer(
         "partner-gateway",
@@ -549,6 +550,7 @@ def test_every_crm_and_admin_page_renders(client, apis):
         "/crm/admin/models/m-1",
         "/crm/admin/products",
         "/crm/admin/notifications",
+        "/crm/admin/categories",
         "/crm/admin/partners",
         "/crm/validation-tasks",
         f"/crm/dossiers/{DOSSIER_ID}/solicitations/s-1/history",
@@ -560,3 +562,136 @@ def test_every_crm_and_admin_page_renders(client, apis):
         assert response.status_code == 200, (path, response.get_data(as_text=True)[-1500:])
     rules = client.get("/crm/admin/notifications").get_data(as_text=True)
     assert "désactivée" in rules and "Activer" in rules  # the built-in rule switched off, and how to switch it on
+
+
+def test_the_model_editor_keeps_the_partner_filing_and_invitation_settings(client, apis):
+    # A PUT replaces the whole model: a setting the editor did not send would fall back to its default.
+    sign_in(client, "admin")
+    filing = {
+        **MODEL,
+        "partners_can_file": True,
+        "filer_access_until": "closing",
+        "invitations_sent_automatically": False,
+        "invitation_text": "Merci de fournir vos pièces.",
+    }
+    apis.answer("dossier", "GET", "/models/m-1", body=filing)
+    page = client.get("/crm/admin/models/m-1").get_data(as_text=True)
+    assert 'id="c-partners_can_file" name="partners_can_file" value="on" checked' in page
+    assert '<option value="closing" selected>' in page and "Merci de fournir vos pièces." in page
+    apis.answer("dossier", "PUT", "/models/m-1", body={**filing, "version": 2, "partners_can_file": False})
+    form = _model_form(
+        client,
+        partners_can_file="on",
+        filer_access_until="closing",
+        invitation_text="Merci de fournir vos pièces.",
+    )
+    client.post("/crm/admin/models/m-1", data=form)
+    body = json.loads(apis.calls("dossier", "PUT", "/models/m-1")[0].body)
+    assert body["partners_can_file"] is True and body["filer_access_until"] == "closing"
+    assert body["invitations_sent_automatically"] is False  # unticked in the form
+    assert body["invitation_text"] == "Merci de fournir vos pièces."
+    page = client.post("/crm/admin/models/m-1", data=_model_form(client, filer_access_until="closing")).get_data(
+        as_text=True
+    )
+    assert "les partenaires peuvent déposer pour autrui : True → False" in page  # what the new version changed
+
+
+INTERNAL = {
+    "id": "p-2",
+    "name": "Nadia Rousseau",
+    "email": "nadia@example.org",
+    "kind": "internal",
+    "agent_sub": "nadia",
+}
+
+
+def test_the_assignee_filter_offers_the_staff_members_and_passes_the_chosen_one(client, apis):
+    sign_in(client, "agent")
+    listed = {**DOSSIER, "assignee_sub": "paul", "assignee_email": "paul@example.org"}
+    apis.answer("dossier", "GET", "/dossiers", body=page_of([listed]))
+    apis.answer("dossier", "GET", "/models", body=page_of([MODEL]))
+    apis.answer("dossier", "GET", "/categories", body={"items": []})
+    apis.answer("partner-gateway", "GET", "/partners", body=page_of([INTERNAL]))
+    response = client.get("/crm/dossiers?assignee=nadia")
+    page = response.get_data(as_text=True)
+    assert "GET dossier /dossiers?assignee=nadia" in response.headers["Server-Timing"]
+    assert '<option value="nadia" selected>Nadia Rousseau</option>' in page  # an internal partner's agent
+    assert '<option value="paul" >paul@example.org</option>' in page  # whoever a listed dossier is assigned to
+    assert 'value="me"' in page
+    assert "GET partner-gateway /partners?kind=internal" in response.headers["Server-Timing"]
+
+
+def test_a_dossier_is_assigned_to_a_colleague_with_their_email_and_nobody_else(client, apis):
+    sign_in(client, "agent")
+    script_dossier(apis)
+    apis.answer("partner-gateway", "GET", "/partners", body=page_of([PARTNER, INTERNAL]))
+    apis.answer("dossier", "PATCH", f"/dossiers/{DOSSIER_ID}", body=DOSSIER)
+    page = client.get(f"/crm/dossiers/{DOSSIER_ID}").get_data(as_text=True)
+    assert (
+        'id="assign-to"' in page
+        and '<option value="nadia"' in page
+        and 'value="p-1"' not in page.split('id="assign-to"')[1].split("</select>")[0]
+    )
+    token = csrf_token(client, f"/crm/dossiers/{DOSSIER_ID}")
+    response = client.post(f"/crm/dossiers/{DOSSIER_ID}/assign", data={"csrf_token": token, "assignee": "nadia"})
+    assert response.status_code == 302
+    assert json.loads(apis.calls("dossier", "PATCH", f"/dossiers/{DOSSIER_ID}")[0].body) == {
+        "assignee_sub": "nadia",
+        "assignee_email": "nadia@example.org",
+    }
+    response = client.post(f"/crm/dossiers/{DOSSIER_ID}/assign", data={"csrf_token": token, "assignee": "someone"})
+    assert response.status_code == 422 and len(apis.calls("dossier", "PATCH", f"/dossiers/{DOSSIER_ID}")) == 1
+
+
+def test_an_admin_replaces_the_categories_in_order_and_reads_why_one_cannot_be_removed(client, apis):
+    sign_in(client, "admin")
+    current = [{"code": "works", "label": "Travaux"}, {"code": "litigation", "label": "Contentieux"}]
+    apis.answer("dossier", "GET", "/categories", body={"items": current})
+    apis.answer(
+        "dossier",
+        "GET",
+        "/classification-rules",
+        body={
+            "items": [{"id": "r-1", "name": "Litiges", "category": "litigation", "keywords": ["litige"], "position": 1}]
+        },
+    )
+    page = client.get("/crm/admin/categories").get_data(as_text=True)
+    assert 'value="litigation"' in page and "Litiges" in page and "litige" in page
+    token = csrf_token(client, "/crm/admin/categories")
+    apis.answer("dossier", "PUT", "/categories", body={"items": current})
+    form = {
+        "csrf_token": token,
+        "cat-0-code": "works",
+        "cat-0-label": "Travaux",
+        "cat-1-code": "",
+        "cat-1-label": "",
+        "cat-2-code": "ip",
+        "cat-2-label": "Propriété intellectuelle",
+    }
+    assert client.post("/crm/admin/categories", data=form).status_code == 302
+    assert json.loads(apis.calls("dossier", "PUT", "/categories")[0].body) == [
+        {"code": "works", "label": "Travaux"},
+        {"code": "ip", "label": "Propriété intellectuelle"},
+    ]
+    apis.answer(
+        "dossier",
+        "PUT",
+        "/categories",
+        422,
+        problem(
+            422,
+            "Unprocessable",
+            "In use.",
+            {"litigation": ["A classification rule uses it."], "1": {"label": ["Shorter."]}},
+        ),
+    )
+    response = client.post("/crm/admin/categories", data=form)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "A classification rule uses it." in page.split('id="categories-errors"')[1].split("</div>")[0]
+    assert 'aria-describedby="1-label-error"' in page and 'value="Propriété intellectuelle"' in page  # kept, row 1
+
+
+def test_the_categories_screen_is_for_admins(client, apis):
+    sign_in(client, "agent")
+    assert client.get("/crm/admin/categories").status_code == 403

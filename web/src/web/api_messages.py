@@ -28,12 +28,23 @@ EXACT = {
     "Not a beneficiary of this contract.": _l("Choose one of the contract's beneficiaries."),
     "Choose one of the offered templates.": _l("Choose one of the offered attestations."),
     "Must be one of: favorable, unfavorable, reserved.": _l("Choose a verdict."),
+    # the dossier's workspace (quotes, invoices, expenses, events)
+    'Give it as a decimal string, e.g. "12.50".': _l("Enter an amount such as 12.50."),
+    "Not a decimal number.": _l("Enter a number."),
+    "Must be more than zero.": _l("Must be more than zero."),
+    "Must not be negative.": _l("Must not be negative."),
+    "At least one line.": _l("Add at least one line."),
+    "Not an actor of this dossier.": _l("Not one of the dossier's actors."),
+    "Not a valid URL.": _l("Enter a web address (https://…)."),
 }
 PATTERNS = (
     (re.compile(r"^must be at most (?P<limit>\d+) characters$"), _l("At most %(limit)s characters.")),
     (re.compile(r"^Longer than maximum length (?P<limit>\d+)\.$"), _l("At most %(limit)s characters.")),
     (re.compile(r"^must be one of: (?P<choices>.+)$"), _l("Choose one of: %(choices)s.")),
     (re.compile(r"^(?P<label>.+) is required\.$"), _l("“%(label)s” is required.")),
+    (re.compile(r"^Not a configured VAT rate: (?P<rates>.+)\.$"), _l("Not a VAT rate in use here (%(rates)s).")),
+    (re.compile(r"^Not a configured currency: (?P<codes>.+)\.$"), _l("Not a currency in use here (%(codes)s).")),
+    (re.compile(r"^At most (?P<places>\d+) decimals\.$"), _l("At most %(places)s decimals.")),
 )
 
 

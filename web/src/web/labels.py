@@ -64,6 +64,36 @@ STAFF_NOTE_AUDIENCES = {
 }
 INVITATION_STATES = {"invited": _l("Invited"), "attached": _l("Attached"), "revoked": _l("Revoked")}
 TASK_STATES = {"open": _l("To decide"), "approved": _l("Approved"), "rejected": _l("Rejected")}
+WORKSPACE_STATUSES = {
+    "draft": _l("Draft"),
+    "sent": _l("Sent"),
+    "accepted": _l("Accepted"),
+    "refused": _l("Refused"),
+    "expired": _l("Expired"),
+    "open": _l("Ongoing"),  # an order's status ("Open" reads as the verb in French)
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancelled"),
+    "issued": _l("Issued"),
+    "partially_paid": _l("Partially paid"),
+    "paid": _l("Paid"),
+}
+# The buttons of a quote's, an order's or an invoice's moves (by the status they lead to).
+WORKSPACE_MOVES = {
+    "sent": _l("Send"),
+    "accepted": _l("Accepted by the client"),
+    "refused": _l("Refused by the client"),
+    "expired": _l("Expired"),
+    "delivered": _l("Delivered"),
+    "cancelled": _l("Cancel"),
+    "issued": _l("Issue"),
+}
+EXPENSE_CATEGORIES = {
+    "travel": _l("Travel"),
+    "purchase": _l("Purchase"),
+    "service": _l("Service"),
+    "other": _l("Other"),
+}
+EVENT_KINDS = {"appointment": _l("Appointment"), "meeting": _l("Meeting")}
 TONES = {
     "answered": "success",
     "attached": "warning",
@@ -79,6 +109,15 @@ TONES = {
     "rejected": "danger",
     "open": "warning",
     "revoked": "danger",
+    "draft": "neutral",
+    "sent": "primary",
+    "accepted": "success",
+    "refused": "danger",
+    "expired": "neutral",
+    "delivered": "success",
+    "cancelled": "danger",
+    "partially_paid": "warning",
+    "paid": "success",
 }
 
 
@@ -94,6 +133,32 @@ ATTESTATION_REASONS = {
     "no_template": _l("no attestation is offered for this product"),
     "not_in_force": _l("the contract is not in force"),
     "not_covered_by_paid_receipt": _l("today is not covered by a fully paid premium receipt"),
+}
+
+
+# The workspace's timeline entries (kind: the event type with "_"), by the number and name their details carry.
+WORKSPACE_TIMELINE = {
+    "quote_created": _l("Quote drafted by %(name)s"),
+    "quote_updated": _l("Draft quote changed by %(name)s"),
+    "quote_sent": _l("Quote %(number)s sent by %(name)s"),
+    "quote_accepted": _l("Quote %(number)s accepted (recorded by %(name)s)"),
+    "quote_refused": _l("Quote %(number)s refused (recorded by %(name)s)"),
+    "quote_expired": _l("Quote %(number)s expired (recorded by %(name)s)"),
+    "order_created": _l("Order %(number)s opened by %(name)s"),
+    "order_delivered": _l("Order %(number)s delivered (recorded by %(name)s)"),
+    "order_cancelled": _l("Order %(number)s cancelled by %(name)s"),
+    "invoice_created": _l("Invoice drafted by %(name)s"),
+    "invoice_updated": _l("Draft invoice changed by %(name)s"),
+    "invoice_issued": _l("Invoice %(number)s issued by %(name)s"),
+    "invoice_cancelled": _l("Invoice %(number)s cancelled by %(name)s"),
+    "payment_recorded": _l("Payment on invoice %(number)s recorded by %(name)s"),
+    "credit_note_issued": _l("Credit note %(number)s issued by %(name)s"),
+    "event_scheduled": _l("Event scheduled by %(name)s"),
+    "event_rescheduled": _l("Event moved by %(name)s"),
+    "event_updated": _l("Event changed by %(name)s"),
+    "event_cancelled": _l("Event cancelled by %(name)s"),
+    "expense_recorded": _l("Expense recorded by %(name)s"),
+    "activity_logged": _l("Time spent logged by %(name)s"),
 }
 
 
@@ -129,4 +194,6 @@ def timeline_text(entry: dict) -> str:
         return str(_l("Attestation issued: %(title)s", title=_after_colon(summary) or summary))
     if kind == "third_party_answer":
         return str(_l("Partner answer received"))
+    if kind in WORKSPACE_TIMELINE and details.get("actor_name"):
+        return str(WORKSPACE_TIMELINE[kind]) % {"number": details.get("number") or "", "name": details["actor_name"]}
     return summary

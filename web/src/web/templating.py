@@ -62,6 +62,18 @@ def money(value, currency: str = "EUR") -> str:
         return str(value or "")
 
 
+def duration(minutes) -> str:
+    """Minutes as people read a duration: "45 min", "1 h 30", "2 h"."""
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 def zip_labels(values, items) -> list[tuple[str, str]]:
     """``(value, label)`` options: each value with its item's ``name`` (or ``label``, or the value itself)."""
     return [
@@ -70,7 +82,7 @@ def zip_labels(values, items) -> list[tuple[str, str]]:
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters.update(when=when, day=day, file_size=file_size, zip_labels=zip_labels)
+    app.jinja_env.filters.update(when=when, day=day, file_size=file_size, zip_labels=zip_labels, duration=duration)
     app.jinja_env.filters.update(
         category_option=lambda code: (code, labels.label(labels.DOCUMENT_CATEGORIES, code)),
         note_option=lambda code: (code, labels.label(labels.STAFF_NOTE_AUDIENCES, code)),

@@ -62,6 +62,8 @@ class Screens:
         """Click the button whose visible text contains ``text`` (and wait for the next page)."""
         button = self.button(text, within)
         page = self._html()
+        # in the middle of the window: scrolled to the top, the sticky top bar would take the click
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
         button.click()
         self._arrived(page)
 

@@ -20,6 +20,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
+from web.demo import dataset
 from web.demo.people import BY_KEY, DEMO_ORG
 
 AGENT = BY_KEY["agent"]
@@ -124,7 +125,7 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
     assert "1 partenaire n'a pas encore répondu." in screens.text()
     assert not screens.browser.axe_violations()
     if os.environ.get("CRM_SCREENSHOT"):  # the README's picture of the dossier page and its partners sub-panel
-        screens.browser.fit_window(1280, 2600)
+        screens.browser.fit_window(1280, 2120)  # down to the documents: the workspace has its own picture
         screens.driver.save_screenshot(os.environ["CRM_SCREENSHOT"])
 
     screens.press("Notifier")
@@ -272,6 +273,7 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
     assert screens.driver.find_element(By.ID, "transitions-errors").text  # the API's error, in its section
     assert screens.driver.find_element(By.ID, "transition-0-to").get_attribute("value") == "nowhere"  # kept
     type_into(screens, "transition-0-to", "expertise")
+    click(screens, screens.driver.find_element(By.ID, "c-partners_can_file"))
     screens.press("Créer le modèle")
     assert "Le modèle « Expertise après sinistre » est créé" in screens.text()
     screens.driver.find_element(By.ID, "status-1-partner_visible").click()
@@ -287,6 +289,7 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
         {"key": "expert_findings", "mode": "write", "source": "partner"},
     ]
     assert model["version"] == 2
+    assert model["partners_can_file"] is True  # ticked at creation, kept by the second version
 
     screens.follow("Modèles de dossier")
     follow_href(screens, "/crm/admin/products")
@@ -297,3 +300,219 @@ def test_an_admin_draws_a_partner_view_and_walks_the_administration_screens(plat
     assert "motif" in screens.text()  # an unknown tag, with its label
     follow_href(screens, "/crm/admin/partners")
     assert "Structura Ingénierie" in screens.text()
+
+    # the categories portal requests are classified into: one added at the end of the list
+    follow_href(screens, "/crm/admin/categories")
+    before = ok(call(platform, "dossier", "GET", "/categories", admin))["items"]
+    type_into(screens, f"cat-{len(before)}-code", "claims")
+    type_into(screens, f"cat-{len(before)}-label", "Sinistres")
+    screens.press("Enregistrer les catégories")
+    assert "Les catégories sont enregistrées." in screens.text()
+    after = ok(call(platform, "dossier", "GET", "/categories", admin))["items"]
+    assert after == [*before, {"code": "claims", "label": "Sinistres"}]
+    every_fold_opened_passes_axe(screens)
+
+
+def click(screens: Screens, element) -> None:
+    """Click an element scrolled to the middle of the window (the sticky top bar would cover it at the top)."""
+    screens.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def open_details(screens: Screens, summary: str) -> None:
+    """Open the folded form whose summary reads ``summary``."""
+    click(screens, screens.driver.find_element(By.XPATH, f'//summary[contains(., "{summary}")]'))
+
+
+def set_value(screens: Screens, element_id: str, value: str) -> None:
+    """A date or time input takes its value through the DOM: typing depends on the browser's locale."""
+    screens.driver.execute_script(
+        "const input = document.getElementById(arguments[0]); input.value = arguments[1];"
+        "input.dispatchEvent(new Event('change', {bubbles: true}))",
+        element_id,
+        value,
+    )
+
+
+def error_of(screens: Screens, element_id: str) -> str:
+    control = screens.driver.find_element(By.ID, element_id)
+    assert control.get_attribute("aria-invalid") == "true", f"#{element_id} is not marked invalid"
+    ids = (control.get_attribute("aria-describedby") or "").split()
+    return " ".join(screens.driver.find_element(By.ID, name).text for name in ids if name.endswith("error"))
+
+
+def every_fold_opened_passes_axe(screens: Screens) -> None:
+    """axe-core with every folded form open too (they are hidden when the page arrives)."""
+    screens.driver.execute_script("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+    violations = screens.browser.axe_violations()
+    assert not violations, [
+        (item["id"], item["help"], [node.get("target") for node in item["nodes"]][:5]) for item in violations
+    ]
+
+
+def test_an_agent_works_the_workspace_a_quote_accepted_time_logged_an_expense_and_an_event_with_its_ics(
+    platform, screens
+):
+    # The dossier's workspace through the dossier page: a quote with its lines (the API's error next to its
+    # line first), sent then accepted (it becomes an order), time spent on the order, an expense billed to the
+    # client, an appointment with the client and its calendar file.
+    agent = agent_headers(platform)
+    title = "Ravalement de façade – 9 rue Mercière"
+    dossier = ok(
+        call(
+            platform,
+            "dossier",
+            "POST",
+            "/dossiers",
+            agent,
+            json={
+                "model_id": works_model(platform)["id"],
+                "title": title,
+                "client_sub": CLIENT.sub,
+                "client_email": CLIENT.email,
+                "client_name": CLIENT.name,
+                "fields": {"address": "9 rue Mercière, 69002 Lyon", "works_type": "Extension"},
+            },
+        )
+    )
+    base = f"/dossiers/{dossier['id']}"
+    screens.sign_in_as(AGENT.name)
+    screens.open(f"/crm{base}")
+    assert "Aucun devis pour l'instant." in screens.text()
+    every_fold_opened_passes_axe(screens)
+
+    screens.open(f"/crm{base}")
+    open_details(screens, "Rédiger un devis")
+    type_into(screens, "quote-title", "Ravalement")
+    type_into(screens, "quote-line-0-label", "Échafaudage")
+    type_into(screens, "quote-line-0-quantity", "1")
+    type_into(screens, "quote-line-0-unit_price", "1 200,00")
+    type_into(screens, "quote-line-0-vat_rate", "7")
+    type_into(screens, "quote-line-1-label", "Enduit")
+    type_into(screens, "quote-line-1-quantity", "85")
+    type_into(screens, "quote-line-1-unit", "m²")
+    type_into(screens, "quote-line-1-unit_price", "32,50")
+    screens.press("Enregistrer le brouillon de devis")
+    assert "Taux de TVA non utilisé ici" in error_of(screens, "quote-line-0-vat_rate")  # the API's, at its line
+    assert screens.driver.find_element(By.ID, "quote-line-1-label").get_attribute("value") == "Enduit"  # kept
+    assert not ok(call(platform, "dossier", "GET", f"{base}/quotes", agent))["items"]  # nothing written
+    type_into(screens, "quote-line-0-vat_rate", "20")
+    screens.press("Enregistrer le brouillon de devis")
+    assert "Le brouillon de devis est enregistré" in screens.text()
+    [quote] = ok(call(platform, "dossier", "GET", f"{base}/quotes", agent))["items"]
+    assert quote["total"] == "4755.00" and [line["unit_price"] for line in quote["lines"]] == ["1200.00", "32.50"]
+
+    screens.press("Envoyer", within=screens.part(f"#item-{quote['id']}"))
+    sent = ok(call(platform, "dossier", "GET", f"/quotes/{quote['id']}", agent))
+    assert sent["status"] == "sent" and sent["number"] in screens.part(f"#item-{quote['id']}").text
+    screens.press("Accepté par le client", within=screens.part(f"#item-{quote['id']}"))
+    [order] = ok(call(platform, "dossier", "GET", f"{base}/orders", agent))["items"]
+    assert f"la commande {order['number']} est ouverte" in screens.text()
+    assert order["source_id"] == quote["id"] and order["total"] == "4755.00"
+
+    open_details(screens, "Saisir du temps passé")
+    type_into(screens, "activity-order", order["id"])
+    type_into(screens, "activity-duration", "1:30")
+    type_into(screens, "activity-description", "Relevé des fissures")
+    screens.press("Enregistrer le temps")
+    assert "Le temps passé est enregistré." in screens.text()
+    totals = screens.driver.find_element(By.ID, "activity-totals").text
+    assert order["number"] in totals and "1 h 30" in totals
+    assert ok(call(platform, "dossier", "GET", f"{base}/activity-totals", agent))["minutes"] == 90
+
+    open_details(screens, "Enregistrer une dépense")
+    type_into(screens, "expense-label", "Déplacement Lyon – Villeurbanne")
+    type_into(screens, "expense-amount", "42,00")
+    click(screens, screens.driver.find_element(By.ID, "expense-billable"))
+    screens.press("Enregistrer la dépense")
+    assert "La dépense « Déplacement Lyon – Villeurbanne » est enregistrée" in screens.text()
+    [expense] = ok(call(platform, "dossier", "GET", f"{base}/expenses", agent))["items"]
+    assert expense["amount"] == "42.00" and expense["billable"] is True and expense["total"] == "50.40"
+
+    day = (date.today() + timedelta(days=7)).isoformat()
+    open_details(screens, "Planifier un évènement")
+    type_into(screens, "event-title", "Visite de la façade")
+    set_value(screens, "event-starts_at", f"{day}T14:00")
+    set_value(screens, "event-ends_at", f"{day}T15:00")
+    type_into(screens, "event-location", "9 rue Mercière, Lyon")
+    click(screens, screens.field(f"{CLIENT.name} (client)"))
+    screens.press("Planifier")
+    assert "« Visite de la façade » est planifié" in screens.text()
+    [event] = ok(call(platform, "dossier", "GET", f"{base}/events", agent))["items"]
+    assert [item["sub"] for item in event["attendees"]] == [CLIENT.sub] and event["timezone"] == "Europe/Paris"
+    screens.download("Ajouter à mon agenda (.ics)")
+    ics = screens.downloaded(".ics").read_text()
+    assert "BEGIN:VCALENDAR" in ics and "Visite de la façade" in ics and "TZID=Europe/Paris" in ics
+    if os.environ.get("CRM_WORKSPACE_SCREENSHOT"):  # the README's picture of a dossier's quotes, orders, invoices
+        screens.browser.fit_window(1280, 4000)
+        screens.driver.find_element(By.ID, "finance").screenshot(os.environ["CRM_WORKSPACE_SCREENSHOT"])
+    every_fold_opened_passes_axe(screens)  # the page with every kind of item, and each item's forms
+
+
+def test_an_admin_attaches_two_templates_to_a_product_and_a_client_chooses_by_extranet_title(platform, screens):
+    # attestation-requests.txt: the admin chooses the templates of a product and the titles clients read in the
+    # extranet; the client then asks for one by that title and gets its PDF.
+    admin = platform.headers("admin", BY_KEY["admin"].sub)
+    templates = ok(call(platform, "documents", "GET", "/templates", admin, params={"limit": 100}))["items"]
+    by_name = {item["name"]: item for item in templates}
+    home, event = by_name["Attestation habitation"], by_name["Attestation évènement temporaire"]
+    code = f"PNO-{date.today():%m%d}"
+    home_title, event_title = "Attestation propriétaire non occupant", "Attestation pour une manifestation"
+
+    screens.sign_in_as(BY_KEY["admin"].name)
+    screens.follow("Administration")
+    follow_href(screens, "/crm/admin/products")
+    type_into(screens, "i-product-code", code)
+    type_into(screens, "i-product-name", "Propriétaire non occupant")
+    screens.press("Créer le produit")
+    assert screens.heading() == "Propriétaire non occupant"
+    for template, extranet_title in ((home, home_title), (event, event_title)):
+        click(screens, screens.driver.find_element(By.ID, f"offer-{template['id']}"))
+        type_into(screens, f"title-{template['id']}", extranet_title)
+    screens.press("Enregistrer les attestations")
+    products = ok(call(platform, "attestation", "GET", "/products", admin, params={"limit": 100}))["items"]
+    [product] = [item for item in products if item["code"] == code]
+    assert {item["template_id"]: item["extranet_title"] for item in product["templates"]} == {
+        home["id"]: home_title,
+        event["id"]: event_title,
+    }
+    screens.press("Se déconnecter")
+
+    # the contract comes from the insurance system (the API); the client then asks from the extranet
+    today = date.today()
+    number = f"PNO-{today.year}-{today:%m%d}01"
+    ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/contracts",
+            agent_headers(platform),
+            json={
+                "number": number,
+                "product_id": product["id"],
+                "status": "in_force",
+                "start_date": date(today.year, 1, 1).isoformat(),
+                "end_date": date(today.year, 12, 31).isoformat(),
+                "owner_sub": CLIENT.sub,
+                "owner_email": CLIENT.email,
+                "owner_name": CLIENT.name,
+                "beneficiaries": [{"kind": "building", "address": "4 quai Saint-Vincent, 69001 Lyon"}],
+                "receipts": dataset.receipts(today, current_paid=True),
+            },
+        )
+    )
+    screens.sign_in_as(CLIENT.name)
+    screens.follow("Mes contrats")
+    screens.follow(number)
+    screens.follow("Demander une attestation")
+    offered = screens.text()
+    assert home_title in offered and event_title in offered
+    assert "Attestation habitation" not in offered  # the client reads the extranet titles, not the template names
+    screens.choose(home_title)
+    screens.press("Envoyer la demande")
+    screens.wait_for_text("Votre attestation est prête.", timeout=120)
+    screens.download("Télécharger le PDF")
+    pdf = screens.downloaded(".pdf")
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.read_bytes())).pages)
+    assert number in text and "habitation" in text, text  # the template chosen by its extranet title

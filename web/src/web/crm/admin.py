@@ -374,6 +374,58 @@ def delete_contact(contact_id: str):
     return redirect(url_for("crm.notifications") + "#contacts")
 
 
+# ----- categories of portal requests ---------------------------------------------------------------------------
+CATEGORY_BLANK_ROWS = 3
+
+
+def _category_rows(form) -> list[dict]:
+    """The filled rows (``cat-<n>-code``, ``cat-<n>-label``), in order."""
+    entries = []
+    indexes = sorted(
+        {int(name.split("-")[1]) for name in form if name.startswith("cat-") and name.split("-")[1].isdigit()}
+    )
+    for index in indexes:
+        code, label = (form.get(f"cat-{index}-code") or "").strip(), (form.get(f"cat-{index}-label") or "").strip()
+        if code or label:
+            entries.append({"code": code, "label": label})
+    return entries
+
+
+@bp.route("/admin/categories", methods=("GET", "POST"))
+@signed_in("admin")
+def categories():
+    """The categories portal requests are classified into (``PUT /categories`` replaces the list, in order), and
+    the classification rules that use them."""
+    errors: dict[str, str] = {}
+    status = 200
+    shown = None
+    if request.method == "POST":
+        entries = _category_rows(request.form)
+        try:
+            api().put("dossier", "/categories", entries)
+        except ApiError as error:
+            status = 422
+            shown = entries  # shown again without the blank rows: the API's "<n>.code" is the n-th row
+            errors = _refusal(error)
+        else:
+            flash(_("The categories are saved."), "success")
+            return redirect(url_for("crm.categories"))
+    calls = api()
+    found = calls.gather(
+        categories=lambda: calls.get("dossier", "/categories")["items"],
+        rules=lambda: calls.get("dossier", "/classification-rules")["items"],
+    )
+    listed_rows = shown if shown is not None else found["categories"]
+    return page(
+        "crm/admin/categories.html",
+        nav="crm-admin",
+        rows=[*listed_rows, *({} for _ in range(CATEGORY_BLANK_ROWS))],
+        rules=found["rules"],
+        labels_by_code={item["code"]: item["label"] for item in found["categories"]},
+        errors=errors,
+    ), status
+
+
 # ----- partners directory --------------------------------------------------------------------------------------
 @bp.route("/admin/partners", methods=("GET", "POST"))
 @signed_in("agent")

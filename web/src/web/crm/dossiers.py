@@ -33,6 +33,7 @@ def dossiers():
         listing=lambda: calls.get("dossier", "/dossiers", {**chosen, "limit": PAGE_SIZE, "cursor": cursor}),
         models=lambda: calls.get_all("dossier", "/models"),
         categories=lambda: calls.get("dossier", "/categories"),
+        staff=lambda: internal_staff(calls),
     )
     statuses: dict[str, str] = {}
     for model in found["models"]:
@@ -49,16 +50,46 @@ def dossiers():
         model_options=[(model["id"], model["name"]) for model in found["models"]],
         statuses=statuses,
         category_options=[(item["code"], item["label"]) for item in categories or []],
+        assignee_options=assignee_options(found["staff"], found["listing"].get("items", []), filters["assignee"]),
         filters=filters,
         active_filters={name: value for name, value in filters.items() if value},
         first_page=not cursor,
     )
 
 
+def internal_staff(calls) -> dict[str, dict]:
+    """The staff members the platform lists (there is no staff directory API): the agents registered as internal
+    partners, by ``sub``: ``{name, email}``."""
+    partners = calls.optional(lambda: calls.get_all("partner-gateway", "/partners", {"kind": "internal"}), default=[])
+    return {
+        item["agent_sub"]: {"name": item.get("name") or item.get("email"), "email": item.get("email")}
+        for item in partners
+        if item.get("kind") == "internal" and item.get("agent_sub")
+    }
+
+
+def assignee_options(staff: dict[str, dict], items: list[dict], chosen: str) -> list[tuple[str, str]]:
+    """ "Assigned to me", then every staff member known: the internal partners' agents and whoever the listed
+    dossiers are assigned to (and the chosen one, even when neither lists them)."""
+    me = person().sub
+    known = {sub: who["name"] for sub, who in staff.items()}
+    for item in items:
+        if item.get("assignee_sub"):
+            known.setdefault(item["assignee_sub"], item.get("assignee_email") or item["assignee_sub"])
+    if chosen and chosen != "me":
+        known.setdefault(chosen, chosen)
+    known.pop(me, None)
+    return [("me", _("Assigned to me")), *sorted(known.items(), key=lambda pair: pair[1].lower())]
+
+
 # ----- a dossier -----------------------------------------------------------------------------------------------
-def load_dossier(dossier_id: str) -> dict:
+def load_dossier(dossier_id: str, *, workspace: bool = False) -> dict:
+    """The dossier and what its page shows (with ``workspace``: its quotes, orders, invoices, events...)."""
+    from .workspace import workspace_calls
+
     calls = api()
     found = calls.gather(
+        **(workspace_calls(dossier_id, calls) if workspace else {}),
         dossier=lambda: calls.get("dossier", f"/dossiers/{dossier_id}"),
         notes=lambda: calls.get_all("dossier", f"/dossiers/{dossier_id}/notes"),
         timeline=lambda: calls.get_all("dossier", f"/dossiers/{dossier_id}/timeline"),
@@ -85,8 +116,9 @@ def load_dossier(dossier_id: str) -> dict:
 
 def dossier_page(dossier_id: str, *, status: int = 200, **context):
     from .partners import load_partners_panel
+    from .workspace import workspace_context
 
-    found = load_dossier(dossier_id)
+    found = load_dossier(dossier_id, workspace=True)
     panel = load_partners_panel(dossier_id, found["model"], found["timeline"])
     return (
         page(
@@ -104,6 +136,12 @@ def dossier_page(dossier_id: str, *, status: int = 200, **context):
             document_categories=DOCUMENT_CATEGORIES,
             errors=context.pop("errors", {}),
             **panel,
+            **workspace_context(found),
+            staff_options=[
+                (item["agent_sub"], item["name"])
+                for item in panel["partners"]
+                if item.get("kind") == "internal" and item.get("agent_sub") and item["agent_sub"] != person().sub
+            ],
             **context,
         ),
         status,
@@ -156,8 +194,14 @@ def save_fields(dossier_id: str):
 def assign(dossier_id: str):
     me = person()
     body = {"assignee_sub": me.sub, "assignee_email": me.email or None}
-    if request.form.get("assignee") == "nobody":
+    chosen = request.form.get("assignee", "me")  # "Assign to me" sends none; the colleague's list may send ""
+    if chosen == "nobody":
         body = {"assignee_sub": None, "assignee_email": None}
+    elif chosen != "me" and chosen != me.sub:
+        staff = internal_staff(api())
+        if chosen not in staff:
+            return dossier_page(dossier_id, status=422, errors={"status.assignee": _("Choose a staff member.")})
+        body = {"assignee_sub": chosen, "assignee_email": staff[chosen]["email"]}
     try:
         api().patch("dossier", f"/dossiers/{dossier_id}", body)
     except ApiError as error:

@@ -26,7 +26,22 @@ SECTION_NAMES = {
     "category": _l("category"),
     "client_can_create": _l("clients may create"),
     "client_can_invite": _l("clients may invite"),
+    "partners_can_file": _l("partners may file on behalf"),
+    "filer_access_until": _l("the filer keeps access until"),
+    "invitations_sent_automatically": _l("invitations sent automatically"),
+    "invitation_text": _l("invitation text"),
 }
+FLAGS = (
+    "name",
+    "category",
+    "client_can_create",
+    "client_can_invite",
+    "partners_can_file",
+    "filer_access_until",
+    "invitations_sent_automatically",
+    "invitation_text",
+)
+FILER_ACCESS = ("submission", "closing")
 
 
 def _name(code: str) -> str:
@@ -105,6 +120,13 @@ def model_from_form(form) -> dict[str, Any]:
         "category": (form.get("category") or "").strip(),
         "client_can_create": form.get("client_can_create") == "on",
         "client_can_invite": form.get("client_can_invite") == "on",
+        # A PUT replaces the whole model: the settings are sent as the editor shows them, never left to defaults.
+        "partners_can_file": form.get("partners_can_file") == "on",
+        "filer_access_until": form.get("filer_access_until")
+        if form.get("filer_access_until") in FILER_ACCESS
+        else "submission",
+        "invitations_sent_automatically": form.get("invitations_sent_automatically") == "on",
+        "invitation_text": (form.get("invitation_text") or "").strip(),
         "fields": fields,
         "partner_fields": partner_fields,
         "views": {"portal": portal, "crm": crm, "partner": partner},
@@ -165,8 +187,10 @@ def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[
     if not before:
         return []
     said: list[str] = []
-    for name in ("name", "category", "client_can_create", "client_can_invite"):
-        if before.get(name) != after.get(name):
+    for name in FLAGS:
+        if name == "invitation_text" and (before.get(name) or "") != (after.get(name) or ""):
+            said.append(str(_l("%(what)s changed", what=_name(name))))
+        elif name != "invitation_text" and before.get(name) != after.get(name):
             said.append(
                 str(_l("%(what)s: %(old)s → %(new)s", what=_name(name), old=before.get(name), new=after.get(name)))
             )
@@ -218,7 +242,7 @@ def errors_by_section(errors: Mapping[str, str]) -> dict[str, dict[str, str]]:
     grouped: dict[str, dict[str, str]] = {}
     for name, message in errors.items():
         section = next((s for s in SECTIONS if name == s or name.startswith(s + ".")), "form")
-        if name in ("name", "category"):
-            section = name
+        if name in FLAGS:
+            section = name if name in ("name", "category") else "general"
         grouped.setdefault(section, {})[name] = message
     return grouped
