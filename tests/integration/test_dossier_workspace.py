@@ -9,6 +9,7 @@ dossier and in emails); closing the dossier keeps it readable and makes it read-
 
 from __future__ import annotations
 
+import subprocess
 import time
 from datetime import date, timedelta
 
@@ -409,6 +410,19 @@ WORKS_LINES = [
 ]
 
 
+def ok_bytes(response: requests.Response) -> bytes:
+    assert response.status_code == 200, (response.url, response.status_code, response.text[:300])
+    return response.content
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (poppler's pdftotext, as a reader would copy it)."""
+    assert data.startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     space = Workspace(platform)
     space.invite_participant()
@@ -462,6 +476,25 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     issued = ok(dossier("POST", f"/invoices/{invoice['id']}/transitions", json={"to": "issued"}))
     assert issued["number"].startswith("INV-") and issued["total"] == "1419.44"  # 1152.00 + 243.13 + 24.31 (24.313)
     assert dossier("PATCH", f"/invoices/{invoice['id']}", json={"title": "x"}).status_code == 409
+    # Its PDF, from the default financial Word template (installed in the documents service on first use),
+    # converted by LibreOffice, filed under the dossier for the client side and marked financial.
+    pdf = ok(dossier("POST", f"/invoices/{invoice['id']}/pdf", json={}), (201, 202))
+    assert (pdf["number"], pdf["kind"]) == (issued["number"], "invoice")
+
+    def pdf_ready():
+        response = call(platform, "documents", "GET", f"/documents/{pdf['document_id']}", space.owner)
+        return response.status_code == 200 and response.json()["state"] == "ready" and response.json()
+
+    made = platform.wait_until(pdf_ready, timeout=120)
+    assert made and made["visibility"]["financial"] is True and made["visibility"]["client"] is True
+    assert made["category"] == "invoice" and made["filename"] == f"{issued['number']}.pdf"
+    pdf_bytes = ok_bytes(call(platform, "documents", "GET", f"/documents/{made['id']}/content", space.owner))
+    printed = pdf_text(pdf_bytes)
+    assert issued["number"] in printed and "1419.44 EUR" in printed and "480.00 EUR" in printed
+    assert ok(dossier("GET", f"/invoices/{invoice['id']}", space.owner))["pdf_document_id"] == made["id"]
+    # Participants never see it, neither listed nor by its id.
+    assert call(platform, "documents", "GET", f"/documents/{made['id']}", space.participant).status_code == 404
+    assert made["id"] not in space.documents(space.participant) and made["id"] in space.documents(space.colleague)
     too_much = dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "1419.45"})
     assert too_much.status_code == 422 and "amount" in too_much.json()["errors"]
     ok(dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "700.00", "method": "transfer"}))
@@ -550,6 +583,15 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert len(view["activities"]) == 2 and view["activity_totals"]["minutes"] == 330
     for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"]):
         assert financial not in str(view)
+    # The participant reads the same through the partner-gateway, with their own token.
+    through_gateway = ok(
+        call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant)
+    )
+    assert [e["id"] for e in through_gateway["events"]] == [meeting["id"]]
+    assert [e["id"] for e in through_gateway["expenses"]] == [expense["id"]]
+    assert through_gateway["activity_totals"]["minutes"] == 330 and through_gateway["read_only"] is False
+    for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"], made["id"]):
+        assert financial not in str(through_gateway)
     # The client reads the participants' names; the timeline names people, never raw ids.
     names = ok(dossier("GET", f"{space.path}/participants", space.owner))["items"]
     assert [row["name"] for row in names] == ["Plomberie Martin"]
@@ -572,6 +614,11 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
         ("PATCH", f"/events/{meeting['id']}", {"title": "Moved"}),
         ("POST", f"/events/{meeting['id']}/cancel", {}),
         ("POST", f"{space.path}/activities", {"order_id": order["id"], "worked_on": "2027-04-21", "minutes": 10}),
+        ("POST", f"/invoices/{invoice['id']}/pdf", {}),
     ):
         response = dossier(method, path, json=body)
         assert response.status_code == 409, (path, response.text)
+    # The PDF made before closing stays readable, and so does the participant's workspace.
+    assert ok_bytes(call(platform, "documents", "GET", f"/documents/{made['id']}/content", space.owner))
+    closed_view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant))
+    assert [e["id"] for e in closed_view["events"]] == [meeting["id"]]

@@ -188,6 +188,9 @@ class ThirdParty(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     account_sub: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Revoked by the partner-gateway (``contributor.revoked``): no longer an actor, never seen again, and a late
+    # ``contributor.invited`` / ``.attached`` of the same invitation does not bring it back.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 Index("ix_third_parties_dossier", ThirdParty.dossier_id)

@@ -170,6 +170,11 @@ def _readable(session: Session, caller: Caller, document_id: str, kind: str) -> 
     return document, audience
 
 
+def readable_document(session: Session, caller: Caller, document_id: str, kind: str) -> FinanceDocument:
+    """The document as the caller may see it (404 otherwise: a draft is staff's)."""
+    return _readable(session, caller, document_id, kind)[0]
+
+
 def _writable(session: Session, caller: Caller, document_id: str, kind: str) -> tuple[FinanceDocument, Dossier]:
     document = _document(session, document_id, kind)
     dossier = writable_dossier(session, caller, document.dossier_id)
