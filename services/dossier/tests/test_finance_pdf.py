@@ -5,44 +5,9 @@ real one, LibreOffice included): a stand-in records what the dossier service ask
 
 from decimal import Decimal
 
-import pytest
-
-from dossier.clients import RenderedPdf, Template
 from dossier.domain.finance_pdf import pdf_context, vat_totals
-from platform_shared.errors import NotFound
 
 from .test_finance import move, quote
-
-
-class DocumentsStandIn:
-    """Answers like the documents service: one default template, installed on first use; renders are recorded."""
-
-    def __init__(self):
-        self.installed: list[str] = []
-        self.renders: list[dict] = []
-        self.templates = {"tpl-letter": Template("tpl-letter", "fr", "dossier")}
-
-    def default_financial_template(self):
-        if not self.installed:
-            self.installed.append("tpl-default")
-            self.templates["tpl-default"] = Template("tpl-default", "fr", "finance")
-        return self.templates["tpl-default"]
-
-    def template(self, template_id):
-        if template_id not in self.templates:
-            raise NotFound("No such template.")
-        return self.templates[template_id]
-
-    def render_financial(self, template_id, **request):
-        self.renders.append({"template_id": template_id, **request})
-        return RenderedPdf(f"doc-{len(self.renders)}", "ready", f"{request['filename']}.pdf", 201)
-
-
-@pytest.fixture
-def documents(app):
-    stand_in = DocumentsStandIn()
-    app.extensions["documents_gateway"] = stand_in
-    return stand_in
 
 
 def sent_quote(client, as_agent, dossier):

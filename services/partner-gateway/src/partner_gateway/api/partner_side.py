@@ -200,6 +200,7 @@ class ParticipantWorkspaceSchema(Schema):
 
 @blp.route("/me/dossiers/<dossier_id>/workspace")
 class MyDossierWorkspace(MethodView):
+    @problems(503)
     @require_roles("partner")
     @blp.response(200, ParticipantWorkspaceSchema)
     def get(self, dossier_id):
