@@ -890,8 +890,8 @@ def test_a_forged_expired_or_foreign_admin_token_is_refused_with_401(platform, s
 
 
 def second_dossier(world: World) -> dict[str, str]:
-    """Another dossier of the owner with its attached partner, contributor, participant and document (and the
-    contributor's own upload)."""
+    """Another dossier of the owner with its attached partner, contributor, participant, document and issued invoice
+    (and the contributor's own upload)."""
     shared = dict(world.ids)
     try:
         world.ids["dossier_id"] = world.new_dossier()
@@ -907,6 +907,7 @@ def second_dossier(world: World) -> dict[str, str]:
             "solicitation_id": solicitation["id"],
             "invitation_id": invitation["id"],
             "document_id": document_id,
+            "invoice_id": world.new_invoice(issued=True),  # its PDF is refused once the dossier is closed
         }
     finally:
         world.ids.update(shared)

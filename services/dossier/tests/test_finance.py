@@ -207,3 +207,18 @@ def test_the_timeline_names_who_sent_the_quote(client, as_agent, as_client, doss
     sent = [entry for entry in entries if entry["kind"] == "quote_sent"]
     assert sent and "alice@firm.example" in sent[0]["summary"] and "agent-alice" not in sent[0]["summary"]
     assert not [entry for entry in entries if entry["kind"] == "quote_created"]  # drafts stay internal
+
+
+def test_numbers_restart_for_each_organisation_and_are_shared_within_one(client, as_agent, new_dossier):
+    acme, acme_again = new_dossier(), new_dossier()
+    globex = new_dossier(client_sub="client-dave", client_org="globex", client_email="dave@globex.example")
+    person = new_dossier(client_sub="client-eve", client_org=None, client_email="eve@home.example")
+
+    def sent_number(dossier):
+        draft = quote(client, as_agent, dossier).get_json()
+        return move(client, as_agent, "quotes", draft["id"], "sent").get_json()["number"]
+
+    numbers = [sent_number(d) for d in (acme, globex, acme_again, person, globex)]
+    suffixes = [number.rsplit("-", 1)[1] for number in numbers]
+    assert suffixes == ["0001", "0001", "0002", "0001", "0002"]
+    assert len({number.split("-")[1] for number in numbers}) == 1  # and the year

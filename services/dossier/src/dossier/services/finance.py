@@ -104,6 +104,7 @@ def _new_document(session: Session, caller: Caller, dossier: Dossier, kind: str,
         id=clock.new_id(),
         dossier_id=dossier.id,
         kind=kind,
+        organisation=dossier.client_org or "",
         number=None,
         status=INITIAL_STATUS[kind],
         currency=body["currency"],
@@ -151,7 +152,7 @@ def _lines(session: Session, document_id: str) -> list[FinanceLine]:
 
 
 def _take_number(session: Session, document: FinanceDocument) -> None:
-    document.number = references.next_reference(session, NUMBER_PREFIX[document.kind], width=4)
+    document.number = references.next_finance_number(session, NUMBER_PREFIX[document.kind], document.organisation)
     document.issued_at = clock.now()
 
 
