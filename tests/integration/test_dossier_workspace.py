@@ -545,6 +545,25 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert not platform.mailbox.matching(
         lambda m: m["To"].lower() == space.agent_mail.lower() and "Site handover" in m["Subject"]
     )
+    # Another place is a move: announced to the client with the updated .ics (a new SEQUENCE, the new place).
+    ok(dossier("PATCH", f"/events/{meeting['id']}", json={"location": "Mairie annexe, salle 2"}))
+
+    def moved_to_owner():
+        def is_move(message):
+            return (
+                message["To"].lower() == space.owner_mail.lower()
+                and "Site handover" in message["Subject"]
+                and (message["Subject"].startswith(("Moved", "Déplacé")))
+            )
+
+        return platform.mailbox.wait_for(is_move, timeout=60)
+
+    announced = moved_to_owner()
+    assert announced, "the new place was not announced to the client"
+    move_mail = announced[0]
+    (part,) = [p for p in move_mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    (moved,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    assert str(moved["location"]) == "Mairie annexe, salle 2" and int(moved["sequence"]) == 1
 
     # An expense with its receipt, billed to the client: they list it and download the receipt.
     receipt = ok(upload(platform, space.agent, space.id, filename="skip-hire.pdf", client=True))
