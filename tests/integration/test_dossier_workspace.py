@@ -133,7 +133,8 @@ class Workspace:
     def move(self, to: str) -> None:
         ok(call(self.platform, "dossier", "POST", f"{self.path}/transitions", self.agent, json={"to": to}))
 
-    def invite_participant(self) -> None:
+    def invite_participant(self) -> str:
+        """Invite and attach the participant; their invitation's id."""
         ok(
             call(
                 self.platform,
@@ -152,6 +153,7 @@ class Workspace:
         key = key_in_mail(self.platform, self.participant_mail)
         attached = ok(call(self.platform, "partner-gateway", "POST", "/attach", self.participant, json={"key": key}))
         assert (attached["kind"], attached["dossier_id"]) == ("participant", self.id)
+        return attached["id"]
 
     def participant_view(self):
         return call(self.platform, "partner-gateway", "GET", f"/me/dossiers/{self.id}", self.participant)
@@ -641,3 +643,67 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert ok_bytes(call(platform, "documents", "GET", f"/documents/{made['id']}/content", space.owner))
     closed_view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant))
     assert [e["id"] for e in closed_view["events"]] == [meeting["id"]]
+
+
+def test_a_revoked_participant_loses_the_workspace_everywhere_and_a_foreign_receipt_is_refused(platform):
+    space = Workspace(platform)
+    invitation_id = space.invite_participant()
+    service = platform.headers("service", "service:partner-gateway")
+
+    def workspace_status():
+        return call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant)
+
+    assert platform.wait_until(lambda: workspace_status().status_code == 200, timeout=30)
+    names = ok(call(platform, "dossier", "GET", f"{space.path}/participants", space.owner))["items"]
+    assert [row["name"] for row in names] == ["Plomberie Martin"]
+
+    # Revoked: the gateway refuses at once; contributor.revoked makes the dossier drop the participant too.
+    ok(call(platform, "partner-gateway", "POST", f"/contributors/{invitation_id}/revoke", space.agent))
+    assert workspace_status().status_code == 404
+
+    def dropped_by_the_dossier():
+        third_party = call(
+            platform,
+            "dossier",
+            "GET",
+            f"{space.path}/third-party-workspace",
+            service,
+            params={"sub": space.participant_sub},
+        )
+        listed = ok(call(platform, "dossier", "GET", f"{space.path}/participants", space.owner))["items"]
+        return third_party.status_code == 404 and listed == []
+
+    assert platform.wait_until(dropped_by_the_dossier, timeout=30)
+    meeting = {
+        "kind": "meeting",
+        "title": "Kick-off",
+        "starts_at": "2027-05-03T09:00:00",
+        "ends_at": "2027-05-03T10:00:00",
+        "timezone": "Europe/Paris",
+        "attendees": [{"sub": space.participant_sub}],
+    }
+    refused = call(platform, "dossier", "POST", f"{space.path}/events", space.agent, json=meeting)
+    assert refused.status_code == 422, refused.text
+
+    # An expense's receipt must be a document of this dossier in the documents service.
+    elsewhere = Workspace(platform)
+    foreign = ok(upload(platform, space.agent, elsewhere.id, filename="other-receipt.pdf"))
+    expense = {
+        "spent_on": "2027-05-02",
+        "label": "Parking",
+        "category": "travel",
+        "amount": "12.00",
+        "vat_rate": "20",
+        "billable": True,
+    }
+    for receipt_id in (foreign["id"], "00000000-0000-0000-0000-000000000000"):
+        response = call(
+            platform,
+            "dossier",
+            "POST",
+            f"{space.path}/expenses",
+            space.agent,
+            json={**expense, "receipt_document_id": receipt_id},
+        )
+        assert response.status_code == 422 and "receipt_document_id" in response.json()["errors"], response.text
+    assert ok(call(platform, "dossier", "GET", f"{space.path}/expenses", space.agent))["items"] == []
