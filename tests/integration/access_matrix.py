@@ -102,6 +102,11 @@ dossier           GET    /invoices/{invoice_id}/payments                    200 
 dossier           POST   /invoices/{invoice_id}/credit-notes                201   201   403   403  403   403     403      403     403    403     401
 dossier           GET    /dossiers/{dossier_id}/credit-notes                200   200   200   200  404   403     403      403     403    200     401
 dossier           GET    /credit-notes/{credit_note_id}                     200   200   200   200  404   403     403      403     403    200     401
+# a numbered quote / order / invoice / credit note rendered to PDF (202: the documents worker makes the PDF)
+dossier           POST   /quotes/{quote_id}/pdf                              202   202   403   403  403   403     403      403     403    403     401
+dossier           POST   /orders/{order_id}/pdf                              202   202   403   403  403   403     403      403     403    403     401
+dossier           POST   /invoices/{invoice_id}/pdf                          202   202   403   403  403   403     403      403     403    403     401
+dossier           POST   /credit-notes/{credit_note_id}/pdf                  202   202   403   403  403   403     403      403     403    403     401
 dossier           POST   /dossiers/{dossier_id}/events                      201   201   403   403  403   403     403      403     403    403     401
 dossier           GET    /dossiers/{dossier_id}/events                      200   200   200   200  404   403     403      403     403    200     401
 dossier           GET    /events/{event_id}                                 200   200   200   200  404   403     403      403     403    200     401
@@ -133,6 +138,7 @@ partner-gateway   GET    /dossiers/{dossier_id}/audit                       200 
 partner-gateway   GET    /me/dossiers                                       200   200   403   403  403   200     200      200     200    403     401
 partner-gateway   GET    /me/dossiers/{dossier_id}                          404   404   403   403  403   200     404      404     200    403     401
 partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    403   403   403   403  403   404     404      404     201    403     401
+partner-gateway   GET    /me/dossiers/{dossier_id}/workspace                403   403   403   403  403   404     404      404     200    403     401
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        404   404   403   403  403   200     404      404     404    403     401
 partner-gateway   GET    /dossiers/{dossier_id}/contributors                200   200   200   200  404   403     403      403     403    403     401
@@ -203,7 +209,7 @@ documents         GET    /documents/{document_id}                           200 
 documents         GET    /documents/{document_id}/content                   200   200   200   200  404   200     404      200     200    200     401
 documents         PATCH  /documents/{document_id}                           200   200   403   403  403   403     403      403     403    200     401
 documents         GET    /templates                                         200   200   403   403  403   403     403      403     403    200     401
-documents         POST   /templates                                         403   201   403   403  403   403     403      403     403    403     401
+documents         POST   /templates                                         403   201   403   403  403   403     403      403     403    201     401
 documents         GET    /templates/{template_id}                           200   200   403   403  403   403     403      403     403    200     401
 documents         POST   /templates/{template_id}/versions                  403   201   403   403  403   403     403      403     403    403     401
 documents         GET    /templates/{template_id}/fields                    200   200   403   403  403   403     403      403     403    200     401
@@ -267,11 +273,13 @@ dossier           POST   /dossiers/{dossier_id}/invoices                    agen
 dossier           POST   /dossiers/{dossier_id}/events                      agent    409
 dossier           POST   /dossiers/{dossier_id}/expenses                    agent    409
 dossier           POST   /dossiers/{dossier_id}/activities                  agent    409
+dossier           POST   /invoices/{invoice_id}/pdf                         agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/solicitations               agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                agent    409
 partner-gateway   POST   /dossiers/{dossier_id}/contributors                owner    409
 partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    partic   409
 partner-gateway   GET    /me/dossiers/{dossier_id}                          partner  200
+partner-gateway   GET    /me/dossiers/{dossier_id}/workspace                partic   200
 partner-gateway   POST   /solicitations/{solicitation_id}/opinion           partner  409
 partner-gateway   PATCH  /solicitations/{solicitation_id}/completion        partner  409
 partner-gateway   POST   /solicitations/{solicitation_id}/submit            partner  409
@@ -323,6 +331,7 @@ documents         GET    /documents/{document_id}/content                   part
 documents         POST   /documents                                         partner  404
 partner-gateway   GET    /me/dossiers/{dossier_id}                          partic   200
 partner-gateway   POST   /me/dossiers/{dossier_id}/notes                    partic   201
+partner-gateway   GET    /me/dossiers/{dossier_id}/workspace                partic   200
 documents         GET    /documents/{document_id}                           partic   200
 documents         GET    /documents/{document_id}                           contrib  200
 partner-gateway   POST   /me/pieces/{invitation_id}/{piece_code}            contrib  201

@@ -529,6 +529,10 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
     ("dossier", "POST", "/invoices/{invoice_id}/transitions"): lambda w, r: {"json": {"to": "issued"}},
     ("dossier", "POST", "/invoices/{invoice_id}/payments"): lambda w, r: {"json": {"amount": "10.00"}},
     ("dossier", "POST", "/invoices/{invoice_id}/credit-notes"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/quotes/{quote_id}/pdf"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/orders/{order_id}/pdf"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/invoices/{invoice_id}/pdf"): lambda w, r: {"json": {}},
+    ("dossier", "POST", "/credit-notes/{credit_note_id}/pdf"): lambda w, r: {"json": {}},
     ("dossier", "POST", "/dossiers/{dossier_id}/events"): lambda w, r: {"json": WORKSPACE_MEETING},
     ("dossier", "PATCH", "/events/{event_id}"): lambda w, r: {"json": {"title": "Matrix meeting, room B"}},
     ("dossier", "POST", "/events/{event_id}/cancel"): lambda w, r: {"json": {"reason": "Postponed"}},
@@ -886,8 +890,8 @@ def test_a_forged_expired_or_foreign_admin_token_is_refused_with_401(platform, s
 
 
 def second_dossier(world: World) -> dict[str, str]:
-    """Another dossier of the owner with its attached partner, contributor, participant and document (and the
-    contributor's own upload)."""
+    """Another dossier of the owner with its attached partner, contributor, participant, document and issued invoice
+    (and the contributor's own upload)."""
     shared = dict(world.ids)
     try:
         world.ids["dossier_id"] = world.new_dossier()
@@ -903,6 +907,7 @@ def second_dossier(world: World) -> dict[str, str]:
             "solicitation_id": solicitation["id"],
             "invitation_id": invitation["id"],
             "document_id": document_id,
+            "invoice_id": world.new_invoice(issued=True),  # its PDF is refused once the dossier is closed
         }
     finally:
         world.ids.update(shared)

@@ -9,6 +9,7 @@ dossier and in emails); closing the dossier keeps it readable and makes it read-
 
 from __future__ import annotations
 
+import subprocess
 import time
 from datetime import date, timedelta
 
@@ -132,7 +133,8 @@ class Workspace:
     def move(self, to: str) -> None:
         ok(call(self.platform, "dossier", "POST", f"{self.path}/transitions", self.agent, json={"to": to}))
 
-    def invite_participant(self) -> None:
+    def invite_participant(self) -> str:
+        """Invite and attach the participant; their invitation's id."""
         ok(
             call(
                 self.platform,
@@ -151,6 +153,7 @@ class Workspace:
         key = key_in_mail(self.platform, self.participant_mail)
         attached = ok(call(self.platform, "partner-gateway", "POST", "/attach", self.participant, json={"key": key}))
         assert (attached["kind"], attached["dossier_id"]) == ("participant", self.id)
+        return attached["id"]
 
     def participant_view(self):
         return call(self.platform, "partner-gateway", "GET", f"/me/dossiers/{self.id}", self.participant)
@@ -409,6 +412,19 @@ WORKS_LINES = [
 ]
 
 
+def ok_bytes(response: requests.Response) -> bytes:
+    assert response.status_code == 200, (response.url, response.status_code, response.text[:300])
+    return response.content
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF (poppler's pdftotext, as a reader would copy it)."""
+    assert data.startswith(b"%PDF")
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     space = Workspace(platform)
     space.invite_participant()
@@ -462,6 +478,25 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     issued = ok(dossier("POST", f"/invoices/{invoice['id']}/transitions", json={"to": "issued"}))
     assert issued["number"].startswith("INV-") and issued["total"] == "1419.44"  # 1152.00 + 243.13 + 24.31 (24.313)
     assert dossier("PATCH", f"/invoices/{invoice['id']}", json={"title": "x"}).status_code == 409
+    # Its PDF, from the default financial Word template (installed in the documents service on first use),
+    # converted by LibreOffice, filed under the dossier for the client side and marked financial.
+    pdf = ok(dossier("POST", f"/invoices/{invoice['id']}/pdf", json={}), (201, 202))
+    assert (pdf["number"], pdf["kind"]) == (issued["number"], "invoice")
+
+    def pdf_ready():
+        response = call(platform, "documents", "GET", f"/documents/{pdf['document_id']}", space.owner)
+        return response.status_code == 200 and response.json()["state"] == "ready" and response.json()
+
+    made = platform.wait_until(pdf_ready, timeout=120)
+    assert made and made["visibility"]["financial"] is True and made["visibility"]["client"] is True
+    assert made["category"] == "invoice" and made["filename"] == f"{issued['number']}.pdf"
+    pdf_bytes = ok_bytes(call(platform, "documents", "GET", f"/documents/{made['id']}/content", space.owner))
+    printed = pdf_text(pdf_bytes)
+    assert issued["number"] in printed and "1419.44 EUR" in printed and "480.00 EUR" in printed
+    assert ok(dossier("GET", f"/invoices/{invoice['id']}", space.owner))["pdf_document_id"] == made["id"]
+    # Participants never see it, neither listed nor by its id.
+    assert call(platform, "documents", "GET", f"/documents/{made['id']}", space.participant).status_code == 404
+    assert made["id"] not in space.documents(space.participant) and made["id"] in space.documents(space.colleague)
     too_much = dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "1419.45"})
     assert too_much.status_code == 422 and "amount" in too_much.json()["errors"]
     ok(dossier("POST", f"/invoices/{invoice['id']}/payments", json={"amount": "700.00", "method": "transfer"}))
@@ -512,6 +547,25 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert not platform.mailbox.matching(
         lambda m: m["To"].lower() == space.agent_mail.lower() and "Site handover" in m["Subject"]
     )
+    # Another place is a move: announced to the client with the updated .ics (a new SEQUENCE, the new place).
+    ok(dossier("PATCH", f"/events/{meeting['id']}", json={"location": "Mairie annexe, salle 2"}))
+
+    def moved_to_owner():
+        def is_move(message):
+            return (
+                message["To"].lower() == space.owner_mail.lower()
+                and "Site handover" in message["Subject"]
+                and (message["Subject"].startswith(("Moved", "Déplacé")))
+            )
+
+        return platform.mailbox.wait_for(is_move, timeout=60)
+
+    announced = moved_to_owner()
+    assert announced, "the new place was not announced to the client"
+    move_mail = announced[0]
+    (part,) = [p for p in move_mail.iter_attachments() if p.get_content_type() == "text/calendar"]
+    (moved,) = icalendar.Calendar.from_ical(part.get_content()).walk("VEVENT")
+    assert str(moved["location"]) == "Mairie annexe, salle 2" and int(moved["sequence"]) == 1
 
     # An expense with its receipt, billed to the client: they list it and download the receipt.
     receipt = ok(upload(platform, space.agent, space.id, filename="skip-hire.pdf", client=True))
@@ -550,6 +604,15 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert len(view["activities"]) == 2 and view["activity_totals"]["minutes"] == 330
     for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"]):
         assert financial not in str(view)
+    # The participant reads the same through the partner-gateway, with their own token.
+    through_gateway = ok(
+        call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant)
+    )
+    assert [e["id"] for e in through_gateway["events"]] == [meeting["id"]]
+    assert [e["id"] for e in through_gateway["expenses"]] == [expense["id"]]
+    assert through_gateway["activity_totals"]["minutes"] == 330 and through_gateway["read_only"] is False
+    for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"], made["id"]):
+        assert financial not in str(through_gateway)
     # The client reads the participants' names; the timeline names people, never raw ids.
     names = ok(dossier("GET", f"{space.path}/participants", space.owner))["items"]
     assert [row["name"] for row in names] == ["Plomberie Martin"]
@@ -572,6 +635,75 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
         ("PATCH", f"/events/{meeting['id']}", {"title": "Moved"}),
         ("POST", f"/events/{meeting['id']}/cancel", {}),
         ("POST", f"{space.path}/activities", {"order_id": order["id"], "worked_on": "2027-04-21", "minutes": 10}),
+        ("POST", f"/invoices/{invoice['id']}/pdf", {}),
     ):
         response = dossier(method, path, json=body)
         assert response.status_code == 409, (path, response.text)
+    # The PDF made before closing stays readable, and so does the participant's workspace.
+    assert ok_bytes(call(platform, "documents", "GET", f"/documents/{made['id']}/content", space.owner))
+    closed_view = ok(call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant))
+    assert [e["id"] for e in closed_view["events"]] == [meeting["id"]]
+
+
+def test_a_revoked_participant_loses_the_workspace_everywhere_and_a_foreign_receipt_is_refused(platform):
+    space = Workspace(platform)
+    invitation_id = space.invite_participant()
+    service = platform.headers("service", "service:partner-gateway")
+
+    def workspace_status():
+        return call(platform, "partner-gateway", "GET", f"/me/dossiers/{space.id}/workspace", space.participant)
+
+    assert platform.wait_until(lambda: workspace_status().status_code == 200, timeout=30)
+    names = ok(call(platform, "dossier", "GET", f"{space.path}/participants", space.owner))["items"]
+    assert [row["name"] for row in names] == ["Plomberie Martin"]
+
+    # Revoked: the gateway refuses at once; contributor.revoked makes the dossier drop the participant too.
+    ok(call(platform, "partner-gateway", "POST", f"/contributors/{invitation_id}/revoke", space.agent))
+    assert workspace_status().status_code == 404
+
+    def dropped_by_the_dossier():
+        third_party = call(
+            platform,
+            "dossier",
+            "GET",
+            f"{space.path}/third-party-workspace",
+            service,
+            params={"sub": space.participant_sub},
+        )
+        listed = ok(call(platform, "dossier", "GET", f"{space.path}/participants", space.owner))["items"]
+        return third_party.status_code == 404 and listed == []
+
+    assert platform.wait_until(dropped_by_the_dossier, timeout=30)
+    meeting = {
+        "kind": "meeting",
+        "title": "Kick-off",
+        "starts_at": "2027-05-03T09:00:00",
+        "ends_at": "2027-05-03T10:00:00",
+        "timezone": "Europe/Paris",
+        "attendees": [{"sub": space.participant_sub}],
+    }
+    refused = call(platform, "dossier", "POST", f"{space.path}/events", space.agent, json=meeting)
+    assert refused.status_code == 422, refused.text
+
+    # An expense's receipt must be a document of this dossier in the documents service.
+    elsewhere = Workspace(platform)
+    foreign = ok(upload(platform, space.agent, elsewhere.id, filename="other-receipt.pdf"))
+    expense = {
+        "spent_on": "2027-05-02",
+        "label": "Parking",
+        "category": "travel",
+        "amount": "12.00",
+        "vat_rate": "20",
+        "billable": True,
+    }
+    for receipt_id in (foreign["id"], "00000000-0000-0000-0000-000000000000"):
+        response = call(
+            platform,
+            "dossier",
+            "POST",
+            f"{space.path}/expenses",
+            space.agent,
+            json={**expense, "receipt_document_id": receipt_id},
+        )
+        assert response.status_code == 422 and "receipt_document_id" in response.json()["errors"], response.text
+    assert ok(call(platform, "dossier", "GET", f"{space.path}/expenses", space.agent))["items"] == []

@@ -82,7 +82,7 @@ def test_an_admin_uploads_a_template_and_its_fields_are_discovered_in_body_heade
     }
 
 
-def test_only_admins_upload_templates(client, samples, as_agent):
+def test_only_admins_and_services_upload_templates(client, samples, as_agent):
     assert _upload_template(client, as_agent, _attestation_docx(samples)).status_code == 403
 
 
@@ -305,3 +305,41 @@ def test_templates_are_listed_and_read_by_staff_and_services(client, samples, as
     ]
     assert client.get(f"/api/v1/templates/{template['id']}", headers=as_service).get_json()["pdf_auto"] is False
     assert client.get("/api/v1/templates", headers=as_client).status_code == 403
+
+
+def test_a_service_installs_a_financial_template_whose_lines_loop_is_filled_from_the_context(
+    client, samples, as_service
+):
+    data = samples.build_docx(
+        [
+            "{{ document.kind_label }} {{ document.number }}",
+            "{% for line in document.lines %}{{ line.label }}: {{ line.net }} {{ document.currency }}; {% endfor %}",
+            "Total {{ document.total }} {{ document.currency }}",
+        ]
+    )
+    response = _upload_template(client, as_service, data, name="Invoice", type="financial", entity="finance")
+    assert response.status_code == 201, response.get_json()
+    template = response.get_json()
+    fields = client.get(f"/api/v1/templates/{template['id']}/fields", headers=as_service).get_json()["fields"]
+    assert {field["source"] for field in fields} == {"entity"}  # document.lines is the entity's: no input asked
+    lines = [{"label": "Tiling", "net": "486.25"}, {"label": "Disposal", "net": "149.99"}]
+    document = {
+        "kind_label": "Facture",
+        "number": "INV-2026-0001",
+        "lines": lines,
+        "total": "636.24",
+        "currency": "EUR",
+    }
+    rendered = _render(
+        client,
+        as_service,
+        template["id"],
+        owner_type="dossier",
+        owner_id="dos-1",
+        category="invoice",
+        context={"document": document},
+    )
+    assert rendered.status_code == 201, rendered.get_json()
+    text = samples.docx_text(_content(client, as_service, rendered.get_json()["id"]))
+    assert "Facture INV-2026-0001" in text and "Tiling: 486.25 EUR; Disposal: 149.99 EUR;" in text
+    assert "Total 636.24 EUR" in text

@@ -8,13 +8,14 @@ from dossier.cli import MIGRATIONS_DIR
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
     UNREACHABLE_BROKER,
     ServiceUnderTest,
-    app,
     client,
     database_url,
     db,
     template_dir,
 )
 from platform_shared.testing.unit import bearer
+
+from .documents_stand_in import DocumentsStandIn
 
 SAMPLE_MODEL = {
     "name": "Works request",
@@ -82,6 +83,20 @@ def sample_model(**changes) -> dict:
 @pytest.fixture(scope="session")
 def service_under_test():
     return ServiceUnderTest("dossier", MIGRATIONS_DIR, create_app, handlers.handlers)
+
+
+@pytest.fixture
+def app(settings, db, service_under_test):
+    """The app, its documents service a stand-in (``documents``): unit tests run no documents service."""
+    app = service_under_test.create_app(settings, db)
+    app.config["TESTING"] = True
+    app.extensions["documents_gateway"] = DocumentsStandIn()
+    return app
+
+
+@pytest.fixture
+def documents(app) -> DocumentsStandIn:
+    return app.extensions["documents_gateway"]
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import icalendar
 import pytest
 
-from dossier.handlers import on_contributor_invited
+from dossier.handlers import on_contributor_invited, on_contributor_revoked
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.testing.unit import outbox_events
 
@@ -136,9 +136,40 @@ def test_the_client_reads_participant_names_but_not_contributors_or_emails(clien
     assert {row["name"] for row in staff} == {"Paula Plumber", "Gary Guarantor"} and staff[0]["email"]
 
 
-def test_a_change_that_does_not_move_the_event_is_announced_as_updated(client, as_agent, dossier, db):
+def test_a_new_place_or_link_is_a_move_announced_with_the_updated_ics_but_a_new_title_is_not(
+    client, as_agent, dossier, db
+):
     event = schedule(client, as_agent, dossier).get_json()
-    changed = client.patch(f"/api/v1/events/{event['id']}", json={"location": "Town hall"}, headers=as_agent)
-    assert changed.status_code == 200, changed.get_json()
-    (updated,) = outbox_events(db, "event.updated")  # recorded: its data matched the schema
-    assert updated.data["location"] == "Town hall" and outbox_events(db, "event.rescheduled") == []
+    renamed = client.patch(f"/api/v1/events/{event['id']}", json={"title": "Site visit (2)"}, headers=as_agent)
+    assert renamed.status_code == 200
+    (updated,) = outbox_events(db, "event.updated")
+    assert updated.data["changed_fields"] == ["title"]
+    assert outbox_events(db, "event.rescheduled") == []
+    for change in ({"location": "3 quai Perrache, Lyon"}, {"url": "https://meet.example.org/site"}):
+        assert client.patch(f"/api/v1/events/{event['id']}", json=change, headers=as_agent).status_code == 200
+    by_place, by_link = outbox_events(db, "event.rescheduled")
+    assert by_place.data["changed_fields"] == ["location"] and by_link.data["changed_fields"] == ["url"]
+    assert "LOCATION:3 quai Perrache\\, Lyon" in by_place.data["ics"] and "METHOD:REQUEST" in by_place.data["ics"]
+    assert "SEQUENCE:2" in by_place.data["ics"]
+
+
+def revoke(db, dossier, contributor_id="c-1", kind="participant", sub="partner-paula"):
+    data = {"contributor_id": contributor_id, "dossier_id": dossier["id"], "kind": kind, "account_sub": sub}
+    with db.transaction() as session:
+        on_contributor_revoked(session, new_envelope("contributor.revoked", data, producer="partner-gateway"))
+
+
+def test_a_revoked_participant_is_no_attendee_no_name_and_sees_no_workspace_even_after_a_late_attach(
+    client, as_agent, as_client, as_service, dossier, db
+):
+    invite(db, dossier)
+    workspace = f"/api/v1/dossiers/{dossier['id']}/third-party-workspace"
+    assert client.get(workspace, query_string={"sub": "partner-paula"}, headers=as_service).status_code == 200
+    revoke(db, dossier)
+    assert client.get(workspace, query_string={"sub": "partner-paula"}, headers=as_service).status_code == 404
+    names = client.get(f"/api/v1/dossiers/{dossier['id']}/participants", headers=as_client).get_json()["items"]
+    assert names == []
+    refused = schedule(client, as_agent, dossier, attendees=[{"sub": "partner-paula"}])
+    assert refused.status_code == 422
+    invite(db, dossier)  # a retried invitation or attachment arriving after the revocation
+    assert client.get(workspace, query_string={"sub": "partner-paula"}, headers=as_service).status_code == 404

@@ -16,6 +16,12 @@ EXPENSE = {
 LINE = {"label": "Works", "quantity": "10", "unit": "h", "unit_price": "60.00", "vat_rate": "20"}
 
 
+@pytest.fixture(autouse=True)
+def receipt(documents, dossier):
+    """The receipt of ``EXPENSE`` is a document of the dossier."""
+    documents.file(EXPENSE["receipt_document_id"], dossier["id"])
+
+
 @pytest.fixture
 def order(client, as_agent, dossier):
     quote = client.post(f"/api/v1/dossiers/{dossier['id']}/quotes", json={"lines": [LINE]}, headers=as_agent).get_json()
@@ -91,3 +97,20 @@ def test_an_activity_needs_an_order_of_this_dossier(client, as_agent, dossier, n
 def test_no_time_on_a_cancelled_order(client, as_agent, dossier, order):
     client.post(f"/api/v1/orders/{order['id']}/transitions", json={"to": "cancelled"}, headers=as_agent)
     assert activity(client, as_agent, dossier, order["id"]).status_code == 409
+
+
+def test_a_receipt_must_be_a_document_of_this_dossier_422_and_nothing_is_written(
+    client, as_agent, dossier, new_dossier, documents, db
+):
+    other = new_dossier()
+    documents.file("doc-elsewhere", other["id"])
+    for receipt_id in ("doc-elsewhere", "doc-unknown"):
+        response = expense(client, as_agent, dossier, receipt_document_id=receipt_id)
+        assert response.status_code == 422 and "receipt_document_id" in response.get_json()["errors"]
+    assert outbox_events(db, "expense.recorded") == []
+    assert expense(client, as_agent, dossier, receipt_document_id=None).status_code == 201
+
+
+def test_an_expense_on_a_closed_dossier_is_409_before_its_receipt_is_looked_up(client, as_agent, dossier):
+    assert client.post(f"/api/v1/dossiers/{dossier['id']}/close", headers=as_agent).status_code == 200
+    assert expense(client, as_agent, dossier, receipt_document_id="doc-unknown").status_code == 409

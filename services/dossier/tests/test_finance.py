@@ -227,3 +227,18 @@ def test_every_quote_and_invoice_change_is_recorded_with_the_data_its_event_sche
         assert check_consumed(event_type, event.data) is None
     assert outbox_events(db, "invoice.cancelled")[0].data["from"] == "draft"
     assert outbox_events(db, "quote.expired")[0].data["from"] == "sent"
+
+
+def test_numbers_restart_for_each_organisation_and_are_shared_within_one(client, as_agent, new_dossier):
+    acme, acme_again = new_dossier(), new_dossier()
+    globex = new_dossier(client_sub="client-dave", client_org="globex", client_email="dave@globex.example")
+    person = new_dossier(client_sub="client-eve", client_org=None, client_email="eve@home.example")
+
+    def sent_number(dossier):
+        draft = quote(client, as_agent, dossier).get_json()
+        return move(client, as_agent, "quotes", draft["id"], "sent").get_json()["number"]
+
+    numbers = [sent_number(d) for d in (acme, globex, acme_again, person, globex)]
+    suffixes = [number.rsplit("-", 1)[1] for number in numbers]
+    assert suffixes == ["0001", "0001", "0002", "0001", "0002"]
+    assert len({number.split("-")[1] for number in numbers}) == 1  # and the year

@@ -266,6 +266,18 @@ def test_a_revoked_partner_hears_nothing_more(dossier_world, publish, email_reci
     assert "partner@x.test" not in email_recipients(envelope.id)
 
 
+def test_a_revoked_participant_hears_nothing_more(dossier_world, publish, email_recipients):
+    before = publish("dossier.note_added", _note(dossier_world, "participants"), actor=AGENT)
+    assert "sub@x.test" in email_recipients(before.id)
+    publish(
+        "contributor.revoked",
+        {"contributor_id": "c-2", "dossier_id": dossier_world, "kind": "participant", "account_sub": "part-1"},
+        actor=AGENT,
+    )
+    envelope = publish("dossier.note_added", _note(dossier_world, "participants"), actor=AGENT)
+    assert "sub@x.test" not in email_recipients(envelope.id)
+
+
 def test_a_status_change_is_told_only_when_the_client_may_see_the_status(dossier_world, publish, email_recipients):
     hidden = publish(
         "dossier.status_changed",

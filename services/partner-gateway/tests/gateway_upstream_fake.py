@@ -23,6 +23,7 @@ class UpstreamFake:
         self.filings: list[dict[str, Any]] = []
         self.partner_value_writes: list[tuple[str, dict]] = []
         self.authorizations: list[str] = []
+        self.workspace_reads: list[tuple[str, str | None]] = []
         self.app = self._build()
         self.server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
@@ -36,6 +37,7 @@ class UpstreamFake:
         self.filings.clear()
         self.partner_value_writes.clear()
         self.authorizations.clear()
+        self.workspace_reads.clear()
 
     def portal(self, dossier_id: str, **extra: Any) -> dict[str, Any]:
         """A dossier as its client sees it (the dossier service's portal view)."""
@@ -121,6 +123,22 @@ class UpstreamFake:
                     "reference": record["reference"],
                     "fields": {"court": "Lyon"},
                     "notes": [note for note in fake.notes if note["dossier_id"] == dossier_id],
+                }
+            )
+
+        @app.get("/api/v1/dossiers/<dossier_id>/third-party-workspace")
+        def third_party_workspace(dossier_id):
+            fake.workspace_reads.append((dossier_id, request.args.get("sub")))
+            if dossier_id not in fake.dossiers:
+                return problem(404, "No such dossier.")
+            return jsonify(
+                {
+                    "kind": "participant",
+                    "events": [{"id": "evt-1", "title": "Site visit"}],
+                    "expenses": [{"id": "exp-1", "total": "114.00"}],
+                    "activities": [{"id": "act-1", "minutes": 90, "order_id": None}],
+                    "activity_totals": {"minutes": 90, "orders": []},
+                    "participants": [{"kind": "participant", "name": "Sam"}],
                 }
             )
 

@@ -299,3 +299,53 @@ def test_an_empty_participant_note_is_422(world, client, upstream):
     invitation, _, headers = attached_participant(world)
     assert post_note(client, invitation["dossier_id"], headers, body="").status_code == 422
     assert upstream.notes == []
+
+
+def workspace(client, dossier_id, headers):
+    return client.get(f"/api/v1/me/dossiers/{dossier_id}/workspace", headers=headers)
+
+
+def test_a_participant_reads_the_dossier_workspace_through_the_gateway_and_the_read_is_audited(world, client, upstream):
+    invitation, sub, headers = attached_participant(world)
+    dossier_id = invitation["dossier_id"]
+    response = workspace(client, dossier_id, headers)
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert [event["id"] for event in body["events"]] == ["evt-1"] and body["read_only"] is False
+    assert [expense["total"] for expense in body["expenses"]] == ["114.00"]
+    assert upstream.workspace_reads == [(dossier_id, sub)]  # the dossier is asked for that participant only
+    audit = client.get(f"/api/v1/dossiers/{dossier_id}/audit", headers=world.agent).get_json()["items"]
+    assert any(entry["action"] == "dossier.viewed" and entry["actor_sub"] == sub for entry in audit)
+
+
+def test_only_an_attached_participant_reads_the_workspace(world, client, upstream):
+    dossier_id = world.dossier()
+    _, _, contributor = world.attached_invitation(dossier_id)
+    _, _, partner = world.attached_solicitation(dossier_id)
+    _, _, elsewhere = attached_participant(world)
+    revoked, _, revoked_headers = attached_participant(world, dossier_id)
+    client.post(f"/api/v1/contributors/{revoked['id']}/revoke", headers=world.agent)
+    for headers in (contributor, partner, elsewhere, revoked_headers, world.partner_headers(unique("guest"))):
+        assert workspace(client, dossier_id, headers).status_code == 404
+    assert workspace(client, dossier_id, world.agent).status_code == 403
+    assert upstream.workspace_reads == []
+
+
+def test_a_closed_dossier_workspace_stays_readable_to_its_participant(world, client, upstream):
+    invitation, _, headers = attached_participant(world)
+    world.close(invitation["dossier_id"])
+    response = workspace(client, invitation["dossier_id"], headers)
+    assert response.status_code == 200 and response.get_json()["read_only"] is True
+
+
+def test_revoking_a_third_party_publishes_contributor_revoked_so_other_services_drop_it(world, client):
+    invitation, sub, _ = attached_participant(world)
+    assert client.post(f"/api/v1/contributors/{invitation['id']}/revoke", headers=world.agent).status_code == 200
+    (revoked,) = outbox_events(world.db, "contributor.revoked")
+    assert revoked.data == {
+        "contributor_id": invitation["id"],
+        "dossier_id": invitation["dossier_id"],
+        "kind": "participant",
+        "role": None,
+        "account_sub": sub,
+    }

@@ -13,7 +13,7 @@ from . import SERVICE_NAME
 from .domain.files import CONTENT_TYPES
 
 DEFAULT_ALLOWED_TYPES = ("pdf", "png", "jpeg", "docx", "xlsx", "odt", "txt", "csv")
-DEFAULT_FINANCIAL_CATEGORIES = ("invoice", "quote")
+DEFAULT_FINANCIAL_CATEGORIES = ("invoice", "quote", "order")
 # "auto" (unoserver if LibreOffice and unoserver are installed, else cold soffice, else none),
 # or one of the converters ``conversion.make_converter`` builds.
 ConverterName = Literal["auto", "unoserver", "gotenberg", "soffice", "none"]

@@ -12,6 +12,7 @@ from .api import calendar as calendar_api
 from .api import classification, dossiers, models, notes, partner, people, requests
 from .api import expenses as expenses_api
 from .api import finance as finance_api
+from .clients import DocumentsGateway
 
 
 def create_app(settings: config.DossierSettings | None = None, db: Database | None = None) -> Flask:
@@ -22,4 +23,5 @@ def create_app(settings: config.DossierSettings | None = None, db: Database | No
         api.register_blueprint(module.blp)
     for module in (finance_api, calendar_api, expenses_api):  # the dossier workspace
         api.register_blueprint(module.blp)
+    app.extensions["documents_gateway"] = DocumentsGateway(settings)
     return app

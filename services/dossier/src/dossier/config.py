@@ -14,6 +14,9 @@ class DossierSettings(Settings):
     currencies: list[str] = ["EUR"]
     # Where calendar clients fetch a feed (the secret token is appended): the public base of this service.
     calendar_base_url: str = ""  # empty: the URL the request came in on
+    # The documents service's template that renders quotes, orders, invoices and credit notes to PDF (entity
+    # finance); empty: the default one this service installs there the first time (``clients.py``).
+    finance_template_id: str = ""
 
 
 def load(**overrides) -> DossierSettings:

@@ -143,6 +143,11 @@ def on_contributor_invited(session: Session, envelope: Envelope) -> None:
     actors.remember_invitation(session, event_data(envelope))
 
 
+def on_contributor_revoked(session: Session, envelope: Envelope) -> None:
+    """A revoked third party drops out of the dossier: attendees, participants' names, the third-party workspace."""
+    actors.forget_revoked(session, envelope.data)
+
+
 def on_filing_claimed(session: Session, envelope: Envelope) -> None:
     """The person a partner filed the dossier for claimed it with their key: it is theirs from now on."""
     data = event_data(envelope)
@@ -161,4 +166,5 @@ def handlers(settings) -> HandlerTable:
         "contract.requested": on_contract_requested,
         "contributor.invited": on_contributor_invited,
         "contributor.attached": on_contributor_invited,
+        "contributor.revoked": on_contributor_revoked,
     }

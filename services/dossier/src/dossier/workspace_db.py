@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_shared.db import UTCDateTime
@@ -20,12 +20,17 @@ class FinanceDocument(Base):
     """A quote, an order, an invoice or a credit note of a dossier (``kind``), with its cached totals."""
 
     __tablename__ = "finance_documents"
+    __table_args__ = (UniqueConstraint("organisation", "number", name="uq_finance_documents_organisation_number"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     dossier_id: Mapped[str] = mapped_column(String(36))
     kind: Mapped[str] = mapped_column(String(16))
-    # QUO-2026-0001: taken in the transaction that sends / creates / issues it, so a rollback leaves no gap.
-    number: Mapped[str | None] = mapped_column(String(32), unique=True)
+    # Whose sequence the number is in: the dossier's client organisation ('' without one, and for documents
+    # numbered before numbers were per organisation).
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default=text("''"))
+    # QUO-2026-0001: taken in the transaction that sends / creates / issues it, so a rollback leaves no gap; it
+    # restarts per organisation and year.
+    number: Mapped[str | None] = mapped_column(String(32))
     status: Mapped[str] = mapped_column(String(24))
     currency: Mapped[str] = mapped_column(String(3))
     title: Mapped[str] = mapped_column(String(300), default="")
@@ -47,6 +52,17 @@ class FinanceDocument(Base):
 
 Index("ix_finance_documents_dossier", FinanceDocument.dossier_id, FinanceDocument.kind, FinanceDocument.created_at)
 Index("ix_finance_documents_source", FinanceDocument.source_id)
+
+
+class FinanceCounter(Base):
+    """The last quote / order / invoice / credit-note number per prefix, organisation and year (row-locked)."""
+
+    __tablename__ = "finance_counters"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    organisation: Mapped[str] = mapped_column(String(200), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_value: Mapped[int] = mapped_column(Integer)
 
 
 class FinanceLine(Base):
@@ -188,6 +204,9 @@ class ThirdParty(Base):
     email: Mapped[str | None] = mapped_column(String(320))
     account_sub: Mapped[str | None] = mapped_column(String(200))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Revoked by the partner-gateway (``contributor.revoked``): no longer an actor, never seen again, and a late
+    # ``contributor.invited`` / ``.attached`` of the same invitation does not bring it back.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 Index("ix_third_parties_dossier", ThirdParty.dossier_id)

@@ -32,6 +32,7 @@ CONSUMED_EVENTS = (
     "solicitation.cancelled",
     "contributor.invited",
     "contributor.attached",
+    "contributor.revoked",
     "contributor.reminded",
     "solicitation.changed",
     "solicitation.declined",

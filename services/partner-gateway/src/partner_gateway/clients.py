@@ -29,6 +29,10 @@ class Upstreams:
     def participant_view(self, dossier_id: str) -> dict[str, Any]:
         return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/participant-view")
 
+    def third_party_workspace(self, dossier_id: str, sub: str) -> dict[str, Any]:
+        """What the attached third party ``sub`` sees of the dossier's workspace (the dossier applies ``SEES``)."""
+        return self.dossier.get_json(f"/api/v1/dossiers/{dossier_id}/third-party-workspace", params={"sub": sub})
+
     def write_partner_values(self, dossier_id: str, values: dict[str, Any]) -> dict[str, Any]:
         return self.dossier.request(
             "PATCH", f"/api/v1/dossiers/{dossier_id}/partner-values", json={"values": values}

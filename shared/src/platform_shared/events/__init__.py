@@ -97,6 +97,7 @@ EVENTS: dict[str, EventType] = {
             "contributor.invited": partner_gateway.ContributorInvited,
             "contributor.reminded": partner_gateway.ContributorReminded,
             "contributor.attached": partner_gateway.ContributorAttached,
+            "contributor.revoked": partner_gateway.ContributorRevoked,
             "piece.provided": partner_gateway.PieceProvided,
             "filing.created": partner_gateway.FilingCreated,
             "filing.claimed": partner_gateway.FilingClaimed,

@@ -173,6 +173,17 @@ class ContributorAttached(EventData):
     account_sub = Id(nullable=True)
 
 
+class ContributorRevoked(EventData):
+    """Staff, or the client who made it, revoked an invitation: its key is withdrawn and the third party loses
+    access at once; the dossier service drops them, the notification service tells them nothing more."""
+
+    contributor_id = Id(required=True)
+    dossier_id = Id(required=True)
+    kind = Text(description="`contributor` or `participant`")
+    role = Text()
+    account_sub = Id(nullable=True, description="null when the invitation was never attached")
+
+
 class PieceProvided(EventData):
     """A contributor provided a piece of their role (a document)."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from marshmallow import INCLUDE, Schema
 
-from .base import Count, EventData, Flag, Id, ObjectList, Text
+from .base import Count, EventData, Flag, Id, ObjectList, Text, TextList
 
 
 class FinanceDocumentEvent(EventData):
@@ -116,6 +116,10 @@ class CalendarEventChanged(EventData):
         description="the RFC 5545 text, `METHOD:REQUEST`, or `METHOD:CANCEL` once cancelled: what an email attaches"
     )
     reason = Text(when="a cancellation gave one")
+    changed_fields = TextList(
+        when="`updated` and `rescheduled`: which of `starts_at`, `ends_at`, `title`, `description`, `location`, "
+        "`url` changed (a new start, end, place or link is a move: `rescheduled`)"
+    )
 
 
 class ExpenseRecorded(EventData):

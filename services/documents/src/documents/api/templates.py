@@ -38,7 +38,7 @@ class TemplateFormSchema(Schema):
     entity = fields.String(
         required=True,
         validate=validate.OneOf(ENTITIES),
-        metadata={"description": "Whose data fills the entity fields: contract, beneficiary, dossier."},
+        metadata={"description": "Whose data fills the entity fields: contract, beneficiary, dossier, finance."},
     )
     pdf_auto = fields.Boolean(load_default=False, metadata={"description": "Also produce a PDF of each render."})
     language = fields.String(
@@ -113,12 +113,13 @@ class RenderSchema(Schema):
 
 @blp.route("")
 class Templates(MethodView):
-    @require_roles("admin")
+    @require_roles("admin", "service")
     @blp.arguments(TemplateFormSchema, location="form")
     @blp.arguments(TemplateFileSchema, location="files")
     @blp.response(201, TemplateSchema)
     def post(self, form, files):
-        """Upload a template (admin); 422 names a broken tag (e.g. one with typographic quotes)."""
+        """Upload a template (admin; a service installs its default one, e.g. the dossier service's financial
+        template); 422 names a broken tag (e.g. one with typographic quotes)."""
         upload = files["file"]
         with spooled_upload(upload) as spooled, app_db().transaction() as session:
             return templates.create_template(

@@ -65,6 +65,33 @@ ENTITY_FIELDS: dict[str, dict[str, str]] = {
         "client.email": "Requester's email",
         "assignee.name": "Assigned agent's name",
     },
+    # A quote, an order, an invoice or a credit note of a dossier (the dossier service renders them). Amounts are
+    # decimal strings (``1234.50``), never numbers: a template prints them with ``document.currency``.
+    "finance": {
+        "document.kind": "quote, order, invoice or credit_note",
+        "document.kind_label": "Quote, Order, Invoice or Credit note, in the template's language",
+        "document.number": "Its number (QUO-2026-0001, ORD-, INV-, CRN-)",
+        "document.title": "Its title",
+        "document.status": "Its status, in the template's language",
+        "document.currency": "Its currency (EUR)",
+        "document.issued_on": "The day it took its number",
+        "document.valid_until": "A quote's last day of validity",
+        "document.due_on": "An invoice's due date",
+        "document.source_number": "The quote of an order, the order of an invoice, the invoice a credit note corrects",
+        "document.lines": "The lines (a list: position, label, quantity, unit, unit_price, vat_rate, net, vat, total)",
+        "document.vat_totals": "VAT per rate (a list: vat_rate, net, vat)",
+        "document.net": "Total before VAT",
+        "document.vat": "Total VAT",
+        "document.total": "Total including VAT",
+        "document.paid": "What payments settled (invoices)",
+        "document.credited": "What credit notes settled (invoices)",
+        "document.balance_due": "What remains to pay (invoices)",
+        "dossier.reference": "Dossier reference",
+        "dossier.title": "Dossier title",
+        "client.name": "The client's name",
+        "client.email": "The client's email",
+        "client.org_name": "The client's company",
+    },
 }
 # Filled by the service itself on every render.
 SERVICE_FIELDS = {"today": "Date of generation, in the template's language"}

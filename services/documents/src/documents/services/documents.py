@@ -26,7 +26,7 @@ from ..storage import Spooled, Storage
 from .owners import ensure_dossier_open, owner_client, resolve_dossier_id
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
-CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "other")
+CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "order", "other")
 
 
 @dataclass(frozen=True)

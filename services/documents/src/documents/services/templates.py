@@ -35,7 +35,7 @@ from .owners import ensure_dossier_open
 
 CONVERSIONS_TOPIC = "pdf-conversions"  # the wake of the conversion job (issue 18)
 
-TEMPLATE_TYPES = ("attestation", "letter", "opinion", "other")
+TEMPLATE_TYPES = ("attestation", "letter", "opinion", "financial", "other")
 NO_CONVERTER_ERROR = "No PDF converter is available (CONVERTER=none or LibreOffice absent): only the .docx exists."
 
 

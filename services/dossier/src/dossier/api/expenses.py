@@ -6,9 +6,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.openapi import problems
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
+from ..clients import documents_gateway
 from ..services import activities, expenses, third_party_workspace
 from .schemas import documents_problems
 from .workspace_schemas import (
@@ -31,8 +33,14 @@ class Expenses(MethodView):
     @blp.arguments(ExpenseCreateSchema)
     @blp.response(201, ExpenseSchema)
     @documents_problems(blp, 403, 404, 409, 422)
+    @problems(503)
     def post(self, body, dossier_id):
-        """Record an expense (amount before VAT, a configured VAT rate, billable or not, its receipt's id)."""
+        """Record an expense (amount before VAT, a configured VAT rate, billable or not, its receipt: a document
+        of this dossier in the documents service, 422 naming ``receipt_document_id`` otherwise)."""
+        caller = current_caller()
+        with app_db().read_only() as session:
+            expenses.check_open(session, caller, dossier_id)
+        expenses.check_receipt(documents_gateway(), dossier_id, body.get("receipt_document_id"))
         with app_db().transaction() as session:
             return expenses.record(session, current_caller(), dossier_id, body, app_settings())
 

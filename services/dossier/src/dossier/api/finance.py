@@ -6,10 +6,14 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.errors import NotFound
+from platform_shared.openapi import problems
 from platform_shared.pagination import PageArgsSchema, page_schema
 from platform_shared.web import app_db, app_settings
 
-from ..services import finance
+from ..clients import documents_gateway
+from ..domain.workspace_errors import invalid
+from ..services import finance, finance_pdf
 from .schemas import documents_problems
 from .workspace_schemas import (
     AcceptedQuoteSchema,
@@ -21,6 +25,8 @@ from .workspace_schemas import (
     PaymentCreateSchema,
     PaymentListSchema,
     PaymentSchema,
+    PdfRenderSchema,
+    PdfSchema,
     StatusChangeSchema,
 )
 
@@ -131,6 +137,65 @@ def _transitions(kind, doc, schema=FinanceDocumentSchema):
     )
 
 
+def _financial_template(template_id: str | None):
+    """The template asked for (422 naming ``template_id`` unless it is a financial one), else the configured one,
+    else the default one."""
+    gateway = documents_gateway()
+    template_id = template_id or app_settings().finance_template_id
+    if not template_id:
+        return gateway.default_financial_template()
+    try:
+        template = gateway.template(template_id)
+    except NotFound:
+        raise invalid("template_id", "No such template in the documents service.") from None
+    if template.entity != "finance":
+        raise invalid("template_id", "Not a financial template (its entity must be finance).")
+    return template
+
+
+def _pdf(kind):
+    def post(self, body, **ids):
+        caller = current_caller()
+        with app_db().read_only() as session:
+            request = finance_pdf.prepare(session, caller, kind, _id(ids))
+        template = _financial_template(body["template_id"])
+        rendered = documents_gateway().render_financial(
+            template.id,
+            context=request.context(template.language),
+            dossier_id=request.dossier_id,
+            category=request.category,
+            filename=request.number,
+        )
+        with app_db().transaction() as session:
+            finance_pdf.record(session, request, rendered.document_id)
+        answer = {
+            "kind": kind,
+            "id": request.document_id,
+            "number": request.number,
+            "document_id": rendered.document_id,
+            "state": rendered.state,
+            "filename": rendered.filename,
+            "template_id": template.id,
+        }
+        return answer, (202 if rendered.status_code == 202 else 201)
+
+    label = kind.replace("_", " ")
+    post.__doc__ = (
+        f"Render the {label} to PDF from a financial Word template, filed under the dossier (client side, marked "
+        f"financial: participants never see it). 409 for a draft (no number yet) or a closed dossier (rendering "
+        f"files a new document; the PDF made before closing stays readable)."
+    )
+    return require_roles("agent")(
+        blp.arguments(PdfRenderSchema)(
+            blp.response(201, PdfSchema, description="The PDF is made (state ready, or pdf_unavailable).")(
+                blp.alt_response(
+                    202, schema=PdfSchema, description="The .docx is filed; the documents worker makes the PDF."
+                )(problems(503)(documents_problems(blp, 403, 404, 409, 422)(post)))
+            )
+        )
+    )
+
+
 @blp.route("/quotes/<quote_id>")
 class QuoteById(MethodView):
     get = _one("quote")
@@ -218,3 +283,23 @@ class InvoiceCreditNotes(MethodView):
 @blp.route("/credit-notes/<credit_note_id>")
 class CreditNoteById(MethodView):
     get = _one("credit_note")
+
+
+@blp.route("/quotes/<quote_id>/pdf")
+class QuotePdf(MethodView):
+    post = _pdf("quote")
+
+
+@blp.route("/orders/<order_id>/pdf")
+class OrderPdf(MethodView):
+    post = _pdf("order")
+
+
+@blp.route("/invoices/<invoice_id>/pdf")
+class InvoicePdf(MethodView):
+    post = _pdf("invoice")
+
+
+@blp.route("/credit-notes/<credit_note_id>/pdf")
+class CreditNotePdf(MethodView):
+    post = _pdf("credit_note")

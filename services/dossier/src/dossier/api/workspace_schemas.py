@@ -132,6 +132,32 @@ class AcceptedQuoteSchema(FinanceDocumentSchema):
     order = fields.Nested(FinanceDocumentSchema, metadata={"description": "The order an accepted quote became."})
 
 
+class PdfRenderSchema(Schema):
+    """Which Word template of the documents service (type financial, entity finance) renders the PDF."""
+
+    template_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=64),
+        metadata={
+            "description": "A financial template; omitted: FINANCE_TEMPLATE_ID, else the default one (installed in "
+            "the documents service the first time)."
+        },
+    )
+
+
+class PdfSchema(Schema):
+    """The PDF filed under the dossier (category quote, order or invoice; client-visible; financial)."""
+
+    kind = fields.String()
+    id = fields.String(metadata={"description": "The quote's, order's, invoice's or credit note's id."})
+    number = fields.String()
+    document_id = fields.String(metadata={"description": "The documents service's document (GET /documents/{id})."})
+    state = fields.String(metadata={"description": "ready, rendering (the PDF is being made), pdf_unavailable."})
+    filename = fields.String(allow_none=True)
+    template_id = fields.String()
+
+
 class PaymentSchema(Schema):
     id = fields.String()
     invoice_id = fields.String()

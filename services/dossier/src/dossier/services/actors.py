@@ -44,7 +44,9 @@ def actors_of(session: Session, dossier: Dossier) -> dict[str, dict]:
 def third_parties(session: Session, dossier_id: str) -> list[ThirdParty]:
     return list(
         session.scalars(
-            select(ThirdParty).where(ThirdParty.dossier_id == dossier_id).order_by(ThirdParty.contributor_id)
+            select(ThirdParty)
+            .where(ThirdParty.dossier_id == dossier_id, ThirdParty.revoked_at.is_(None))
+            .order_by(ThirdParty.contributor_id)
         )
     )
 
@@ -67,7 +69,11 @@ def third_party_kind(session: Session, dossier_id: str, account_sub: str) -> str
     """``participant``, ``contributor`` or None: what the attached account is on the dossier."""
     kinds = set(
         session.scalars(
-            select(ThirdParty.kind).where(ThirdParty.dossier_id == dossier_id, ThirdParty.account_sub == account_sub)
+            select(ThirdParty.kind).where(
+                ThirdParty.dossier_id == dossier_id,
+                ThirdParty.account_sub == account_sub,
+                ThirdParty.revoked_at.is_(None),
+            )
         )
     )
     if "participant" in kinds:
@@ -93,4 +99,26 @@ def remember_invitation(session: Session, data: dict) -> None:
     party.updated_at = clock.now()
 
 
-__all__ = ["actors_of", "may_see", "participant_names", "remember_invitation", "third_parties", "third_party_kind"]
+def forget_revoked(session: Session, data: dict) -> None:
+    """``contributor.revoked``: the third party is no actor of the dossier any more (attendee, names, workspace)."""
+    party = session.get(ThirdParty, data.get("contributor_id") or "")
+    if party is None:
+        if not data.get("contributor_id") or session.get(Dossier, data.get("dossier_id") or "") is None:
+            return
+        # Revoked before the dossier learnt of it (a retried invitation arriving late): remember the revocation.
+        party = ThirdParty(contributor_id=data["contributor_id"], dossier_id=data["dossier_id"])
+        party.kind = data.get("kind") or "contributor"
+        session.add(party)
+    party.revoked_at = party.revoked_at or clock.now()
+    party.updated_at = clock.now()
+
+
+__all__ = [
+    "forget_revoked",
+    "actors_of",
+    "may_see",
+    "participant_names",
+    "remember_invitation",
+    "third_parties",
+    "third_party_kind",
+]

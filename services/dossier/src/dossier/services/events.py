@@ -106,6 +106,9 @@ def schedule(session: Session, caller: Caller, dossier_id: str, body: dict[str, 
     return present(event)
 
 
+MOVING_FIELDS = frozenset({"starts_at", "ends_at", "location", "url"})
+
+
 def reschedule(session: Session, caller: Caller, event_id: str, body: dict[str, Any]) -> dict:
     event, dossier = _writable(session, caller, event_id)
     zone = _zone(body.get("timezone") or event.timezone)
@@ -113,18 +116,29 @@ def reschedule(session: Session, caller: Caller, event_id: str, body: dict[str, 
     ends_at = _aware(body["ends_at"], zone, "ends_at") if body.get("ends_at") else event.ends_at
     _validate_times(starts_at, ends_at)
     attendees = _attendees(session, dossier, body["attendees"]) if body.get("attendees") is not None else None
-    moved = starts_at != event.starts_at or ends_at != event.ends_at
+    changed = [key for key, value in (("starts_at", starts_at), ("ends_at", ends_at)) if value != getattr(event, key)]
     event.starts_at, event.ends_at = starts_at, ends_at
     event.timezone = body.get("timezone") or event.timezone
     for key in ("title", "description", "location", "url"):
-        if body.get(key) is not None:
+        if body.get(key) is not None and body[key] != getattr(event, key):
+            changed.append(key)
             setattr(event, key, body[key])
+    # Moved (another time or another place or link): announced to the attendees with the updated .ics.
+    moved = bool(set(changed) & MOVING_FIELDS)
     if attendees is not None:
         event.attendees = attendees
     event.sequence += 1
     event.updated_at = clock.now()
     summary = f"{event.kind.capitalize()} {'moved' if moved else 'changed'}: {event.title}"
-    _publish(session, caller, dossier, event, "event.rescheduled" if moved else "event.updated", summary)
+    _publish(
+        session,
+        caller,
+        dossier,
+        event,
+        "event.rescheduled" if moved else "event.updated",
+        summary,
+        {"changed_fields": changed},
+    )
     return present(event)
 
 

@@ -16,13 +16,34 @@ from platform_shared.pagination import Page, keyset_page
 
 from .. import SERVICE_NAME
 from ..domain import money
+from ..domain.errors import DossierClosed
 from ..domain.workspace import expense_item, may_see, timeline_visibility
-from ..domain.workspace_errors import InvalidWorkspaceInput
+from ..domain.workspace_errors import InvalidWorkspaceInput, invalid
 from ..workspace_db import Expense
 from . import timeline
 from .workspace_access import display_name, readable_dossier, writable_dossier
 
 CATEGORIES = ("travel", "purchase", "service", "other")
+
+
+def check_open(session: Session, caller: Caller, dossier_id: str) -> None:
+    """Before asking the documents service about a receipt: 404 unknown dossier, 409 closed (nothing locked)."""
+    dossier, _ = readable_dossier(session, caller, dossier_id, "unbilled_expense")
+    if dossier.closed:
+        raise DossierClosed(dossier.reference)
+
+
+def check_receipt(documents, dossier_id: str, receipt_document_id: str | None) -> None:
+    """A receipt is a document of this dossier in the documents service (422 naming ``receipt_document_id``
+    otherwise): an expense never points at someone else's file, nor at nothing."""
+    if receipt_document_id is None:
+        return
+    try:
+        document = documents.document(receipt_document_id)
+    except NotFound:
+        raise invalid("receipt_document_id", "No such document in the documents service.") from None
+    if document.get("dossier_id") != dossier_id:
+        raise invalid("receipt_document_id", "Not a document of this dossier.")
 
 
 def record(session: Session, caller: Caller, dossier_id: str, body: dict[str, Any], settings) -> dict:

@@ -104,6 +104,7 @@ def _new_document(session: Session, caller: Caller, dossier: Dossier, kind: str,
         id=clock.new_id(),
         dossier_id=dossier.id,
         kind=kind,
+        organisation=dossier.client_org or "",
         number=None,
         status=INITIAL_STATUS[kind],
         currency=body["currency"],
@@ -151,7 +152,7 @@ def _lines(session: Session, document_id: str) -> list[FinanceLine]:
 
 
 def _take_number(session: Session, document: FinanceDocument) -> None:
-    document.number = references.next_reference(session, NUMBER_PREFIX[document.kind], width=4)
+    document.number = references.next_finance_number(session, NUMBER_PREFIX[document.kind], document.organisation)
     document.issued_at = clock.now()
 
 
@@ -168,6 +169,11 @@ def _readable(session: Session, caller: Caller, document_id: str, kind: str) -> 
     if audience != "staff" and document.status in HIDDEN_FROM_CLIENTS:
         raise NotFound(f"No such {kind.replace('_', ' ')}.")
     return document, audience
+
+
+def readable_document(session: Session, caller: Caller, document_id: str, kind: str) -> FinanceDocument:
+    """The document as the caller may see it (404 otherwise: a draft is staff's)."""
+    return _readable(session, caller, document_id, kind)[0]
 
 
 def _writable(session: Session, caller: Caller, document_id: str, kind: str) -> tuple[FinanceDocument, Dossier]:

@@ -42,7 +42,9 @@ def workspace_for(session: Session, caller: Caller, dossier_id: str, sub: str) -
             view["activity_totals"]["orders"] = []
     if may_see(kind, "participant_names"):
         parties = session.scalars(
-            select(ThirdParty).where(ThirdParty.dossier_id == dossier_id, ThirdParty.kind == "participant")
+            select(ThirdParty).where(
+                ThirdParty.dossier_id == dossier_id, ThirdParty.kind == "participant", ThirdParty.revoked_at.is_(None)
+            )
         )
         view["participants"] = [
             {"kind": p.kind, "role": p.role, "name": p.name, "attached": p.account_sub is not None} for p in parties

@@ -213,6 +213,8 @@ def _observe_dossier(session: Session, envelope: Envelope) -> None:
         learn_contact(session, party.sub, party.email, name=party.name, role="partner")
     elif kind in ("solicitation.revoked", "solicitation.cancelled") and dossier_id:
         _party(session, "partner", data["solicitation_id"], dossier_id).active = False
+    elif kind == "contributor.revoked" and dossier_id:
+        _party(session, data.get("kind") or "contributor", data["contributor_id"], dossier_id).active = False
     elif kind == "contributor.invited" and dossier_id:
         party = _party(session, data.get("kind") or "contributor", data["contributor_id"], dossier_id)
         party.email, party.name, party.role = data.get("email"), data.get("name"), data.get("role")

@@ -183,6 +183,40 @@ class MyDossier(MethodView):
         }
 
 
+class ParticipantWorkspaceSchema(Schema):
+    """The dossier's workspace as a participant sees it: what the client sees except quotes, orders, invoices and
+    their PDFs (amounts are decimal strings)."""
+
+    kind = fields.String(metadata={"description": "participant"})
+    events = fields.List(fields.Dict(), metadata={"description": "Appointments and meetings (cancelled ones too)."})
+    expenses = fields.List(fields.Dict(), metadata={"description": "The expenses billed to the client."})
+    activities = fields.List(
+        fields.Dict(), metadata={"description": "Time spent (who, when, how long; never which order)."}
+    )
+    activity_totals = fields.Dict(allow_none=True, metadata={"description": "Minutes for the dossier."})
+    participants = fields.List(fields.Dict(), metadata={"description": "The participants' names and roles."})
+    read_only = fields.Boolean(metadata={"description": "The dossier is closed: readable only."})
+
+
+@blp.route("/me/dossiers/<dossier_id>/workspace")
+class MyDossierWorkspace(MethodView):
+    @problems(503)
+    @require_roles("partner")
+    @blp.response(200, ParticipantWorkspaceSchema)
+    def get(self, dossier_id):
+        """The dossier's events, billed expenses, activities and participants, as I see them as one of its
+        participants (404 for anyone else: partners and contributors see none of the workspace). A closed dossier
+        stays readable. The read is in the audit log."""
+        caller = current_caller()
+        with app_db().read_only() as session:
+            if invitations.participant_invitation(session, caller.sub, dossier_id) is None:
+                raise NotFound("No such dossier.")
+            state = dossier_copy.status_of(session, dossier_id)
+        workspace = app_upstreams().third_party_workspace(dossier_id, caller.sub)
+        _audit_read(caller, dossier_id, None, "participant_workspace")
+        return {**workspace, "read_only": bool(state and state.closed)}
+
+
 def _audit_read(caller, dossier_id: str, subject_id: str | None, view: str) -> None:
     """Reads by third parties are in the audit log too, not only their writes."""
     with app_db().transaction() as session:

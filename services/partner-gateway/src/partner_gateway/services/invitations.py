@@ -250,6 +250,19 @@ def revoke(session: Session, caller: Caller, invitation_id: str) -> Invitation:
     invitation.state = "revoked"
     keys.withdraw(session, invitation.id)
     audit.record(session, caller, invitation.dossier_id, "contributor.revoked", invitation.id)
+    # The other services drop the third party too (the dossier: attendees, participants' names, the workspace).
+    publish(
+        session,
+        "contributor.revoked",
+        {
+            "contributor_id": invitation.id,
+            "dossier_id": invitation.dossier_id,
+            "kind": invitation.kind,
+            "role": invitation.role,
+            "account_sub": invitation.account_sub,
+        },
+        caller.as_actor(),
+    )
     return invitation
 
 
