@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .db import UTCDateTime
+from .errors import ValidationFailed
 from .i18n import supported
 from .messaging.envelope import Envelope
 from .messaging.tables import outbox_table
@@ -103,6 +104,33 @@ def lookup(session: Session, *, sub: str | None = None, email: str | None = None
 def entry(session: Session, entry_id: str) -> PersonRef | None:
     row = session.execute(select(directory_copy_table).where(directory_copy_table.c.entry_id == entry_id)).first()
     return _ref(row) if row is not None else None
+
+
+def referenced(session: Session, entry_id: str, kind: str, *, field: str) -> PersonRef:
+    """The copy's entry ``entry_id`` of ``kind`` (person or organisation) a request body refers to; 422 naming
+    ``field`` when the copy does not know it (unknown, merged away or erased). An organisation's ``sub`` is its
+    code (the token's ``org`` claim)."""
+    found = entry(session, entry_id)
+    if found is None or kind_of(session, entry_id) != kind:
+        raise ValidationFailed(f"Unknown {kind}.", errors={field: [f"no {kind} {entry_id} in the directory"]})
+    return found
+
+
+def kind_of(session: Session, entry_id: str) -> str | None:
+    """``person`` or ``organisation`` for an entry the copy knows, else None."""
+    return session.scalar(select(directory_copy_table.c.kind).where(directory_copy_table.c.entry_id == entry_id))
+
+
+def names_by_id(session: Session, entry_ids: Iterable[str | None]) -> dict[str, str]:
+    """``entry_id -> name`` for the persons and organisations of ``entry_ids`` the copy knows (one query)."""
+    wanted = sorted({entry_id for entry_id in entry_ids if entry_id})
+    if not wanted:
+        return {}
+    table = directory_copy_table
+    rows = session.execute(
+        select(table.c.entry_id, table.c.name).where(table.c.entry_id.in_(wanted), table.c.name.is_not(None))
+    )
+    return {row.entry_id: row.name for row in rows}
 
 
 def names_by_sub(session: Session, subs: Iterable[str | None]) -> dict[str, str]:
