@@ -9,9 +9,10 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.exc import IntegrityError
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.errors import UnsupportedMediaType, ValidationFailed
 from platform_shared.pagination import PageArgsSchema, page_schema, split_page_args
-from platform_shared.web import app_db
+from platform_shared.web import app_db, app_settings
 
 from ..services import people
 from .schemas import documents_problems
@@ -328,11 +329,14 @@ class Erase(MethodView):
     @require_roles("admin")
     @blp.arguments(ErasureSchema)
     @blp.response(200, PersonSchema)
-    @documents_problems(blp, 404, 409)
+    @documents_problems(blp, 404, 409, 503)
     def post(self, body, person_id):
-        """Erase the person here and in every service (``person.erased``); 409 while they hold an open dossier."""
+        """Erase the person here and in every service (``person.erased``); 409 while they hold an open dossier,
+        503 (nothing erased) when the broker holding the dead letters cannot be reached."""
+        redactor = dead_letter_redactor(app_settings())
         with app_db().transaction() as session:
-            return people.present_person(people.erase(session, current_caller(), person_id, body["reason"]))
+            erased = people.erase(session, current_caller(), person_id, body["reason"], dead_letters=redactor)
+            return people.present_person(erased)
 
 
 @blp.route("/organisations")
