@@ -85,11 +85,15 @@ class ActivitySchema(Schema):
 
 
 class PersonDetailSchema(PersonSchema):
-    """A person's page: staff get their dossiers, contracts and recent activity; the person, their own entry."""
+    """A person's page: staff get their dossiers, contract requests and recent activity; the person, their own
+    entry. Their contracts are the attestation service's ``GET /contracts?holder_id=<id>``."""
 
     organisations = fields.List(fields.Nested(MembershipSchema))
     dossiers = fields.List(fields.Nested(DossierLineSchema))
-    contracts = fields.List(fields.Nested(DossierLineSchema))
+    contracts = fields.List(
+        fields.Nested(DossierLineSchema),
+        metadata={"description": "Contract requests (dossiers of kind contract); contracts: attestation ?holder_id="},
+    )
     recent_activity = fields.List(fields.Nested(ActivitySchema))
 
 
