@@ -282,3 +282,8 @@ def test_a_company_its_members_a_portal_request_names_everywhere_and_an_erasure_
     assert "notification.directory_copy" in holders(platform, marc_mail)
     kept = ok(call(platform, "dossier", "GET", f"/dossiers/{dossier_id}", agent))
     assert kept["closed"] is True and kept["client_name"] is None
+    # Her lines stay (the firm's record), named by a pseudonym or [erased], never by her account id nor her name.
+    timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{dossier_id}/timeline", agent))["items"]
+    hers = [item for item in timeline if item["actor_sub"] == sophie_sub]
+    assert hers and all(item["actor_name"] and sophie_sub not in item["actor_name"] for item in hers), hers
+    assert sophie_name not in json.dumps(timeline, ensure_ascii=False)

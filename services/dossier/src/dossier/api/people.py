@@ -141,11 +141,15 @@ class MemberSchema(Schema):
 
 
 class OrganisationDetailSchema(OrganisationSchema):
-    """Staff: members, dossiers, contracts, recent activity. A member: the company and its members' names."""
+    """Staff: members, dossiers, contract requests, recent activity. A member: the company and its members' names.
+    Its contracts are the attestation service's ``GET /contracts?holder_id=<id>``."""
 
     members = fields.List(fields.Nested(MemberSchema))
     dossiers = fields.List(fields.Nested(DossierLineSchema))
-    contracts = fields.List(fields.Nested(DossierLineSchema))
+    contracts = fields.List(
+        fields.Nested(DossierLineSchema),
+        metadata={"description": "Contract requests (dossiers of kind contract); contracts: attestation ?holder_id="},
+    )
     recent_activity = fields.List(fields.Nested(ActivitySchema))
 
 
