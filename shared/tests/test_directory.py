@@ -91,3 +91,13 @@ def test_scrub_ignores_case_and_reads_special_characters_literally():
     ref = directory.PersonRef("p-1", email="ann_1%@x.test", name="Ann (Lee)")
     assert directory.scrub("To ANN_1%@X.TEST, ann (lee)", ref) == "To [erased], [erased]"
     assert directory.scrub("To ann11@x.test", ref) == "To ann11@x.test"
+
+
+def test_a_pseudonym_is_stable_per_account_says_the_role_and_never_shows_the_account_id():
+    from platform_shared.pseudonyms import pseudonym
+
+    first = pseudonym("acct-12345678", "client")
+    assert first == pseudonym("acct-12345678", "client") and first.startswith("Client ")
+    assert "acct-12345678" not in first and "12345678" not in first
+    assert pseudonym("acct-87654321", "client") != first
+    assert pseudonym("acct-12345678", None).startswith("Person ")

@@ -158,6 +158,7 @@ def open_dossier(platform) -> Story:
                 "title": "Bakery extension",
                 "client_sub": story.client_sub,
                 "client_email": story.client_mail,
+                "client_name": "Camille Boulanger",
                 "assignee_sub": story.agent_sub,
                 "assignee_email": story.agent_mail,
                 "fields": {
@@ -268,6 +269,9 @@ def test_partners_receive_their_keys_attach_and_lose_the_dossier_while_its_statu
         values = {field["key"]: field["value"] for field in view["dossier"]["fields"]}
         assert values["company"] == "Boulangerie Martin" and float(values["requested_amount"]) == 45000
         assert "instructor_notes" not in str(view) and "A second oven" not in str(view)
+        # Of the people on the dossier, the partner reads the client's name and nothing else (issue 21).
+        assert view["dossier"]["client_name"] == "Camille Boulanger"
+        assert story.client_mail not in str(view) and story.client_sub not in str(view)
         [mine] = view["solicitations"]
         assert mine["solicitation"]["id"] == story.partners[name]["solicitation_id"]
         assert mine["solicitation"]["instructions"] == story.partners[name]["instructions"]

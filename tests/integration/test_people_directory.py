@@ -5,15 +5,22 @@ portal request; the legal team finds the requester and the company by search, wi
 the other member sees the company's dossier through the directory's membership; the timeline and every email
 name the people (the directory's names reach the notification service through ``person.*`` events, never
 "Bonjour ,"); an erasure is refused while the dossier is open, then leaves none of the person's data in any
-service's database, checked by reading all five.
+service's database, checked by reading all five, nor in any service's dead letters. Her contract (attestation)
+and her partner entry (partner-gateway) refer to her directory entry: the contract is listed for her page by
+``GET /contracts?holder_id=``, named from the copy, and both lose her data with the rest.
 """
 
 from __future__ import annotations
 
 import json
 
+import pika
 from scenario_helpers import address, call, mails_to, ok, text_of, unique
 from sqlalchemy import MetaData, create_engine, select
+
+from platform_shared.config import load_settings
+from platform_shared.messaging.dead_letters import list_dead_letters
+from platform_shared.messaging.topology import QUORUM, QueueNames
 
 SERVICES = ("dossier", "attestation", "documents", "notification", "partner-gateway")
 
@@ -60,6 +67,40 @@ def holders(platform, *values: str) -> dict[str, list[str]]:
                         found[f"{service}.{table.name}"] = hits
         finally:
             engine.dispose()
+    return found
+
+
+def plant_dead_letters(platform, data: dict) -> dict[str, str]:
+    """One dead letter naming the person in every service's dead-letter queue (as a handler failing every retry
+    leaves it); ``service -> message id``."""
+    planted = {}
+    connection = pika.BlockingConnection(pika.URLParameters(platform.amqp_url))
+    try:
+        channel = connection.channel()
+        for service in SERVICES:
+            queue, message_id = QueueNames(service).dead, unique("dead")
+            channel.queue_declare(queue=queue, durable=True, arguments=QUORUM)
+            body = json.dumps({"id": message_id, "type": "contact.changed", "data": data})
+            properties = pika.BasicProperties(
+                message_id=message_id, type="contact.changed", headers={"x-error": f"cannot reach {data['email']}"}
+            )
+            channel.basic_publish("", queue, body.encode(), properties)
+            planted[service] = message_id
+    finally:
+        connection.close()
+    return planted
+
+
+def dead_letters_holding(platform, planted: dict[str, str], *values: str) -> dict[str, list[str]]:
+    """``service -> values`` still in the planted dead letters (each must still be there: rewritten, not lost)."""
+    found = {}
+    for service, message_id in planted.items():
+        settings = load_settings(service_name=service, amqp_url=platform.amqp_url)
+        (letter,) = [item for item in list_dead_letters(settings, limit=1000) if item["message_id"] == message_id]
+        dump = json.dumps(letter, ensure_ascii=False).lower() + json.dumps(letter).lower()
+        hits = [value for value in values if value.lower() in dump]
+        if hits:
+            found[service] = hits
     return found
 
 
@@ -174,6 +215,52 @@ def test_a_company_its_members_a_portal_request_names_everywhere_and_an_erasure_
         f"{service}.directory_copy" for service in ("attestation", "documents", "notification", "partner-gateway")
     }
 
+    # Her contract and her partner entry refer to her directory entry, checked against each service's copy.
+    product = ok(call(platform, "attestation", "POST", "/products", admin, json={"code": unique("PRD"), "name": "MRH"}))
+    contract = ok(
+        call(
+            platform,
+            "attestation",
+            "POST",
+            "/contracts",
+            agent,
+            json={
+                "number": unique("C"),
+                "product_id": product["id"],
+                "start_date": "2026-01-01",
+                "holder_person_id": sophie["id"],
+                "holder_organisation_id": company["id"],
+            },
+        )
+    )
+    assert (contract["holder_name"], contract["owner_email"], contract["owner_org"]) == (sophie_name, sophie_mail, org)
+    unknown = call(
+        platform,
+        "attestation",
+        "POST",
+        "/contracts",
+        agent,
+        json={"number": unique("C"), "product_id": product["id"], "start_date": "2026-01-01", "holder_person_id": "x"},
+    )
+    assert unknown.status_code == 422 and "holder_person_id" in unknown.json()["errors"]
+    held = ok(call(platform, "attestation", "GET", "/contracts", agent, params={"holder_id": sophie["id"]}))["items"]
+    assert [item["id"] for item in held] == [contract["id"]]
+    held = ok(call(platform, "attestation", "GET", "/contracts", agent, params={"holder_id": company["id"]}))["items"]
+    assert [item["id"] for item in held] == [contract["id"]]
+    partner = ok(
+        call(
+            platform,
+            "partner-gateway",
+            "POST",
+            "/partners",
+            agent,
+            json={"kind": "external", "person_id": sophie["id"], "organisation": "Expertise SA"},
+        )
+    )
+    assert (partner["name"], partner["email"], partner["person_name"]) == (sophie_name, sophie_mail, sophie_name)
+    planted = plant_dead_letters(platform, {"email": sophie_mail, "name": sophie_name})
+    assert set(dead_letters_holding(platform, planted, sophie_mail)) == set(SERVICES)
+
     # Erasure: refused while she holds an open dossier, then done everywhere once it is closed.
     refused = call(platform, "dossier", "POST", f"/people/{sophie['id']}/erase", admin, json={})
     assert refused.status_code == 409 and refused.headers["Content-Type"].startswith("application/problem+json")
@@ -186,7 +273,17 @@ def test_a_company_its_members_a_portal_request_names_everywhere_and_an_erasure_
     assert platform.wait_until(lambda: not holders(platform, sophie_mail, sophie_name), timeout=90, interval=1.0), (
         holders(platform, sophie_mail, sophie_name)
     )
+    assert platform.wait_until(
+        lambda: not dead_letters_holding(platform, planted, sophie_mail, sophie_name), timeout=60, interval=1.0
+    ), dead_letters_holding(platform, planted, sophie_mail, sophie_name)
+    kept_contract = ok(call(platform, "attestation", "GET", f"/contracts/{contract['id']}", agent))
+    assert kept_contract["holder_person_id"] == sophie["id"] and kept_contract["owner_email"] is None
     # Marc, who was not erased, is still known everywhere; the dossier stays, without her.
     assert "notification.directory_copy" in holders(platform, marc_mail)
     kept = ok(call(platform, "dossier", "GET", f"/dossiers/{dossier_id}", agent))
     assert kept["closed"] is True and kept["client_name"] is None
+    # Her lines stay (the firm's record), named by a pseudonym or [erased], never by her account id nor her name.
+    timeline = ok(call(platform, "dossier", "GET", f"/dossiers/{dossier_id}/timeline", agent))["items"]
+    hers = [item for item in timeline if item["actor_sub"] == sophie_sub]
+    assert hers and all(item["actor_name"] and sophie_sub not in item["actor_name"] for item in hers), hers
+    assert sophie_name not in json.dumps(timeline, ensure_ascii=False)

@@ -57,6 +57,7 @@ def settings(database_url, documents_server):
     return config.load(
         database_url=database_url,
         amqp_url=UNREACHABLE_BROKER,
+        erasure_redacts_dead_letters=False,
         log_json=False,
         documents_url=documents_server.url,
         render_retry_delay_seconds=0.0,

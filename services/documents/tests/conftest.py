@@ -93,6 +93,7 @@ def settings(tmp_path, database_url, gateway):
     return config.load(
         database_url=database_url,
         amqp_url=UNREACHABLE_BROKER,
+        erasure_redacts_dead_letters=False,
         log_json=False,
         data_dir=str(tmp_path / "data"),
         converter="none",

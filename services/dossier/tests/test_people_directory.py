@@ -447,3 +447,36 @@ def test_third_parties_see_the_client_s_name_and_nothing_else_of_them(client, as
         body = client.get(f"/api/v1/dossiers/{dossier['id']}/{view}", headers=as_service).get_json()
         assert body["client_name"] == "Sophie Bernard", view
         assert "client_email" not in body and "client_sub" not in body and "client_person_id" not in body, view
+
+
+def test_a_timeline_names_an_account_the_directory_does_not_know_by_a_pseudonym_never_its_id(
+    client, as_agent, settings, new_dossier
+):
+    from platform_shared.pseudonyms import pseudonym
+
+    dossier = new_dossier(client_sub="acct-7f3e9b21", client_email=None)
+    as_unknown = bearer(settings, "client", "acct-7f3e9b21", org="acme")  # no name, no email: not in the directory
+    response = client.post(f"/api/v1/dossiers/{dossier['id']}/notes", json={"body": "Bonjour"}, headers=as_unknown)
+    assert response.status_code == 201, response.get_json()
+    items = client.get(f"/api/v1/dossiers/{dossier['id']}/timeline", headers=as_agent).get_json()["items"]
+    note = next(item for item in items if item["kind"] == "note")
+    assert note["actor_name"] == pseudonym("acct-7f3e9b21", "client")
+    assert "acct-7f3e9b21" not in note["actor_name"] and "acct-7f3e9b21" not in note["summary"]
+    assert note["summary"] == f"Note by {pseudonym('acct-7f3e9b21', 'client')}"
+
+
+@pytest.fixture
+def client_with_broker_down(settings, db, service_under_test):
+    """The service as in production (dead letters rewritten on erasure) with a broker it cannot reach."""
+    app = service_under_test.create_app(settings.replace(erasure_redacts_dead_letters=True), db)
+    app.config["TESTING"] = True
+    return app.test_client()
+
+
+def test_an_erasure_is_a_503_and_erases_nothing_while_the_dead_letters_cannot_be_reached(
+    client, client_with_broker_down, as_admin, as_agent, sophie, db
+):
+    response = client_with_broker_down.post(f"/api/v1/people/{sophie['id']}/erase", json={}, headers=as_admin)
+    assert response.status_code == 503 and response.content_type == "application/problem+json"
+    assert client.get(f"/api/v1/people/{sophie['id']}", headers=as_agent).get_json()["email"] == sophie["email"]
+    assert outbox_events(db, "person.erased") == []

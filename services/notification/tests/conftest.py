@@ -28,7 +28,9 @@ def service_under_test():
 
 @pytest.fixture
 def settings(database_url):
-    return config.load(database_url=database_url, amqp_url=UNREACHABLE_BROKER, log_json=False)
+    return config.load(
+        database_url=database_url, amqp_url=UNREACHABLE_BROKER, erasure_redacts_dead_letters=False, log_json=False
+    )
 
 
 @pytest.fixture

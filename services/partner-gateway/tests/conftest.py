@@ -46,6 +46,7 @@ def settings(database_url, upstream_server):
     return config.load(
         database_url=database_url,
         amqp_url=UNREACHABLE_BROKER,
+        erasure_redacts_dead_letters=False,
         log_json=False,
         dossier_url=upstream_server.url,
         documents_url=upstream_server.url,

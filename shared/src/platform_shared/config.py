@@ -133,6 +133,9 @@ class Settings(BaseSettings):
     http_timeout_seconds: PositiveFloat = 10.0
     # Optimistic concurrency (platform_shared.etag): refuse a change without If-Match (428) instead of allowing it.
     require_if_match: bool = False
+    # A person's erasure rewrites the dead letters naming them (platform_shared.dead_letter_erasure); off only in
+    # unit tests, which run without a broker.
+    erasure_redacts_dead_letters: bool = True
     # Outbox relay
     relay_batch_size: PositiveInt = 200
     relay_poll_interval_seconds: PositiveFloat = 0.5

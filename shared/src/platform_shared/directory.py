@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from . import clock
 from .db import UTCDateTime
+from .errors import ValidationFailed
 from .events import event_data
 from .i18n import supported
 from .messaging.envelope import Envelope
@@ -106,6 +107,33 @@ def entry(session: Session, entry_id: str) -> PersonRef | None:
     return _ref(row) if row is not None else None
 
 
+def referenced(session: Session, entry_id: str, kind: str, *, field: str) -> PersonRef:
+    """The copy's entry ``entry_id`` of ``kind`` (person or organisation) a request body refers to; 422 naming
+    ``field`` when the copy does not know it (unknown, merged away or erased). An organisation's ``sub`` is its
+    code (the token's ``org`` claim)."""
+    found = entry(session, entry_id)
+    if found is None or kind_of(session, entry_id) != kind:
+        raise ValidationFailed(f"Unknown {kind}.", errors={field: [f"no {kind} {entry_id} in the directory"]})
+    return found
+
+
+def kind_of(session: Session, entry_id: str) -> str | None:
+    """``person`` or ``organisation`` for an entry the copy knows, else None."""
+    return session.scalar(select(directory_copy_table.c.kind).where(directory_copy_table.c.entry_id == entry_id))
+
+
+def names_by_id(session: Session, entry_ids: Iterable[str | None]) -> dict[str, str]:
+    """``entry_id -> name`` for the persons and organisations of ``entry_ids`` the copy knows (one query)."""
+    wanted = sorted({entry_id for entry_id in entry_ids if entry_id})
+    if not wanted:
+        return {}
+    table = directory_copy_table
+    rows = session.execute(
+        select(table.c.entry_id, table.c.name).where(table.c.entry_id.in_(wanted), table.c.name.is_not(None))
+    )
+    return {row.entry_id: row.name for row in rows}
+
+
 def names_by_sub(session: Session, subs: Iterable[str | None]) -> dict[str, str]:
     """``sub -> name`` for the persons of ``subs`` the copy knows (one query for a whole page)."""
     wanted = sorted({sub for sub in subs if sub})
@@ -119,7 +147,7 @@ def names_by_sub(session: Session, subs: Iterable[str | None]) -> dict[str, str]
 def redact_outbox(session: Session, values: Iterable[str]) -> int:
     """Replace ``values`` in every outbox payload that holds them by ``[erased]``; returns the rows changed."""
     changed = 0
-    for encoded in {item for item in _encodings(values) if len(item) >= 2}:
+    for encoded in {item for item in json_encodings(values) if len(item) >= 2}:
         rows = session.execute(
             select(outbox_table.c.seq, outbox_table.c.payload).where(
                 outbox_table.c.payload.icontains(encoded, autoescape=True)
@@ -129,13 +157,13 @@ def redact_outbox(session: Session, values: Iterable[str]) -> int:
             session.execute(
                 outbox_table.update()
                 .where(outbox_table.c.seq == row.seq)
-                .values(payload=_replace(row.payload, encoded, ERASED))
+                .values(payload=replace_ignoring_case(row.payload, encoded, ERASED))
             )
             changed += 1
     return changed
 
 
-def _encodings(values: Iterable[str]) -> set[str]:
+def json_encodings(values: Iterable[str]) -> set[str]:
     """Each value as it appears inside JSON text: escaped (``\\u00e9``) and as is."""
     return {json.dumps(value, ensure_ascii=ascii)[1:-1] for value in values if value for ascii in (True, False)}
 
@@ -146,7 +174,7 @@ def scrub_rows(session: Session, model, ref: PersonRef, *, text=(), json_columns
     conditions = []
     for value in ref.values():
         conditions += [getattr(model, name).icontains(value, autoescape=True) for name in text]
-    for encoded in _encodings(ref.values()):
+    for encoded in json_encodings(ref.values()):
         conditions += [cast(getattr(model, name), Text).icontains(encoded, autoescape=True) for name in json_columns]
     if ref.sub:
         conditions += [getattr(model, name) == ref.sub for name in sub_columns]
@@ -167,11 +195,11 @@ def scrub(text: str | None, ref: PersonRef) -> str | None:
     if not text:
         return text
     for value in ref.values():
-        text = _replace(text, value, ERASED)
+        text = replace_ignoring_case(text, value, ERASED)
     return text
 
 
-def _replace(text: str, value: str, by: str) -> str:
+def replace_ignoring_case(text: str, value: str, by: str) -> str:
     """``text`` with every occurrence of ``value`` replaced, whatever its case (emails are often mixed-case)."""
     return re.sub(re.escape(value), lambda _match: by, text, flags=re.IGNORECASE)
 
@@ -190,8 +218,11 @@ def scrub_json(value, ref: PersonRef):
 Eraser = Callable[[Session, PersonRef], None]
 
 
-def directory_handlers(on_erased: Eraser | None = None) -> dict[str, Callable[[Session, Envelope], None]]:
-    """The handlers keeping ``directory_copy`` up to date; ``on_erased`` erases the service's own rows."""
+def directory_handlers(
+    on_erased: Eraser | None = None, dead_letters: Callable[[list[str]], int] | None = None
+) -> dict[str, Callable[[Session, Envelope], None]]:
+    """The handlers keeping ``directory_copy`` up to date; ``on_erased`` erases the service's own rows,
+    ``dead_letters`` the person's values from its dead-letter queue (``dead_letter_erasure``)."""
 
     def on_person(session: Session, envelope: Envelope) -> None:
         data = event_data(envelope)
@@ -231,6 +262,8 @@ def directory_handlers(on_erased: Eraser | None = None) -> dict[str, Callable[[S
             conditions.append(table.c.sub == ref.sub)
         session.execute(delete(table).where(or_(*conditions), table.c.kind == PERSON))
         redact_outbox(session, ref.values())
+        if dead_letters is not None:
+            dead_letters(ref.values())
 
     return {
         "person.created": on_person,

@@ -84,6 +84,9 @@ class Contract(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     number: Mapped[str] = mapped_column(String(64), unique=True)
     product_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("products.id"), nullable=True)
+    # The holder as a directory entry (issue 21), checked against the local copy: a person and/or a company.
+    holder_person_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
+    holder_organisation_id: Mapped[str | None] = mapped_column(String(36), nullable=True)
     owner_sub: Mapped[str | None] = mapped_column(String(200), nullable=True)
     owner_org: Mapped[str | None] = mapped_column(String(200), nullable=True)
     owner_email: Mapped[str | None] = mapped_column(String(320), nullable=True)
@@ -115,6 +118,9 @@ class Contract(Base):
         # The list's filters, each ending with its order (migration 0005_perf_indexes, issue 18).
         Index("ix_contracts_product", "product_id", "created_at", "id"),
         Index("ix_contracts_status", "status", "created_at", "id"),
+        # GET /contracts?holder_id= (a person's or an organisation's page, migration 0006).
+        Index("ix_contracts_holder_person", "holder_person_id", "created_at", "id"),
+        Index("ix_contracts_holder_organisation", "holder_organisation_id", "created_at", "id"),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.directory import directory_handlers
 from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
@@ -45,5 +46,5 @@ def handlers(settings) -> HandlerTable:
         "document.rendered": document_rendered,
         "document.render_failed": document_render_failed,
         "dossier.created": dossier_created,
-        **directory_handlers(on_erased=erasure.erase_person),
+        **directory_handlers(on_erased=erasure.erase_person, dead_letters=dead_letter_redactor(settings)),
     }

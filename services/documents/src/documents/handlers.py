@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.directory import directory_handlers
 from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
@@ -55,5 +56,5 @@ def handlers(settings) -> HandlerTable:
         "contract.updated": contract_known,
         "contract.requested": contract_known,
         "solicitation.created": solicitation_created,
-        **directory_handlers(on_erased=erase_person),
+        **directory_handlers(on_erased=erase_person, dead_letters=dead_letter_redactor(settings)),
     }

@@ -7,6 +7,7 @@ from functools import partial
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.directory import directory_handlers
 from platform_shared.messaging.envelope import Envelope
 from platform_shared.messaging.inbox import HandlerTable
@@ -74,5 +75,5 @@ def handlers(settings) -> HandlerTable:
     """The notification events, and the directory's (names and languages of recipients, erasure)."""
     return {
         **{event_type: partial(handle, settings) for event_type in CONSUMED_EVENTS},
-        **directory_handlers(on_erased=erase_person),
+        **directory_handlers(on_erased=erase_person, dead_letters=dead_letter_redactor(settings)),
     }

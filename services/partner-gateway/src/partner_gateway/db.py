@@ -28,6 +28,8 @@ class Partner(Base):
     kind: Mapped[str] = mapped_column(String(16))
     agent_sub: Mapped[str | None] = mapped_column(String(200), index=True)
     organisation: Mapped[str | None] = mapped_column(String(200))
+    # The partner as a directory person (issue 21), checked against the local copy.
+    person_id: Mapped[str | None] = mapped_column(String(36), index=True)
     created_by: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.directory import directory_handlers
 from platform_shared.events import event_data
 from platform_shared.messaging.envelope import Envelope
@@ -87,6 +88,6 @@ def handlers(settings) -> HandlerTable:
         "dossier.created": on_dossier_created,
         "dossier.status_changed": on_dossier_status_changed,
         "dossier.closed": on_dossier_closed,
-        **directory_handlers(on_erased=erase_person),
+        **directory_handlers(on_erased=erase_person, dead_letters=dead_letter_redactor(settings)),
         "dossier.updated": on_dossier_updated,
     }

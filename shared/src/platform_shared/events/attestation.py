@@ -24,6 +24,8 @@ class ContractChanged(EventData):
     number = Text()
     product_id = Id(nullable=True, description="null for a `requested` contract")
     status = Text(description="`requested`, `draft`, `in_force`, `suspended` or `terminated`")
+    holder_person_id = Id(nullable=True, description="the holder's directory entry (a person), or null")
+    holder_organisation_id = Id(nullable=True, description="the holder's directory entry (an organisation), or null")
     owner_sub = Id(nullable=True)
     owner_org = Id(nullable=True)
     owner_email = Text()

@@ -50,7 +50,9 @@ class DocumentAdded(DocumentEvent):
     """A document was uploaded or rendered."""
 
     filename = Text()
-    category = Text(description="`supporting_piece`, `opinion`, `attestation`, `letter`, `invoice`, `quote`, `order`, `other`")
+    category = Text(
+        description="`supporting_piece`, `opinion`, `attestation`, `letter`, `invoice`, `quote`, `order`, `other`"
+    )
     visibility = Object(Visibility, description="`financial`: participants never see it")
     uploaded_by = Object(UploadedBy)
     state = Text(description="`ready`, `rendering`, `pdf_failed` or `pdf_unavailable`")

@@ -28,6 +28,10 @@ from .schemas import (
 blp = Blueprint("contracts", __name__, url_prefix="/api/v1/contracts", description="Contracts")
 
 
+def _named(session, contract):
+    return contracts.with_holder_names(session, [contract])[0]
+
+
 @blp.route("")
 class Contracts(MethodView):
     @require_roles("agent")
@@ -36,7 +40,7 @@ class Contracts(MethodView):
     def post(self, body):
         """Create a contract with its beneficiaries; publishes ``contract.created``."""
         with app_db().transaction() as session:
-            return contracts.create_contract(session, current_caller(), body)
+            return _named(session, contracts.create_contract(session, current_caller(), body))
 
     @require_roles("agent", "client", "service")
     @blp.arguments(ContractListArgsSchema, location="query")
@@ -45,7 +49,9 @@ class Contracts(MethodView):
         """List contracts: staff all, clients their own and their company's, newest first."""
         page, filters = split_page_args(args)
         with app_db().read_only() as session:
-            return contracts.list_contracts(session, current_caller(), filters, **page)
+            found = contracts.list_contracts(session, current_caller(), filters, **page)
+            contracts.with_holder_names(session, found.items)
+            return found
 
 
 @blp.route("/import")
@@ -99,7 +105,7 @@ class ContractById(MethodView):
     def get(self, contract_id):
         """A contract the caller may see (404 otherwise)."""
         with app_db().read_only() as session:
-            return contracts.visible_contract(session, current_caller(), contract_id)
+            return _named(session, contracts.visible_contract(session, current_caller(), contract_id))
 
     @require_roles("agent")
     @blp.arguments(ContractPatchSchema)
@@ -107,7 +113,7 @@ class ContractById(MethodView):
     def patch(self, body, contract_id):
         """Change a contract; publishes ``contract.updated``."""
         with app_db().transaction() as session:
-            return contracts.update_contract(session, current_caller(), contract_id, body)
+            return _named(session, contracts.update_contract(session, current_caller(), contract_id, body))
 
 
 @blp.route("/<contract_id>/beneficiaries")

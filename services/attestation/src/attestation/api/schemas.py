@@ -165,6 +165,21 @@ class ContractCreateSchema(Schema):
 
     number = fields.String(required=True, validate=validate.Length(min=1, max=64))
     product_id = fields.String(required=True, validate=ID)
+    holder_person_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={
+            "description": "The holder: a person of the directory (422 when unknown); fills owner_sub, "
+            "owner_email and owner_name unless given."
+        },
+    )
+    holder_organisation_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ID,
+        metadata={"description": "The holder's company in the directory (422 when unknown); fills owner_org."},
+    )
     owner_sub = fields.String(
         load_default=None, allow_none=True, validate=TEXT, metadata={"description": "The client person."}
     )
@@ -201,6 +216,8 @@ class ContractPatchSchema(Schema):
 
     number = fields.String(validate=validate.Length(min=1, max=64))
     product_id = fields.String(validate=ID)
+    holder_person_id = fields.String(allow_none=True, validate=ID)
+    holder_organisation_id = fields.String(allow_none=True, validate=ID)
     owner_sub = fields.String(allow_none=True, validate=TEXT)
     owner_org = fields.String(allow_none=True, validate=TEXT)
     owner_email = fields.Email(allow_none=True, validate=EMAIL)
@@ -222,6 +239,12 @@ class ContractSchema(Schema):
     id = fields.String()
     number = fields.String()
     product_id = fields.String(allow_none=True)
+    holder_person_id = fields.String(allow_none=True)
+    holder_organisation_id = fields.String(allow_none=True)
+    holder_name = fields.String(allow_none=True, metadata={"description": "The directory's name of the holder."})
+    holder_organisation_name = fields.String(
+        allow_none=True, metadata={"description": "The directory's name of the holder's company."}
+    )
     owner_sub = fields.String(allow_none=True)
     owner_org = fields.String(allow_none=True)
     owner_email = fields.String(allow_none=True)
@@ -242,6 +265,11 @@ class ContractSchema(Schema):
 
 
 class ContractListArgsSchema(PageArgsSchema):
+    holder_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "A directory person or organisation: the contracts it holds (its page)."},
+    )
     product_id = fields.String(load_default=None)
     owner_sub = fields.String(load_default=None)
     owner_org = fields.String(load_default=None)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.db import get_or_404
+from platform_shared.directory import ORGANISATION, PERSON, entry, kind_of, names_by_id, referenced
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
 
@@ -21,7 +22,7 @@ from ..db import Beneficiary, Contract, Product, Receipt
 from ..domain.contracts import CONTRACT_TERMS, beneficiary_problems, client_sees_contract
 from ..domain.errors import ContractNumberTaken, InvalidBeneficiary, InvalidContract
 
-CONTRACT_FIELDS = ("number", "product_id", *CONTRACT_TERMS)
+CONTRACT_FIELDS = ("number", "product_id", "holder_person_id", "holder_organisation_id", *CONTRACT_TERMS)
 REQUESTED = "requested"
 
 
@@ -30,10 +31,42 @@ def _check_dates(start: date | None, end: date | None) -> None:
         raise InvalidContract("The contract ends before it starts.", "end_date", "Before start_date.")
 
 
-def _check_owner(owner_sub: str | None, owner_org: str | None) -> None:
-    if not owner_sub and not owner_org:
+def resolve_holder(session: Session, values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` with the holder filled from the directory's copy: ``holder_person_id`` gives the account, email
+    and name, ``holder_organisation_id`` the company code; what the body says explicitly wins. 422 naming the
+    field for an entry the copy does not know."""
+    resolved = dict(values)
+    if resolved.get("holder_person_id"):
+        person = referenced(session, resolved["holder_person_id"], PERSON, field="holder_person_id")
+        for name, value in (("owner_sub", person.sub), ("owner_email", person.email), ("owner_name", person.name)):
+            if not resolved.get(name):
+                resolved[name] = value
+    if resolved.get("holder_organisation_id"):
+        company = referenced(session, resolved["holder_organisation_id"], ORGANISATION, field="holder_organisation_id")
+        if not resolved.get("owner_org"):
+            resolved["owner_org"] = company.sub
+    return resolved
+
+
+def with_holder_names(session: Session, contracts: list[Contract]) -> list[Contract]:
+    """Each contract with ``holder_name`` / ``holder_organisation_name``: the directory copy's names (one query),
+    else what the contract says (``owner_name``, ``owner_org``)."""
+    names = names_by_id(
+        session, [item.holder_person_id for item in contracts] + [item.holder_organisation_id for item in contracts]
+    )
+    for item in contracts:
+        item.holder_name = names.get(item.holder_person_id or "") or item.owner_name
+        item.holder_organisation_name = names.get(item.holder_organisation_id or "") or item.owner_org
+    return contracts
+
+
+def _check_owner(*owners: str | None) -> None:
+    """A holder: an account or company code, or a directory entry (a person who has not signed in yet)."""
+    if not any(owners):
         raise InvalidContract(
-            "A contract belongs to a client person or company.", "owner_sub", "Give owner_sub and/or owner_org."
+            "A contract belongs to a client person or company.",
+            "owner_sub",
+            "Give holder_person_id, holder_organisation_id, owner_sub or owner_org.",
         )
 
 
@@ -99,6 +132,8 @@ def contract_event_data(contract: Contract) -> dict:
         "number": contract.number,
         "product_id": contract.product_id,
         "status": contract.status,
+        "holder_person_id": contract.holder_person_id,
+        "holder_organisation_id": contract.holder_organisation_id,
         "owner_sub": contract.owner_sub,
         "owner_org": contract.owner_org,
         "owner_email": contract.owner_email,
@@ -122,9 +157,12 @@ def record_contract_event(session: Session, event_type: str, contract: Contract,
 
 def build_contract(session: Session, values: Mapping[str, Any]) -> Contract:
     """A new contract (not yet announced) with its beneficiaries and receipts."""
+    values = resolve_holder(session, values)
     _check_product(session, values.get("product_id"))
     _check_complete(values.get("status") or "draft", values.get("product_id"), values.get("start_date"))
-    _check_owner(values.get("owner_sub"), values.get("owner_org"))
+    _check_owner(
+        *(values.get(name) for name in ("owner_sub", "owner_org", "holder_person_id", "holder_organisation_id"))
+    )
     _check_dates(values.get("start_date"), values.get("end_date"))
     _check_number_free(session, values["number"])
     now = clock.now()
@@ -151,6 +189,7 @@ def create_contract(session: Session, caller: Caller, values: Mapping[str, Any])
 
 
 def change_contract(session: Session, contract: Contract, changes: Mapping[str, Any]) -> None:
+    changes = resolve_holder(session, changes)
     if "product_id" in changes:
         _check_product(session, changes["product_id"])
     if "number" in changes:
@@ -159,7 +198,7 @@ def change_contract(session: Session, contract: Contract, changes: Mapping[str, 
         if name in changes:
             setattr(contract, name, changes[name])
     _check_complete(contract.status, contract.product_id, contract.start_date)
-    _check_owner(contract.owner_sub, contract.owner_org)
+    _check_owner(contract.owner_sub, contract.owner_org, contract.holder_person_id, contract.holder_organisation_id)
     _check_dates(contract.start_date, contract.end_date)
     contract.updated_at = clock.now()
 
@@ -217,9 +256,22 @@ def list_contracts(
     for name in ("product_id", "owner_sub", "owner_org", "status", "number"):
         if filters.get(name):
             statement = statement.where(getattr(Contract, name) == filters[name])
+    if filters.get("holder_id"):
+        statement = statement.where(held_by(session, filters["holder_id"]))
     return keyset_page(
         session, statement, [Contract.created_at, Contract.id], limit=limit, cursor=cursor, descending=True
     )
+
+
+def held_by(session: Session, holder_id: str):
+    """The contracts a directory entry holds: by its id, or (contracts made before the directory) by the account
+    or the company code the copy knows for it."""
+    clauses = [Contract.holder_person_id == holder_id, Contract.holder_organisation_id == holder_id]
+    known = entry(session, holder_id)
+    if known is not None and known.sub:
+        by_account = Contract.owner_sub if kind_of(session, holder_id) == PERSON else Contract.owner_org
+        clauses.append(by_account == known.sub)
+    return or_(*clauses)
 
 
 def _free_number(session: Session, wanted: str) -> str:
@@ -242,6 +294,8 @@ def register_requested_contract(session: Session, data: Mapping[str, Any], actor
         id=clock.new_id(),
         number=_free_number(session, data.get("reference") or dossier_id),
         product_id=None,
+        holder_person_id=data.get("client_person_id"),
+        holder_organisation_id=data.get("client_organisation_id"),
         owner_sub=data.get("client_sub"),
         owner_org=data.get("client_org"),
         owner_email=data.get("client_email"),

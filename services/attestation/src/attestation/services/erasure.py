@@ -2,7 +2,8 @@
 
 Kept by law (insurance records): contracts (number, product, dates, status), receipts and attestation requests
 (what was certified, when, by whom among staff); the holder's name, email and postal address are removed and
-the texts that named them read ``[erased]``. Issued PDFs live in the documents service (see its README).
+the texts that named them read ``[erased]``. ``holder_person_id`` stays: the directory keeps the erased entry's id
+(no data), so the contract still says it had a holder. Issued PDFs live in the documents service (see its README).
 """
 
 from __future__ import annotations
@@ -18,15 +19,14 @@ HOLDER_FIELDS = ("owner_email", "owner_name", "address_line1", "address_line2", 
 
 
 def erase_person(session: Session, ref: PersonRef) -> None:
-    held = []
+    held = [Contract.holder_person_id == ref.entry_id]
     if ref.sub:
         held.append(Contract.owner_sub == ref.sub)
     if ref.email:
         held.append(Contract.owner_email == ref.email)
-    if held:
-        for contract in session.scalars(select(Contract).where(or_(*held))):
-            for field in HOLDER_FIELDS:
-                setattr(contract, field, None)
+    for contract in session.scalars(select(Contract).where(or_(*held))):
+        for field in HOLDER_FIELDS:
+            setattr(contract, field, None)
     asked = []
     if ref.sub:
         asked.append(AttestationRequest.client_sub == ref.sub)

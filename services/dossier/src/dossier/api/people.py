@@ -9,9 +9,10 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy.exc import IntegrityError
 
 from platform_shared.auth import current_caller, require_roles
+from platform_shared.dead_letter_erasure import dead_letter_redactor
 from platform_shared.errors import UnsupportedMediaType, ValidationFailed
 from platform_shared.pagination import PageArgsSchema, page_schema, split_page_args
-from platform_shared.web import app_db
+from platform_shared.web import app_db, app_settings
 
 from ..services import people
 from .schemas import documents_problems
@@ -84,11 +85,15 @@ class ActivitySchema(Schema):
 
 
 class PersonDetailSchema(PersonSchema):
-    """A person's page: staff get their dossiers, contracts and recent activity; the person, their own entry."""
+    """A person's page: staff get their dossiers, contract requests and recent activity; the person, their own
+    entry. Their contracts are the attestation service's ``GET /contracts?holder_id=<id>``."""
 
     organisations = fields.List(fields.Nested(MembershipSchema))
     dossiers = fields.List(fields.Nested(DossierLineSchema))
-    contracts = fields.List(fields.Nested(DossierLineSchema))
+    contracts = fields.List(
+        fields.Nested(DossierLineSchema),
+        metadata={"description": "Contract requests (dossiers of kind contract); contracts: attestation ?holder_id="},
+    )
     recent_activity = fields.List(fields.Nested(ActivitySchema))
 
 
@@ -136,11 +141,15 @@ class MemberSchema(Schema):
 
 
 class OrganisationDetailSchema(OrganisationSchema):
-    """Staff: members, dossiers, contracts, recent activity. A member: the company and its members' names."""
+    """Staff: members, dossiers, contract requests, recent activity. A member: the company and its members' names.
+    Its contracts are the attestation service's ``GET /contracts?holder_id=<id>``."""
 
     members = fields.List(fields.Nested(MemberSchema))
     dossiers = fields.List(fields.Nested(DossierLineSchema))
-    contracts = fields.List(fields.Nested(DossierLineSchema))
+    contracts = fields.List(
+        fields.Nested(DossierLineSchema),
+        metadata={"description": "Contract requests (dossiers of kind contract); contracts: attestation ?holder_id="},
+    )
     recent_activity = fields.List(fields.Nested(ActivitySchema))
 
 
@@ -328,11 +337,14 @@ class Erase(MethodView):
     @require_roles("admin")
     @blp.arguments(ErasureSchema)
     @blp.response(200, PersonSchema)
-    @documents_problems(blp, 404, 409)
+    @documents_problems(blp, 404, 409, 503)
     def post(self, body, person_id):
-        """Erase the person here and in every service (``person.erased``); 409 while they hold an open dossier."""
+        """Erase the person here and in every service (``person.erased``); 409 while they hold an open dossier,
+        503 (nothing erased) when the broker holding the dead letters cannot be reached."""
+        redactor = dead_letter_redactor(app_settings())
         with app_db().transaction() as session:
-            return people.present_person(people.erase(session, current_caller(), person_id, body["reason"]))
+            erased = people.erase(session, current_caller(), person_id, body["reason"], dead_letters=redactor)
+            return people.present_person(erased)
 
 
 @blp.route("/organisations")

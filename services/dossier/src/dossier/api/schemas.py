@@ -134,6 +134,7 @@ PROBLEM_DESCRIPTIONS = {
     404: "Unknown, or not visible to the caller (the two are never told apart).",
     409: "The dossier is closed, or the model allows no such transition.",
     422: "Invalid body: a field outside the caller's view, a read-only field, a wrong type.",
+    503: "A component the request needs (another service, the broker) cannot be reached; nothing was changed.",
 }
 
 

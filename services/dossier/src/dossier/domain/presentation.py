@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from platform_shared.auth import Caller
+from platform_shared.pseudonyms import pseudonym
 
 from .access import field_modes, sees_everything
 from .model_definition import ModelDefinition
@@ -103,7 +104,7 @@ def filed_on_behalf_text(dossier) -> str | None:
     """Staff read "Filed by X on behalf of Y" on a dossier a partner filed for their client."""
     if not getattr(dossier, "filed_by_sub", None):
         return None
-    filer = dossier.filed_by_name or dossier.filed_by_sub
+    filer = dossier.filed_by_name or pseudonym(dossier.filed_by_sub, "partner")
     if dossier.filed_by_org:
         filer = f"{filer} ({dossier.filed_by_org})"
     person = dossier.client_name or dossier.client_email or "the client"

@@ -10,6 +10,7 @@ from platform_shared.auth import Caller
 from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
+from platform_shared.pseudonyms import pseudonym
 
 from .. import SERVICE_NAME
 from ..db import Development, Note
@@ -62,7 +63,7 @@ def _record_note(session: Session, dossier_id: str, author: Caller, body: str, v
         session,
         dossier_id,
         "note",
-        f"Note by {author.name or author.sub}",
+        f"Note by {note.author_name or (pseudonym(author.sub, author.role) if author.sub else 'the platform')}",
         visibility=visibility,
         actor=author.as_actor(),
         details={"note_id": note.id},

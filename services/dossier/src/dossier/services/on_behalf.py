@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.errors import Conflict, Forbidden
+from platform_shared.pseudonyms import pseudonym
 
 from ..db import Dossier
 from ..domain.presentation import CLIENT_AUDIENCE, filed_on_behalf_text, present_dossier
@@ -131,7 +132,7 @@ def submit(session: Session, caller: Caller, dossier_id: str, filer: dict[str, A
         session,
         dossier.id,
         "submitted",
-        f"Submitted by {filer.get('name') or filer['sub']} on behalf of {dossier.client_name or dossier.client_email}",
+        f"Submitted by {filer.get('name') or pseudonym(filer['sub'], 'partner')} on behalf of {dossier.client_name or dossier.client_email}",
         visibility="requester",
         actor={"sub": filer["sub"], "role": "partner", "name": filer.get("name")},
         details={"filed_by_sub": filer["sub"]},

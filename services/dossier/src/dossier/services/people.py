@@ -6,6 +6,7 @@ Every change records an event (``person.created``, ``person.updated``, ``organis
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, func, or_, select, update
@@ -701,9 +702,17 @@ def export(session: Session, caller: Caller, person_id: str) -> dict[str, Any]:
     }
 
 
-def erase(session: Session, caller: Caller, person_id: str, reason: str | None = None) -> Person:
+def erase(
+    session: Session,
+    caller: Caller,
+    person_id: str,
+    reason: str | None = None,
+    *,
+    dead_letters: Callable[[list[str]], int] | None = None,
+) -> Person:
     """Anonymise a person here and tell every service (``person.erased``). Refused (409) while they hold an
-    open dossier. Kept by law: dossiers (their client becomes anonymous), the timeline, pseudonymous ids."""
+    open dossier. Kept by law: dossiers (their client becomes anonymous), the timeline, pseudonymous ids.
+    ``dead_letters`` rewrites this service's dead letters naming them (``platform_shared.dead_letter_erasure``)."""
     person = live_person(session, person_id, for_update=True)
     open_dossiers = session.scalars(
         select(Dossier.reference).where(_person_dossiers_clause(person), Dossier.closed_at.is_(None))
@@ -722,6 +731,8 @@ def erase(session: Session, caller: Caller, person_id: str, reason: str | None =
     person.erased_at = person.updated_at = clock.now()
     session.flush()
     redact_outbox(session, values)
+    if dead_letters is not None:
+        dead_letters(values)
     record_event(
         session,
         "person.erased",

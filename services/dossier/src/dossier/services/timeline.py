@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.pagination import Page, keyset_page
+from platform_shared.pseudonyms import pseudonym
 
 from ..db import TimelineEntry
 from ..domain.access import visible_audiences
@@ -57,7 +58,7 @@ def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: in
 
 def with_actor_names(session: Session, page: Page) -> Page:
     """Each entry with ``actor_name``: the directory's name of its actor (one query per page), else the name
-    the event carried, else none (never the account id in its place)."""
+    the event carried, else a pseudonym of the account (never the account id in its place)."""
     from .people import names_by_sub  # the directory reads the timeline too
 
     names = names_by_sub(session, (entry.actor_sub for entry in page.items))
@@ -70,7 +71,9 @@ def with_actor_names(session: Session, page: Page) -> Page:
             "details": entry.details,
             "actor_sub": entry.actor_sub,
             "actor_role": entry.actor_role,
-            "actor_name": names.get(entry.actor_sub) or (entry.details or {}).get("actor_name"),
+            "actor_name": names.get(entry.actor_sub)
+            or (entry.details or {}).get("actor_name")
+            or (pseudonym(entry.actor_sub, entry.actor_role) if entry.actor_sub else None),
             "occurred_at": entry.occurred_at,
         }
     )

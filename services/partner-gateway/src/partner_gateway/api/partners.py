@@ -18,6 +18,11 @@ blp = Blueprint("partners", __name__, url_prefix="/api/v1/partners", description
 
 class PartnerListArgsSchema(PageArgsSchema):
     kind = fields.String(load_default=None, validate=validate.OneOf(("internal", "external")))
+    person_id = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=36),
+        metadata={"description": "The partners linked to this directory person."},
+    )
 
 
 @blp.route("")
@@ -28,7 +33,7 @@ class Partners(MethodView):
     def post(self, body):
         """Register a partner (internal: an agent by ``agent_sub``; external: acts from the portal)."""
         with app_db().transaction() as session:
-            return partners.create_partner(session, current_caller(), body)
+            return partners.with_person_names(session, [partners.create_partner(session, current_caller(), body)])[0]
 
     @require_roles("agent")
     @blp.arguments(PartnerListArgsSchema, location="query")
@@ -37,4 +42,6 @@ class Partners(MethodView):
         """List partners, oldest first."""
         with app_db().read_only() as session:
             page, filters = split_page_args(args)
-            return partners.list_partners(session, filters["kind"], **page)
+            found = partners.list_partners(session, filters, **page)
+            partners.with_person_names(session, found.items)
+            return found

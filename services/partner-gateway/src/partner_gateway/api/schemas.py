@@ -16,8 +16,24 @@ class PartnerSchema(Schema):
     """Someone agents solicit: ``internal`` (an agent, acts from the CRM) or ``external`` (acts from the portal)."""
 
     id = fields.String(dump_only=True)
-    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True)
+    person_id = fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=validate.Length(min=1, max=36),
+        metadata={
+            "description": "The partner as a person of the directory (422 when unknown): name and email come "
+            "from it unless given. Staff find them with the dossier service's GET /people?q=."
+        },
+    )
+    name = fields.String(
+        load_default=None,
+        validate=validate.Length(min=1, max=200),
+        metadata={"description": "Required unless person_id gives it."},
+    )
+    email = fields.Email(load_default=None, metadata={"description": "Required unless person_id gives it."})
+    person_name = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "The directory's name of the partner's person."}
+    )
     kind = fields.String(required=True, validate=validate.OneOf(("internal", "external")))
     agent_sub = fields.String(
         load_default=None,
