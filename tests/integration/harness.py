@@ -288,6 +288,7 @@ class Platform:
                 "CONSUMER_RETRY_DELAYS_MS": "200,500",
                 "LOG_LEVEL": "INFO",
                 "GUNICORN_THREADS": "8",
+                "LIVE_STREAMS_PER_PROCESS": "4",  # the notification's live streams, each holding one thread
             }
         )
         for name in SERVICES:
