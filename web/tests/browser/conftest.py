@@ -58,6 +58,7 @@ class WebProcess:
                 "WEB_BASE_URL": self.url,
                 "WEB_SECRET_KEY": "browser-tests-secret-key-of-32-bytes!!",
                 "GUNICORN_THREADS": "8",
+                "WEB_LIVE_STREAMS_PER_PROCESS": "4",  # two browsers' live updates, each page relay one thread
                 "LOG_LEVEL": "INFO",
             }
         )

@@ -40,7 +40,7 @@ class NotificationSettings(Settings):
     # how often it says ": keepalive" and reads new lines, how many a process holds at once (each holds one of
     # gunicorn's threads), the reconnection delay it asks for, and how long lines are kept for a replay.
     live_stream_max_seconds: PositiveInt = 300
-    live_stream_heartbeat_seconds: PositiveFloat = 15.0
+    live_stream_heartbeat_seconds: PositiveFloat = 10.0
     live_stream_poll_seconds: PositiveFloat = 1.0
     live_streams_per_process: PositiveInt = 2
     live_stream_retry_ms: PositiveInt = 3000
