@@ -217,3 +217,29 @@ def test_the_retention_job_forgets_old_lines_only(db, settings, publish, dossier
         live_feed_retention_job(db, settings)
     with db.read_only() as session:
         assert session.execute(select(func.count()).select_from(LiveEvent)).scalar_one() == 0
+
+
+def test_an_important_development_is_told_to_the_client_side_not_to_partners(client, settings, publish, dossier_world):
+    publish(
+        "dossier.development_added",
+        {"dossier_id": dossier_world, "development_id": "dev-1", "text": "Permit granted"},
+        actor={"sub": "agent-1", "role": "agent"},
+    )
+    assert "dossier.development_added" in _changes(client, _as(settings, "client", "client-1"), dossier_world)
+    assert "dossier.development_added" in _changes(client, _as(settings, "partner", "part-1"), dossier_world)
+    assert "dossier.development_added" not in _changes(client, _as(settings, "partner", "partner-1"), dossier_world)
+
+
+def test_contract_and_attestation_events_are_no_dossier_change(client, settings, publish):
+    publish(
+        "attestation.issued",
+        {
+            "request_id": "r-1",
+            "contract_id": "k-1",
+            "document_id": "doc-1",
+            "client_sub": "client-1",
+            "dossier_id": "d-x",
+        },
+        actor={"sub": "agent-1", "role": "agent"},
+    )
+    assert [e for e in _events(client, _as(settings, "agent", "agent-1")) if e["event"] == "dossier"] == []
