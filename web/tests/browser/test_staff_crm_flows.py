@@ -51,6 +51,12 @@ document.body.addEventListener("htmx:beforeRequest", function (event) {
 """
 
 
+def unread_count(screens: Screens) -> int:
+    """The number the top bar's bell shows (none: 0)."""
+    shown = screens.driver.find_element(By.ID, "unread-count").text.strip()
+    return int(shown) if shown.isdigit() else 0
+
+
 def follow_href(screens: Screens, fragment: str) -> None:
     """Click the link whose address contains ``fragment`` (lists whose links read alike)."""
     link = screens.driver.find_element(By.CSS_SELECTOR, f'a[href*="{fragment}"]')
@@ -77,6 +83,7 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
                 "title": title,
                 "client_sub": CLIENT.sub,
                 "client_email": CLIENT.email,
+                "assignee_sub": AGENT.sub,  # told in-app of the answer: her unread count moves by itself
                 "fields": {"address": "3 impasse des Tilleuls, 69005 Lyon", "works_type": "Extension"},
             },
         )
@@ -116,6 +123,7 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
         lambda driver: driver.execute_script("return document.body.getAttribute('data-live') === 'open';")
     )
     screens.driver.execute_script(RECORD_PANEL_REQUESTS)
+    unread_before = unread_count(screens)
 
     # Julien attaches the dossier with the key and answers, in his own browser
     partner_browser = Browser()
@@ -138,6 +146,7 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
         lambda driver: "Charpente à renforcer côté nord." in driver.find_element(By.ID, "solicitations").text
     )
     assert screens.driver.execute_script("return window.stillTheSamePage === true;")
+    WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(lambda driver: unread_count(screens) > unread_before)
     requests_sent = screens.driver.execute_script("return window.panelRequests;")
     assert "live-change" in [request["trigger"] for request in requests_sent if not request["prevented"]]
     assert all(request["prevented"] for request in requests_sent if request["trigger"] != "live-change")
