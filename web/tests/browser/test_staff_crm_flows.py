@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import date, timedelta
 
 from chromium import Browser
@@ -52,9 +53,9 @@ document.body.addEventListener("htmx:beforeRequest", function (event) {
 
 
 def unread_count(screens: Screens) -> int:
-    """The number the top bar's bell shows (none: 0)."""
-    shown = screens.driver.find_element(By.ID, "unread-count").text.strip()
-    return int(shown) if shown.isdigit() else 0
+    """The number the top bar's bell shows ("6 notifications non lues" to a screen reader; none: 0)."""
+    shown = re.match(r"\d+", screens.driver.find_element(By.ID, "unread-count").text.strip())
+    return int(shown.group()) if shown else 0
 
 
 def follow_href(screens: Screens, fragment: str) -> None:
