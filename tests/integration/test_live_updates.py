@@ -154,9 +154,8 @@ def test_a_partners_answer_reaches_staff_as_it_is_submitted_and_no_one_who_may_n
     move(platform, agent, dossier_id, "review")
     solicitation_id = _attached_solicitation(platform, agent, dossier_id, partner)
 
-    staff_stream = Stream(platform, colleague)
+    staff_stream = Stream(platform, colleague)  # open (200): it sends every line committed from now on
     try:
-        staff_stream.wait_for(about(dossier_id, "solicitation.attached"))  # the stream is live
         ok(
             call(
                 platform,
