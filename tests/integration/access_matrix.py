@@ -202,6 +202,7 @@ notification      GET    /notifications                                     200 
 notification      GET    /notifications/unread-count                        200   200   200   200  200   200     200      200     200    403     401
 notification      POST   /notifications/{notification_id}/read              404   404   200   404  404   404     404      404     404    403     401
 notification      GET    /deliveries                                        403   200   403   403  403   403     403      403     403    403     401
+notification      GET    /me/stream                                         200   200   200   200  200   200     200      200     200    403     401
 
 documents         GET    /documents                                         200   200   200   200  200   200     200      200     200    200     401
 documents         POST   /documents                                         201   201   201   201  404   201     404      201     201    201     401

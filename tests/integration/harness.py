@@ -288,6 +288,8 @@ class Platform:
                 "CONSUMER_RETRY_DELAYS_MS": "200,500",
                 "LOG_LEVEL": "INFO",
                 "GUNICORN_THREADS": "8",
+                # notification's live streams: each holds one of the 8 threads (a left page's until its next keepalive)
+                "LIVE_STREAMS_PER_PROCESS": "6",
             }
         )
         for name in SERVICES:

@@ -632,6 +632,8 @@ BODIES: dict[tuple[str, str, str], Callable[[World, str], dict]] = {
         }
     },
     ("notification", "POST", "/contacts"): lambda w, r: {"json": {"email": address("c")}},
+    # the live stream replays what the caller missed and ends at once instead of staying open
+    ("notification", "GET", "/me/stream"): lambda w, r: {"params": {"max_seconds": 0}},
     ("documents", "GET", "/documents"): lambda w, r: {
         "params": {"owner_type": "dossier", "owner_id": w.ids["dossier_id"]}
     },

@@ -24,6 +24,7 @@ class Recorded:
     headers: dict
     body: bytes
     form: dict
+    query: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -89,7 +90,9 @@ class FakeApis:
         form = dict(request.form)  # parsed before the raw body is read (multipart uploads)
         body = request.get_data()
         with self._lock:
-            self.requests.append(Recorded(service, request.method, path, dict(request.headers), body, form))
+            self.requests.append(
+                Recorded(service, request.method, path, dict(request.headers), body, form, dict(request.args))
+            )
             self.in_flight += 1
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:

@@ -157,7 +157,8 @@ def test_the_dossier_page_shows_fields_transitions_and_the_partners_sub_panel(cl
     assert "Adresse du chantier" in page and 'name="field-budget"' in page  # writable in the CRM view
     assert 'value="study"' in page and "Étude technique" in page  # the allowed transition
     assert "Julien Moreau" in page and "Favorable avec réserves" in page  # the answer
-    assert 'hx-trigger="every 5s"' in page  # the panel polls the API
+    assert 'hx-trigger="live-change, every 5s"' in page  # the live stream refreshes the panel, polling otherwise
+    assert 'data-live-dossier="d-1"' in page and 'data-live-types="solicitation."' in page
     assert "1 partenaire n'a pas encore répondu." in page
 
 

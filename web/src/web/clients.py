@@ -154,16 +154,27 @@ class Api:
             headers["X-Request-ID"] = self.request_id
         return headers
 
-    def send(self, service: str, method: str, path: str, *, stream: bool = False, **kwargs) -> requests.Response:
-        """The raw response of a successful call (2xx); ``ApiError`` otherwise."""
+    def send(
+        self,
+        service: str,
+        method: str,
+        path: str,
+        *,
+        stream: bool = False,
+        headers: Mapping[str, str] | None = None,
+        timeout: float | tuple[float, float] | None = None,
+        **kwargs,
+    ) -> requests.Response:
+        """The raw response of a successful call (2xx); ``ApiError`` otherwise. ``headers`` are added to the
+        person's; ``timeout`` replaces the transport's (a live stream waits longer between two chunks)."""
         started = time.perf_counter()
         status = 0
         try:
             response = self.transport.session().request(
                 method,
                 self.transport.url(service, path),
-                headers=self._headers(),
-                timeout=self.transport.timeout,
+                headers={**self._headers(), **(headers or {})},
+                timeout=timeout or self.transport.timeout,
                 stream=stream,
                 **kwargs,
             )

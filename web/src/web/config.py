@@ -29,6 +29,11 @@ class WebSettings(Settings):
     web_api_workers: PositiveInt = 16  # threads for the concurrent API calls of a page, shared by all requests
     web_token_ttl_seconds: PositiveInt = 8 * 3600  # development sign-in only
     web_mail_dir: str = ""  # the SMTP catcher's folder, shown on the development sign-in page
+    # The live updates a page receives (GET /portal/live, proxied from the notification service's stream): how
+    # many a process relays at once (each holds one of gunicorn's threads; beyond, pages poll) and how long one
+    # response lasts before the browser reconnects with Last-Event-ID.
+    web_live_streams_per_process: PositiveInt = 2
+    web_live_stream_seconds: PositiveInt = 55
     demo_data: bool = True
     # OpenID Connect (production sign-in)
     # Where the web application reads the provider's discovery document (/.well-known/openid-configuration),

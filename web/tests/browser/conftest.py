@@ -57,7 +57,9 @@ class WebProcess:
                 "PATH": f"{BIN}{os.pathsep}{env.get('PATH', '')}",
                 "WEB_BASE_URL": self.url,
                 "WEB_SECRET_KEY": "browser-tests-secret-key-of-32-bytes!!",
-                "GUNICORN_THREADS": "8",
+                "GUNICORN_THREADS": "12",
+                # two browsers' live updates: each relay holds a thread, a left page's until its next keepalive
+                "WEB_LIVE_STREAMS_PER_PROCESS": "6",
                 "LOG_LEVEL": "INFO",
             }
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 from datetime import date, timedelta
 
 from chromium import Browser
@@ -40,6 +41,24 @@ def works_model(platform) -> dict:
     return next(model for model in models if model["name"] == "Demande de travaux")
 
 
+# Each request of the partners sub-panel from now on: what triggered it ("live-change": the stream; none: the 5 s
+# poll) and whether the page skipped it (a poll while the stream is open).
+RECORD_PANEL_REQUESTS = """
+window.panelRequests = [];
+document.body.addEventListener("htmx:beforeRequest", function (event) {
+  if (event.detail.elt.id !== "solicitations") return;
+  var triggering = (event.detail.requestConfig || {}).triggeringEvent;
+  window.panelRequests.push({trigger: triggering ? triggering.type : "poll", prevented: event.defaultPrevented});
+});
+"""
+
+
+def unread_count(screens: Screens) -> int:
+    """The number the top bar's bell shows ("6 notifications non lues" to a screen reader; none: 0)."""
+    shown = re.match(r"\d+", screens.driver.find_element(By.ID, "unread-count").text.strip())
+    return int(shown.group()) if shown else 0
+
+
 def follow_href(screens: Screens, fragment: str) -> None:
     """Click the link whose address contains ``fragment`` (lists whose links read alike)."""
     link = screens.driver.find_element(By.CSS_SELECTOR, f'a[href*="{fragment}"]')
@@ -66,6 +85,7 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
                 "title": title,
                 "client_sub": CLIENT.sub,
                 "client_email": CLIENT.email,
+                "assignee_sub": AGENT.sub,  # told in-app of the answer: her unread count moves by itself
                 "fields": {"address": "3 impasse des Tilleuls, 69005 Lyon", "works_type": "Extension"},
             },
         )
@@ -100,6 +120,12 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
     screens.press("Solliciter")
     assert "2 partenaires n'ont pas encore répondu." in screens.text()
     screens.driver.execute_script("window.stillTheSamePage = true;")
+    # the page's live stream is open: from now on the panel is refreshed by the stream, its 5 s poll skipped
+    WebDriverWait(screens.driver, 60, poll_frequency=0.5).until(
+        lambda driver: driver.execute_script("return document.body.getAttribute('data-live') === 'open';")
+    )
+    screens.driver.execute_script(RECORD_PANEL_REQUESTS)
+    unread_before = unread_count(screens)
 
     # Julien attaches the dossier with the key and answers, in his own browser
     partner_browser = Browser()
@@ -117,11 +143,15 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
     finally:
         partner_browser.quit()
 
-    # the agent's page shows the answer by itself (the panel polls the API), without being reloaded
+    # the agent's page shows the answer by itself (the stream tells it; it polls only without one), not reloaded
     WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(
         lambda driver: "Charpente à renforcer côté nord." in driver.find_element(By.ID, "solicitations").text
     )
     assert screens.driver.execute_script("return window.stillTheSamePage === true;")
+    WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(lambda driver: unread_count(screens) > unread_before)
+    requests_sent = screens.driver.execute_script("return window.panelRequests;")
+    assert "live-change" in [request["trigger"] for request in requests_sent if not request["prevented"]]
+    assert all(request["prevented"] for request in requests_sent if request["trigger"] != "live-change")
     assert "1 partenaire n'a pas encore répondu." in screens.text()
     assert not screens.browser.axe_violations()
     if os.environ.get("CRM_SCREENSHOT"):  # the README's picture of the dossier page and its partners sub-panel

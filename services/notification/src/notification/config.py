@@ -36,6 +36,15 @@ class NotificationSettings(Settings):
     retry_max_seconds: PositiveFloat = 3600.0
     debounce_seconds: NonNegativeFloat = 30.0
     stale_sending_seconds: PositiveFloat = 300.0
+    # The live stream (GET /me/stream): how long one response lasts (the client reconnects with Last-Event-ID),
+    # how often it says ": keepalive" and reads new lines, how many a process holds at once (each holds one of
+    # gunicorn's threads), the reconnection delay it asks for, and how long lines are kept for a replay.
+    live_stream_max_seconds: PositiveInt = 300
+    live_stream_heartbeat_seconds: PositiveFloat = 10.0
+    live_stream_poll_seconds: PositiveFloat = 1.0
+    live_streams_per_process: PositiveInt = 2
+    live_stream_retry_ms: PositiveInt = 3000
+    live_feed_retention_hours: PositiveFloat = 72.0
 
     @model_validator(mode="after")
     def _one_tls_mode(self) -> NotificationSettings:

@@ -179,5 +179,28 @@ class Notification(Base):
         return not self.unread
 
 
+class LiveEvent(Base):
+    """One line of the live feed the stream (``GET /me/stream``) sends and replays after ``Last-Event-ID``.
+
+    ``audience`` is ``sub:<sub>`` (one person) or ``staff`` (every agent and admin: staff see every dossier). The
+    id grows with each row written (one writer at a time, see ``services/live.py``), so it is the SSE event id.
+    """
+
+    __tablename__ = "live_events"
+    __table_args__ = (
+        Index("ix_live_events_audience", "audience", "id"),
+        Index("ix_live_events_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    audience: Mapped[str] = mapped_column(String(210))
+    kind: Mapped[str] = mapped_column(String(20))  # "notification" / "dossier"
+    event_id: Mapped[str] = mapped_column(String(36))
+    event_type: Mapped[str] = mapped_column(String(100))
+    dossier_id: Mapped[str | None] = mapped_column(String(36))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
 attach_messaging_tables(Base.metadata)
 attach_directory_copy(Base.metadata)

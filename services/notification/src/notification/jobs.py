@@ -1,4 +1,5 @@
-"""The sender loop (a worker PeriodicJob): claim due deliveries, send, record the outcome.
+"""The worker's periodic jobs: the sender loop (claim due deliveries, send, record the outcome), and the live
+feed's retention.
 
 Order per email: mark ``sending`` and commit, hand the message to SMTP, then record ``sent`` /
 ``pending`` (retry) / ``failed`` and the outcome event in one transaction. A delivery found
@@ -26,6 +27,7 @@ from .db import Delivery
 from .domain import rendering
 from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, calendar_of, template_variables
 from .mailer import Mailer, SendFailure, attach_calendar
+from .services import live
 from .services.planning import SENDER_TOPIC
 
 log = logging.getLogger(__name__)
@@ -256,5 +258,17 @@ def sender_job(db: Database, settings) -> None:
         mailer.close()
 
 
+def live_feed_retention_job(db: Database, settings) -> None:
+    """Forget the live feed's lines older than ``LIVE_FEED_RETENTION_HOURS`` (bounded replay)."""
+    with db.transaction() as session:
+        live.purge_older_than(session, timedelta(hours=settings.live_feed_retention_hours))
+
+
+LIVE_FEED_RETENTION_INTERVAL_SECONDS = 600.0
+
+
 def periodic_jobs(settings) -> list[PeriodicJob]:
-    return [PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job, wake_topic=SENDER_TOPIC)]
+    return [
+        PeriodicJob("email-sender", settings.sender_interval_seconds, sender_job, wake_topic=SENDER_TOPIC),
+        PeriodicJob("live-feed-retention", LIVE_FEED_RETENTION_INTERVAL_SECONDS, live_feed_retention_job),
+    ]

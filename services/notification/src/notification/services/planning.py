@@ -27,8 +27,8 @@ from ..domain.deliveries import (
     template_variables,
 )
 from ..domain.rules import BOTH, EMAIL, IN_APP, Target
-from . import local_copy
-from .targeting import targets_for
+from . import live, local_copy
+from .targeting import dossier_actors, targets_for
 
 SENDER_TOPIC = "email-sender"  # the wake of the sender job (issue 18)
 
@@ -83,27 +83,29 @@ def _record_in_app(
     items = [context["item"]]
     variables = template_variables(settings, context, items, target.person.kind, dossier_id)
     rendered = rendering.render(target.template, language, variables)
-    session.add(
-        Notification(
-            id=clock.new_id(),
-            sub=target.person.sub,
-            event_id=envelope.id,
-            event_type=envelope.type,
-            dossier_id=dossier_id,
-            title=rendered.subject[:500],
-            link=variables["link"],
-            unread=1,
-            created_at=clock.now(),
-        )
+    notification = Notification(
+        id=clock.new_id(),
+        sub=target.person.sub,
+        event_id=envelope.id,
+        event_type=envelope.type,
+        dossier_id=dossier_id,
+        title=rendered.subject[:500],
+        link=variables["link"],
+        unread=1,
+        created_at=clock.now(),
     )
+    session.add(notification)
+    live.record_notification(session, envelope, notification)  # the person's stream, same transaction
     session.flush()
 
 
 def plan(session: Session, settings, envelope: Envelope) -> None:
-    """Update the local copy, then record one intent per (recipient, channel) the rules call for."""
+    """Update the local copy, record the change for the live streams of those who may see it, then one intent
+    per (recipient, channel) the rules call for."""
     local_copy.observe(session, envelope)
     dossier_id = envelope.data.get("dossier_id")
     dossier = session.get(DossierCopy, dossier_id) if dossier_id else None
+    live.record_dossier_change(session, envelope, dossier, dossier_actors(session, dossier))
     seen: set[tuple[str, str]] = set()
     for target in targets_for(session, envelope, dossier):
         person: Person = target.person
