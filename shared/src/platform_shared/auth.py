@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import jwt
-from flask import g, request
 
 from . import clock
 from .config import Settings
@@ -189,6 +188,8 @@ def service_token(settings: Settings) -> str:
 
 
 def _bearer_token() -> str:
+    from flask import request  # where a request is served: not in the workers (issue 18: memory)
+
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
@@ -198,10 +199,10 @@ def _bearer_token() -> str:
 
 def current_caller() -> Caller:
     """The caller of the current request, authenticated on first use."""
+    from flask import current_app, g
+
     caller = g.get("caller")
     if caller is None:
-        from flask import current_app
-
         verifier: TokenVerifier = current_app.extensions["token_verifier"]
         caller = verifier.verify(_bearer_token())
         g.caller = caller

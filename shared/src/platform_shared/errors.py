@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, Response, json, request
-from werkzeug.exceptions import HTTPException
+# Flask is imported where a request is served: a worker, which records and handles events with these modules, does
+# not load it (issue 18: memory).
+if TYPE_CHECKING:
+    from flask import Flask, Response
+    from werkzeug.exceptions import HTTPException
 
 PROBLEM_MIME = "application/problem+json"
 PROBLEM_BASE = "https://dossier-platform.example/problems/"
@@ -98,6 +101,8 @@ def problem_response(
     errors: Any = None,
     headers: dict | None = None,
 ) -> Response:
+    from flask import Response, json, request
+
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (slug or str(status)),
         "title": title,
@@ -147,6 +152,9 @@ def _handle_http_exception(error: HTTPException) -> Response:
 
 
 def _handle_unexpected(error: Exception) -> Response:
+    from flask import request
+    from werkzeug.exceptions import HTTPException
+
     if isinstance(error, HTTPException):
         return _handle_http_exception(error)
     log.exception("unhandled error while serving %s %s", request.method, request.path)
@@ -157,6 +165,8 @@ def _handle_unexpected(error: Exception) -> Response:
 
 def register_error_handlers(app: Flask) -> None:
     """Turn every error raised while serving a request into problem+json."""
+    from werkzeug.exceptions import HTTPException
+
     app.register_error_handler(DomainError, _handle_domain_error)
     app.register_error_handler(HTTPException, _handle_http_exception)
     app.register_error_handler(Exception, _handle_unexpected)

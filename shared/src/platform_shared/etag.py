@@ -20,8 +20,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from flask import Response, after_this_request, request
-
 from .errors import PreconditionFailed, PreconditionRequired
 
 ETAG_HEADER = {
@@ -72,6 +70,7 @@ def row_etag(row: object, *related: object) -> str:
 
 def set_etag(tag: str) -> None:
     """Send ``ETag: tag`` on this request's successful response."""
+    from flask import Response, after_this_request  # where a request is served: not in the workers
 
     @after_this_request
     def _add(response: Response) -> Response:
@@ -117,6 +116,8 @@ class Precondition:
 
 def if_match(*, required: bool = False) -> Precondition:
     """The request's If-Match; 428 when ``required`` and it is missing (nothing is read or written yet)."""
+    from flask import request
+
     header = request.headers.get("If-Match")
     if header is None and required:
         raise PreconditionRequired("This change needs an If-Match header with the resource's ETag.")

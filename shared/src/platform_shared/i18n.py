@@ -14,8 +14,6 @@ from decimal import Decimal
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_currency, format_decimal
-from werkzeug.datastructures import LanguageAccept
-from werkzeug.http import parse_accept_header
 
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
@@ -43,6 +41,9 @@ def pick_language(
     chosen = supported(locale, languages)
     if chosen:
         return chosen
+    from werkzeug.datastructures import LanguageAccept  # a request's header: werkzeug is not loaded in the workers
+    from werkzeug.http import parse_accept_header
+
     # In the header's order of preference, each tag counted by its primary language (``en-US`` is English):
     # werkzeug's ``best_match`` prefers a less wanted exact match (``fr``) to a wanted regional one.
     for tag, quality in parse_accept_header(accept_language or "", LanguageAccept):

@@ -7,9 +7,10 @@ Every service gets it from ``web.create_service_app``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask, request
+if TYPE_CHECKING:
+    from flask import Flask
 
 from .errors import ValidationFailed
 
@@ -28,6 +29,8 @@ def contains_nul(value: Any) -> bool:
 
 
 def _nul_locations() -> dict[str, list[str]]:
+    from flask import request  # where a request is served: not in the workers (issue 18: memory)
+
     problems = {}
     if NUL in request.path:
         problems["path"] = ["must not contain NUL characters"]

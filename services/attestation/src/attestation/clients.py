@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
-
 from platform_shared.config import Settings
 from platform_shared.errors import NotFound
 from platform_shared.service_client import ServiceClient
@@ -105,4 +103,6 @@ class DocumentsGateway:
 
 def documents_gateway() -> DocumentsGateway:
     """The app's one documents-service gateway (tests may put their own in ``app.extensions``)."""
+    from flask import current_app  # where a request is served: not in the worker (issue 18: memory)
+
     return current_app.extensions["documents_gateway"]
