@@ -7,6 +7,8 @@ A service's ``tests/test_health.py`` subclasses ``ServiceContract``; the tests u
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 from ..auth import mint_token
 from ..events import EVENTS, published_by
@@ -83,6 +85,21 @@ class ServiceContract:
         response = client.get("/api/v1/nothing-here")
         assert response.status_code == 404
         assert response.mimetype == "application/problem+json"
+
+    def test_its_worker_does_not_load_flask(self, service_under_test):
+        """The worker records and handles events with the same modules as the API, but serves no request: Flask
+        and werkzeug stay out of its memory (issue 18; their imports live in the functions serving a request)."""
+        package = service_under_test.handlers.__module__.split(".")[0]
+        probe = (
+            "import importlib, importlib.util, sys\n"
+            f"for name in ('{package}.cli', '{package}.handlers', '{package}.jobs'):\n"
+            "    if importlib.util.find_spec(name):\n"
+            "        importlib.import_module(name)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')))\n"
+        )
+        result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == "[]"
 
     def test_every_event_type_its_worker_handles_has_a_schema(self, service_under_test, settings):
         handled = set(service_under_test.handlers(settings))
