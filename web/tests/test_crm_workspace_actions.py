@@ -38,14 +38,27 @@ def test_numbered_items_offer_their_pdf_and_link_the_filed_one_drafts_do_not(cli
         f"/dossiers/{DOSSIER_ID}/credit-notes",
         body=page_of([finance("credit_note", "c-1", "issued", "CRN-2026-0001", source_id="i-1")]),
     )
+    documents = [
+        {"id": "doc-pdf-1", "filename": "INV-2026-0011.docx", "state": "ready", "renditions": [{"kind": "pdf"}]},
+        {"id": "doc-pdf-2", "filename": "ORD-2026-0003.docx", "state": "rendering", "renditions": [{"kind": "docx"}]},
+    ]
+    apis.answer("documents", "GET", "/documents", body=page_of(documents))
+    apis.answer(
+        "dossier",
+        "GET",
+        f"/dossiers/{DOSSIER_ID}/orders",
+        body=page_of([finance("order", "o-1", "open", "ORD-2026-0003", pdf_document_id="doc-pdf-2")]),
+    )
     page = client.get(PAGE).get_data(as_text=True)
     assert "/finance/quote/q-1/pdf" not in page  # a draft has no number, no PDF
     assert "/finance/quote/q-2/pdf" in item_html(page, "q-2") and "/finance/order/o-1/pdf" in item_html(page, "o-1")
     invoice = item_html(page, "i-1")
-    assert "/portal/documents/doc-pdf-1/content" in invoice and "/finance/invoice/i-1/pdf" in invoice
+    assert "/portal/documents/doc-pdf-1/content?rendition=pdf" in invoice and "/finance/invoice/i-1/pdf" in invoice
     credit = item_html(page, "c-1")
     assert "CRN-2026-0001" in credit and "INV-2026-0011" in credit and "/finance/credit_note/c-1/pdf" in credit
     assert "/portal/documents/" not in item_html(page, "q-2")  # no PDF filed yet: no link
+    order = item_html(page, "o-1")  # filed, the documents worker still converting it: said, no link yet
+    assert "/portal/documents/doc-pdf-2" not in order and "PDF en préparation" in order
 
 
 def test_making_a_pdf_calls_the_dossier_service_and_says_when_it_is_still_being_made(client, apis):

@@ -9,14 +9,14 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Response, current_app, flash, request
+from flask import current_app, flash, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from .. import labels
 from ..clients import Api, ApiError
 from ..identity import signed_in
-from ..portal.common import api
+from ..portal.common import api, pdf_states, stream_ics
 from ..templating import money
 from . import bp
 from .common import checked, errors_of, text
@@ -118,6 +118,7 @@ def workspace_context(found: dict) -> dict:
             for item in found[name]
             if item.get("status") == "draft"
         },
+        "ws_pdf": pdf_states(found["documents"]),
         "ws_event_times": {item["id"]: event_local_times(item) for item in found["events"]},
     }
 
@@ -516,12 +517,7 @@ def move_event(dossier_id: str, event_id: str):
 @signed_in("agent")
 def event_ics(event_id: str):
     """The event's iCalendar file, streamed through with the dossier service's headers."""
-    upstream = api().send("dossier", "GET", f"/events/{event_id}.ics")
-    response = Response(upstream.content, mimetype="text/calendar")
-    for name in ("Content-Type", "Content-Disposition"):
-        if name in upstream.headers:
-            response.headers[name] = upstream.headers[name]
-    return response
+    return stream_ics(f"/events/{event_id}.ics")
 
 
 @bp.post("/dossiers/<dossier_id>/expenses")
