@@ -14,9 +14,10 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 
 from .. import labels
-from ..clients import Api, ApiError
+from ..clients import ApiError
 from ..identity import signed_in
 from ..portal.common import api, pdf_states, stream_ics
+from ..portal.workspace import workspace_calls  # noqa: F401  (the dossier page's reads, shared with the portal)
 from ..templating import money
 from . import bp
 from .common import checked, errors_of, text
@@ -40,29 +41,6 @@ EVENT_KINDS = ("appointment", "meeting")
 USUAL_VAT_RATES = ("20", "10", "5.5", "2.1", "0")
 LINE_ROWS = 3
 LISTS = ("quotes", "orders", "invoices", "credit_notes", "events", "expenses", "activities", "participants")
-
-
-def workspace_calls(dossier_id: str, calls: Api) -> dict:
-    """The workspace's reads, to run with the dossier page's other calls (each one a list, or the totals)."""
-
-    def listed(path: str):
-        return lambda: calls.optional(lambda: calls.get_all("dossier", path), default=[])
-
-    return {
-        "quotes": listed(f"/dossiers/{dossier_id}/quotes"),
-        "orders": listed(f"/dossiers/{dossier_id}/orders"),
-        "invoices": listed(f"/dossiers/{dossier_id}/invoices"),
-        "credit_notes": listed(f"/dossiers/{dossier_id}/credit-notes"),
-        "events": listed(f"/dossiers/{dossier_id}/events"),
-        "expenses": listed(f"/dossiers/{dossier_id}/expenses"),
-        "activities": listed(f"/dossiers/{dossier_id}/activities"),
-        "participants": lambda: calls.optional(
-            lambda: calls.get("dossier", f"/dossiers/{dossier_id}/participants")["items"], default=[]
-        ),
-        "activity_totals": lambda: calls.optional(
-            lambda: calls.get("dossier", f"/dossiers/{dossier_id}/activity-totals"), default=None
-        ),
-    }
 
 
 def attendee_options(record: dict, notes: list[dict], participants: list[dict]) -> list[tuple[str, str]]:
