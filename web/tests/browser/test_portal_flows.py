@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import requests
 from pypdf import PdfReader
 from scenario_helpers import KEY_PATTERN, call, ok, recipient, text_of
 
@@ -254,6 +255,20 @@ def test_a_participant_sees_the_dossiers_workspace_without_its_financial_items_a
     seen = screens.text()
     assert order["number"] in seen and "Réunion de chantier toiture" in seen and "Location de nacelle" in seen
     assert "Ajouter à mon agenda (.ics)" in seen
+
+    # My calendar: the secret address shown once, which a calendar application reads without any token; renewed,
+    # the previous one stops at once.
+    screens.follow("Mes dossiers")
+    screens.follow("Mon agenda")
+    screens.press("Créer mon adresse d’agenda")
+    first = screens.part("#feed-url-value").text
+    feed = requests.get(first, timeout=30)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    assert "Réunion de chantier toiture" in feed.text
+    screens.press("Renouveler mon adresse")
+    second = screens.part("#feed-url-value").text
+    assert second != first and requests.get(first, timeout=30).status_code == 404
+    assert requests.get(second, timeout=30).status_code == 200
 
 
 def test_a_vehicle_attestation_is_chosen_by_beneficiary_and_sent_for_validation(platform, screens):

@@ -13,6 +13,7 @@ import os
 from datetime import date, timedelta
 from decimal import Decimal
 
+import requests
 from chromium import Browser
 from pypdf import PdfReader
 from scenario_helpers import call, ok, recipient
@@ -463,6 +464,8 @@ def test_an_agent_works_the_workspace_a_quote_accepted_time_logged_an_expense_an
     screens.press("Facturer ces lignes")
     [invoice] = ok(call(platform, "dossier", "GET", f"{base}/invoices", agent))["items"]
     assert [(line["label"], Decimal(line["quantity"])) for line in invoice["lines"]] == [("Enduit", Decimal(40))]
+    every_fold_opened_passes_axe(screens)  # the draft invoice's edit form and the order's forms open
+    screens.open(f"/crm{base}")
     screens.press("Émettre", within=screens.part(f"#item-{invoice['id']}"))
     invoice_line = invoice["lines"][0]
     open_details(screens, "Émettre un avoir")
@@ -488,6 +491,13 @@ def test_an_agent_works_the_workspace_a_quote_accepted_time_logged_an_expense_an
     click(screens, link)
     pdf = PdfReader(io.BytesIO(screens.downloaded(".pdf", timeout=60).read_bytes()))
     assert order["number"] in "".join(page.extract_text() for page in pdf.pages)
+
+    # My calendar, staff side: the address shown once, the moved event in the feed a calendar application reads.
+    screens.open("/crm/dossiers")
+    screens.follow("Mon agenda")
+    screens.press("Créer mon adresse d’agenda")
+    feed = requests.get(screens.part("#feed-url-value").text, timeout=30)
+    assert feed.status_code == 200 and "Visite de la façade" in feed.text
     if os.environ.get("CRM_WORKSPACE_SCREENSHOT"):  # the README's picture of a dossier's quotes, orders, invoices
         screens.browser.fit_window(1280, 4000)
         screens.driver.find_element(By.ID, "finance").screenshot(os.environ["CRM_WORKSPACE_SCREENSHOT"])
