@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 
+import requests
 from pypdf import PdfReader
 from scenario_helpers import KEY_PATTERN, call, ok, recipient, text_of
 
@@ -200,6 +201,74 @@ def test_a_participant_writes_on_the_dossier_and_the_client_reads_the_message(pl
     )["items"]
     assert "planning-couverture.pdf" in {item["filename"] for item in staff_sees}
     assert "planning-couverture.pdf" in screens.text()
+
+
+def test_a_participant_sees_the_dossiers_workspace_without_its_financial_items_and_the_client_with_them(
+    platform, screens
+):
+    # dossier-workspace.txt: participants see the events, billed expenses, time spent and the participants'
+    # names (the partner-gateway's workspace), never quotes, orders or invoices; the client sees those too.
+    lea, client = BY_KEY["participant"], BY_KEY["client"]
+    agent = agent_headers(platform)
+    dossier = find_dossier(platform, "Rénovation de la toiture – 12 rue des Lilas")
+    base = f"/dossiers/{dossier['id']}"
+    line = {"label": "Reprise des tuiles", "quantity": "1", "unit": "", "unit_price": "900.00", "vat_rate": "20"}
+    quote = ok(call(platform, "dossier", "POST", f"{base}/quotes", agent, json={"title": "Toiture", "lines": [line]}))
+    ok(call(platform, "dossier", "POST", f"/quotes/{quote['id']}/transitions", agent, json={"to": "sent"}))
+    accepted = ok(
+        call(platform, "dossier", "POST", f"/quotes/{quote['id']}/transitions", agent, json={"to": "accepted"})
+    )
+    order = accepted["order"]
+    activity = {"order_id": order["id"], "worked_on": "2026-12-01", "minutes": 75, "description": "Métré de la toiture"}
+    ok(call(platform, "dossier", "POST", f"{base}/activities", agent, json=activity))
+    expense = {
+        "spent_on": "2026-12-01",
+        "label": "Location de nacelle",
+        "category": "purchase",
+        "amount": "150.00",
+        "vat_rate": "20",
+        "currency": "EUR",
+        "billable": True,
+    }
+    ok(call(platform, "dossier", "POST", f"{base}/expenses", agent, json=expense))
+    event = {
+        "kind": "meeting",
+        "title": "Réunion de chantier toiture",
+        "starts_at": "2026-12-20T09:00:00",
+        "ends_at": "2026-12-20T10:00:00",
+        "timezone": "Europe/Paris",
+        "location": "12 rue des Lilas",
+        "attendees": [{"sub": lea.sub}, {"sub": client.sub}],
+    }
+    ok(call(platform, "dossier", "POST", f"{base}/events", agent, json=event))
+
+    screens.sign_in_as(lea.name)
+    screens.follow("Rénovation de la toiture")
+    seen = screens.text()
+    assert "Réunion de chantier toiture" in seen and "Location de nacelle" in seen and "180,00" in seen
+    assert "1 h 15" in seen and "Métré de la toiture" in seen and "Léa Garnier" in seen
+    assert quote["id"] not in screens.driver.page_source and order["number"] not in seen  # nothing financial
+    screens.press("Se déconnecter")
+
+    screens.sign_in_as(client.name)
+    screens.follow("Rénovation de la toiture")
+    seen = screens.text()
+    assert order["number"] in seen and "Réunion de chantier toiture" in seen and "Location de nacelle" in seen
+    assert "Ajouter à mon agenda (.ics)" in seen
+
+    # My calendar: the secret address shown once, which a calendar application reads without any token; renewed,
+    # the previous one stops at once.
+    screens.follow("Mes dossiers")
+    screens.follow("Mon agenda")
+    screens.press("Créer mon adresse d’agenda")
+    first = screens.part("#feed-url-value").text
+    feed = requests.get(first, timeout=30)
+    assert feed.status_code == 200 and feed.headers["Content-Type"].startswith("text/calendar")
+    assert "Réunion de chantier toiture" in feed.text
+    screens.press("Renouveler mon adresse")
+    second = screens.part("#feed-url-value").text
+    assert second != first and requests.get(first, timeout=30).status_code == 404
+    assert requests.get(second, timeout=30).status_code == 200
 
 
 def test_a_vehicle_attestation_is_chosen_by_beneficiary_and_sent_for_validation(platform, screens):

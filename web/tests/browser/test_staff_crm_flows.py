@@ -12,7 +12,9 @@ import io
 import os
 import re
 from datetime import date, timedelta
+from decimal import Decimal
 
+import requests
 from chromium import Browser
 from pypdf import PdfReader
 from scenario_helpers import call, ok, recipient
@@ -473,6 +475,59 @@ def test_an_agent_works_the_workspace_a_quote_accepted_time_logged_an_expense_an
     screens.download("Ajouter à mon agenda (.ics)")
     ics = screens.downloaded(".ics").read_text()
     assert "BEGIN:VCALENDAR" in ics and "Visite de la façade" in ics and "TZID=Europe/Paris" in ics
+
+    # The event moved (PATCH /events/{id}): another time and place, its sequence bumped.
+    open_details(screens, "Déplacer l’évènement")
+    set_value(screens, f"move-{event['id']}-starts_at", f"{day}T16:00")
+    set_value(screens, f"move-{event['id']}-ends_at", f"{day}T17:00")
+    type_into(screens, f"move-{event['id']}-location", "Mairie du 2e, Lyon")
+    screens.press("Le déplacer")
+    assert "« Visite de la façade » est déplacé" in screens.text()
+    moved = ok(call(platform, "dossier", "GET", f"/events/{event['id']}", agent))
+    assert moved["location"] == "Mairie du 2e, Lyon" and moved["sequence"] > event["sequence"]
+    assert moved["starts_at"] != event["starts_at"]
+
+    # Some lines of the order invoiced, the invoice issued, then corrected by a credit note of one line.
+    order_line = order["lines"][1]  # the plaster: 85 m²
+    open_details(screens, "Facturer certaines lignes seulement")
+    type_into(screens, f"pick-{order['id']}-{order_line['id']}", "40")
+    screens.press("Facturer ces lignes")
+    [invoice] = ok(call(platform, "dossier", "GET", f"{base}/invoices", agent))["items"]
+    assert [(line["label"], Decimal(line["quantity"])) for line in invoice["lines"]] == [("Enduit", Decimal(40))]
+    every_fold_opened_passes_axe(screens)  # the draft invoice's edit form and the order's forms open
+    screens.open(f"/crm{base}")
+    screens.press("Émettre", within=screens.part(f"#item-{invoice['id']}"))
+    invoice_line = invoice["lines"][0]
+    open_details(screens, "Émettre un avoir")
+    type_into(screens, f"credit-{invoice['id']}-reason", "Surface remesurée")
+    type_into(screens, f"credit-{invoice['id']}-{invoice_line['id']}", "5")
+    screens.press("Émettre l’avoir")
+    [credit] = ok(call(platform, "dossier", "GET", f"{base}/credit-notes", agent))["items"]
+    assert f"L’avoir {credit['number']} est émis" in screens.text() and Decimal(credit["lines"][0]["quantity"]) == 5
+
+    # The order's PDF: made by the documents service (real LibreOffice), filed under the dossier, then linked.
+    item = f"#item-{order['id']}"
+    screens.press("Faire le PDF", within=screens.part(item))
+    assert order["number"] in screens.text()
+
+    def pdf_link(_driver):
+        screens.open(f"/crm{base}")
+        links = screens.part(item).find_elements(By.CSS_SELECTOR, "a.pdf-link")
+        return links[0] if links else False
+
+    link = WebDriverWait(screens.driver, 180, poll_frequency=3).until(pdf_link)
+    filed = ok(call(platform, "dossier", "GET", f"/orders/{order['id']}", agent))["pdf_document_id"]
+    assert filed and filed in link.get_attribute("href")
+    click(screens, link)
+    pdf = PdfReader(io.BytesIO(screens.downloaded(".pdf", timeout=60).read_bytes()))
+    assert order["number"] in "".join(page.extract_text() for page in pdf.pages)
+
+    # My calendar, staff side: the address shown once, the moved event in the feed a calendar application reads.
+    screens.open("/crm/dossiers")
+    screens.follow("Mon agenda")
+    screens.press("Créer mon adresse d’agenda")
+    feed = requests.get(screens.part("#feed-url-value").text, timeout=30)
+    assert feed.status_code == 200 and "Visite de la façade" in feed.text
     if os.environ.get("CRM_WORKSPACE_SCREENSHOT"):  # the README's picture of a dossier's quotes, orders, invoices
         screens.browser.fit_window(1280, 4000)
         screens.driver.find_element(By.ID, "finance").screenshot(os.environ["CRM_WORKSPACE_SCREENSHOT"])

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 bp = Blueprint("crm", __name__)
 
-from . import admin, dossiers, partners, tasks, workspace  # noqa: E402,F401  (routes register on import)
+from . import admin, calendar, dossiers, partners, tasks, workspace  # noqa: E402,F401  (routes register on import)

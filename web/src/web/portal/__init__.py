@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__)
 
-from . import client, contracts, home, live, third_party  # noqa: E402,F401  (the routes register themselves on bp)
+from . import calendar, client, contracts, home, live, third_party, workspace  # noqa: E402,F401  (the routes register themselves on bp)

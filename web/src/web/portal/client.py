@@ -12,6 +12,7 @@ from . import bp, model_fields
 from .common import api, field_errors, page, person, upload, upload_problem
 from .forms import DetailsForm, NoteForm, RequestForm, UploadForm
 from .third_party import third_party_dossier
+from .workspace import client_workspace, workspace_calls
 
 PAGE_SIZE = 25
 
@@ -45,6 +46,7 @@ def _model_specs(model_id: str | None, version: int | None) -> list[dict]:
 def load_client_dossier(dossier_id: str) -> dict:
     calls = api()
     found = calls.gather(
+        **workspace_calls(dossier_id, calls),
         dossier=lambda: calls.get("dossier", f"/dossiers/{dossier_id}"),
         notes=lambda: calls.get_all("dossier", f"/dossiers/{dossier_id}/notes"),
         documents=lambda: calls.get_all("documents", "/documents", {"owner_type": "dossier", "owner_id": dossier_id}),
@@ -75,6 +77,7 @@ def client_dossier_page(dossier_id: str, *, status: int = 200, **forms):
             documents=found["documents"],
             timeline=found["timeline"],
             invited=found["invited"],
+            **client_workspace(found),
             details_form=details_form,
             note_form=forms.pop("note_form", None) or NoteForm(),
             upload_form=forms.pop("upload_form", None) or UploadForm(),

@@ -89,3 +89,28 @@ def stream_document(document_id: str, rendition: str | None) -> Response:
             response.headers[header] = upstream.headers[header]
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def pdf_states(documents: list[dict]) -> dict[str, str]:
+    """Each listed document's PDF: ``ready`` (a PDF rendition to download), ``rendering`` (the documents worker
+    is making it) or ``failed``; the workspace links a quote's, an invoice's... filed PDF only when ready."""
+    states = {}
+    for document in documents:
+        kinds = {item.get("kind") for item in document.get("renditions") or []}
+        if "pdf" in kinds:
+            states[document["id"]] = "ready"
+        elif document.get("state") == "rendering":
+            states[document["id"]] = "rendering"
+        else:
+            states[document["id"]] = "failed"
+    return states
+
+
+def stream_ics(path: str) -> Response:
+    """An event's iCalendar file from the dossier service, streamed through with its headers."""
+    upstream = api().send("dossier", "GET", path)
+    response = Response(upstream.content, mimetype="text/calendar")
+    for name in ("Content-Type", "Content-Disposition"):
+        if name in upstream.headers:
+            response.headers[name] = upstream.headers[name]
+    return response

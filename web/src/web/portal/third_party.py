@@ -17,6 +17,7 @@ from ..identity import signed_in
 from . import bp, model_fields
 from .common import api, field_errors, page, upload, upload_problem
 from .forms import AnswerForm, AttachForm, PieceUploadForm, PlainForm, ThirdPartyNoteForm, UploadForm
+from .workspace import participant_workspace
 
 OPINION_TYPES = ("opinion", "opinion_completion")
 COMPLETION_TYPES = ("completion", "opinion_completion")
@@ -141,7 +142,14 @@ def third_party_dossier(dossier_id: str):
 
 
 def participant_page(dossier_id: str, view: dict, *, status: int = 200, **forms):
-    documents = api().get_all("documents", "/documents", {"owner_type": "dossier", "owner_id": dossier_id})
+    calls = api()
+    found = calls.gather(
+        documents=lambda: calls.get_all("documents", "/documents", {"owner_type": "dossier", "owner_id": dossier_id}),
+        workspace=lambda: calls.optional(
+            lambda: calls.get("partner-gateway", f"/me/dossiers/{dossier_id}/workspace"), default=None
+        ),
+    )
+    documents = found["documents"]
     record = view["dossier"]
     fields = model_fields.from_specs([], dict.fromkeys(record.get("fields", {}), "read"), record.get("fields", {}))
     return (
@@ -152,6 +160,7 @@ def participant_page(dossier_id: str, view: dict, *, status: int = 200, **forms)
             fields=fields,
             notes=record.get("notes", []),
             documents=documents,
+            **participant_workspace(found["workspace"]),
             note_form=forms.pop("note_form", None) or ThirdPartyNoteForm(),
             upload_form=forms.pop("upload_form", None) or UploadForm(),
             **forms,
