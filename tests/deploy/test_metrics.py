@@ -82,8 +82,8 @@ def test_the_worker_exposes_event_outcomes_outbox_backlog_its_age_and_the_broker
     register_worker_metrics(registry, stats, worker_db, ready)
     written = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
     with clock.frozen_at(written), worker_db.transaction() as session:
-        record_event(session, "probe.one", {"id": "a"}, producer="dossier")
-        record_event(session, "probe.two", {"id": "b"}, producer="dossier")
+        record_event(session, "probe.one", {"id": "a"}, producer="probe")  # a test producer: no schema
+        record_event(session, "probe.two", {"id": "b"}, producer="probe")
     for outcome, times in zip(WORKER_EVENT_OUTCOMES, (3, 1, 2, 1, 1), strict=False):
         for _ in range(times):
             stats.count(outcome)
