@@ -168,10 +168,17 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
     by_name = {item["partner"]["name"]: item for item in solicitations}
     assert by_name["Julien Moreau"]["state"] == "answered" and by_name["Julien Moreau"]["reminder_count"] == 0
     assert by_name["Nadia Rousseau"]["reminder_count"] == 1 and by_name["Nadia Rousseau"]["reminded_at"]
-    panel = screens.driver.find_element(By.ID, f"solicitation-{by_name['Nadia Rousseau']['id']}").text
-    assert "Dernière relance le" in panel
-    julien_row = screens.driver.find_element(By.ID, f"solicitation-{by_name['Julien Moreau']['id']}").text
-    assert "Jamais relancé" in julien_row
+
+    def row_text(name: str) -> str:
+        # the live stream may be swapping the panel in (the reminder is a change too): read the row once it is there
+        found = screens.driver.find_elements(By.ID, f"solicitation-{by_name[name]['id']}")
+        return found[0].text if found else ""
+
+    WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(
+        lambda driver: "Dernière relance le" in row_text("Nadia Rousseau")
+    )
+    WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(lambda driver: row_text("Julien Moreau"))
+    assert "Jamais relancé" in row_text("Julien Moreau")
 
 
 def test_an_agent_approves_a_validation_task_and_the_client_downloads_the_pdf(platform, screens):
