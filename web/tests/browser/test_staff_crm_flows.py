@@ -19,6 +19,7 @@ from chromium import Browser
 from pypdf import PdfReader
 from scenario_helpers import call, ok, recipient
 from screens import Screens
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
@@ -171,8 +172,11 @@ def test_an_agent_solicits_two_partners_sees_an_answer_arrive_without_reloading_
 
     def row_text(name: str) -> str:
         # the live stream may be swapping the panel in (the reminder is a change too): read the row once it is there
-        found = screens.driver.find_elements(By.ID, f"solicitation-{by_name[name]['id']}")
-        return found[0].text if found else ""
+        try:
+            found = screens.driver.find_elements(By.ID, f"solicitation-{by_name[name]['id']}")
+            return found[0].text if found else ""
+        except StaleElementReferenceException:
+            return ""
 
     WebDriverWait(screens.driver, 30, poll_frequency=0.5).until(
         lambda driver: "Dernière relance le" in row_text("Nadia Rousseau")
