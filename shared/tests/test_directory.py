@@ -128,3 +128,17 @@ def test_a_reader_keeps_their_own_account_id_and_loses_everyone_else_s_at_any_de
         "partner_sub": "me",
         "subject": "kept: not an account key",
     }
+
+
+def test_an_erasure_also_redacts_the_relay_s_last_error_of_an_outbox_row(copy_db):
+    handlers = directory.directory_handlers()
+    run(copy_db, handlers, "person.created", CAMILLE)
+    with copy_db.transaction() as session:
+        record_event(session, "thing.sent", {"to": "camille@x.test"}, producer="demo")
+        session.execute(
+            outbox_table.update().values(last_error="returned: no route for Camille Hélène <CAMILLE@x.test>")
+        )
+    run(copy_db, handlers, "person.erased", {"person_id": "p-1", "sub": "acct-1"})
+    with copy_db.read_only() as session:
+        (error,) = session.execute(select(outbox_table.c.last_error)).scalars()
+    assert error == "returned: no route for [erased] <[erased]>"

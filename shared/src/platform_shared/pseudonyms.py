@@ -44,3 +44,11 @@ def without_others_accounts(value: Any, own_sub: str | None) -> Any:
     if isinstance(value, list | tuple):
         return [without_others_accounts(item, own_sub) for item in value]
     return value
+
+
+def for_reader(value: Any, caller) -> Any:
+    """``value`` as ``caller`` (a :class:`platform_shared.auth.Caller`) may read it: whole for staff and services,
+    without other people's account ids for clients and third parties."""
+    if caller.is_staff or caller.is_service:
+        return value
+    return without_others_accounts(value, caller.sub)
