@@ -18,10 +18,9 @@ a rewrite runs under a broker-side lock (an exclusive queue ``<service>.erasure.
 taken and fails, to be retried. What is not rewritten, and why: a message in flight (handed to a consumer of the
 work queue, or being moved by the broker from a retry queue to the work queue) is not in any queue a client can
 read; the work queue itself is consumed by every replica, so taking messages from it would race the consumers.
-Such a message is handled within ``CONSUMER_RETRY_DELAYS_MS`` of the erasure (or parked again, and then rewritten
-by the next erasure run, ``<service>-ctl dead-letters``); what its handler writes is anonymised by the service's
-own erasure rules only if it runs before the erasure (``shared/README.md``, "Erasure and the broker").
-"""
+Such a message is handled within the ``CONSUMER_RETRY_DELAYS_MS`` of the erasure (or parked as a dead letter that
+still holds the values); what its handler writes is anonymised by the service's own erasure only if it ran
+before the erasure (``shared/README.md``, "Erasure and the broker")."""
 
 from __future__ import annotations
 
