@@ -101,3 +101,44 @@ def test_a_pseudonym_is_stable_per_account_says_the_role_and_never_shows_the_acc
     assert "acct-12345678" not in first and "12345678" not in first
     assert pseudonym("acct-87654321", "client") != first
     assert pseudonym("acct-12345678", None).startswith("Person ")
+
+
+def test_a_reader_keeps_their_own_account_id_and_loses_everyone_else_s_at_any_depth():
+    from platform_shared.pseudonyms import without_others_accounts
+
+    answer = {
+        "notes": [
+            {"author_sub": "me", "author_name": "Me", "body": "mine"},
+            {"author_sub": "agent-7", "author_name": "Ana", "body": "theirs"},
+        ],
+        "attendees": [{"sub": "agent-7", "name": "Ana"}],
+        "details": {"assignee_sub": "agent-7", "previous_assignee_sub": None},
+        "answers": [{"saved_by": "agent-7", "version": 1}],
+        "partner_sub": "me",
+        "subject": "kept: not an account key",
+    }
+    assert without_others_accounts(answer, "me") == {
+        "notes": [
+            {"author_sub": "me", "author_name": "Me", "body": "mine"},
+            {"author_name": "Ana", "body": "theirs"},
+        ],
+        "attendees": [{"name": "Ana"}],
+        "details": {"previous_assignee_sub": None},
+        "answers": [{"version": 1}],
+        "partner_sub": "me",
+        "subject": "kept: not an account key",
+    }
+
+
+def test_an_erasure_also_redacts_the_relay_s_last_error_of_an_outbox_row(copy_db):
+    handlers = directory.directory_handlers()
+    run(copy_db, handlers, "person.created", CAMILLE)
+    with copy_db.transaction() as session:
+        record_event(session, "thing.sent", {"to": "camille@x.test"}, producer="demo")
+        session.execute(
+            outbox_table.update().values(last_error="returned: no route for Camille Hélène <CAMILLE@x.test>")
+        )
+    run(copy_db, handlers, "person.erased", {"person_id": "p-1", "sub": "acct-1"})
+    with copy_db.read_only() as session:
+        (error,) = session.execute(select(outbox_table.c.last_error)).scalars()
+    assert error == "returned: no route for [erased] <[erased]>"

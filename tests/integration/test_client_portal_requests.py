@@ -297,7 +297,7 @@ def test_portal_requests_are_classified_notify_the_configured_people_and_the_req
     )
     seen = ok(call(platform, "dossier", "GET", path, requester))
     assert seen["status_label"] == "In progress"
-    assert seen["assignee_sub"] == lawyer_sub
+    assert "assignee_sub" not in seen and seen["assignee_email"] == lawyer_mail  # a contact, not an account id
     assert seen["description"] == "Formal notice to be sent to Acme, then summary proceedings."
     assert [item["title"] for item in seen["important_developments"]] == ["Formal notice sent"]
     assert "client_email" not in seen and "partner_visible" not in seen  # staff-only attributes

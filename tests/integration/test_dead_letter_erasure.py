@@ -29,11 +29,12 @@ def vhost():
     infra.delete_vhost(created)
 
 
-def _dead_letter(url: str, queue: str, message_id: str, data: dict, error: str) -> None:
+def _dead_letter(url: str, queue: str, message_id: str, data: dict, error: str, declare: bool = True) -> None:
     connection = pika.BlockingConnection(pika.URLParameters(url))
     try:
         channel = connection.channel()
-        channel.queue_declare(queue=queue, durable=True, arguments=QUORUM)
+        if declare:
+            channel.queue_declare(queue=queue, durable=True, arguments=QUORUM)
         body = json.dumps({"id": message_id, "type": "contact.changed", "data": data})  # ASCII-escaped, as events are
         properties = pika.BasicProperties(
             message_id=message_id, type="contact.changed", headers={"x-error": error, "x-retry-count": 3}
@@ -68,3 +69,65 @@ def test_an_unreachable_broker_is_an_upstream_error_so_the_erasure_is_retried():
     settings = load_settings(service_name="demo", amqp_url="amqp://guest:guest@127.0.0.1:1/%2F")
     with pytest.raises(UpstreamUnavailable):
         redact_dead_letters(settings, [EMAIL])
+
+
+def _declare_service_queues(url: str, service: str, settings) -> QueueNames:
+    from platform_shared.messaging.topology import declare_service_queues, unrouted_limits
+
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    try:
+        return declare_service_queues(
+            connection.channel(), "domain", service, [], settings.retry_delays_ms, unrouted_limits(settings)
+        )
+    finally:
+        connection.close()
+
+
+def _messages(url: str, queue: str) -> list[str]:
+    """The bodies in ``queue`` (taken and put back: nothing consumes these queues in this test)."""
+    connection = pika.BlockingConnection(pika.URLParameters(url))
+    try:
+        channel = connection.channel()
+        bodies = []
+        while True:
+            method, _, body = channel.basic_get(queue, auto_ack=False)
+            if method is None:
+                return bodies
+            bodies.append(body.decode())
+    finally:
+        connection.close()  # unacknowledged: every message goes back
+
+
+def test_the_retry_queues_and_domain_unrouted_are_rewritten_too_keeping_the_retry_count(vhost):
+    # delays long enough that nothing leaves a retry queue while the test reads it
+    settings = load_settings(service_name="demo", amqp_url=vhost.url, consumer_retry_delays_ms="600000,600000")
+    names = _declare_service_queues(vhost.url, "demo", settings)
+    _dead_letter(vhost.url, names.retry(2), "m-retry", {"email": EMAIL, "name": NAME}, "temporary", declare=False)
+    _dead_letter(vhost.url, "domain.unrouted", "m-unrouted", {"email": EMAIL}, "", declare=False)
+    _dead_letter(vhost.url, names.retry(1), "m-other", {"email": "other@example.test"}, "temporary", declare=False)
+    assert redact_dead_letters(settings, [EMAIL.lower(), NAME]) == 1  # its own queues: not domain.unrouted
+    [retried] = _messages(vhost.url, names.retry(2))
+    assert json.loads(retried)["data"] == {"email": "[erased]", "name": "[erased]"}
+    assert EMAIL.lower() in _messages(vhost.url, "domain.unrouted")[0].lower()
+    assert redact_dead_letters(settings, [EMAIL.lower(), NAME], unrouted=True) == 1  # the directory's owner
+    assert json.loads(_messages(vhost.url, "domain.unrouted")[0])["data"] == {"email": "[erased]"}
+    assert json.loads(_messages(vhost.url, names.retry(1))[0])["data"] == {"email": "other@example.test"}
+    connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
+    try:
+        method, properties, _ = connection.channel().basic_get(names.retry(2), auto_ack=False)
+        assert properties.headers["x-retry-count"] == 3 and properties.message_id == "m-retry"
+    finally:
+        connection.close()
+
+
+def test_a_second_erasure_rewriting_the_same_queues_at_once_fails_to_be_retried(vhost):
+    settings = load_settings(service_name="demo", amqp_url=vhost.url)
+    _declare_service_queues(vhost.url, "demo", settings)
+    holder = pika.BlockingConnection(pika.URLParameters(vhost.url))
+    try:
+        holder.channel().queue_declare(queue="demo.erasure.lock", exclusive=True)  # an erasure under way
+        with pytest.raises(UpstreamUnavailable):
+            redact_dead_letters(settings, [EMAIL])
+    finally:
+        holder.close()
+    assert redact_dead_letters(settings, [EMAIL]) == 0  # the lock is gone with its connection

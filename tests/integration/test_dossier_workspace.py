@@ -613,6 +613,10 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     assert through_gateway["activity_totals"]["minutes"] == 330 and through_gateway["read_only"] is False
     for financial in (quote["id"], order["id"], invoice["id"], quote["total"], issued["number"], made["id"]):
         assert financial not in str(through_gateway)
+    # ... and people by name: the meeting's other attendee (the client) without their account id (architecture §5).
+    [attendees] = [e["attendees"] for e in through_gateway["events"]]
+    assert space.participant_sub in str(attendees) and space.owner_sub not in str(through_gateway)
+    assert space.agent_sub not in str(through_gateway)
     # The client reads the participants' names; the timeline names people, never raw ids.
     names = ok(dossier("GET", f"{space.path}/participants", space.owner))["items"]
     assert [row["name"] for row in names] == ["Plomberie Martin"]

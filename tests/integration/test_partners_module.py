@@ -627,6 +627,17 @@ def test_the_agent_sends_a_document_and_a_generated_letter_that_the_partners_see
         for name in ("committee-memo.pdf", "receipt.pdf", "bank-statement.pdf"):
             assert name not in texts
 
+    # Names, never another person's account id (architecture §5): the agent's note and files, the others.
+    note = {"body": "The committee meets on Friday.", "visibility": "participants"}
+    ok(call(platform, "dossier", "POST", f"/dossiers/{story.dossier_id}/notes", story.agent, json=note), 201)
+    for name in ("banker", "surveyor"):
+        view = ok(story.partner_dossier(name), 200)
+        notes = [item for item in view["dossier"]["notes"] if item["body"] == note["body"]]
+        assert [(item["author_name"], item.get("author_sub")) for item in notes] == [("Ines Instructor", None)]
+        assert {item["id"] for item in view["documents"]} == {shared["id"], letter["id"]}  # the agent's uploads
+        others = {story.agent_sub, story.client_sub, *(p["sub"] for n, p in story.partners.items() if n != name)}
+        assert {sub for sub in others if sub in str(view)} == set(), name
+
     # A status hidden from partners hides their documents too.
     move(platform, story.agent, story.dossier_id, "committee")
     assert platform.wait_until(lambda: document_status(platform, banker["headers"], shared["id"]) == 404, timeout=20)

@@ -88,7 +88,9 @@ def test_assigning_publishes_dossier_assigned(client, as_agent, as_client, dossi
         "assignee_email": "zoe@firm.example",
         "previous_assignee_sub": None,
     }
-    assert get(client, as_client, dossier)["assignee_sub"] == "agent-zoe"
+    seen = get(client, as_client, dossier)
+    assert seen["assignee_email"] == "zoe@firm.example"
+    assert "assignee_sub" not in seen  # a client reads no other person's account id
 
 
 def test_references_are_sequential_and_unique(new_dossier):

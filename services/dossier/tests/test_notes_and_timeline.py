@@ -193,3 +193,27 @@ def test_a_document_s_timeline_entry_follows_its_visibility(client, as_client, d
     assert "document" in kinds(client, as_client, dossier)
     deliver(db, "dossier", table, "document.deleted", document)
     assert "document" not in kinds(client, as_client, dossier)
+
+
+def test_a_client_reads_names_never_another_person_s_account_id(client, as_agent, as_client, dossier):
+    """Architecture §5: staff may see account ids; a client sees names (and keeps their own id, to mark "mine")."""
+    note(client, as_agent, dossier, "from the lawyer", "requester")
+    note(client, as_client, dossier, "from me")
+    client.patch(
+        f"/api/v1/dossiers/{dossier['id']}",
+        json={"assignee_sub": "agent-zoe", "assignee_email": "zoe@firm.example"},
+        headers={**as_agent, "If-Match": "*"},
+    )
+    path = f"/api/v1/dossiers/{dossier['id']}"
+    client_notes = client.get(f"{path}/notes", headers=as_client).get_json()["items"]
+    staff_notes = client.get(f"{path}/notes", headers=as_agent).get_json()["items"]
+    assert [n.get("author_sub") for n in staff_notes] == ["agent-alice", "client-bob"]
+    assert [n.get("author_sub") for n in client_notes] == [None, "client-bob"]
+    assert client_notes[0]["author_name"]  # the lawyer named (a pseudonym when nobody gave a name)
+    assert "agent-alice" not in str(client_notes)
+    client_timeline = client.get(f"{path}/timeline", headers=as_client).get_json()["items"]
+    staff_timeline = client.get(f"{path}/timeline", headers=as_agent).get_json()["items"]
+    assert "agent-alice" in str(staff_timeline) and "agent-zoe" in str(staff_timeline)
+    assert "agent-alice" not in str(client_timeline) and "agent-zoe" not in str(client_timeline)
+    assert all(entry["actor_name"] for entry in client_timeline if entry["actor_role"])
+    assert {entry.get("actor_sub") for entry in client_timeline} <= {"client-bob", None}

@@ -480,3 +480,20 @@ def test_an_erasure_is_a_503_and_erases_nothing_while_the_dead_letters_cannot_be
     assert response.status_code == 503 and response.content_type == "application/problem+json"
     assert client.get(f"/api/v1/people/{sophie['id']}", headers=as_agent).get_json()["email"] == sophie["email"]
     assert outbox_events(db, "person.erased") == []
+
+
+def test_an_erasure_rewrites_the_queues_with_every_value_and_the_platform_wide_unrouted_queue_too(sophie, db):
+    """The directory's owner rewrites ``domain.unrouted`` (one queue for the platform) besides its own queues."""
+    from dossier.services import people
+    from platform_shared.auth import Caller
+
+    calls = []
+    with db.transaction() as session:
+        people.erase(
+            session,
+            Caller(sub="admin-ada", role="admin"),
+            sophie["id"],
+            dead_letters=lambda values, **options: calls.append((set(values), options)),
+        )
+    [(values, options)] = calls
+    assert {sophie["email"], sophie["name"], "+33 1 23 45 67 89"} <= values and options == {"unrouted": True}

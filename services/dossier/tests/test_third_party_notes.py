@@ -54,12 +54,23 @@ def test_note_added_names_the_third_party_as_author_and_actor(client, as_service
 
 
 def test_the_timeline_shows_the_note_to_the_client_with_the_third_party_as_actor(
-    client, as_service, as_client, dossier
+    client, as_service, as_client, as_agent, dossier
 ):
     third_party_note(client, as_service, dossier["id"])
-    items = client.get(f"/api/v1/dossiers/{dossier['id']}/timeline", headers=as_client).get_json()["items"]
-    [entry] = [item for item in items if item["kind"] == "note"]
-    assert (entry["visibility"], entry["actor_sub"], entry["actor_role"]) == ("participants", "partner-sam", "partner")
+
+    def note_entry(headers):
+        items = client.get(f"/api/v1/dossiers/{dossier['id']}/timeline", headers=headers).get_json()["items"]
+        [entry] = [item for item in items if item["kind"] == "note"]
+        return entry
+
+    seen = note_entry(as_client)  # the client reads the participant's name, not their account id
+    assert (seen["visibility"], seen["actor_name"], seen["actor_role"]) == (
+        "participants",
+        "Sam Subcontractor",
+        "partner",
+    )
+    assert "actor_sub" not in seen
+    assert note_entry(as_agent)["actor_sub"] == "partner-sam"  # staff may see account ids
 
 
 def test_a_closed_dossier_refuses_a_participant_note_with_409(client, as_service, as_agent, dossier, db):

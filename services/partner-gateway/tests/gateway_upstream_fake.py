@@ -111,6 +111,8 @@ class UpstreamFake:
                     "partner_visible": record["partner_visible"],
                     "closed": record["closed"],
                     "fields": record["view"],
+                    # as the dossier service answers a service: with the notes' author_sub
+                    "notes": [note for note in fake.notes if note["dossier_id"] == dossier_id],
                 }
             )
 
@@ -134,7 +136,16 @@ class UpstreamFake:
             return jsonify(
                 {
                     "kind": "participant",
-                    "events": [{"id": "evt-1", "title": "Site visit"}],
+                    "events": [
+                        {
+                            "id": "evt-1",
+                            "title": "Site visit",
+                            "attendees": [
+                                {"sub": "agent-alice", "role": "agent", "name": "Alice Lawyer"},
+                                {"sub": request.args.get("sub"), "role": "partner", "name": "Sam"},
+                            ],
+                        }
+                    ],
                     "expenses": [{"id": "exp-1", "total": "114.00"}],
                     "activities": [{"id": "act-1", "minutes": 90, "order_id": None}],
                     "activity_totals": {"minutes": 90, "orders": []},

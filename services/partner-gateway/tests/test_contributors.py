@@ -349,3 +349,60 @@ def test_revoking_a_third_party_publishes_contributor_revoked_so_other_services_
         "role": None,
         "account_sub": sub,
     }
+
+
+STAFF_NOTE = {
+    "id": "note-staff",
+    "visibility": "participants",
+    "body": "Site visit on Friday.",
+    "author_sub": "agent-alice",
+    "author_role": "agent",
+    "author_name": "Alice Lawyer",
+    "created_at": "2026-12-01T09:00:00Z",
+}
+
+
+def test_a_participant_reads_people_by_name_never_by_another_person_s_account_id(world, client, upstream):
+    """Architecture §5: the dossier service hands the gateway (a service) the notes' author_sub; the participant
+    reads the names, and only their own account id (their page marks their notes by it)."""
+    invitation, sub, headers = attached_participant(world)
+    dossier_id = invitation["dossier_id"]
+    upstream.notes.append({**STAFF_NOTE, "dossier_id": dossier_id})
+    assert post_note(client, dossier_id, headers).status_code == 201
+    notes = client.get(f"/api/v1/me/dossiers/{dossier_id}", headers=headers).get_json()["dossier"]["notes"]
+    assert [(note.get("author_sub"), note["author_name"]) for note in notes] == [(None, "Alice Lawyer"), (sub, "Sam")]
+    [event] = workspace(client, dossier_id, headers).get_json()["events"]
+    assert event["attendees"] == [
+        {"role": "agent", "name": "Alice Lawyer"},
+        {"sub": sub, "role": "partner", "name": "Sam"},
+    ]
+    assert "agent-alice" not in str(notes) + str(event)
+
+
+def test_a_partner_reads_notes_and_documents_without_another_person_s_account_id(world, client, upstream):
+    solicitation, sub, headers = world.attached_solicitation()
+    dossier_id = solicitation["dossier_id"]
+    upstream.notes.append({**STAFF_NOTE, "dossier_id": dossier_id})
+    upstream.add_document("dossier", dossier_id, uploaded_by="agent-alice", partner=True)
+    mine = upstream.add_document("solicitation", solicitation["id"], uploaded_by=sub, dossier_id=dossier_id)
+    view = client.get(f"/api/v1/me/dossiers/{dossier_id}", headers=headers).get_json()
+    assert [note["author_name"] for note in view["dossier"]["notes"]] == ["Alice Lawyer"]
+    assert [document["uploaded_by"] for document in view["documents"]] == [{"role": "partner"}]
+    [detail] = view["solicitations"]
+    assert [(d["id"], d["uploaded_by"]["sub"]) for d in detail["documents"]] == [(mine, sub)]
+    assert "agent-alice" not in str(view)
+
+
+def test_a_client_lists_the_contributors_they_invited_without_their_account_ids(world, client, settings):
+    dossier_id = world.dossier(model=CLIENT_INVITES_MODEL)
+    owner = bearer(settings, "client", "client-bob", org="acme")
+    invitation = world.invite(dossier_id, headers=owner, role="co_borrower", notify=False)
+    guest = unique("guest")
+    assert world.attach(invitation["access_key"], guest).status_code == 200
+    path = f"/api/v1/dossiers/{dossier_id}/contributors"
+    [seen] = client.get(path, headers=owner).get_json()["items"]
+    assert seen["state"] == "attached" and "account_sub" not in seen
+    [staff_seen] = client.get(path, headers=world.agent).get_json()["items"]
+    assert staff_seen["account_sub"] == guest  # staff may see account ids
+    revoked = client.post(f"/api/v1/contributors/{invitation['id']}/revoke", headers=owner).get_json()
+    assert revoked["state"] == "revoked" and "account_sub" not in revoked

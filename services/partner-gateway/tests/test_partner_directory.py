@@ -62,3 +62,40 @@ def test_an_erasure_removes_a_linked_partner_s_name_and_email_even_when_they_dif
     assert tables_holding(db, "cabinet@example.test", "E. Expert (cabinet)", "eve@example.test") == {}
     (partner,) = client.get("/api/v1/partners", headers=as_agent).get_json()["items"]
     assert partner["person_id"] == "p-eve" and partner["person_name"] is None
+
+
+def _solicitation_body(**partner):
+    from datetime import date, timedelta
+
+    due = (date.today() + timedelta(days=10)).isoformat()
+    return {"type": "opinion", "scope": "legal", "due_date": due, "open_statuses": ["review"], **partner}
+
+
+def test_staff_solicit_the_partner_of_a_directory_person_they_found_by_search(world, client, db, settings):
+    _person(db, settings, "p-eve", "Eve Expert", "eve@example.test")
+    partner = _register(client, world.agent, person_id="p-eve").get_json()
+    dossier_id = world.dossier()
+    path = f"/api/v1/dossiers/{dossier_id}/solicitations"
+    response = client.post(path, json=_solicitation_body(person_id="p-eve"), headers=world.agent)
+    assert response.status_code == 201, response.get_json()
+    assert response.get_json()["partner"]["id"] == partner["id"]
+
+
+def test_a_person_id_no_single_partner_is_registered_for_is_a_422_naming_it_and_nothing_is_written(
+    world, client, db, settings
+):
+    _person(db, settings, "p-eve", "Eve Expert", "eve@example.test")
+    _person(db, settings, "p-sam", "Sam Twice", "sam@example.test")
+    _register(client, world.agent, person_id="p-sam")
+    _register(client, world.agent, person_id="p-sam", name="Sam (cabinet)", email="cabinet@example.test")
+    dossier_id = world.dossier()
+    path = f"/api/v1/dossiers/{dossier_id}/solicitations"
+    for person_id in ("p-eve", "p-sam", "p-nobody"):  # no partner, two partners, unknown person
+        response = client.post(path, json=_solicitation_body(person_id=person_id), headers=world.agent)
+        assert response.status_code == 422 and list(response.get_json()["errors"]) == ["person_id"], person_id
+    partner_id = _register(client, world.agent, name="Other", email="other@example.test").get_json()["id"]
+    for body in (_solicitation_body(), _solicitation_body(partner_id=partner_id, person_id="p-sam")):
+        response = client.post(path, json=body, headers=world.agent)
+        assert response.status_code == 422, response.get_json()
+        assert set(response.get_json()["errors"]) == {"partner_id", "person_id"}
+    assert client.get(path, headers=world.agent).get_json()["items"] == []

@@ -8,7 +8,8 @@ timelines, views and emails name people without a call per line. Each service's 
 
 On ``person.erased`` the service first runs its own erasure (``on_erased``: the rows of its tables that hold the
 person's data, found by the copy's ``sub``, email and name), then drops the copy's row and redacts the person's
-values from its outbox (an event already published keeps no trace of them in the database).
+values from its outbox, payloads and ``last_error`` alike (an event already published keeps no trace of them in
+the database).
 """
 
 from __future__ import annotations
@@ -145,22 +146,23 @@ def names_by_sub(session: Session, subs: Iterable[str | None]) -> dict[str, str]
 
 
 def redact_outbox(session: Session, values: Iterable[str]) -> int:
-    """Replace ``values`` in every outbox payload that holds them by ``[erased]``; returns the rows changed."""
-    changed = 0
-    for encoded in {item for item in json_encodings(values) if len(item) >= 2}:
-        rows = session.execute(
-            select(outbox_table.c.seq, outbox_table.c.payload).where(
-                outbox_table.c.payload.icontains(encoded, autoescape=True)
-            )
-        ).all()
-        for row in rows:
-            session.execute(
-                outbox_table.update()
-                .where(outbox_table.c.seq == row.seq)
-                .values(payload=replace_ignoring_case(row.payload, encoded, ERASED))
-            )
-            changed += 1
-    return changed
+    """Replace ``values`` by ``[erased]`` in every outbox row that holds them, in its payload (JSON text) and in
+    its ``last_error`` (the relay's last failure, plain text); returns the rows changed."""
+    wanted = {item for item in json_encodings(values) | {value for value in values if value} if len(item) >= 2}
+    changed: set[int] = set()
+    for column in (outbox_table.c.payload, outbox_table.c.last_error):
+        for encoded in sorted(wanted, key=len, reverse=True):
+            rows = session.execute(
+                select(outbox_table.c.seq, column).where(column.icontains(encoded, autoescape=True))
+            ).all()
+            for seq, text in rows:
+                session.execute(
+                    outbox_table.update()
+                    .where(outbox_table.c.seq == seq)
+                    .values({column.key: replace_ignoring_case(text, encoded, ERASED)})
+                )
+                changed.add(seq)
+    return len(changed)
 
 
 def json_encodings(values: Iterable[str]) -> set[str]:

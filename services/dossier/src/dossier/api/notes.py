@@ -55,7 +55,13 @@ class TimelineEntrySchema(Schema):
     visibility = fields.String()
     summary = fields.String()
     details = fields.Dict()
-    actor_sub = fields.String(allow_none=True)
+    actor_sub = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "The actor's account id: staff and services always; a client only when it is their "
+            "own (left out otherwise, like any other account id in details): read actor_name."
+        },
+    )
     actor_role = fields.String(allow_none=True)
     actor_name = fields.String(
         allow_none=True, metadata={"description": "The actor's name (the directory's, else the event's), or null."}

@@ -40,7 +40,12 @@ class NoteSchema(Schema):
     dossier_id = fields.String()
     visibility = fields.String()
     body = fields.String()
-    author_sub = fields.String()
+    author_sub = fields.String(
+        metadata={
+            "description": "The author's account id: staff and services always; a client only on their own notes "
+            "(another person is named by author_name)."
+        }
+    )
     author_role = fields.String()
     author_name = fields.String(allow_none=True)
     created_at = fields.DateTime()
@@ -61,7 +66,9 @@ class DossierSummarySchema(Schema):
     partner_visible = fields.Boolean(metadata={"description": "Staff only."})
     client_visible = fields.Boolean(metadata={"description": "Staff only."})
     client_reference = fields.String(allow_none=True)
-    assignee_sub = fields.String(allow_none=True)
+    assignee_sub = fields.String(
+        allow_none=True, metadata={"description": "Staff only (a client reads assignee_email on the dossier)."}
+    )
     closed = fields.Boolean()
     created_at = fields.DateTime()
     client_sub = fields.String(allow_none=True, metadata={"description": "Staff only."})

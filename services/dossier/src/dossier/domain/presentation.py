@@ -39,13 +39,13 @@ def present_summary(
         "kind": dossier.kind,
         "origin": dossier.origin,
         "client_reference": dossier.client_reference,
-        "assignee_sub": dossier.assignee_sub,
         "closed": dossier.closed,
         "created_at": dossier.created_at,
         **_status(dossier, model, caller),
     }
     if sees_everything(caller):
         summary.update(
+            assignee_sub=dossier.assignee_sub,
             client_sub=dossier.client_sub,
             client_org=dossier.client_org,
             client_name=dossier.client_name,

@@ -16,6 +16,7 @@ from platform_shared.etag import Precondition, etag_of
 from platform_shared.i18n import supported
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
+from platform_shared.pseudonyms import pseudonym
 
 from .. import SERVICE_NAME
 from ..db import Category, Development, Dossier, Person, search_text
@@ -299,6 +300,18 @@ def _changed(dossier: Dossier, attributes: dict[str, Any]) -> list[str]:
     return [key for key, value in attributes.items() if getattr(dossier, key) != value]
 
 
+def _assignee_label(session: Session, assignee_sub: str | None, assignee_email: str | None) -> str:
+    """Who a dossier was assigned to, as a line names them: the directory's name, else the email the agent gave
+    (the client's contact), else a pseudonym; never the account id (clients read the line)."""
+    if not assignee_sub:
+        return "nobody"
+    return (
+        people.names_by_sub(session, [assignee_sub]).get(assignee_sub)
+        or assignee_email
+        or pseudonym(assignee_sub, "agent")
+    )
+
+
 def _assign(
     session: Session, caller: Caller, dossier: Dossier, assignee_sub: str | None, assignee_email: str | None
 ) -> None:
@@ -309,7 +322,7 @@ def _assign(
         session,
         dossier.id,
         "assigned",
-        f"Assigned to {assignee_sub or 'nobody'}",
+        f"Assigned to {_assignee_label(session, assignee_sub, assignee_email)}",
         visibility="requester",
         actor=caller.as_actor(),
         details={"assignee_sub": assignee_sub, "previous_assignee_sub": previous},

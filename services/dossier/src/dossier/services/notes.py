@@ -10,7 +10,7 @@ from platform_shared.auth import Caller
 from platform_shared.errors import ValidationFailed
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
-from platform_shared.pseudonyms import pseudonym
+from platform_shared.pseudonyms import pseudonym, without_others_accounts
 
 from .. import SERVICE_NAME
 from ..db import Development, Note
@@ -101,7 +101,29 @@ def participant_notes(session: Session, dossier_id: str) -> list[Note]:
 def list_notes(session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None) -> Page:
     visible_dossier(session, caller, dossier_id)
     statement = select(Note).where(Note.dossier_id == dossier_id, Note.visibility.in_(visible_audiences(caller)))
-    return keyset_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
+    page = keyset_page(session, statement, [Note.created_at, Note.id], limit=limit, cursor=cursor)
+    return page.map(lambda note: present_note(note, caller))
+
+
+def present_note(note: Note, caller: Caller) -> dict:
+    """A note as ``caller`` reads it: staff and services with its author's account id, a client only with their
+    own (another author is named by ``author_name``, a pseudonym when nobody gave a name, never by their
+    account)."""
+    body = {
+        "id": note.id,
+        "dossier_id": note.dossier_id,
+        "visibility": note.visibility,
+        "body": note.body,
+        "author_sub": note.author_sub,
+        "author_role": note.author_role,
+        "author_name": note.author_name,
+        "created_at": note.created_at,
+    }
+    if sees_everything(caller):
+        return body
+    if body["author_name"] is None and note.author_sub and note.author_sub != caller.sub:
+        body["author_name"] = pseudonym(note.author_sub, note.author_role)
+    return without_others_accounts(body, caller.sub)
 
 
 def add_development(session: Session, caller: Caller, dossier_id: str, title: str, body: str) -> Development:

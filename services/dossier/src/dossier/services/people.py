@@ -708,11 +708,12 @@ def erase(
     person_id: str,
     reason: str | None = None,
     *,
-    dead_letters: Callable[[list[str]], int] | None = None,
+    dead_letters: Callable[..., int] | None = None,
 ) -> Person:
     """Anonymise a person here and tell every service (``person.erased``). Refused (409) while they hold an
     open dossier. Kept by law: dossiers (their client becomes anonymous), the timeline, pseudonymous ids.
-    ``dead_letters`` rewrites this service's dead letters naming them (``platform_shared.dead_letter_erasure``)."""
+    ``dead_letters`` rewrites this service's dead letters and retry queues naming them, and ``domain.unrouted``
+    (``platform_shared.dead_letter_erasure``)."""
     person = live_person(session, person_id, for_update=True)
     open_dossiers = session.scalars(
         select(Dossier.reference).where(_person_dossiers_clause(person), Dossier.closed_at.is_(None))
@@ -732,7 +733,7 @@ def erase(
     session.flush()
     redact_outbox(session, values)
     if dead_letters is not None:
-        dead_letters(values)
+        dead_letters(values, unrouted=True)  # the directory's owner rewrites domain.unrouted too
     record_event(
         session,
         "person.erased",

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from platform_shared import clock
 from platform_shared.auth import Caller
 from platform_shared.pagination import Page, keyset_page
-from platform_shared.pseudonyms import pseudonym
+from platform_shared.pseudonyms import pseudonym, without_others_accounts
 
 from ..db import TimelineEntry
-from ..domain.access import visible_audiences
+from ..domain.access import sees_everything, visible_audiences
 
 
 def append(
@@ -48,12 +48,16 @@ def append(
 
 
 def list_entries(session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None) -> Page:
-    """Oldest first; only the entries whose visibility the caller's audience includes."""
+    """Oldest first; only the entries whose visibility the caller's audience includes. A client reads names, not
+    account ids: ``actor_sub`` (and any account id in ``details``) only when it is their own."""
     statement = select(TimelineEntry).where(
         TimelineEntry.dossier_id == dossier_id, TimelineEntry.visibility.in_(visible_audiences(caller))
     )
     page = keyset_page(session, statement, [TimelineEntry.occurred_at, TimelineEntry.seq], limit=limit, cursor=cursor)
-    return with_actor_names(session, page)
+    named = with_actor_names(session, page)
+    if sees_everything(caller):
+        return named
+    return named.map(lambda entry: without_others_accounts(entry, caller.sub))
 
 
 def with_actor_names(session: Session, page: Page) -> Page:

@@ -11,6 +11,7 @@ from marshmallow import Schema, fields, validate
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import Conflict, NotFound
 from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.pseudonyms import for_reader
 from platform_shared.web import app_db, app_settings
 
 from ..clients import app_upstreams
@@ -63,7 +64,10 @@ class InvitationSchema(Schema):
     email = fields.String()
     notify = fields.Boolean()
     state = fields.String(metadata={"description": "invited, attached or revoked"})
-    account_sub = fields.String(allow_none=True)
+    account_sub = fields.String(
+        allow_none=True,
+        metadata={"description": "The account that attached: staff (and the person themselves) only."},
+    )
     attached_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
 
@@ -166,7 +170,7 @@ class DossierContributors(MethodView):
         model = upstreams.model(dossier["model_id"], dossier.get("model_version"))
         with app_db().read_only() as session:
             return invitations.list_for_dossier(session, dossier_id, created_by=created_by, **args).map(
-                lambda item: invitations.present_for_staff(session, item, model)
+                lambda item: for_reader(invitations.present_for_staff(session, item, model), caller)
             )
 
 
@@ -192,8 +196,12 @@ class RevokeInvitation(MethodView):
     def post(self, invitation_id):
         """Revoke an invitation: its key stops working and the person loses access at once. A client revokes only
         an invitation they made (404 for any other)."""
+        caller = current_caller()
         with app_db().transaction() as session:
-            return invitations.revoke(session, current_caller(), invitation_id)
+            invitation = invitations.revoke(session, caller, invitation_id)
+            return for_reader(
+                {column.key: getattr(invitation, column.key) for column in Invitation.__table__.columns}, caller
+            )
 
 
 @blp.route("/me/invitations")
@@ -268,7 +276,7 @@ class ParticipantNoteSchema(Schema):
     dossier_id = fields.String()
     visibility = fields.String(metadata={"description": "Always participants."})
     body = fields.String()
-    author_sub = fields.String()
+    author_sub = fields.String(metadata={"description": "My own account id (the author of the note I posted)."})
     author_role = fields.String()
     author_name = fields.String(allow_none=True)
     created_at = fields.String(metadata={"description": "RFC 3339 instant."})
@@ -290,7 +298,7 @@ class MyDossierNotes(MethodView):
         )
         with app_db().transaction() as session:
             invitations.record_note(session, caller, invitation, note)
-        return note
+        return for_reader(note, caller)
 
 
 def _my_contributor_invitation(session, sub: str, invitation_id: str):

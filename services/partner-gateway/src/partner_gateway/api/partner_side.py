@@ -10,6 +10,7 @@ from platform_shared.auth import current_caller, require_roles
 from platform_shared.errors import NotFound
 from platform_shared.openapi import problems
 from platform_shared.pagination import PageArgsSchema, page_schema
+from platform_shared.pseudonyms import for_reader
 from platform_shared.web import app_db, app_settings
 
 from ..clients import app_upstreams
@@ -73,7 +74,9 @@ class MySolicitationDetailSchema(Schema):
 
 
 class PartnerDossierSchema(Schema):
-    """The partner view of the dossier, my solicitations on it with my answers, partner documents, others' opinions."""
+    """The partner view of the dossier, my solicitations on it with my answers, partner documents, others' opinions.
+    A partner reads people by name: no account id but their own anywhere in it (the notes' ``author_sub``, a
+    document's ``uploaded_by.sub``); staff (internal partners) get them all."""
 
     dossier = fields.Dict(metadata={"description": "The dossier service's partner view (or participant view)."})
     solicitations = fields.List(fields.Nested(MySolicitationDetailSchema))
@@ -161,31 +164,34 @@ class MyDossier(MethodView):
             # A participant's documents come from the documents service itself, which asks GET /access.
             view = upstreams.participant_view(dossier_id)
             _audit_read(caller, dossier_id, None, "participant")
-            return {
+            answer = {
                 "dossier": view,
                 "solicitations": [],
                 "documents": [],
                 "other_opinions": [],
                 "read_only": read_only,
             }
+            return for_reader(answer, caller)
         view, documents, addressed = upstreams.partner_view_and_documents(dossier_id, tuple(item.id for item in mine))
         for detail in details:
             detail["documents"] = presented_documents.addressed_to_partner(
                 addressed.get(detail["solicitation"]["id"], []), caller.sub
             )
         _audit_read(caller, dossier_id, mine[0].id, "partner")
-        return {
+        answer = {
             "dossier": view,
             "solicitations": details,
             "documents": documents,
             "other_opinions": others,
             "read_only": read_only,
         }
+        return for_reader(answer, caller)  # names, never another person's account id (architecture §5)
 
 
 class ParticipantWorkspaceSchema(Schema):
     """The dossier's workspace as a participant sees it: what the client sees except quotes, orders, invoices and
-    their PDFs (amounts are decimal strings)."""
+    their PDFs (amounts are decimal strings). People by name only: no account id but my own (an attendee's
+    ``sub`` is left out)."""
 
     kind = fields.String(metadata={"description": "participant"})
     events = fields.List(fields.Dict(), metadata={"description": "Appointments and meetings (cancelled ones too)."})
@@ -214,7 +220,7 @@ class MyDossierWorkspace(MethodView):
             state = dossier_copy.status_of(session, dossier_id)
         workspace = app_upstreams().third_party_workspace(dossier_id, caller.sub)
         _audit_read(caller, dossier_id, None, "participant_workspace")
-        return {**workspace, "read_only": bool(state and state.closed)}
+        return for_reader({**workspace, "read_only": bool(state and state.closed)}, caller)
 
 
 def _audit_read(caller, dossier_id: str, subject_id: str | None, view: str) -> None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from platform_shared.auth import current_caller, require_roles
 from platform_shared.etag import honours_if_match, if_match, row_etag, sends_etag, set_etag
@@ -29,9 +29,17 @@ blp = Blueprint("solicitations", __name__, url_prefix="/api/v1", description="So
 
 
 class SolicitationCreateSchema(Schema):
-    """Solicit a partner on a dossier."""
+    """Solicit a partner on a dossier: by ``partner_id``, or by the directory person staff picked in a search
+    (``person_id``: the partner registered for that person). Exactly one of the two."""
 
-    partner_id = fields.String(required=True, validate=ID)
+    partner_id = fields.String(validate=ID, metadata={"description": "The partner (404 when unknown)."})
+    person_id = fields.String(
+        validate=ID,
+        metadata={
+            "description": "Instead of partner_id: a directory person (GET /people?q= on the dossier service); "
+            "the partner whose person_id it is (422 naming person_id when no partner, or more than one, is)."
+        },
+    )
     type = fields.String(required=True, validate=validate.OneOf(SOLICITATION_TYPES))
     scope = fields.String(
         required=True,
@@ -58,6 +66,13 @@ class SolicitationCreateSchema(Schema):
             "partners); any other account gets 403."
         },
     )
+
+    @validates_schema
+    def _one_partner(self, data, **kwargs):
+        given = [name for name in ("partner_id", "person_id") if data.get(name)]
+        if len(given) != 1:
+            message = "Give partner_id or person_id, not both." if given else "Give partner_id or person_id."
+            raise ValidationError({name: [message] for name in ("partner_id", "person_id")})
 
 
 class SolicitationChangeSchema(Schema):
@@ -137,8 +152,9 @@ class DossierSolicitations(MethodView):
     @blp.arguments(SolicitationCreateSchema)
     @blp.response(201, CreatedSolicitationSchema)
     def post(self, body, dossier_id):
-        """Solicit a partner; an external partner's access key is in this response only (422 for an open status
-        that is not a status of the dossier's model)."""
+        """Solicit a partner (by ``partner_id``, or by the directory ``person_id`` the partner is registered for);
+        an external partner's access key is in this response only (422 for an open status that is not a status of
+        the dossier's model, or a ``person_id`` no single partner is registered for)."""
         dossier = _dossier_for_staff(dossier_id)
         model = app_upstreams().model(dossier["model_id"], dossier.get("model_version"))
         with app_db().transaction() as session:

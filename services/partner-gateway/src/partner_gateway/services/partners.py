@@ -60,6 +60,18 @@ def get_partner(session: Session, partner_id: str) -> Partner:
     return partner
 
 
+def solicitable_partner(session: Session, partner_id: str | None, person_id: str | None) -> Partner:
+    """The partner a solicitation names: by its id (404 when unknown), else the one partner registered for the
+    directory person ``person_id`` (422 naming ``person_id`` when none is, or several are: then give partner_id)."""
+    if partner_id:
+        return get_partner(session, partner_id)
+    found = session.scalars(select(Partner).where(Partner.person_id == person_id).limit(2)).all()
+    if len(found) != 1:
+        problem = "no partner is registered for this person" if not found else "several partners: give partner_id"
+        raise ValidationFailed("No single partner for this person.", errors={"person_id": [problem]})
+    return found[0]
+
+
 def list_partners(session: Session, filters: dict, *, limit: int, cursor: str | None):
     statement = select(Partner)
     if filters.get("kind"):

@@ -30,7 +30,7 @@ from ..domain.rules import (
 )
 from . import audit, dossier_copy, keys, visibility
 from .events import publish
-from .partners import get_partner
+from .partners import solicitable_partner
 
 
 def get_solicitation(session: Session, solicitation_id: str, *, for_update: bool = False) -> Solicitation:
@@ -70,7 +70,7 @@ def create_solicitation(
         raise DossierClosed()
     check_due_date(body["due_date"])
     check_open_statuses(body["open_statuses"], model)
-    partner = get_partner(session, body.pop("partner_id"))
+    partner = solicitable_partner(session, body.pop("partner_id", None), body.pop("person_id", None))
     dossier_copy.seed_from_dossier(session, dossier)
     open_statuses = sorted(set(body.pop("open_statuses")))
     solicitation = Solicitation(
