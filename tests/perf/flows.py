@@ -5,7 +5,7 @@
   publish+confirm -> consume round trip to the same broker.
 * ``attestation``: a client's ``POST /attestation-requests`` -> the PDF downloadable by the client (request
   ``issued``, ``GET /documents/{id}`` 200), p50, vs the documents library's docxtpl render + one conversion on
-  a warm converter pool (p50 of each, summed); and the POST alone.
+  a warm converter pool (p50 of each, summed; sampled alternately with ours); and the POST alone.
 * ``burst``: 40 attestation requests at once -> all downloadable, documents/s, vs the same number of
   conversions on a warm converter pool alone (as many slots as the documents service, as many clients).
 * ``emails``: 1,000 ``attestation.issued`` events -> their emails sent by the notification sender (its own
@@ -124,51 +124,60 @@ def gateway_figures(changes: int) -> list[Figure]:
 
 
 # ----- (b) and (c) attestation request -> PDF downloadable, one at a time and in a burst ---------------------
-def _bare_documents(conversions: int, burst: int, slots: int) -> tuple[float, float, float]:
-    """docxtpl render p50 (s), warm conversion p50 (s), and conversions/s of ``burst`` conversions on a warm
-    ``slots``-slot pool with ``slots`` clients; the attestation's own template, the documents library."""
-    from documents.conversion.converters import UnoserverPool
-    from documents.domain.templates import build_context, discover_tags, render_docx
+class BareDocuments:
+    """The baseline: the attestation's own template rendered by the documents library (docxtpl) and converted on a
+    warm pool of the documents service's slots, in this process, running beside the platform so that its samples
+    interleave with the platform's (the machine's other load then weighs on both alike)."""
 
-    attestation_perf = _script("services/attestation/perf/attestation_perf.py")
-    template = attestation_perf.template_docx()
-    tags = discover_tags(template)
-    context = {
-        "contract": {"number": "PERF-1", "product_name": "Perf product", "start_date": "01/01/2026"},
-        "client": {"name": "Perf Client"},
-    }
-    renders, rendered = [], b""
-    for _ in range(conversions):
-        started = time.perf_counter()
-        values = build_context(entity="contract", tags=tags, context=context, inputs={}, fields={}, today="03/12/2026")
-        rendered = render_docx(template, values.values)
-        renders.append(time.perf_counter() - started)
-    with tempfile.TemporaryDirectory(prefix="bench-converter-") as work:
-        pool = UnoserverPool(
+    def __init__(self, slots: int, work_dir: Path):
+        from documents.conversion.converters import UnoserverPool
+        from documents.domain.templates import discover_tags
+
+        self.template = _script("services/attestation/perf/attestation_perf.py").template_docx()
+        self.tags = discover_tags(self.template)
+        self.slots = slots
+        self.pool = UnoserverPool(
             slots=slots,
             python="/usr/bin/python3",
             soffice="soffice",
-            data_dir=Path(work),
+            data_dir=work_dir,
             timeout=60,
             start_timeout=60,
             stop_grace=2,
         )
-        pool.start()
-        try:
-            for _ in range(slots * 2):
-                pool.convert_to_pdf(rendered)
-            converts = []
-            for _ in range(conversions):
-                started = time.perf_counter()
-                pool.convert_to_pdf(rendered)
-                converts.append(time.perf_counter() - started)
-            with ThreadPoolExecutor(max_workers=slots) as clients:
-                started = time.perf_counter()
-                list(clients.map(lambda _: pool.convert_to_pdf(rendered), range(burst)))
-                rate = burst / (time.perf_counter() - started)
-        finally:
-            pool.close()
-    return statistics.median(renders), statistics.median(converts), rate
+        self.pool.start()
+        self.rendered = self.render()[1]
+        for _ in range(slots * 2):
+            self.pool.convert_to_pdf(self.rendered)
+
+    def render(self) -> tuple[float, bytes]:
+        from documents.domain.templates import build_context, render_docx
+
+        context = {
+            "contract": {"number": "PERF-1", "product_name": "Perf product", "start_date": "01/01/2026"},
+            "client": {"name": "Perf Client"},
+        }
+        started = time.perf_counter()
+        values = build_context(
+            entity="contract", tags=self.tags, context=context, inputs={}, fields={}, today="03/12/2026"
+        )
+        rendered = render_docx(self.template, values.values)
+        return time.perf_counter() - started, rendered
+
+    def convert(self) -> float:
+        started = time.perf_counter()
+        self.pool.convert_to_pdf(self.rendered)
+        return time.perf_counter() - started
+
+    def burst(self, count: int) -> float:
+        """Conversions/s of ``count`` conversions with as many clients as slots."""
+        with ThreadPoolExecutor(max_workers=self.slots) as clients:
+            started = time.perf_counter()
+            list(clients.map(lambda _: self.pool.convert_to_pdf(self.rendered), range(count)))
+            return count / (time.perf_counter() - started)
+
+    def close(self) -> None:
+        self.pool.close()
 
 
 def _burst(platform: Platform, client: dict, contract: dict, count: int) -> float:
@@ -214,20 +223,26 @@ def attestation_figures(runs: int, burst: int, parts: set[str]) -> list[Figure]:
 
     attestation_perf = _script("services/attestation/perf/attestation_perf.py")
     slots = documents_config.load(database_url="sqlite://").converter_slots
-    render, convert, pool_rate = _bare_documents(max(runs, 10), burst, slots)
-    baseline = (render + convert) * MS
     figures = []
     with tempfile.TemporaryDirectory(prefix="bench-attestation-") as work_dir:
         platform = Platform(
             Path(work_dir), services=["attestation", "documents"], extra_env={"LOG_LEVEL": "WARNING"}
         ).start()
+        bare = None
         try:
+            bare = BareDocuments(slots, Path(work_dir) / "bare-converter")
             _template_id, contract = attestation_perf.setup(platform)
             client = platform.headers("client", "perf-client", name="Perf Client")
             for _ in range(3):  # warm-up: the converter, and documents has consumed contract.created
                 attestation_perf.attestation_once(platform, client, contract)
             if "attestation" in parts:
-                samples = [attestation_perf.attestation_once(platform, client, contract) for _ in range(runs)]
+                samples, renders, converts = [], [], []
+                for _ in range(runs):  # alternated with the baseline's samples
+                    samples.append(attestation_perf.attestation_once(platform, client, contract))
+                    renders.append(bare.render()[0])
+                    converts.append(bare.convert())
+                render, convert = statistics.median(renders), statistics.median(converts)
+                baseline = (render + convert) * MS
                 whole = statistics.median([sample[0] for sample in samples])
                 post = statistics.median([sample[1] for sample in samples])
                 post_p99 = percentile([sample[1] for sample in samples], 0.99)
@@ -255,6 +270,7 @@ def attestation_figures(runs: int, burst: int, parts: set[str]) -> list[Figure]:
                     ),
                 ]
             if "burst" in parts:
+                pool_rate = bare.burst(burst)  # right before ours, in the same conditions
                 rate = _burst(platform, client, contract, burst)
                 figures.append(
                     Figure(
@@ -269,6 +285,8 @@ def attestation_figures(runs: int, burst: int, parts: set[str]) -> list[Figure]:
                     )
                 )
         finally:
+            if bare is not None:
+                bare.close()
             platform.stop()
     return figures
 
