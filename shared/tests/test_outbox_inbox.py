@@ -1,10 +1,16 @@
-import pytest
-from sqlalchemy import func, insert, select
+import dataclasses
+import os
+import threading
 
+import pytest
+from sqlalchemy import event, func, insert, select
+
+from platform_shared.db import Database
 from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.inbox import handle_once
 from platform_shared.messaging.outbox import record_event, unsent_count
-from platform_shared.messaging.tables import inbox_table
+from platform_shared.messaging.tables import inbox_table, messaging_metadata
+from platform_shared.testing import infra
 from platform_shared.testing.unit import outbox_events
 
 
@@ -57,3 +63,73 @@ def test_a_failing_handler_leaves_no_inbox_row_so_the_redelivery_runs_it(db, eff
     assert count() == 0
     assert handle_once(db, "demo", {"thing.created": effect}, envelope) is True
     assert count() == 1
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request, db, items_table):
+    if request.param == "sqlite":
+        yield db
+        return
+    try:
+        admin = infra.postgres_url()
+    except infra.InfraUnavailable as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    name = infra.unique_name("inbox")
+    database = Database(infra.create_postgres_database(admin, name))
+    messaging_metadata.create_all(database.engine)  # a test database, not a service's
+    items_table.metadata.create_all(database.engine)
+    yield database
+    database.dispose()
+    infra.drop_postgres_database(admin, name)
+
+
+def test_the_inbox_check_and_insert_are_one_statement_and_a_duplicate_writes_nothing(any_db):
+    """Issue 18: one round trip fewer per event; the duplicate still has no effect."""
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(any_db.engine, "before_cursor_execute", listen)
+    try:
+        envelope = new_envelope("thing.created", {}, producer="demo")
+        assert handle_once(any_db, "demo", {"thing.created": lambda session, event: None}, envelope) is True
+        inbox_statements = [sql for sql in statements if "inbox" in sql]
+        assert len(inbox_statements) == 1 and "ON CONFLICT" in inbox_statements[0].upper()
+        ran = []
+        assert handle_once(any_db, "demo", {"thing.created": lambda session, event: ran.append(1)}, envelope) is False
+        assert ran == []
+        assert handle_once(any_db, "other", {"thing.created": lambda session, event: ran.append(1)}, envelope) is True
+        assert ran == [1]
+    finally:
+        event.remove(any_db.engine, "before_cursor_execute", listen)
+
+
+def test_a_concurrent_duplicate_waits_for_the_first_and_then_does_nothing(any_db, items_table):
+    if any_db.is_sqlite:
+        pytest.skip("SQLite serialises writers: no two transactions are ever in flight")
+    envelope = new_envelope("thing.created", {}, producer="demo")
+    inside, release = threading.Event(), threading.Event()
+    effect_rows = []
+
+    def slow(session, event):
+        session.execute(insert(items_table).values(id=event.id, rank=1))
+        effect_rows.append(event.id)
+        inside.set()
+        release.wait(10)
+
+    results = {}
+    envelope = dataclasses.replace(envelope, type="t")
+    first = threading.Thread(target=lambda: results.update(first=handle_once(any_db, "demo", {"t": slow}, envelope)))
+    first.start()
+    assert inside.wait(10)
+    second = threading.Thread(target=lambda: results.update(second=handle_once(any_db, "demo", {"t": slow}, envelope)))
+    second.start()
+    second.join(0.5)
+    assert second.is_alive()  # waiting on the inbox row the first one holds
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert results == {"first": True, "second": False}
+    assert effect_rows == [envelope.id]
+    with any_db.read_only() as session:
+        assert session.execute(select(func.count()).select_from(items_table)).scalar_one() == 1

@@ -1,5 +1,6 @@
 """The SQLite relay is woken by the committing process (issue 18), and only by a commit."""
 
+import os
 import socket
 import threading
 
@@ -183,3 +184,56 @@ def test_the_relay_keeps_one_poll_pending_however_many_batches_it_publishes(db):
         relay.stop()
         thread.join(timeout=10)
         infra.delete_vhost(vhost)
+
+
+@pytest.fixture
+def postgres_db():
+    from platform_shared.db import Database
+    from platform_shared.testing import infra
+
+    try:
+        admin = infra.postgres_url()
+    except infra.InfraUnavailable as error:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    name = infra.unique_name("wake")
+    database = Database(infra.create_postgres_database(admin, name))
+    yield database
+    database.dispose()
+    infra.drop_postgres_database(admin, name)
+
+
+def test_on_postgresql_a_periodic_job_runs_at_the_commit_that_gives_it_work_not_at_a_rollback(postgres_db):
+    """Issue 18: its poll set to 10 minutes, only the NOTIFY of a committed transaction can make it run."""
+    from sqlalchemy import text
+
+    from platform_shared.worker import PeriodicJob, _periodic_loop
+
+    db = postgres_db
+    settings = load_settings(service_name="demo", database_url=db.url, amqp_url="amqp://guest:guest@127.0.0.1:1/%2F")
+    ran, stop = threading.Event(), threading.Event()
+    job = PeriodicJob("demo-job", 600, lambda _db, _settings: ran.set(), wake_topic="demo-job")
+    thread = threading.Thread(target=_periodic_loop, args=(job, db, settings, stop), daemon=True)
+    thread.start()
+    try:
+        listening = text("SELECT count(*) FROM pg_stat_activity WHERE query = :query")
+        for _ in range(200):  # until its listener listens (a wake before that is a hint lost, not work lost)
+            with db.read_only() as session:
+                if session.execute(listening, {"query": f'LISTEN "{wake.notify_channel_of("demo-job")}"'}).scalar():
+                    break
+            threading.Event().wait(0.05)
+        with pytest.raises(RuntimeError), db.transaction() as session:
+            wake.wake_after_commit(session, "demo-job")
+            raise RuntimeError("the use case failed")
+        with db.transaction() as session:
+            wake.wake_after_commit(session, "other-job")
+        assert not ran.wait(1.5)  # a rollback, or another topic's wake, is not this job's
+        with db.transaction() as session:
+            wake.wake_after_commit(session, "demo-job")
+            wake.wake_after_commit(session, "demo-job")  # one NOTIFY per topic and transaction
+        assert ran.wait(10)
+    finally:
+        stop.set()
+    thread.join(timeout=3)
+    assert not thread.is_alive()

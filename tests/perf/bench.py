@@ -15,6 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from report import load_average, print_table
 
+PARTS = ("reads", "backbone", "gateway", "attestation", "burst", "emails", "idle")
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -23,9 +25,13 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--events", type=int, default=5000)
     parser.add_argument("--requests", type=int, default=1000)
-    parser.add_argument("--only", choices=("reads", "backbone", "idle"), action="append")
+    parser.add_argument("--changes", type=int, default=100, help="status changes for the gateway's copy")
+    parser.add_argument("--runs", type=int, default=20, help="attestation requests, one at a time")
+    parser.add_argument("--burst", type=int, default=40, help="attestation requests at once")
+    parser.add_argument("--emails", type=int, default=1000, help="events whose emails are sent")
+    parser.add_argument("--only", choices=PARTS, action="append", help="one part alone (repeatable)")
     args = parser.parse_args()
-    parts = args.only or ["reads", "backbone", "idle"]
+    parts = args.only or list(PARTS)
     print(f"load average at start: {load_average()}")
     figures, details = [], []
     if "reads" in parts:
@@ -36,6 +42,18 @@ def main() -> None:
         from backbone import backbone_figures
 
         figures += backbone_figures(args.events, args.requests)
+    if "gateway" in parts:
+        from flows import gateway_figures
+
+        figures += gateway_figures(args.changes)
+    if {"attestation", "burst"} & set(parts):
+        from flows import attestation_figures
+
+        figures += attestation_figures(args.runs, args.burst, set(parts))
+    if "emails" in parts:
+        from flows import email_figures
+
+        figures += email_figures(args.emails)
     if "idle" in parts:
         from idle import idle_figures
 

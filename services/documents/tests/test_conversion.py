@@ -5,6 +5,7 @@ import os
 import pathlib
 import signal
 import stat
+import threading
 import time
 
 import pytest
@@ -218,3 +219,44 @@ def test_libreoffice_does_not_outlive_a_worker_killed_with_sigkill(tmp_path):
     while live_group_members(group) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert live_group_members(group) == []
+
+
+class _FirstWaitsForTheOthers:
+    """The real converter, whose first conversion waits until ``others`` later ones are done (a slow document)."""
+
+    name = "unoserver"
+
+    def __init__(self, converter, others: int):
+        self.converter, self.others = converter, others
+        self.lock, self.calls, self.done = threading.Lock(), 0, threading.Semaphore(0)
+        self.gate_timed_out = False
+
+    def convert_to_pdf(self, docx: bytes) -> bytes:
+        with self.lock:
+            self.calls += 1
+            first = self.calls == 1
+        if first:
+            for _ in range(self.others):
+                if not self.done.acquire(timeout=30):
+                    self.gate_timed_out = True
+                    break
+            return self.converter.convert_to_pdf(docx)
+        pdf = self.converter.convert_to_pdf(docx)
+        self.done.release()
+        return pdf
+
+
+def test_a_slot_takes_the_next_job_while_another_slot_is_still_converting(
+    pdf_client, pdf_settings, db, storage, pool, samples, as_admin, as_agent
+):
+    """Issue 18: the slots no longer run in lockstep; each job is converted once."""
+    assert pdf_settings.converter_slots == 2
+    documents = [_render_pdf_auto(pdf_client, as_admin, as_agent, samples) for _ in range(3)]
+    converter = _FirstWaitsForTheOthers(pool, others=2)
+    assert ConversionRunner(db, pdf_settings, storage, converter).run_pending() == 3
+    assert not converter.gate_timed_out  # the two other jobs were done while the first one waited
+    assert converter.calls == 3
+    for document in documents:
+        body = pdf_client.get(f"/api/v1/documents/{document['id']}", headers=as_agent).get_json()
+        assert body["state"] == "ready"
+    assert len(outbox_events(db, "document.rendered")) == 3

@@ -8,7 +8,7 @@
    to the same sink.
 
 Run: ``.venv/bin/python services/notification/perf/notification_perf.py [--events 10000] [--postgres]
-[--claim-size 1]``.
+[--claim-size N]``.
 Prints figures; asserts nothing. Not collected by pytest.
 """
 
@@ -117,7 +117,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--postgres", action="store_true", help="use the local PostgreSQL instead of SQLite")
-    parser.add_argument("--claim-size", type=int, default=1, help="SENDER_CLAIM_SIZE: emails claimed per transaction")
+    parser.add_argument(
+        "--claim-size",
+        type=int,
+        default=None,
+        help="SENDER_CLAIM_SIZE: emails claimed per transaction (the service's default)",
+    )
     args = parser.parse_args()
 
     sink = CountingSink()
@@ -128,7 +133,11 @@ def main() -> None:
         url, postgres_name = database_url(args.postgres, Path(work))
         upgrade(MIGRATIONS_DIR, url)
         settings = config.load(
-            database_url=url, smtp_port=port, sender_batch_size=500, sender_claim_size=args.claim_size, log_json=False
+            database_url=url,
+            smtp_port=port,
+            sender_batch_size=500,
+            log_json=False,
+            **({} if args.claim_size is None else {"sender_claim_size": args.claim_size}),
         )
         db = Database(url)
         try:
@@ -142,7 +151,7 @@ def main() -> None:
             if postgres_name:
                 infra.drop_postgres_database(infra.postgres_url(), postgres_name)
     backend = "PostgreSQL" if args.postgres else "SQLite"
-    print(f"database: {backend}; {args.events} events; {args.claim_size} email(s) claimed per transaction")
+    print(f"database: {backend}; {args.events} events; {settings.sender_claim_size} email(s) claimed per transaction")
     print(f"queue (handlers record deliveries): {args.events / queued:8.0f} events/s ({queued:.1f} s)")
     print(f"notification sender -> SMTP sink:   {args.events / sent:8.0f} emails/s ({sent:.1f} s)")
     print(f"bare smtplib loop -> same sink:     {args.events / bare:8.0f} emails/s ({bare:.1f} s)")

@@ -297,11 +297,17 @@ def test_claiming_several_emails_per_transaction_sends_each_once(publish, db, se
 
 
 def test_an_unreachable_server_mid_claim_leaves_the_rest_pending(publish, db, settings):
-    dead = settings.replace(smtp_port=1, retry_base_seconds=0.0, smtp_timeout_seconds=1.0, sender_claim_size=3)
+    """Only the email tried costs an attempt: the others of its claim go back to pending as they were."""
+    dead = settings.replace(smtp_port=1, retry_base_seconds=600.0, smtp_timeout_seconds=1.0, sender_claim_size=3)
     for number in range(4):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    before = {d.id: d.next_attempt_at for d in _deliveries(db)}
     sender_job(db, dead)
-    assert [(d.status, d.attempts) for d in _deliveries(db)] == [("pending", 1)] * 3 + [("pending", 0)]
+    deliveries = _deliveries(db)
+    assert [(d.status, d.attempts) for d in deliveries] == [("pending", 1)] + [("pending", 0)] * 3
+    assert deliveries[0].next_attempt_at > before[deliveries[0].id]  # the one tried waits its backoff
+    assert [d.next_attempt_at for d in deliveries[1:]] == [before[d.id] for d in deliveries[1:]]
+    assert [d.last_error for d in deliveries[1:]] == [None] * 3
 
 
 def _status_when_received(db, smtp_server):
@@ -321,10 +327,11 @@ def _status_when_received(db, smtp_server):
 def test_each_email_is_claimed_before_it_is_sent_and_recorded_before_the_next_one(
     publish, db, sending_settings, smtp_server
 ):
+    """With SENDER_CLAIM_SIZE=1, the smallest crash window."""
     seen = _status_when_received(db, smtp_server)
     for number in range(3):
         _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
-    sender_job(db, sending_settings)
+    sender_job(db, sending_settings.replace(sender_claim_size=1))
     assert seen == [
         ("sending", ["pending", "pending"]),
         ("sending", ["pending", "sent"]),
@@ -344,6 +351,23 @@ def test_a_larger_claim_commits_the_whole_claim_before_its_first_email(publish, 
         ("sending", ["sending", "sent", "sent"]),
     ]
     assert {delivery.status for delivery in _deliveries(db)} == {"sent"}
+
+
+def test_the_default_claim_marks_every_email_sending_and_commits_before_any_smtp_call(
+    publish, db, sending_settings, smtp_server
+):
+    """Issue 18: the default claims several emails per transaction (SENDER_CLAIM_SIZE=10); every one of them is
+    ``sending``, committed (read here from another connection), when the server receives the first, and each
+    goes out once."""
+    assert sending_settings.sender_claim_size == 10
+    seen = _status_when_received(db, smtp_server)
+    for number in range(12):
+        _attestation(publish, email=f"c{number}@x.test", request_id=f"r-{number}")
+    sender_job(db, sending_settings)
+    assert seen[:10] == [("sending", ["pending"] * 2 + ["sending"] * 9)] * 10
+    assert seen[10:] == [("sending", ["sending"] + ["sent"] * 10)] * 2
+    assert sorted(smtp_server.recipients()) == sorted(f"c{number}@x.test" for number in range(12))
+    assert {(delivery.status, delivery.attempts) for delivery in _deliveries(db)} == {("sent", 1)}
 
 
 def test_a_claim_takes_only_rows_still_pending(publish, db):

@@ -19,7 +19,7 @@ from .messaging.inbox import HandlerTable
 from .messaging.outbox import oldest_unsent_age_seconds, unsent_count
 from .messaging.relay import OutboxRelay
 from .messaging.retention import purge_messaging_tables
-from .messaging.wake import WakeListener
+from .messaging.wake import NotifyListener, WakeListener, notify_channel_of
 from .worker_health import WorkerHealth, serve_worker_http
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,10 @@ class PeriodicJob:
     ``HOT_SECONDS`` after such a wake, then only every ``idle_interval_seconds`` while nobody gives it work
     (issue 18: an idle platform sleeps). Work the wake does not announce (a retry falling due) waits at most
     ``idle_interval_seconds``.
+
+    On PostgreSQL the same ``wake_after_commit`` is a ``NOTIFY`` the job listens to: it runs at the commit that
+    gave it work, and otherwise keeps polling every ``interval_seconds`` (issue 18: a conversion waited for the
+    documents worker's next poll, 0.15 s on average).
     """
 
     name: str
@@ -54,6 +58,11 @@ def _periodic_loop(job: PeriodicJob, db: Database, settings: Settings, stop: thr
         listening = threading.Event()
         if WakeListener(url, listening.set, stop, topic=job.wake_topic).start():  # it also wakes on stop
             woken, idle_interval = listening, max(job.interval_seconds, job.idle_interval_seconds)
+    elif job.wake_topic and db.engine.dialect.name == "postgresql":
+        woken = threading.Event()
+        stop_wakes = threading.Thread(target=lambda: (stop.wait(), woken.set()), daemon=True)  # stop: at once
+        stop_wakes.start()
+        NotifyListener(db.engine.url, notify_channel_of(job.wake_topic), woken.set, stop).start()
     hot_until = 0.0
     while not stop.is_set():
         interval = job.interval_seconds if time.monotonic() < hot_until else idle_interval

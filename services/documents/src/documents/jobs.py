@@ -39,8 +39,9 @@ class ConversionRunner:
         self.slots = max(1, settings.converter_slots if converter.name == "unoserver" else 1)
         self.lease = timedelta(seconds=settings.converter_timeout_seconds * 3 + 60)
 
-    def claim(self) -> list[tuple[str, str, int]]:
-        """Take up to one job per slot; a job claimed by a worker that died is taken again after its lease."""
+    def claim(self, limit: int | None = None) -> list[tuple[str, str, int]]:
+        """Take up to ``limit`` jobs (one per slot); a job claimed by a worker that died is taken again after its
+        lease."""
         now = clock.now()
         with self.db.transaction() as session:
             jobs = (
@@ -53,7 +54,7 @@ class ConversionRunner:
                         )
                     )
                     .order_by(ConversionJob.created_at)
-                    .limit(self.slots)
+                    .limit(limit or self.slots)
                     .with_for_update(skip_locked=True)
                 )
                 .scalars()
@@ -64,13 +65,19 @@ class ConversionRunner:
             return [(job.id, job.document_id, job.attempts) for job in jobs]
 
     def run_pending(self) -> int:
-        """Convert until nothing is queued; returns how many jobs were handled."""
-        handled = 0
+        """Convert until nothing is queued; returns how many jobs were handled. Each slot claims its next job as
+        soon as its own is done (issue 18: the slots ran in lockstep, a quick conversion waiting for a slow one);
+        claims never overlap (``SKIP LOCKED`` on PostgreSQL, SQLite's ``BEGIN IMMEDIATE``)."""
+
+        def slot(_index: int) -> int:
+            handled = 0
+            while jobs := self.claim(1):
+                self.convert_one(*jobs[0])
+                handled += 1
+            return handled
+
         with ThreadPoolExecutor(max_workers=self.slots, thread_name_prefix="convert") as pool:
-            while jobs := self.claim():
-                list(pool.map(lambda job: self.convert_one(*job), jobs))
-                handled += len(jobs)
-        return handled
+            return sum(pool.map(slot, range(self.slots)))
 
     def convert_one(self, job_id: str, document_id: str, attempts: int) -> None:
         with self.db.read_only() as session:

@@ -152,8 +152,14 @@ def _record_outcome_event(session, delivery: Delivery, error: str | None) -> Non
     record_event(session, "notification.failed", data, producer=SERVICE_NAME, aggregate_id=delivery.id)
 
 
+UNTRIED = SendFailure("not tried: the SMTP server could not be reached for an email before it", permanent=False)
+
+
 def _outcome(settings, delivery: Delivery, lead_id: str, failure: SendFailure | None, now) -> dict:
-    """The columns the outcome changes (the sealed key goes once the delivery is sent or failed)."""
+    """The columns the outcome changes (the sealed key goes once the delivery is sent or failed). An email of
+    the claim that was not tried (``UNTRIED``) goes back to pending as it was: it cost no attempt."""
+    if failure is UNTRIED:
+        return {"id": delivery.id, "updated_at": now, "status": PENDING, "attempts": delivery.attempts - 1}
     if failure is None:
         changes = {
             "status": SENT,
@@ -209,7 +215,7 @@ def send_due(db: Database, settings, mailer: Mailer) -> int:
     """Send every due delivery once; returns how many emails went out. Stops at an unreachable server.
 
     One transaction records the outcomes of the emails just sent and claims the next
-    ``SENDER_CLAIM_SIZE`` emails (1 by default), so every claim is committed before its SMTP
+    ``SENDER_CLAIM_SIZE`` emails (10 by default), so every claim is committed before its SMTP
     call and every outcome right after the claimed emails went out.
     """
     sent = 0
@@ -226,7 +232,7 @@ def send_due(db: Database, settings, mailer: Mailer) -> int:
         unreachable: SendFailure | None = None
         for deliveries in filter(None, claimed):
             if unreachable is not None:
-                outcomes.append((deliveries, unreachable))
+                outcomes.append((deliveries, UNTRIED))
                 continue
             try:
                 mailer.send(_message_or_failure(settings, deliveries))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Mapping
 
-from sqlalchemy import insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from .. import clock
@@ -19,13 +19,16 @@ Handler = Callable[[Session, Envelope], None]
 HandlerTable = Mapping[str, Handler]
 
 
-def already_processed(session: Session, consumer: str, event_id: str) -> bool:
-    return (
-        session.execute(
-            select(inbox_table.c.event_id).where(inbox_table.c.event_id == event_id, inbox_table.c.consumer == consumer)
-        ).first()
-        is not None
+def _claim_inbox_row(session: Session, consumer: str, envelope: Envelope) -> bool:
+    """Insert the inbox row of ``envelope`` for ``consumer``; False when it was already there."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    inserted = session.execute(
+        dialect.insert(inbox_table)
+        .values(event_id=envelope.id, consumer=consumer, event_type=envelope.type, processed_at=clock.now())
+        .on_conflict_do_nothing(index_elements=[inbox_table.c.event_id, inbox_table.c.consumer])
+        .returning(inbox_table.c.event_id)  # this INSERT's rowcount reads -1 through psycopg
     )
+    return inserted.first() is not None
 
 
 def handle_once(db: Database, consumer: str, handlers: HandlerTable, envelope: Envelope) -> bool:
@@ -35,18 +38,15 @@ def handle_once(db: Database, consumer: str, handlers: HandlerTable, envelope: E
     this consumer does not handle. The inbox row is inserted in the handler's
     transaction, so a crash before commit leaves no trace and the redelivery runs
     it again, while a redelivery after commit finds the row and does nothing.
-    Concurrent duplicates collide on the inbox primary key and one rolls back.
+    The check and the insert are one statement (``INSERT ... ON CONFLICT DO NOTHING``, issue 18: one round trip
+    fewer per event): a concurrent duplicate waits on the inbox primary key for the first one's transaction,
+    then inserts nothing (it committed) or inserts its row (it rolled back).
     """
     handler = handlers.get(envelope.type)
     with db.transaction() as session:
-        if already_processed(session, consumer, envelope.id):
+        if not _claim_inbox_row(session, consumer, envelope):
             log.info("duplicate event ignored", extra={"event_id": envelope.id, "event_type": envelope.type})
             return False
-        session.execute(
-            insert(inbox_table).values(
-                event_id=envelope.id, consumer=consumer, event_type=envelope.type, processed_at=clock.now()
-            )
-        )
         if handler is None:
             return False
         handler(session, envelope)

@@ -42,7 +42,7 @@ from ..db import Database
 from .outbox import notify_channel
 from .tables import outbox_table
 from .topology import exchange_arguments, unrouted_name
-from .wake import WakeListener
+from .wake import NotifyListener, WakeListener
 
 log = logging.getLogger(__name__)
 SQLITE_POLL_WITHOUT_WAKE_SECONDS = 0.02
@@ -244,24 +244,9 @@ class OutboxRelay:
             if not self._listener.start():
                 self.poll_interval = min(self.poll_interval, SQLITE_POLL_WITHOUT_WAKE_SECONDS)
             return
-        self._listener = threading.Thread(target=self._listen_for_commits, name="outbox-listen", daemon=True)
-        self._listener.start()
-
-    def _listen_for_commits(self) -> None:
-        import psycopg
-
-        url = self.db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        channel = notify_channel(self.settings.service_name)
-        while not self.stop_event.is_set():
-            try:
-                with psycopg.connect(url, autocommit=True) as connection:
-                    connection.execute(f'LISTEN "{channel}"')
-                    while not self.stop_event.is_set():
-                        for _ in connection.notifies(timeout=1.0, stop_after=1):
-                            self.wake()
-            except Exception as error:
-                log.warning("outbox listener lost its connection: %s", error)
-                self.stop_event.wait(1.0)
+        self._listener = NotifyListener(
+            self.db.engine.url, notify_channel(self.settings.service_name), self.wake, self.stop_event
+        ).start()
 
     # ----- connection callbacks ----------------------------------------------------
     def _on_connection_open(self, connection) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +23,18 @@ def status_of(session: Session, dossier_id: str) -> DossierStatus | None:
 
 
 def record_status(session: Session, dossier_id: str, as_of: datetime, **changes: Any) -> None:
-    """Apply what an event (or a read of the dossier) says, unless a newer fact is already known."""
+    """Apply what an event (or a read of the dossier) says, unless a newer fact is already known.
+
+    The usual case (the row is there and this fact is not older) is one UPDATE guarded by ``as_of``; only when
+    it changes no row is the row read, to tell a newer fact (nothing to do) from a dossier not seen yet.
+    """
+    changed = session.execute(
+        update(DossierState)
+        .where(DossierState.dossier_id == dossier_id, DossierState.as_of <= as_of)
+        .values(as_of=as_of, **changes)
+    ).rowcount
+    if changed:
+        return
     row = session.get(DossierState, dossier_id)
     if row is None:
         if "status" not in changes:
