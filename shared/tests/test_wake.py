@@ -3,6 +3,8 @@
 import os
 import socket
 import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -58,20 +60,20 @@ def test_a_second_listener_of_the_same_database_declines_and_its_relay_polls_fas
         stop.set()
 
 
-def test_on_sqlite_the_relay_publishes_a_committed_event_without_waiting_for_its_slow_poll(db):
-    """The backstop poll set to 10 minutes: only the wake can have published the event."""
+@contextmanager
+def sqlite_relay(db, on_published: Callable[[int], None]) -> Iterator[object]:
+    """A connected relay of ``db`` publishing to a private vhost, its backstop poll set to 10 minutes."""
+    import pika
+
     from platform_shared.messaging.relay import OutboxRelay
     from platform_shared.messaging.tables import messaging_metadata
+    from platform_shared.messaging.topology import declare_exchange
     from platform_shared.testing import infra
 
     try:
         vhost = infra.create_vhost(infra.amqp_url(), prefix="wake")
     except infra.InfraUnavailable as error:
         pytest.skip(str(error))
-    import pika
-
-    from platform_shared.messaging.topology import declare_exchange
-
     connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
     channel = connection.channel()
     declare_exchange(channel, "domain")
@@ -82,19 +84,25 @@ def test_on_sqlite_the_relay_publishes_a_committed_event_without_waiting_for_its
     settings = load_settings(
         service_name="demo", database_url=db.url, amqp_url=vhost.url, relay_sqlite_poll_interval_seconds=600
     )
-    published = threading.Event()
-    relay = OutboxRelay(db, settings, on_published=lambda count: published.set())
+    relay = OutboxRelay(db, settings, on_published=on_published)
     thread = threading.Thread(target=relay.run, daemon=True)
     thread.start()
     try:
         assert relay.connected.wait(30)
-        with db.transaction() as session:
-            record_event(session, "thing.created", {"id": "1"}, producer="demo")
-        assert published.wait(20)
+        yield relay
     finally:
         relay.stop()
         thread.join(timeout=10)
         infra.delete_vhost(vhost)
+
+
+def test_on_sqlite_the_relay_publishes_a_committed_event_without_waiting_for_its_slow_poll(db):
+    """The backstop poll set to 10 minutes: only the wake can have published the event."""
+    published = threading.Event()
+    with sqlite_relay(db, lambda count: published.set()):
+        with db.transaction() as session:
+            record_event(session, "thing.created", {"id": "1"}, producer="demo")
+        assert published.wait(20)
 
 
 def test_a_periodic_job_with_a_wake_topic_runs_at_the_commit_that_gives_it_work_and_stops_at_once(db):
@@ -133,57 +141,27 @@ def test_a_periodic_job_with_a_wake_topic_runs_at_the_commit_that_gives_it_work_
 def test_the_relay_keeps_one_poll_pending_however_many_batches_it_publishes(db):
     """Each batch published after a wake used to leave the pending poll behind and start another one: after
     the demo data an idle relay polled several times a second. Counted in the relay's own event loop."""
-    from platform_shared.messaging.relay import OutboxRelay
-    from platform_shared.messaging.tables import messaging_metadata
-    from platform_shared.testing import infra
-
-    try:
-        vhost = infra.create_vhost(infra.amqp_url(), prefix="wake")
-    except infra.InfraUnavailable as error:
-        pytest.skip(str(error))
-    import pika
-
-    from platform_shared.messaging.topology import declare_exchange
-
-    connection = pika.BlockingConnection(pika.URLParameters(vhost.url))
-    channel = connection.channel()
-    declare_exchange(channel, "domain")
-    channel.queue_declare("wake.sink", durable=True)
-    channel.queue_bind("wake.sink", "domain", routing_key="thing.created")
-    connection.close()
-    messaging_metadata.create_all(db.engine)
-    settings = load_settings(
-        service_name="demo", database_url=db.url, amqp_url=vhost.url, relay_sqlite_poll_interval_seconds=600
-    )
     published = threading.Semaphore(0)
-    relay = OutboxRelay(db, settings, on_published=lambda count: published.release())
-    thread = threading.Thread(target=relay.run, daemon=True)
-    thread.start()
+    with sqlite_relay(db, lambda count: published.release()) as relay:
 
-    def pending_polls() -> int:
-        counted: list[int] = []
-        done = threading.Event()
+        def pending_polls() -> int:
+            counted: list[int] = []
+            done = threading.Event()
 
-        def count() -> None:  # in the loop's own thread
-            heap = relay._connection.ioloop._timer._timeout_heap or []
-            counted.append(sum(1 for timeout in heap if timeout.callback == relay._on_timer))
-            done.set()
+            def count() -> None:  # in the loop's own thread
+                heap = relay._connection.ioloop._timer._timeout_heap or []
+                counted.append(sum(1 for timeout in heap if timeout.callback == relay._on_timer))
+                done.set()
 
-        relay._connection.ioloop.add_callback_threadsafe(count)
-        assert done.wait(10)
-        return counted[0]
+            relay._connection.ioloop.add_callback_threadsafe(count)
+            assert done.wait(10)
+            return counted[0]
 
-    try:
-        assert relay.connected.wait(30)
         for number in range(5):
             with db.transaction() as session:
                 record_event(session, "thing.created", {"id": str(number)}, producer="demo")
             assert published.acquire(timeout=20)
             assert pending_polls() == 1
-    finally:
-        relay.stop()
-        thread.join(timeout=10)
-        infra.delete_vhost(vhost)
 
 
 @pytest.fixture
