@@ -7,6 +7,9 @@ import time
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.util.retry import Retry
 
 from .auth import service_token
 from .config import Settings
@@ -22,6 +25,41 @@ _STATUS_ERRORS: dict[int, type[DomainError]] = {
 }
 
 
+class _RetryResetReads(Retry):
+    """Retry a read only when the connection was reset or closed, never after a timeout (a slow answer, or a
+    stream waiting for its next chunk, is not sent twice)."""
+
+    def increment(self, method=None, url=None, *args, error=None, **kwargs):
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        return super().increment(method, url, *args, error=error, **kwargs)
+
+
+def pooled_session() -> requests.Session:
+    """A ``requests.Session`` whose reads survive a pooled connection the server has just closed.
+
+    gunicorn closes an idle keep-alive connection after ``keepalive`` seconds; a call that reuses it at that
+    moment is reset ("Connection reset by peer") and would surface as a 503. A GET, HEAD or OPTIONS is then sent
+    again on a new connection (twice at most); a write, an answer of any status and a timeout never are.
+    """
+    retry = _RetryResetReads(
+        total=2,
+        connect=2,
+        read=2,
+        status=0,
+        other=0,
+        redirect=0,
+        allowed_methods=frozenset({"GET", "HEAD", "OPTIONS"}),
+        raise_on_status=False,
+        respect_retry_after_header=False,
+    )
+    session = requests.Session()
+    adapter = HTTPAdapter(max_retries=retry)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
 class ServiceClient:
     """A small HTTP client for one other service (thread-safe: one session per thread)."""
 
@@ -35,7 +73,7 @@ class ServiceClient:
     def _session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = self._local.session = requests.Session()
+            session = self._local.session = pooled_session()
         return session
 
     def _bearer(self) -> str:

@@ -19,6 +19,8 @@ from urllib.parse import urlencode
 
 import requests
 
+from platform_shared.service_client import pooled_session
+
 SERVICES = ("dossier", "partner-gateway", "attestation", "notification", "documents")
 UNAVAILABLE_STATUSES = (502, 503, 504)
 
@@ -129,7 +131,7 @@ class Transport:
     def session(self) -> requests.Session:
         session = getattr(self._local, "session", None)
         if session is None:
-            session = requests.Session()
+            session = pooled_session()  # a GET on a connection the API just closed is sent again
             self._local.session = session
         return session
 
