@@ -247,9 +247,15 @@ class World:
         return self.call("dossier", "POST", "/classification-rules", "admin", json=MATRIX_CLASSIFICATION_RULE)["id"]
 
     def new_issued_request(self) -> str:
-        return self.call(
+        request_id = self.call(
             "attestation", "POST", "/attestation-requests", "owner", json={"contract_id": self.ids["contract_id"]}
         )["id"]
+        # created `generating`: the worker issues it (a revoke before that is rightly a 409)
+        deadline = time.monotonic() + 60
+        while self.call("attestation", "GET", f"/attestation-requests/{request_id}", "owner")["state"] != "issued":
+            assert time.monotonic() < deadline, f"attestation request {request_id} not issued within 60 s"
+            time.sleep(0.2)
+        return request_id
 
     def new_contact(self) -> str:
         return self.call(

@@ -382,10 +382,10 @@ def test_a_worker_stuck_in_a_handler_is_reported_not_live(vhost, tmp_path):
         stderr=subprocess.DEVNULL,
     )
     try:
-        assert wait_until(
-            lambda: (_probe(port, "/healthz") or (0, {}))[1].get("status") == "live",
-            timeout=30,
-        )
+        # ready, not only live: its consumer has declared and bound its queue (published before, the probe
+        # would be unrouted and the handler never start)
+        assert wait_until(lambda: (_probe(port, "/readyz") or (0,))[0] == 200, timeout=30)
+        assert _probe(port, "/healthz")[1]["status"] == "live"
         publish_envelope(vhost.url, new_envelope("probe.slow", {}, producer="test"))
         assert wait_until(marker.exists, timeout=20)
         assert wait_until(lambda: (_probe(port, "/healthz") or (0,))[0] == 503, timeout=10)
