@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from chromium import Browser
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.select import Select
@@ -147,3 +147,8 @@ def _is_stale(element: WebElement) -> bool:
         return False
     except StaleElementReferenceException:
         return True
+    except WebDriverException as error:
+        # Chromium's other way of saying it while the next page replaces the document
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
