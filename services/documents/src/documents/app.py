@@ -43,8 +43,7 @@ def create_app(settings: config.DocumentsSettings | None = None, db: Database | 
     app.extensions["documents_storage"] = make_storage(settings)
     app.extensions["converter_name"] = resolve_converter_name(settings)
     app.extensions["template_renderer"] = TemplateRenderer(
-        RenderLimits(settings.render_timeout_seconds, settings.render_memory_bytes, settings.render_output_bytes),
-        spares=settings.render_spare_processes,
+        RenderLimits(settings.render_timeout_seconds, settings.render_memory_bytes, settings.render_output_bytes)
     )
     app.extensions["gateway_client"] = gateway_client(settings)
     api.register_blueprint(documents.blp)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, PositiveFloat, PositiveInt
+from pydantic import Field, PositiveFloat, PositiveInt
 
 from platform_shared.config import CREDENTIAL, CommaSeparated, LowerCase, Settings, load_settings, one_of
 
@@ -52,9 +52,6 @@ class DocumentsSettings(Settings):
     )
     render_output_bytes: PositiveInt = Field(
         20 * 1024 * 1024, description="Largest .docx a render may produce (422 past it)."
-    )
-    render_spare_processes: NonNegativeInt = Field(
-        1, description="Render processes started ahead, so a render does not wait for Python to start."
     )
 
     @property
