@@ -18,7 +18,8 @@ format: install
 	.venv/bin/ruff format .
 
 bench: install
-	.venv/bin/python tests/perf/bench.py
+	command -v wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq --no-install-recommends wrk)
+	.venv/bin/python tests/perf/bench.py $(ARGS)
 
 clean:
 	rm -rf var .venv
