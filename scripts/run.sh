@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `make run`: migrate the embedded SQLite databases, run the five APIs and workers and the web application
-# under honcho, and load the demo data into empty databases (through the public APIs, once they answer).
+# under scripts/supervise.py, and load the demo data into empty databases (through the public APIs, once they answer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/services.sh
@@ -25,8 +25,8 @@ for s in $SERVICES; do
     .venv/bin/$s-ctl setup-broker
 done
 echo "Starting the platform: APIs on ports 8001-8005, web on 8000, SMTP catcher on 1025. Ctrl-C stops everything."
-# honcho stops every process when one exits: the one-shot demo loader runs beside it, not as a Procfile line.
-.venv/bin/honcho start -f Procfile &
+# The supervisor stops every process when one exits: the one-shot demo loader runs beside it, not as a Procfile line.
+.venv/bin/python scripts/supervise.py -f Procfile &
 supervisor=$!
 trap 'kill -TERM "$supervisor" 2>/dev/null; wait "$supervisor"; exit 130' INT TERM
 .venv/bin/web-ctl demo-data --wait 120 || echo "demo data: not loaded (see the lines above)"

@@ -71,7 +71,7 @@ def _base_env(amqp_url: str, data_dir: Path) -> dict[str, str]:
 
 
 class Supervised:
-    """`make run`'s supervisor (honcho) over the repository's Procfile, on free ports and a private vhost."""
+    """`make run`'s supervisor (scripts/supervise.py) over the repository's Procfile, on free ports and a private vhost."""
 
     def __init__(self, work_dir: Path, amqp_url: str, mailbox: Mailbox):
         self.work_dir = work_dir
@@ -82,7 +82,7 @@ class Supervised:
                 "SMTP_HOST": "127.0.0.1",
                 "SMTP_PORT": str(mailbox.port),
                 # The drill is about events: LibreOffice's warm-up (seconds) would outlast
-                # honcho's 5 s between SIGTERM and SIGKILL and say nothing about the backbone.
+                # the supervisor's 10 s between SIGTERM and SIGKILL and say nothing about the backbone.
                 "CONVERTER": "none",
             }
         )
@@ -90,7 +90,6 @@ class Supervised:
             self.env[f"{name.upper().replace('-', '_')}_URL"] = f"http://127.0.0.1:{self.ports[name]}"
         self.procfile = work_dir / "Procfile"
         self.procfile.write_text(self._procfile())
-        (work_dir / "empty.env").write_text("")
         (work_dir / "data").mkdir(exist_ok=True)
         self.process: subprocess.Popen | None = None
         self.runs: list[Path] = []
@@ -119,18 +118,14 @@ class Supervised:
                 )
 
     def start(self) -> None:
-        log = self.work_dir / f"honcho-{len(self.runs) + 1}.log"
+        log = self.work_dir / f"supervisor-{len(self.runs) + 1}.log"
         self.runs.append(log)
         self.process = subprocess.Popen(
             [
-                str(BIN / "honcho"),
-                "start",
+                str(BIN / "python"),
+                str(ROOT / "scripts" / "supervise.py"),
                 "-f",
                 str(self.procfile),
-                "-d",
-                str(ROOT),
-                "-e",
-                str(self.work_dir / "empty.env"),
                 "--no-colour",
             ],
             env=self.env,
