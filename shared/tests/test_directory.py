@@ -1,6 +1,8 @@
 """The directory's local copy every service keeps: kept from person/organisation events, looked up by account or
 email, and an erasure that runs the service's own eraser, drops the copy and redacts the outbox."""
 
+import dataclasses
+
 import pytest
 from sqlalchemy import select
 
@@ -142,3 +144,53 @@ def test_an_erasure_also_redacts_the_relay_s_last_error_of_an_outbox_row(copy_db
     with copy_db.read_only() as session:
         (error,) = session.execute(select(outbox_table.c.last_error)).scalars()
     assert error == "returned: no route for [erased] <[erased]>"
+
+
+def _at(event_type, data, occurred_at):
+    return dataclasses.replace(new_envelope(event_type, data, producer="dossier"), occurred_at=occurred_at)
+
+
+def test_a_person_updated_retried_after_the_erasure_copies_nothing_back(copy_db):
+    handlers = directory.directory_handlers()
+    late = _at("person.updated", {**CAMILLE, "name": "Camille Durand"}, "2026-12-03T10:00:00.000001Z")
+    run(copy_db, handlers, "person.created", CAMILLE)
+    handle_once(
+        copy_db, "demo", handlers, _at("person.erased", {"person_id": "p-1", "sub": "acct-1"}, "2026-12-03T10:00:01Z")
+    )
+    handle_once(copy_db, "demo", handlers, late)  # its handler had failed: retried after the erasure
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1") is None and directory.kind_of(session, "p-1") is None
+        assert directory.lookup(session, sub="acct-1") is None
+        assert directory.lookup(session, email="camille@x.test") is None
+        assert directory.names_by_id(session, ["p-1"]) == {} and directory.names_by_sub(session, ["acct-1"]) == {}
+        rows = session.execute(select(directory.directory_copy_table)).all()
+    assert [(row.kind, row.sub, row.email, row.name) for row in rows] == [(directory.GONE, None, None, None)]
+
+
+def test_an_older_event_arriving_after_a_newer_one_changes_nothing(copy_db):
+    handlers = directory.directory_handlers()
+    newer = _at("person.updated", {**CAMILLE, "name": "Camille Durand"}, "2026-12-03T10:00:02Z")
+    older = _at("person.updated", {**CAMILLE, "name": "Camille Martin"}, "2026-12-03T10:00:01Z")
+    handle_once(copy_db, "demo", handlers, newer)
+    handle_once(copy_db, "demo", handlers, older)
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1").name == "Camille Durand"
+    handle_once(
+        copy_db, "demo", handlers, _at("person.updated", {**CAMILLE, "name": "Camille D."}, "2026-12-03T10:00:03Z")
+    )
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1").name == "Camille D."
+
+
+def test_a_merged_duplicate_is_not_copied_back_by_a_late_event(copy_db):
+    handlers = directory.directory_handlers()
+    late = _at("person.updated", CAMILLE, "2026-12-03T10:00:00Z")
+    handle_once(
+        copy_db,
+        "demo",
+        handlers,
+        _at("person.merged", {"person_id": "p-2", "duplicate_id": "p-1"}, "2026-12-03T10:00:01Z"),
+    )
+    handle_once(copy_db, "demo", handlers, late)
+    with copy_db.read_only() as session:
+        assert directory.entry(session, "p-1") is None and directory.lookup(session, sub="acct-1") is None

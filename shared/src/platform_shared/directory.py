@@ -10,6 +10,12 @@ On ``person.erased`` the service first runs its own erasure (``on_erased``: the 
 person's data, found by the copy's ``sub``, email and name), then drops the copy's row and redacts the person's
 values from its outbox, payloads and ``last_error`` alike (an event already published keeps no trace of them in
 the database).
+
+Events can arrive late and out of order (a handler that failed is retried seconds later, after the events that
+followed it), so the copy keeps each entry as of its latest event (``updated_at`` is the event's ``occurred_at``)
+and an older event changes nothing. An erased or merged-away person leaves a *tombstone* (kind ``gone``, every
+value emptied) rather than no row: a ``person.updated`` retried after the erasure would otherwise copy the erased
+person's name and email back. A tombstone is final, and every lookup reads it as unknown.
 """
 
 from __future__ import annotations
@@ -18,11 +24,11 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import Column, Index, MetaData, String, Table, Text, cast, delete, or_, select
+from sqlalchemy import Column, Index, MetaData, String, Table, Text, cast, or_, select
 from sqlalchemy.orm import Session
 
-from . import clock
 from .db import UTCDateTime
 from .errors import ValidationFailed
 from .events import event_data
@@ -33,6 +39,7 @@ from .messaging.tables import outbox_table
 DIRECTORY_EVENTS = ("person.created", "person.updated", "organisation.updated", "person.merged", "person.erased")
 ERASED = "[erased]"
 PERSON, ORGANISATION = "person", "organisation"
+GONE = "gone"  # the tombstone of an erased or merged-away person: final, read as unknown
 
 
 def _directory_copy(metadata: MetaData) -> Table:
@@ -80,14 +87,35 @@ def _ref(row) -> PersonRef:
     return PersonRef(row.entry_id, row.sub, row.email, row.name, row.language)
 
 
-def _upsert(session: Session, entry_id: str, kind: str, **values) -> None:
+def _upsert(session: Session, envelope: Envelope, entry_id: str, kind: str, **values) -> None:
+    """The entry as ``envelope`` says it was, unless the copy already holds a later state or its tombstone."""
     table = directory_copy_table
-    values["updated_at"] = clock.now()
-    existing = session.execute(select(table.c.entry_id).where(table.c.entry_id == entry_id)).first()
+    occurred = envelope.occurred
+    existing = session.execute(select(table.c.kind, table.c.updated_at).where(table.c.entry_id == entry_id)).first()
     if existing is None:
-        session.execute(table.insert().values(entry_id=entry_id, kind=kind, **values))
-    else:
-        session.execute(table.update().where(table.c.entry_id == entry_id).values(**values))
+        session.execute(table.insert().values(entry_id=entry_id, kind=kind, updated_at=occurred, **values))
+    elif existing.kind != GONE and _aware(existing.updated_at) <= occurred:
+        session.execute(table.update().where(table.c.entry_id == entry_id).values(updated_at=occurred, **values))
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _bury(session: Session, envelope: Envelope, entry_id: str, *, sub: str | None = None) -> None:
+    """Leave the tombstone of ``entry_id`` (and of any other person entry of account ``sub``)."""
+    table = directory_copy_table
+    gone = {"kind": GONE, "sub": None, "email": None, "name": None, "language": None}
+    conditions = [table.c.entry_id == entry_id]
+    if sub:
+        conditions.append(table.c.sub == sub)
+    session.execute(
+        table.update()
+        .where(or_(*conditions), table.c.kind.in_((PERSON, GONE)))
+        .values(updated_at=envelope.occurred, **gone)
+    )
+    if session.execute(select(table.c.entry_id).where(table.c.entry_id == entry_id)).first() is None:
+        session.execute(table.insert().values(entry_id=entry_id, updated_at=envelope.occurred, **gone))
 
 
 def lookup(session: Session, *, sub: str | None = None, email: str | None = None) -> PersonRef | None:
@@ -104,7 +132,12 @@ def lookup(session: Session, *, sub: str | None = None, email: str | None = None
 
 
 def entry(session: Session, entry_id: str) -> PersonRef | None:
-    row = session.execute(select(directory_copy_table).where(directory_copy_table.c.entry_id == entry_id)).first()
+    """The entry the copy knows by id; None for an unknown, erased or merged-away one."""
+    row = session.execute(
+        select(directory_copy_table).where(
+            directory_copy_table.c.entry_id == entry_id, directory_copy_table.c.kind != GONE
+        )
+    ).first()
     return _ref(row) if row is not None else None
 
 
@@ -120,7 +153,8 @@ def referenced(session: Session, entry_id: str, kind: str, *, field: str) -> Per
 
 def kind_of(session: Session, entry_id: str) -> str | None:
     """``person`` or ``organisation`` for an entry the copy knows, else None."""
-    return session.scalar(select(directory_copy_table.c.kind).where(directory_copy_table.c.entry_id == entry_id))
+    kind = session.scalar(select(directory_copy_table.c.kind).where(directory_copy_table.c.entry_id == entry_id))
+    return None if kind == GONE else kind
 
 
 def names_by_id(session: Session, entry_ids: Iterable[str | None]) -> dict[str, str]:
@@ -230,6 +264,7 @@ def directory_handlers(
         data = event_data(envelope)
         _upsert(
             session,
+            envelope,
             data["person_id"],
             PERSON,
             sub=data["sub"],
@@ -240,11 +275,10 @@ def directory_handlers(
 
     def on_organisation(session: Session, envelope: Envelope) -> None:
         data = event_data(envelope)
-        _upsert(session, data["organisation_id"], ORGANISATION, name=data["name"], sub=data["code"])
+        _upsert(session, envelope, data["organisation_id"], ORGANISATION, name=data["name"], sub=data["code"])
 
     def on_merged(session: Session, envelope: Envelope) -> None:
-        duplicate = event_data(envelope)["duplicate_id"]
-        session.execute(delete(directory_copy_table).where(directory_copy_table.c.entry_id == duplicate))
+        _bury(session, envelope, event_data(envelope)["duplicate_id"])
 
     def on_erased_event(session: Session, envelope: Envelope) -> None:
         data = event_data(envelope)
@@ -258,11 +292,7 @@ def directory_handlers(
         )
         if on_erased is not None:
             on_erased(session, ref)
-        table = directory_copy_table
-        conditions = [table.c.entry_id == person_id]
-        if ref.sub:
-            conditions.append(table.c.sub == ref.sub)
-        session.execute(delete(table).where(or_(*conditions), table.c.kind == PERSON))
+        _bury(session, envelope, person_id, sub=ref.sub)
         redact_outbox(session, ref.values())
         if dead_letters is not None:
             dead_letters(ref.values())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -15,10 +14,6 @@ from .db import Dossier
 from .services import actors, on_behalf, timeline
 
 log = logging.getLogger(__name__)
-
-
-def _occurred_at(envelope: Envelope) -> datetime:
-    return datetime.fromisoformat(envelope.occurred_at.replace("Z", "+00:00"))
 
 
 def _append(
@@ -43,7 +38,7 @@ def _append(
         visibility=visibility,
         actor=envelope.actor,
         details={**details, "event_id": envelope.id},
-        occurred_at=_occurred_at(envelope),
+        occurred_at=envelope.occurred,
         subject_id=subject_id,
     )
 

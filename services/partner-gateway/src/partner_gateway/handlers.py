@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from platform_shared.dead_letter_erasure import dead_letter_redactor
@@ -16,16 +14,12 @@ from .services import audit, dossier_copy
 from .services.erasure import erase_person
 
 
-def _occurred_at(envelope: Envelope) -> datetime:
-    return dossier_copy.parse_instant(envelope.occurred_at)
-
-
 def on_dossier_created(session: Session, envelope: Envelope) -> None:
     data = event_data(envelope)
     dossier_copy.record_status(
         session,
         data["dossier_id"],
-        _occurred_at(envelope),
+        envelope.occurred,
         status=data["status"],
         partner_visible=bool(data["partner_visible"]),
         model_id=data["model_id"],
@@ -44,7 +38,7 @@ def on_dossier_status_changed(session: Session, envelope: Envelope) -> None:
     dossier_copy.record_status(
         session,
         data["dossier_id"],
-        _occurred_at(envelope),
+        envelope.occurred,
         status=data["to"],
         partner_visible=bool(data["partner_visible"]),
         **_list_facts(data),
@@ -60,7 +54,7 @@ def on_dossier_updated(session: Session, envelope: Envelope) -> None:
 
 
 def on_dossier_closed(session: Session, envelope: Envelope) -> None:
-    dossier_copy.record_status(session, event_data(envelope)["dossier_id"], _occurred_at(envelope), closed=True)
+    dossier_copy.record_status(session, event_data(envelope)["dossier_id"], envelope.occurred, closed=True)
 
 
 def on_document_downloaded(session: Session, envelope: Envelope) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, validate
@@ -61,6 +62,11 @@ class Envelope:
     version: int = 1
     correlation_id: str | None = None
     actor: dict | None = field(default=None)
+
+    @property
+    def occurred(self) -> datetime:
+        """``occurred_at`` as an aware UTC datetime."""
+        return datetime.fromisoformat(self.occurred_at.replace("Z", "+00:00"))
 
     def to_dict(self) -> dict[str, Any]:
         return {
