@@ -142,3 +142,17 @@ def test_an_erasure_also_redacts_the_relay_s_last_error_of_an_outbox_row(copy_db
     with copy_db.read_only() as session:
         (error,) = session.execute(select(outbox_table.c.last_error)).scalars()
     assert error == "returned: no route for [erased] <[erased]>"
+
+
+def test_for_reader_leaves_staff_and_services_every_id_and_strips_others_for_clients_and_partners():
+    from platform_shared.auth import Caller
+    from platform_shared.pseudonyms import for_reader
+
+    document = {"id": "doc-1", "uploaded_by": {"sub": "agent-7", "role": "agent"}}
+    for role, sub in (("agent", "agent-1"), ("admin", "admin-1"), ("service", "service:dossier")):
+        assert for_reader(document, Caller(sub=sub, role=role)) == document
+    for role in ("client", "partner"):
+        assert for_reader(document, Caller(sub="me", role=role)) == {"id": "doc-1", "uploaded_by": {"role": "agent"}}
+    mine = {"id": "doc-2", "uploaded_by": {"sub": "me", "role": "client"}}
+    assert for_reader(mine, Caller(sub="me", role="client")) == mine
+    assert document["uploaded_by"]["sub"] == "agent-7"  # the answer is copied, never changed in place
