@@ -194,3 +194,17 @@ def test_a_merged_duplicate_is_not_copied_back_by_a_late_event(copy_db):
     handle_once(copy_db, "demo", handlers, late)
     with copy_db.read_only() as session:
         assert directory.entry(session, "p-1") is None and directory.lookup(session, sub="acct-1") is None
+
+
+def test_for_reader_leaves_staff_and_services_every_id_and_strips_others_for_clients_and_partners():
+    from platform_shared.auth import Caller
+    from platform_shared.pseudonyms import for_reader
+
+    document = {"id": "doc-1", "uploaded_by": {"sub": "agent-7", "role": "agent"}}
+    for role, sub in (("agent", "agent-1"), ("admin", "admin-1"), ("service", "service:dossier")):
+        assert for_reader(document, Caller(sub=sub, role=role)) == document
+    for role in ("client", "partner"):
+        assert for_reader(document, Caller(sub="me", role=role)) == {"id": "doc-1", "uploaded_by": {"role": "agent"}}
+    mine = {"id": "doc-2", "uploaded_by": {"sub": "me", "role": "client"}}
+    assert for_reader(mine, Caller(sub="me", role="client")) == mine
+    assert document["uploaded_by"]["sub"] == "agent-7"  # the answer is copied, never changed in place

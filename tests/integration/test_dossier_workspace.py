@@ -634,6 +634,27 @@ def test_the_workspace_walks_the_source_from_quote_to_closing(platform):
     [attendees] = [e["attendees"] for e in through_gateway["events"]]
     assert space.participant_sub in str(attendees) and space.owner_sub not in str(through_gateway)
     assert space.agent_sub not in str(through_gateway)
+    # The client reads the meeting (list and single) with their own account id, the participant by name only;
+    # staff read both ids.
+    for answer in (
+        ok(dossier("GET", f"{space.path}/events", space.owner))["items"][0],
+        ok(dossier("GET", f"/events/{meeting['id']}", space.owner)),
+    ):
+        assert [a.get("sub") for a in answer["attendees"]] == [space.owner_sub, None]
+        assert answer["attendees"][1]["name"] and space.participant_sub not in str(answer)
+    staff_view = ok(dossier("GET", f"/events/{meeting['id']}"))["attendees"]
+    assert [a["sub"] for a in staff_view] == [space.owner_sub, space.participant_sub]
+    # ... and the receipt the agent filed without the agent's account id (staff keep it).
+    for path in (f"/documents/{receipt['id']}", f"/documents?owner_type=dossier&owner_id={space.id}"):
+        seen = ok(call(platform, "documents", "GET", path, space.owner))
+        assert space.agent_sub not in str(seen)
+    assert ok(call(platform, "documents", "GET", f"/documents/{receipt['id']}", space.owner))["uploaded_by"] == {
+        "role": "agent"
+    }
+    assert ok(call(platform, "documents", "GET", f"/documents/{receipt['id']}", space.agent))["uploaded_by"] == {
+        "sub": space.agent_sub,
+        "role": "agent",
+    }
     # The client reads the participants' names; the timeline names people, never raw ids.
     names = ok(dossier("GET", f"{space.path}/participants", space.owner))["items"]
     assert [row["name"] for row in names] == ["Plomberie Martin"]

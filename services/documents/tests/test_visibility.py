@@ -288,3 +288,47 @@ def test_a_third_partys_download_publishes_document_downloaded_for_the_audit_log
         "dos-1",
         "partner-paul",
     )
+
+
+def test_a_client_or_a_partner_never_reads_another_persons_account_id_in_uploaded_by(
+    upload, client, event, gateway, settings, as_agent, as_client, as_service
+):
+    _dossier_of(event, client_sub="client-bob", client_org="acme")
+    gateway.grant("dos-1", "partner-paul", partner=True, participant=True)
+    partner = bearer(settings, "partner", "partner-paul")
+    colleague = bearer(settings, "client", "client-dora", org="acme")
+    by_staff = upload(as_agent, client=True, partner=True).get_json()
+    by_bob = upload(as_client).get_json()  # client-visible by default
+    by_paul = upload(partner, data=b"%PDF-1.4 partner opinion").get_json()
+
+    def seen(headers, document):
+        single = client.get(f"/api/v1/documents/{document['id']}", headers=headers)
+        assert single.status_code == 200, single.get_json()
+        (listed,) = [item for item in _list(client, headers).get_json()["items"] if item["id"] == document["id"]]
+        assert listed["uploaded_by"] == single.get_json()["uploaded_by"]
+        return single.get_json()["uploaded_by"]
+
+    # staff and services keep every account id
+    for headers in (as_agent, as_service):
+        assert seen(headers, by_staff) == {"sub": "agent-alice", "role": "agent"}
+        assert seen(headers, by_bob) == {"sub": "client-bob", "role": "client"}
+        assert seen(headers, by_paul) == {"sub": "partner-paul", "role": "partner"}
+    # the uploader keeps their own (the portal marks "mine" by it), nobody else's
+    assert by_bob["uploaded_by"] == {"sub": "client-bob", "role": "client"}
+    assert seen(as_client, by_bob) == {"sub": "client-bob", "role": "client"}
+    assert seen(as_client, by_staff) == {"role": "agent"}
+    assert seen(colleague, by_bob) == {"role": "client"}
+    assert seen(colleague, by_staff) == {"role": "agent"}
+    assert by_paul["uploaded_by"] == {"sub": "partner-paul", "role": "partner"}
+    assert seen(partner, by_paul) == {"sub": "partner-paul", "role": "partner"}
+    assert seen(partner, by_staff) == {"role": "agent"}
+    assert seen(partner, by_bob) == {"role": "client"}
+    for headers, others in ((as_client, ("agent-alice",)), (colleague, ("agent-alice", "client-bob"))):
+        assert not any(sub in _list(client, headers).get_data(as_text=True) for sub in others)
+    assert "agent-alice" not in _list(client, partner).get_data(as_text=True)
+
+
+def test_the_openapi_says_uploaded_by_sub_may_be_absent(client):
+    actor = client.get("/openapi.json").get_json()["components"]["schemas"]["ActorRef"]
+    assert "sub" in actor["properties"] and "sub" not in actor.get("required", [])
+    assert "left out" in actor["properties"]["sub"]["description"]

@@ -5,7 +5,8 @@ import pytest
 
 from dossier.handlers import on_contributor_invited, on_contributor_revoked
 from platform_shared.messaging.envelope import new_envelope
-from platform_shared.testing.unit import outbox_events
+from platform_shared.pseudonyms import pseudonym
+from platform_shared.testing.unit import bearer, outbox_events
 
 MEETING = {
     "kind": "meeting",
@@ -173,3 +174,57 @@ def test_a_revoked_participant_is_no_attendee_no_name_and_sees_no_workspace_even
     assert refused.status_code == 422
     invite(db, dossier)  # a retried invitation or attachment arriving after the revocation
     assert client.get(workspace, query_string={"sub": "partner-paula"}, headers=as_service).status_code == 404
+
+
+def test_a_client_reads_the_attendees_by_name_and_never_another_persons_account_id(
+    client, as_agent, as_client, as_colleague, as_service, new_dossier, db
+):
+    dossier = new_dossier(assignee_sub="agent-alice", assignee_email="alice@firm.example")
+    invite(db, dossier)  # Paula Plumber, account partner-paula
+    everyone = ["client-bob", "agent-alice", "partner-paula"]
+    event = schedule(client, as_agent, dossier, attendees=[{"sub": sub} for sub in everyone]).get_json()
+    assert [a["sub"] for a in event["attendees"]] == everyone  # the agent who scheduled it reads them
+    listed = f"/api/v1/dossiers/{dossier['id']}/events"
+    one = f"/api/v1/events/{event['id']}"
+
+    for path in (listed, one):
+        for headers in (as_agent, as_service):  # staff and services keep every account id
+            body = client.get(path, headers=headers).get_json()
+            item = body["items"][0] if "items" in body else body
+            assert [a["sub"] for a in item["attendees"]] == everyone
+
+        # the dossier's client: their own account id stays (the portal marks "mine" by it), nobody else's
+        answer = client.get(path, headers=as_client)
+        assert answer.status_code == 200
+        body = answer.get_json()
+        item = body["items"][0] if "items" in body else body
+        assert item["attendees"] == [
+            {"sub": "client-bob", "role": "client", "name": pseudonym("client-bob", "client")},
+            {"role": "agent", "name": pseudonym("agent-alice", "agent")},
+            {"role": "participant", "name": "Paula Plumber"},
+        ]
+        text = answer.get_data(as_text=True)
+        assert "agent-alice" not in text and "partner-paula" not in text
+
+        # a colleague of the client's company: no account id at all
+        colleague = client.get(path, headers=as_colleague)
+        item = colleague.get_json()["items"][0] if path == listed else colleague.get_json()
+        assert all("sub" not in attendee for attendee in item["attendees"])
+        assert not any(sub in colleague.get_data(as_text=True) for sub in everyone)
+
+
+def test_a_client_reads_an_attendee_by_the_directorys_name(client, settings, as_agent, as_client, new_dossier):
+    client.post("/api/v1/people/me", headers=bearer(settings, "agent", "agent-alice", name="Alice Martin"))
+    dossier = new_dossier(assignee_sub="agent-alice", assignee_email="alice@firm.example")
+    event = schedule(client, as_agent, dossier, attendees=[{"sub": "agent-alice"}]).get_json()
+    seen = client.get(f"/api/v1/events/{event['id']}", headers=as_client).get_json()
+    assert seen["attendees"] == [{"role": "agent", "name": "Alice Martin"}]
+    assert client.get(f"/api/v1/events/{event['id']}", headers=as_agent).get_json()["attendees"] == [
+        {"sub": "agent-alice", "role": "agent", "name": None}
+    ]
+
+
+def test_the_openapi_says_an_attendees_sub_may_be_absent(client):
+    attendee = client.get("/openapi.json").get_json()["components"]["schemas"]["Attendee"]
+    assert "sub" in attendee["properties"] and "sub" not in attendee.get("required", [])
+    assert "left out" in attendee["properties"]["sub"]["description"]

@@ -145,7 +145,7 @@ class Documents(MethodView):
                     form["client"], form["partner"], tuple(form["roles"]), form["financial"]
                 ),
             )
-            return document_body(document)
+            return document_body(document, caller)
 
     @require_roles(*ALL_ROLES)
     @blp.arguments(ListArgsSchema, location="query")
@@ -170,7 +170,7 @@ class Documents(MethodView):
                 limit=args["limit"],
                 cursor=args["cursor"],
             )
-            return page.map(document_body)
+            return page.map(lambda document: document_body(document, caller))
 
 
 @blp.route("/<document_id>")
@@ -181,9 +181,10 @@ class DocumentResource(MethodView):
     def get(self, document_id):
         """A document the caller may see (its state tells whether the PDF is ready), with its ETag."""
         with app_db().read_only() as session:
-            document = documents.get_visible_document(session, _lookup(), current_caller(), document_id)
+            caller = current_caller()
+            document = documents.get_visible_document(session, _lookup(), caller, document_id)
             set_etag(documents.document_etag(document))
-            return document_body(document)
+            return document_body(document, caller)
 
     @require_roles("agent", "service")
     @blp.arguments(VisibilityPatchSchema)
@@ -194,10 +195,11 @@ class DocumentResource(MethodView):
 
         With ``If-Match`` (the ETag of the GET), 412 when the document changed since, and nothing is written."""
         precondition = if_match(required=app_settings().require_if_match)
+        caller = current_caller()
         with app_db().transaction() as session:
             document = documents.change_visibility(
                 session,
-                current_caller(),
+                caller,
                 document_id,
                 client=body.get("client"),
                 partner=body.get("partner"),
@@ -206,7 +208,7 @@ class DocumentResource(MethodView):
                 precondition=precondition,
             )
             set_etag(documents.document_etag(document))
-            return document_body(document)
+            return document_body(document, caller)
 
     @require_roles("agent", "service")
     @blp.response(204)

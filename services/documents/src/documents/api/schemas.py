@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from platform_shared.auth import Caller
+from platform_shared.pseudonyms import for_reader
+
 from ..services.documents import find_rendition, visibility_of
 
 
@@ -25,7 +28,14 @@ class VisibilitySchema(Schema):
 
 
 class ActorRefSchema(Schema):
-    sub = fields.String()
+    """Who uploaded the document (or had it rendered)."""
+
+    sub = fields.String(
+        metadata={
+            "description": "The uploader's account id: staff and services always; a client or partner only when "
+            "they uploaded it themselves (left out otherwise)."
+        }
+    )
     role = fields.String()
 
 
@@ -72,10 +82,12 @@ class DocumentSchema(Schema):
     updated_at = fields.DateTime()
 
 
-def document_body(document) -> dict:
-    """The ``DocumentSchema`` view of a ``db.Document``."""
+def document_body(document, caller: Caller) -> dict:
+    """The ``DocumentSchema`` view of a ``db.Document`` as ``caller`` reads it: staff and services whole, a client
+    or a partner without another person's account id (``uploaded_by.sub`` only when they uploaded it;
+    architecture §5, "who sees what")."""
     primary = find_rendition(document, None)
-    return {
+    body = {
         "id": document.id,
         "owner_type": document.owner_type,
         "owner_id": document.owner_id,
@@ -99,3 +111,4 @@ def document_body(document) -> dict:
         "created_at": document.created_at,
         "updated_at": document.updated_at,
     }
+    return for_reader(body, caller)

@@ -230,11 +230,12 @@ class TemplateRender(MethodView):
             prepared = templates.prepare_render(session, template_id, request)
         # Outside any transaction: a slow template never holds the database (SQLite's one writer).
         docx = templates.render_prepared(app_storage(), current_app.extensions["template_renderer"], prepared)
+        caller = current_caller()
         with app_db().transaction() as session:
             document = templates.store_rendered(
                 session,
                 app_storage(),
-                current_caller(),
+                caller,
                 prepared,
                 request,
                 docx,
@@ -242,5 +243,5 @@ class TemplateRender(MethodView):
                 tmp_dir=tmp_dir(settings),
                 financial_categories=settings.financial_categories,
             )
-            body = document_body(document)
+            body = document_body(document, caller)
         return body, (202 if document.state == "rendering" else 201)

@@ -70,8 +70,7 @@ class EventById(MethodView):
     def get(self, event_id):
         """One event."""
         with app_db().read_only() as session:
-            event, _ = events.get_event(session, current_caller(), event_id)
-            return events.present(event)
+            return events.read_event(session, current_caller(), event_id)
 
     @require_roles("agent")
     @blp.arguments(EventPatchSchema)

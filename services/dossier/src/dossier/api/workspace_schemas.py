@@ -214,9 +214,20 @@ class EventCancelSchema(Schema):
 
 
 class AttendeeSchema(Schema):
-    sub = fields.String()
+    """Who attends: staff and services read every attendee's account id; a client reads them by name and only
+    their own ``sub`` (left out for everyone else)."""
+
+    sub = fields.String(
+        metadata={
+            "description": "The attendee's account id: staff and services always; a client only their own (left "
+            "out otherwise: read name)."
+        }
+    )
     role = fields.String(allow_none=True)
-    name = fields.String(allow_none=True)
+    name = fields.String(
+        allow_none=True,
+        metadata={"description": "The attendee's name; for a client never empty (the directory's, else a pseudonym)."},
+    )
 
 
 class EventSchema(Schema):

@@ -21,14 +21,17 @@ from platform_shared.auth import Caller
 from platform_shared.errors import NotFound
 from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, keyset_page
+from platform_shared.pseudonyms import for_reader, pseudonym
 
 from .. import SERVICE_NAME
 from ..db import Dossier
+from ..domain.access import sees_everything
 from ..domain.workspace import timeline_visibility
 from ..domain.workspace_errors import InvalidWorkspaceInput, NotEditable, invalid
 from ..workspace_db import CalendarFeed, DossierEvent
 from . import timeline
 from .actors import actors_of
+from .people import names_by_sub
 from .workspace_access import display_name, readable_dossier, writable_dossier
 
 EVENT_KINDS = ("appointment", "meeting")
@@ -240,6 +243,21 @@ def present(event: DossierEvent) -> dict:
     }
 
 
+def present_for_reader(session: Session, events: list[DossierEvent], caller: Caller) -> list[dict]:
+    """The events as ``caller`` reads them: staff and services whole; a client (or any reader who is not staff)
+    reads the attendees by name (the one given, else the directory's, else a pseudonym) and keeps only their own
+    account id, never another attendee's (architecture §5, "who sees what")."""
+    presented = [present(event) for event in events]
+    if sees_everything(caller):
+        return presented
+    attendees = [attendee for event in presented for attendee in event["attendees"]]
+    names = names_by_sub(session, (attendee["sub"] for attendee in attendees if not attendee.get("name")))
+    for attendee in attendees:
+        if not attendee.get("name") and attendee.get("sub"):
+            attendee["name"] = names.get(attendee["sub"]) or pseudonym(attendee["sub"], attendee.get("role"))
+    return [for_reader(event, caller) for event in presented]
+
+
 def get_event(session: Session, caller: Caller, event_id: str) -> tuple[DossierEvent, Dossier]:
     event = session.get(DossierEvent, event_id)
     if event is None:
@@ -248,12 +266,18 @@ def get_event(session: Session, caller: Caller, event_id: str) -> tuple[DossierE
     return event, dossier
 
 
+def read_event(session: Session, caller: Caller, event_id: str) -> dict:
+    """One event as ``caller`` reads it (404 when its dossier is not theirs)."""
+    event, _ = get_event(session, caller, event_id)
+    (presented,) = present_for_reader(session, [event], caller)
+    return presented
+
+
 def list_events(session: Session, caller: Caller, dossier_id: str, *, limit: int, cursor: str | None) -> Page:
     readable_dossier(session, caller, dossier_id, "event")
     statement = select(DossierEvent).where(DossierEvent.dossier_id == dossier_id)
-    return keyset_page(session, statement, [DossierEvent.starts_at, DossierEvent.id], limit=limit, cursor=cursor).map(
-        present
-    )
+    page = keyset_page(session, statement, [DossierEvent.starts_at, DossierEvent.id], limit=limit, cursor=cursor)
+    return Page(present_for_reader(session, page.items, caller), page.next_cursor)
 
 
 # --- iCalendar ------------------------------------------------------------------------------------------
