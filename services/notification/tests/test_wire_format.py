@@ -4,7 +4,7 @@
 import email
 import email.policy
 from email.message import EmailMessage
-from email.utils import getaddresses
+from email.utils import getaddresses, make_msgid
 
 import pytest
 
@@ -12,7 +12,11 @@ from notification.domain import rendering
 from notification.mailer import Outgoing, compose
 
 FROM = "Dossier platform <no-reply@dossier-platform.local>"
-HEADERS = [("Message-ID", "<1.2.3.d-1@dossier-platform>"), ("Auto-Submitted", "auto-generated")]
+HEADERS = [
+    ("Message-ID", make_msgid(idstring="0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", domain="dossier-platform")),
+    ("Auto-Submitted", "auto-generated"),
+    ("X-Notification-Delivery", "0192a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
+]
 LONG_FRENCH = "Votre attestation « Attestation d'assurance » est disponible dans les documents du contrat. " * 3
 TEXTS = [
     "Hello,\n\nYour attestation is ready.\n",
@@ -55,7 +59,7 @@ def _assert_same_email(outgoing: Outgoing, reference: EmailMessage) -> None:
         "From",
         "To",
         "Subject",
-        *(name for name, _ in reference.items() if name.startswith(("Message", "Auto"))),
+        *(name for name, _ in HEADERS),
     ):
         assert str(parsed[name]) == str(reference[name]), name
     assert parsed.get_content_type() == "multipart/alternative"
@@ -89,6 +93,22 @@ def test_anything_but_a_plain_ascii_recipient_is_left_to_the_email_package(recip
 
 def test_a_non_ascii_envelope_sender_is_left_to_the_email_package():
     assert compose("Dossier <envoi@éxample.test>", "a@x.test", "Subject", HEADERS, "T\n", "<p>T</p>") is None
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("Message-ID", "<" + "1" * 120 + "@dossier-platform>"),  # written as it is, however long
+        ("Message-ID", "<two words@x>"),
+        ("X-Notification-Delivery", "d" * 120),  # an unstructured header too long for a line: encoded, folded
+    ],
+)
+def test_long_or_odd_headers_read_as_the_email_package_writes_them(header):
+    args = (FROM, "a@x.test", "Subject", [header], "T\n", "<p>T</p>")
+    outgoing, reference = compose(*args), _reference(*args)
+    _assert_same_email(outgoing, reference)
+    parsed = email.message_from_bytes(outgoing.data, policy=email.policy.default)
+    assert str(parsed[header[0]]) == str(reference[header[0]])
 
 
 def test_a_header_value_with_a_line_break_is_refused_as_the_email_package_does():

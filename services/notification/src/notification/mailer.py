@@ -50,6 +50,8 @@ _WIRE = policy.SMTP  # the default policy, CRLF line ends: what ``send_message``
 _MAX_LINE = _WIRE.max_line_length
 _PRINTABLE = re.compile(r"[\x20-\x7e]*\Z")
 # A bare addr-spec of ASCII atoms (what the sender writes as it is: its envelope is itself).
+# A message id as ``make_msgid`` writes it: the email package writes it as it is, however long.
+_MESSAGE_ID = re.compile(r"<[\x21-\x3b=\x3f-\x7e]+@[\x21-\x3b=\x3f-\x7e]+>\Z")
 _PLAIN_ADDRESS = re.compile(
     r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\Z"
 )
@@ -66,6 +68,8 @@ def _header(name: str, value: str) -> str:
     # A short printable ASCII value without anything that reads as an encoded word is written as it is
     # (what the email package writes too, without parsing it); anything else goes through the email package.
     if len(name) + 2 + len(value) <= _MAX_LINE and _PRINTABLE.match(value) and "=?" not in value:
+        return f"{name}: {value}\r\n"
+    if name.lower() == "message-id" and len(value) < 900 and _MESSAGE_ID.match(value):
         return f"{name}: {value}\r\n"
     return _folded(name, value)
 
