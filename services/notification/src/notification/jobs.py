@@ -8,9 +8,11 @@ still ``sending`` after ``stale_sending_seconds`` is never sent again: it become
 
 from __future__ import annotations
 
+import email.policy
 import logging
 import random
 from datetime import timedelta
+from email import message_from_bytes
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -26,7 +28,7 @@ from . import SERVICE_NAME
 from .db import Delivery
 from .domain import rendering
 from .domain.deliveries import FAILED, PENDING, SENDING, SENT, UNKNOWN, calendar_of, template_variables
-from .mailer import Mailer, SendFailure, attach_calendar
+from .mailer import Mailer, Outgoing, SendFailure, attach_calendar, compose
 from .services import live
 from .services.planning import SENDER_TOPIC
 
@@ -39,8 +41,10 @@ def backoff_seconds(settings, attempts: int, rng: random.Random = random) -> flo
     return ceiling * rng.uniform(0.5, 1.0)
 
 
-def build_message(settings, deliveries: list[Delivery]) -> EmailMessage:
-    """The email for a group of deliveries (one recipient, one template); unseals a key only here."""
+def build_email(settings, deliveries: list[Delivery]) -> Outgoing | EmailMessage:
+    """The email for a group of deliveries (one recipient, one template), as the sender hands it to the mailer;
+    unseals a key only here. Written straight to bytes (``mailer.compose``) unless it attaches an invitation
+    or its envelope is not plain ASCII: then an ``EmailMessage``."""
     first = deliveries[0]
     key = None
     if first.context.get("sealed_key"):
@@ -53,20 +57,37 @@ def build_message(settings, deliveries: list[Delivery]) -> EmailMessage:
         settings, first.context, items, first.context["recipient_kind"], first.dossier_id, key=key
     )
     rendered = rendering.render(first.template, first.language, variables)
+    headers = [
+        ("Message-ID", make_msgid(idstring=first.id, domain="dossier-platform")),
+        ("Auto-Submitted", "auto-generated"),
+        ("X-Notification-Delivery", first.id),
+    ]
+    # The invitation travels in the delivery's recorded context: a resent delivery attaches it again.
+    calendar = calendar_of(first.template, first.context["item"])
+    if calendar is None:
+        outgoing = compose(settings.mail_from, first.recipient, rendered.subject, headers, rendered.text, rendered.html)
+        if outgoing is not None:
+            return outgoing
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = first.recipient
     message["Subject"] = rendered.subject
-    message["Message-ID"] = make_msgid(idstring=first.id, domain="dossier-platform")
-    message["Auto-Submitted"] = "auto-generated"
-    message["X-Notification-Delivery"] = first.id
+    for name, value in headers:
+        message[name] = value
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")
-    # The invitation travels in the delivery's recorded context: a resent delivery attaches it again.
-    calendar = calendar_of(first.template, first.context["item"])
     if calendar is not None:
         attach_calendar(message, *calendar)
     return message
+
+
+def build_message(settings, deliveries: list[Delivery]) -> EmailMessage:
+    """The email for a group of deliveries, as its recipient reads it (the bytes the sender sends, parsed with
+    the local line ends)."""
+    built = build_email(settings, deliveries)
+    if isinstance(built, EmailMessage):
+        return built
+    return message_from_bytes(built.data.replace(b"\r\n", b"\n"), policy=email.policy.default)
 
 
 def _without_key(context: dict) -> dict:
@@ -197,9 +218,9 @@ def _record(session, settings, outcomes: list[tuple[list[Delivery], SendFailure 
         session.execute(update(Delivery), changes)
 
 
-def _message_or_failure(settings, deliveries: list[Delivery]) -> EmailMessage:
+def _message_or_failure(settings, deliveries: list[Delivery]) -> Outgoing | EmailMessage:
     try:
-        return build_message(settings, deliveries)
+        return build_email(settings, deliveries)
     except SendFailure:
         raise
     except Exception as error:  # a broken template must fail the delivery, not leave it "sending"
