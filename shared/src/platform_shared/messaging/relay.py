@@ -23,18 +23,16 @@ reach consumers twice, never be lost.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pika
 from pika.exceptions import AMQPError
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, ResourceClosedError
-from sqlalchemy.orm import Session
 
 from .. import clock
 from ..config import Settings
@@ -65,11 +63,18 @@ class LeaderLock:
     """PostgreSQL advisory lock held for as long as this relay publishes.
 
     The lock belongs to one database session, and the relay reads and marks the outbox through that same
-    session, checking the lock in each of those transactions: if the session dies (a restart, a network
-    cut, ``pg_terminate_backend``) the lock is free for a standby at once, and this relay's next statement
-    fails, so it stops publishing before the standby starts. On SQLite (one worker) there is no lock and
-    the relay uses the database's ordinary sessions.
+    session, each statement checking that the lock is still held (``HELD``, evaluated in the statement
+    itself): if the session dies (a restart, a network cut, ``pg_terminate_backend``) the lock is free for a
+    standby at once, and this relay's next statement fails, so it stops publishing before the standby starts.
+    The session is in autocommit and each read or mark is one statement, one round trip (issue 18: a
+    transaction of a lock check and a read took four before the first publish). On SQLite (one worker) there
+    is no lock and the relay uses the database's ordinary sessions.
     """
+
+    HELD = (
+        "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND pid = pg_backend_pid() AND classid = 0 AND objid = :key AND objsubid = 1)"
+    )
 
     def __init__(self, db: Database, service_name: str):
         self.db = db
@@ -80,47 +85,85 @@ class LeaderLock:
         if self.db.is_sqlite:
             return True
         if self._connection is None:
-            self._connection = self.db.engine.connect()
+            self._connection = self.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
         try:
             acquired = self._connection.execute(
                 text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key}
             ).scalar_one()
-            self._connection.commit()
             return bool(acquired)
         except Exception:
             self.release()
             raise
 
-    @contextlib.contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """A transaction on the lock's own session, which first checks the lock is still held.
-
-        Raises ``LeaderLost`` when it is not, or when the session cannot be used any more.
-        """
-        if self.db.is_sqlite:
-            with self.db.transaction() as session:
-                yield session
-            return
+    def _execute(self, statement: str, parameters: dict):
+        """One statement on the lock's session; ``LeaderLost`` when the session cannot be used any more."""
         if self._connection is None:
             raise LeaderLost("the relay holds no lock")
         try:
-            with Session(bind=self._connection) as session, session.begin():
-                held = session.execute(
-                    text(
-                        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-                        " AND pid = pg_backend_pid() AND classid = 0 AND objid = :key AND objsubid = 1"
-                    ),
-                    {"key": self.key},
-                ).scalar_one()
-                if not held:
-                    raise LeaderLost("the advisory lock is no longer held")
-                yield session
+            return self._connection.execute(text(statement), {"key": self.key, **parameters})
         except (DBAPIError, ResourceClosedError) as error:
             self.release()
             raise LeaderLost(f"the lock's database session ended: {type(error).__name__}") from error
-        except LeaderLost:
-            self.release()
-            raise
+
+    def _lost(self) -> LeaderLost:
+        self.release()
+        return LeaderLost("the advisory lock is no longer held")
+
+    def unsent(self, limit: int) -> list[tuple[int, str, str, str]]:
+        """The first ``limit`` unsent outbox rows, in ``seq`` order, read only while the lock is held."""
+        if self.db.is_sqlite:
+            with self.db.transaction() as session:
+                return [tuple(row) for row in session.execute(_unsent_rows(limit))]
+        rows = self._execute(
+            f"SELECT held.ok, o.seq, o.event_id, o.event_type, o.payload FROM (SELECT {self.HELD} AS ok) AS held"
+            " LEFT JOIN LATERAL (SELECT seq, event_id, event_type, payload"
+            f" FROM {outbox_table.name} WHERE sent_at IS NULL ORDER BY seq LIMIT :limit) AS o ON held.ok"
+            " ORDER BY o.seq",
+            {"limit": limit},
+        ).all()
+        if not rows[0][0]:
+            raise self._lost()
+        return [tuple(row[1:]) for row in rows if row[1] is not None]
+
+    def mark(self, sent: list[int], failed: dict[int, str]) -> None:
+        """Mark ``sent`` rows sent and count an attempt on each of ``failed`` (with its reason), only while the
+        lock is held: one statement for the sent rows, one per failed row."""
+        if self.db.is_sqlite:
+            with self.db.transaction() as session:
+                if sent:
+                    session.execute(
+                        update(outbox_table)
+                        .where(outbox_table.c.seq.in_(sent))
+                        .values(sent_at=clock.now(), attempts=outbox_table.c.attempts + 1)
+                    )
+                for seq, reason in failed.items():
+                    session.execute(
+                        update(outbox_table)
+                        .where(outbox_table.c.seq == seq)
+                        .values(attempts=outbox_table.c.attempts + 1, last_error=reason)
+                    )
+            return
+        if sent:
+            marked = self._execute(
+                f"UPDATE {outbox_table.name} SET sent_at = :now, attempts = attempts + 1"
+                f" WHERE seq = ANY(:seqs) AND {self.HELD}",
+                {"now": clock.now(), "seqs": sent},
+            ).rowcount
+            if marked == 0 and not self._held():
+                raise self._lost()
+        for seq, reason in failed.items():
+            if (
+                not self._execute(
+                    f"UPDATE {outbox_table.name} SET attempts = attempts + 1, last_error = :reason"
+                    f" WHERE seq = :seq AND {self.HELD}",
+                    {"seq": seq, "reason": reason},
+                ).rowcount
+                and not self._held()
+            ):
+                raise self._lost()
+
+    def _held(self) -> bool:
+        return bool(self._execute(f"SELECT {self.HELD}", {}).scalar_one())
 
     def release(self) -> None:
         if self._connection is not None:
@@ -130,6 +173,15 @@ class LeaderLock:
                 log.debug("closing the relay's lock session failed", exc_info=True)
             finally:
                 self._connection = None
+
+
+def _unsent_rows(limit: int):
+    return (
+        select(outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.event_type, outbox_table.c.payload)
+        .where(outbox_table.c.sent_at.is_(None))
+        .order_by(outbox_table.c.seq)
+        .limit(limit)
+    )
 
 
 class _Batch:
@@ -346,18 +398,7 @@ class OutboxRelay:
         self._close()
 
     def _load_unsent(self) -> list[tuple[int, str, str, str]]:
-        with self._leader.transaction() as session:
-            return [
-                tuple(row)
-                for row in session.execute(
-                    select(
-                        outbox_table.c.seq, outbox_table.c.event_id, outbox_table.c.event_type, outbox_table.c.payload
-                    )
-                    .where(outbox_table.c.sent_at.is_(None))
-                    .order_by(outbox_table.c.seq)
-                    .limit(self.settings.relay_batch_size)
-                )
-            ]
+        return self._leader.unsent(self.settings.relay_batch_size)
 
     def _on_return(self, _channel, method, properties, _body) -> None:
         if self._batch is not None and properties.message_id:
@@ -388,19 +429,7 @@ class OutboxRelay:
         first_failure = min(batch.failed) if batch.failed else None
         sent = sorted(seq for seq in batch.acked if first_failure is None or seq < first_failure)
         try:
-            with self._leader.transaction() as session:
-                if sent:
-                    session.execute(
-                        update(outbox_table)
-                        .where(outbox_table.c.seq.in_(sent))
-                        .values(sent_at=clock.now(), attempts=outbox_table.c.attempts + 1)
-                    )
-                for seq, reason in batch.failed.items():
-                    session.execute(
-                        update(outbox_table)
-                        .where(outbox_table.c.seq == seq)
-                        .values(attempts=outbox_table.c.attempts + 1, last_error=reason)
-                    )
+            self._leader.mark(sent, batch.failed)
         except LeaderLost as lost:
             self._lose_leadership(lost)  # the new leader publishes these rows again: duplicates, never losses
             return
