@@ -1,10 +1,11 @@
 """Attestation requests: what a client may ask for, creating a request, and its generation to the end.
 
-Generation calls the documents service outside any transaction: the request is saved
-``generating`` first, the render call follows, and its outcome is applied in a second
-transaction (or, for a PDF made asynchronously, by the ``document.rendered`` /
-``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``
-with one ``attestation.failed``.
+The API only checks and saves a request (``generating``); its commit wakes the worker's
+``attestation-generation`` job, which makes every attempt (issue 18: the POST no longer waits for the
+render call). Generation calls the documents service outside any transaction: the attempt is claimed,
+the render call follows, and its outcome is applied in a second transaction (or, for a PDF made
+asynchronously, by the ``document.rendered`` / ``document.render_failed`` handlers). Failures are
+retried by the same job, then end ``failed`` with one ``attestation.failed``.
 """
 
 from __future__ import annotations
@@ -278,7 +279,7 @@ def prepare_attempt(session: Session, settings: AttestationSettings, request: At
 
 
 def claim_attempt(session: Session, settings: AttestationSettings, request_id: str) -> bool:
-    """Take the next attempt of a due request, exclusively: the API and the worker's job may both try.
+    """Take the next attempt of a due request, exclusively: two workers (replicas) may both try.
 
     The claim is a lease (``next_attempt_at`` moved past the render call's timeout), so a process
     that dies mid-attempt leaves the request due again rather than stuck.
