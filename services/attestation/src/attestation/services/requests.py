@@ -63,6 +63,11 @@ class ContractSnapshot:
     templates: tuple[choice.OfferedTemplate, ...]
     policy: ValidationPolicy
     beneficiaries: tuple[dict, ...]
+    # What a new request records of the contract, so creating it reads nothing again (issue 18).
+    number: str
+    owner_sub: str | None
+    owner_org: str | None
+    owner_email: str | None
 
     def eligibility(self, today: date) -> eligibility.Eligibility:
         return eligibility.attestation_eligibility(
@@ -88,6 +93,10 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
             {"id": item.id, "kind": item.kind, "label": item.label, "attributes": dict(item.attributes)}
             for item in contract.beneficiaries
         ),
+        number=contract.number,
+        owner_sub=contract.owner_sub,
+        owner_org=contract.owner_org,
+        owner_email=contract.owner_email,
     )
 
 
@@ -155,26 +164,26 @@ def create_request(
     beneficiary_id: str | None,
     language: str,
 ) -> AttestationRequest:
-    """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract."""
-    contract = session.get(Contract, facts.contract_id)
+    """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract
+    (read again at each attempt; ``facts`` gives who owns it and its number)."""
     now = clock.now()
     wake_after_commit(session, GENERATION_TOPIC)  # the worker generates at commit, not at its next poll
     request = AttestationRequest(
         id=clock.new_id(),
-        contract_id=contract.id,
+        contract_id=facts.contract_id,
         beneficiary_id=beneficiary_id,
         template_id=template.template_id,
         title=template.title,
         inputs=inputs,
         client_sub=caller.sub,
-        client_org=contract.owner_org,
+        client_org=facts.owner_org,
         # Without an address of their own, a requester who is the holder is told at the contract's address;
         # a colleague is never told at the holder's.
-        client_email=caller.email or (contract.owner_email if caller.sub == contract.owner_sub else None),
+        client_email=caller.email or (facts.owner_email if caller.sub == facts.owner_sub else None),
         client_name=caller.name,
         client_language=language,
         template_language=template.language,
-        contract_number=contract.number,
+        contract_number=facts.number,
         validation_required=facts.policy.required,
         validator_subs=list(facts.policy.validator_subs),
         validator_role=facts.policy.validator_role,
