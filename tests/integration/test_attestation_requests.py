@@ -485,7 +485,8 @@ def test_a_render_the_documents_service_refuses_fails_the_request_and_tells_the_
     client = platform.headers("client", client_sub, email=client_mail)
     contract = new_contract(platform, agent, product, client_sub, client_mail)
 
-    request = ok(ask(platform, client, contract))
+    # Answered `generating`: the worker's attempt is refused by the documents service, and ends the request.
+    request = settled(platform, client, ok(ask(platform, client, contract))["id"], "failed")
     assert (request["state"], request["attempts"]) == ("failed", 1) and "missing" in request["error"]
 
     # One email each, from attestation.failed through the outbox, RabbitMQ and the notification worker.

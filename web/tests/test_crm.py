@@ -388,6 +388,20 @@ def test_the_client_downloads_an_attestation_once_its_validation_is_approved(cli
     assert "Télécharger le PDF" in page and "every 1.5s" not in page  # settled: the page stops polling
 
 
+def test_a_request_still_generating_shows_so_and_the_page_polls_until_it_is_issued(client, apis):
+    # The attestation service answers a new request `generating` (issue 18): its worker renders it afterwards.
+    sign_in(client, "client")
+    generating = {"id": "r-1", "contract_id": "c-1", "state": "generating", "document_id": None, "message": None}
+    apis.answer("attestation", "GET", "/attestation-requests/r-1", body=generating)
+    page = client.get("/portal/attestation-requests/r-1").get_data(as_text=True)
+    assert "Votre attestation est en cours de génération" in page and "every 1.5s" in page
+    issued = {**generating, "state": "issued", "document_id": "doc-1", "message": "Disponible"}
+    apis.answer("attestation", "GET", "/attestation-requests/r-1", body=issued)
+    apis.answer("documents", "GET", "/documents/doc-1", body={"id": "doc-1", "renditions": [{"kind": "pdf"}]})
+    polled = client.get("/portal/attestation-requests/r-1", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Télécharger le PDF" in polled and "every 1.5s" not in polled
+
+
 def test_an_admin_attaches_templates_to_a_product_with_their_extranet_titles(client, apis):
     sign_in(client, "admin")
     product = {"id": "pr-1", "code": "MRH", "name": "Habitation", "templates": [], "validation": {}}

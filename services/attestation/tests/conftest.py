@@ -18,6 +18,8 @@ from werkzeug.serving import make_server
 from attestation import config, handlers
 from attestation.app import create_app
 from attestation.cli import MIGRATIONS_DIR
+from attestation.clients import DocumentsGateway
+from attestation.jobs import generation_job
 from platform_shared.testing.service_fixtures import (  # noqa: F401  (shared fixtures)
     UNREACHABLE_BROKER,
     ServiceUnderTest,
@@ -64,6 +66,19 @@ def settings(database_url, documents_server):
     )
 
 
+@pytest.fixture(scope="session")
+def run_job():
+    """``run_job(db, settings)``: one run of the worker's ``attestation-generation`` job (the real one, against
+    the fake documents service), as the worker runs it when the commit of a ``POST /attestation-requests``
+    wakes it: the POST only records the request (``generating``), this renders it (issued, passed on for
+    validation, retried or failed)."""
+
+    def run(db, settings):
+        generation_job(settings, DocumentsGateway(settings))(db, settings)
+
+    return run
+
+
 @pytest.fixture
 def as_admin(settings):
     return bearer(settings, "admin", "admin-ada", ttl_seconds=LONG)
@@ -90,12 +105,20 @@ class FakeDocuments:
         self.fields: dict[str, list[dict]] = {}
         self.documents: dict[str, dict] = {}
         self.renders: list[dict] = []
+        self.render_calls: list[str] = []  # every POST .../render (template id), whatever its outcome
         # consumed one per render: "ready", "rendering", "down" (503), "refused" (422, as for a broken tag)
         self.render_outcomes: list[str] = []
         self.app = self._build()
 
     def reset(self):
-        for registry in (self.templates, self.fields, self.documents, self.renders, self.render_outcomes):
+        for registry in (
+            self.templates,
+            self.fields,
+            self.documents,
+            self.renders,
+            self.render_calls,
+            self.render_outcomes,
+        ):
             registry.clear()
 
     def add_template(
@@ -135,6 +158,7 @@ class FakeDocuments:
 
         @app.post("/api/v1/templates/<template_id>/render")
         def render(template_id):
+            self.render_calls.append(template_id)
             outcome = self.render_outcomes.pop(0) if self.render_outcomes else "ready"
             if outcome == "down":
                 return jsonify(status=503, title="Unavailable"), 503

@@ -3,9 +3,7 @@
 from datetime import timedelta
 
 from attestation import handlers
-from attestation.clients import DocumentsGateway
 from attestation.db import AttestationRequest
-from attestation.jobs import generation_job
 from attestation.services import requests as use_cases
 from platform_shared import clock
 from platform_shared.testing.unit import deliver, outbox_events
@@ -14,6 +12,7 @@ CONSUMER = "attestation"
 
 
 def ask(client, world, documents, as_client, **template):
+    """A request, as the POST answers it (``generating``: the worker's job makes the first attempt)."""
     contract = world.contract(world.product([{"template_id": documents.add_template(**template)}])["id"])
     return client.post(
         "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
@@ -24,15 +23,18 @@ def state_of(client, as_client, request_id):
     return client.get(f"/api/v1/attestation-requests/{request_id}", headers=as_client).get_json()
 
 
-def run_job(db, settings):
-    generation_job(settings, DocumentsGateway(settings))(db, settings)
+def ask_and_attempt(client, world, documents, db, settings, as_client, run_job, **template):
+    """A request after its first attempt: the POST, then the worker's job woken by its commit."""
+    body = ask(client, world, documents, as_client, **template)
+    run_job(db, settings)
+    return state_of(client, as_client, body["id"])
 
 
 def test_a_pdf_being_converted_is_issued_when_document_rendered_arrives(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.append("rendering")
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     assert body["state"] == "generating"
     document_id = documents.renders[0]["document_id"]
     deliver(
@@ -47,10 +49,10 @@ def test_a_pdf_being_converted_is_issued_when_document_rendered_arrives(
 
 
 def test_a_failed_conversion_is_retried_with_a_new_document_and_the_failed_one_deleted(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.extend(["rendering", "ready"])
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     failed_document = documents.renders[0]["document_id"]
     deliver(
         db,
@@ -67,15 +69,19 @@ def test_a_failed_conversion_is_retried_with_a_new_document_and_the_failed_one_d
     assert read["document_id"] == documents.renders[1]["document_id"]
 
 
-def test_an_unreachable_documents_service_is_retried_by_the_worker(client, world, documents, db, settings, as_client):
+def test_an_unreachable_documents_service_is_retried_by_the_worker(
+    client, world, documents, db, settings, as_client, run_job
+):
     documents.render_outcomes.append("down")
-    body = ask(client, world, documents, as_client)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job)
     assert body["state"] == "generating" and body["attempts"] == 1
     run_job(db, settings)
     assert state_of(client, as_client, body["id"])["state"] == "issued"
 
 
-def test_a_generation_that_keeps_failing_ends_visibly_failed(client, world, documents, db, settings, as_client):
+def test_a_generation_that_keeps_failing_ends_visibly_failed(
+    client, world, documents, db, settings, as_client, run_job
+):
     documents.render_outcomes.extend(["down"] * settings.render_max_attempts)
     body = ask(client, world, documents, as_client)
     for _ in range(settings.render_max_attempts):
@@ -89,7 +95,7 @@ def test_a_generation_that_keeps_failing_ends_visibly_failed(client, world, docu
 
 
 def test_a_render_refused_by_the_documents_service_fails_at_once_and_is_announced_once(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.append("refused")
     template = {"template_id": documents.add_template(), "extranet_title": "Green card"}
@@ -97,10 +103,13 @@ def test_a_render_refused_by_the_documents_service_fails_at_once_and_is_announce
     body = client.post(
         "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
     ).get_json()
+    run_job(db, settings)
+    body = state_of(client, as_client, body["id"])
     assert (body["state"], body["attempts"]) == ("failed", 1)
     assert "contract.numbr" in body["error"]  # the full error stays readable on the request
     run_job(db, settings)
     assert documents.renders == [] and state_of(client, as_client, body["id"])["state"] == "failed"
+    assert documents.render_calls == [template["template_id"]]  # refused once, never tried again
     [failed] = outbox_events(db, "attestation.failed")
     assert failed.actor == {"sub": "service:attestation", "role": "service"}
     assert failed.data == {
@@ -122,22 +131,23 @@ def test_a_render_refused_by_the_documents_service_fails_at_once_and_is_announce
     }
 
 
-def test_the_failure_names_the_validators_of_the_product(client, world, documents, db, settings, as_client):
+def test_the_failure_names_the_validators_of_the_product(client, world, documents, db, settings, as_client, run_job):
     documents.render_outcomes.append("refused")
     product = world.product([{"template_id": documents.add_template()}])
     world.validation(product["id"], subs=("agent-val",), role="admin")
     contract = world.contract(product["id"])
     client.post("/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client)
+    run_job(db, settings)
     [failed] = outbox_events(db, "attestation.failed")
     assert (failed.data["validator_subs"], failed.data["validator_role"]) == (["agent-val"], "admin")
     assert outbox_events(db, "attestation.validation_requested") == []
 
 
 def test_a_failed_request_is_never_issued_nor_failed_again_by_late_events_or_the_job(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.extend(["rendering"] * settings.render_max_attempts)
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     table = handlers.handlers(settings)
     for attempt in range(settings.render_max_attempts):
         document_id = documents.renders[attempt]["document_id"]
@@ -174,10 +184,10 @@ def test_a_failed_request_is_never_issued_nor_failed_again_by_late_events_or_the
 
 
 def test_a_transaction_that_read_the_request_before_another_failed_it_neither_fails_nor_issues_it_again(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.append("rendering")
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     with db.read_only() as session:
         read_before = session.get(AttestationRequest, body["id"])
         session.expunge(read_before)
@@ -196,18 +206,18 @@ def test_a_transaction_that_read_the_request_before_another_failed_it_neither_fa
 
 
 def test_a_render_whose_event_never_comes_is_settled_by_asking_the_documents_service(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.append("rendering")
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     documents.documents[documents.renders[0]["document_id"]]["state"] = "ready"
     run_job(db, settings.replace(render_stale_seconds=0.0))
     assert state_of(client, as_client, body["id"])["state"] == "issued"
 
 
-def test_an_event_about_another_document_changes_nothing(client, world, documents, db, settings, as_client):
+def test_an_event_about_another_document_changes_nothing(client, world, documents, db, settings, as_client, run_job):
     documents.render_outcomes.append("rendering")
-    body = ask(client, world, documents, as_client, pdf_auto=True)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job, pdf_auto=True)
     deliver(
         db,
         CONSUMER,
@@ -218,10 +228,7 @@ def test_an_event_about_another_document_changes_nothing(client, world, document
     assert state_of(client, as_client, body["id"])["state"] == "generating"
 
 
-def test_an_attempt_is_claimed_once_even_when_the_api_and_the_worker_race(
-    client, world, documents, db, settings, as_client
-):
-    documents.render_outcomes.append("down")
+def test_an_attempt_is_claimed_once_even_when_two_workers_race(client, world, documents, db, settings, as_client):
     body = ask(client, world, documents, as_client)
     with db.transaction() as session:
         assert use_cases.claim_attempt(session, settings, body["id"]) is True
@@ -229,10 +236,10 @@ def test_an_attempt_is_claimed_once_even_when_the_api_and_the_worker_race(
 
 
 def test_a_request_left_mid_attempt_by_a_dead_process_is_tried_again_after_its_lease(
-    client, world, documents, db, settings, as_client
+    client, world, documents, db, settings, as_client, run_job
 ):
     documents.render_outcomes.append("down")
-    body = ask(client, world, documents, as_client)
+    body = ask_and_attempt(client, world, documents, db, settings, as_client, run_job)
     with db.transaction() as session:
         assert use_cases.claim_attempt(session, settings, body["id"])  # the process dies before rendering
     run_job(db, settings)

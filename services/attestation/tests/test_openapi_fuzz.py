@@ -26,7 +26,7 @@ def fuzz_database_url(tmp_path_factory, template_dir):
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(fuzz_database_url, documents_server):
+def fuzz_app(fuzz_database_url, documents_server, run_job):
     fake = documents_server.fake
     fuzz_settings = config.load(
         database_url=fuzz_database_url,
@@ -72,6 +72,7 @@ def fuzz_app(fuzz_database_url, documents_server):
         json={"contract_id": contract["id"], "inputs": {"motif": "x"}},
         headers=headers["client"],
     ).get_json()
+    run_job(database, fuzz_settings)  # the worker renders it and opens its validation task
     task = http.get("/api/v1/validation-tasks", headers=headers["admin"]).get_json()["items"][0]
     app.config["FUZZ"] = {
         "headers": headers,

@@ -6,13 +6,17 @@ from platform_shared.testing.unit import bearer, outbox_events
 
 
 @pytest.fixture
-def pending(client, world, documents, as_client):
+def pending(client, world, documents, db, settings, as_client, run_job):
+    """A request the worker's job has rendered and passed on for validation."""
     product = world.product([{"template_id": documents.add_template()}])
     world.validation(product["id"], subs=("agent-alice",))
     contract = world.contract(product["id"], owner_org="acme")
     body = client.post(
         "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
     ).get_json()
+    run_job(db, settings)
+    body = client.get(f"/api/v1/attestation-requests/{body['id']}", headers=as_client).get_json()
+    assert body["state"] == "pending_validation"
     return body
 
 

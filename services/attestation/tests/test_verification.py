@@ -13,13 +13,19 @@ from platform_shared.testing.unit import outbox_events
 CODE_SHAPE = r"^([0-9A-HJKMNP-TV-Z]{4}-){6}[0-9A-HJKMNP-TV-Z]{4}$"
 
 
+def ask(client, headers, contract_id, db, settings, run_job):
+    """A request, then the worker's job that renders it; the request as it is then."""
+    body = client.post("/api/v1/attestation-requests", json={"contract_id": contract_id}, headers=headers).get_json()
+    run_job(db, settings)
+    return client.get(f"/api/v1/attestation-requests/{body['id']}", headers=headers).get_json()
+
+
 @pytest.fixture
-def issued(client, world, documents, as_client):
+def issued(client, world, documents, db, settings, as_client, run_job):
     product = world.product([{"template_id": documents.add_template()}])
     contract = world.contract(product["id"])
-    body = client.post(
-        "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
-    ).get_json()
+    body = ask(client, as_client, contract["id"], db, settings, run_job)
+    assert body["state"] == "issued"
     verification = documents.renders[-1]["context"]["verification"]
     return {"request": body, "contract": contract, "product": product, **verification}
 
@@ -62,7 +68,7 @@ def test_an_attestation_past_its_validity_is_expired(client, issued):
 
 
 def test_validity_is_the_products_setting_and_never_passes_the_contracts_end(
-    client, world, documents, as_client, as_admin, as_agent
+    client, world, documents, db, settings, as_client, as_admin, as_agent, run_job
 ):
     product = world.product([{"template_id": documents.add_template()}])
     response = client.patch(
@@ -70,11 +76,11 @@ def test_validity_is_the_products_setting_and_never_passes_the_contracts_end(
     )
     assert response.status_code == 200 and response.get_json()["attestation_validity_days"] == 30
     short = world.contract(product["id"])
-    client.post("/api/v1/attestation-requests", json={"contract_id": short["id"]}, headers=as_client)
+    ask(client, as_client, short["id"], db, settings, run_job)
     assert documents.renders[-1]["context"]["verification"]["valid_until"] == "22/12/2026"
     ending = world.contract(product["id"])
     client.patch(f"/api/v1/contracts/{ending['id']}", json={"end_date": "2026-12-01"}, headers=as_agent)
-    body = client.post("/api/v1/attestation-requests", json={"contract_id": ending["id"]}, headers=as_client).get_json()
+    body = ask(client, as_client, ending["id"], db, settings, run_job)
     assert body["valid_until"] == "2026-12-01"
 
 
@@ -118,13 +124,13 @@ def test_revoking_tells_the_client_and_happens_once(client, issued, as_agent, as
     assert read["revoked"] is True and read["message"] == "Cette attestation a été révoquée."
 
 
-def test_an_attestation_awaiting_validation_is_unknown_until_approved(client, world, documents, as_client, as_agent):
+def test_an_attestation_awaiting_validation_is_unknown_until_approved(
+    client, world, documents, db, settings, as_client, as_agent, run_job
+):
     product = world.product([{"template_id": documents.add_template()}])
     world.validation(product["id"], subs=("agent-alice",))
     contract = world.contract(product["id"])
-    body = client.post(
-        "/api/v1/attestation-requests", json={"contract_id": contract["id"]}, headers=as_client
-    ).get_json()
+    body = ask(client, as_client, contract["id"], db, settings, run_job)
     code = documents.renders[-1]["context"]["verification"]["code"]
     assert verify(client, code).get_json()["status"] == "unknown"
     revoke = client.post(f"/api/v1/attestation-requests/{body['id']}/revoke", json={"reason": "x"}, headers=as_agent)

@@ -1,10 +1,11 @@
 """Attestation requests: what a client may ask for, creating a request, and its generation to the end.
 
-Generation calls the documents service outside any transaction: the request is saved
-``generating`` first, the render call follows, and its outcome is applied in a second
-transaction (or, for a PDF made asynchronously, by the ``document.rendered`` /
-``document.render_failed`` handlers). Failures are retried by the worker, then end ``failed``
-with one ``attestation.failed``.
+The API only checks and saves a request (``generating``); its commit wakes the worker's
+``attestation-generation`` job, which makes every attempt (issue 18: the POST no longer waits for the
+render call). Generation calls the documents service outside any transaction: the attempt is claimed,
+the render call follows, and its outcome is applied in a second transaction (or, for a PDF made
+asynchronously, by the ``document.rendered`` / ``document.render_failed`` handlers). Failures are
+retried by the same job, then end ``failed`` with one ``attestation.failed``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,11 @@ class ContractSnapshot:
     templates: tuple[choice.OfferedTemplate, ...]
     policy: ValidationPolicy
     beneficiaries: tuple[dict, ...]
+    # What a new request records of the contract, so creating it reads nothing again (issue 18).
+    number: str
+    owner_sub: str | None
+    owner_org: str | None
+    owner_email: str | None
 
     def eligibility(self, today: date) -> eligibility.Eligibility:
         return eligibility.attestation_eligibility(
@@ -87,6 +93,10 @@ def snapshot(session: Session, caller: Caller, contract_id: str) -> ContractSnap
             {"id": item.id, "kind": item.kind, "label": item.label, "attributes": dict(item.attributes)}
             for item in contract.beneficiaries
         ),
+        number=contract.number,
+        owner_sub=contract.owner_sub,
+        owner_org=contract.owner_org,
+        owner_email=contract.owner_email,
     )
 
 
@@ -154,26 +164,26 @@ def create_request(
     beneficiary_id: str | None,
     language: str,
 ) -> AttestationRequest:
-    """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract."""
-    contract = session.get(Contract, facts.contract_id)
+    """The request of ``caller``, who is told of it (in ``language``); what it prints comes from the contract
+    (read again at each attempt; ``facts`` gives who owns it and its number)."""
     now = clock.now()
     wake_after_commit(session, GENERATION_TOPIC)  # the worker generates at commit, not at its next poll
     request = AttestationRequest(
         id=clock.new_id(),
-        contract_id=contract.id,
+        contract_id=facts.contract_id,
         beneficiary_id=beneficiary_id,
         template_id=template.template_id,
         title=template.title,
         inputs=inputs,
         client_sub=caller.sub,
-        client_org=contract.owner_org,
+        client_org=facts.owner_org,
         # Without an address of their own, a requester who is the holder is told at the contract's address;
         # a colleague is never told at the holder's.
-        client_email=caller.email or (contract.owner_email if caller.sub == contract.owner_sub else None),
+        client_email=caller.email or (facts.owner_email if caller.sub == facts.owner_sub else None),
         client_name=caller.name,
         client_language=language,
         template_language=template.language,
-        contract_number=contract.number,
+        contract_number=facts.number,
         validation_required=facts.policy.required,
         validator_subs=list(facts.policy.validator_subs),
         validator_role=facts.policy.validator_role,
@@ -278,7 +288,7 @@ def prepare_attempt(session: Session, settings: AttestationSettings, request: At
 
 
 def claim_attempt(session: Session, settings: AttestationSettings, request_id: str) -> bool:
-    """Take the next attempt of a due request, exclusively: the API and the worker's job may both try.
+    """Take the next attempt of a due request, exclusively: two workers (replicas) may both try.
 
     The claim is a lease (``next_attempt_at`` moved past the render call's timeout), so a process
     that dies mid-attempt leaves the request due again rather than stuck.
