@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import queue
+import signal
 import threading
 from datetime import date, timedelta
 
@@ -232,3 +233,25 @@ def test_a_stream_says_how_soon_to_reconnect_and_ends_when_its_time_is_up(platfo
         platform.api("notification", "/me/stream"), headers=watcher, params={"max_seconds": 1}, timeout=30
     )
     assert response.status_code == 200 and response.text.startswith("retry: ")
+
+
+def test_sigterm_ends_the_open_streams_so_the_api_stops_without_waiting_for_them(tmp_path):
+    """``make run``'s Ctrl-C and an orchestrator's stop: the process ends its streams and exits cleanly, long
+    before their ``max_seconds`` or gunicorn's graceful timeout (both set far beyond the wait below)."""
+    from harness import Platform
+
+    isolated = Platform(
+        tmp_path,
+        services=["notification"],
+        extra_env={"GUNICORN_GRACEFUL_TIMEOUT": "600", "LIVE_STREAM_MAX_SECONDS": "600", "LOG_LEVEL": "INFO"},
+    ).start()
+    try:
+        watcher = isolated.headers("client", unique("client"), org=unique("org"))
+        stream = Stream(isolated, watcher, max_seconds=600)
+        api = isolated.processes["notification"].api
+        api.send_signal(signal.SIGTERM)
+        assert api.wait(timeout=60) == 0  # with the stream still open it would wait 600 s
+        stream.response.close()
+        assert "Shutting down: Master" in isolated.log_text("notification")
+    finally:
+        isolated.stop()

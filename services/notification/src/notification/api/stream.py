@@ -5,12 +5,15 @@ Each line of the person's live feed (``services/live.py``) is one SSE event: ``i
 replays the lines after ``Last-Event-ID`` (none: only what comes next), then reads new ones every
 ``LIVE_STREAM_POLL_SECONDS``, says ``: keepalive`` when it has been quiet for ``LIVE_STREAM_HEARTBEAT_SECONDS``
 and ends after ``max_seconds`` (at most ``LIVE_STREAM_MAX_SECONDS``): a stream holds one of gunicorn's threads,
-so none is held forever and at most ``LIVE_STREAMS_PER_PROCESS`` are open at once (429 beyond).
+so none is held forever and at most ``LIVE_STREAMS_PER_PROCESS`` are open at once (429 beyond). On SIGTERM
+(gunicorn's graceful stop, ``make run``'s Ctrl-C) every stream of the process ends at once, so the stop does not wait
+for them (gunicorn's own handler still runs: the signal is chained); the client's EventSource reconnects elsewhere.
 """
 
 from __future__ import annotations
 
 import json
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -64,9 +67,34 @@ class StreamHeadersSchema(Schema):
     )
 
 
+STOPPING = threading.Event()  # set at SIGTERM: every open stream ends
+
+
 def install_slots(app: Flask, settings) -> None:
-    """The process's bounded number of open streams (one semaphore per app)."""
+    """The process's bounded number of open streams (one semaphore per app), ended by SIGTERM."""
     app.extensions[_SLOTS] = threading.BoundedSemaphore(settings.live_streams_per_process)
+    end_streams_on_sigterm()
+
+
+def end_streams_on_sigterm() -> None:
+    """Chain a SIGTERM handler that sets ``STOPPING`` before the one installed so far (gunicorn's, which a
+    worker installs before it loads the app). Only in the main thread, where handlers can be set; once."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    previous = signal.getsignal(signal.SIGTERM)
+    if getattr(previous, "ends_streams", False):
+        return
+
+    def on_sigterm(signum, frame):
+        STOPPING.set()
+        if callable(previous):
+            previous(signum, frame)
+        elif previous == signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            signal.raise_signal(signal.SIGTERM)
+
+    on_sigterm.ends_streams = True
+    signal.signal(signal.SIGTERM, on_sigterm)
 
 
 def _take_slot(retry_after: int) -> Callable[[], None]:
@@ -100,7 +128,7 @@ def _lines(db: Database, settings, audiences: tuple[str, ...], after_id: int, se
     yield f"retry: {settings.live_stream_retry_ms}\n: connected\n\n"
     deadline = time.monotonic() + seconds
     quiet_since = time.monotonic()
-    while True:
+    while not STOPPING.is_set():
         with db.read_only() as session:
             lines = live.lines_after(session, audiences, after_id, limit=REPLAY_BATCH)
             frames = [_frame(line) for line in lines]
@@ -115,7 +143,7 @@ def _lines(db: Database, settings, audiences: tuple[str, ...], after_id: int, se
         if now - quiet_since >= settings.live_stream_heartbeat_seconds:
             yield ": keepalive\n\n"
             quiet_since = now
-        time.sleep(min(settings.live_stream_poll_seconds, max(deadline - now, 0)))
+        STOPPING.wait(min(settings.live_stream_poll_seconds, max(deadline - now, 0)))
 
 
 @blp.route("/stream")
