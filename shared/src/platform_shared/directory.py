@@ -24,7 +24,6 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import Column, Index, MetaData, String, Table, Text, cast, or_, select
 from sqlalchemy.orm import Session
@@ -94,12 +93,8 @@ def _upsert(session: Session, envelope: Envelope, entry_id: str, kind: str, **va
     existing = session.execute(select(table.c.kind, table.c.updated_at).where(table.c.entry_id == entry_id)).first()
     if existing is None:
         session.execute(table.insert().values(entry_id=entry_id, kind=kind, updated_at=occurred, **values))
-    elif existing.kind != GONE and _aware(existing.updated_at) <= occurred:
+    elif existing.kind != GONE and existing.updated_at <= occurred:
         session.execute(table.update().where(table.c.entry_id == entry_id).values(updated_at=occurred, **values))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _bury(session: Session, envelope: Envelope, entry_id: str, *, sub: str | None = None) -> None:
