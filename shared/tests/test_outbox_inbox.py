@@ -1,5 +1,4 @@
 import dataclasses
-import os
 import threading
 
 import pytest
@@ -10,7 +9,7 @@ from platform_shared.messaging.envelope import new_envelope
 from platform_shared.messaging.inbox import handle_once
 from platform_shared.messaging.outbox import record_event, unsent_count
 from platform_shared.messaging.tables import inbox_table, messaging_metadata
-from platform_shared.testing import infra
+from platform_shared.testing.schema import scratch_database
 from platform_shared.testing.unit import outbox_events
 
 
@@ -70,19 +69,12 @@ def any_db(request, db, items_table):
     if request.param == "sqlite":
         yield db
         return
-    try:
-        admin = infra.postgres_url()
-    except infra.InfraUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    name = infra.unique_name("inbox")
-    database = Database(infra.create_postgres_database(admin, name))
-    messaging_metadata.create_all(database.engine)  # a test database, not a service's
-    items_table.metadata.create_all(database.engine)
-    yield database
-    database.dispose()
-    infra.drop_postgres_database(admin, name)
+    with scratch_database("postgresql") as url:
+        database = Database(url)
+        messaging_metadata.create_all(database.engine)  # a test database, not a service's
+        items_table.metadata.create_all(database.engine)
+        yield database
+        database.dispose()
 
 
 def test_the_inbox_check_and_insert_are_one_statement_and_a_duplicate_writes_nothing(any_db):

@@ -1,8 +1,6 @@
 """The relay's leadership on PostgreSQL (issue 18): each read and mark of the outbox is one statement on the
 lock's session that checks the lock itself, so a relay whose lock is gone publishes nothing more."""
 
-import os
-
 import pytest
 from sqlalchemy import event, func, select, text
 
@@ -10,23 +8,16 @@ from platform_shared.db import Database
 from platform_shared.messaging.outbox import record_event
 from platform_shared.messaging.relay import LeaderLock, LeaderLost
 from platform_shared.messaging.tables import messaging_metadata, outbox_table
-from platform_shared.testing import infra
+from platform_shared.testing.schema import scratch_database
 
 
 @pytest.fixture
 def pg():
-    try:
-        admin = infra.postgres_url()
-    except infra.InfraUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    name = infra.unique_name("relaylock")
-    database = Database(infra.create_postgres_database(admin, name))
-    messaging_metadata.create_all(database.engine)  # a test database, not a service's
-    yield database
-    database.dispose()
-    infra.drop_postgres_database(admin, name)
+    with scratch_database("postgresql") as url:
+        database = Database(url)
+        messaging_metadata.create_all(database.engine)  # a test database, not a service's
+        yield database
+        database.dispose()
 
 
 def _record(db, count):

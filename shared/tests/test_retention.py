@@ -1,7 +1,6 @@
 """Outbox and inbox retention (platform_shared.messaging.retention), on SQLite and PostgreSQL."""
 
 import json
-import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from platform_shared.messaging.inbox import handle_once
 from platform_shared.messaging.outbox import record_event
 from platform_shared.messaging.retention import purge_messaging_tables
 from platform_shared.messaging.tables import inbox_table, messaging_metadata, outbox_table
-from platform_shared.testing import infra
+from platform_shared.testing.schema import scratch_database
 
 START = datetime(2026, 11, 1, 9, 0, tzinfo=UTC)
 
@@ -28,18 +27,11 @@ def database(request, tmp_path):
         yield database
         database.dispose()
         return
-    try:
-        admin = infra.postgres_url()
-    except infra.InfraUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    name = infra.unique_name("retention")
-    database = Database(infra.create_postgres_database(admin, name))
-    messaging_metadata.create_all(database.engine)
-    yield database
-    database.dispose()
-    infra.drop_postgres_database(admin, name)
+    with scratch_database("postgresql") as url:
+        database = Database(url)
+        messaging_metadata.create_all(database.engine)
+        yield database
+        database.dispose()
 
 
 def _count(database, table) -> int:

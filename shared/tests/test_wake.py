@@ -1,6 +1,5 @@
 """The SQLite relay is woken by the committing process (issue 18), and only by a commit."""
 
-import os
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -167,19 +166,12 @@ def test_the_relay_keeps_one_poll_pending_however_many_batches_it_publishes(db):
 @pytest.fixture
 def postgres_db():
     from platform_shared.db import Database
-    from platform_shared.testing import infra
+    from platform_shared.testing.schema import scratch_database
 
-    try:
-        admin = infra.postgres_url()
-    except infra.InfraUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    name = infra.unique_name("wake")
-    database = Database(infra.create_postgres_database(admin, name))
-    yield database
-    database.dispose()
-    infra.drop_postgres_database(admin, name)
+    with scratch_database("postgresql") as url:
+        database = Database(url)
+        yield database
+        database.dispose()
 
 
 def test_on_postgresql_a_periodic_job_runs_at_the_commit_that_gives_it_work_not_at_a_rollback(postgres_db):

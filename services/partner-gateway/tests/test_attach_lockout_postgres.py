@@ -5,7 +5,6 @@ only there can attempts read the same count of failures at once. Skipped when no
 failed under ``CI=true`` (``platform_shared.testing.infra``).
 """
 
-import os
 import threading
 
 import pytest
@@ -17,7 +16,7 @@ from partner_gateway.db import AttachFailure
 from partner_gateway.domain import keys
 from platform_shared.db import Database
 from platform_shared.migrations import upgrade
-from platform_shared.testing import infra
+from platform_shared.testing.schema import scratch_database
 from platform_shared.testing.service_fixtures import UNREACHABLE_BROKER
 from platform_shared.testing.unit import bearer
 
@@ -26,28 +25,20 @@ ATTEMPTS = 40
 
 @pytest.fixture
 def postgres_app(service_under_test, upstream_server):
-    try:
-        admin_url = infra.postgres_url()
-    except infra.InfraUnavailable as error:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(str(error))
-        pytest.skip(str(error))
-    name = infra.unique_name("gw_lockout")
-    url = infra.create_postgres_database(admin_url, name)
-    upgrade(MIGRATIONS_DIR, url)
-    settings = config.load(
-        database_url=url,
-        amqp_url=UNREACHABLE_BROKER,
-        log_json=False,
-        dossier_url=upstream_server.url,
-        documents_url=upstream_server.url,
-    )
-    db = Database(url)
-    try:
-        yield service_under_test.create_app(settings, db), settings, db
-    finally:
-        db.dispose()
-        infra.drop_postgres_database(admin_url, name)
+    with scratch_database("postgresql") as url:
+        upgrade(MIGRATIONS_DIR, url)
+        settings = config.load(
+            database_url=url,
+            amqp_url=UNREACHABLE_BROKER,
+            log_json=False,
+            dossier_url=upstream_server.url,
+            documents_url=upstream_server.url,
+        )
+        db = Database(url)
+        try:
+            yield service_under_test.create_app(settings, db), settings, db
+        finally:
+            db.dispose()
 
 
 def test_forty_concurrent_wrong_keys_count_exactly_the_limit_and_the_rest_are_refused(postgres_app):
