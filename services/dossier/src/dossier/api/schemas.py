@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from platform_shared.openapi import ProblemSchema
 from platform_shared.pagination import PageArgsSchema
+from platform_shared.schemas import DirectDump
 
 KINDS = ("dossier", "contract")
 ORIGINS = ("crm", "portal", "partner")
@@ -24,7 +25,7 @@ def field_values(**options) -> fields.Dict:
     )
 
 
-class DevelopmentSchema(Schema):
+class DevelopmentSchema(DirectDump, Schema):
     """An important development, shown to the requester."""
 
     id = fields.String()
@@ -51,7 +52,7 @@ class NoteSchema(Schema):
     created_at = fields.DateTime()
 
 
-class DossierSummarySchema(Schema):
+class DossierSummarySchema(DirectDump, Schema):
     """A dossier in a list. Clients get the last client-visible status (or a neutral label)."""
 
     id = fields.String()
