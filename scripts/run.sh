@@ -15,6 +15,9 @@ export CORS_ALLOWED_ORIGINS=${CORS_ALLOWED_ORIGINS:-http://127.0.0.1:8000,http:/
 # One LibreOffice converter for a developer's platform (about 50 MiB less; issue 18: memory); compose and the
 # Kubernetes manifests keep the service's default of two.
 export CONVERTER_SLOTS=${CONVERTER_SLOTS:-1}
+# glibc's malloc gives each thread that allocates its own arena (up to 8 per core), and an arena keeps what it
+# freed: two arenas per process serve these few threads (issue 18: memory; the images set the same).
+export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
 mkdir -p "$DATA_DIR"
 .venv/bin/python scripts/preflight.py
 for script in services/*/scripts/install-system-deps.sh; do

@@ -15,15 +15,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-import jwt
-
 from . import clock
 from .config import Settings
 from .errors import Forbidden, Unauthenticated
 
-# The development secret is shorter than 256 bits by design (docs/architecture.md §5); production refuses
-# it and any secret under 256 bits (config.check_production_safety), so PyJWT's warning is noise here.
-warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
+
+@functools.cache
+def _jwt():
+    """PyJWT, imported where a token is verified or signed: a worker that only uses ``Caller`` does not load it
+    and the cryptography it brings (~10 MiB per process; issue 18: memory)."""
+    import jwt
+
+    # The development secret is shorter than 256 bits by design (docs/architecture.md §5); production refuses
+    # it and any secret under 256 bits (config.check_production_safety), so PyJWT's warning is noise here.
+    warnings.filterwarnings("ignore", category=jwt.warnings.InsecureKeyLengthWarning)
+    return jwt
+
 
 ROLES = ("agent", "admin", "client", "partner", "service")
 STAFF_ROLES = ("agent", "admin")
@@ -115,6 +122,7 @@ class TokenVerifier:
         return caller
 
     def _decode(self, token: str) -> tuple[Caller, float]:
+        jwt = _jwt()
         try:
             claims = jwt.decode(
                 token,
@@ -176,8 +184,8 @@ def mint_token(
     if settings.jwt_public_key:
         if not settings.jwt_private_key:
             raise RuntimeError("JWT_PRIVATE_KEY is needed to sign RS256 tokens")
-        return jwt.encode(claims, settings.jwt_private_key, algorithm="RS256")
-    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+        return _jwt().encode(claims, settings.jwt_private_key, algorithm="RS256")
+    return _jwt().encode(claims, settings.jwt_secret, algorithm="HS256")
 
 
 def service_token(settings: Settings) -> str:

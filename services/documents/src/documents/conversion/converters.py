@@ -24,8 +24,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
 from typing import Protocol
 
-import requests
-
 log = logging.getLogger(__name__)
 logging.getLogger("unoserver").setLevel(logging.WARNING)  # it logs every request at INFO
 STOP_GRACE_SECONDS = 1.0
@@ -296,6 +294,8 @@ class GotenbergConverter:
         self.timeout = timeout
 
     def convert_to_pdf(self, docx: bytes) -> bytes:
+        import requests  # only this converter speaks HTTP: the unoserver worker does not load it (~7 MiB)
+
         try:
             response = requests.post(self.url, files={"files": ("document.docx", docx)}, timeout=self.timeout)
         except requests.Timeout as error:

@@ -219,9 +219,9 @@ def _kill_group(pid: int) -> None:
 
 # ----- the render server and its children (this module run as a program) ---------------------------------
 def _serve(control_fd: int, memory_bytes: int, cpu_seconds: int, output_bytes: int) -> int:
-    from ..domain import templates  # the imports every child inherits
+    from ..domain import templates
 
-    del templates
+    templates.preload()  # the imports every child inherits
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the kernel
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # a terminal's Ctrl-C is for the API: it goes, this follows
     control = socket.socket(fileno=control_fd)

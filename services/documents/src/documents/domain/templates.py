@@ -12,16 +12,29 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import segno
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
 from jinja2 import TemplateError, TemplateSyntaxError, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 from .errors import MissingInputs, UnknownInputs
+
+if TYPE_CHECKING:
+    from docxtpl import DocxTemplate
+
+# docxtpl and python-docx (~17 MiB) are imported where a template is read or rendered: the API on an upload,
+# the render server once for all its children (``preload``), never the documents worker (issue 18: memory).
+
+
+def preload() -> None:
+    """Import what reading and rendering templates needs (the render server, before it forks)."""
+    import docx.opc.constants
+    import docx.shared
+    import docxtpl
+
+    del docx, docxtpl
+
 
 # What an attestation (the attestation service renders contract and beneficiary templates) says of the
 # contract, its holder, the receipt it relies on, and how to verify it.
@@ -117,6 +130,9 @@ def sandbox() -> SandboxedEnvironment:
 
 
 def _parts_xml(docx_bytes: bytes) -> list[str]:
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(io.BytesIO(docx_bytes))
     template.init_docx()
     parts = [template.patch_xml(template.get_xml())]
@@ -311,6 +327,9 @@ def qr_png(data: str) -> bytes:
 
 
 def _with_qr_codes(template: DocxTemplate, values: dict) -> dict:
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
     filled = dict(values)
     for tag, source in QR_FIELDS.items():
         data = _get_path(values, source)
@@ -328,6 +347,8 @@ def render_docx(docx_bytes: bytes, values: dict) -> bytes:
     an ``OverflowError`` from the sandbox, ``1/0`` a ``ZeroDivisionError``): all are the template's
     problem, told to its author. Time and memory are bounded by the process it runs in
     (``conversion.render_process``)."""
+    from docxtpl import DocxTemplate
+
     template = DocxTemplate(io.BytesIO(docx_bytes))
     values = _with_qr_codes(template, values)
     try:

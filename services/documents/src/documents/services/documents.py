@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,13 +18,15 @@ from platform_shared.messaging.outbox import record_event
 from platform_shared.pagination import Page, decode_cursor, encode_cursor
 
 from .. import SERVICE_NAME
-from ..clients import AccessLookup
 from ..db import Document, Rendition, TemplateVersion
 from ..domain import access as rules
 from ..domain.errors import FileTypeMismatch, FileTypeNotAllowed, OnBehalfRefused
 from ..domain.files import CONTENT_TYPES, name_matches_kind, sniff_kind
 from ..storage import Spooled, Storage
 from .owners import ensure_dossier_open, owner_client, resolve_dossier_id
+
+if TYPE_CHECKING:
+    from ..clients import AccessLookup  # its HTTP client (requests) is the API's, not the worker's
 
 OWNER_TYPES = ("dossier", "contract", "beneficiary", "solicitation")
 CATEGORIES = ("supporting_piece", "opinion", "attestation", "letter", "invoice", "quote", "order", "other")

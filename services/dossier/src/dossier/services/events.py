@@ -9,10 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import icalendar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -33,6 +32,9 @@ from . import timeline
 from .actors import actors_of
 from .people import names_by_sub
 from .workspace_access import display_name, readable_dossier, writable_dossier
+
+if TYPE_CHECKING:
+    import icalendar
 
 EVENT_KINDS = ("appointment", "meeting")
 FEED_HISTORY_DAYS = 180
@@ -281,9 +283,13 @@ def list_events(session: Session, caller: Caller, dossier_id: str, *, limit: int
 
 
 # --- iCalendar ------------------------------------------------------------------------------------------
+# icalendar (with pytz and dateutil, ~3 MiB) is imported where a calendar is written, not by every process that
+# imports this module (issue 18: memory).
 
 
 def _vevent(event: DossierEvent, reference: str) -> icalendar.Event:
+    import icalendar
+
     zone = ZoneInfo(event.timezone)
     vevent = icalendar.Event()
     vevent.add("uid", f"{event.id}@dossier")
@@ -310,6 +316,8 @@ def _vevent(event: DossierEvent, reference: str) -> icalendar.Event:
 
 
 def _calendar(events: list[tuple[DossierEvent, str]], name: str, *, method: str | None = None) -> bytes:
+    import icalendar
+
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -116,6 +116,8 @@ def is_client_side(actor: dict, dossier: DossierCopy) -> bool:
 
 def _note_member(session: Session, actor: dict, dossier_id: str) -> None:
     """A company member other than the dossier's client who caused an event on it becomes one of its actors."""
+    if actor.get("role") != "client" or not actor.get("sub"):
+        return  # staff, partners, services: no read of the copy (issue 18: a round trip per event)
     dossier = session.get(DossierCopy, dossier_id)
     if dossier is None or not is_client_side(actor, dossier) or actor["sub"] == dossier.client_sub:
         return
