@@ -223,7 +223,7 @@ BUILTIN_RECIPIENTS: dict[str, Callable[[Session, Envelope, DossierCopy | None], 
 
 
 def builtin_enabled(session: Session) -> dict[str, bool]:
-    switches = dict(session.execute(select(BuiltinSwitch.name, BuiltinSwitch.enabled)).tuples().all())
+    switches = dict(session.execute(select(BuiltinSwitch.name, BuiltinSwitch.enabled)).all())
     return {rule.name: switches.get(rule.name, True) for rule in BUILTIN_RULES}
 
 
