@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -19,16 +21,29 @@ Handler = Callable[[Session, Envelope], None]
 HandlerTable = Mapping[str, Handler]
 
 
-def _claim_inbox_row(session: Session, consumer: str, envelope: Envelope) -> bool:
-    """Insert the inbox row of ``envelope`` for ``consumer``; False when it was already there."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    inserted = session.execute(
+def _claim_statement(dialect) -> Any:
+    return (
         dialect.insert(inbox_table)
-        .values(event_id=envelope.id, consumer=consumer, event_type=envelope.type, processed_at=clock.now())
+        .values(
+            event_id=bindparam("event_id"),
+            consumer=bindparam("consumer"),
+            event_type=bindparam("event_type"),
+            processed_at=bindparam("processed_at"),
+        )
         .on_conflict_do_nothing(index_elements=[inbox_table.c.event_id, inbox_table.c.consumer])
         .returning(inbox_table.c.event_id)  # this INSERT's rowcount reads -1 through psycopg
     )
-    return inserted.first() is not None
+
+
+# Built once per dialect (building the statement per event was a third of a small handler's CPU; issue 18).
+_CLAIMS = {"postgresql": _claim_statement(postgresql), "sqlite": _claim_statement(sqlite)}
+
+
+def _claim_inbox_row(session: Session, consumer: str, envelope: Envelope) -> bool:
+    """Insert the inbox row of ``envelope`` for ``consumer``; False when it was already there."""
+    claim = _CLAIMS["postgresql" if session.get_bind().dialect.name == "postgresql" else "sqlite"]
+    params = {"event_id": envelope.id, "consumer": consumer, "event_type": envelope.type, "processed_at": clock.now()}
+    return session.execute(claim, params).first() is not None
 
 
 def handle_once(db: Database, consumer: str, handlers: HandlerTable, envelope: Envelope) -> bool:

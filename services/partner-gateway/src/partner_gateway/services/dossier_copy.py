@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -28,11 +29,8 @@ def record_status(session: Session, dossier_id: str, as_of: datetime, **changes:
     The usual case (the row is there and this fact is not older) is one UPDATE guarded by ``as_of``; only when
     it changes no row is the row read, to tell a newer fact (nothing to do) from a dossier not seen yet.
     """
-    changed = session.execute(
-        update(DossierState)
-        .where(DossierState.dossier_id == dossier_id, DossierState.as_of <= as_of)
-        .values(as_of=as_of, **changes)
-    ).rowcount
+    params = {"dossier_id_": dossier_id, "as_of_": as_of, **{f"{name}_": value for name, value in changes.items()}}
+    changed = session.execute(_guarded_update(frozenset(changes)), params).rowcount
     if changed:
         return
     row = session.get(DossierState, dossier_id)
@@ -60,6 +58,18 @@ def record_status(session: Session, dossier_id: str, as_of: datetime, **changes:
     for name, value in changes.items():
         setattr(row, name, value)
     row.as_of = as_of
+
+
+@functools.cache
+def _guarded_update(names: frozenset[str]):
+    """The UPDATE of ``record_status`` for one set of changed columns, built once (Core, bound parameters): building
+    it per event, and the ORM's bulk-update layer, were most of the handler's CPU (issue 18)."""
+    table = DossierState.__table__
+    return (
+        update(table)
+        .where(table.c.dossier_id == bindparam("dossier_id_"), table.c.as_of <= bindparam("as_of_"))
+        .values(as_of=bindparam("as_of_"), **{name: bindparam(f"{name}_") for name in sorted(names)})
+    )
 
 
 def parse_instant(value: str | None) -> datetime:
