@@ -4,6 +4,7 @@ read answers (skipped only when no PostgreSQL answers, and not under CI)."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
@@ -41,9 +42,9 @@ ROWS = [
 ]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request):
-    with scratch_database(request.param) as url:
+@contextlib.contextmanager
+def seeded(dialect: str):
+    with scratch_database(dialect) as url:
         db = Database(url)
         metadata.create_all(db.engine)  # test fixture only: services use Alembic
         with db.transaction() as session:
@@ -52,6 +53,12 @@ def database(request):
             yield db
         finally:
             db.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request):
+    with seeded(request.param) as db:
+        yield db
 
 
 def test_the_values_are_those_a_sqlalchemy_read_gives(database):
@@ -88,15 +95,8 @@ def test_it_leaves_no_connection_checked_out(database):
 
 @pytest.fixture
 def postgres():
-    with scratch_database("postgresql") as url:
-        db = Database(url)
-        metadata.create_all(db.engine)
-        with db.transaction() as session:
-            session.execute(insert(things), ROWS)
-        try:
-            yield db
-        finally:
-            db.dispose()
+    with seeded("postgresql") as db:
+        yield db
 
 
 def test_on_postgresql_a_connection_the_server_dropped_is_replaced_and_the_read_answers(postgres):
