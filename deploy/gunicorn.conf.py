@@ -23,6 +23,10 @@ keepalive = 5
 limit_request_line = 8190
 accesslog = None  # the app logs each request as JSON with its request id
 errorlog = "-"
+# No control socket (gunicorn 25+): its default path is one per user ($HOME/.gunicorn/gunicorn.ctl), so the
+# APIs of one machine fought over it ("Address already in use" at make run); processes are managed by signals
+# (the supervisor, compose, Kubernetes), and it was one more thread in each master.
+control_socket_disable = True
 # The app (and any pika connection) is created in each worker after the fork.
 preload_app = False
 
