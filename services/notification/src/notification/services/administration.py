@@ -14,6 +14,7 @@ from platform_shared.pagination import keyset_page
 from ..db import BuiltinSwitch, Contact, Rule
 from ..domain.errors import NotABuiltinRule, RuleWithoutRecipients
 from ..domain.rules import BUILTIN_BY_NAME, BUILTIN_RULES
+from .local_copy import contact_for
 from .targeting import builtin_enabled
 
 BUILTIN_PREFIX = "builtin:"
@@ -126,7 +127,7 @@ def register_contact(session: Session, body: dict) -> Contact:
     """Register (or take over) a recipient's address; an address learnt from events is replaced."""
     contact = None
     if body.get("sub"):
-        contact = session.execute(select(Contact).where(Contact.sub == body["sub"])).scalar_one_or_none()
+        contact = contact_for(session, body["sub"])
     if contact is None:
         contact = Contact(id=clock.new_id(), sub=body.get("sub"))
         session.add(contact)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from platform_shared import clock
@@ -31,6 +31,15 @@ DOSSIER_FIELDS = (
 )
 
 
+# Built once with a bound parameter: the lookup runs for the actor and each recipient of every event (issue 18).
+_CONTACT_BY_SUB = select(Contact).where(Contact.sub == bindparam("sub"))
+
+
+def contact_for(session: Session, sub: str) -> Contact | None:
+    """The address book's entry of account ``sub``, if any."""
+    return session.execute(_CONTACT_BY_SUB, {"sub": sub}).scalar_one_or_none()
+
+
 def learn_contact(
     session: Session,
     sub: str | None,
@@ -45,7 +54,7 @@ def learn_contact(
     language = supported(language)
     if not sub or not email:
         return
-    contact = session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
+    contact = contact_for(session, sub)
     if contact is None:
         session.add(
             Contact(

@@ -15,10 +15,7 @@ from ..db import BuiltinSwitch, Contact, DossierCopy, DossierParty, Rule
 from ..domain import audience
 from ..domain.audience import ADDRESS, CLIENT, CONTRIBUTOR, PARTICIPANT, PARTNER, STAFF, Person
 from ..domain.rules import BUILTIN_RULES, PORTAL_REQUESTS_GROUP, Target, event_facts, rule_matches
-
-
-def contact_for(session: Session, sub: str) -> Contact | None:
-    return session.execute(select(Contact).where(Contact.sub == sub)).scalar_one_or_none()
+from .local_copy import contact_for
 
 
 def person_for_sub(
