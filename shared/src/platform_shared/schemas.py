@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from marshmallow import Schema, missing
@@ -20,7 +21,7 @@ class DirectDump:
     """
 
     def _serialize(self, obj: Any, *, many: bool = False):
-        plan = self._direct_plan() if not many and type(obj) is dict else None
+        plan = self._direct_plan if not many and type(obj) is dict else None
         if plan is None:
             return super()._serialize(obj, many=many)
         result = self.dict_class()
@@ -34,19 +35,15 @@ class DirectDump:
             result[key] = field._serialize(value, attr_name, obj)
         return result
 
+    @functools.cached_property
     def _direct_plan(self) -> list[tuple] | None:
-        plan = self.__dict__.get("_direct_dump_plan", False)
-        if plan is not False:
-            return plan
-        plan = []
+        """(attribute name, lookup key, output key, field) per dumped field; None when marshmallow must do it."""
         if type(self).get_attribute is not Schema.get_attribute:
-            plan = None
-        else:
-            for attr_name, field in self.dump_fields.items():
-                lookup = field.attribute if field.attribute is not None else attr_name
-                if not field._CHECK_ATTRIBUTE or "." in lookup or hasattr(dict, lookup):
-                    plan = None
-                    break
-                plan.append((attr_name, lookup, field.data_key if field.data_key is not None else attr_name, field))
-        self.__dict__["_direct_dump_plan"] = plan
+            return None
+        plan = []
+        for attr_name, field in self.dump_fields.items():
+            lookup = field.attribute if field.attribute is not None else attr_name
+            if not field._CHECK_ATTRIBUTE or "." in lookup or hasattr(dict, lookup):
+                return None
+            plan.append((attr_name, lookup, field.data_key if field.data_key is not None else attr_name, field))
         return plan
